@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: settings, database, auth, audit, Korean text helpers."""

@@ -1,0 +1,74 @@
+"""Database wiring: the Tortoise config for SQLite (default) or PostgreSQL, and migrations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.migrations.api import migrate as run_migrations
+
+from core.settings import TIMEZONE, get_settings
+from models import MODEL_MODULES
+
+log = logging.getLogger(__name__)
+
+# committed-means-durable: WAL with a full fsync at every commit; wait instead of failing when busy
+SQLITE_PRAGMAS = {"journal_mode": "WAL", "synchronous": "FULL", "foreign_keys": "ON", "busy_timeout": "10000"}
+
+
+def _connection_url(url: str) -> str:
+    if not url.startswith("sqlite"):
+        return url.replace("postgresql://", "postgres://", 1)
+    base, _, query = url.partition("?")
+    params = dict(p.split("=", 1) for p in query.split("&") if "=" in p)
+    for key, value in SQLITE_PRAGMAS.items():
+        params.setdefault(key, value)
+    return base + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    url = database_url or get_settings().database_url
+    return {
+        "connections": {"default": _connection_url(url)},
+        "apps": {
+            "models": {"models": MODEL_MODULES, "default_connection": "default", "migrations": "migrations"}
+        },
+        "use_tz": False,
+        "timezone": TIMEZONE,
+    }
+
+
+# The Tortoise CLI (`tortoise -c core.db.TORTOISE_ORM makemigrations`) reads this.
+TORTOISE_ORM = tortoise_config("sqlite://data/gogaek.sqlite3")
+
+
+async def migrate(database_url: str | None = None) -> None:
+    """Apply every pending migration, then close the migration connection."""
+    config = tortoise_config(database_url)
+    try:
+        await run_migrations(config=config)
+    finally:
+        await Tortoise.close_connections()
+
+
+async def database_status() -> dict[str, Any]:
+    try:
+        await get_connection("default").execute_query("SELECT 1")
+    except Exception as exc:
+        return {"ok": False, "error": type(exc).__name__}
+    return {"ok": True, "engine": "sqlite" if get_settings().is_sqlite else "postgresql"}
+
+
+@asynccontextmanager
+async def open_database(database_url: str | None = None) -> AsyncIterator[None]:
+    """Migrate, then connect the ORM for a command-line task; closes when done."""
+    await migrate(database_url)
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()

@@ -1,0 +1,142 @@
+"""Korean text helpers: 초성 (initial consonants), phone numbers, business numbers, amounts, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import phonenumbers
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.kr import brn
+
+_CHOSUNG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
+_CHOSUNG_CHARS = frozenset(_CHOSUNG) | frozenset("ㄳㄵㄶㄺㄻㄼㄽㄾㄿㅀㅄ")
+
+
+def chosung(text: str) -> str:
+    """Initial consonants of every Hangul syllable; other characters are kept (lower-cased).
+    `chosung("재근상사") == "ㅈㄱㅅㅅ"`."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if _HANGUL_FIRST <= code <= _HANGUL_LAST:
+            out.append(_CHOSUNG[(code - _HANGUL_FIRST) // 588])
+        elif not ch.isspace():
+            out.append(ch.lower())
+    return "".join(out)
+
+
+def is_chosung_query(text: str) -> bool:
+    """True when the query consists only of initial consonants (the user typed ㅈㄱㅅㅅ)."""
+    stripped = text.replace(" ", "")
+    return bool(stripped) and all(ch in _CHOSUNG_CHARS for ch in stripped)
+
+
+def digits_only(text: str | None) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def phone_digits(raw: str | None) -> str:
+    """A caller-ID or typed number reduced to national digits: '+82 2 808 8016' → '028088016'."""
+    digits = digits_only(raw)
+    if digits.startswith("82") and (raw or "").lstrip().startswith("+"):
+        digits = "0" + digits[2:]
+    elif digits.startswith("0082"):
+        digits = "0" + digits[4:]
+    return digits
+
+
+def format_phone(raw: str | None) -> str:
+    """Korean display format ('02-808-8016', '010-1234-5678', '1544-7230'); unknown shapes are
+    returned as typed."""
+    digits = phone_digits(raw)
+    if not digits:
+        return (raw or "").strip()
+    if len(digits) == 8 and digits[:2] in {"15", "16", "18"}:
+        return f"{digits[:4]}-{digits[4:]}"
+    try:
+        parsed = phonenumbers.parse(digits, "KR")
+    except phonenumbers.NumberParseException:
+        return (raw or "").strip()
+    if not phonenumbers.is_possible_number(parsed):
+        return (raw or "").strip()
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_error(raw: str | None) -> str | None:
+    """A Korean message when a typed phone number cannot be a Korean number, else None."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if re.search(r"[^\d\s()+\-.]", text):
+        return "전화번호에는 숫자와 - 만 입력하세요."
+    digits = phone_digits(text)
+    if len(digits) == 8 and digits[:2] in {"15", "16", "18"}:
+        return None
+    try:
+        parsed = phonenumbers.parse(digits, "KR")
+    except phonenumbers.NumberParseException:
+        return "올바른 전화번호가 아닙니다."
+    if not phonenumbers.is_valid_number(parsed):
+        return "올바른 전화번호가 아닙니다. 지역번호를 포함해 입력하세요 (예: 02-808-8016)."
+    return None
+
+
+def business_number_error(raw: str | None) -> str | None:
+    """A Korean message when a business registration number (사업자번호) is invalid, else None."""
+    digits = digits_only(raw)
+    if not (raw or "").strip():
+        return None
+    if len(digits) != 10:
+        return "사업자번호는 숫자 10자리입니다 (예: 123-45-67890)."
+    try:
+        brn.validate(digits)
+    except StdnumError:
+        return "사업자번호가 올바르지 않습니다 (검증번호 불일치). 다시 확인하세요."
+    return None
+
+
+def format_business_number(raw: str | None) -> str:
+    digits = digits_only(raw)
+    return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}" if len(digits) == 10 else (raw or "")
+
+
+def format_amount(value: int | float | None) -> str:
+    """Thousands separators: 11000000 → '11,000,000'."""
+    return f"{int(value or 0):,}"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def format_datetime(value: dt.datetime | None, seconds: bool = False) -> str:
+    if not value:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+_DIGITS = ["", "일", "이", "삼", "사", "오", "육", "칠", "팔", "구"]
+_SMALL_UNITS = ["", "십", "백", "천"]
+_LARGE_UNITS = ["", "만", "억", "조", "경"]
+
+
+def amount_in_words(amount: int) -> str:
+    """Amount in Korean words as printed on quotes: 11,000,000 → '일천일백만'.
+    Every digit is spoken (일천, 일백) as on Korean financial documents."""
+    if amount == 0:
+        return "영"
+    if amount < 0:
+        return "마이너스 " + amount_in_words(-amount)
+    groups = []
+    unit = 0
+    while amount:
+        amount, group = divmod(amount, 10000)
+        if group:
+            words = "".join(
+                _DIGITS[int(d)] + _SMALL_UNITS[3 - i] for i, d in enumerate(f"{group:04d}") if d != "0"
+            )
+            groups.append(words + _LARGE_UNITS[unit])
+        unit += 1
+    return "".join(reversed(groups))

@@ -1,0 +1,77 @@
+"""Application settings, read once from the environment (and CLI overrides in main.py)."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+TIMEZONE = "Asia/Seoul"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    session_idle_hours: float = 8.0
+    session_max_days: float = 7.0
+    upload_limit_mb: int = 20
+    backup_keep: int = 14
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.split("://", 1)[1].split("?", 1)[0])
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.upload_limit_mb * 1024 * 1024
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def load_settings() -> Settings:
+    data_dir = Path(os.environ.get("GOGAEK_DATA_DIR", "data")).resolve()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite://{data_dir / 'gogaek.sqlite3'}"
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        session_idle_hours=_float("GOGAEK_SESSION_IDLE_HOURS", 8.0),
+        session_max_days=_float("GOGAEK_SESSION_MAX_DAYS", 7.0),
+        upload_limit_mb=int(_float("GOGAEK_UPLOAD_LIMIT_MB", 20)),
+        backup_keep=int(_float("GOGAEK_BACKUP_KEEP", 14)),
+        extra={k: v for k, v in os.environ.items() if k.startswith("GOGAEK_")},
+    )
+
+
+@cache
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def reload_settings() -> Settings:
+    """Read the environment again (after the CLI or a test changed it)."""
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def use_office_timezone() -> None:
+    """Run the process in Korean time so timestamps, logs and 'today' are what the office sees."""
+    os.environ["TZ"] = TIMEZONE
+    if hasattr(time, "tzset"):
+        time.tzset()

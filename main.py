@@ -1,0 +1,202 @@
+"""Gogaek 고객관리 — entry point and command line.
+
+    python main.py                      serve on http://0.0.0.0:8080 (--host, --port)
+    python main.py migrate              apply database migrations
+    python main.py create-admin ...     create an admin account (scriptable set-up)
+    python main.py seed-demo            load the manual's example office
+
+The data folder is ./data or $GOGAEK_DATA_DIR; the database is $DATABASE_URL or SQLite in it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import secrets
+import socket
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+# NiceGUI reads its storage folder when imported: keep browser storage inside the data folder.
+os.environ.setdefault(
+    "NICEGUI_STORAGE_PATH", str(Path(os.environ.get("GOGAEK_DATA_DIR", "data")).resolve() / ".nicegui")
+)
+
+from fastapi.responses import JSONResponse
+from nicegui import app, ui
+from tortoise.contrib.fastapi import RegisterTortoise
+
+from core.audit import SYSTEM
+from core.db import migrate, open_database, tortoise_config
+from core.errors import ValidationError
+from core.logs import setup_logging
+from core.settings import Settings, reload_settings, use_office_timezone
+
+TITLE = "Gogaek 고객관리"
+
+
+def _storage_secret(settings: Settings) -> str:
+    """Signs the browser cookie; made once per installation and kept in the data folder."""
+    path = settings.data_dir / ".storage_secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+async def _on_database_ready() -> None:
+    from services.codes import seed_codes
+
+    await seed_codes()
+
+
+def _install_lifespan() -> None:
+    """Migrate, then open the ORM around NiceGUI's own lifespan. The original lifespan is kept on
+    the router so that building the app again (tests re-run this file) does not stack ORMs."""
+    router = app.router
+    original = router.__dict__.setdefault("_gogaek_original_lifespan", router.lifespan_context)
+
+    @asynccontextmanager
+    async def lifespan(asgi_app):
+        await migrate()
+        async with RegisterTortoise(app, config=tortoise_config()):
+            await _on_database_ready()
+            async with original(asgi_app):
+                yield
+
+    router.lifespan_context = lifespan
+
+
+async def healthz() -> JSONResponse:
+    from services.health import health_report
+
+    report = await health_report()
+    return JSONResponse(report, status_code=200 if report["ok"] else 503)
+
+
+def build_app() -> Settings:
+    """Wire the whole application onto NiceGUI's app. Returns the settings used."""
+    use_office_timezone()
+    settings = reload_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _install_lifespan()
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+
+    from pages import register_pages
+
+    register_pages()
+    return settings
+
+
+def run_kwargs(settings: Settings) -> dict:
+    return {
+        "title": TITLE,
+        "language": "ko-KR",
+        "favicon": "📇",
+        "reload": False,
+        "show": False,
+        "show_welcome_message": False,
+        "storage_secret": _storage_secret(settings),
+        "session_middleware_kwargs": {"same_site": "lax", "https_only": False},
+        "reconnect_timeout": 10.0,
+    }
+
+
+def _fail(message: str) -> None:
+    print(f"오류: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _check_data_dir(settings: Settings) -> None:
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        probe = settings.data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as error:
+        _fail(
+            f"데이터 폴더 {settings.data_dir}에 쓸 수 없습니다 ({error.strerror}). "
+            "폴더 권한을 확인하거나 GOGAEK_DATA_DIR로 다른 폴더를 지정하세요."
+        )
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            _fail(f"포트 {port}을(를) 이미 다른 프로그램이 사용 중입니다. --port 로 다른 포트를 지정하세요.")
+
+
+def serve(host: str, port: int) -> None:
+    use_office_timezone()
+    settings = reload_settings()
+    _check_data_dir(settings)
+    _check_port(host, port)
+    setup_logging(settings.data_dir)
+    build_app()
+    ui.run(host=host, port=port, **run_kwargs(settings))
+
+
+async def _create_admin(login: str, password: str, name: str) -> None:
+    from models.staff import Role
+    from services.auth import create_staff
+
+    async with open_database():
+        try:
+            staff = await create_staff(login=login, name=name, password=password, role=Role.ADMIN, by=SYSTEM)
+        except ValidationError as error:
+            _fail(str(error))
+        print(f"관리자 '{staff.login}' ({staff.name})을(를) 만들었습니다.")
+
+
+async def _seed_demo() -> None:
+    from services.codes import seed_codes
+    from services.demo import seed_demo
+
+    async with open_database():
+        await seed_codes()
+        for line in await seed_demo():
+            print(line)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python main.py", description=f"{TITLE}: 실행과 관리 명령")
+    parser.add_argument("--host", default="0.0.0.0", help="서버 주소 (기본 0.0.0.0: 사무실 네트워크 전체)")
+    parser.add_argument("--port", type=int, default=8080, help="서버 포트 (기본 8080)")
+    commands = parser.add_subparsers(dest="command", metavar="명령")
+    commands.add_parser("serve", help="서버 실행 (명령을 생략하면 이것)")
+    commands.add_parser("migrate", help="데이터베이스 구조를 최신으로 맞춤 (서버 시작 때도 자동 실행)")
+    admin = commands.add_parser("create-admin", help="관리자 계정 만들기 (설치 스크립트용)")
+    admin.add_argument("--login", required=True, help="관리자 아이디")
+    admin.add_argument("--password", help="비밀번호 (생략하면 물어봄)")
+    admin.add_argument("--name", default="관리자", help="이름 (기본 '관리자')")
+    commands.add_parser("seed-demo", help="매뉴얼의 예제 회사·접수·견적 등 체험용 데이터 넣기")
+    args = parser.parse_args(argv)
+
+    use_office_timezone()
+    settings = reload_settings()
+    if args.command in (None, "serve"):
+        serve(args.host, args.port)
+        return
+    _check_data_dir(settings)
+    setup_logging(settings.data_dir)
+    if args.command == "migrate":
+        asyncio.run(migrate())
+        print("데이터베이스가 최신 상태입니다.")
+    elif args.command == "create-admin":
+        password = args.password or getpass.getpass("비밀번호: ")
+        asyncio.run(_create_admin(args.login, password, args.name))
+    elif args.command == "seed-demo":
+        asyncio.run(_seed_demo())
+
+
+if __name__ in {"__main__", "__mp_main__"}:
+    if os.environ.get("NICEGUI_USER_SIMULATION"):  # NiceGUI's page tests run this file
+        ui.run(**run_kwargs(build_app()))
+    else:
+        main()

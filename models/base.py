@@ -1,0 +1,171 @@
+"""The base every table derives from: id, timestamps, created_by/updated_by, the audit log
+written on every save and delete, and optimistic locking for records users edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from core.audit import current_actor
+from core.errors import RecordDeleted, StaleRecordError
+
+REDACTED_FIELDS = frozenset({"password_hash", "password_sha512", "token_hash"})
+_MAX_AUDIT_VALUE = 200
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime | dt.time | decimal.Decimal):
+        return str(value)
+    if isinstance(value, str) and len(value) > _MAX_AUDIT_VALUE:
+        return value[:_MAX_AUDIT_VALUE] + "…"
+    return value
+
+
+class Record(Model):
+    """Base table. Set `audited = False` on high-volume technical tables (sessions, call events)."""
+
+    id = fields.IntField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    # plain ids, not foreign keys: every table has them, and staff rows are never deleted
+    created_by_id = fields.IntField(null=True)
+    updated_by_id = fields.IntField(null=True)
+
+    audited: ClassVar[bool] = True
+    _snapshot: dict[str, Any]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _init_from_db(cls, **kwargs: Any):
+        obj = super()._init_from_db(**kwargs)
+        obj._snapshot = obj._field_values()
+        return obj
+
+    def _field_values(self) -> dict[str, Any]:
+        skip = {"created_at", "updated_at", "version"}
+        return {
+            name: getattr(self, name, None)
+            for name in self._meta.db_fields
+            if name not in skip and name in self._meta.fields_db_projection
+        }
+
+    def _changes(self, created: bool) -> dict[str, Any]:
+        before = {} if created else getattr(self, "_snapshot", {})
+        changes: dict[str, Any] = {}
+        for name, value in self._field_values().items():
+            old = before.get(name)
+            if created and value in (None, ""):
+                continue
+            if not created and old == value:
+                continue
+            if name in REDACTED_FIELDS:
+                changes[name] = "(변경됨)"
+            elif created:
+                changes[name] = _audit_value(value)
+            else:
+                changes[name] = [_audit_value(old), _audit_value(value)]
+        return changes
+
+    async def _check_version(self, conn) -> None:
+        """Refuse the save when the row's version moved since this object was loaded."""
+        expected = self.version  # type: ignore[attr-defined]
+        bumped = (
+            await type(self).filter(pk=self.pk, version=expected).using_db(conn).update(version=expected + 1)
+        )
+        if bumped:
+            self.version = expected + 1  # type: ignore[attr-defined]
+            return
+        from models.staff import Staff
+
+        current = await type(self).filter(pk=self.pk).using_db(conn).first()
+        if current is None:
+            raise RecordDeleted()
+        changed_by = await Staff.filter(id=current.updated_by_id).using_db(conn).first()
+        raise StaleRecordError(changed_by.name if changed_by else None, current.updated_at)
+
+    async def save(
+        self,
+        using_db=None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        actor = current_actor()
+        creating = not self._saved_in_db
+        # one transaction for the version check, the row and its audit entry. `using_db` (which
+        # Model.create passes as the plain connection) is deliberately replaced by it.
+        async with in_transaction() as db:
+            if actor and actor.id is not None:
+                if creating and self.created_by_id is None:
+                    self.created_by_id = actor.id
+                self.updated_by_id = actor.id
+            if not creating and "version" in self._meta.fields_map:
+                await self._check_version(db)
+            if update_fields is not None and not creating:
+                update_fields = {*update_fields, "updated_at", "updated_by_id"} - {"version"}
+            await super().save(
+                using_db=db, update_fields=update_fields, force_create=force_create, force_update=force_update
+            )
+            if self.audited:
+                changes = self._changes(creating)
+                if creating or changes:
+                    await self._write_audit(db, "create" if creating else "update", changes)
+            self._snapshot = self._field_values()
+
+    async def delete(self, using_db=None) -> None:
+        async with in_transaction() as db:
+            await super().delete(using_db=db)
+            if self.audited:
+                await self._write_audit(
+                    db,
+                    "delete",
+                    {
+                        k: _audit_value(v)
+                        for k, v in self._field_values().items()
+                        if v not in (None, "") and k not in REDACTED_FIELDS
+                    },
+                )
+
+    async def _write_audit(self, db, action: str, changes: dict[str, Any]) -> None:
+        from models.audit import AuditEntry
+
+        actor = current_actor()
+        await AuditEntry.create(
+            using_db=db,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "",
+            action=action,
+            table_name=self._meta.db_table,
+            record_id=self.pk,
+            changes=changes,
+        )
+
+
+class Versioned:
+    """Mixin for records that users edit: a version column for optimistic locking."""
+
+    version = fields.IntField(default=1)
+
+
+def code_field():
+    """A reference to a code-table row (기초정보). RESTRICT: a code in use cannot be deleted."""
+    return fields.ForeignKeyField(
+        "models.CodeEntry", null=True, on_delete=fields.RESTRICT, related_name=False, db_index=True
+    )
+
+
+def staff_field():
+    return fields.ForeignKeyField(
+        "models.Staff", null=True, on_delete=fields.RESTRICT, related_name=False, db_index=True
+    )

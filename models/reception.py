@@ -1,0 +1,60 @@
+import enum
+
+from tortoise import fields
+
+from models.base import Record, Versioned, code_field, staff_field
+
+
+class ReceptionState(enum.StrEnum):
+    PENDING = "미처리"
+    ON_HOLD = "보류"
+    DONE = "완료"
+
+
+class Direction(enum.StrEnum):
+    INBOUND = "수신"
+    OUTBOUND = "발신"
+
+
+class CallSource(enum.StrEnum):
+    MANUAL = "manual"
+    CTI = "cti"
+    CENTREX = "centrex"
+
+
+class Reception(Versioned, Record):
+    """접수 / AS: one call or request from a customer and how it was handled."""
+
+    received_at = fields.DatetimeField(db_index=True)
+    direction = fields.CharEnumField(Direction, max_length=5, default=Direction.INBOUND)
+    source = fields.CharEnumField(CallSource, max_length=10, default=CallSource.MANUAL)
+    phone = fields.CharField(max_length=30, default="")
+    phone_digits = fields.CharField(max_length=20, default="", db_index=True)
+    extension = fields.CharField(max_length=20, default="")
+    customer = fields.ForeignKeyField(
+        "models.Customer", null=True, on_delete=fields.RESTRICT, related_name="receptions", db_index=True
+    )
+    contact_name = fields.CharField(max_length=50, default="")
+    reception_type = code_field()
+    route = code_field()
+    category_large = code_field()
+    category_medium = code_field()
+    category_small = code_field()
+    state = fields.CharEnumField(ReceptionState, max_length=5, default=ReceptionState.PENDING)
+    inquiry = fields.TextField(default="")
+    answer = fields.TextField(default="")
+    receiver = staff_field()
+    processor = staff_field()
+    processed_at = fields.DatetimeField(null=True)
+    call_event = fields.ForeignKeyField(
+        "models.CallEvent", null=True, on_delete=fields.SET_NULL, related_name="receptions", db_index=True
+    )
+
+    class Meta:
+        table = "reception"
+        indexes = (
+            ("customer_id", "received_at"),
+            ("state", "received_at"),
+            ("reception_type_id", "received_at"),
+            ("receiver_id", "received_at"),
+        )

@@ -1,0 +1,8 @@
+"""NiceGUI screens, one module per menu. `register_pages()` is called once by main.py."""
+
+
+def register_pages() -> None:
+    from pages import codes, login, placeholders, settings_users
+
+    for module in (login, codes, settings_users, placeholders):
+        module.register()

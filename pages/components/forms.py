@@ -1,0 +1,33 @@
+"""Form helpers: Korean validation messages next to the fields, without losing typed values."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+
+class FieldErrors:
+    """Maps service field names to input elements; shows a ValidationError's messages next to
+    them (Quasar's error slot) and anything without a field in a notification."""
+
+    def __init__(self, fields: dict[str, ui.element]) -> None:
+        self.fields = fields
+
+    def clear(self) -> None:
+        for element in self.fields.values():
+            element.props.pop("error", None)
+            element.props.pop("error-message", None)
+            element.update()
+
+    def show(self, errors: dict[str, str]) -> None:
+        self.clear()
+        unplaced = []
+        for name, message in errors.items():
+            element = self.fields.get(name)
+            if element is None:
+                unplaced.append(message)
+                continue
+            element.props["error"] = True
+            element.props["error-message"] = message
+            element.update()
+        if unplaced:
+            ui.notify(" / ".join(unplaced), type="negative", multi_line=True)

@@ -1,0 +1,201 @@
+"""설정 → 사용자 관리 (admin only): create, edit, disable staff, reset passwords."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from core.audit import Actor
+from core.errors import GogaekError, ValidationError
+from core.korean import format_datetime
+from models.codes import CodeKind
+from models.staff import Role, Staff
+from pages.components.dialogs import TransientDialog
+from pages.components.forms import FieldErrors
+from pages.frame import protected_page
+from services import auth, codes, staff
+
+ROLE_LABELS = {Role.ADMIN: "관리자", Role.STAFF: "사원"}
+
+COLUMNS = [
+    {"name": "login", "label": "아이디", "field": "login", "align": "left", "sortable": True},
+    {"name": "name", "label": "이름", "field": "name", "align": "left", "sortable": True},
+    {"name": "role", "label": "권한", "field": "role_label", "align": "left"},
+    {"name": "extension", "label": "내선", "field": "extension", "align": "left"},
+    {"name": "active", "label": "상태", "field": "active_label", "align": "left"},
+    {"name": "password", "label": "비밀번호 변경일", "field": "password_changed", "align": "left"},
+]
+
+
+def _row(member: Staff) -> dict:
+    return {
+        "id": member.id,
+        "login": member.login,
+        "name": member.name,
+        "role": member.role.value,
+        "role_label": ROLE_LABELS[member.role],
+        "extension": member.extension,
+        "active": member.active,
+        "active_label": "사용" if member.active else "중지",
+        "password_changed": format_datetime(member.password_changed_at),
+        "department_id": member.department_id,
+        "email": member.email,
+        "mobile": member.mobile,
+        "version": member.version,
+    }
+
+
+def register() -> None:
+    @protected_page("/settings/users", "사용자 관리", admin=True)
+    async def users_page(actor: Actor) -> None:
+        departments = await codes.code_choices(CodeKind.DEPARTMENT)
+
+        async def reload() -> None:
+            table.rows = [_row(m) for m in await staff.list_staff()]
+            table.selected = []
+            table.update()
+
+        def selected() -> dict | None:
+            if not table.selected:
+                ui.notify("먼저 사용자를 선택하세요.", type="warning")
+                return None
+            return table.selected[0]
+
+        def open_editor(row: dict | None) -> None:
+            editing = row is not None
+            with TransientDialog() as dialog, ui.card().classes("w-[440px] max-w-full"):
+                ui.label("사용자 수정" if editing else "사용자 추가").classes("text-h6")
+                login = (
+                    ui.input("아이디", value=row["login"] if row else "")
+                    .props("outlined dense")
+                    .mark("user-login")
+                )
+                if editing:
+                    login.props("readonly")
+                name = (
+                    ui.input("이름", value=row["name"] if row else "")
+                    .props("outlined dense")
+                    .mark("user-name")
+                )
+                password = None
+                if not editing:
+                    password = (
+                        ui.input("초기 비밀번호 (8자 이상)", password=True)
+                        .props("outlined dense")
+                        .mark("user-password")
+                    )
+                role = ui.select(
+                    {r.value: label for r, label in ROLE_LABELS.items()},
+                    label="권한",
+                    value=row["role"] if row else Role.STAFF.value,
+                ).props("outlined dense")
+                extension = ui.input("내선번호", value=row["extension"] if row else "").props(
+                    "outlined dense"
+                )
+                department = ui.select(
+                    departments, label="부서", value=row["department_id"] if row else None, clearable=True
+                ).props("outlined dense")
+                email = ui.input("이메일", value=row["email"] if row else "").props("outlined dense")
+                mobile = ui.input("휴대폰", value=row["mobile"] if row else "").props("outlined dense")
+                active = ui.checkbox("사용", value=row["active"] if row else True)
+                for element in (login, name, password, role, extension, department, email, mobile):
+                    if element is not None:
+                        element.classes("w-full")
+                errors = FieldErrors(
+                    {"login": login, "name": name, "role": role, "active": active}
+                    | ({"password": password} if password else {})
+                )
+
+                async def save() -> None:
+                    try:
+                        if editing:
+                            await staff.update_staff(
+                                row["id"],
+                                by=actor,
+                                version=row["version"],
+                                name=name.value or "",
+                                role=Role(role.value),
+                                extension=extension.value or "",
+                                active=active.value,
+                                department_id=department.value,
+                                email=email.value or "",
+                                mobile=mobile.value or "",
+                            )
+                        else:
+                            await staff.add_staff(
+                                by=actor,
+                                login=login.value or "",
+                                name=name.value or "",
+                                password=password.value or "",
+                                role=Role(role.value),
+                                extension=extension.value or "",
+                                department_id=department.value,
+                                email=email.value or "",
+                                mobile=mobile.value or "",
+                                active=active.value,
+                            )
+                    except ValidationError as error:
+                        errors.show(error.fields)
+                        return
+                    except GogaekError as error:
+                        ui.notify(str(error), type="negative", multi_line=True)
+                        return
+                    ui.notify("저장했습니다.", type="positive")
+                    dialog.close()
+                    await reload()
+
+                with ui.row().classes("w-full justify-end"):
+                    ui.button("저장", on_click=save).mark("user-save")
+                    ui.button("닫기", on_click=dialog.close).props("flat")
+            dialog.open()
+
+        def edit_selected() -> None:
+            if row := selected():
+                open_editor(row)
+
+        def reset_password() -> None:
+            if not (row := selected()):
+                return
+            with TransientDialog() as dialog, ui.card().classes("w-96"):
+                ui.label(f"{row['name']}({row['login']})의 비밀번호 초기화").classes("text-h6")
+                ui.label("새 비밀번호를 정해 본인에게 알려 주세요. 열려 있는 로그인은 모두 끊깁니다.")
+                new_password = (
+                    ui.input("새 비밀번호", password=True).props("outlined dense").classes("w-full")
+                )
+                errors = FieldErrors({"password": new_password})
+
+                async def submit() -> None:
+                    try:
+                        await staff.reset_password(row["id"], by=actor, new_password=new_password.value or "")
+                    except ValidationError as error:
+                        errors.show(error.fields)
+                        return
+                    auth.unlock_login(row["login"])
+                    ui.notify("비밀번호를 초기화했습니다.", type="positive")
+                    dialog.close()
+
+                with ui.row().classes("w-full justify-end"):
+                    ui.button("초기화", on_click=submit)
+                    ui.button("닫기", on_click=dialog.close).props("flat")
+            dialog.open()
+
+        def unlock() -> None:
+            if row := selected():
+                auth.unlock_login(row["login"])
+                ui.notify(f"{row['name']}의 로그인 잠금을 풀었습니다.")
+
+        with ui.row().classes("items-center gap-1"):
+            ui.label("사용자 관리").classes("text-h6")
+            ui.button("추가", icon="person_add", on_click=lambda: open_editor(None)).props(
+                "flat no-caps"
+            ).mark("user-add")
+            ui.button("수정", icon="edit", on_click=edit_selected).props("flat no-caps")
+            ui.button("비밀번호 초기화", icon="lock_reset", on_click=reset_password).props("flat no-caps")
+            ui.button("잠금 해제", icon="lock_open", on_click=unlock).props("flat no-caps")
+        table = (
+            ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=50)
+            .props("dense flat bordered")
+            .classes("w-full")
+            .mark("users-table")
+        )
+        table.on("rowDblclick", lambda e: open_editor(e.args[1]))
+        await reload()

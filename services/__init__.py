@@ -1,0 +1,1 @@
+"""Use cases: queries, workflows, statistics, imports/exports. No UI imports here."""

@@ -1,0 +1,163 @@
+"""The phone directory: every number of every customer and business card, normalised to digits,
+plus explicit links (고객번호 연결). Incoming calls and phone searches resolve through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.transactions import in_transaction
+
+from core.audit import Actor, acting_as
+from core.errors import NotFound, ValidationError
+from core.korean import phone_digits
+from models.card import BusinessCard
+from models.customer import Customer
+from models.phone import PhoneEntry, PhoneSource
+
+MIN_SEARCH_DIGITS = 3
+SUBSCRIBER_DIGITS = 7  # 808-8016: the part of a number without its area code
+MAX_CANDIDATES = 10
+
+CUSTOMER_PHONE_FIELDS = {"phone": "전화", "fax": "팩스", "mobile": "휴대폰"}
+CARD_PHONE_FIELDS = {"mobile": "휴대폰", "direct_phone": "직통", "fax": "팩스"}
+
+
+@dataclass
+class CallerMatch:
+    """What a caller-ID resolves to: one customer, or candidates to choose from, or nothing."""
+
+    digits: str
+    customer: Customer | None = None
+    candidates: list[Customer] = field(default_factory=list)
+    card: BusinessCard | None = None
+
+    @property
+    def matched(self) -> bool:
+        return self.customer is not None
+
+
+def _prefix_range(prefix: str) -> dict[str, str]:
+    """An index-friendly `startswith` on a digits column (works the same on SQLite and PostgreSQL)."""
+    return {"gte": prefix, "lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
+def _ends_with(digits: str) -> dict[str, str]:
+    bounds = _prefix_range(digits[::-1])
+    return {"digits_reversed__gte": bounds["gte"], "digits_reversed__lt": bounds["lt"]}
+
+
+def _starts_with(digits: str) -> dict[str, str]:
+    bounds = _prefix_range(digits)
+    return {"digits__gte": bounds["gte"], "digits__lt": bounds["lt"]}
+
+
+async def _replace_entries(source: PhoneSource, owner: dict, numbers: dict[str, str]) -> None:
+    async with in_transaction():
+        await PhoneEntry.filter(source=source, **owner).delete()
+        entries = [
+            PhoneEntry(digits=d, digits_reversed=d[::-1], source=source, label=label, **owner)
+            for label, raw in numbers.items()
+            if len(d := phone_digits(raw)) >= MIN_SEARCH_DIGITS
+        ]
+        if entries:
+            await PhoneEntry.bulk_create(entries)
+
+
+async def sync_customer_phones(customer: Customer) -> None:
+    """Call after saving a customer: its phone/fax/mobile become directory entries."""
+    await _replace_entries(
+        PhoneSource.CUSTOMER,
+        {"customer_id": customer.id},
+        {label: getattr(customer, name) for name, label in CUSTOMER_PHONE_FIELDS.items()},
+    )
+
+
+async def sync_card_phones(card: BusinessCard) -> None:
+    """Call after saving a card: its numbers join the directory, under the card's customer if any."""
+    await _replace_entries(
+        PhoneSource.CARD,
+        {"card_id": card.id, "customer_id": card.customer_id},
+        {label: getattr(card, name) for name, label in CARD_PHONE_FIELDS.items()},
+    )
+
+
+async def link_number(number: str, customer_id: int, *, by: Actor) -> None:
+    """고객번호: from now on calls from `number` resolve to this customer (replacing an older link)."""
+    digits = phone_digits(number)
+    if len(digits) < MIN_SEARCH_DIGITS:
+        raise ValidationError({"phone": "연결할 전화번호가 없습니다."})
+    if not await Customer.exists(id=customer_id):
+        raise NotFound("고객")
+    with acting_as(by):
+        async with in_transaction():
+            await PhoneEntry.filter(source=PhoneSource.LINK, digits=digits).delete()
+            await PhoneEntry.create(
+                digits=digits,
+                digits_reversed=digits[::-1],
+                source=PhoneSource.LINK,
+                label="연결",
+                customer_id=customer_id,
+            )
+
+
+async def _customers(ids: list[int]) -> list[Customer]:
+    unique = list(dict.fromkeys(ids))[:MAX_CANDIDATES]
+    by_id = {c.id: c for c in await Customer.filter(id__in=unique)}
+    return [by_id[i] for i in unique if i in by_id]
+
+
+async def resolve_caller(number: str | None) -> CallerMatch:
+    """Resolve a raw caller-ID ('02-808-8016', '+82 2 808 8016', '0228088016', '8016'…).
+
+    An explicit link wins, then an exact number of exactly one customer. A number given without
+    its area code matches by subscriber number. Otherwise customers whose numbers share the
+    subscriber part, or at least the last four digits, are offered as candidates."""
+    digits = phone_digits(number)
+    match = CallerMatch(digits=digits)
+    if len(digits) < 4:
+        return match
+    exact = await PhoneEntry.filter(digits=digits).order_by("id").values("source", "customer_id", "card_id")
+    linked = [e["customer_id"] for e in exact if e["source"] == PhoneSource.LINK]
+    owners = list(dict.fromkeys(e["customer_id"] for e in exact if e["customer_id"]))
+    customer_id = linked[0] if linked else owners[0] if len(owners) == 1 else None
+    card_id = next((e["card_id"] for e in exact if e["card_id"] and e["customer_id"] == customer_id), None)
+    if card_id:
+        match.card = await BusinessCard.get_or_none(id=card_id)
+    if customer_id:
+        match.customer = await Customer.get_or_none(id=customer_id)
+        return match
+    if owners:
+        match.candidates = await _customers(owners)
+        return match
+    if match.card:  # a person whose card is not linked to any customer
+        return match
+    local_call = not digits.startswith("0") and len(digits) <= 8
+    for tail in dict.fromkeys((digits[-SUBSCRIBER_DIGITS:], digits[-4:])):
+        owners = await (
+            PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
+            .limit(MAX_CANDIDATES * 3)
+            .values_list("customer_id", flat=True)
+        )
+        owners = list(dict.fromkeys(owners))
+        if local_call and len(owners) == 1 and len(tail) == SUBSCRIBER_DIGITS:
+            match.customer = await Customer.get_or_none(id=owners[0])
+            return match
+        if owners:
+            match.candidates = await _customers(owners)
+            return match
+    return match
+
+
+async def customer_ids_for_phone(fragment: str, limit: int = 5000) -> list[int]:
+    """Customers having any number (own or a card's) that starts or ends with the typed digits."""
+    digits = phone_digits(fragment)
+    if len(digits) < MIN_SEARCH_DIGITS:
+        return []
+    ids = set()
+    for condition in (_ends_with(digits), _starts_with(digits)):
+        ids.update(
+            await PhoneEntry.filter(**condition, customer_id__not_isnull=True)
+            .limit(limit)
+            .values_list("customer_id", flat=True)
+        )
+    return sorted(ids)

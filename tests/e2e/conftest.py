@@ -1,0 +1,157 @@
+"""End-to-end: a real `python main.py` on a free port, driven by a real headless Chromium
+(Debian's /usr/bin/chromium through Playwright; no downloaded browser). In CI these must run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "E2e-admin-pass-1"
+CHROMIUM = os.environ.get("GOGAEK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    env: dict[str, str]
+    process: subprocess.Popen
+
+    def command(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "main.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+
+def start_server(data_dir: Path, extra_env: dict[str, str] | None = None, seed_demo: bool = False) -> Server:
+    env = {
+        **os.environ,
+        "GOGAEK_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite://{data_dir / 'gogaek.sqlite3'}",
+        **(extra_env or {}),
+    }
+    env.pop("NICEGUI_USER_SIMULATION", None)
+    env.pop("NICEGUI_STORAGE_PATH", None)
+    env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think the server runs inside pytest
+    subprocess.run(
+        [sys.executable, "main.py", "create-admin", "--login", ADMIN_LOGIN, "--password", ADMIN_PASSWORD],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    if seed_demo:
+        subprocess.run(
+            [sys.executable, "main.py", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+    port = _free_port()
+    log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError((data_dir / "server.log").read_text())
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return Server(url=url, data_dir=data_dir, env=env, process=process)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start:\n" + (data_dir / "server.log").read_text())
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    running = start_server(tmp_path / "e2e-data")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[Server]:
+    running = start_server(tmp_path / "e2e-data", seed_demo=True)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Per module: Playwright's sync API keeps an event loop running while it is open, which the
+    async tests of other modules must not see."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must install Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="ko-KR", accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def sign_in(page, url: str, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD) -> None:
+    page.goto(f"{url}/login")
+    page.get_by_label("아이디").fill(login)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(f"{url}/")

@@ -1,0 +1,31 @@
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ADMIN_PASSWORD, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_admin_signs_in_and_out_in_chromium(server, page):
+    sign_in(page, server.url)
+    expect(page.get_by_text("관리자 (관리자)")).to_be_visible()
+    expect(page.get_by_text("기초정보등록")).to_be_visible()
+    page.get_by_role("button", name="로그아웃").click()
+    page.wait_for_url(f"{server.url}/login")
+    page.goto(f"{server.url}/settings/users")
+    page.wait_for_url(f"{server.url}/login?next=/settings/users")
+
+
+def test_wrong_password_in_chromium(server, page):
+    page.goto(f"{server.url}/login")
+    page.get_by_label("아이디").fill("admin")
+    page.get_by_label("비밀번호").fill(ADMIN_PASSWORD + "x")
+    page.get_by_role("button", name="로그인").click()
+    expect(page.get_by_text("아이디 또는 비밀번호가 올바르지 않습니다.")).to_be_visible()
+
+
+def test_health_check_reports_the_database(server):
+    report = httpx.get(f"{server.url}/healthz").json()
+    assert report["ok"] is True
+    assert report["database"] == {"ok": True, "engine": "sqlite"}

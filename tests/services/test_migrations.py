@@ -1,0 +1,66 @@
+import importlib
+import inspect
+import sqlite3
+
+from tortoise.models import Model
+
+from core.db import migrate
+from core.settings import get_settings
+from models import MODEL_MODULES
+
+
+def _model_tables() -> set[str]:
+    tables = set()
+    for name in MODEL_MODULES:
+        for obj in vars(importlib.import_module(name)).values():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, Model)
+                and obj.__module__ == name
+                and not obj._meta.abstract
+            ):
+                tables.add(obj._meta.db_table)
+    return tables
+
+
+async def test_migrating_an_empty_database_creates_every_table(isolated_data):
+    path = isolated_data / "empty.sqlite3"
+    await migrate(f"sqlite://{path}")
+    with sqlite3.connect(path) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+    expected = _model_tables()
+    assert len(expected) == 30
+    assert expected <= tables
+    assert {
+        "customer",
+        "reception",
+        "maintenance_contract",
+        "quote_line",
+        "call_event",
+        "audit_entry",
+    } <= tables
+    assert mode == "wal"
+
+
+async def test_every_foreign_key_is_indexed(isolated_data):
+    path = get_settings().sqlite_path
+    with sqlite3.connect(path) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        missing = []
+        for table in tables:
+            for fk in connection.execute(f"PRAGMA foreign_key_list('{table}')"):
+                column = fk[3]
+                indexed = any(
+                    [info[2] for info in connection.execute(f"PRAGMA index_info('{index[1]}')")][:1]
+                    == [column]
+                    for index in connection.execute(f"PRAGMA index_list('{table}')")
+                )
+                if not indexed:
+                    missing.append(f"{table}.{column}")
+    assert missing == []
+
+
+async def test_migrating_twice_changes_nothing(isolated_data):
+    await migrate()
+    await migrate()

@@ -1,0 +1,54 @@
+"""Factories and small helpers shared by tests."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+from nicegui.testing import User
+
+from core.audit import SYSTEM, Actor
+from models.staff import Role
+from services.auth import actor_for, create_staff
+
+PASSWORD = "Test-pass-1234"
+_counter = itertools.count(1)
+
+
+async def make_staff(*, role: Role = Role.STAFF, login: str | None = None, name: str | None = None) -> Actor:
+    number = next(_counter)
+    staff = await create_staff(
+        login=login or f"user{number}",
+        name=name or f"사원{number}",
+        password=PASSWORD,
+        role=role,
+        by=SYSTEM,
+    )
+    return actor_for(staff)
+
+
+async def make_admin(**kwargs) -> Actor:
+    return await make_staff(role=Role.ADMIN, **kwargs)
+
+
+async def sign_in(user: User, login: str, password: str = PASSWORD) -> None:
+    """Sign in through the real login page."""
+    await user.open("/login")
+    user.find("login").type(login)
+    user.find("password").type(password)
+    user.find("login-button").click()
+    await user.should_see(marker="signed-in-name", retries=50)
+
+
+async def eventually(predicate, within: float = 3.0, interval: float = 0.02):
+    """Wait until `predicate()` is truthy (event handlers run as background tasks); returns it."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        result = predicate()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)
