@@ -1,0 +1,1 @@
+"""HTML document templates, placeholder filling, sanitising and PDF rendering."""

@@ -1,0 +1,107 @@
+"""A dense table paged and sorted on the server: the browser never holds more than one page.
+
+`fetch(request) -> Page` is an async service call; the table asks again when the user pages,
+sorts or when `refresh()` is called (keeping the selection of rows that are still there)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nicegui import ui
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int = 1
+    rows_per_page: int = 50
+    sort_by: str | None = None
+    descending: bool = False
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.rows_per_page
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    total: int
+    total_is_estimate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Fetch = Callable[[PageRequest], Awaitable[Page]]
+
+
+def count_label(page: Page) -> str:
+    if page.total_is_estimate:
+        return f"{page.total:,}+건"
+    return f"{page.total:,}건"
+
+
+class PagedTable(ui.table):
+    def __init__(
+        self,
+        *,
+        columns: list[dict[str, Any]],
+        fetch: Fetch,
+        row_key: str = "id",
+        rows_per_page: int = 50,
+        sort_by: str | None = None,
+        descending: bool = False,
+        selection: str | None = "single",
+        empty_text: str = "조회된 자료가 없습니다.",
+    ) -> None:
+        super().__init__(
+            columns=columns,
+            rows=[],
+            row_key=row_key,
+            selection=selection,  # type: ignore[arg-type]
+            pagination={
+                "page": 1,
+                "rowsPerPage": rows_per_page,
+                "rowsNumber": 0,
+                "sortBy": sort_by,
+                "descending": descending,
+            },
+        )
+        self._fetch = fetch
+        self.last_page: Page | None = None
+        self.props(
+            f'dense flat bordered binary-state-sort no-data-label="{empty_text}" '
+            'rows-per-page-label="페이지당" :rows-per-page-options="[20,50,100,200]"'
+        )
+        self.classes("w-full sticky-header")
+        self.on("request", self._on_request)
+
+    def _request(self) -> PageRequest:
+        p = self.pagination
+        return PageRequest(
+            page=int(p.get("page") or 1),
+            rows_per_page=int(p.get("rowsPerPage") or 50),
+            sort_by=p.get("sortBy"),
+            descending=bool(p.get("descending")),
+        )
+
+    async def _on_request(self, event) -> None:
+        requested = event.args["pagination"]
+        self.pagination = {**self.pagination, **requested}
+        await self.refresh()
+
+    async def refresh(self, *, first_page: bool = False) -> Page:
+        if first_page:
+            self.pagination = {**self.pagination, "page": 1}
+        page = await self._fetch(self._request())
+        self.last_page = page
+        selected_keys = {row.get(self.row_key) for row in self.selected}
+        self.rows = page.rows
+        self.selected = [row for row in page.rows if row.get(self.row_key) in selected_keys]
+        self.pagination = {**self.pagination, "rowsNumber": page.total}
+        self.update()
+        return page
+
+    @property
+    def selected_row(self) -> dict[str, Any] | None:
+        return self.selected[0] if self.selected else None

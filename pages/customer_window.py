@@ -1,0 +1,108 @@
+"""고객정보: the customer window at /customers/{id} (and /customers/new).
+
+The header and the 고객정보 tab belong to the customers screen; every other tab lives in its own
+module under pages/customer_tabs/ and registers itself with `customer_tab(...)`. Tabs are built
+when first opened, so opening a customer stays fast however many tabs there are."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from nicegui import ui
+
+from core.audit import Actor
+from pages.frame import protected_page
+
+TabBuilder = Callable[[Actor, int], Awaitable[None]]
+ActionHandler = Callable[[Actor, int], Awaitable[None] | None]
+
+
+@dataclass(frozen=True)
+class CustomerTab:
+    order: int
+    key: str
+    label: str
+    build: TabBuilder
+
+
+@dataclass(frozen=True)
+class CustomerAction:
+    """A button in the customer window's header (e.g. 접수 추가), for features that are not tabs."""
+
+    order: int
+    label: str
+    icon: str
+    handler: ActionHandler
+
+
+CUSTOMER_TABS: dict[str, CustomerTab] = {}
+CUSTOMER_ACTIONS: dict[str, CustomerAction] = {}
+
+
+def customer_tab(*, order: int, key: str, label: str) -> Callable[[TabBuilder], TabBuilder]:
+    def register(build: TabBuilder) -> TabBuilder:
+        CUSTOMER_TABS[key] = CustomerTab(order, key, label, build)
+        return build
+
+    return register
+
+
+def customer_action(*, order: int, label: str, icon: str) -> Callable[[ActionHandler], ActionHandler]:
+    def register(handler: ActionHandler) -> ActionHandler:
+        CUSTOMER_ACTIONS[label] = CustomerAction(order, label, icon, handler)
+        return handler
+
+    return register
+
+
+def customer_url(customer_id: int | None) -> str:
+    return f"/customers/{customer_id}" if customer_id else "/customers/new"
+
+
+def open_customer(customer_id: int | None) -> None:
+    ui.navigate.to(customer_url(customer_id))
+
+
+def customer_tabs(actor: Actor, customer_id: int | None) -> None:
+    """The tab strip below the header. Tabs other than 고객정보 need a saved customer."""
+    tabs = sorted(CUSTOMER_TABS.values(), key=lambda t: t.order)
+    if not tabs:
+        return
+    built: set[str] = set()
+    with ui.tabs().props("dense align=left no-caps").classes("w-full") as strip:
+        handles = {t.key: ui.tab(t.key, label=t.label).mark(f"tab-{t.key}") for t in tabs}
+    for tab in tabs[1:]:
+        if customer_id is None:
+            handles[tab.key].props("disable")
+    with ui.tab_panels(strip, value=tabs[0].key).props("keep-alive").classes("w-full") as panels:
+        containers = {}
+        for tab in tabs:
+            with ui.tab_panel(tab.key).classes("p-1"):
+                containers[tab.key] = ui.column().classes("w-full gap-2")
+
+    async def show(key: str) -> None:
+        if key in built or (customer_id is None and key != tabs[0].key):
+            return
+        built.add(key)
+        with containers[key]:
+            await CUSTOMER_TABS[key].build(actor, customer_id or 0)
+
+    panels.on_value_change(lambda e: show(e.value))
+    ui.timer(0, lambda: show(tabs[0].key), once=True)
+
+
+def register() -> None:
+    import pages.customer_tabs  # noqa: F401 - the tab modules register themselves
+
+    @protected_page("/customers/{customer_id}", "고객정보")
+    async def customer_page(actor: Actor, customer_id: str) -> None:
+        from pages.customer_header import customer_header
+
+        numeric_id = int(customer_id) if customer_id.isdigit() else None
+        if customer_id != "new" and numeric_id is None:
+            ui.label("고객을 찾을 수 없습니다.").classes("text-negative")
+            return
+        if not await customer_header(actor, numeric_id):
+            return
+        customer_tabs(actor, numeric_id)
