@@ -34,6 +34,7 @@ from core.db import migrate, open_database, tortoise_config
 from core.errors import ValidationError
 from core.logs import setup_logging
 from core.settings import Settings, reload_settings, use_office_timezone
+from services import lifecycle
 
 TITLE = "Gogaek 고객관리"
 
@@ -64,8 +65,12 @@ def _install_lifespan() -> None:
         await migrate()
         async with RegisterTortoise(app, config=tortoise_config()):
             await _on_database_ready()
-            async with original(asgi_app):
-                yield
+            await lifecycle.start_background()
+            try:
+                async with original(asgi_app):
+                    yield
+            finally:
+                await lifecycle.stop_background()
 
     router.lifespan_context = lifespan
 

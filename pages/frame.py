@@ -24,6 +24,9 @@ SESSION_CHECK_SECONDS = 60
 # every admin-only path, so tests can check each one is refused to staff on the server
 ADMIN_PATHS: set[str] = set()
 
+# called inside every signed-in page's frame (e.g. the incoming-call popup installs itself)
+FRAME_HOOKS: list[Callable[[Actor], None]] = []
+
 # client id → the staff member signed in on that browser tab; the call popup uses it
 signed_in_clients: dict[str, Actor] = {}
 
@@ -95,6 +98,8 @@ def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
         .classes("p-1 bg-white") as drawer
     ):
         _menu(actor, path)
+    for hook in FRAME_HOOKS:
+        hook(actor)
     with ui.column().classes("w-full gap-2 p-2") as content:
         yield content
 
