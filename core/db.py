@@ -11,7 +11,7 @@ from tortoise import Tortoise
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate as run_migrations
 
-from core.settings import TIMEZONE, get_settings
+from core.settings import get_settings
 from models import MODEL_MODULES
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,9 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
         "apps": {
             "models": {"models": MODEL_MODULES, "default_connection": "default", "migrations": "migrations"}
         },
+        # Naive datetimes in office time everywhere: see core.fields.LocalDatetimeField.
         "use_tz": False,
-        "timezone": TIMEZONE,
+        "timezone": "UTC",
     }
 
 

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import current_actor
 from core.errors import RecordDeleted, StaleRecordError
+from core.fields import LocalDatetimeField
 
 REDACTED_FIELDS = frozenset({"password_hash", "password_sha512", "token_hash"})
 _MAX_AUDIT_VALUE = 200
@@ -34,8 +35,8 @@ class Record(Model):
     """Base table. Set `audited = False` on high-volume technical tables (sessions, call events)."""
 
     id = fields.IntField(primary_key=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = LocalDatetimeField(auto_now_add=True)
+    updated_at = LocalDatetimeField(auto_now=True)
     # plain ids, not foreign keys: every table has them, and staff rows are never deleted
     created_by_id = fields.IntField(null=True)
     updated_by_id = fields.IntField(null=True)

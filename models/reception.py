@@ -2,6 +2,7 @@ import enum
 
 from tortoise import fields
 
+from core.fields import LocalDatetimeField
 from models.base import Record, Versioned, code_field, staff_field
 
 
@@ -25,7 +26,7 @@ class CallSource(enum.StrEnum):
 class Reception(Versioned, Record):
     """접수 / AS: one call or request from a customer and how it was handled."""
 
-    received_at = fields.DatetimeField(db_index=True)
+    received_at = LocalDatetimeField(db_index=True)
     direction = fields.CharEnumField(Direction, max_length=5, default=Direction.INBOUND)
     source = fields.CharEnumField(CallSource, max_length=10, default=CallSource.MANUAL)
     phone = fields.CharField(max_length=30, default="")
@@ -45,7 +46,7 @@ class Reception(Versioned, Record):
     answer = fields.TextField(default="")
     receiver = staff_field()
     processor = staff_field()
-    processed_at = fields.DatetimeField(null=True)
+    processed_at = LocalDatetimeField(null=True)
     call_event = fields.ForeignKeyField(
         "models.CallEvent", null=True, on_delete=fields.SET_NULL, related_name="receptions", db_index=True
     )

@@ -2,6 +2,7 @@ import enum
 
 from tortoise import fields
 
+from core.fields import LocalDatetimeField
 from models.base import Record, Versioned, code_field
 
 
@@ -22,7 +23,7 @@ class Staff(Versioned, Record):
     role = fields.CharEnumField(Role, max_length=10, default=Role.STAFF)
     active = fields.BooleanField(default=True)
     password_hash = fields.CharField(max_length=255)
-    password_changed_at = fields.DatetimeField(null=True)
+    password_changed_at = LocalDatetimeField(null=True)
 
     class Meta:
         table = "staff"
@@ -41,8 +42,8 @@ class StaffSession(Record):
         "models.Staff", on_delete=fields.CASCADE, related_name="sessions", db_index=True
     )
     token_hash = fields.CharField(max_length=64, unique=True)
-    last_seen_at = fields.DatetimeField()
-    revoked_at = fields.DatetimeField(null=True)
+    last_seen_at = LocalDatetimeField()
+    revoked_at = LocalDatetimeField(null=True)
     ip_address = fields.CharField(max_length=64, default="")
     user_agent = fields.CharField(max_length=255, default="")
 

@@ -2,6 +2,7 @@ import enum
 
 from tortoise import fields
 
+from core.fields import LocalDatetimeField
 from models.base import Record, Versioned, staff_field
 
 
@@ -26,7 +27,7 @@ class CentrexUser(Versioned, Record):
     staff = staff_field()
     enabled = fields.BooleanField(default=True)
     last_seen_no = fields.BigIntField(null=True)
-    last_success_at = fields.DatetimeField(null=True)
+    last_success_at = LocalDatetimeField(null=True)
     last_error = fields.CharField(max_length=255, default="")
 
     class Meta:
@@ -43,7 +44,7 @@ class CallEvent(Record):
     number = fields.CharField(max_length=40)
     digits = fields.CharField(max_length=20, db_index=True)
     extension = fields.CharField(max_length=20, default="")
-    occurred_at = fields.DatetimeField(db_index=True)
+    occurred_at = LocalDatetimeField(db_index=True)
     customer = fields.ForeignKeyField(
         "models.Customer", null=True, on_delete=fields.SET_NULL, related_name=False, db_index=True
     )

@@ -2,7 +2,9 @@
 so tests start in milliseconds). Service tests use the `db` fixture; page tests use NiceGUI's
 `user` fixture, which runs main.py against the same file.
 
-Set GOGAEK_TEST_DATABASE_URL to run the service tests against PostgreSQL instead."""
+Set GOGAEK_TEST_DATABASE_URL=postgres://user:pass@host:5432/name to run against PostgreSQL instead:
+the database `name` is then recreated for every test from a migrated and seeded `name_template`
+(the user needs the CREATEDB right)."""
 
 from __future__ import annotations
 
@@ -32,12 +34,51 @@ async def _prepare(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
+def _postgres_admin_url(url: str, database: str = "postgres") -> tuple[str, str]:
+    base, _, name = url.rpartition("/")
+    return f"{base}/{database}".replace("postgres://", "postgresql://", 1), name.split("?")[0]
+
+
+async def _postgres_exec(url: str, *statements: str) -> None:
+    import asyncpg
+
+    admin_url, _ = _postgres_admin_url(url)
+    connection = await asyncpg.connect(admin_url)
+    try:
+        for statement in statements:
+            await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _recreate_postgres(url: str, *, from_template: bool) -> None:
+    _, name = _postgres_admin_url(url)
+    template = f"{name}_template"
+    if from_template:
+        asyncio.run(
+            _postgres_exec(
+                url,
+                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+            )
+        )
+        return
+    asyncio.run(
+        _postgres_exec(
+            url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)', f'CREATE DATABASE "{template}"'
+        )
+    )
+    template_url = url.rsplit("/", 1)[0] + "/" + template
+    asyncio.run(_prepare(template_url))
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    use_office_timezone()
     if EXTERNAL_DATABASE:
+        _recreate_postgres(EXTERNAL_DATABASE, from_template=False)
         return None
     path = tmp_path_factory.mktemp("template") / "gogaek.sqlite3"
-    use_office_timezone()
     asyncio.run(_prepare(f"sqlite://{path}"))
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -50,6 +91,7 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_data
     data_dir.mkdir()
     monkeypatch.setenv("GOGAEK_DATA_DIR", str(data_dir))
     if template_database is None:
+        _recreate_postgres(EXTERNAL_DATABASE, from_template=True)
         monkeypatch.setenv("DATABASE_URL", EXTERNAL_DATABASE)
     else:
         shutil.copy(template_database, data_dir / "gogaek.sqlite3")
@@ -63,8 +105,6 @@ def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_data
 @pytest.fixture
 async def db(isolated_data: Path):
     """A migrated database with the code tables seeded, the ORM connected."""
-    if EXTERNAL_DATABASE:
-        await _prepare(EXTERNAL_DATABASE)
     await Tortoise.init(config=tortoise_config())
     try:
         yield
