@@ -4,6 +4,8 @@
     python main.py migrate              apply database migrations
     python main.py create-admin ...     create an admin account (scriptable set-up)
     python main.py seed-demo            load the manual's example office
+    python main.py backup [PATH]        consistent backup of database + attachments
+    python main.py restore PATH         restore a backup (server stopped)
 
 The data folder is ./data or $GOGAEK_DATA_DIR; the database is $DATABASE_URL or SQLite in it.
 """
@@ -84,11 +86,17 @@ async def healthz() -> JSONResponse:
 
 def build_app() -> Settings:
     """Wire the whole application onto NiceGUI's app. Returns the settings used."""
+    from services.backup import DailyBackups
+    from services.health import register_status
+
     use_office_timezone()
     settings = reload_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _install_lifespan()
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    backups = DailyBackups()
+    lifecycle.register_background("backups", backups.start, backups.stop)
+    register_status("backup", backups.status)
 
     from pages import register_pages
 
@@ -138,13 +146,44 @@ def _check_port(host: str, port: int) -> None:
 
 
 def serve(host: str, port: int) -> None:
+    from services.backup import BackupError, server_lock
+
     use_office_timezone()
     settings = reload_settings()
     _check_data_dir(settings)
     _check_port(host, port)
     setup_logging(settings.data_dir)
-    build_app()
-    ui.run(host=host, port=port, **run_kwargs(settings))
+    try:
+        with server_lock(settings):
+            build_app()
+            ui.run(host=host, port=port, **run_kwargs(settings))
+    except BackupError as error:
+        _fail(f"{error} 서버를 두 번 실행할 수 없습니다.")
+
+
+def _backup(target: str | None) -> None:
+    from services.backup import BackupError, create_backup
+
+    try:
+        path = create_backup(Path(target) if target else None)
+    except BackupError as error:
+        _fail(str(error))
+    print(f"백업했습니다: {path} (integrity_check ok)")
+
+
+def _restore(source: str, assume_yes: bool) -> None:
+    from services.backup import BackupError, restore_backup
+
+    if not assume_yes:
+        print("복원하면 현재 데이터베이스와 첨부파일이 백업 시점의 것으로 바뀝니다.")
+        print("(지금 자료는 데이터 폴더의 before-restore-… 폴더에 보관됩니다.)")
+        if input("계속하려면 '복원'을 입력하세요: ").strip() != "복원":
+            _fail("복원을 취소했습니다.")
+    try:
+        aside = restore_backup(Path(source))
+    except BackupError as error:
+        _fail(str(error))
+    print(f"복원했습니다. 이전 자료: {aside}")
 
 
 async def _create_admin(login: str, password: str, name: str) -> None:
@@ -181,6 +220,11 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--password", help="비밀번호 (생략하면 물어봄)")
     admin.add_argument("--name", default="관리자", help="이름 (기본 '관리자')")
     commands.add_parser("seed-demo", help="매뉴얼의 예제 회사·접수·견적 등 체험용 데이터 넣기")
+    backup = commands.add_parser("backup", help="데이터베이스와 첨부파일 백업 (서버 실행 중에도 안전)")
+    backup.add_argument("path", nargs="?", help="백업 파일 또는 폴더 (기본: 데이터 폴더/backups)")
+    restore = commands.add_parser("restore", help="백업 파일로 복원 (서버를 먼저 종료해야 함)")
+    restore.add_argument("path", help="복원할 백업 파일 (.tar.gz)")
+    restore.add_argument("--yes", action="store_true", help="확인 질문 없이 복원 (스크립트용)")
     args = parser.parse_args(argv)
 
     use_office_timezone()
@@ -198,6 +242,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_create_admin(args.login, password, args.name))
     elif args.command == "seed-demo":
         asyncio.run(_seed_demo())
+    elif args.command == "backup":
+        _backup(args.path)
+    elif args.command == "restore":
+        _restore(args.path, args.yes)
 
 
 if __name__ in {"__main__", "__mp_main__"}:

@@ -1,0 +1,215 @@
+"""Backups of the SQLite database and the attachments.
+
+`create_backup()` copies the database with SQLite's online backup API (a consistent snapshot even
+while the server writes), checks the copy with `PRAGMA integrity_check`, and packs it with the
+attachments into one .tar.gz. `restore_backup()` refuses while a server holds the data folder.
+On PostgreSQL, use pg_dump / pg_restore instead (the commands say so)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import fcntl
+import logging
+import os
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "gogaek.sqlite3"
+BACKUP_PREFIX = "gogaek-backup-"
+LOCK_NAME = ".server.lock"
+
+
+class BackupError(Exception):
+    """A Korean message for the command line or the settings screen."""
+
+
+def _require_sqlite(settings: Settings) -> Path:
+    if not settings.is_sqlite or settings.sqlite_path is None:
+        raise BackupError(
+            "PostgreSQL 데이터베이스는 pg_dump로 백업하고 pg_restore(또는 psql)로 복원하세요. "
+            "예: pg_dump -Fc -f gogaek.dump <데이터베이스>. 첨부파일은 데이터 폴더의 attachments 폴더를 함께 복사하세요."
+        )
+    return settings.sqlite_path
+
+
+def backups_dir(settings: Settings | None = None) -> Path:
+    return (settings or get_settings()).data_dir / "backups"
+
+
+def _integrity_ok(path: Path) -> str:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def create_backup(target: Path | None = None, settings: Settings | None = None) -> Path:
+    """Write a verified backup archive; returns its path. Safe while the server runs."""
+    settings = settings or get_settings()
+    database = _require_sqlite(settings)
+    if not database.exists():
+        raise BackupError(f"데이터베이스 파일이 없습니다: {database}")
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    if target is None:
+        target = backups_dir(settings) / f"{BACKUP_PREFIX}{stamp}.tar.gz"
+    elif target.is_dir():
+        target = target / f"{BACKUP_PREFIX}{stamp}.tar.gz"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        copy = Path(work) / DATABASE_NAME
+        source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+        destination = sqlite3.connect(copy)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+            source.close()
+        result = _integrity_ok(copy)
+        if result != "ok":
+            raise BackupError(f"백업본 검사에 실패했습니다 (integrity_check: {result}).")
+        partial = target.with_name(target.name + ".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            archive.add(copy, arcname=DATABASE_NAME)
+            if settings.attachments_dir.exists():
+                archive.add(settings.attachments_dir, arcname="attachments")
+        os.replace(partial, target)
+    log.info("backup written: %s", target)
+    return target
+
+
+def prune_backups(keep: int, settings: Settings | None = None) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups; returns what was deleted."""
+    folder = backups_dir(settings)
+    archives = sorted(folder.glob(f"{BACKUP_PREFIX}*.tar.gz"))
+    doomed = archives[: max(0, len(archives) - keep)]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed
+
+
+def latest_backup(settings: Settings | None = None) -> Path | None:
+    archives = sorted(backups_dir(settings).glob(f"{BACKUP_PREFIX}*.tar.gz"))
+    return archives[-1] if archives else None
+
+
+@contextmanager
+def server_lock(settings: Settings | None = None) -> Iterator[None]:
+    """Held by a running server for its whole life; the OS releases it even after a crash."""
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(settings.data_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held until the context ends
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise BackupError("이 데이터 폴더는 실행 중인 Gogaek 서버가 사용하고 있습니다.") from error
+        yield
+    finally:
+        handle.close()
+
+
+def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    members = []
+    for member in archive.getmembers():
+        name = Path(member.name)
+        if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
+            raise BackupError(f"백업 파일에 허용되지 않는 항목이 있습니다: {member.name}")
+        if name.parts[0] not in (DATABASE_NAME, "attachments"):
+            raise BackupError(f"Gogaek 백업 파일이 아닙니다 ({member.name}).")
+        members.append(member)
+    return members
+
+
+def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path:
+    """Replace the database and attachments with the archive's. The current ones are kept aside
+    in <data>/before-restore-<time>/. Refused while a server runs on this data folder."""
+    settings = settings or get_settings()
+    database = _require_sqlite(settings)
+    if not archive_path.is_file():
+        raise BackupError(f"백업 파일이 없습니다: {archive_path}")
+    with server_lock(settings), tempfile.TemporaryDirectory(dir=settings.data_dir) as work:
+        try:
+            with tarfile.open(archive_path, "r:*") as archive:
+                members = _safe_members(archive)
+                archive.extractall(work, members=members, filter="data")
+        except tarfile.TarError as error:
+            raise BackupError(f"백업 파일을 읽을 수 없습니다 ({error}).") from error
+        restored = Path(work) / DATABASE_NAME
+        if not restored.exists():
+            raise BackupError("백업 파일에 데이터베이스가 없습니다.")
+        result = _integrity_ok(restored)
+        if result != "ok":
+            raise BackupError(f"백업 파일의 데이터베이스가 손상되었습니다 (integrity_check: {result}).")
+        aside = settings.data_dir / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}"
+        aside.mkdir()
+        for suffix in ("", "-wal", "-shm"):
+            current = Path(str(database) + suffix)
+            if current.exists():
+                shutil.move(current, aside / current.name)
+        if settings.attachments_dir.exists():
+            shutil.move(settings.attachments_dir, aside / "attachments")
+        shutil.move(restored, database)
+        if (Path(work) / "attachments").exists():
+            shutil.move(Path(work) / "attachments", settings.attachments_dir)
+    log.info("restored %s (previous data kept in %s)", archive_path, aside)
+    return aside
+
+
+AUTOMATIC_INTERVAL = dt.timedelta(days=1)
+_CHECK_SECONDS = 3600
+
+
+class DailyBackups:
+    """The automatic backup: at start-up when the newest is older than a day, then daily; keeps
+    the newest N (GOGAEK_BACKUP_KEEP)."""
+
+    def __init__(self) -> None:
+        self._task: asyncio.Task | None = None
+        self.last_error = ""
+        self.last_backup: Path | None = None
+
+    def due(self) -> bool:
+        latest = latest_backup()
+        if latest is None:
+            return True
+        age = dt.datetime.now() - dt.datetime.fromtimestamp(latest.stat().st_mtime)
+        return age >= AUTOMATIC_INTERVAL
+
+    async def run_once(self) -> None:
+        try:
+            self.last_backup = await asyncio.to_thread(create_backup)
+            await asyncio.to_thread(prune_backups, get_settings().backup_keep)
+            self.last_error = ""
+        except Exception as error:  # a failed backup is reported, and tried again next hour
+            self.last_error = str(error)
+            log.exception("automatic backup failed")
+
+    async def _loop(self) -> None:
+        while True:
+            if self.due():
+                await self.run_once()
+            await asyncio.sleep(_CHECK_SECONDS)
+
+    async def start(self) -> None:
+        if get_settings().is_sqlite:
+            self._task = asyncio.create_task(self._loop(), name="daily backups")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            self._task = None
+
+    def status(self) -> dict:
+        latest = latest_backup() if get_settings().is_sqlite else None
+        return {
+            "latest": latest.name if latest else None,
+            "ok": not self.last_error,
+        }
