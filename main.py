@@ -84,6 +84,16 @@ async def healthz() -> JSONResponse:
     return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
 
+def _harden(settings: Settings) -> None:
+    from nicegui import core
+
+    from core.security import SecurityHeadersMiddleware, UploadLimitMiddleware
+
+    app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.upload_limit_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
+    core.sio.eio.cors_allowed_origins = None  # websocket: same origin only
+
+
 def build_app() -> Settings:
     """Wire the whole application onto NiceGUI's app. Returns the settings used."""
     from services.backup import DailyBackups
@@ -93,6 +103,7 @@ def build_app() -> Settings:
     settings = reload_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _install_lifespan()
+    _harden(settings)
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     backups = DailyBackups()
     lifecycle.register_background("backups", backups.start, backups.stop)

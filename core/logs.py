@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 from pathlib import Path
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# what must never reach a log file: SHA-512 password hashes, argon2 hashes, session tokens,
+# and password-like parameters
+_SECRETS = [
+    (re.compile(r"\b[0-9a-fA-F]{128}\b"), "[sha512]"),
+    (re.compile(r"\$argon2[^\s'\"]+"), "[argon2]"),
+    (re.compile(r"(?i)\b(pass|password|passwd|pw|token|secret)=([^&\s'\"]+)"), r"\1=[redacted]"),
+]
+
+
+class RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = message
+        for pattern, replacement in _SECRETS:
+            cleaned = pattern.sub(replacement, cleaned)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
 
 
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> None:
@@ -25,5 +45,6 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> None:
             root.removeHandler(handler)
     for handler in (file_handler, console):
         handler._gogaek = True  # type: ignore[attr-defined]
+        handler.addFilter(RedactSecrets())
         root.addHandler(handler)
     logging.getLogger("tortoise").setLevel(logging.WARNING)

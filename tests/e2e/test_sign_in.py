@@ -29,3 +29,11 @@ def test_health_check_reports_the_database(server):
     report = httpx.get(f"{server.url}/healthz").json()
     assert report["ok"] is True
     assert report["database"] == {"ok": True, "engine": "sqlite"}
+
+
+def test_websocket_handshake_from_another_origin_is_refused(server):
+    path = "/_nicegui_ws/socket.io/?EIO=4&transport=polling"
+    foreign = httpx.get(server.url + path, headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 400
+    same = httpx.get(server.url + path, headers={"Origin": server.url})
+    assert same.status_code == 200
