@@ -83,6 +83,17 @@ def phone_error(raw: str | None) -> str | None:
     return None
 
 
+_BRN_WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def business_number_check_digit(first_nine: str) -> int:
+    """The 10th digit of a 사업자등록번호 (National Tax Service rule; python-stdnum checks only the
+    format of Korean BRNs, not this digit)."""
+    digits = [int(c) for c in first_nine]
+    total = sum(d * w for d, w in zip(digits, _BRN_WEIGHTS, strict=True)) + digits[8] * 5 // 10
+    return (10 - total % 10) % 10
+
+
 def business_number_error(raw: str | None) -> str | None:
     """A Korean message when a business registration number (사업자번호) is invalid, else None."""
     digits = digits_only(raw)
@@ -93,6 +104,8 @@ def business_number_error(raw: str | None) -> str | None:
     try:
         brn.validate(digits)
     except StdnumError:
+        return "사업자번호 형식이 올바르지 않습니다. 다시 확인하세요."
+    if business_number_check_digit(digits[:9]) != int(digits[9]):
         return "사업자번호가 올바르지 않습니다 (검증번호 불일치). 다시 확인하세요."
     return None
 
