@@ -23,6 +23,11 @@ from core.settings import reload_settings, use_office_timezone
 EXTERNAL_DATABASE = os.environ.get("GOGAEK_TEST_DATABASE_URL")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fast feedback first: the end-to-end tests (real server + Chromium) run last."""
+    items.sort(key=lambda item: "e2e" in item.path.parts)
+
+
 async def _prepare(database_url: str) -> None:
     from services.codes import seed_codes
 
