@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -42,7 +43,7 @@ class Toolbar(ui.row):
         if unknown:
             raise TypeError(f"unknown toolbar actions: {unknown}")
         self.buttons: dict[str, ui.button] = {}
-        self._by_key: dict[str, Callable[..., Any]] = {}
+        self._by_key: dict[str, tuple[ui.button, Callable[..., Any]]] = {}
         with self:
             for name, label, key, icon in ACTIONS:
                 handler = handlers.get(name)
@@ -54,7 +55,7 @@ class Toolbar(ui.row):
                 )
                 button.mark(f"{prefix}{name}")
                 self.buttons[name] = button
-                self._by_key[key] = handler
+                self._by_key[key] = (button, handler)
         if shortcuts and self._by_key:
             ui.add_head_html(_CLAIM_FUNCTION_KEYS)
             ui.keyboard(on_key=self._on_key, ignore=[])
@@ -62,12 +63,11 @@ class Toolbar(ui.row):
     async def _on_key(self, event: KeyEventArguments) -> None:
         if not event.action.keydown or event.action.repeat:
             return
-        handler = self._by_key.get(event.key.name)
-        if handler is None:
+        if event.key.name not in self._by_key:
             return
-        button = self.buttons[next(n for n, _, k, _ in ACTIONS if k == event.key.name)]
+        button, handler = self._by_key[event.key.name]
         if not button.enabled or not button.visible:
             return
         result = handler()
-        if hasattr(result, "__await__"):
+        if inspect.isawaitable(result):
             await result
