@@ -93,8 +93,18 @@ def business_number_error(raw: str | None) -> str | None:
     try:
         brn.validate(digits)
     except StdnumError:
+        return "사업자번호가 올바르지 않습니다. 다시 확인하세요."
+    if _brn_check_digit(digits) != int(digits[9]):
         return "사업자번호가 올바르지 않습니다 (검증번호 불일치). 다시 확인하세요."
     return None
+
+
+def _brn_check_digit(digits: str) -> int:
+    """The National Tax Service check digit (stdnum.kr.brn checks only length and components)."""
+    weights = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+    total = sum(int(d) * w for d, w in zip(digits[:9], weights, strict=True))
+    total += int(digits[8]) * 5 // 10
+    return (10 - total % 10) % 10
 
 
 def format_business_number(raw: str | None) -> str:
