@@ -211,9 +211,11 @@ _CODE_KINDS = {
 async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name in CardInput.__dataclass_fields__:
+    for name, spec in CardInput.__dataclass_fields__.items():
         value = getattr(data, name)
-        values[name] = value.strip() if isinstance(value, str) and name != "registered_on" else value
+        if isinstance(spec.default, str) and name != "employment":  # a cleared widget gives None
+            value = "" if value is None else str(value).strip()
+        values[name] = value
     if not values["name"]:
         errors["name"] = "이름을 입력하세요."
     for name, limit in _LIMITS.items():

@@ -410,9 +410,11 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
     the window and the Excel import refuse exactly the same things."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
-    for name in CustomerInput.__dataclass_fields__:
+    for name, spec in CustomerInput.__dataclass_fields__.items():
         value = getattr(data, name)
-        values[name] = value.strip() if isinstance(value, str) and name not in _DATE_FIELDS else value
+        if isinstance(spec.default, str):  # a text field: a cleared widget gives None
+            value = "" if value is None else str(value).strip()
+        values[name] = value
     if not values["company_name"]:
         errors["company_name"] = "법인상호를 입력하세요."
     for name, limit in _TEXT_LIMITS.items():

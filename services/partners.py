@@ -86,7 +86,7 @@ async def partner_draft(customer_id: int) -> PartnerInput:
 
 
 def _validate(data: PartnerInput) -> tuple[dict[str, Any], dict[str, str]]:
-    values = {name: (getattr(data, name) or "").strip() for name in PartnerInput.__dataclass_fields__}
+    values = {name: str(getattr(data, name) or "").strip() for name in PartnerInput.__dataclass_fields__}
     errors: dict[str, str] = {}
     if not values["code"]:
         errors["code"] = "거래처코드를 입력하세요."
