@@ -261,34 +261,62 @@ async def _ask_about_duplicates(error: DuplicateCustomerError) -> str | int | No
 
 
 def _map_block(editor: CustomerEditor) -> None:
-    """약도등록: a thumbnail (click to enlarge) and an image-only upload."""
+    """약도등록: a thumbnail (click to enlarge) and an image-only, size-limited upload."""
     limit = customers.MAP_IMAGE_LIMIT
-    holder = ui.row().classes("items-center gap-2 no-wrap")
+    holder = ui.column().classes("items-center gap-1 shrink-0")
 
     def show() -> None:
         holder.clear()
         with holder:
             if editor.map_image and editor.customer_id:
                 url = map_image_url(editor.customer_id, editor.map_image)
-                ui.image(url).classes("w-24 h-16 cursor-pointer border rounded").props("fit=contain").on(
+                ui.image(url).classes("w-28 h-20 cursor-pointer border rounded").props("fit=contain").on(
                     "click", lambda: _enlarge(url)
                 ).mark("map-thumbnail")
-                ui.button(icon="delete", on_click=remove).props("flat dense round size=sm").tooltip(
-                    "약도 삭제"
-                )
             elif editor.pending_map:
-                ui.label(f"{editor.pending_map[0]} (저장하면 올라갑니다)").classes("text-caption")
+                ui.label(f"{editor.pending_map[0]}\n(저장하면 올라갑니다)").classes(
+                    "text-caption w-28 text-center"
+                ).style("white-space: pre-line")
             else:
-                ui.label("약도 없음").classes("text-caption text-grey-7")
+                ui.label("약도 없음").classes(
+                    "text-caption text-grey-7 w-28 h-20 border rounded text-center pt-7"
+                )
+            with ui.row().classes("gap-0 no-wrap"):
+                ui.button("약도등록", icon="map", on_click=ask_for_image).props("dense flat no-caps").mark(
+                    "map-register"
+                )
+                if editor.map_image and editor.customer_id:
+                    ui.button(icon="delete", on_click=remove).props("flat dense round size=sm").tooltip(
+                        "약도 삭제"
+                    )
 
-    async def uploaded(event: events.UploadEventArguments) -> None:
+    def ask_for_image() -> None:
+        with TransientDialog() as dialog, ui.card().classes("w-96 max-w-full"):
+            ui.label("약도등록").classes("text-h6")
+            ui.label(
+                f"PNG, JPG, GIF, WEBP, BMP 이미지를 {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
+            ).classes("text-caption text-grey-8")
+            ui.upload(
+                label="이미지 파일",
+                auto_upload=True,
+                max_file_size=limit,
+                on_upload=lambda event: uploaded(event, dialog),
+                on_rejected=lambda: ui.notify(
+                    f"약도 이미지는 {limit // 1024 // 1024}MB까지 올릴 수 있습니다.", type="negative"
+                ),
+            ).props('accept="image/*" flat bordered').classes("w-full").mark("map-upload")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("닫기", on_click=dialog.close).props("flat")
+        dialog.open()
+
+    async def uploaded(event: events.UploadEventArguments, dialog: ui.dialog) -> None:
         data = await event.file.read()
-        upload.reset()
         try:
             customers.check_map_image(event.file.name, data)
         except ValidationError as error:
             ui.notify(error.fields["map_image"], type="negative")
             return
+        dialog.close()
         if editor.customer_id is None:
             editor.pending_map = (event.file.name, data)
             show()
@@ -321,20 +349,6 @@ def _map_block(editor: CustomerEditor) -> None:
         editor.version, editor.map_image = updated.version, ""
         show()
 
-    upload = (
-        ui.upload(
-            label="약도등록",
-            auto_upload=True,
-            max_file_size=limit,
-            on_upload=uploaded,
-            on_rejected=lambda: ui.notify(
-                f"약도 이미지는 {limit // 1024 // 1024}MB까지 올릴 수 있습니다.", type="negative"
-            ),
-        )
-        .props('accept="image/*" flat dense bordered hide-upload-btn')
-        .classes("w-44")
-        .mark("map-upload")
-    )
     show()
 
 
@@ -376,12 +390,12 @@ async def customer_header(actor: Actor, customer_id: int | None) -> bool:
             )
             ui.space()
             if customer:
-                ui.button("<", on_click=lambda: editor.move(False)).props("dense outline").tooltip(
-                    "이전 고객 (코드순)"
-                ).mark("customer-prev")
-                ui.button(">", on_click=lambda: editor.move(True)).props("dense outline").tooltip(
-                    "다음 고객 (코드순)"
-                ).mark("customer-next")
+                ui.button("<", on_click=lambda: editor.move(False)).props("dense outline").classes(
+                    "px-3"
+                ).tooltip("이전 고객 (코드순)").mark("customer-prev")
+                ui.button(">", on_click=lambda: editor.move(True)).props("dense outline").classes(
+                    "px-3"
+                ).tooltip("다음 고객 (코드순)").mark("customer-next")
                 for action in sorted(customer_window.CUSTOMER_ACTIONS.values(), key=lambda a: a.order):
 
                     async def run(action=action) -> None:

@@ -60,9 +60,9 @@ async def partner_tab(actor: Actor, customer_id: int) -> None:
                         icon="add_business",
                         on_click=lambda: _create(actor, editor, customer_id, show),
                     ).props("dense unelevated no-caps").mark("partner-create")
-                ui.button("🔍 거래처 찾기", on_click=lambda: _link(actor, editor, customer_id, show)).props(
-                    "dense flat no-caps"
-                ).mark("partner-search")
+                ui.button(
+                    "거래처 찾기", icon="search", on_click=lambda: _link(actor, editor, customer_id, show)
+                ).props("dense flat no-caps").mark("partner-search")
                 if partner_id is not None:
                     ui.button(
                         "연결 해제",
@@ -72,7 +72,7 @@ async def partner_tab(actor: Actor, customer_id: int) -> None:
                     ui.link("거래내역", ledger_url(partner_id)).classes("text-primary")
             if partner_id is None:
                 ui.label(
-                    "연결된 거래처가 없습니다. 영업(수주·출고·수금)과 연동하려면 ERP거래처반영으로 거래처를 만들거나 🔍로 기존 거래처를 연결하세요."
+                    "연결된 거래처가 없습니다. 영업(수주·출고·수금)과 연동하려면 ERP거래처반영으로 거래처를 만들거나 거래처 찾기로 기존 거래처를 연결하세요."
                 ).classes("text-grey-8")
                 return
             partner = await partners.get_partner(partner_id)

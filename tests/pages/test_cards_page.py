@@ -103,17 +103,25 @@ async def test_customers_are_imported_from_excel_with_a_preview(user: User):
     assert [c.company_name for c in await Customer.all()] == ["재근상사"]
 
 
-async def test_map_image_is_served_to_signed_in_staff_only(user: User):
+async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_staff(user: User):
     boss = await make_admin(login="boss")
     customer = await customers.save_customer(
         CustomerInput(company_name="재근상사", registered_on="2014-02-13"), by=boss
     )
-    await customers.set_map_image(customer.id, filename="약도.png", data=PNG, by=boss)
-    assert (await user.http_client.get(f"/customer-maps/{customer.id}")).status_code == 401
     await sign_in(user, "boss")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see("약도 없음", retries=30)
+    user.find("map-register").click()
+    await user.should_see(marker="map-upload", retries=30)
+    upload = user.find("map-upload").elements.pop()
+    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", b"MZ\x90\x00 a program")])
+    await user.should_see("이미지가 아닙니다", retries=30)
+    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", PNG)])
+    await user.should_see("약도를 등록했습니다.", retries=30)
+    await user.should_see(marker="map-thumbnail", retries=30)
     response = await user.http_client.get(f"/customer-maps/{customer.id}")
     assert response.status_code == 200 and response.content == PNG
     assert response.headers["content-type"] == "image/png"
     assert response.headers["x-content-type-options"] == "nosniff"
-    await user.open(f"/customers/{customer.id}")
-    await user.should_see(marker="map-thumbnail", retries=30)
+    user.http_client.cookies.clear()
+    assert (await user.http_client.get(f"/customer-maps/{customer.id}")).status_code == 401
