@@ -33,7 +33,7 @@ COLUMNS: list[dict[str, Any]] = [
         "align": "left",
         "sortable": True,
     },
-    {"name": "status", "label": "상태", "field": "status", "align": "left", "sortable": True},
+    {"name": "status", "label": "상태", "field": "status", "align": "left"},
     {"name": "company_name", "label": "법인상호", "field": "company_name", "align": "left", "sortable": True},
     {
         "name": "representative",

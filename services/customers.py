@@ -118,7 +118,6 @@ class ResultPage:
 SORTABLE = {
     "code": "code",
     "registered_on": "registered_on",
-    "status": "status_id",
     "company_name": "company_name",
     "representative": "representative",
     "business_number": "business_number",

@@ -195,3 +195,22 @@ async def test_excel_export_of_the_customer_list(user: User):
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["D1"].value == "법인상호" and sheet["D2"].value == "하이디자인" and sheet.max_row == 2
+
+
+async def test_closing_with_unsaved_changes_asks_first(user: User):
+    boss = await make_admin(login="boss")
+    customer = await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-memo", retries=30)
+    user.find("customer-close").click()
+    await user.should_see(marker="customers-table", retries=30)  # nothing changed: closes at once
+
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-memo", retries=30)
+    user.find("customer-memo").type("아직 저장 안 함")
+    user.find("customer-close").click()
+    await user.should_see("저장하지 않은 내용이 있습니다. 저장하지 않고 이동할까요?", retries=30)
+    user.find("confirm-no").click()
+    await user.should_see("고객정보 (재근상사)")
+    assert user.find("customer-memo").elements.pop().value == "아직 저장 안 함"

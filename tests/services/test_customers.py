@@ -373,3 +373,14 @@ async def test_printed_list_is_a_pdf_with_escaped_korean_text(db):
 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "고객 목록" in text and "<b>재근상사</b>" in text and "02-999-8888" in text
+
+
+async def test_an_edit_that_takes_another_customers_number_warns(db):
+    clerk = await make_staff()
+    await add(clerk, "재근상사", phone="02-999-8888")
+    other = await add(clerk, "하이디자인", phone="031-555-5555")
+    edited = CustomerInput.of(other)
+    edited.mobile = "02-999-8888"
+    with pytest.raises(customers.DuplicateCustomerError) as warned:
+        await customers.save_customer(edited, by=clerk, customer_id=other.id, version=other.version)
+    assert [d.company_name for d in warned.value.duplicates] == ["재근상사"]
