@@ -6,6 +6,7 @@ when first opened, so opening a customer stays fast however many tabs there are.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -93,7 +94,13 @@ def customer_tabs(actor: Actor, customer_id: int | None) -> None:
 
 
 def register() -> None:
-    import pages.customer_tabs  # noqa: F401 - the tab modules register themselves
+    # The tab modules register themselves on import. Import them afresh: NiceGUI's page tests drop
+    # this module between tests, and tabs registered into the dropped module's dict would be lost.
+    for name in [
+        m for m in sys.modules if m == "pages.customer_tabs" or m.startswith("pages.customer_tabs.")
+    ]:
+        del sys.modules[name]
+    import pages.customer_tabs  # noqa: F401
 
     @protected_page("/customers/{customer_id}", "고객정보")
     async def customer_page(actor: Actor, customer_id: str) -> None:

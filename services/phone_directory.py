@@ -3,6 +3,7 @@ plus explicit links (고객번호 연결). Incoming calls and phone searches res
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
@@ -36,6 +37,10 @@ class CallerMatch:
         return self.customer is not None
 
 
+def _is_nationwide(digits: str) -> bool:
+    return len(digits) == 8 and digits[:2] in {"15", "16", "18"}
+
+
 def _prefix_range(prefix: str) -> dict[str, str]:
     """An index-friendly `startswith` on a digits column (works the same on SQLite and PostgreSQL)."""
     return {"gte": prefix, "lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
@@ -51,9 +56,11 @@ def _starts_with(digits: str) -> dict[str, str]:
     return {"digits__gte": bounds["gte"], "digits__lt": bounds["lt"]}
 
 
-async def _replace_entries(source: PhoneSource, owner: dict, numbers: dict[str, str]) -> None:
+async def _replace_entries(source: PhoneSource, match: dict, owner: dict, numbers: dict[str, str]) -> None:
+    """Replace the entries `match` selects with the current numbers, owned by `owner`. A card's
+    entries are matched by the card alone: the card may have moved to another customer."""
     async with in_transaction():
-        await PhoneEntry.filter(source=source, **owner).delete()
+        await PhoneEntry.filter(source=source, **match).delete()
         entries = [
             PhoneEntry(digits=d, digits_reversed=d[::-1], source=source, label=label, **owner)
             for label, raw in numbers.items()
@@ -68,6 +75,7 @@ async def sync_customer_phones(customer: Customer) -> None:
     await _replace_entries(
         PhoneSource.CUSTOMER,
         {"customer_id": customer.id},
+        {"customer_id": customer.id},
         {label: getattr(customer, name) for name, label in CUSTOMER_PHONE_FIELDS.items()},
     )
 
@@ -76,6 +84,7 @@ async def sync_card_phones(card: BusinessCard) -> None:
     """Call after saving a card: its numbers join the directory, under the card's customer if any."""
     await _replace_entries(
         PhoneSource.CARD,
+        {"card_id": card.id},
         {"card_id": card.id, "customer_id": card.customer_id},
         {label: getattr(card, name) for name, label in CARD_PHONE_FIELDS.items()},
     )
@@ -131,7 +140,8 @@ async def resolve_caller(number: str | None) -> CallerMatch:
         return match
     if match.card:  # a person whose card is not linked to any customer
         return match
-    local_call = not digits.startswith("0") and len(digits) <= 8
+    # a number without its area code (808-8016), but not a nationwide 15xx/16xx/18xx number
+    local_call = not digits.startswith("0") and len(digits) <= 8 and not _is_nationwide(digits)
     for tail in dict.fromkeys((digits[-SUBSCRIBER_DIGITS:], digits[-4:])):
         owners = await (
             PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
@@ -161,3 +171,22 @@ async def customer_ids_for_phone(fragment: str, limit: int = 5000) -> list[int]:
             .values_list("customer_id", flat=True)
         )
     return sorted(ids)
+
+
+async def customers_with_numbers(
+    numbers: Iterable[str | None], *, exclude_customer_id: int | None = None
+) -> dict[int, str]:
+    """Customers (other than `exclude_customer_id`) whose own phone or mobile is one of `numbers`:
+    customer id → the shared digits. Used to warn before saving a duplicate customer."""
+    wanted = {d for raw in numbers if len(d := phone_digits(raw)) >= MIN_SEARCH_DIGITS}
+    if not wanted:
+        return {}
+    query = PhoneEntry.filter(
+        source=PhoneSource.CUSTOMER,
+        digits__in=wanted,
+        label__in=[CUSTOMER_PHONE_FIELDS["phone"], CUSTOMER_PHONE_FIELDS["mobile"]],
+    )
+    if exclude_customer_id:
+        query = query.exclude(customer_id=exclude_customer_id)
+    rows = await query.order_by("customer_id").limit(MAX_CANDIDATES).values_list("customer_id", "digits")
+    return dict(rows)

@@ -75,6 +75,12 @@ class PagedTable(ui.table):
         )
         self.classes("w-full sticky-header")
         self.on("request", self._on_request)
+        self.on("update:pagination", self._keep_total)
+
+    def _keep_total(self, _event) -> None:
+        """Quasar reports its own pagination when it mounts (rowsNumber 0); the server's total wins."""
+        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
+            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
 
     def _request(self) -> PageRequest:
         p = self.pagination

@@ -1,0 +1,403 @@
+"""명함: business cards of the people at customers (or at companies that are not customers),
+for the customer window's 명함관리 tab and the 명함관리 menu. Every save keeps the card's numbers
+in the phone directory, so a call from a card's mobile finds its company."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from core.audit import Actor, acting_as
+from core.errors import NotFound, ValidationError
+from core.korean import format_date, format_phone, phone_error
+from models.card import BusinessCard, Employment
+from models.codes import CodeEntry, CodeKind
+from models.customer import Customer
+from services import phone_directory
+from services.customers import (
+    ListRequest,
+    PageSpec,
+    Progress,
+    ResultPage,
+    code_reference_errors,
+    email_error,
+    parse_date,
+)
+from services.excel import Column, export_rows
+from services.list_pdf import render_list_pdf
+
+EXPORT_CHUNK = 1000
+PRINT_LIMIT = 1000
+
+
+@dataclass
+class CardFilters:
+    """명함관리 filters; `customer_id` narrows to one customer's cards (the customer window tab)."""
+
+    customer_id: int | None = None
+    use_dates: bool = False
+    registered_from: dt.date | None = None
+    registered_to: dt.date | None = None
+    group_a_id: int | None = None
+    group_b_id: int | None = None
+    name: str = ""
+    company: str = ""
+    employment: Employment | None = None
+
+
+SORTABLE = {
+    "registered_on": "registered_on",
+    "name": "name",
+    "employment": "employment",
+    "company_name": "company_name",
+    "mobile": "mobile",
+}
+
+_CODE_REFS = ("position_id", "department_id", "duty_id", "group_a_id", "group_b_id")
+_FIELDS = (
+    "id",
+    "registered_on",
+    "name",
+    "employment",
+    "position_id",
+    "department_id",
+    "duty_id",
+    "company_name",
+    "company_address",
+    "customer_id",
+    "mobile",
+    "direct_phone",
+    "extension",
+    "fax",
+    "email",
+    "homepage",
+    "group_a_id",
+    "group_b_id",
+)
+
+
+def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
+    query = BusinessCard.all()
+    if filters.customer_id:
+        query = query.filter(customer_id=filters.customer_id)
+    if filters.use_dates:
+        if filters.registered_from:
+            query = query.filter(registered_on__gte=filters.registered_from)
+        if filters.registered_to:
+            query = query.filter(registered_on__lte=filters.registered_to)
+    if filters.group_a_id:
+        query = query.filter(group_a_id=filters.group_a_id)
+    if filters.group_b_id:
+        query = query.filter(group_b_id=filters.group_b_id)
+    if filters.name.strip():
+        query = query.filter(name__icontains=filters.name.strip())
+    if filters.company.strip():
+        query = query.filter(company_name__icontains=filters.company.strip())
+    if filters.employment:
+        query = query.filter(employment=filters.employment)
+    return query
+
+
+def _ordering(sort_by: str | None, descending: bool) -> list[str]:
+    column = SORTABLE.get(sort_by or "", "registered_on")
+    sign = "-" if descending else ""
+    return [f"{sign}{column}", f"{sign}id"]
+
+
+async def _code_names(rows: list[dict[str, Any]] | None = None) -> dict[int, str]:
+    if rows is None:
+        return dict(await CodeEntry.all().values_list("id", "name"))
+    ids = {row[f] for row in rows for f in _CODE_REFS if row.get(f)}
+    return dict(await CodeEntry.filter(id__in=ids).values_list("id", "name")) if ids else {}
+
+
+async def _customer_codes(rows: list[dict[str, Any]]) -> dict[int, str]:
+    ids = {row["customer_id"] for row in rows if row["customer_id"]}
+    return dict(await Customer.filter(id__in=ids).values_list("id", "code")) if ids else {}
+
+
+def _present(row: dict[str, Any], names: dict[int, str], customer_codes: dict[int, str]) -> dict[str, Any]:
+    def name(field: str) -> str:
+        return names.get(row[field], "") if row[field] else ""
+
+    return {
+        "id": row["id"],
+        "registered_on": format_date(row["registered_on"]),
+        "name": row["name"],
+        "employment": Employment(row["employment"]).value,
+        "position": name("position_id"),
+        "department": name("department_id"),
+        "duty": name("duty_id"),
+        "company_name": row["company_name"],
+        "company_address": row["company_address"],
+        "customer_id": row["customer_id"],
+        "customer_code": customer_codes.get(row["customer_id"], "") if row["customer_id"] else "",
+        "mobile": row["mobile"],
+        "direct_phone": row["direct_phone"],
+        "extension": row["extension"],
+        "fax": row["fax"],
+        "email": row["email"],
+        "homepage": row["homepage"],
+        "group_a": name("group_a_id"),
+        "group_b": name("group_b_id"),
+    }
+
+
+async def search_cards(filters: CardFilters, request: PageSpec | None = None) -> ResultPage:
+    request = request or ListRequest()
+    query = _filtered(filters)
+    total = await query.count()
+    raw = await (
+        query.order_by(*_ordering(request.sort_by, request.descending))
+        .offset(request.offset)
+        .limit(request.rows_per_page)
+        .values(*_FIELDS)
+    )
+    names = await _code_names(raw)
+    codes = await _customer_codes(raw)
+    return ResultPage(rows=[_present(r, names, codes) for r in raw], total=total)
+
+
+@dataclass
+class CardInput:
+    name: str = ""
+    employment: Employment | str = Employment.EMPLOYED
+    position_id: int | None = None
+    department_id: int | None = None
+    duty_id: int | None = None
+    mobile: str = ""
+    direct_phone: str = ""
+    extension: str = ""
+    fax: str = ""
+    email: str = ""
+    homepage: str = ""
+    customer_id: int | None = None
+    company_name: str = ""
+    company_address: str = ""
+    group_a_id: int | None = None
+    group_b_id: int | None = None
+    registered_on: dt.date | str | None = None
+    notes: str = ""
+
+    @classmethod
+    def of(cls, card: BusinessCard) -> CardInput:
+        return cls(**{name: getattr(card, name) for name in cls.__dataclass_fields__})
+
+
+_LIMITS = {
+    "name": 50,
+    "extension": 20,
+    "email": 120,
+    "homepage": 200,
+    "company_name": 100,
+    "company_address": 200,
+}
+_CODE_KINDS = {
+    "position_id": CodeKind.POSITION,
+    "department_id": CodeKind.DEPARTMENT,
+    "duty_id": CodeKind.DUTY,
+    "group_a_id": CodeKind.CARD_GROUP_A,
+    "group_b_id": CodeKind.CARD_GROUP_B,
+}
+
+
+async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    for name, spec in CardInput.__dataclass_fields__.items():
+        value = getattr(data, name)
+        if isinstance(spec.default, str) and name != "employment":  # a cleared widget gives None
+            value = "" if value is None else str(value).strip()
+        values[name] = value
+    if not values["name"]:
+        errors["name"] = "이름을 입력하세요."
+    for name, limit in _LIMITS.items():
+        if len(values[name]) > limit:
+            errors[name] = f"{limit}자 이내로 입력하세요."
+    try:
+        values["employment"] = Employment(values["employment"] or Employment.EMPLOYED)
+    except ValueError:
+        errors["employment"] = "재직 또는 퇴사를 선택하세요."
+    try:
+        values["registered_on"] = parse_date(values["registered_on"]) or dt.date.today()
+    except ValueError:
+        errors["registered_on"] = "날짜를 YYYY-MM-DD 형식으로 입력하세요."
+    for name in ("mobile", "direct_phone", "fax"):
+        if message := phone_error(values[name]):
+            errors[name] = message
+        else:
+            values[name] = format_phone(values[name])[:30]
+    if message := email_error(values["email"]):
+        errors["email"] = message
+    errors.update(await code_reference_errors(values, _CODE_KINDS))
+    if values["customer_id"]:
+        customer = await Customer.get_or_none(id=values["customer_id"])
+        if customer is None:
+            errors["customer_id"] = "없는 고객입니다. 소속회사를 다시 선택하세요."
+        else:
+            values["company_name"] = values["company_name"] or customer.company_name
+            if not values["company_address"]:
+                values["company_address"] = " ".join(
+                    p for p in (customer.address, customer.address_detail) if p
+                )[:200]
+    return values, errors
+
+
+async def save_card(
+    data: CardInput, *, by: Actor, card_id: int | None = None, version: int | None = None
+) -> BusinessCard:
+    """Add (card_id None) or edit a card; its numbers join the phone directory under its customer."""
+    values, errors = await validate_card(data)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by):
+        async with in_transaction():
+            if card_id is None:
+                card = await BusinessCard.create(**values)
+            else:
+                card = await BusinessCard.get_or_none(id=card_id)
+                if card is None:
+                    raise NotFound("명함")
+                for name, value in values.items():
+                    setattr(card, name, value)
+                if version is not None:
+                    card.version = version
+                await card.save()
+            await phone_directory.sync_card_phones(card)
+    return card
+
+
+async def get_card(card_id: int) -> BusinessCard:
+    card = await BusinessCard.get_or_none(id=card_id)
+    if card is None:
+        raise NotFound("명함")
+    return card
+
+
+async def delete_card(card_id: int, *, by: Actor) -> None:
+    """Its numbers leave the phone directory with it (the entries cascade)."""
+    card = await get_card(card_id)
+    with acting_as(by):
+        await card.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# 엑셀 and 인쇄
+
+EXPORT_COLUMNS: list[tuple[str, Column]] = [
+    ("registered_on", Column("등록일자", 11, "date")),
+    ("name", Column("이름", 10)),
+    ("position", Column("직책", 8)),
+    ("employment", Column("근무", 6)),
+    ("department", Column("소속부서", 10)),
+    ("duty", Column("담당업무", 10)),
+    ("company_name", Column("회사명", 22)),
+    ("customer_code", Column("고객코드", 12)),
+    ("mobile", Column("휴대폰", 14)),
+    ("direct_phone", Column("직통번호", 14)),
+    ("extension", Column("내선", 6)),
+    ("fax", Column("팩스번호", 14)),
+    ("email", Column("이메일", 20)),
+    ("homepage", Column("홈페이지", 20)),
+    ("company_address", Column("회사주소", 30)),
+    ("group_a", Column("분류A", 10)),
+    ("group_b", Column("분류B", 10)),
+    ("notes", Column("비고", 30)),
+]
+
+
+async def _stream(
+    filters: CardFilters, sort_by: str | None, descending: bool, progress: Progress | None
+) -> AsyncIterator[list[Any]]:
+    query = _filtered(filters)
+    total = await query.count()
+    names = await _code_names()
+    ordering = _ordering(sort_by, descending)
+    done = 0
+    while done < total:
+        chunk = await query.order_by(*ordering).offset(done).limit(EXPORT_CHUNK).values(*_FIELDS, "notes")
+        if not chunk:
+            break
+        codes = await _customer_codes(chunk)
+        for raw in chunk:
+            row = _present(raw, names, codes) | {"notes": raw["notes"], "registered_on": raw["registered_on"]}
+            yield [row[key] for key, _ in EXPORT_COLUMNS]
+        done += len(chunk)
+        if progress:
+            result = progress(done, total)
+            if asyncio.iscoroutine(result):
+                await result
+
+
+async def export_cards(
+    filters: CardFilters,
+    *,
+    sort_by: str | None = None,
+    descending: bool = False,
+    on_progress: Progress | None = None,
+) -> Path:
+    return await export_rows(
+        [column for _, column in EXPORT_COLUMNS],
+        _stream(filters, sort_by, descending, on_progress),
+        sheet_title="명함목록",
+    )
+
+
+async def card_list_pdf(
+    filters: CardFilters, *, sort_by: str | None = None, descending: bool = False
+) -> bytes:
+    page = await search_cards(
+        filters, ListRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
+    )
+    headers = [
+        "등록일자",
+        "이름",
+        "직책",
+        "근무",
+        "소속부서",
+        "담당업무",
+        "회사명",
+        "휴대폰",
+        "직통번호",
+        "이메일",
+    ]
+    keys = [
+        "registered_on",
+        "name",
+        "position",
+        "employment",
+        "department",
+        "duty",
+        "company_name",
+        "mobile",
+        "direct_phone",
+        "email",
+    ]
+    note = (
+        f"전체 {page.total:,}건 중 처음 {PRINT_LIMIT:,}건만 인쇄했습니다."
+        if page.total > len(page.rows)
+        else ""
+    )
+    conditions = []
+    if filters.use_dates:
+        conditions.append(
+            f"등록기간 {format_date(filters.registered_from)}~{format_date(filters.registered_to)}"
+        )
+    if filters.name.strip():
+        conditions.append(f"이름 '{filters.name.strip()}'")
+    if filters.company.strip():
+        conditions.append(f"회사명 '{filters.company.strip()}'")
+    return await render_list_pdf(
+        title="명함 목록",
+        headers=headers,
+        rows=([row[k] for k in keys] for row in page.rows),
+        conditions=", ".join(conditions),
+        note=note,
+    )

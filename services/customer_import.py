@@ -1,0 +1,534 @@
+"""Excel import of customers and business cards, for offices leaving another system.
+
+upload .xlsx → `read_sheet` (off the event loop) → `guess_mapping` (columns to fields, by header)
+→ `preview_import` (what each row would do, with reasons for bad rows) → `run_import`. Bad rows
+are skipped and listed; the rest are saved through the same services as the screens. Re-importing
+the same file updates instead of duplicating: customers match by 고객코드, then 사업자번호;
+cards by name + company + mobile."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import enum
+import io
+import zipfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl import load_workbook
+
+from core.audit import Actor
+from core.errors import GogaekError, ValidationError
+from core.korean import digits_only, phone_digits
+from models.card import BusinessCard, Employment
+from models.codes import CodeEntry, CodeKind
+from models.customer import Customer
+from models.staff import Staff
+from services import cards, customers
+
+MAX_ROWS = 100_000
+PREVIEW_ROWS = 200
+
+
+class ImportKind(enum.StrEnum):
+    CUSTOMERS = "customers"
+    CARDS = "cards"
+
+
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+# Headers as the exports write them (so an exported file imports back), plus common alternatives.
+CUSTOMER_FIELDS = [
+    ImportField("code", "고객코드", ("코드", "거래처코드", "고객번호")),
+    ImportField("registered_on", "등록일자", ("등록일", "등록일시")),
+    ImportField("status", "고객상태", ("상태",)),
+    ImportField(
+        "company_name", "법인상호", ("상호", "회사명", "거래처명", "고객명", "업체명"), required=True
+    ),
+    ImportField("representative", "대표자", ("대표", "대표자명")),
+    ImportField("business_number", "사업자번호", ("사업자등록번호",)),
+    ImportField("business_type", "업태"),
+    ImportField("business_item", "종목"),
+    ImportField("phone", "전화번호", ("전화", "대표전화")),
+    ImportField("fax", "팩스번호", ("팩스", "FAX")),
+    ImportField("mobile", "휴대폰", ("핸드폰", "휴대전화", "휴대폰번호")),
+    ImportField("email", "이메일", ("메일", "E-MAIL", "EMAIL")),
+    ImportField("homepage", "홈페이지", ("웹사이트",)),
+    ImportField("postal_code", "우편번호"),
+    ImportField("address", "주소"),
+    ImportField("address_detail", "상세주소"),
+    ImportField("contact_name", "담당자", ("고객담당자",)),
+    ImportField("department", "담당부서"),
+    ImportField("staff", "담당사원", ("영업담당",)),
+    ImportField("contract_date", "계약일자", ("계약일",)),
+    ImportField("planned_delivery_date", "납품예정일"),
+    ImportField("first_delivery_date", "최초납품일"),
+    ImportField("management_stop_date", "관리중지일"),
+    ImportField("class_a", "분류A", ("고객분류A",)),
+    ImportField("class_b", "분류B", ("고객분류B",)),
+    ImportField("class_c", "분류C", ("고객분류C",)),
+    ImportField("service_class", "서비스분류"),
+    ImportField("memo", "메모", ("비고",)),
+]
+
+CARD_FIELDS = [
+    ImportField("registered_on", "등록일자", ("등록일",)),
+    ImportField("name", "이름", ("성명", "담당자"), required=True),
+    ImportField("position", "직책", ("직급",)),
+    ImportField("employment", "근무", ("재직", "재직여부")),
+    ImportField("department", "소속부서", ("부서",)),
+    ImportField("duty", "담당업무", ("업무",)),
+    ImportField("company_name", "회사명", ("소속회사", "거래처명", "상호")),
+    ImportField("customer_code", "고객코드"),
+    ImportField("mobile", "휴대폰", ("핸드폰", "휴대전화")),
+    ImportField("direct_phone", "직통번호", ("전화번호", "직통")),
+    ImportField("extension", "내선", ("내선번호",)),
+    ImportField("fax", "팩스번호", ("팩스", "FAX")),
+    ImportField("email", "이메일", ("메일", "E-MAIL", "EMAIL")),
+    ImportField("homepage", "홈페이지"),
+    ImportField("company_address", "회사주소", ("주소",)),
+    ImportField("group_a", "분류A", ("명함그룹A",)),
+    ImportField("group_b", "분류B", ("명함그룹B",)),
+    ImportField("notes", "비고", ("메모",)),
+]
+
+FIELDS = {ImportKind.CUSTOMERS: CUSTOMER_FIELDS, ImportKind.CARDS: CARD_FIELDS}
+
+# Columns holding names of code-table rows (or staff), resolved to ids per row.
+_CUSTOMER_CODES = {
+    "status": ("status_id", CodeKind.CUSTOMER_STATUS),
+    "department": ("department_id", CodeKind.DEPARTMENT),
+    "class_a": ("class_a_id", CodeKind.CUSTOMER_CLASS_A),
+    "class_b": ("class_b_id", CodeKind.CUSTOMER_CLASS_B),
+    "class_c": ("class_c_id", CodeKind.CUSTOMER_CLASS_C),
+    "service_class": ("service_class_id", CodeKind.SERVICE_CLASS),
+}
+_CARD_CODES = {
+    "position": ("position_id", CodeKind.POSITION),
+    "department": ("department_id", CodeKind.DEPARTMENT),
+    "duty": ("duty_id", CodeKind.DUTY),
+    "group_a": ("group_a_id", CodeKind.CARD_GROUP_A),
+    "group_b": ("group_b_id", CodeKind.CARD_GROUP_B),
+}
+_FIELD_LABELS = {kind: {f.key: f.header for f in fields} | {"": "행"} for kind, fields in FIELDS.items()}
+_ID_FIELD_LABELS = {
+    "status_id": "고객상태",
+    "department_id": "부서",
+    "class_a_id": "분류A",
+    "class_b_id": "분류B",
+    "class_c_id": "분류C",
+    "service_class_id": "서비스분류",
+    "staff_id": "담당사원",
+    "position_id": "직책",
+    "duty_id": "담당업무",
+    "group_a_id": "분류A",
+    "group_b_id": "분류B",
+    "customer_id": "고객코드",
+}
+
+
+@dataclass
+class Sheet:
+    """The first worksheet: its header row and the data rows below it (Excel row numbers kept)."""
+
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]
+
+
+def _read(data: bytes) -> Sheet:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ValidationError(
+            {"file": "엑셀(.xlsx) 파일이 아닙니다. 엑셀에서 .xlsx로 저장해 올리세요."}
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        headers = next(lines, None)
+        if not headers or not any(h not in (None, "") for h in headers):
+            raise ValidationError({"file": "첫 줄에 제목(법인상호, 전화번호 …)이 있어야 합니다."})
+        width = len(headers)
+        rows = []
+        for number, values in enumerate(lines, start=2):
+            if not any(v not in (None, "") for v in values):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise ValidationError(
+                    {"file": f"한 번에 {MAX_ROWS:,}행까지 가져올 수 있습니다. 파일을 나누세요."}
+                )
+            rows.append((number, [*values, *[None] * (width - len(values))][:width]))
+        return Sheet(headers=[str(h).strip() if h is not None else "" for h in headers], rows=rows)
+    finally:
+        workbook.close()
+
+
+async def read_sheet(data: bytes) -> Sheet:
+    """Parse an uploaded workbook off the event loop."""
+    return await asyncio.to_thread(_read, data)
+
+
+def _normal(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def guess_mapping(kind: ImportKind, headers: list[str]) -> dict[str, int]:
+    """field key → column index, by header name (exact header first, then known aliases)."""
+    normal = [_normal(h) for h in headers]
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    for pass_aliases in (False, True):
+        for item in FIELDS[kind]:
+            if item.key in mapping:
+                continue
+            names = item.aliases if pass_aliases else (item.header,)
+            for name in names:
+                target = _normal(name)
+                index = next((i for i, h in enumerate(normal) if h == target and i not in used), None)
+                if index is not None:
+                    mapping[item.key] = index
+                    used.add(index)
+                    break
+    return mapping
+
+
+class RowAction(enum.StrEnum):
+    CREATE = "추가"
+    UPDATE = "갱신"
+    ERROR = "오류"
+
+
+@dataclass
+class RowOutcome:
+    row_number: int
+    label: str
+    action: RowAction
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[RowOutcome]
+
+    def count(self, action: RowAction) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def errors(self) -> list[RowOutcome]:
+        return [o for o in self.outcomes if o.action == RowAction.ERROR]
+
+
+class _Lookups:
+    """Code-table rows and staff by name, loaded once per import."""
+
+    def __init__(self, codes: dict[tuple[str, str], int], staff: dict[str, int]) -> None:
+        self.codes, self.staff = codes, staff
+
+    @classmethod
+    async def load(cls) -> _Lookups:
+        codes: dict[tuple[str, str], int] = {}
+        for code_id, kind, code, name in await CodeEntry.filter(active=True).values_list(
+            "id", "kind", "code", "name"
+        ):
+            codes.setdefault((kind, _normal(name)), code_id)
+            codes.setdefault((kind, _normal(code)), code_id)
+        staff = {_normal(name): staff_id for staff_id, name in await Staff.all().values_list("id", "name")}
+        return cls(codes, staff)
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _cells(sheet_row: list[Any], mapping: dict[str, int]) -> dict[str, Any]:
+    return {key: sheet_row[index] for key, index in mapping.items() if index < len(sheet_row)}
+
+
+def _resolve_codes(
+    cells: dict[str, Any],
+    table: dict[str, tuple[str, CodeKind]],
+    lookups: _Lookups,
+    reasons: list[str],
+    labels,
+) -> dict[str, int | None]:
+    resolved: dict[str, int | None] = {}
+    for key, (target, kind) in table.items():
+        name = _text(cells.get(key))
+        if not name:
+            continue
+        code_id = lookups.codes.get((kind.value, _normal(name)))
+        if code_id is None:
+            reasons.append(f"{labels[key]} '{name}'이(가) 기초정보에 없습니다.")
+        resolved[target] = code_id
+    return resolved
+
+
+def _reasons(error: ValidationError, labels: dict[str, str]) -> list[str]:
+    return [
+        f"{labels.get(name) or _ID_FIELD_LABELS.get(name, name)}: {message}"
+        for name, message in error.fields.items()
+    ]
+
+
+# --- customers ------------------------------------------------------------------------------
+
+
+@dataclass
+class _CustomerRow:
+    number: int
+    label: str
+    data: customers.CustomerInput | None
+    code: str
+    reasons: list[str]
+    given: set[str]
+
+
+def _customer_row(number: int, cells: dict[str, Any], lookups: _Lookups) -> _CustomerRow:
+    labels = _FIELD_LABELS[ImportKind.CUSTOMERS]
+    reasons: list[str] = []
+    values: dict[str, Any] = {}
+    for item in CUSTOMER_FIELDS:
+        if item.key in _CUSTOMER_CODES or item.key in ("code", "staff"):
+            continue
+        raw = cells.get(item.key)
+        if isinstance(raw, dt.datetime | dt.date):
+            values[item.key] = raw
+        else:
+            values[item.key] = _text(raw)
+    values.update(_resolve_codes(cells, _CUSTOMER_CODES, lookups, reasons, labels))
+    staff_name = _text(cells.get("staff"))
+    if staff_name:
+        values["staff_id"] = lookups.staff.get(_normal(staff_name))
+        if values["staff_id"] is None:
+            reasons.append(f"담당사원 '{staff_name}'이(가) 사원 목록에 없습니다.")
+    given = {key for key, value in values.items() if value not in ("", None)}
+    if not values.get("registered_on"):
+        values["registered_on"] = dt.date.today()
+    return _CustomerRow(
+        number=number,
+        label=values.get("company_name") or "",
+        data=customers.CustomerInput(**values) if not reasons else None,
+        code=_text(cells.get("code")),
+        reasons=reasons,
+        given=given,
+    )
+
+
+async def _match_customer(code: str, business_number: str) -> Customer | None:
+    if code and (found := await Customer.get_or_none(code=code)):
+        return found
+    digits = digits_only(business_number)
+    if len(digits) == 10:
+        return await Customer.filter(business_number=digits).order_by("id").first()
+    return None
+
+
+def _merged(existing: Customer, row: _CustomerRow) -> customers.CustomerInput:
+    """The stored customer with the file's non-empty cells on top (empty cells keep what is there)."""
+    merged = customers.CustomerInput.of(existing)
+    assert row.data is not None
+    for name in row.given:
+        setattr(merged, name, getattr(row.data, name))
+    return merged
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _CardRow:
+    number: int
+    label: str
+    data: cards.CardInput | None
+    reasons: list[str]
+    given: set[str]
+
+
+async def _card_row(
+    number: int, cells: dict[str, Any], lookups: _Lookups, customer_ids: dict[str, int]
+) -> _CardRow:
+    labels = _FIELD_LABELS[ImportKind.CARDS]
+    reasons: list[str] = []
+    values: dict[str, Any] = {}
+    for item in CARD_FIELDS:
+        if item.key in _CARD_CODES or item.key in ("customer_code", "employment"):
+            continue
+        raw = cells.get(item.key)
+        values[item.key] = raw if isinstance(raw, dt.datetime | dt.date) else _text(raw)
+    values.update(_resolve_codes(cells, _CARD_CODES, lookups, reasons, labels))
+    employment = _text(cells.get("employment"))
+    if employment:
+        if employment in ("재직", "1", "1.재직"):
+            values["employment"] = Employment.EMPLOYED
+        elif employment in ("퇴사", "2", "2.퇴사"):
+            values["employment"] = Employment.LEFT
+        else:
+            reasons.append(f"근무 '{employment}'은(는) 재직 또는 퇴사여야 합니다.")
+    code = _text(cells.get("customer_code"))
+    if code:
+        if code not in customer_ids:
+            found = await Customer.filter(code=code).values_list("id", flat=True)
+            if found:
+                customer_ids[code] = found[0]
+        if code in customer_ids:
+            values["customer_id"] = customer_ids[code]
+        else:
+            reasons.append(f"고객코드 '{code}'인 고객이 없습니다.")
+    given = {key for key, value in values.items() if value not in ("", None)}
+    return _CardRow(
+        number=number,
+        label=values.get("name") or "",
+        data=cards.CardInput(**values) if not reasons else None,
+        reasons=reasons,
+        given=given,
+    )
+
+
+def _card_key(name: str, company: str, mobile: str) -> tuple[str, str, str]:
+    return (_normal(name), _normal(company), phone_digits(mobile))
+
+
+async def _match_card(data: cards.CardInput) -> BusinessCard | None:
+    company = data.company_name
+    if data.customer_id and not company:
+        company = (await Customer.get(id=data.customer_id)).company_name
+    key = _card_key(data.name, company, data.mobile)
+    for card in await BusinessCard.filter(name=data.name.strip()).limit(200):
+        if _card_key(card.name, card.company_name, card.mobile) == key:
+            return card
+    return None
+
+
+# --- preview and import ------------------------------------------------------------------------
+
+Progress = Callable[[int, int], Awaitable[None] | None]
+
+
+async def _process(
+    kind: ImportKind,
+    sheet: Sheet,
+    mapping: dict[str, int],
+    *,
+    by: Actor | None,
+    limit: int | None = None,
+    on_progress: Progress | None = None,
+) -> ImportReport:
+    """Validate every row; with `by`, also save. Without `by` (preview), rows that would match a row
+    earlier in the same file are reported as updates, as the import would do."""
+    missing = [f.header for f in FIELDS[kind] if f.required and f.key not in mapping]
+    if missing:
+        raise ValidationError({"mapping": f"{', '.join(missing)} 열을 지정하세요."})
+    lookups = await _Lookups.load()
+    labels = _FIELD_LABELS[kind]
+    outcomes: list[RowOutcome] = []
+    seen: set[Any] = set()
+    customer_ids: dict[str, int] = {}
+    rows = sheet.rows if limit is None else sheet.rows[:limit]
+    for position, (number, sheet_row) in enumerate(rows, start=1):
+        cells = _cells(sheet_row, mapping)
+        if kind == ImportKind.CUSTOMERS:
+            outcome = await _customer(number, cells, lookups, labels, by, seen)
+        else:
+            outcome = await _card(number, cells, lookups, labels, by, seen, customer_ids)
+        outcomes.append(outcome)
+        if on_progress and (position % 50 == 0 or position == len(rows)):
+            result = on_progress(position, len(rows))
+            if asyncio.iscoroutine(result):
+                await result
+    return ImportReport(outcomes)
+
+
+async def _customer(number, cells, lookups, labels, by, seen) -> RowOutcome:
+    row = _customer_row(number, cells, lookups)
+    if row.data is None:
+        return RowOutcome(number, row.label, RowAction.ERROR, row.reasons)
+    values, errors = await customers.validate_customer(row.data)
+    if errors:
+        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
+    existing = await _match_customer(row.code, values["business_number"])
+    in_file = {
+        k
+        for k in (
+            f"code:{row.code}" if row.code else "",
+            f"brn:{values['business_number']}" if values["business_number"] else "",
+        )
+        if k
+    }
+    action = RowAction.UPDATE if existing or (in_file & seen) else RowAction.CREATE
+    seen.update(in_file)
+    if by is None:
+        return RowOutcome(number, row.label, action)
+    try:
+        if existing:
+            await customers.save_customer(
+                _merged(existing, row),
+                by=by,
+                customer_id=existing.id,
+                version=existing.version,
+                confirm_duplicates=True,
+            )
+        else:
+            await customers.save_customer(row.data, by=by, code=row.code or None, confirm_duplicates=True)
+    except ValidationError as error:
+        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(error, labels))
+    except GogaekError as error:
+        return RowOutcome(number, row.label, RowAction.ERROR, [str(error)])
+    return RowOutcome(number, row.label, action)
+
+
+async def _card(number, cells, lookups, labels, by, seen, customer_ids) -> RowOutcome:
+    row = await _card_row(number, cells, lookups, customer_ids)
+    if row.data is None:
+        return RowOutcome(number, row.label, RowAction.ERROR, row.reasons)
+    values, errors = await cards.validate_card(row.data)
+    if errors:
+        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
+    existing = await _match_card(row.data)
+    key = _card_key(values["name"], values["company_name"], values["mobile"])
+    action = RowAction.UPDATE if existing or key in seen else RowAction.CREATE
+    seen.add(key)
+    if by is None:
+        return RowOutcome(number, row.label, action)
+    try:
+        if existing:
+            merged = cards.CardInput.of(existing)
+            for name in row.given:
+                setattr(merged, name, getattr(row.data, name))
+            await cards.save_card(merged, by=by, card_id=existing.id, version=existing.version)
+        else:
+            await cards.save_card(row.data, by=by)
+    except ValidationError as error:
+        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(error, labels))
+    except GogaekError as error:
+        return RowOutcome(number, row.label, RowAction.ERROR, [str(error)])
+    return RowOutcome(number, row.label, action)
+
+
+async def preview_import(
+    kind: ImportKind, sheet: Sheet, mapping: dict[str, int], *, limit: int | None = PREVIEW_ROWS
+) -> ImportReport:
+    """What importing would do with the first `limit` rows (None: all), without saving anything."""
+    return await _process(kind, sheet, mapping, by=None, limit=limit)
+
+
+async def run_import(
+    kind: ImportKind, sheet: Sheet, mapping: dict[str, int], *, by: Actor, on_progress: Progress | None = None
+) -> ImportReport:
+    """Import every good row; bad rows are skipped and reported with their reasons."""
+    return await _process(kind, sheet, mapping, by=by, on_progress=on_progress)

@@ -1,0 +1,48 @@
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_search_by_initials_open_move_and_export_in_chromium(demo_server, page, tmp_path):
+    sign_in(page, demo_server.url)
+    page.get_by_label("법인상호 (초성 가능)").fill("ㅈㄱㅅㅅ")
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(page.get_by_text("고객 1건")).to_be_visible()
+    row = page.get_by_role("cell", name="재근상사", exact=True)
+    expect(row).to_be_visible()
+
+    row.dblclick()
+    page.wait_for_url(re.compile(r".*/customers/\d+$"))
+    expect(page.get_by_text("고객정보 (재근상사)")).to_be_visible()
+    expect(page.get_by_label("고객코드")).to_have_value("140213-001")
+    expect(page.get_by_label("법인상호")).to_have_value("재근상사")
+    expect(page.get_by_label("사업자번호")).to_have_value("111-22-33332")
+
+    page.get_by_role("button", name=">", exact=True).click()
+    expect(page.get_by_text("고객정보 ((주)A상호)")).to_be_visible()
+    expect(page.get_by_label("고객코드")).to_have_value("150701-001")
+
+    page.get_by_role("button", name="닫기").click()
+    page.wait_for_url(f"{demo_server.url}/")
+    page.get_by_label("법인상호 (초성 가능)").fill("ㅈㄱㅅㅅ")
+    page.get_by_label("법인상호 (초성 가능)").press("Enter")
+    expect(page.get_by_text("고객 1건")).to_be_visible()
+    with page.expect_download() as arrived:
+        page.get_by_role("button", name="엑셀[F9]").click()
+    download = arrived.value
+    assert download.suggested_filename.startswith("고객목록_") and download.suggested_filename.endswith(
+        ".xlsx"
+    )
+    saved = tmp_path / "customers.xlsx"
+    download.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:4] == ["고객코드", "등록일자", "고객상태", "법인상호"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[3]) for r in rows] == [("140213-001", "재근상사")]

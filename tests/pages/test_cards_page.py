@@ -1,0 +1,127 @@
+import io
+
+from nicegui import ui
+from nicegui.testing import User
+from openpyxl import Workbook
+
+from models.card import BusinessCard
+from models.customer import Customer
+from services import cards, customers
+from services.cards import CardInput
+from services.customers import CustomerInput
+from tests.utils import eventually, make_admin, sign_in
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+async def table(user: User, marker: str) -> ui.table:
+    await user.should_see(marker=marker, retries=50)
+    return user.find(marker).elements.pop()
+
+
+async def test_card_menu_adds_a_card_linked_to_a_picked_company_and_filters_by_name(user: User):
+    boss = await make_admin(login="boss")
+    jaegeun = await customers.save_customer(
+        CustomerInput(
+            company_name="재근상사", registered_on="2014-02-13", address="경기도 안산시 단원구 강서길 9"
+        ),
+        by=boss,
+    )
+    await cards.save_card(CardInput(name="호면수", company_name="test", registered_on="2016-09-21"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: [r["name"] for r in cards_table.rows] == ["호면수"])
+
+    user.find("cards-add").click()
+    await user.should_see(marker="card-name", retries=30)
+    user.find("card-name").type("홍길동")
+    user.find("card-mobile").type("010-0000-0000")
+    user.find("card-pick-customer").click()
+    await user.should_see(marker="pick-customer-query", retries=30)
+    user.find("pick-customer-query").type("ㅈㄱ")
+    user.find("pick-customer-query").trigger("keydown.enter")
+    picker = await table(user, "pick-customer-table")
+    await eventually(lambda: [r["company_name"] for r in picker.rows] == ["재근상사"])
+    user.find("pick-customer-table").trigger("rowClick", [{}, picker.rows[0], 0])
+    company = user.find("card-company").elements.pop()
+    await eventually(lambda: company.value == "재근상사")
+    user.find("card-save").click()
+    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    card = await BusinessCard.get(name="홍길동")
+    assert card.customer_id == jaegeun.id and card.company_address == "경기도 안산시 단원구 강서길 9"
+    await eventually(lambda: len(cards_table.rows) == 2)
+
+    user.find("cards-name").type("길동")
+    user.find("cards-search").click()
+    await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+
+
+async def test_deleting_a_card_asks_and_names_it(user: User):
+    boss = await make_admin(login="boss")
+    await cards.save_card(CardInput(name="호면수", company_name="(주)A상호"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 1)
+    user.find("cards-table").trigger("rowClick", [{}, cards_table.rows[0], 0])
+    user.find("cards-delete").click()
+    await user.should_see("명함 '호면수' ((주)A상호)을(를) 삭제할까요?", retries=30)
+    user.find("confirm-yes").click()
+    await eventually(lambda: cards_table.rows == [])
+    assert await BusinessCard.all().count() == 0
+
+
+async def test_customers_are_imported_from_excel_with_a_preview(user: User):
+    await make_admin(login="boss")
+    book = Workbook()
+    book.active.append(["상호", "사업자등록번호", "전화"])
+    book.active.append(["재근상사", "111-22-33332", "02-999-8888"])
+    book.active.append(["엉터리상사", "111-22-33333", None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    await sign_in(user, "boss")
+    user.find("customers-import").click()
+    await user.should_see(marker="import-upload", retries=30)
+    upload = user.find("import-upload").elements.pop()
+    await upload.handle_uploads(
+        [ui.upload.SmallFileUpload("고객.xlsx", "application/octet-stream", buffer.getvalue())]
+    )
+    await user.should_see(marker="import-map-company_name", retries=50)
+    company = user.find("import-map-company_name").elements.pop()
+    await eventually(lambda: company.value == 0)
+    user.find("import-preview").click()
+    results = await table(user, "import-results")
+    await eventually(lambda: [r["action"] for r in results.rows] == ["추가", "오류"])
+    assert "검증번호" in results.rows[1]["reasons"]
+    assert await Customer.all().count() == 0
+    user.find("import-run").click()
+    await user.should_see("가져오기를 마쳤습니다: 추가 1건, 갱신 0건, 오류 1건", retries=50)
+    assert [c.company_name for c in await Customer.all()] == ["재근상사"]
+
+
+async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_staff(user: User):
+    boss = await make_admin(login="boss")
+    customer = await customers.save_customer(
+        CustomerInput(company_name="재근상사", registered_on="2014-02-13"), by=boss
+    )
+    await sign_in(user, "boss")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see("약도 없음", retries=30)
+    user.find("map-register").click()
+    await user.should_see(marker="map-upload", retries=30)
+    upload = user.find("map-upload").elements.pop()
+    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", b"MZ\x90\x00 a program")])
+    await user.should_see("이미지가 아닙니다", retries=30)
+    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", PNG)])
+    await user.should_see("약도를 등록했습니다.", retries=30)
+    await user.should_see(marker="map-thumbnail", retries=30)
+    response = await user.http_client.get(f"/customer-maps/{customer.id}")
+    assert response.status_code == 200 and response.content == PNG
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    user.http_client.cookies.clear()
+    assert (await user.http_client.get(f"/customer-maps/{customer.id}")).status_code == 401

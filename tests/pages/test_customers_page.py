@@ -1,0 +1,216 @@
+import openpyxl
+from nicegui import ui
+from nicegui.testing import User
+
+from core.audit import Actor
+from models.card import BusinessCard
+from models.customer import Customer, CustomerHistory, TradingPartner
+from services import customers
+from services.customers import CustomerInput
+from tests.utils import eventually, make_admin, make_staff, sign_in
+
+
+async def add(by: Actor, name: str, on: str, **fields) -> Customer:
+    return await customers.save_customer(
+        CustomerInput(company_name=name, registered_on=on, **fields), by=by, confirm_duplicates=True
+    )
+
+
+async def table(user: User, marker: str) -> ui.table:
+    await user.should_see(marker=marker, retries=50)
+    return user.find(marker).elements.pop()
+
+
+def row_names(grid: ui.table) -> list[str]:
+    return [row["company_name"] for row in grid.rows]
+
+
+async def test_search_by_initials_and_phone_then_open_the_customer(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13", phone="02-999-8888", representative="김대표")
+    await add(boss, "하이디자인", "2016-09-21", phone="031-555-5555")
+    await add(boss, "(주)해동통신", "2014-01-23", phone="02-808-8016")
+    await sign_in(user, "boss")
+    customers_table = await table(user, "customers-table")
+    await eventually(lambda: len(customers_table.rows) == 3)
+    assert row_names(customers_table) == ["하이디자인", "재근상사", "(주)해동통신"]  # newest code first
+    await user.should_see("고객 3건")
+
+    user.find("filter-company").type("ㅈㄱㅅㅅ")
+    user.find("customers-search").click()
+    await eventually(lambda: row_names(customers_table) == ["재근상사"])
+
+    user.find("filter-company").clear()
+    user.find("filter-phone").type("8016")
+    user.find("filter-phone").trigger("keydown.enter")
+    await eventually(lambda: row_names(customers_table) == ["(주)해동통신"])
+
+    user.find("filter-phone").clear()
+    user.find("filter-phone").type("80")
+    user.find("customers-search").click()
+    phone_filter = user.find("filter-phone").elements.pop()
+    await eventually(lambda: "3자리" in phone_filter.props.get("error-message", ""))
+
+    user.find("filter-phone").clear()
+    user.find("filter-company").type("재근")
+    user.find("customers-search").click()
+    await eventually(lambda: row_names(customers_table) == ["재근상사"])
+    user.find("customers-table").trigger("rowDblclick", [{}, customers_table.rows[0], 0])
+    await user.should_see("고객정보 (재근상사)", retries=30)
+    await user.should_see("140213-001")
+    company = user.find("customer-company-name").elements.pop()
+    assert company.value == "재근상사"
+
+
+async def test_wrong_business_number_is_shown_next_to_the_field_and_nothing_is_saved(user: User):
+    await make_admin()
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    user.find("customer-company-name").type("새한상사")
+    user.find("customer-business_number").type("111-22-33333")
+    user.find("customer-phone").type("02-555-1234")
+    user.find("customer-save").click()
+    brn = user.find("customer-business_number").elements.pop()
+    await eventually(lambda: "검증번호" in brn.props.get("error-message", ""))
+    assert brn.value == "111-22-33333"
+    assert user.find("customer-company-name").elements.pop().value == "새한상사"
+    assert user.find("customer-phone").elements.pop().value == "02-555-1234"
+    assert await Customer.all().count() == 0
+
+    user.find("customer-business_number").clear()
+    user.find("customer-business_number").type("111-22-33332")
+    user.find("customer-save").click()
+    await user.should_see("고객정보 (새한상사)", retries=30)
+    saved = await Customer.get(company_name="새한상사")
+    assert saved.business_number == "1112233332" and saved.phone == "02-555-1234"
+    assert saved.code.endswith("-001")
+    await user.should_see(saved.code)
+
+
+async def test_a_history_note_is_added_with_author_and_time(user: User):
+    await make_staff(login="clerk", name="이주연")
+    boss = await make_admin()
+    customer = await add(boss, "재근상사", "2014-02-13")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="history-note", retries=30)
+    user.find("history-add").click()
+    note = user.find("history-note").elements.pop()
+    await eventually(lambda: "입력하세요" in note.props.get("error-message", ""))
+    user.find("history-note").type("담당자 이재근 과장으로 변경됨")
+    user.find("history-add").click()
+    history = await table(user, "history-table")
+    await eventually(lambda: len(history.rows) == 1)
+    assert history.rows[0]["author"] == "이주연"
+    assert history.rows[0]["note"] == "담당자 이재근 과장으로 변경됨"
+    assert note.value == ""
+    assert await CustomerHistory.filter(customer_id=customer.id).count() == 1
+
+
+async def test_a_card_is_added_in_the_customer_window(user: User):
+    await make_staff(login="clerk")
+    boss = await make_admin()
+    customer = await add(boss, "(주)A상호", "2015-07-01", address="서울시 금천구 가산동 123-45번지")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-cards", retries=30)
+    user.find("tab-cards").click()
+    await user.should_see(marker="customer-cards-add", retries=30)
+    user.find("customer-cards-add").click()
+    await user.should_see(marker="card-name", retries=30)
+    assert user.find("card-company").elements.pop().value == "(주)A상호"
+    user.find("card-mobile").type("010-1245-78")
+    user.find("card-save").click()
+    name = user.find("card-name").elements.pop()
+    await eventually(lambda: name.props.get("error-message") == "이름을 입력하세요.")
+    mobile = user.find("card-mobile").elements.pop()
+    assert "전화번호" in mobile.props.get("error-message", "")
+    mobile.value = "010-1245-7845"
+    user.find("card-name").type("홍길동")
+    user.find("card-save").click()
+    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    cards_table = await table(user, "customer-cards-table")
+    await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+    card = await BusinessCard.get(name="홍길동")
+    assert card.customer_id == customer.id and card.company_address == "서울시 금천구 가산동 123-45번지"
+
+
+async def test_a_stale_save_keeps_the_typed_values_and_names_who_changed_it(user: User):
+    await make_admin()
+    await make_staff(login="clerk")
+    other = await make_staff(name="현빈")
+    customer = await add(other, "재근상사", "2014-02-13")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-memo", retries=30)
+    theirs = CustomerInput.of(customer)
+    theirs.memo = "현빈이 먼저 저장"
+    await customers.save_customer(theirs, by=other, customer_id=customer.id, version=customer.version)
+    user.find("customer-memo").type("내가 쓴 메모")
+    user.find("customer-save").click()
+    await user.should_see("현빈님이", retries=30)
+    assert user.find("customer-memo").elements.pop().value == "내가 쓴 메모"
+    assert (await Customer.get(id=customer.id)).memo == "현빈이 먼저 저장"
+
+
+async def test_erp_partner_is_created_from_the_customer_window(user: User):
+    await make_staff(login="clerk")
+    boss = await make_admin()
+    customer = await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-partner", retries=30)
+    user.find("tab-partner").click()
+    await user.should_see(marker="partner-create", retries=30)
+    user.find("partner-create").click()
+    await user.should_see(marker="partner-save", retries=30)
+    assert user.find("partner-name").elements.pop().value == "재근상사"
+    assert user.find("partner-code").elements.pop().value == "140213-001"
+    user.find("partner-save").click()
+    await user.should_see("거래처를 등록하고 연결했습니다.", retries=30)
+    partner = await TradingPartner.get(code="140213-001")
+    assert (await Customer.get(id=customer.id)).partner_id == partner.id
+    # the window's own save still works after the link changed the customer's version
+    user.find("tab-info").click()
+    user.find("customer-memo").type("거래처 연결 후 저장")
+    user.find("customer-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    assert (await Customer.get(id=customer.id)).memo == "거래처 연결 후 저장"
+
+
+async def test_excel_export_of_the_customer_list(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13", phone="02-999-8888")
+    await add(boss, "하이디자인", "2016-09-21")
+    await sign_in(user, "boss")
+    customers_table = await table(user, "customers-table")
+    await eventually(lambda: len(customers_table.rows) == 2)
+    user.find("filter-company").type("ㅎㅇ")
+    user.find("customers-excel").click()
+    response = await user.download.next(timeout=10)
+    assert response.status_code == 200
+    import io
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet["D1"].value == "법인상호" and sheet["D2"].value == "하이디자인" and sheet.max_row == 2
+
+
+async def test_closing_with_unsaved_changes_asks_first(user: User):
+    boss = await make_admin(login="boss")
+    customer = await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-memo", retries=30)
+    user.find("customer-close").click()
+    await user.should_see(marker="customers-table", retries=30)  # nothing changed: closes at once
+
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-memo", retries=30)
+    user.find("customer-memo").type("아직 저장 안 함")
+    user.find("customer-close").click()
+    await user.should_see("저장하지 않은 내용이 있습니다. 저장하지 않고 이동할까요?", retries=30)
+    user.find("confirm-no").click()
+    await user.should_see("고객정보 (재근상사)")
+    assert user.find("customer-memo").elements.pop().value == "아직 저장 안 함"
