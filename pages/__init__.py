@@ -2,7 +2,7 @@
 
 
 def register_pages() -> None:
-    from pages import codes, customer_window, files, home, login, placeholders, settings_users
+    from pages import codes, customer_window, files, home, login, maintenance, placeholders, settings_users
 
-    for module in (login, home, customer_window, files, codes, settings_users, placeholders):
+    for module in (login, home, customer_window, files, codes, settings_users, maintenance, placeholders):
         module.register()

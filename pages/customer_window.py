@@ -6,6 +6,7 @@ when first opened, so opening a customer stays fast however many tabs there are.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -93,6 +94,10 @@ def customer_tabs(actor: Actor, customer_id: int | None) -> None:
 
 
 def register() -> None:
+    # NiceGUI's page tests drop page modules (this one too, emptying CUSTOMER_TABS) between tests
+    # but keep the tab modules cached: import them afresh so they register again.
+    for name in [n for n in sys.modules if n.startswith("pages.customer_tabs")]:
+        del sys.modules[name]
     import pages.customer_tabs  # noqa: F401 - the tab modules register themselves
 
     @protected_page("/customers/{customer_id}", "고객정보")

@@ -5,9 +5,10 @@ seeding twice changes nothing."""
 
 from __future__ import annotations
 
+from services.demo import maintenance as maintenance_step
 from services.demo import staff as staff_step
 
-STEPS = [staff_step]
+STEPS = [staff_step, maintenance_step]
 
 
 async def seed_demo() -> list[str]:
