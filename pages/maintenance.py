@@ -229,8 +229,8 @@ class MaintenanceScreen:
         with ui.row().classes("items-center gap-2 w-full"):
             Toolbar(search=self.search, edit=self.edit, excel=self.export_excel, print=self.print_list)
         with ui.row().classes("items-end gap-2 w-full"):
-            self.period_from = date_field("계약기간 부터", dt.date(today.year, 1, 1)).mark("period-from")
-            self.period_to = date_field("까지", dt.date(today.year, 12, 31)).mark("period-to")
+            self.period_from = date_field("계약기간 (부터)", dt.date(today.year, 1, 1)).mark("period-from")
+            self.period_to = date_field("(까지)", dt.date(today.year, 12, 31)).mark("period-to")
             ui.button("금년", on_click=self.this_year).props("dense flat no-caps")
             ui.button("금월", on_click=self.this_month).props("dense flat no-caps")
             self.group = (
@@ -256,7 +256,6 @@ class MaintenanceScreen:
                 self._build_due()
             with ui.tab_panel("agreements").classes("p-1 gap-1"):
                 self._build_agreements()
-        self.main_tabs.on_value_change(lambda _: self.search())
 
     # ---- filters
 
@@ -305,10 +304,13 @@ class MaintenanceScreen:
         )
 
     async def search(self) -> None:
-        if self.main_tabs.value == "due":
-            await self.due_table.refresh(first_page=True)
-        else:
-            await self.agreement_table.refresh(first_page=True)
+        await self.refresh_all(first_page=True)
+
+    async def refresh_all(self, *, first_page: bool = False) -> None:
+        """Both lists, the hidden one too: a tab panel shown for the first time must not start
+        from stale paging (the table would report its old row count back)."""
+        await self.due_table.refresh(first_page=first_page)
+        await self.agreement_table.refresh(first_page=first_page)
 
     # ---- 유지보수대상업체
 
@@ -470,7 +472,7 @@ class MaintenanceScreen:
                 except GogaekError as error:
                     ui.notify(str(error), type="negative", multi_line=True)
                     return
-                await self.due_table.refresh()
+                await self.refresh_all()
                 if result.created:
                     ui.notify(
                         f"유지보수동의서 {len(result.created)}건을 작성했습니다 (발송전).", type="positive"
@@ -589,18 +591,18 @@ class MaintenanceScreen:
             )
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
-            await self.agreement_table.refresh()
+            await self.refresh_all()
             return
         suffix = (
             " 제품의 유상종료일도 계약 종료일로 바뀌었습니다." if state == ContractState.CONTRACTED else ""
         )
         ui.notify(f"{changed}건을 {state.value}(으)로 바꿨습니다.{suffix}", type="positive")
         self.agreement_table.selected = []
-        await self.agreement_table.refresh()
+        await self.refresh_all()
 
     async def edit_contract(self, row: dict) -> None:
         await open_contract_editor(
-            self.actor, row["customer_id"], contract_id=row["id"], on_saved=self.agreement_table.refresh
+            self.actor, row["customer_id"], contract_id=row["id"], on_saved=self.refresh_all
         )
 
     async def print_selected_agreements(self) -> None:
@@ -712,4 +714,4 @@ def register() -> None:
         methods = await code_choices(CodeKind.PAYMENT_METHOD)
         forms = await code_choices(CodeKind.PAYMENT_FORM)
         screen = MaintenanceScreen(actor, groups, methods, forms)
-        await screen.due_table.refresh()
+        await screen.refresh_all()

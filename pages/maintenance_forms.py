@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ TYPE_LABELS = {t: t.value for t in ContractType}
 
 
 def date_field(label: str, value: dt.date | None = None) -> ui.date_input:
-    return ui.date_input(label, value=format_date(value)).props("dense outlined clearable").classes("w-40")
+    return ui.date_input(label, value=format_date(value)).props("dense outlined").classes("w-40")
 
 
 def read_date(element: ui.date_input, name: str, errors: dict[str, str]) -> dt.date | None:
@@ -50,17 +51,38 @@ def read_date(element: ui.date_input, name: str, errors: dict[str, str]) -> dt.d
         return None
 
 
-def read_int(element: ui.number) -> int:
+class AmountInput(ui.input):
+    """An amount typed freely ('5000000', '5,000,000') and shown with thousands separators."""
+
+    def __init__(self, label: str, value: int = 0) -> None:
+        super().__init__(label, value=format_amount(value))
+        self.props("dense outlined input-class=text-right")
+        self.on("blur", self._reformat)
+
+    @property
+    def amount(self) -> int:
+        digits = re.sub(r"[^0-9-]", "", self.value or "")
+        try:
+            return int(digits)
+        except ValueError:
+            return 0
+
+    def _reformat(self) -> None:
+        if (self.value or "").strip():
+            self.value = format_amount(self.amount)
+
+
+def read_int(element: ui.number | AmountInput) -> int:
+    if isinstance(element, AmountInput):
+        return element.amount
     try:
         return int(element.value or 0)
     except (TypeError, ValueError):
         return 0
 
 
-def amount_input(label: str, value: int = 0) -> ui.number:
-    return ui.number(label, value=value, min=0, step=10_000, format="%d").props(
-        "dense outlined input-class=text-right"
-    )
+def amount_input(label: str, value: int = 0) -> AmountInput:
+    return AmountInput(label, value)
 
 
 # ---------------------------------------------------------------------------------------------
