@@ -754,13 +754,15 @@ async def _due_rows(page: list[dict]) -> list[DueRow]:
         .group_by("product_id")
         .values_list("product_id", "total")
     )
-    pending = await MaintenanceContract.filter(
+    pending: dict[int, list[dt.date | None]] = {}
+    for product_id, end_on in await MaintenanceContract.filter(
         product_id__in=ids, state__in=[ContractState.BEFORE_SENDING, ContractState.ON_HOLD]
-    ).values_list("product_id", "end_on")
+    ).values_list("product_id", "end_on"):
+        pending.setdefault(product_id, []).append(end_on)
     rows = []
     for r in page:
         end = maintenance_end(r["free_end_on"], r["paid_end_on"])
-        written = any(pid == r["id"] and (end is None or (e and e > end)) for pid, e in pending)
+        written = any(end is None or (e and e > end) for e in pending.get(r["id"], []))
         rows.append(
             DueRow(
                 product_id=r["id"],

@@ -95,7 +95,13 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             lines.rows = []
             lines_title.set_text("계약을 선택하면 내역이 보입니다.")
         else:
-            [document] = await maintenance.agreement_documents([row["id"]])
+            try:
+                [document] = await maintenance.agreement_documents([row["id"]])
+            except GogaekError as error:  # deleted by someone else meanwhile
+                ui.notify(str(error), type="warning")
+                table.selected = []
+                await reload()
+                return
             lines.rows = [
                 {
                     "seq": i,

@@ -2,9 +2,12 @@
 계약 in the customer window's 유지보수관리 tab, and the product's 유상종료일 follows."""
 
 import datetime as dt
+import io
 
+import openpyxl
 from nicegui import ui
 from nicegui.testing import User
+from pypdf import PdfReader
 
 from core.audit import SYSTEM
 from models.maintenance import ContractState, MaintenanceContract
@@ -43,6 +46,7 @@ async def test_batch_agreements_then_signing_one_in_the_customer_window(user: Us
 
     await sign_in(user, "clerk")
     await user.open("/maintenance")
+    await user.should_see(marker="period-from", retries=50)
     await _set_period(user, "2019-01-01", "2019-12-31")
     due = _table(user, "due-table")
     await eventually(lambda: {r["company_name"] for r in due.rows} == {"재근상사", "모드시스템"})
@@ -74,6 +78,7 @@ async def test_batch_agreements_then_signing_one_in_the_customer_window(user: Us
 
     # sign 재근상사's agreement in its customer window
     await user.open(f"/customers/{jaegeun.id}")
+    await user.should_see(marker="tab-products", retries=50)
     user.find("tab-maintenance").click()
     await user.should_see(marker="contracts-table", retries=30)
     table = _table(user, "contracts-table")
@@ -104,6 +109,7 @@ async def test_a_key_lock_of_another_customer_is_refused_in_the_products_tab(use
     other = await make_customer("모드시스템")
     await sign_in(user, "clerk")
     await user.open(f"/customers/{other.id}")
+    await user.should_see(marker="tab-products", retries=50)
     user.find("tab-products").click()
     await user.should_see(marker="products-add", retries=30)
     user.find("products-add").click()
@@ -124,6 +130,7 @@ async def test_a_contract_without_a_product_points_to_the_products_tab(user: Use
     customer = await make_customer("제품없는상사")
     await sign_in(user, "clerk")
     await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
     user.find("tab-maintenance").click()
     await user.should_see(marker="contracts-add", retries=30)
     user.find("contracts-add").click()
@@ -143,6 +150,7 @@ async def test_adding_a_contract_computes_the_total_and_keeps_the_window_open(us
     )
     await sign_in(user, "clerk")
     await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
     user.find("tab-maintenance").click()
     await user.should_see(marker="contracts-add", retries=30)
     user.find("contracts-add").click()
@@ -156,3 +164,83 @@ async def test_adding_a_contract_computes_the_total_and_keeps_the_window_open(us
     contract = await MaintenanceContract.get(customer_id=customer.id)
     assert contract.total_amount == 5_300_000
     assert (contract.start_on, contract.end_on) == (dt.date(2019, 4, 1), dt.date(2020, 3, 31))
+
+
+async def _due_office_on_screen(user: User) -> tuple:
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    jaegeun = await make_customer("재근상사")
+    mode = await make_customer("=모드시스템")  # a name Excel must never run as a formula
+    await make_product(SYSTEM, jaegeun, free_end_on=dt.date(2019, 3, 31), modules=[("C011", 20, 5_000_000)])
+    await make_product(SYSTEM, mode, paid_end_on=dt.date(2019, 6, 30), modules=[("C011", 3, 200_000)])
+    await sign_in(user, "clerk")
+    await user.open("/maintenance")
+    await user.should_see(marker="period-from", retries=50)
+    await _set_period(user, "2019-01-01", "2019-12-31")
+    due = _table(user, "due-table")
+    await eventually(lambda: len(due.rows) == 2)
+    return jaegeun, mode, due
+
+
+async def test_the_due_list_exports_to_excel_and_prints(user: User):
+    await _due_office_on_screen(user)
+    user.find("excel").click()
+    response = await user.download.next(timeout=10)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("작성", "거래처코드", "거래처명")
+    by_name = {r[2]: r for r in rows[1:]}
+    assert set(by_name) == {"재근상사", "=모드시스템"}
+    assert by_name["재근상사"][9] == dt.datetime(2019, 3, 31) and by_name["재근상사"][11] == 5_000_000
+    assert sheet.cell(row=2, column=3).data_type == "s"  # text, never a formula
+
+    user.find("print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "유지보수대상업체 - 유지보수[무상+재계약]" in text
+    assert "재근상사" in text and "=모드시스템" in text and "5,000,000" in text
+
+
+async def test_right_click_offers_ledger_and_customer_window(user: User):
+    _, _, due = await _due_office_on_screen(user)
+    row = next(r for r in due.rows if r["company_name"] == "재근상사")
+    user.find("due-table").trigger("rowContextmenu", [{}, row, 0])
+    user.find("menu-거래내역").click()
+    await user.should_see("재근상사: 연결된 거래처 없음", retries=30)
+    user.find("due-table").trigger("rowContextmenu", [{}, row, 0])
+    user.find("menu-고객정보").click()
+    await user.should_see(marker="tab-products", retries=30)
+    user.find("tab-products").click()
+    await user.should_see(marker="products-table", retries=30)
+    products = _table(user, "products-table")
+    await eventually(lambda: products.rows and products.rows[0]["free_end"] == "2019-03-31")
+
+
+async def test_agreements_change_state_in_the_menu_and_print(user: User):
+    _, mode, due = await _due_office_on_screen(user)
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: len(agreements.rows) == 2)
+    agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
+    user.find("agreement-sign").click()
+    await user.should_see(
+        "1건을 계약(으)로 바꿨습니다. 제품의 유상종료일도 계약 종료일로 바뀌었습니다.", retries=30
+    )
+    await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
+    await user.should_see("TOSP계약 (1)")
+    product = await CustomerProduct.get(customer_id=mode.id)
+    assert product.paid_end_on == dt.date(2020, 6, 30)
+    # 재계약 list for 2019 no longer needs 모드시스템's row marked: its paid end moved on
+    await eventually(lambda: {r["company_name"] for r in due.rows} == {"재근상사"})
+
+    agreements.selected = list(agreements.rows)
+    user.find("agreement-print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "재근상사" in text and "2019-04-01 ~ 2020-03-31" in text
