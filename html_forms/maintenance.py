@@ -22,7 +22,7 @@ AGREEMENT_CSS = """
 .agreement .meta td { padding: 0; font-size: 9pt; }
 .agreement .intro { margin: 6pt 0; }
 .grid { border: 0.6pt solid #444; }
-.grid th, .grid td { border: 0.6pt solid #444; }
+.grid th, .grid td { border: 0.6pt solid #444; font-size: 9pt; }
 .grid th { background-color: #eef2f7; font-weight: bold; text-align: center; width: 13%; }
 .grid th.section { background-color: #dde6f0; }
 .lines th { width: auto; }
