@@ -34,13 +34,15 @@ class KeyLock(Record):
 
 
 class ProductModule(Record):
-    """A module (제품 소분류) of a sold product with its user count."""
+    """A module (제품 소분류) of a sold product with its user count and its maintenance amount
+    (유지보수금액: what one agreement period of this module costs; new agreements start from it)."""
 
     product = fields.ForeignKeyField(
         "models.CustomerProduct", on_delete=fields.CASCADE, related_name="modules", db_index=True
     )
     module = code_field()
     user_count = fields.IntField(default=0)
+    amount = fields.BigIntField(default=0)
 
     class Meta:
         table = "product_module"

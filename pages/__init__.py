@@ -1,21 +1,23 @@
 """NiceGUI screens, one module per menu. `register_pages()` is called once by main.py."""
 
+import importlib
+
+# one line per screen module, each exposing register()
+PAGE_MODULES = [
+    "login",
+    "home",
+    "customer_window",
+    "customer_images",
+    "cards",
+    "downloads",
+    "files",
+    "codes",
+    "settings_users",
+    "maintenance",
+    "placeholders",
+]
+
 
 def register_pages() -> None:
-    from pages import (
-        cards,
-        codes,
-        customer_images,
-        customer_window,
-        downloads,
-        files,
-        home,
-        login,
-        placeholders,
-        settings_users,
-    )
-
-    for module in (login, home, customer_window, files, codes, settings_users, placeholders):
-        module.register()
-    for module in (cards, customer_images, downloads):
-        module.register()
+    for name in PAGE_MODULES:
+        importlib.import_module(f"pages.{name}").register()

@@ -94,13 +94,11 @@ def customer_tabs(actor: Actor, customer_id: int | None) -> None:
 
 
 def register() -> None:
-    # The tab modules register themselves on import. Import them afresh: NiceGUI's page tests drop
-    # this module between tests, and tabs registered into the dropped module's dict would be lost.
-    for name in [
-        m for m in sys.modules if m == "pages.customer_tabs" or m.startswith("pages.customer_tabs.")
-    ]:
+    # NiceGUI's page tests drop page modules (this one too, emptying CUSTOMER_TABS) between tests
+    # but keep the tab modules cached: import them afresh so they register again.
+    for name in [n for n in sys.modules if n.startswith("pages.customer_tabs")]:
         del sys.modules[name]
-    import pages.customer_tabs  # noqa: F401
+    import pages.customer_tabs  # noqa: F401 - the tab modules register themselves
 
     @protected_page("/customers/{customer_id}", "고객정보")
     async def customer_page(actor: Actor, customer_id: str) -> None:

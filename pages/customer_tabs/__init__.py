@@ -3,5 +3,7 @@
 from pages.customer_tabs import (
     cards,  # noqa: F401
     info,  # noqa: F401
+    maintenance,  # noqa: F401
     partner,  # noqa: F401
+    products,  # noqa: F401
 )

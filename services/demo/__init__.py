@@ -6,9 +6,15 @@ seeding twice changes nothing."""
 from __future__ import annotations
 
 from services.demo import customers as customers_step
+from services.demo import maintenance as maintenance_step
 from services.demo import staff as staff_step
 
-STEPS = [staff_step, customers_step]
+# order matters: later steps look up what earlier ones created
+STEPS = [
+    staff_step,
+    customers_step,
+    maintenance_step,
+]
 
 
 async def seed_demo() -> list[str]:

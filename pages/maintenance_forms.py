@@ -1,0 +1,490 @@
+"""Widgets shared by the maintenance screens (the 제품관리 and 유지보수관리 tabs of the customer
+window and the 유지보수관리 menu): date fields, tab-aware shortcuts, row menus, downloads, and the
+contract editor (유지보수 계약 입력) that both screens open."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from nicegui import ui
+
+from core.audit import Actor
+from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.korean import format_amount, format_date
+from models.codes import CodeKind
+from models.maintenance import ContractState, ContractType
+from pages.components.dialogs import TransientDialog, confirm
+from pages.components.forms import FieldErrors
+from services import maintenance, products
+from services.codes import code_choices
+from services.staff import staff_choices
+
+DATE_ERROR = "날짜는 YYYY-MM-DD 형식으로 입력하세요 (예: 2019-03-31)."
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+STATE_LABELS = {s: s.value for s in ContractState}
+TYPE_LABELS = {t: t.value for t in ContractType}
+
+
+# ---------------------------------------------------------------------------------------------
+# small input helpers
+
+
+def date_field(label: str, value: dt.date | None = None) -> ui.date_input:
+    return ui.date_input(label, value=format_date(value)).props("dense outlined").classes("w-40")
+
+
+def read_date(element: ui.date_input, name: str, errors: dict[str, str]) -> dt.date | None:
+    """The typed date, or None when empty; a wrong format adds a message for the field."""
+    text = (element.value or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        errors[name] = DATE_ERROR
+        return None
+
+
+class AmountInput(ui.input):
+    """An amount typed freely ('5000000', '5,000,000') and shown with thousands separators."""
+
+    def __init__(self, label: str, value: int = 0) -> None:
+        super().__init__(label, value=format_amount(value))
+        self.props("dense outlined input-class=text-right")
+        self.on("blur", self._reformat)
+
+    @property
+    def amount(self) -> int:
+        digits = re.sub(r"[^0-9-]", "", self.value or "")
+        try:
+            return int(digits)
+        except ValueError:
+            return 0
+
+    def _reformat(self) -> None:
+        if (self.value or "").strip():
+            self.value = format_amount(self.amount)
+
+
+def read_int(element: ui.number | AmountInput) -> int:
+    if isinstance(element, AmountInput):
+        return element.amount
+    try:
+        return int(element.value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def amount_input(label: str, value: int = 0) -> AmountInput:
+    return AmountInput(label, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# tabs of the customer window: F-keys and refreshes only for the tab the user sees
+
+
+def _enclosing_panels(element: ui.element) -> list[tuple[ui.tab_panels, ui.tab_panel]]:
+    found = []
+    current: ui.element | None = element
+    while current is not None:
+        parent = current.parent_slot.parent if current.parent_slot else None
+        if isinstance(current, ui.tab_panel) and isinstance(parent, ui.tab_panels):
+            found.append((parent, current))
+        current = parent
+    return found
+
+
+def is_shown(element: ui.element) -> bool:
+    """False when the element sits in a tab panel that is not the selected one (kept alive)."""
+    return all(panels.value == panel.props.get("name") for panels, panel in _enclosing_panels(element))
+
+
+def guard(element: ui.element, handler: Callable[[], Any]) -> Callable[[], Any]:
+    """A toolbar handler that does nothing while its tab is hidden: every tab of the customer
+    window has its own toolbar and each listens to the same F-keys."""
+
+    async def guarded() -> None:
+        if not is_shown(element):
+            return
+        result = handler()
+        if asyncio.iscoroutine(result):
+            await result
+
+    return guarded
+
+
+def when_shown(element: ui.element, callback: Callable[[], Awaitable[None]]) -> None:
+    """Call `callback` each time the user switches back to the tab holding `element`, so a tab
+    shows what another tab (or another user) changed meanwhile."""
+    enclosing = _enclosing_panels(element)
+    if not enclosing:
+        return
+    panels, panel = enclosing[0]
+
+    async def changed(event) -> None:
+        if event.value == panel.props.get("name"):
+            await callback()
+
+    panels.on_value_change(changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# right-click menus on tables
+
+
+class RowMenu:
+    """A right-click menu for the rows of a table (ui.context_menu on a wrapper around it).
+    `row` is the row the user right-clicked last; actions receive it."""
+
+    def __init__(self, table: ui.table, items: Sequence[tuple[str, Callable[[dict], Any]]]) -> None:
+        self.row: dict | None = None
+        table.on("rowContextmenu", self._remember)
+        with table.parent_slot.parent, ui.context_menu() as self.menu:
+            for label, action in items:
+                ui.menu_item(label, on_click=lambda a=action: self._run(a)).mark(f"menu-{label}")
+
+    def _remember(self, event) -> None:
+        args = event.args
+        self.row = args[1] if isinstance(args, list) and len(args) > 1 else None
+
+    async def _run(self, action: Callable[[dict], Any]) -> None:
+        if self.row is None:
+            ui.notify("행 위에서 마우스 오른쪽 버튼을 누르세요.", type="warning")
+            return
+        result = action(self.row)
+        if asyncio.iscoroutine(result):
+            await result
+
+
+# ---------------------------------------------------------------------------------------------
+# downloads
+
+
+def send_pdf(data: bytes, filename: str) -> None:
+    ui.download.content(data, filename, "application/pdf")
+
+
+async def send_excel(path: Path, filename: str) -> None:
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    finally:
+        await asyncio.to_thread(path.unlink, missing_ok=True)
+    ui.download.content(data, filename, XLSX)
+
+
+async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> None:
+    """유지보수동의서 PDF for one or several contracts (rendered off the event loop)."""
+    if not contract_ids:
+        ui.notify("동의서를 출력할 계약을 선택하세요.", type="warning")
+        return
+    note = ui.notification("동의서를 만드는 중입니다…", spinner=True, timeout=None)
+    try:
+        data = await maintenance.agreement_pdf(list(contract_ids))
+    except GogaekError as error:
+        ui.notify(str(error), type="negative")
+        return
+    finally:
+        note.dismiss()
+    send_pdf(data, f"유지보수동의서_{filename_hint}_{dt.date.today():%Y%m%d}.pdf")
+
+
+# ---------------------------------------------------------------------------------------------
+# the contract editor
+
+
+class _LineRow:
+    def __init__(self, grid: LinesGrid, line: maintenance.LineInput) -> None:
+        self.grid = grid
+        with ui.row().classes("items-center gap-1 no-wrap w-full") as self.row:
+            self.module = (
+                ui.select(grid.module_options, value=line.module_id, clearable=True, label="모듈")
+                .props("dense outlined options-dense")
+                .classes("w-44")
+                .mark("line-module")
+            )
+            self.users = (
+                ui.number("유저수", value=line.user_count, min=0, format="%d")
+                .props("dense outlined")
+                .classes("w-20")
+            )
+            self.amount = amount_input("유지보수금액", line.amount).classes("w-36").mark("line-amount")
+            self.note = ui.input("비고", value=line.note).props("dense outlined").classes("w-40")
+            self.pc = (
+                ui.number("PC", value=line.pc_count, min=0, format="%d")
+                .props("dense outlined")
+                .classes("w-16")
+            )
+            self.key_lock = (
+                ui.select(grid.key_lock_options, value=line.key_lock_number or "", label="키락번호")
+                .props("dense outlined options-dense")
+                .classes("w-36")
+            )
+            ui.button(icon="close", on_click=lambda: grid.remove(self)).props(
+                "flat dense round size=sm"
+            ).tooltip("이 줄 삭제")
+        for element in (self.users, self.amount):
+            element.on_value_change(lambda _: grid.changed())
+
+    def value(self) -> maintenance.LineInput:
+        return maintenance.LineInput(
+            module_id=self.module.value or None,
+            user_count=read_int(self.users),
+            amount=read_int(self.amount),
+            note=self.note.value or "",
+            pc_count=read_int(self.pc),
+            key_lock_number=self.key_lock.value or "",
+        )
+
+
+class LinesGrid(ui.column):
+    """Contract lines: module, users, amount, note, PC, key lock (from the customer's key locks)."""
+
+    def __init__(self, key_locks: Sequence[str], on_change: Callable[[], None]) -> None:
+        super().__init__()
+        self.classes("gap-1 w-full")
+        self.module_options: dict[int, str] = {}
+        self.key_lock_options = {"": "(없음)", **{k: k for k in key_locks}}
+        self.rows: list[_LineRow] = []
+        self.on_change = on_change
+        with self:
+            self.body = ui.column().classes("gap-1 w-full")
+            ui.button("줄 추가", icon="add", on_click=lambda: self.add(maintenance.LineInput())).props(
+                "flat dense no-caps"
+            ).mark("line-add")
+
+    def set_modules(self, options: dict[int, str]) -> None:
+        self.module_options = options
+        for row in self.rows:
+            row.module.set_options(options, value=row.module.value if row.module.value in options else None)
+
+    def load(self, lines: Sequence[maintenance.LineInput]) -> None:
+        self.body.clear()
+        self.rows = []
+        for line in lines:
+            self.add(line, notify=False)
+        self.on_change()
+
+    def add(self, line: maintenance.LineInput, notify: bool = True) -> None:
+        with self.body:
+            self.rows.append(_LineRow(self, line))
+        if notify:
+            self.on_change()
+
+    def remove(self, row: _LineRow) -> None:
+        self.rows.remove(row)
+        row.row.delete()
+        self.on_change()
+
+    def changed(self) -> None:
+        self.on_change()
+
+    def values(self) -> list[maintenance.LineInput]:
+        return [row.value() for row in self.rows]
+
+
+async def open_contract_editor(
+    actor: Actor,
+    customer_id: int,
+    *,
+    contract_id: int | None = None,
+    on_saved: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """유지보수 계약 입력: header fields and lines; the total is computed, never typed. 저장 keeps
+    the window open; closing with unsaved changes asks first."""
+    product_rows = await products.list_products(customer_id)
+    if not product_rows:
+        ui.notify(
+            "제품관리 탭에 제품을 먼저 등록하세요. 유지보수 계약은 등록된 제품에만 만들 수 있습니다.",
+            type="warning",
+            multi_line=True,
+        )
+        return
+    try:
+        detail = (
+            await maintenance.get_contract(contract_id)
+            if contract_id
+            else await maintenance.new_contract(customer_id)
+        )
+    except GogaekError as error:
+        ui.notify(str(error), type="negative")
+        return
+    product_options = {p.id: p.label for p in product_rows}
+    key_locks = sorted({k for p in product_rows for k in p.key_locks})
+    methods = await code_choices(CodeKind.PAYMENT_METHOD)
+    forms = await code_choices(CodeKind.PAYMENT_FORM)
+    staff = await staff_choices()
+
+    with TransientDialog() as dialog, ui.card().classes("w-[1000px] max-w-full"):
+        dialog.props("persistent")
+        title = ui.label().classes("text-h6")
+        with ui.row().classes("items-start gap-2 w-full"):
+            product = (
+                ui.select(product_options, value=detail.product_id, label="제품군 (제품관리 등록 제품)")
+                .props("dense outlined")
+                .classes("w-56")
+                .mark("contract-product")
+            )
+            state = (
+                ui.select(
+                    {s.value: s.value for s in ContractState}, value=detail.state.value, label="계약상태"
+                )
+                .props("dense outlined")
+                .classes("w-28")
+                .mark("contract-state")
+            )
+            contract_date = date_field("계약일자", detail.contract_date)
+            start_on = date_field("시작일", detail.start_on).mark("contract-start")
+            end_on = date_field("종료일", detail.end_on).mark("contract-end")
+            contract_type = (
+                ui.select(
+                    {t.value: t.value for t in ContractType}, value=detail.contract_type.value, label="유형"
+                )
+                .props("dense outlined")
+                .classes("w-28")
+            )
+        with ui.row().classes("items-start gap-2 w-full"):
+            method = ui.select(
+                methods, value=detail.payment_method_id, label="납부방법", clearable=True
+            ).props("dense outlined")
+            method.classes("w-32")
+            form = ui.select(forms, value=detail.payment_form_id, label="납입형태", clearable=True).props(
+                "dense outlined"
+            )
+            form.classes("w-28")
+            settlement = (
+                ui.input("정산월 (YYYY-MM)", value=detail.settlement_month)
+                .props("dense outlined")
+                .classes("w-36")
+            )
+            fee = amount_input("소급비", detail.retroactive_fee).classes("w-36").mark("contract-fee")
+            sales = ui.select(staff, value=detail.sales_staff_id, label="영업담당", clearable=True).props(
+                "dense outlined"
+            )
+            sales.classes("w-32")
+            note = ui.input("비고", value=detail.note).props("dense outlined").classes("w-56")
+        ui.label("유지보수 내역").classes("text-subtitle2 q-mt-sm")
+        total = ui.label().classes("text-subtitle1 text-weight-bold self-end").mark("contract-total")
+
+        def show_total() -> None:
+            amount = maintenance.contract_total((line.amount for line in grid.values()), read_int(fee))
+            total.set_text(f"유지보수금액 합계: {format_amount(amount)}원 (내역 + 소급비)")
+
+        grid = LinesGrid(key_locks, show_total)
+        fee.on_value_change(lambda _: show_total())
+        errors = FieldErrors(
+            {
+                "product": product,
+                "state": state,
+                "contract_date": contract_date,
+                "start_on": start_on,
+                "end_on": end_on,
+                "settlement_month": settlement,
+                "retroactive_fee": fee,
+                "payment_method": method,
+                "payment_form": form,
+                "note": note,
+            }
+        )
+
+        async def load_modules(reload_lines: bool) -> None:
+            chosen = next((p for p in product_rows if p.id == product.value), None)
+            grid.set_modules(await products.module_choices(chosen.product_group_id if chosen else None))
+            if reload_lines and chosen:
+                grid.load(await maintenance.lines_from_product(chosen.id))
+
+        async def product_changed() -> None:
+            # a new contract follows the product; an existing one keeps its typed lines
+            await load_modules(reload_lines=detail.id is None)
+
+        product.on_value_change(product_changed)
+        await load_modules(reload_lines=False)
+        grid.load(detail.lines)
+
+        def snapshot() -> tuple:
+            return (
+                product.value,
+                state.value,
+                contract_date.value,
+                start_on.value,
+                end_on.value,
+                contract_type.value,
+                method.value,
+                form.value,
+                settlement.value,
+                read_int(fee),
+                sales.value,
+                note.value,
+                tuple(grid.values()),
+            )
+
+        saved = {"values": snapshot()}
+
+        def show_title() -> None:
+            title.set_text("유지보수 계약 수정" if detail.id else "유지보수 계약 추가")
+            print_button.set_visibility(detail.id is not None)
+
+        async def save() -> None:
+            errors.clear()
+            problems: dict[str, str] = {}
+            values = maintenance.ContractDetail(
+                customer_id=customer_id,
+                id=detail.id,
+                version=detail.version,
+                product_id=product.value,
+                state=ContractState(state.value),
+                contract_date=read_date(contract_date, "contract_date", problems),
+                start_on=read_date(start_on, "start_on", problems),
+                end_on=read_date(end_on, "end_on", problems),
+                contract_type=ContractType(contract_type.value),
+                payment_method_id=method.value,
+                payment_form_id=form.value,
+                settlement_month=settlement.value or "",
+                retroactive_fee=read_int(fee),
+                sales_staff_id=sales.value,
+                note=note.value or "",
+                lines=grid.values(),
+            )
+            if problems:
+                errors.show(problems)
+                return
+            try:
+                contract = await maintenance.save_contract(values, by=actor)
+            except ValidationError as error:
+                errors.show(error.fields)
+                return
+            except StaleRecordError as error:
+                ui.notify(str(error), type="negative", multi_line=True)
+                return
+            except GogaekError as error:
+                ui.notify(str(error), type="negative", multi_line=True)
+                return
+            detail.id, detail.version = contract.id, contract.version
+            saved["values"] = snapshot()
+            show_title()
+            ui.notify("저장했습니다.", type="positive")
+            if on_saved:
+                await on_saved()
+
+        async def close() -> None:
+            if snapshot() != saved["values"] and not await confirm(
+                "저장하지 않은 변경 내용이 있습니다. 닫을까요?", action="닫기", danger=True
+            ):
+                return
+            dialog.close()
+
+        with ui.row().classes("w-full justify-end"):
+            print_button = ui.button(
+                "동의서 인쇄",
+                icon="print",
+                on_click=lambda: print_agreements([detail.id], "계약") if detail.id else None,
+            ).props("flat no-caps")
+            ui.button("저장", icon="save", on_click=save).mark("contract-save")
+            ui.button("닫기", on_click=close).props("flat").mark("contract-close")
+        show_title()
+    dialog.open()

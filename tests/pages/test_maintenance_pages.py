@@ -1,0 +1,246 @@
+"""유지보수관리 screens as a user drives them: TOSP작성 from 유지보수대상업체 for two customers, then
+계약 in the customer window's 유지보수관리 tab, and the product's 유상종료일 follows."""
+
+import datetime as dt
+import io
+
+import openpyxl
+from nicegui import ui
+from nicegui.testing import User
+from pypdf import PdfReader
+
+from core.audit import SYSTEM
+from models.maintenance import ContractState, MaintenanceContract
+from models.product import CustomerProduct
+from tests.services.maintenance_factories import make_customer, make_product
+from tests.utils import eventually, make_admin, make_staff, sign_in
+
+
+def _table(user: User, marker: str) -> ui.element:
+    return next(iter(user.find(marker).elements))
+
+
+async def _set_period(user: User, start: str, end: str) -> None:
+    # ui.date_input is typed into like a text field; the simulated user sets its value directly
+    with user.client:
+        _table(user, "period-from").value = start
+        _table(user, "period-to").value = end
+    user.find("search").click()
+
+
+async def test_batch_agreements_then_signing_one_in_the_customer_window(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk", name="김데모")
+    jaegeun = await make_customer("재근상사")
+    mode = await make_customer("모드시스템")
+    later = await make_customer("나중상사")
+    jaegeun_product = await make_product(
+        SYSTEM,
+        jaegeun,
+        free_end_on=dt.date(2019, 3, 31),
+        modules=[("C011", 20, 5_000_000)],
+        key_locks=["NZ090101"],
+    )
+    await make_product(SYSTEM, mode, paid_end_on=dt.date(2019, 6, 30), modules=[("C011", 3, 200_000)])
+    await make_product(SYSTEM, later, free_end_on=dt.date(2021, 1, 31), modules=[("C011", 1, 100_000)])
+
+    await sign_in(user, "clerk")
+    await user.open("/maintenance")
+    await user.should_see(marker="period-from", retries=50)
+    await _set_period(user, "2019-01-01", "2019-12-31")
+    due = _table(user, "due-table")
+    await eventually(lambda: {r["company_name"] for r in due.rows} == {"재근상사", "모드시스템"})
+    await user.should_see("유지보수[무상+재계약] (2)")
+    await user.should_see("유지보수[재계약] (1)")
+    assert next(r for r in due.rows if r["company_name"] == "재근상사")["amount"] == "5,000,000"
+
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    contracts = await MaintenanceContract.all().order_by("id")
+    assert len(contracts) == 2 and all(c.state == ContractState.BEFORE_SENDING for c in contracts)
+    await eventually(lambda: all(r["written"] == "●" for r in due.rows))
+
+    # the same selection again: refused, nothing new
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("이미 작성되어서 작성하지 못한 고객 2곳", retries=30)
+    assert await MaintenanceContract.all().count() == 2
+
+    # the written agreements are listed in 유지보수동의서작성 → TOSP발송전
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: {r["company_name"] for r in agreements.rows} == {"재근상사", "모드시스템"})
+
+    # sign 재근상사's agreement in its customer window
+    await user.open(f"/customers/{jaegeun.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-table", retries=30)
+    table = _table(user, "contracts-table")
+    user.find("contracts-tab-before_sending").click()
+    await eventually(lambda: len(table.rows) == 1)
+    assert table.rows[0]["state"] == "발송전" and table.rows[0]["end_on"] == "2020-03-31"
+    table.selected = [table.rows[0]]
+    user.find("contract-sign").click()
+    await user.should_see("제품의 유상종료일이 2020-03-31(으)로 바뀌었습니다.", retries=30)
+    await eventually(lambda: table.rows == [])  # it left 동의서작성
+    await user.should_see("동의서작성 (0)")
+    user.find("contracts-tab-contracted").click()
+    await eventually(lambda: len(table.rows) == 1 and table.rows[0]["state"] == "계약")
+    await user.should_see("유지보수계약 (1)")
+
+    user.find("tab-products").click()
+    await user.should_see(marker="products-table", retries=30)
+    products = _table(user, "products-table")
+    await eventually(lambda: products.rows and products.rows[0]["paid_end"] == "2020-03-31")
+    assert (await CustomerProduct.get(id=jaegeun_product.id)).paid_end_on == dt.date(2020, 3, 31)
+
+
+async def test_a_key_lock_of_another_customer_is_refused_in_the_products_tab(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    owner = await make_customer("재근상사", code="140213-001")
+    await make_product(SYSTEM, owner, key_locks=["NZ090101"])
+    other = await make_customer("모드시스템")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{other.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-products").click()
+    await user.should_see(marker="products-add", retries=30)
+    user.find("products-add").click()
+    await user.should_see(marker="product-save", retries=30)
+    user.find("product-group").click()
+    user.find("뉴젠ERP").click()
+    chips = next(iter(user.find("product-key-locks").elements))
+    chips.value = ["NZ090101"]
+    user.find("product-save").click()
+    await eventually(lambda: "재근상사(140213-001)" in chips.props.get("error-message", ""))
+    assert chips.value == ["NZ090101"]  # what was typed stays
+    assert not await CustomerProduct.filter(customer_id=other.id).exists()
+
+
+async def test_a_contract_without_a_product_points_to_the_products_tab(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("제품없는상사")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-add", retries=30)
+    user.find("contracts-add").click()
+    await user.should_see("제품관리 탭에 제품을 먼저 등록하세요.", retries=30)
+
+
+async def test_adding_a_contract_computes_the_total_and_keeps_the_window_open(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    await make_product(
+        SYSTEM,
+        customer,
+        free_end_on=dt.date(2019, 3, 31),
+        modules=[("C011", 20, 5_000_000)],
+        key_locks=["NZ090101"],
+    )
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-add", retries=30)
+    user.find("contracts-add").click()
+    await user.should_see(marker="contract-save", retries=30)
+    await user.should_see("유지보수금액 합계: 5,000,000원 (내역 + 소급비)")
+    user.find("contract-fee").clear().type("300000")
+    await user.should_see("유지보수금액 합계: 5,300,000원 (내역 + 소급비)")
+    user.find("contract-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    await user.should_see("유지보수 계약 수정")  # still open, now editing the saved contract
+    contract = await MaintenanceContract.get(customer_id=customer.id)
+    assert contract.total_amount == 5_300_000
+    assert (contract.start_on, contract.end_on) == (dt.date(2019, 4, 1), dt.date(2020, 3, 31))
+
+
+async def _due_office_on_screen(user: User) -> tuple:
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    jaegeun = await make_customer("재근상사")
+    mode = await make_customer("=모드시스템")  # a name Excel must never run as a formula
+    await make_product(SYSTEM, jaegeun, free_end_on=dt.date(2019, 3, 31), modules=[("C011", 20, 5_000_000)])
+    await make_product(SYSTEM, mode, paid_end_on=dt.date(2019, 6, 30), modules=[("C011", 3, 200_000)])
+    await sign_in(user, "clerk")
+    await user.open("/maintenance")
+    await user.should_see(marker="period-from", retries=50)
+    await _set_period(user, "2019-01-01", "2019-12-31")
+    due = _table(user, "due-table")
+    await eventually(lambda: len(due.rows) == 2)
+    return jaegeun, mode, due
+
+
+async def test_the_due_list_exports_to_excel_and_prints(user: User):
+    await _due_office_on_screen(user)
+    user.find("excel").click()
+    response = await user.download.next(timeout=10)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("작성", "거래처코드", "거래처명")
+    by_name = {r[2]: r for r in rows[1:]}
+    assert set(by_name) == {"재근상사", "=모드시스템"}
+    assert by_name["재근상사"][9] == dt.datetime(2019, 3, 31) and by_name["재근상사"][11] == 5_000_000
+    assert sheet.cell(row=2, column=3).data_type == "s"  # text, never a formula
+
+    user.find("print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "유지보수대상업체 - 유지보수[무상+재계약]" in text
+    assert "재근상사" in text and "=모드시스템" in text and "5,000,000" in text
+
+
+async def test_right_click_offers_ledger_and_customer_window(user: User):
+    _, _, due = await _due_office_on_screen(user)
+    row = next(r for r in due.rows if r["company_name"] == "재근상사")
+    user.find("due-table").trigger("rowContextmenu", [{}, row, 0])
+    user.find("menu-거래내역").click()
+    await user.should_see("재근상사: 연결된 거래처 없음", retries=30)
+    user.find("due-table").trigger("rowContextmenu", [{}, row, 0])
+    user.find("menu-고객정보").click()
+    await user.should_see(marker="tab-products", retries=30)
+    user.find("tab-products").click()
+    await user.should_see(marker="products-table", retries=30)
+    products = _table(user, "products-table")
+    await eventually(lambda: products.rows and products.rows[0]["free_end"] == "2019-03-31")
+
+
+async def test_agreements_change_state_in_the_menu_and_print(user: User):
+    _, mode, due = await _due_office_on_screen(user)
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: len(agreements.rows) == 2)
+    agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
+    user.find("agreement-sign").click()
+    await user.should_see(
+        "1건을 계약(으)로 바꿨습니다. 제품의 유상종료일도 계약 종료일로 바뀌었습니다.", retries=30
+    )
+    await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
+    await user.should_see("TOSP계약 (1)")
+    product = await CustomerProduct.get(customer_id=mode.id)
+    assert product.paid_end_on == dt.date(2020, 6, 30)
+    # 재계약 list for 2019 no longer needs 모드시스템's row marked: its paid end moved on
+    await eventually(lambda: {r["company_name"] for r in due.rows} == {"재근상사"})
+
+    agreements.selected = list(agreements.rows)
+    user.find("agreement-print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "재근상사" in text and "2019-04-01 ~ 2020-03-31" in text
