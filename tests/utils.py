@@ -40,7 +40,7 @@ async def sign_in(user: User, login: str, password: str = PASSWORD) -> None:
     await user.should_see(marker="signed-in-name", retries=50)
 
 
-async def eventually(predicate, within: float = 3.0, interval: float = 0.02):
+async def eventually(predicate, within: float = 10.0, interval: float = 0.02):
     """Wait until `predicate()` is truthy (event handlers run as background tasks); returns it."""
     deadline = asyncio.get_running_loop().time() + within
     while True:

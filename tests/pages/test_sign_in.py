@@ -37,7 +37,7 @@ async def test_wrong_password_shows_a_korean_message(user: User):
     user.find("login").type("boss")
     user.find("password").type("not-the-password")
     user.find("login-button").click()
-    await user.should_see("아이디 또는 비밀번호가 올바르지 않습니다.")
+    await user.should_see("아이디 또는 비밀번호가 올바르지 않습니다.", retries=50)
 
 
 async def test_repeated_failures_show_the_rate_limit_message(user: User):
@@ -80,7 +80,7 @@ async def test_logout_ends_the_session_on_the_server(user: User):
     await sign_in(user, "boss")
     token = app.storage.user[SESSION_KEY]
     user.find("로그아웃").click()
-    await user.should_see("로그인")
+    await user.should_see("로그인", retries=30)
     assert await auth.resume_session(token) is None
     app.storage.user[SESSION_KEY] = token  # replaying the old token does not help
     response = await user.http_client.get("/settings/users")
