@@ -6,8 +6,9 @@ seeding twice changes nothing."""
 from __future__ import annotations
 
 from services.demo import staff as staff_step
+from services.demo import visits as visits_step
 
-STEPS = [staff_step]
+STEPS = [staff_step, visits_step]
 
 
 async def seed_demo() -> list[str]:
