@@ -2,7 +2,19 @@
 
 
 def register_pages() -> None:
-    from pages import codes, customer_window, files, home, login, placeholders, settings_users
+    from pages import (
+        codes,
+        customer_window,
+        files,
+        home,
+        html_templates,
+        login,
+        placeholders,
+        settings_users,
+        visit_schedule,
+    )
 
     for module in (login, home, customer_window, files, codes, settings_users, placeholders):
+        module.register()
+    for module in (html_templates, visit_schedule):
         module.register()

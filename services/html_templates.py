@@ -16,6 +16,8 @@ from html_forms.templates import (
     DEFAULT_TEMPLATE_NAME,
     PLACEHOLDERS,
     default_template_html,
+    fill,
+    sample_values,
     unknown_placeholders,
 )
 from models.visit import HtmlTemplate, VisitReport
@@ -124,10 +126,30 @@ async def delete_template(template_id: int, *, by: Actor) -> None:
         await template.delete()
 
 
+def clean_html(html: str | None) -> str:
+    """Sanitised HTML, safe to put into the page (the template editor and preview use it)."""
+    return sanitize_html(html)
+
+
+def placeholder_help() -> dict[str, str]:
+    """`{{name}}` → what it is filled with, for the template screen."""
+    return {"{{" + name + "}}": label for name, label in PLACEHOLDERS.items()}
+
+
+def shipped_default() -> str:
+    """The 상담일지 as shipped (to restore a template the admin broke)."""
+    return sanitize_html(default_template_html())
+
+
+def preview(html: str) -> str:
+    """The template sanitised and filled with the manual's example visit."""
+    return sanitize_html(fill(sanitize_html(html), sample_values()))
+
+
 async def seed_default_template() -> bool:
     """Load the shipped 상담일지 on first run (when there is no template at all). True if added."""
     if await HtmlTemplate.exists():
         return False
     with acting_as(SYSTEM):
-        await HtmlTemplate.create(name=DEFAULT_TEMPLATE_NAME, html=sanitize_html(default_template_html()))
+        await HtmlTemplate.create(name=DEFAULT_TEMPLATE_NAME, html=shipped_default())
     return True

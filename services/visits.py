@@ -38,6 +38,8 @@ NUMBER_ATTEMPTS = 8
 CALENDAR_LIMIT = 1000
 PRINT_LIMIT = 2000
 _TIME = re.compile(r"^(\d{1,2}):?(\d{2})$")
+# the placeholders that come from the customer (refilled together when the customer changes)
+CUSTOMER_PLACEHOLDERS = CUSTOMER_FIELDS
 
 # list sort keys the pages may ask for → ORM ordering
 SORTS = {
@@ -172,11 +174,14 @@ async def filled_template(template_id: int, header: VisitHeader) -> str:
     return sanitize_html(fill(sanitize_html(template.html), await placeholder_values(header)))
 
 
-async def refilled_body(body_html: str, header: VisitHeader, names: list[str]) -> tuple[str, int]:
-    """Update the filled-in spots of `names` in an edited body (e.g. after the purpose changed).
-    Returns the sanitised body and how many spots were updated."""
+async def refilled_body(
+    body_html: str, header: VisitHeader, names: list[str] | None = None
+) -> tuple[str, int]:
+    """Update the filled-in spots of `names` (default: all) in a body, e.g. after the purpose
+    changed. Returns the sanitised body and how many spots were updated."""
     values = await placeholder_values(header)
-    body, updated = replace_fields(sanitize_html(body_html), {name: values[name] for name in names})
+    chosen = values if names is None else {name: values[name] for name in names}
+    body, updated = replace_fields(sanitize_html(body_html), chosen)
     return sanitize_html(body), updated
 
 
@@ -291,11 +296,58 @@ async def delete_visit(visit_id: int, *, by: Actor) -> None:
 # ---------------------------------------------------------------- reading
 
 
+def clean_body(html: str | None) -> str:
+    """The sanitised version of an HTML body (what the browser may show and the printer prints)."""
+    return sanitize_html(html)
+
+
 async def get_visit(visit_id: int) -> VisitReport:
     visit = await VisitReport.get_or_none(id=visit_id).prefetch_related("customer", "template", "visitor")
     if visit is None:
         raise NotFound("방문일지")
     return visit
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    """A visit report as the editor shows it."""
+
+    id: int
+    version: int
+    customer_id: int | None
+    customer_label: str
+    written_on: dt.date
+    document_number: str
+    visit_date: dt.date | None
+    visit_time: str
+    visitor_id: int | None
+    visitor_name: str
+    purpose: str
+    state: VisitState
+    template_id: int | None
+    template_name: str
+    body_html: str
+
+
+async def load_visit(visit_id: int) -> VisitForm:
+    visit = await get_visit(visit_id)
+    return VisitForm(
+        id=visit.id,
+        version=visit.version,
+        customer_id=visit.customer_id,
+        customer_label=await customer_label(visit.customer_id),
+        written_on=visit.written_on,
+        document_number=visit.document_number,
+        visit_date=visit.visit_date,
+        visit_time=visit.visit_time,
+        visitor_id=visit.visitor_id,
+        visitor_name=visit.visitor.name if visit.visitor else "",
+        purpose=visit.purpose,
+        state=VisitState(visit.state),
+        template_id=visit.template_id,
+        template_name=visit.template.name if visit.template else "",
+        body_html=sanitize_html(visit.body_html),
+    )
 
 
 async def customer_label(customer_id: int | None) -> str:
@@ -589,6 +641,12 @@ class PrintedVisit:
 def visit_filename(document_number: str, company: str) -> str:
     safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", company).strip("_")
     return f"방문일지_{document_number}{'_' + safe if safe else ''}.pdf"
+
+
+async def print_filename(document_number: str, customer_id: int | None) -> str:
+    """File name for printing the editor's (maybe unsaved) report."""
+    customer = await Customer.get_or_none(id=customer_id) if customer_id else None
+    return visit_filename(document_number or "새문서", customer.company_name if customer else "")
 
 
 async def visit_pdf(visit_id: int) -> PrintedVisit:
