@@ -46,7 +46,7 @@ class TemplateScreen:
             )
             ui.label("Html문서 (방문일지 문서양식)").classes("text-h6")
         with ui.row().classes("w-full no-wrap items-start gap-2"):
-            with ui.card().classes("p-2 w-64 shrink-0"):
+            with ui.card().classes("p-2 w-52 shrink-0"):
                 with ui.row().classes("w-full items-center gap-1"):
                     ui.button("추가", icon="add", on_click=self.new).props("dense unelevated no-caps").mark(
                         "template-add"
@@ -61,7 +61,7 @@ class TemplateScreen:
                     .mark("template-table")
                 )
                 self.table.on("rowClick", lambda e: self.open(e.args[1]["id"]))
-            with ui.card().classes("p-2 flex-1 min-w-0"):
+            with ui.card().classes("p-2 flex-1 min-w-0 gap-1"):
                 with ui.row().classes("w-full items-center gap-2"):
                     self.name = (
                         ui.input("문서 이름 *").props("outlined dense").classes("w-64").mark("template-name")
@@ -74,6 +74,18 @@ class TemplateScreen:
                     ui.button("저장", icon="save", on_click=self.save).props("dense unelevated no-caps").mark(
                         "template-save"
                     )
+                with (
+                    ui.expansion(
+                        "자리표시자 — 누르면 편집기의 커서 위치에 넣습니다", icon="data_object", value=True
+                    )
+                    .props("dense")
+                    .classes("w-full"),
+                    ui.row().classes("w-full gap-1"),
+                ):
+                    for code, meaning in html_templates.placeholder_help().items():
+                        ui.chip(code, on_click=lambda c=code: self.insert(c)).props(
+                            "dense outline color=primary clickable"
+                        ).classes("font-mono").tooltip(meaning)
                 with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
                     ui.tab("editor", label="편집")
                     ui.tab("source", label="소스(HTML)").mark("template-source-tab")
@@ -94,14 +106,6 @@ class TemplateScreen:
                         self.preview = ui.html("", sanitize=html_templates.clean_html).classes("w-full")
                 self.panels.on_value_change(self.switch_view)
                 self.html_error = ui.label().classes("text-negative text-caption").mark("template-html-error")
-            with ui.card().classes("p-2 w-72 shrink-0 gt-sm"):
-                ui.label("자리표시자").classes("text-subtitle2")
-                ui.label("누르면 편집기의 커서 위치에 넣습니다.").classes("text-caption text-grey-7")
-                with ui.list().props("dense").classes("w-full"):
-                    for code, meaning in html_templates.placeholder_help().items():
-                        with ui.item(on_click=lambda c=code: self.insert(c)), ui.item_section():
-                            ui.item_label(code).classes("font-mono text-primary")
-                            ui.item_label(meaning).props("caption")
         self.errors = FieldErrors({"name": self.name})
 
     # ------------------------------------------------------------ state

@@ -180,17 +180,19 @@ class VisitCalendar(ui.column):
                 )
 
     def _month(self, start: dt.date, end: dt.date, by_day: dict[dt.date, list[CalendarEntry]]) -> None:
-        with ui.grid(columns=7).classes("w-full gap-0 border-l border-t"):
+        with ui.grid(columns=7).classes("w-full gap-0 border-l border-t border-gray-300"):
             for index, name in enumerate(WEEKDAYS):
                 colour = "text-negative" if index == 0 else "text-primary" if index == 6 else ""
-                ui.label(name).classes(f"text-center text-caption border-r border-b bg-grey-2 {colour}")
+                ui.label(name).classes(
+                    f"text-center text-caption border-r border-b border-gray-300 bg-grey-2 {colour}"
+                )
             day = start
             while day <= end:
                 in_month = day.month == self.anchor.month
                 with (
                     ui.column()
                     .classes(
-                        f"gap-0 p-1 min-h-[96px] min-w-0 border-r border-b {'bg-white' if in_month else 'bg-grey-1'}"
+                        f"gap-0 p-1 min-h-[96px] min-w-0 border-r border-b border-gray-300 {'bg-white' if in_month else 'bg-grey-1'}"
                     )
                     .mark(f"calendar-day-{day.isoformat()}")
                 ):
@@ -205,12 +207,12 @@ class VisitCalendar(ui.column):
                 day += dt.timedelta(days=1)
 
     def _week(self, start: dt.date, by_day: dict[dt.date, list[CalendarEntry]]) -> None:
-        with ui.grid(columns=7).classes("w-full gap-0 border-l border-t"):
+        with ui.grid(columns=7).classes("w-full gap-0 border-l border-t border-gray-300"):
             for offset in range(7):
                 day = start + dt.timedelta(days=offset)
                 with (
                     ui.column()
-                    .classes("gap-1 p-1 min-h-[320px] min-w-0 border-r border-b bg-white")
+                    .classes("gap-1 p-1 min-h-[320px] min-w-0 border-r border-b border-gray-300 bg-white")
                     .mark(f"calendar-day-{day.isoformat()}")
                 ):
                     self._day_header(day, f"{day.month}/{day.day} ({WEEKDAYS[offset]})")

@@ -357,3 +357,15 @@ async def test_demo_writes_the_manuals_visit_once(db):
     assert "패키지구매업체, 일부커스터마이징 개발요청" in visit.body_html
     assert "개발내용 : 문서제작, 일부메뉴 수정 등등" in visit.body_html
     assert '<span data-field="company">재근상사</span>' in visit.body_html
+
+
+async def test_the_editor_is_only_ever_given_sanitised_html(db):
+    actor = await make_staff()
+    customer = await _jaegeun()
+    visit = await _visit(actor, customer, body_html="<p><b>정상</b></p>")
+    # a row written some other way (an old import, a database tool) still reaches the browser clean
+    await VisitReport.filter(id=visit.id).update(body_html='<p><b>정상</b></p><img src=x onerror="alert(1)">')
+    form = await visits.load_visit(visit.id)
+    assert form.body_html == "<p><b>정상</b></p>"
+    assert form.customer_label == "재근상사 (140213-001)"
+    assert visits.clean_body("<script>alert(1)</script><i>i</i>") == "<i>i</i>"
