@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import NotFound, ValidationError
@@ -44,11 +45,13 @@ async def list_templates(*, include_inactive: bool = True) -> list[HtmlTemplate]
 async def template_rows() -> list[TemplateRow]:
     """Every template with how many visit reports use it (for the admin list)."""
     templates = await list_templates()
-    counts: dict[int, int] = {}
-    for template_id in await VisitReport.filter(template_id__not_isnull=True).values_list(
-        "template_id", flat=True
-    ):
-        counts[template_id] = counts.get(template_id, 0) + 1
+    grouped = (
+        await VisitReport.filter(template_id__not_isnull=True)
+        .annotate(uses=Count("id"))
+        .group_by("template_id")
+        .values("template_id", "uses")
+    )
+    counts = {row["template_id"]: row["uses"] for row in grouped}
     return [TemplateRow(t.id, t.name, t.active, t.version, counts.get(t.id, 0)) for t in templates]
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from core.errors import PermissionDenied, StaleRecordError, ValidationError
@@ -11,8 +13,10 @@ from html_forms.templates import (
     sample_values,
     unknown_placeholders,
 )
+from models.customer import Customer
 from models.visit import HtmlTemplate
 from services import html_templates
+from services.visits import save_visit
 from tests.utils import make_admin, make_staff
 
 
@@ -123,3 +127,23 @@ async def test_only_admins_edit_templates(db):
     with pytest.raises(PermissionDenied):
         await html_templates.delete_template(template.id, by=staff)
     assert await html_templates.template_choices() == {template.id: DEFAULT_TEMPLATE_NAME}
+
+
+async def test_the_template_list_counts_the_visits_written_with_each(db):
+    admin = await make_admin()
+    await html_templates.seed_default_template()
+    consultation = await HtmlTemplate.get(name=DEFAULT_TEMPLATE_NAME)
+    other = await html_templates.save_template(by=admin, name="AS점검", html="<p>{{company}}</p>")
+    customer = await Customer.create(code="190101-001", registered_on=dt.date(2019, 1, 1), company_name="가")
+    for template_id in (consultation.id, consultation.id, None):
+        await save_visit(
+            by=admin,
+            customer_id=customer.id,
+            written_on="2019-03-28",
+            visit_date="2019-03-29",
+            template_id=template_id,
+        )
+    rows = {row.name: row.in_use for row in await html_templates.template_rows()}
+    assert rows == {DEFAULT_TEMPLATE_NAME: 2, "AS점검": 0}
+    await html_templates.delete_template(other.id, by=admin)
+    assert [t.name for t in await html_templates.list_templates()] == [DEFAULT_TEMPLATE_NAME]
