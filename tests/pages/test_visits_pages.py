@@ -185,3 +185,30 @@ async def test_admin_edits_a_template_and_unknown_placeholders_are_refused(user:
     table = _one(user, "template-table")
     await eventually(lambda: {r["name"] for r in table.rows} == {"상담일지", "간단상담"})
     assert isinstance(_one(user, "template-editor"), ui.editor)
+
+
+async def test_staff_get_no_source_view(user: User):
+    customer = await _jaegeun()
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-body", retries=50)
+    await user.should_not_see(marker="visit-source-toggle")
+
+
+async def test_what_an_admin_types_in_the_source_view_is_sanitised(user: User):
+    customer = await _jaegeun()  # also creates the admin "admin"
+    await sign_in(user, "admin")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-source-toggle", retries=50)
+    user.find("visit-source-toggle").click()
+    source = _one(user, "visit-source")
+    await eventually(lambda: "재근상사" in (source.value or ""))
+    source.value = (
+        '<p><b>굵게</b></p><img src="http://127.0.0.1:9/x.png" onerror="alert(1)"><script>alert(1)</script>'
+    )
+    user.find("visit-source-toggle").click()
+    editor = _one(user, "visit-body")
+    await eventually(lambda: editor.value == "<p><b>굵게</b></p>")
