@@ -52,8 +52,10 @@ def _storage_secret(settings: Settings) -> str:
 
 async def _on_database_ready() -> None:
     from services.codes import seed_codes
+    from services.html_templates import seed_default_template
 
     await seed_codes()
+    await seed_default_template()
 
 
 def _install_lifespan() -> None:

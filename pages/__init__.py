@@ -14,6 +14,8 @@ PAGE_MODULES = [
     "codes",
     "settings_users",
     "maintenance",
+    "html_templates",
+    "visit_schedule",
     "placeholders",
 ]
 

@@ -9,7 +9,6 @@ from pages.frame import protected_page
 
 # (path, title, admin only) — remove an entry when its screen lands
 PENDING: list[tuple[str, str, bool]] = [
-    ("/status/visits", "방문일정", False),
     ("/status/receptions", "고객접수현황", False),
     ("/status/quotes", "견적현황", False),
     ("/settings/cti", "CTI환경설정", True),

@@ -77,11 +77,6 @@ class PagedTable(ui.table):
         self.on("request", self._on_request)
         self.on("update:pagination", self._keep_total)
 
-    def _keep_total(self, _event) -> None:
-        """Quasar reports its own pagination when it mounts (rowsNumber 0); the server's total wins."""
-        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
-            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
-
     def _request(self) -> PageRequest:
         p = self.pagination
         return PageRequest(
@@ -90,6 +85,13 @@ class PagedTable(ui.table):
             sort_by=p.get("sortBy"),
             descending=bool(p.get("descending")),
         )
+
+    def _keep_total(self, _event) -> None:
+        """QTable reports its pagination when it mounts, which can be from before the first fetch
+        finished (the page frame's timer makes NiceGUI render before an async page is built): the
+        row count is always the server's."""
+        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
+            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
 
     async def _on_request(self, event) -> None:
         requested = event.args["pagination"]

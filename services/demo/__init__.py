@@ -8,12 +8,14 @@ from __future__ import annotations
 from services.demo import customers as customers_step
 from services.demo import maintenance as maintenance_step
 from services.demo import staff as staff_step
+from services.demo import visits as visits_step
 
 # order matters: later steps look up what earlier ones created
 STEPS = [
     staff_step,
     customers_step,
     maintenance_step,
+    visits_step,
 ]
 
 

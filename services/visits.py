@@ -1,0 +1,656 @@
+"""방문일지 and 방문일정: visit reports written from HTML templates, their lists, calendar, exports
+and printing.
+
+Every body is sanitised here before it is stored, shown or printed (html_forms.sanitize), so
+what a browser renders and what the PDF contains is always the allow-listed HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from core.audit import Actor, acting_as
+from core.errors import NotFound, ValidationError
+from core.korean import chosung, format_business_number, format_date, format_phone, is_chosung_query
+from html_forms.pdf import render_pdf_async
+from html_forms.sanitize import sanitize_html
+from html_forms.templates import CUSTOMER_FIELDS, fill, replace_fields
+from models.attachment import AttachmentSlot
+from models.card import BusinessCard, Employment
+from models.customer import Customer
+from models.staff import Staff
+from models.visit import HtmlTemplate, VisitReport, VisitState
+from services.attachments import delete_attachments_of
+from services.excel import Column, export_rows
+
+PURPOSE_MAX = 200
+BODY_MAX_BYTES = 2 * 1024 * 1024
+NUMBER_ATTEMPTS = 8
+CALENDAR_LIMIT = 1000
+PRINT_LIMIT = 2000
+_TIME = re.compile(r"^(\d{1,2}):?(\d{2})$")
+# the placeholders that come from the customer (refilled together when the customer changes)
+CUSTOMER_PLACEHOLDERS = CUSTOMER_FIELDS
+
+# list sort keys the pages may ask for → ORM ordering
+SORTS = {
+    "written_on": "written_on",
+    "document_number": "document_number",
+    "visit_date": "visit_date",
+    "visit_time": "visit_time",
+    "state": "state",
+    "company": "customer__company_name",
+    "visitor": "visitor__name",
+    "template": "template__name",
+    "purpose": "purpose",
+}
+
+
+# ---------------------------------------------------------------- input checks
+
+
+def parse_date(value: dt.date | str | None, *, field_name: str, label: str, required: bool) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    text = (value or "").strip()
+    if not text:
+        if required:
+            raise ValidationError({field_name: f"{label}를 입력하세요."})
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({field_name: f"{label}는 2019-03-29 형식으로 입력하세요."}) from None
+
+
+def normalize_time(value: str | None) -> str:
+    """'9:05', '0905', '09:05' → '09:05'; '' stays ''. A ValidationError for anything else."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    match = _TIME.match(text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return f"{hour:02d}:{minute:02d}"
+    raise ValidationError({"visit_time": "방문시간은 14:30처럼 시:분으로 입력하세요."})
+
+
+def _state(value: VisitState | str) -> VisitState:
+    try:
+        return VisitState(value)
+    except ValueError:
+        raise ValidationError({"state": "진행상태를 선택하세요."}) from None
+
+
+# ---------------------------------------------------------------- placeholder values
+
+
+@dataclass(frozen=True)
+class VisitHeader:
+    """The visit fields a template's placeholders are filled from (as the editor has them)."""
+
+    customer_id: int | None = None
+    written_on: dt.date | str | None = None
+    document_number: str = ""
+    visit_date: dt.date | str | None = None
+    visit_time: str = ""
+    visitor_id: int | None = None
+    purpose: str = ""
+    state: VisitState | str = VisitState.PLANNED
+
+
+async def contact_mobile(customer: Customer) -> str:
+    """담당자HP: the mobile on the business card of the customer's contact person (employed cards
+    first), else the customer's own mobile."""
+    if customer.contact_name:
+        card = (
+            await BusinessCard.filter(customer_id=customer.id, name=customer.contact_name)
+            .exclude(mobile="")
+            .order_by("employment", "-registered_on")
+            .first()
+        )
+        if card and (card.employment == Employment.EMPLOYED or not customer.mobile):
+            return format_phone(card.mobile)
+    return format_phone(customer.mobile)
+
+
+async def customer_values(customer_id: int | None) -> dict[str, str]:
+    """The customer placeholders (company, 대표자, 담당자, phones, address…); blank without a customer."""
+    values = dict.fromkeys(CUSTOMER_FIELDS, "")
+    customer = await Customer.get_or_none(id=customer_id) if customer_id else None
+    if customer is None:
+        return values
+    address = " ".join(part for part in (customer.address, customer.address_detail) if part)
+    values.update(
+        company=customer.company_name,
+        representative=customer.representative,
+        business_number=format_business_number(customer.business_number),
+        customer_code=customer.code,
+        contact=customer.contact_name,
+        phone=format_phone(customer.phone),
+        mobile=await contact_mobile(customer),
+        fax=format_phone(customer.fax),
+        email=customer.email,
+        address=address,
+        postal_code=customer.postal_code,
+    )
+    return values
+
+
+def _as_text_date(value: dt.date | str | None) -> str:
+    return format_date(value) if isinstance(value, dt.date) else (value or "").strip()
+
+
+async def placeholder_values(header: VisitHeader) -> dict[str, str]:
+    values = await customer_values(header.customer_id)
+    visitor = await Staff.get_or_none(id=header.visitor_id) if header.visitor_id else None
+    values.update(
+        written_on=_as_text_date(header.written_on),
+        document_number=header.document_number,
+        visit_date=_as_text_date(header.visit_date),
+        visit_time=(header.visit_time or "").strip(),
+        visitor=visitor.name if visitor else "",
+        purpose=(header.purpose or "").strip(),
+        state=str(VisitState(header.state).value) if header.state else "",
+    )
+    return values
+
+
+async def filled_template(template_id: int, header: VisitHeader) -> str:
+    """The template with the visit's customer and visit fields filled in, sanitised."""
+    template = await HtmlTemplate.get_or_none(id=template_id)
+    if template is None:
+        raise NotFound("문서양식")
+    return sanitize_html(fill(sanitize_html(template.html), await placeholder_values(header)))
+
+
+async def refilled_body(
+    body_html: str, header: VisitHeader, names: list[str] | None = None
+) -> tuple[str, int]:
+    """Update the filled-in spots of `names` (default: all) in a body, e.g. after the purpose
+    changed. Returns the sanitised body and how many spots were updated."""
+    values = await placeholder_values(header)
+    chosen = values if names is None else {name: values[name] for name in names}
+    body, updated = replace_fields(sanitize_html(body_html), chosen)
+    return sanitize_html(body), updated
+
+
+# ---------------------------------------------------------------- writing
+
+
+async def next_document_number(written_on: dt.date) -> str:
+    """YYMMDD-NNN: the written date and that day's next sequence number."""
+    prefix = f"{written_on:%y%m%d}-"
+    numbers = await VisitReport.filter(document_number__startswith=prefix).values_list(
+        "document_number", flat=True
+    )
+    highest = max((int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
+
+
+async def save_visit(
+    *,
+    by: Actor,
+    customer_id: int | None,
+    written_on: dt.date | str | None,
+    visit_date: dt.date | str | None,
+    visit_time: str = "",
+    visitor_id: int | None = None,
+    purpose: str = "",
+    state: VisitState | str = VisitState.PLANNED,
+    template_id: int | None = None,
+    body_html: str = "",
+    visit_id: int | None = None,
+    version: int | None = None,
+) -> VisitReport:
+    """Create (visit_id None) or update a visit report. Editing passes the version the user opened;
+    a stale version raises StaleRecordError. The body is stored sanitised."""
+    errors: dict[str, str] = {}
+
+    def check(call):
+        try:
+            return call()
+        except ValidationError as error:
+            errors.update(error.fields)
+            return None
+
+    written = check(lambda: parse_date(written_on, field_name="written_on", label="작성일자", required=True))
+    visited = check(lambda: parse_date(visit_date, field_name="visit_date", label="방문일자", required=True))
+    time_text = check(lambda: normalize_time(visit_time))
+    progress = check(lambda: _state(state))
+    purpose = (purpose or "").strip()
+    if len(purpose) > PURPOSE_MAX:
+        errors["purpose"] = f"방문목적은 {PURPOSE_MAX}자까지 쓸 수 있습니다."
+    if not customer_id:
+        errors["customer"] = "고객을 선택하세요."
+    elif not await Customer.exists(id=customer_id):
+        errors["customer"] = "선택한 고객을 찾을 수 없습니다."
+    if visitor_id and not await Staff.exists(id=visitor_id):
+        errors["visitor"] = "선택한 방문자를 찾을 수 없습니다."
+    if template_id and not await HtmlTemplate.exists(id=template_id):
+        errors["template"] = "선택한 문서양식을 찾을 수 없습니다."
+    body = sanitize_html(body_html)
+    if len(body.encode()) > BODY_MAX_BYTES:
+        errors["body"] = "본문이 너무 큽니다 (2MB까지). 큰 그림은 파일첨부로 올리세요."
+    if errors:
+        raise ValidationError(errors)
+
+    fields: dict[str, Any] = {
+        "customer_id": customer_id,
+        "written_on": written,
+        "visit_date": visited,
+        "visit_time": time_text,
+        "visitor_id": visitor_id or None,
+        "purpose": purpose,
+        "state": progress,
+        "template_id": template_id or None,
+        "body_html": body,
+    }
+    with acting_as(by):
+        if visit_id is not None:
+            visit = await get_visit(visit_id)
+            for name, value in fields.items():
+                setattr(visit, name, value)
+            if version is not None:
+                visit.version = version
+            await visit.save()
+            return visit
+        return await _create_numbered(fields)
+
+
+async def _create_numbered(fields: dict[str, Any]) -> VisitReport:
+    """Insert with the next free document number; another writer taking the same number at the
+    same moment (another process, PostgreSQL) makes us retry with the following one."""
+    number = ""
+    for _ in range(NUMBER_ATTEMPTS):
+        try:
+            async with in_transaction():
+                number = await next_document_number(fields["written_on"])
+                visit = VisitReport(document_number=number, **fields)
+                await visit.save()
+                return visit
+        except IntegrityError:
+            if not await VisitReport.filter(document_number=number).exists():
+                raise
+    raise ValidationError({"": "문서번호를 정하지 못했습니다. 잠시 후 다시 저장하세요."})
+
+
+async def delete_visit(visit_id: int, *, by: Actor) -> None:
+    """Delete a visit report and its attached files."""
+    visit = await get_visit(visit_id)
+    await delete_attachments_of(AttachmentSlot.VISIT, visit.id, by=by)
+    with acting_as(by):
+        await visit.delete()
+
+
+# ---------------------------------------------------------------- reading
+
+
+def clean_body(html: str | None) -> str:
+    """The sanitised version of an HTML body (what the browser may show and the printer prints)."""
+    return sanitize_html(html)
+
+
+async def get_visit(visit_id: int) -> VisitReport:
+    visit = await VisitReport.get_or_none(id=visit_id).prefetch_related("customer", "template", "visitor")
+    if visit is None:
+        raise NotFound("방문일지")
+    return visit
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    """A visit report as the editor shows it."""
+
+    id: int
+    version: int
+    customer_id: int | None
+    customer_label: str
+    written_on: dt.date
+    document_number: str
+    visit_date: dt.date | None
+    visit_time: str
+    visitor_id: int | None
+    visitor_name: str
+    purpose: str
+    state: VisitState
+    template_id: int | None
+    template_name: str
+    body_html: str
+
+
+async def load_visit(visit_id: int) -> VisitForm:
+    visit = await get_visit(visit_id)
+    return VisitForm(
+        id=visit.id,
+        version=visit.version,
+        customer_id=visit.customer_id,
+        customer_label=await customer_label(visit.customer_id),
+        written_on=visit.written_on,
+        document_number=visit.document_number,
+        visit_date=visit.visit_date,
+        visit_time=visit.visit_time,
+        visitor_id=visit.visitor_id,
+        visitor_name=visit.visitor.name if visit.visitor else "",
+        purpose=visit.purpose,
+        state=VisitState(visit.state),
+        template_id=visit.template_id,
+        template_name=visit.template.name if visit.template else "",
+        body_html=sanitize_html(visit.body_html),
+    )
+
+
+async def customer_label(customer_id: int | None) -> str:
+    if not customer_id:
+        return ""
+    row = await Customer.filter(id=customer_id).values("code", "company_name")
+    return f"{row[0]['company_name']} ({row[0]['code']})" if row else ""
+
+
+async def customer_choices(query: str, *, limit: int = 20) -> dict[int, str]:
+    """Customers whose name (or 초성, or code) matches, for the editor's customer picker."""
+    text = (query or "").strip()
+    if not text:
+        return {}
+    if is_chosung_query(text):
+        condition = Q(company_name_chosung__contains=chosung(text))
+    else:
+        condition = Q(company_name__icontains=text) | Q(code__startswith=text)
+    rows = (
+        await Customer.filter(condition)
+        .order_by("company_name")
+        .limit(limit)
+        .values("id", "code", "company_name")
+    )
+    return {r["id"]: f"{r['company_name']} ({r['code']})" for r in rows}
+
+
+_ROW_FIELDS = {
+    "id": "id",
+    "written_on": "written_on",
+    "document_number": "document_number",
+    "visit_date": "visit_date",
+    "visit_time": "visit_time",
+    "state": "state",
+    "purpose": "purpose",
+    "customer_id": "customer_id",
+    "company": "customer__company_name",
+    "address": "customer__address",
+    "address_detail": "customer__address_detail",
+    "visitor": "visitor__name",
+    "template": "template__name",
+}
+
+
+def _row(values: dict[str, Any]) -> dict[str, Any]:
+    state = values["state"]
+    return {
+        "id": values["id"],
+        "written_on": format_date(values["written_on"]),
+        "document_number": values["document_number"],
+        "visit_date": format_date(values["visit_date"]),
+        "visit_time": values["visit_time"],
+        "state": state.value if isinstance(state, VisitState) else state,
+        "purpose": values["purpose"],
+        "customer_id": values["customer_id"],
+        "company": values["company"] or "",
+        "address": " ".join(p for p in (values["address"], values["address_detail"]) if p),
+        "visitor": values["visitor"] or "",
+        "template": values["template"] or "",
+    }
+
+
+@dataclass
+class VisitPage:
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def _ordering(sort_by: str | None, descending: bool) -> list[str]:
+    key = SORTS.get(sort_by or "", "written_on")
+    sign = "-" if descending else ""
+    return [f"{sign}{key}", f"{sign}id"]
+
+
+async def customer_visits(
+    customer_id: int, *, offset: int = 0, limit: int = 50, sort_by: str | None = None, descending: bool = True
+) -> VisitPage:
+    """방문일지 tab: one customer's visit reports, newest first by default."""
+    query = VisitReport.filter(customer_id=customer_id)
+    total = await query.count()
+    rows = (
+        await query.order_by(*_ordering(sort_by, descending))
+        .offset(offset)
+        .limit(limit)
+        .values(**_ROW_FIELDS)
+    )
+    return VisitPage([_row(r) for r in rows], total)
+
+
+@dataclass(frozen=True)
+class ScheduleFilter:
+    """방문일정: a written-date or visit-date range, a customer (picked, or by name), a state."""
+
+    date_field: str = "written_on"  # or "visit_date"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    customer_id: int | None = None
+    company: str = ""
+    states: tuple[VisitState, ...] = field(default_factory=tuple)
+
+    def query(self):
+        if self.date_field not in ("written_on", "visit_date"):
+            raise ValidationError({"date_field": "조회 기준을 선택하세요."})
+        if self.start and self.end and self.start > self.end:
+            raise ValidationError({"end": "끝 날짜가 시작 날짜보다 앞입니다."})
+        query = VisitReport.all()
+        if self.start:
+            query = query.filter(**{f"{self.date_field}__gte": self.start})
+        if self.end:
+            query = query.filter(**{f"{self.date_field}__lte": self.end})
+        if self.customer_id:
+            query = query.filter(customer_id=self.customer_id)
+        name = self.company.strip()
+        if name:
+            query = query.filter(
+                Q(customer__company_name_chosung__contains=chosung(name))
+                if is_chosung_query(name)
+                else Q(customer__company_name__icontains=name)
+            )
+        if self.states:
+            query = query.filter(state__in=list(self.states))
+        return query
+
+
+async def schedule_page(
+    schedule: ScheduleFilter,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort_by: str | None = None,
+    descending: bool = False,
+) -> VisitPage:
+    query = schedule.query()
+    total = await query.count()
+    order = _ordering(sort_by or schedule.date_field, descending)
+    rows = await query.order_by(*order).offset(offset).limit(limit).values(**_ROW_FIELDS)
+    return VisitPage([_row(r) for r in rows], total)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    id: int
+    visit_date: dt.date
+    visit_time: str
+    state: VisitState
+    company: str
+    purpose: str
+    visitor: str
+
+
+async def calendar_entries(
+    start: dt.date,
+    end: dt.date,
+    *,
+    customer_id: int | None = None,
+    company: str = "",
+    states: tuple[VisitState, ...] = (),
+    limit: int = CALENDAR_LIMIT,
+) -> list[CalendarEntry]:
+    """Visits whose visit date falls in [start, end] (the month or week on screen), by date and time."""
+    schedule = ScheduleFilter(
+        date_field="visit_date", start=start, end=end, customer_id=customer_id, company=company, states=states
+    )
+    rows = (
+        await schedule.query()
+        .order_by("visit_date", "visit_time", "id")
+        .limit(limit)
+        .values(
+            "id", "visit_date", "visit_time", "state", "purpose", "customer__company_name", "visitor__name"
+        )
+    )
+    return [
+        CalendarEntry(
+            id=r["id"],
+            visit_date=r["visit_date"],
+            visit_time=r["visit_time"],
+            state=VisitState(r["state"]),
+            company=r["customer__company_name"] or "",
+            purpose=r["purpose"],
+            visitor=r["visitor__name"] or "",
+        )
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------- Excel and print
+
+SCHEDULE_COLUMNS = [
+    Column("작성일자", 12, "date"),
+    Column("문서번호", 12),
+    Column("방문일자", 12, "date"),
+    Column("시간", 8),
+    Column("거래처명", 24),
+    Column("주소", 40),
+    Column("방문자", 10),
+    Column("방문목적", 30),
+    Column("진행상태", 8),
+    Column("문서분류", 12),
+]
+
+
+async def _schedule_rows(schedule: ScheduleFilter, chunk: int = 2000) -> AsyncIterator[list[Any]]:
+    order = [schedule.date_field, "id"]
+    offset = 0
+    while True:
+        rows = await schedule.query().order_by(*order).offset(offset).limit(chunk).values(**_ROW_FIELDS)
+        for r in rows:
+            row = _row(r)
+            yield [
+                r["written_on"],
+                row["document_number"],
+                r["visit_date"],
+                row["visit_time"],
+                row["company"],
+                row["address"],
+                row["visitor"],
+                row["purpose"],
+                row["state"],
+                row["template"],
+            ]
+        if len(rows) < chunk:
+            return
+        offset += chunk
+
+
+async def export_schedule(schedule: ScheduleFilter) -> Path:
+    """방문일정 to Excel (a temp file the caller sends and deletes)."""
+    schedule.query()  # validate the filter before starting
+    return await export_rows(SCHEDULE_COLUMNS, _schedule_rows(schedule), sheet_title="방문일정")
+
+
+def _period(schedule: ScheduleFilter) -> str:
+    label = "작성일자" if schedule.date_field == "written_on" else "방문일자"
+    return f"{label} {format_date(schedule.start) or '처음'} ~ {format_date(schedule.end) or '끝'}"
+
+
+async def schedule_pdf(schedule: ScheduleFilter) -> bytes:
+    """방문일정 printed as a list (at most PRINT_LIMIT rows; the count says if there were more)."""
+    query = schedule.query()
+    total = await query.count()
+    rows = await query.order_by(schedule.date_field, "id").limit(PRINT_LIMIT).values(**_ROW_FIELDS)
+    e = html_lib.escape
+    lines = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{e(str(row[k]))}</td>"
+            for k in (
+                "written_on",
+                "visit_date",
+                "visit_time",
+                "company",
+                "address",
+                "visitor",
+                "purpose",
+                "state",
+            )
+        )
+        + "</tr>"
+        for row in map(_row, rows)
+    )
+    shown = f"{total:,}건" if total <= PRINT_LIMIT else f"{total:,}건 중 {PRINT_LIMIT:,}건"
+    document = (
+        "<h2>방문일정</h2>"
+        f"<p>{e(_period(schedule))} · {shown}</p>"
+        "<table border='1' cellpadding='3'><thead><tr>"
+        "<th width='11%'>작성일자</th><th width='11%'>방문일자</th><th width='6%'>시간</th>"
+        "<th width='16%'>거래처명</th><th width='24%'>주소</th><th width='8%'>방문자</th>"
+        "<th width='17%'>방문목적</th><th width='7%'>진행상태</th>"
+        f"</tr></thead><tbody>{lines}</tbody></table>"
+    )
+    return await render_pdf_async(
+        document, extra_css="@page { size: a4 landscape; } td, th { font-size: 8pt; }"
+    )
+
+
+# A heading stays with what follows it; the body after the template's table flows over pages.
+REPORT_CSS = "h1, h2, h3 { -pdf-keep-with-next: true; }"
+
+
+async def document_pdf(body_html: str) -> bytes:
+    """Any visit body (e.g. the editor's unsaved text) sanitised and rendered to PDF."""
+    return await render_pdf_async(sanitize_html(body_html), extra_css=REPORT_CSS)
+
+
+@dataclass(frozen=True)
+class PrintedVisit:
+    filename: str
+    pdf: bytes
+
+
+def visit_filename(document_number: str, company: str) -> str:
+    safe = re.sub(r"[\\/:*?\"<>|\s]+", "_", company).strip("_")
+    return f"방문일지_{document_number}{'_' + safe if safe else ''}.pdf"
+
+
+async def print_filename(document_number: str, customer_id: int | None) -> str:
+    """File name for printing the editor's (maybe unsaved) report."""
+    customer = await Customer.get_or_none(id=customer_id) if customer_id else None
+    return visit_filename(document_number or "새문서", customer.company_name if customer else "")
+
+
+async def visit_pdf(visit_id: int) -> PrintedVisit:
+    """A saved visit report as PDF: its sanitised body in the template's layout."""
+    visit = await get_visit(visit_id)
+    company = visit.customer.company_name if visit.customer else ""
+    return PrintedVisit(visit_filename(visit.document_number, company), await document_pdf(visit.body_html))

@@ -1,0 +1,214 @@
+import datetime as dt
+import sys
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from models.customer import Customer
+from models.visit import HtmlTemplate, VisitReport, VisitState
+from pages.frame import ADMIN_PATHS
+from services.visits import save_visit
+from tests.utils import eventually, make_admin, make_staff, sign_in
+
+
+@pytest.fixture(autouse=True)
+def fresh_customer_tabs():
+    """NiceGUI's test harness forgets modules with page routes after each test (pages.customer_window
+    among them) but not the tab modules, which would then not register with the new customer
+    window. Forget them too, so every test gets the tabs."""
+    for name in [m for m in sys.modules if m.startswith("pages.customer_tabs")]:
+        del sys.modules[name]
+
+
+async def _jaegeun() -> Customer:
+    await make_admin(login="admin")  # an office with an admin is past the first-run set-up
+    return await Customer.create(
+        code="140213-001",
+        registered_on=dt.date(2014, 2, 13),
+        company_name="재근상사",
+        representative="김대표",
+        contact_name="이재근",
+        phone="02-999-8888",
+    )
+
+
+def _one(user: User, marker: str):
+    return next(iter(user.find(marker).elements))
+
+
+async def _open_visits_tab(user: User, customer: Customer) -> None:
+    await user.open(f"/customers/{customer.id}")
+    user.find("tab-visits").click()
+    await user.should_see(marker="visits-table", retries=50)
+
+
+async def test_a_visit_written_from_the_customer_window_fills_company_and_purpose(user: User):
+    await make_staff(login="kimmodu", name="김모두")
+    customer = await _jaegeun()
+    await sign_in(user, "kimmodu")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-template", retries=50)
+
+    template = await HtmlTemplate.get(name="상담일지")
+    _one(user, "visit-template").value = template.id
+    editor = _one(user, "visit-body")
+    await eventually(lambda: "재근상사" in (editor.value or ""))
+    user.find("visit-date").type("2019-03-29")
+    user.find("visit-purpose").type("추가개발상담요청")
+    await eventually(lambda: '<span data-field="purpose">추가개발상담요청</span>' in editor.value)
+    for text in ("재근상사", "김대표", "이재근", "02-999-8888", "2019-03-29", "김모두"):
+        assert text in editor.value, text
+    assert _one(user, "visit-customer").value == "재근상사 (140213-001)"
+
+    user.find("visit-body").type("<p>패키지구매업체, 일부커스터마이징 개발요청</p>")
+    user.find("visit-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    visit = await VisitReport.get(customer_id=customer.id)
+    assert visit.written_on == dt.date.today() and visit.visit_date == dt.date(2019, 3, 29)
+    assert visit.purpose == "추가개발상담요청" and visit.template_id == template.id
+    assert visit.state == VisitState.PLANNED
+    assert "재근상사" in visit.body_html and "일부커스터마이징" in visit.body_html
+    assert _one(user, "visit-number").value == visit.document_number
+    table = _one(user, "visits-table")
+    await eventually(lambda: [r["purpose"] for r in table.rows] == ["추가개발상담요청"])
+    assert table.rows[0]["template"] == "상담일지"
+
+
+async def test_changing_the_purpose_after_editing_the_body_asks_first(user: User):
+    await make_staff(login="hong", name="홍길동")
+    customer = await _jaegeun()
+    await sign_in(user, "hong")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-template", retries=50)
+    editor = _one(user, "visit-body")
+    await eventually(lambda: "재근상사" in (editor.value or ""))  # the only template is preselected
+    user.find("visit-purpose").type("설치")
+    await eventually(lambda: '<span data-field="purpose">설치</span>' in editor.value)
+
+    user.find("visit-body").type("<p>직접 쓴 상담 내용</p>")
+    user.find("visit-purpose").type(" 점검")
+    user.find("visit-purpose").trigger("blur")
+    await user.should_see("본문의 방문목적도 새 값으로 바꿀까요?", retries=50)
+    assert '<span data-field="purpose">설치</span>' in editor.value  # nothing overwritten yet
+    user.find("confirm-yes").click()
+    await eventually(lambda: '<span data-field="purpose">설치 점검</span>' in editor.value)
+    assert "직접 쓴 상담 내용" in editor.value
+
+
+async def test_a_visit_added_from_the_schedule_needs_a_customer(user: User):
+    await make_staff(login="leejy", name="이주연")
+    customer = await _jaegeun()
+    await sign_in(user, "leejy")
+    await user.open("/status/visits")
+    user.find("schedule-add").click()
+    await user.should_see(marker="visit-save", retries=50)
+    user.find("visit-date").type("2019-03-29")
+    user.find("visit-save").click()
+    customer_input = _one(user, "visit-customer")
+    await eventually(lambda: customer_input.props.get("error-message") == "고객을 선택하세요.")
+    assert not await VisitReport.exists()
+
+    user.find("visit-customer-search").click()
+    await user.should_see(marker="customer-search-input", retries=50)
+    user.find("customer-search-input").type("재근")
+    await user.should_see(marker=f"customer-choice-{customer.id}", retries=50)
+    user.find(f"customer-choice-{customer.id}").click()
+    await eventually(lambda: customer_input.value == "재근상사 (140213-001)")
+    editor = _one(user, "visit-body")
+    await eventually(lambda: "김대표" in (editor.value or ""))  # the untouched body takes the customer
+    user.find("visit-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    assert await VisitReport.filter(customer_id=customer.id).count() == 1
+    table = _one(user, "schedule-table")
+    await eventually(lambda: [r["company"] for r in table.rows] == ["재근상사"])
+
+
+async def test_the_calendar_shows_the_visits_of_the_visible_month(user: User):
+    actor = await make_staff(login="choisa", name="최순아")
+    customer = await _jaegeun()
+    today = dt.date.today()
+    mid_month = today.replace(day=15)  # not in the next month's grid, whatever today is
+    await save_visit(
+        by=actor,
+        customer_id=customer.id,
+        written_on=today,
+        visit_date=mid_month,
+        visit_time="10:00",
+        purpose="점검",
+    )
+    await sign_in(user, "choisa")
+    await user.open("/status/visits")
+    user.find("schedule-tab-calendar").click()
+    await user.should_see(f"{today.year}년 {today.month}월", retries=50)
+    await user.should_see("10:00 재근상사", retries=50)
+    user.find("calendar-next").click()
+    await user.should_not_see("10:00 재근상사", retries=50)
+    _one(user, "calendar-mode").value = "week"
+    await user.should_see(marker="calendar-title", retries=50)
+
+
+async def test_staff_cannot_open_the_template_admin(user: User):
+    assert "/codes/html" in ADMIN_PATHS
+    await make_admin(login="admin")
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    response = await user.http_client.get("/codes/html")
+    assert response.status_code == 403
+    assert "권한이 없습니다" in response.text
+    assert "{{company}}" not in response.text
+
+
+async def test_admin_edits_a_template_and_unknown_placeholders_are_refused(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/codes/html")
+    await user.should_see("{{company}}", retries=50)  # the placeholder list
+    name = _one(user, "template-name")
+    await eventually(lambda: name.value == "상담일지")
+    user.find("template-add").click()
+    await eventually(lambda: name.value == "")
+    user.find("template-name").type("간단상담")
+    user.find("template-editor").type("<p>{{company}} 방문 {{회사}}</p><script>alert(1)</script>")
+    user.find("template-save").click()
+    error = _one(user, "template-html-error")
+    await eventually(lambda: "{{회사}}" in error.text)
+    assert not await HtmlTemplate.filter(name="간단상담").exists()
+
+    _one(user, "template-editor").value = "<p onclick='x()'>{{company}} 방문</p><script>alert(1)</script>"
+    user.find("template-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    saved = await HtmlTemplate.get(name="간단상담")
+    assert saved.html == "<p>{{company}} 방문</p>"
+    table = _one(user, "template-table")
+    await eventually(lambda: {r["name"] for r in table.rows} == {"상담일지", "간단상담"})
+    assert isinstance(_one(user, "template-editor"), ui.editor)
+
+
+async def test_staff_get_no_source_view(user: User):
+    customer = await _jaegeun()
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-body", retries=50)
+    await user.should_not_see(marker="visit-source-toggle")
+
+
+async def test_what_an_admin_types_in_the_source_view_is_sanitised(user: User):
+    customer = await _jaegeun()  # also creates the admin "admin"
+    await sign_in(user, "admin")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="visit-source-toggle", retries=50)
+    user.find("visit-source-toggle").click()
+    source = _one(user, "visit-source")
+    await eventually(lambda: "재근상사" in (source.value or ""))
+    source.value = (
+        '<p><b>굵게</b></p><img src="http://127.0.0.1:9/x.png" onerror="alert(1)"><script>alert(1)</script>'
+    )
+    user.find("visit-source-toggle").click()
+    editor = _one(user, "visit-body")
+    await eventually(lambda: editor.value == "<p><b>굵게</b></p>")
