@@ -89,6 +89,9 @@ def build_app() -> Settings:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     _install_lifespan()
     app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    from telephony.runtime import install as install_telephony
+
+    install_telephony(app)
 
     from pages import register_pages
 
