@@ -15,7 +15,7 @@ from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.phone import open_sms_dialog
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
-from pages.settings_cti import lock_if_env, origin_caption
+from pages.settings_cti import OriginCaptions, lock_if_env
 from services import centrex_users, sms, staff
 from services import telephony_settings as ts
 from telephony import runtime
@@ -264,6 +264,7 @@ def register() -> None:
             for message in loaded.env_errors.values():
                 ui.label(message).classes("text-warning")
             values = loaded.values
+            origin_caption = OriginCaptions(loaded)
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[300px]"):
                     base_url = (
@@ -273,7 +274,7 @@ def register() -> None:
                         .mark("centrex-base-url")
                     )
                     lock_if_env(base_url, loaded, "base_url")
-                    origin_caption(loaded, "base_url")
+                    origin_caption("base_url")
                 with ui.column().classes("gap-0 w-48"):
                     poll = (
                         ui.number("수신 확인 간격(초)", value=values.poll_seconds, min=ts.MIN_POLL_SECONDS)
@@ -282,7 +283,7 @@ def register() -> None:
                         .mark("centrex-poll")
                     )
                     lock_if_env(poll, loaded, "poll_seconds")
-                    origin_caption(loaded, "poll_seconds")
+                    origin_caption("poll_seconds")
                 with ui.column().classes("gap-0 w-48"):
                     timeout = (
                         ui.number("응답 대기(초)", value=values.timeout_seconds, min=0.1, max=60)
@@ -290,7 +291,7 @@ def register() -> None:
                         .classes("w-full")
                         .mark("centrex-timeout")
                     )
-                    origin_caption(loaded, "timeout_seconds")
+                    origin_caption("timeout_seconds")
 
             ui.label("수신 알림(링 콜백) — 선택 사항").classes("text-subtitle2 mt-2")
             ui.label(
@@ -305,7 +306,7 @@ def register() -> None:
                         .classes("w-full")
                         .mark("ring-host")
                     )
-                    origin_caption(loaded, "ring_host")
+                    origin_caption("ring_host")
                 with ui.column().classes("gap-0 w-36"):
                     ring_port = (
                         ui.number("포트", value=values.ring_port, min=1, max=65535, format="%d")
@@ -313,7 +314,7 @@ def register() -> None:
                         .classes("w-full")
                         .mark("ring-port")
                     )
-                    origin_caption(loaded, "ring_port")
+                    origin_caption("ring_port")
             ring_url = ui.label().classes("font-mono text-body2 break-all").mark("ring-url")
             errors = FieldErrors(
                 {
@@ -352,6 +353,7 @@ def register() -> None:
                     return
                 errors.clear()
                 state["version"], state["settings"] = saved.version, saved.values
+                origin_caption.update(saved)
                 show_ring_url()
                 await runtime.apply_centrex_settings()
                 ui.notify("저장했습니다.", type="positive")

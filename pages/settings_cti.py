@@ -33,10 +33,26 @@ REGEX_EXAMPLES = [
 STATE_COLORS = {State.CONNECTED: "positive", State.RETRYING: "negative", State.CONNECTING: "warning"}
 
 
-def origin_caption(loaded: ts.Loaded, name: str) -> None:
-    ui.label(f"출처: {loaded.origin_label(name)}").classes("text-caption text-grey-7 -mt-1").mark(
-        f"origin-{name}"
-    )
+class OriginCaptions:
+    """'출처: …' under each field, refreshed after saving."""
+
+    def __init__(self, loaded: ts.Loaded) -> None:
+        self.loaded = loaded
+        self.labels: dict[str, ui.label] = {}
+
+    def __call__(self, name: str) -> ui.label:
+        label = ui.label().classes("text-caption text-grey-7 -mt-1").mark(f"origin-{name}")
+        self.labels[name] = label
+        self._show(name)
+        return label
+
+    def _show(self, name: str) -> None:
+        self.labels[name].set_text(f"출처: {self.loaded.origin_label(name)}")
+
+    def update(self, loaded: ts.Loaded) -> None:
+        self.loaded = loaded
+        for name in self.labels:
+            self._show(name)
 
 
 def lock_if_env(element: ui.element, loaded: ts.Loaded, name: str) -> None:
@@ -108,11 +124,12 @@ def register() -> None:
             for message in cti.env_errors.values():
                 ui.label(message).classes("text-warning")
             values = cti.values
+            origin_caption = OriginCaptions(cti)
             enabled = ui.checkbox("사용", value=values.enabled).mark("cti-enabled")
             lock_if_env(enabled, cti, "enabled")
             if cti.from_env("enabled"):
                 enabled.disable()
-            origin_caption(cti, "enabled")
+            origin_caption("enabled")
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
                     port = (
@@ -125,7 +142,7 @@ def register() -> None:
                         f'hint="{"사용 가능: " + ", ".join(ports) if ports else "예: /dev/ttyUSB0, COM3"}"'
                     )
                     lock_if_env(port, cti, "port")
-                    origin_caption(cti, "port")
+                    origin_caption("port")
                 with ui.column().classes("gap-0 w-40"):
                     baud = (
                         ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud)
@@ -134,7 +151,7 @@ def register() -> None:
                         .mark("cti-baud")
                     )
                     lock_if_env(baud, cti, "baud")
-                    origin_caption(cti, "baud")
+                    origin_caption("baud")
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
                     preset = (
                         ui.select(
@@ -147,7 +164,7 @@ def register() -> None:
                         .mark("cti-preset")
                     )
                     lock_if_env(preset, cti, "preset")
-                    origin_caption(cti, "preset")
+                    origin_caption("preset")
             with ui.column().classes("w-full gap-0") as regex_box:
                 regex = (
                     ui.input("정규식 (번호: (?P<number>…), 내선: (?P<ext>…))", value=values.regex)
@@ -156,7 +173,7 @@ def register() -> None:
                     .mark("cti-regex")
                 )
                 lock_if_env(regex, cti, "regex")
-                origin_caption(cti, "regex")
+                origin_caption("regex")
                 with ui.row().classes("gap-1 items-center"):
                     ui.label("예:").classes("text-caption")
                     for sample, pattern in REGEX_EXAMPLES:
@@ -173,7 +190,7 @@ def register() -> None:
                     .classes("w-full font-mono")
                     .mark("cti-init")
                 )
-                origin_caption(cti, "init_commands")
+                origin_caption("init_commands")
 
             def show_preset_fields() -> None:
                 regex_box.set_visibility(preset.value == ts.Preset.REGEX.value)
@@ -213,6 +230,7 @@ def register() -> None:
                     return
                 errors.clear()
                 state["version"] = saved.version
+                origin_caption.update(saved)
                 await runtime.apply_cti_settings()
                 refresh_status()
                 ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")

@@ -6,6 +6,7 @@ list (a missed popup can be found again) and 번호연결 from the popup."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from core.audit import Actor
@@ -82,6 +83,7 @@ class CallPopup:
 async def _customer_summary(customer_id: int) -> CustomerSummary | None:
     row = await (
         Customer.filter(id=customer_id)
+        .first()
         .values(
             "id",
             "code",
@@ -94,7 +96,6 @@ async def _customer_summary(customer_id: int) -> CustomerSummary | None:
             "class_b__name",
             "class_c__name",
         )
-        .first()
     )
     if row is None:
         return None
@@ -252,16 +253,15 @@ async def recent_calls(limit: int = 20) -> list[RecentCall]:
 
 
 async def find_customers(text: str, limit: int = 20) -> list[Candidate]:
-    """Customers to link a number to: by company name, customer code or phone digits."""
+    """Customers to link a number to: by company name, customer code or any of their numbers."""
     query = (text or "").strip()
     if not query:
         return []
+    found = list(await Customer.filter(company_name__icontains=query).order_by("company_name").limit(limit))
+    found += await Customer.filter(code__startswith=query).order_by("code").limit(limit)
     digits = phone_digits(query)
-    if digits and len(digits) == len(query.replace("-", "").replace(" ", "")):
+    if len(digits) >= 3 and len(digits) == len(re.sub(r"[\s\-()]", "", query)):
         ids = await customer_ids_for_phone(digits, limit=limit)
-        rows = await Customer.filter(id__in=ids).order_by("company_name").limit(limit)
-    else:
-        rows = await Customer.filter(company_name__icontains=query).order_by("company_name").limit(
-            limit
-        ) or await Customer.filter(code__startswith=query).order_by("code").limit(limit)
-    return [Candidate(c.id, c.code, c.company_name) for c in rows]
+        found += await Customer.filter(id__in=ids).order_by("company_name").limit(limit)
+    unique = {c.id: c for c in found}
+    return [Candidate(c.id, c.code, c.company_name) for c in list(unique.values())[:limit]]

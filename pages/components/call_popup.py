@@ -235,10 +235,9 @@ class CallCard(ui.card):
 class PopupStack(ui.column):
     """One browser tab's popups, newest on top, at most MAX_CARDS."""
 
-    def __init__(self, actor: Actor, client: Client) -> None:
+    def __init__(self, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
-        self.client = client
         self.classes("gap-2 items-end max-h-[calc(100vh-80px)] overflow-auto")
         self.mark("call-popup-stack")
 
@@ -332,7 +331,7 @@ def _install(actor: Actor) -> None:
     """Frame hook: runs inside every signed-in page."""
     client = ui.context.client
     with ui.page_sticky("top-right", x_offset=12, y_offset=12):
-        stack = PopupStack(actor, client)
+        stack = PopupStack(actor)
     _stacks[client.id] = stack
     client.on_delete(lambda: _stacks.pop(client.id, None))
     with ui.page_sticky("bottom-right", x_offset=16, y_offset=16):
