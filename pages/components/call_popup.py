@@ -32,6 +32,7 @@ from telephony.bus import IncomingCall
 log = logging.getLogger(__name__)
 
 MAX_CARDS = 5
+MAX_REMEMBERED_CALLS = 200
 STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positive"}
 
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
@@ -57,7 +58,8 @@ class CallCard(ui.card):
         super().__init__()
         self.stack = stack
         self.popup = popup
-        self.classes("w-[400px] max-w-[92vw] p-2 gap-1 shadow-10 border-l-4 border-primary")
+        self.classes("w-[400px] max-w-[92vw] p-2 gap-1 shadow-10")
+        self.style("border-left: 4px solid var(--q-primary)")
         self.mark("call-popup")
         _cards.setdefault(popup.event_id, []).append(self)
         self.render()
@@ -265,6 +267,16 @@ def _routes(call: IncomingCall) -> tuple[list[PopupStack], list[PopupStack]]:
     return theirs, [stack for stack in live if stack not in theirs]
 
 
+def _forget_closed_screens() -> None:
+    """Cards of closed tabs and old 'taken' marks must not pile up in a server that runs for months."""
+    for event_id, cards in list(_cards.items()):
+        cards[:] = [card for card in cards if not card.is_deleted]
+        if not cards:
+            del _cards[event_id]
+    for event_id in list(_taken)[:-MAX_REMEMBERED_CALLS]:
+        del _taken[event_id]
+
+
 def _push(stacks: list[PopupStack], popup: CallPopup) -> None:
     for stack in stacks:
         if stack.is_deleted or stack.client.id not in Client.instances:
@@ -287,6 +299,7 @@ async def show_call(call: IncomingCall) -> None:
         caller_name=call.caller_name,
         match=call.match,
     )
+    _forget_closed_screens()
     now, later = _routes(call)
     _push(now, popup)
     if later:
@@ -336,7 +349,7 @@ def _install(actor: Actor) -> None:
     client.on_delete(lambda: _stacks.pop(client.id, None))
     with ui.page_sticky("bottom-right", x_offset=16, y_offset=16):
         ui.button(icon="phone_callback", on_click=_recent_calls_dialog(stack)).props(
-            "round color=primary size=md"
+            "round dense color=primary"
         ).tooltip("최근 수신 전화").mark("recent-calls")
 
 

@@ -134,3 +134,11 @@ async def test_the_ring_secret_is_long_random_and_kept(db):
     assert len(first) >= 40 and (await ts.load_centrex_settings()).values.ring_secret == first
     renewed = await ts.renew_ring_secret(by=await make_admin())
     assert renewed.values.ring_secret != first
+
+
+async def test_the_reader_can_be_kept_off_although_a_port_is_given(db, monkeypatch):
+    monkeypatch.setenv("GOGAEK_CTI_PORT", "/dev/ttyUSB0")
+    monkeypatch.setenv("GOGAEK_CTI_ENABLED", "0")
+    reload_settings()
+    cti = await ts.load_cti_settings()
+    assert cti.values.enabled is False and cti.origin_label("enabled") == "환경변수 GOGAEK_CTI_ENABLED"
