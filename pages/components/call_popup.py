@@ -37,7 +37,7 @@ STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positiv
 
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
 _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every screen
-_taken: dict[int, str] = {}  # call event id → who started writing the reception
+_taken: dict[int, str] = {}  # call event id → who is writing (or wrote) its reception, as shown
 
 
 def prefill_for(popup: CallPopup) -> ReceptionPrefill:
@@ -160,9 +160,16 @@ class CallCard(ui.card):
                     ui.badge(line.state, color=STATE_COLORS.get(line.state, "grey")).props("outline")
 
     def show_taken(self) -> None:
-        who = _taken.get(self.popup.event_id)
-        self.taken_label.set_text(f"{who}님이 접수를 작성하고 있습니다." if who else "")
-        self.taken_label.set_visibility(bool(who))
+        notice = _taken.get(self.popup.event_id, "")
+        self.taken_label.set_text(notice)
+        self.taken_label.set_visibility(bool(notice))
+
+    def _announce(self, notice: str, *, everywhere: bool) -> None:
+        _taken[self.popup.event_id] = notice
+        for card in list(_cards.get(self.popup.event_id, [])):
+            if (everywhere or card is not self) and not card.is_deleted:
+                with card:
+                    card.show_taken()
 
     def dismiss(self) -> None:
         cards = _cards.get(self.popup.event_id, [])
@@ -174,12 +181,13 @@ class CallCard(ui.card):
 
     async def write_reception(self) -> None:
         actor = self.stack.actor
-        _taken.setdefault(self.popup.event_id, actor.name)
-        for card in list(_cards.get(self.popup.event_id, [])):
-            if card is not self and not card.is_deleted:
-                with card:
-                    card.show_taken()
-        await open_reception_form(actor, prefill=prefill_for(self.popup))
+        if self.popup.event_id not in _taken:
+            self._announce(f"{actor.name}님이 접수를 작성하고 있습니다.", everywhere=False)
+
+        def saved(reception_id: int) -> None:
+            self._announce(f"{actor.name}님이 접수를 저장했습니다.", everywhere=True)
+
+        await open_reception_form(actor, prefill=prefill_for(self.popup), on_saved=saved)
 
     async def link(self, customer_id: int) -> None:
         try:

@@ -176,3 +176,36 @@ async def test_a_missed_call_can_be_found_and_reopened(user: User):
     await user.should_see("미접수")
     user.find(marker="recent-call").click()
     await user.should_see(marker="call-popup-customer", retries=50)
+
+
+async def test_calling_back_from_the_popup_rings_my_own_centrex_line(user: User):
+    from services import centrex_users
+    from tests.telephony.centrex_server import CentrexServer
+
+    server = CentrexServer().start()
+    try:
+        server.add_line("07012345678", "pw")
+        admin = await make_admin(login="boss")
+        await ts.save_centrex_settings(
+            by=admin,
+            version=None,
+            base_url=server.base_url,
+            poll_seconds=60,
+            timeout_seconds=2,
+            ring_host="",
+            ring_port=8080,
+        )
+        await sign_in(user, "boss")
+        await ring("029998888")
+        await user.should_see(marker="call-popup-unknown", retries=50)
+        user.find(marker="dial").click()
+        await user.should_see("전화걸기에 쓸 센트릭스 회선이 없습니다", retries=50)
+
+        await centrex_users.save_centrex_user(
+            by=admin, number070="07012345678", password="pw", staff_id=admin.id
+        )
+        user.find(marker="dial").click()
+        await user.should_see("내 전화기가 울리면 받으세요. 02-999-8888(으)로 연결합니다.", retries=50)
+        assert server.dialled == [{"line": "07012345678", "destination": "029998888"}]
+    finally:
+        server.stop()
