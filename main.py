@@ -110,6 +110,9 @@ def build_app() -> Settings:
     backups = DailyBackups()
     lifecycle.register_background("backups", backups.start, backups.stop)
     register_status("backup", backups.status)
+    from telephony.runtime import install as install_telephony
+
+    install_telephony(app)
 
     from pages import register_pages
 

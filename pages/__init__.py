@@ -16,6 +16,9 @@ PAGE_MODULES = [
     "maintenance",
     "html_templates",
     "visit_schedule",
+    "settings_cti",
+    "settings_centrex",
+    "components.call_popup",
     "placeholders",
 ]
 

@@ -45,7 +45,10 @@ SECTIONS: list[tuple[str, list[tuple[CodeKind, str]]]] = [
 ]
 
 # Other 기초정보 screens that live on pages of their own: (label, path)
-LINKED_SCREENS: list[tuple[str, str]] = [("Html문서", "/codes/html")]
+LINKED_SCREENS: list[tuple[str, str]] = [
+    ("Html문서", "/codes/html"),
+    ("API사용자등록", "/settings/centrex"),
+]
 
 COLUMNS = [
     {"name": "code", "label": "코드", "field": "code", "align": "left", "sortable": True},

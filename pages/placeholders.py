@@ -11,8 +11,6 @@ from pages.frame import protected_page
 PENDING: list[tuple[str, str, bool]] = [
     ("/status/receptions", "고객접수현황", False),
     ("/status/quotes", "견적현황", False),
-    ("/settings/cti", "CTI환경설정", True),
-    ("/settings/centrex", "API사용자등록", True),
     ("/settings/company", "회사정보", True),
 ]
 

@@ -1,0 +1,336 @@
+"""설정 → CTI환경설정 (admin): the serial caller-ID device, its live state, CTI재접속, and how
+incoming-call popups are de-duplicated and routed. Every value says where it came from; values
+given by environment variables at start-up are shown read-only."""
+
+from __future__ import annotations
+
+import serial.tools.list_ports
+from nicegui import run, ui
+
+from core.audit import Actor
+from core.errors import GogaekError, ValidationError
+from core.korean import format_datetime
+from pages.components.forms import FieldErrors
+from pages.frame import protected_page
+from services import telephony_settings as ts
+from telephony import runtime
+from telephony.serial_reader import STATE_LABELS, State, make_parser
+
+PRESET_LABELS = {
+    ts.Preset.MODEM: "모뎀 (RING / DATE / TIME / NMBR)",
+    ts.Preset.REGEX: "정규식 (한 줄에 한 통화)",
+}
+TARGET_LABELS = {
+    ts.PopupTarget.ALL: "로그인한 모든 화면",
+    ts.PopupTarget.EXTENSION_FIRST: "내선 담당자 먼저, 잠시 뒤 모두에게",
+    ts.PopupTarget.EXTENSION_ONLY: "내선 담당자에게만 (담당자가 없으면 모두)",
+}
+REGEX_EXAMPLES = [
+    ("CID:0212345678", r"CID:\s*(?P<number>[\d-]+)"),
+    ("0212345678,20261127150700", r"^(?P<number>\d{8,12}),\d{14}"),
+    ("L1 0212345678 (회선 번호 포함)", r"^L(?P<ext>\d+)\s+(?P<number>[\d-]+)"),
+]
+STATE_COLORS = {State.CONNECTED: "positive", State.RETRYING: "negative", State.CONNECTING: "warning"}
+
+
+class OriginCaptions:
+    """'출처: …' under each field, refreshed after saving."""
+
+    def __init__(self, loaded: ts.Loaded) -> None:
+        self.loaded = loaded
+        self.labels: dict[str, ui.label] = {}
+
+    def __call__(self, name: str) -> ui.label:
+        label = ui.label().classes("text-caption text-grey-7 -mt-1").mark(f"origin-{name}")
+        self.labels[name] = label
+        self._show(name)
+        return label
+
+    def _show(self, name: str) -> None:
+        self.labels[name].set_text(f"출처: {self.loaded.origin_label(name)}")
+
+    def update(self, loaded: ts.Loaded) -> None:
+        self.loaded = loaded
+        for name in self.labels:
+            self._show(name)
+
+
+def lock_if_env(element: ui.element, loaded: ts.Loaded, name: str) -> None:
+    if loaded.from_env(name):
+        element.props("readonly")
+        element.tooltip("시작할 때 환경변수로 정한 값입니다. 바꾸려면 환경변수를 고치고 다시 시작하세요.")
+
+
+def cti_status_text() -> tuple[str, str]:
+    reader = runtime.cti_reader
+    label = STATE_LABELS.get(reader.state, reader.state)
+    if reader.state == State.RETRYING and reader.since:
+        label += f" ({format_datetime(reader.since, seconds=True)}부터"
+        if reader.retry_at:
+            label += f", 다음 시도 {reader.retry_at:%H:%M:%S}"
+        label += ")"
+    elif reader.state == State.CONNECTED and reader.since:
+        label += f" ({format_datetime(reader.since, seconds=True)}부터, {reader.settings.port})"
+    return label, STATE_COLORS.get(reader.state, "grey")
+
+
+def _available_ports() -> list[str]:
+    return sorted(port.device for port in serial.tools.list_ports.comports())
+
+
+def register() -> None:
+    @protected_page("/settings/cti", "CTI환경설정", admin=True)
+    async def cti_page(actor: Actor) -> None:
+        cti = await ts.load_cti_settings()
+        calls = await ts.load_call_settings()
+        ports = await run.io_bound(_available_ports)
+
+        ui.label("CTI환경설정").classes("text-h6")
+        with ui.card().classes("w-full max-w-[900px]"):
+            with ui.row().classes("w-full items-center gap-2"):
+                ui.label("발신번호표시(CTI) 장치 상태").classes("text-subtitle1 text-weight-medium")
+                state_badge = ui.badge().mark("cti-state")
+                ui.space()
+                ui.button("CTI재접속", icon="sync", on_click=lambda: reconnect()).props(
+                    "dense unelevated no-caps"
+                ).mark("cti-reconnect")
+            error_label = ui.label().classes("text-negative text-body2").mark("cti-error")
+            last_call_label = ui.label().classes("text-body2 text-grey-8").mark("cti-last-call")
+
+            def refresh_status() -> None:
+                text, color = cti_status_text()
+                state_badge.set_text(text)
+                state_badge.props(f"color={color}")
+                reader = runtime.cti_reader
+                error_label.set_text(f"마지막 오류: {reader.last_error}" if reader.last_error else "")
+                last_call_label.set_text(
+                    f"마지막 전화: {format_datetime(reader.last_call_at, seconds=True)} {reader.last_call_number}"
+                    if reader.last_call_at
+                    else "마지막 전화: 없음"
+                )
+
+            def reconnect() -> None:
+                if not runtime.cti_reader.running:
+                    ui.notify("CTI를 사용하도록 저장되어 있지 않습니다.", type="warning")
+                    return
+                runtime.cti_reader.reconnect()
+                ui.notify("CTI 장치에 다시 연결합니다.")
+
+            refresh_status()
+            ui.timer(1.0, refresh_status)
+
+        with ui.card().classes("w-full max-w-[900px] gap-1"):
+            ui.label("장치 설정").classes("text-subtitle1 text-weight-medium")
+            for message in cti.env_errors.values():
+                ui.label(message).classes("text-warning")
+            values = cti.values
+            origin_caption = OriginCaptions(cti)
+            enabled = ui.checkbox("사용", value=values.enabled).mark("cti-enabled")
+            lock_if_env(enabled, cti, "enabled")
+            if cti.from_env("enabled"):
+                enabled.disable()
+            origin_caption("enabled")
+            with ui.row().classes("w-full gap-4"):
+                with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
+                    port = (
+                        ui.input("포트", value=values.port, autocomplete=ports)
+                        .props("outlined dense")
+                        .classes("w-full")
+                        .mark("cti-port")
+                    )
+                    port.props(
+                        f'hint="{"사용 가능: " + ", ".join(ports) if ports else "예: /dev/ttyUSB0, COM3"}"'
+                    )
+                    lock_if_env(port, cti, "port")
+                    origin_caption("port")
+                with ui.column().classes("gap-0 w-40"):
+                    baud = (
+                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud)
+                        .props("outlined dense")
+                        .classes("w-full")
+                        .mark("cti-baud")
+                    )
+                    lock_if_env(baud, cti, "baud")
+                    origin_caption("baud")
+                with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
+                    preset = (
+                        ui.select(
+                            {p.value: label for p, label in PRESET_LABELS.items()},
+                            label="형식",
+                            value=values.preset.value,
+                        )
+                        .props("outlined dense")
+                        .classes("w-full")
+                        .mark("cti-preset")
+                    )
+                    lock_if_env(preset, cti, "preset")
+                    origin_caption("preset")
+            with ui.column().classes("w-full gap-0") as regex_box:
+                regex = (
+                    ui.input("정규식 (번호: (?P<number>…), 내선: (?P<ext>…))", value=values.regex)
+                    .props("outlined dense")
+                    .classes("w-full font-mono")
+                    .mark("cti-regex")
+                )
+                lock_if_env(regex, cti, "regex")
+                origin_caption("regex")
+                with ui.row().classes("gap-1 items-center"):
+                    ui.label("예:").classes("text-caption")
+                    for sample, pattern in REGEX_EXAMPLES:
+                        ui.button(sample, on_click=lambda p=pattern: regex.set_value(p)).props(
+                            "flat dense no-caps size=sm"
+                        )
+            with ui.column().classes("w-full gap-0") as init_box:
+                init = (
+                    ui.textarea(
+                        "모뎀 초기화 명령 (한 줄에 하나, 연결할 때 보냄)",
+                        value="\n".join(values.init_commands),
+                    )
+                    .props("outlined dense autogrow")
+                    .classes("w-full font-mono")
+                    .mark("cti-init")
+                )
+                origin_caption("init_commands")
+
+            def show_preset_fields() -> None:
+                regex_box.set_visibility(preset.value == ts.Preset.REGEX.value)
+                init_box.set_visibility(preset.value == ts.Preset.MODEM.value)
+
+            preset.on_value_change(show_preset_fields)
+            show_preset_fields()
+            errors = FieldErrors(
+                {
+                    "enabled": enabled,
+                    "port": port,
+                    "baud": baud,
+                    "preset": preset,
+                    "regex": regex,
+                    "init_commands": init,
+                }
+            )
+            state = {"version": cti.version}
+
+            async def save() -> None:
+                try:
+                    saved = await ts.save_cti_settings(
+                        by=actor,
+                        version=state["version"],
+                        enabled=enabled.value,
+                        port=port.value or "",
+                        baud=baud.value,
+                        preset=preset.value,
+                        regex=regex.value or "",
+                        init_commands=init.value or "",
+                    )
+                except ValidationError as error:
+                    errors.show(error.fields)
+                    return
+                except GogaekError as error:
+                    ui.notify(str(error), type="negative", multi_line=True)
+                    return
+                errors.clear()
+                state["version"] = saved.version
+                origin_caption.update(saved)
+                await runtime.apply_cti_settings()
+                refresh_status()
+                ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")
+
+            with ui.row().classes("w-full items-center gap-2"):
+                ui.button("저장", icon="save", on_click=save).props("unelevated no-caps").mark("cti-save")
+
+        with ui.card().classes("w-full max-w-[900px] gap-1"):
+            ui.label("수신 내용 시험").classes("text-subtitle1 text-weight-medium")
+            ui.label(
+                "장치가 보내는 한 줄을 붙여 넣으면 위 형식으로 읽은 번호를 보여 줍니다 (저장 전 값 기준)."
+            ).classes("text-caption text-grey-8")
+            with ui.row().classes("w-full items-center no-wrap"):
+                sample = (
+                    ui.input("장치 출력 한 줄").props("outlined dense").classes("flex-1").mark("cti-sample")
+                )
+                ui.button("시험", on_click=lambda: try_sample()).props("dense outline no-caps").mark(
+                    "cti-try"
+                )
+            sample_result = ui.label().classes("text-body2").mark("cti-sample-result")
+
+            def try_sample() -> None:
+                chosen = ts.Preset(preset.value)
+                if chosen == ts.Preset.REGEX and (problem := ts.regex_problem(regex.value or "")):
+                    sample_result.set_text(problem)
+                    return
+                parser = make_parser(ts.CtiSettings(preset=chosen, regex=regex.value or ""))
+                found = parser.feed(sample.value or "") + parser.flush()
+                if found:
+                    call = found[0]
+                    extra = f", 내선 {call.extension}" if call.extension else ""
+                    sample_result.set_text(f"번호 {call.number}{extra}")
+                else:
+                    sample_result.set_text("이 줄에서는 번호를 찾지 못했습니다.")
+
+        with ui.card().classes("w-full max-w-[900px] gap-1"):
+            ui.label("전화 팝업").classes("text-subtitle1 text-weight-medium")
+            call_values = calls.values
+            with ui.row().classes("w-full gap-4"):
+                dedup = (
+                    ui.number(
+                        "같은 전화로 볼 시간(초)",
+                        value=call_values.dedup_seconds,
+                        min=1,
+                        max=600,
+                        format="%d",
+                    )
+                    .props("outlined dense")
+                    .classes("w-48")
+                    .mark("calls-dedup")
+                )
+                target = (
+                    ui.select(
+                        {t.value: label for t, label in TARGET_LABELS.items()},
+                        label="팝업을 띄울 화면",
+                        value=call_values.popup_target.value,
+                    )
+                    .props("outlined dense")
+                    .classes("flex-1 min-w-[260px]")
+                    .mark("calls-target")
+                )
+                delay = (
+                    ui.number(
+                        "나머지 화면에 띄우기까지(초)",
+                        value=call_values.others_delay_seconds,
+                        min=0,
+                        max=300,
+                        format="%d",
+                    )
+                    .props("outlined dense")
+                    .classes("w-56")
+                    .mark("calls-delay")
+                )
+            ui.label(
+                "CTI와 센트릭스가 같은 전화를 함께 알려도 이 시간 안의 같은 번호는 한 번만 띄웁니다. "
+                "내선 담당자는 사용자 관리의 내선번호나 API사용자의 사원 연결로 정해집니다."
+            ).classes("text-caption text-grey-8")
+            call_errors = FieldErrors(
+                {"dedup_seconds": dedup, "popup_target": target, "others_delay_seconds": delay}
+            )
+            call_state = {"version": calls.version}
+
+            async def save_calls() -> None:
+                try:
+                    saved = await ts.save_call_settings(
+                        by=actor,
+                        version=call_state["version"],
+                        dedup_seconds=dedup.value,
+                        popup_target=target.value,
+                        others_delay_seconds=delay.value,
+                    )
+                except ValidationError as error:
+                    call_errors.show(error.fields)
+                    return
+                except GogaekError as error:
+                    ui.notify(str(error), type="negative", multi_line=True)
+                    return
+                call_errors.clear()
+                call_state["version"] = saved.version
+                await runtime.apply_call_settings()
+                ui.notify("저장했습니다.", type="positive")
+
+            ui.button("저장", icon="save", on_click=save_calls).props("unelevated no-caps").mark("calls-save")

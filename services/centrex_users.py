@@ -1,0 +1,221 @@
+"""API사용자등록: LG U+ Centrex lines (070 number, password kept only as its SHA-512 hex,
+extension, staff), their connection check, click-to-dial and the ring-callback registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from core.audit import Actor, acting_as
+from core.errors import GogaekError, NotFound, ValidationError
+from core.korean import phone_digits
+from models.staff import Staff
+from models.telephony import CentrexUser
+from services.telephony_settings import load_centrex_settings, ring_path
+from telephony.centrex import CentrexClient, UserInfo, password_sha512
+
+NUMBER070 = re.compile(r"^070\d{7,8}$")
+
+
+class NoCentrexLine(GogaekError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CentrexUserRow:
+    id: int
+    number070: str
+    extension: str
+    staff_id: int | None
+    staff_name: str
+    enabled: bool
+    last_success_at: dt.datetime | None
+    last_error: str
+    last_seen_no: int | None
+    version: int
+
+
+async def list_centrex_users() -> list[CentrexUserRow]:
+    users = await CentrexUser.all().order_by("number070")
+    names = dict(
+        await Staff.filter(id__in=[u.staff_id for u in users if u.staff_id]).values_list("id", "name")
+    )
+    return [
+        CentrexUserRow(
+            id=u.id,
+            number070=u.number070,
+            extension=u.extension,
+            staff_id=u.staff_id,
+            staff_name=names.get(u.staff_id, ""),
+            enabled=u.enabled,
+            last_success_at=u.last_success_at,
+            last_error=u.last_error,
+            last_seen_no=u.last_seen_no,
+            version=u.version,
+        )
+        for u in users
+    ]
+
+
+def _number070(raw: str) -> tuple[str, str | None]:
+    digits = phone_digits(raw)
+    if not digits:
+        return digits, "070 번호를 입력하세요."
+    if not NUMBER070.match(digits):
+        return digits, "070으로 시작하는 인터넷전화 번호를 입력하세요 (예: 070-1234-5678)."
+    return digits, None
+
+
+async def save_centrex_user(
+    *,
+    by: Actor,
+    user_id: int | None = None,
+    version: int | None = None,
+    number070: str,
+    password: str = "",
+    extension: str = "",
+    staff_id: int | None = None,
+    enabled: bool = True,
+) -> CentrexUser:
+    """Add or edit a line. On edit an empty password keeps the stored hash."""
+    by.require_admin()
+    errors: dict[str, str] = {}
+    digits, problem = _number070(number070)
+    if problem:
+        errors["number070"] = problem
+    elif await CentrexUser.filter(number070=digits).exclude(id=user_id or 0).exists():
+        errors["number070"] = "이미 등록된 070 번호입니다."
+    if user_id is None and not password:
+        errors["password"] = "센트릭스 비밀번호를 입력하세요."
+    extension = (extension or "").strip()
+    if len(extension) > 20 or (extension and not extension.isdigit()):
+        errors["extension"] = "내선번호는 숫자로 20자 이내입니다."
+    if staff_id is not None and not await Staff.exists(id=staff_id):
+        errors["staff_id"] = "사원을 찾을 수 없습니다."
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by):
+        if user_id is None:
+            return await CentrexUser.create(
+                number070=digits,
+                password_sha512=password_sha512(password),
+                extension=extension,
+                staff_id=staff_id,
+                enabled=enabled,
+            )
+        user = await CentrexUser.get_or_none(id=user_id)
+        if user is None:
+            raise NotFound("API 사용자")
+        if user.number070 != digits:
+            user.last_seen_no = None  # another line: its history starts fresh, nothing old pops up
+        user.number070 = digits
+        if password:
+            user.password_sha512 = password_sha512(password)
+        user.extension = extension
+        user.staff_id = staff_id
+        user.enabled = enabled
+        if version is not None:
+            user.version = version
+        await user.save()
+        return user
+
+
+async def delete_centrex_user(user_id: int, *, by: Actor) -> None:
+    by.require_admin()
+    user = await CentrexUser.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound("API 사용자")
+    with acting_as(by):
+        await user.delete()
+
+
+async def _client(number070: str, password_hash: str) -> CentrexClient:
+    settings = (await load_centrex_settings()).values
+    return CentrexClient(
+        base_url=settings.base_url,
+        number070=number070,
+        password_hash=password_hash,
+        timeout=settings.timeout_seconds,
+    )
+
+
+async def check_connection(
+    *, by: Actor, number070: str, password: str = "", user_id: int | None = None
+) -> UserInfo:
+    """연결확인: `userinfo` with the typed password, or the stored hash when none is typed."""
+    by.require_admin()
+    digits, problem = _number070(number070)
+    if problem:
+        raise ValidationError({"number070": problem})
+    if password:
+        password_hash = password_sha512(password)
+    else:
+        user = await CentrexUser.get_or_none(id=user_id) if user_id else None
+        if user is None:
+            raise ValidationError({"password": "센트릭스 비밀번호를 입력하세요."})
+        password_hash = user.password_sha512
+    return await (await _client(digits, password_hash)).userinfo()
+
+
+async def line_of(actor: Actor) -> CentrexUser | None:
+    """The enabled Centrex line linked to this staff member."""
+    if actor.id is None:
+        return None
+    return await CentrexUser.filter(staff_id=actor.id, enabled=True).order_by("id").first()
+
+
+async def click_dial(*, by: Actor, number: str) -> str:
+    """전화걸기: the caller's own phone rings first, then Centrex dials `number`. Returns the
+    digits dialled. Raises CentrexError with a Korean message on any failure."""
+    digits = phone_digits(number)
+    if len(digits) < 3:
+        raise ValidationError({"number": "걸 전화번호가 없습니다."})
+    user = await line_of(by)
+    if user is None:
+        raise NoCentrexLine(
+            "전화걸기에 쓸 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 "
+            f"{by.name}님의 070 번호를 등록해야 합니다."
+        )
+    await (await _client(user.number070, user.password_sha512)).click_dial(digits)
+    return digits
+
+
+async def register_ring_callback(user_id: int, *, by: Actor) -> str:
+    """setringcallback for one line, pointing at this server's secret path; returns the address
+    the service will call."""
+    by.require_admin()
+    settings = (await load_centrex_settings()).values
+    if not settings.ring_host:
+        raise ValidationError({"ring_host": "먼저 이 서버의 공인 IP 주소를 저장하세요."})
+    user = await CentrexUser.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound("API 사용자")
+    path = ring_path(settings.ring_secret)
+    client = await _client(user.number070, user.password_sha512)
+    await client.set_ring_callback(path=path, host=settings.ring_host, port=settings.ring_port)
+    return f"http://{settings.ring_host}:{settings.ring_port}{path}"
+
+
+@dataclass(frozen=True)
+class RingRegistration:
+    registered: str  # what the service answered, e.g. "…^07012345678^203.0.113.10^/centrex/ring/…^8080^1"
+    points_here: bool  # it names this server's current host, port and secret path
+
+
+async def ring_callback_registration(user_id: int, *, by: Actor) -> RingRegistration:
+    """getringcallback: what the service currently has for this line."""
+    by.require_admin()
+    settings = (await load_centrex_settings()).values
+    user = await CentrexUser.get_or_none(id=user_id)
+    if user is None:
+        raise NotFound("API 사용자")
+    registered = await (await _client(user.number070, user.password_sha512)).get_ring_callback()
+    parts = registered.split("^")
+    points_here = (
+        ring_path(settings.ring_secret) in parts
+        and settings.ring_host in parts
+        and str(settings.ring_port) in parts
+    )
+    return RingRegistration(registered=registered, points_here=points_here)

@@ -1,0 +1,67 @@
+"""The running telephony of this process: one call bus fed by the serial reader, the Centrex
+poller and the ring callback. `install(app)` (from main.build_app) registers them as background
+components, health providers and the ring-callback route; screens call the `apply_*` functions
+after saving settings."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services import health, lifecycle
+from services.telephony_settings import (
+    CallSettings,
+    load_call_settings,
+    load_centrex_settings,
+    load_cti_settings,
+)
+from telephony.bus import CallBus
+from telephony.poller import CentrexPoller
+from telephony.ring_callback import ROUTE as RING_ROUTE
+from telephony.ring_callback import RingCallback
+from telephony.serial_reader import CtiReader
+
+call_bus = CallBus()
+cti_reader = CtiReader(call_bus)
+centrex_poller = CentrexPoller(call_bus)
+ring_callback = RingCallback(call_bus)
+_call_settings = CallSettings()
+
+
+def call_settings() -> CallSettings:
+    """How popups are routed (read by the popup component on every call)."""
+    return _call_settings
+
+
+async def apply_cti_settings() -> None:
+    await cti_reader.configure((await load_cti_settings()).values)
+
+
+async def apply_call_settings() -> None:
+    global _call_settings
+    _call_settings = (await load_call_settings()).values
+    call_bus.window_seconds = _call_settings.dedup_seconds
+
+
+async def apply_centrex_settings() -> None:
+    settings = (await load_centrex_settings()).values
+    ring_callback.configure(settings.ring_secret)
+    await centrex_poller.configure(settings)
+
+
+async def start() -> None:
+    call_bus.reset()
+    await apply_call_settings()
+    await apply_cti_settings()
+    await apply_centrex_settings()
+
+
+async def stop() -> None:
+    await cti_reader.stop()
+    await centrex_poller.stop()
+
+
+def install(app: FastAPI) -> None:
+    lifecycle.register_background("telephony", start, stop)
+    health.register_status("cti", cti_reader.status)
+    health.register_status("centrex", centrex_poller.status)
+    app.add_api_route(RING_ROUTE, ring_callback.endpoint, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,113 @@
+"""End-to-end: `python main.py` reads a serial caller-ID device (a pty) configured only through
+environment variables; a modem caller-ID block pops the caller's customer up in two signed-in
+Chromium sessions."""
+
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ROOT, start_server, stop_server
+from tests.e2e.conftest import sign_in as sign_in_browser
+from tests.telephony.devices import FakeSerialDevice, modem_block
+
+pytestmark = pytest.mark.e2e
+
+CLERK_LOGIN, CLERK_PASSWORD = "clerk", "E2e-clerk-pass-1"
+
+ADD_JAEGEUN = """
+import asyncio, datetime as dt
+from core.audit import SYSTEM, acting_as
+from core.db import open_database
+from core.korean import chosung
+from models.customer import Customer
+from services.phone_directory import sync_customer_phones
+
+async def main():
+    async with open_database():
+        if await Customer.filter(company_name="재근상사").exists():
+            return
+        with acting_as(SYSTEM):
+            customer = await Customer.create(
+                code="140213-001", registered_on=dt.date(2014, 2, 13), company_name="재근상사",
+                company_name_chosung=chosung("재근상사"), phone="02-999-8888", representative="김대표",
+            )
+        await sync_customer_phones(customer)
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture
+def device(tmp_path):
+    fake = FakeSerialDevice(tmp_path)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def cti_server(tmp_path, device):
+    running = start_server(
+        tmp_path / "e2e-data", extra_env={"GOGAEK_CTI_PORT": str(device.path), "GOGAEK_CTI_BAUD": "9600"}
+    )
+    yield running
+    stop_server(running)
+
+
+def wait_for_cti(url: str) -> dict:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        report = httpx.get(f"{url}/healthz").json()
+        if report["cti"]["state"] == "connected":
+            return report
+        time.sleep(0.1)
+    raise AssertionError(f"the CTI reader did not connect: {report['cti']}")
+
+
+def test_a_modem_caller_id_pops_up_in_two_signed_in_browsers(cti_server, device, browser, page):
+    subprocess.run([sys.executable, "-c", ADD_JAEGEUN], cwd=ROOT, env=cti_server.env, check=True)
+    cti_server.command(
+        "create-admin", "--login", CLERK_LOGIN, "--password", CLERK_PASSWORD, "--name", "김데모"
+    )
+    report = wait_for_cti(cti_server.url)
+    assert report["cti"]["enabled"] is True and report["cti"]["last_error"] == ""
+    assert b"AT+VCID=1" in device.read_sent()
+
+    sign_in_browser(page, cti_server.url)
+    other_context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="ko-KR")
+    try:
+        other = other_context.new_page()
+        other.set_default_timeout(15000)
+        sign_in_browser(other, cti_server.url, CLERK_LOGIN, CLERK_PASSWORD)
+        other.goto(f"{cti_server.url}/settings/password")  # any screen
+        expect(other.get_by_text("비밀번호 변경").first).to_be_visible()
+
+        started = time.monotonic()
+        device.write(modem_block("029998888"))
+        for screen in (page, other):
+            popup = screen.locator(".q-card", has_text="02-999-8888")
+            expect(popup.get_by_text("재근상사")).to_be_visible()
+        elapsed = time.monotonic() - started
+        print(f"serial line written → popup visible in two browsers: {elapsed * 1000:.0f} ms")
+        expect(other.locator(".q-card", has_text="02-999-8888").get_by_text("140213-001")).to_be_visible()
+        expect(other.get_by_role("button", name="접수작성")).to_be_visible()
+
+        device.write(modem_block("029998888"))  # the next ring repeats it: still one popup
+        device.write(modem_block("0212345678"))
+        expect(page.get_by_text("미등록 번호")).to_be_visible()
+        expect(page.locator(".q-card", has_text="02-999-8888")).to_have_count(1)
+
+        device.unplug()  # USB pulled out
+        deadline = time.monotonic() + 10
+        while httpx.get(f"{cti_server.url}/healthz").json()["cti"]["state"] == "connected":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        device.plug_in()
+        wait_for_cti(cti_server.url)
+        device.write(modem_block("0311112222"))
+        expect(other.get_by_text("031-111-2222")).to_be_visible()
+    finally:
+        other_context.close()

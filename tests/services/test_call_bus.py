@@ -1,0 +1,139 @@
+import asyncio
+import datetime as dt
+
+from models.staff import Staff
+from models.telephony import CallEvent, CallEventSource
+from telephony.bus import CallBus, CallReport
+from tests.telephony.factories import make_customer
+from tests.utils import make_staff
+
+
+def cti(number: str, **kwargs) -> CallReport:
+    return CallReport(source=CallEventSource.CTI, number=number, **kwargs)
+
+
+async def test_a_call_is_resolved_stored_and_announced(db):
+    customer = await make_customer("재근상사", "02-999-8888")
+    bus = CallBus()
+    heard = []
+    bus.subscribe("test", heard.append)
+
+    call = await bus.publish(cti("029998888", extension="101"))
+    await bus.drain()
+
+    assert call is not None and call.match.customer.id == customer.id
+    assert heard == [call]
+    event = await CallEvent.get(id=call.event_id)
+    assert (event.source, event.digits, event.extension, event.customer_id) == (
+        CallEventSource.CTI,
+        "029998888",
+        "101",
+        customer.id,
+    )
+
+
+async def test_the_same_number_within_the_window_is_one_call_across_sources(db):
+    bus = CallBus(window_seconds=30)
+    heard = []
+    bus.subscribe("test", heard.append)
+
+    first = await bus.publish(cti("02-999-8888"))
+    again = await bus.publish(CallReport(source=CallEventSource.CENTREX, number="029998888"))
+    ring = await bus.publish(CallReport(source=CallEventSource.RING, number="+82 2 999 8888"))
+    other = await bus.publish(cti("0212345678"))
+    await bus.drain()
+
+    assert first and other and again is None and ring is None
+    assert [c.digits for c in heard] == ["029998888", "0212345678"]
+    assert await CallEvent.all().count() == 2
+
+
+async def test_a_later_centrex_report_of_the_same_call_is_still_the_same_call(db):
+    """Centrex lists a call after it ended: its own time says it is the call CTI already showed."""
+    bus = CallBus(window_seconds=0.2)
+    rang_at = dt.datetime.now()
+    assert await bus.publish(cti("029998888", occurred_at=rang_at))
+    await asyncio.sleep(0.3)
+    late = CallReport(source=CallEventSource.CENTREX, number="029998888", occurred_at=rang_at)
+    assert await bus.publish(late) is None
+    await asyncio.sleep(0.3)
+    new_call = CallReport(
+        source=CallEventSource.CENTREX, number="029998888", occurred_at=rang_at + dt.timedelta(minutes=5)
+    )
+    assert await bus.publish(new_call)
+
+
+async def test_after_the_window_the_same_number_is_a_new_call(db):
+    bus = CallBus(window_seconds=0.2)
+    assert await bus.publish(cti("029998888"))
+    assert await bus.publish(cti("029998888")) is None
+    await asyncio.sleep(0.5)
+    assert await bus.publish(cti("029998888", occurred_at=dt.datetime.now() + dt.timedelta(seconds=1)))
+
+
+async def test_two_sources_reporting_at_the_same_moment_make_one_call(db):
+    bus = CallBus()
+    results = await asyncio.gather(
+        bus.publish(cti("029998888")),
+        bus.publish(CallReport(source=CallEventSource.RING, number="029998888")),
+    )
+    assert sum(1 for r in results if r) == 1
+    assert await CallEvent.all().count() == 1
+
+
+async def test_a_failing_or_hanging_subscriber_does_not_stop_the_others(db, caplog):
+    bus = CallBus()
+    heard = []
+
+    def broken(call):
+        raise RuntimeError("popup crashed")
+
+    async def hanging(call):
+        await asyncio.sleep(3600)
+
+    async def fine(call):
+        heard.append(call.digits)
+
+    bus.subscribe("broken", broken)
+    bus.subscribe("hanging", hanging)
+    bus.subscribe("fine", fine)
+    assert await bus.publish(cti("029998888"))
+    assert await bus.publish(cti("0212345678"))
+    await asyncio.sleep(0.05)
+    assert heard == ["029998888", "0212345678"]
+    assert "popup crashed" in caplog.text
+
+
+async def test_the_extension_and_the_centrex_line_name_who_the_call_is_for(db):
+    from models.telephony import CentrexUser
+
+    clerk = await make_staff()
+    await Staff.filter(id=clerk.id).update(extension="102")
+    owner = await make_staff()
+    await CentrexUser.create(number070="07012345678", password_sha512="0" * 128, staff_id=owner.id)
+    bus = CallBus()
+
+    by_extension = await bus.publish(cti("029998888", extension="102"))
+    by_line = await bus.publish(
+        CallReport(source=CallEventSource.CENTREX, number="0212345678", line="070-1234-5678")
+    )
+    nobody = await bus.publish(cti("0311112222"))
+
+    assert by_extension.staff_ids == {clerk.id}
+    assert by_line.staff_ids == {owner.id}
+    assert nobody.staff_ids == frozenset()
+
+
+async def test_withheld_numbers_pop_up_without_a_customer(db):
+    bus = CallBus()
+    call = await bus.publish(cti("발신번호표시제한"))
+    assert call.digits == "" and call.match.customer is None
+    assert await bus.publish(cti("발신번호표시제한")) is None
+
+
+async def test_an_unknown_number_offers_candidates(db):
+    a = await make_customer("하이디자인", "031-555-1234")
+    b = await make_customer("하이인쇄", "02-555-1234")
+    call = await CallBus().publish(cti("0515551234"))
+    assert call.match.customer is None
+    assert {c.id for c in call.match.candidates} == {a.id, b.id}

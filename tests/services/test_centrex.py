@@ -1,0 +1,180 @@
+"""The Centrex client, API users, click-to-dial and ring-callback registration against a local
+server speaking the Centrex protocol (TELEPHONY.md §2)."""
+
+import pytest
+
+from core.errors import PermissionDenied, ValidationError
+from models.audit import AuditEntry
+from models.telephony import CentrexUser
+from services import centrex_users
+from services import telephony_settings as ts
+from telephony.centrex import SVC_RT_MESSAGES, CentrexClient, CentrexError, Failure, password_sha512
+from tests.telephony.centrex_server import CentrexServer
+from tests.utils import make_admin, make_staff
+
+LINE = "07012345678"
+PASSWORD = "centrex-pw-1"
+
+
+@pytest.fixture
+def centrex():
+    server = CentrexServer().start()
+    server.add_line(LINE, PASSWORD, name="김데모", extension="101")
+    yield server
+    server.stop()
+
+
+def client(server: CentrexServer, password: str = PASSWORD, timeout: float = 2.0) -> CentrexClient:
+    return CentrexClient(
+        base_url=server.base_url, number070=LINE, password_hash=password_sha512(password), timeout=timeout
+    )
+
+
+@pytest.fixture
+async def admin(db, centrex):
+    actor = await make_admin()
+    await ts.save_centrex_settings(
+        by=actor,
+        version=None,
+        base_url=centrex.base_url,
+        poll_seconds=3,
+        timeout_seconds=0.5,
+        ring_host="203.0.113.10",
+        ring_port=8080,
+    )
+    return actor
+
+
+def test_the_password_travels_as_lowercase_sha512_hex():
+    digest = password_sha512("비밀번호1")
+    assert len(digest) == 128 and digest == digest.lower() and int(digest, 16)
+
+
+async def test_userinfo_posts_the_line_and_the_hash(centrex):
+    info = await client(centrex).userinfo()
+    assert (info.name, info.extension, info.number070) == ("김데모", "101", LINE)
+    [request] = centrex.requests
+    assert request.params == {"id": LINE, "pass": password_sha512(PASSWORD)}
+
+
+async def test_every_known_code_has_a_korean_message(centrex):
+    for code in ("1001", "1002", "1003", "1004", "1005", "2002", "3002", "3003", "3004", "9999"):
+        centrex.misbehave(code=code)
+        with pytest.raises(CentrexError) as caught:
+            await client(centrex).click_dial("0212345678")
+        assert caught.value.code == code
+        assert str(caught.value) == f"{SVC_RT_MESSAGES[code]} (코드 {code})"
+    centrex.misbehave(code="7777")
+    with pytest.raises(CentrexError, match=r"알 수 없는 오류.*7777"):
+        await client(centrex).userinfo()
+
+
+async def test_wrong_password_is_authentication_failed(centrex):
+    with pytest.raises(CentrexError) as caught:
+        await client(centrex, password="wrong").userinfo()
+    assert caught.value.code == "1003" and "070 번호와 비밀번호" in str(caught.value)
+
+
+async def test_http_errors_bad_json_timeouts_and_unreachable_servers_are_centrex_errors(centrex):
+    centrex.misbehave(status=500)
+    with pytest.raises(CentrexError, match="HTTP 500") as caught:
+        await client(centrex).userinfo()
+    assert caught.value.failure == Failure.HTTP
+    centrex.misbehave(bad_json=True)
+    with pytest.raises(CentrexError, match="JSON") as caught:
+        await client(centrex).userinfo()
+    assert caught.value.failure == Failure.BAD_RESPONSE
+    centrex.misbehave(delay=1.0)
+    with pytest.raises(CentrexError, match="응답하지 않았습니다") as caught:
+        await client(centrex, timeout=0.3).userinfo()
+    assert caught.value.failure == Failure.TIMEOUT and caught.value.maybe_delivered
+    dead = CentrexClient(base_url="http://127.0.0.1:9/RestApi", number070=LINE, password_hash="0" * 128)
+    with pytest.raises(CentrexError, match="연결할 수 없습니다") as caught:
+        await dead.userinfo()
+    assert caught.value.failure == Failure.UNREACHABLE and not caught.value.maybe_delivered
+
+
+async def test_inbound_calls_and_empty_lists(centrex):
+    assert await client(centrex).inbound_calls() == []
+    no = centrex.ring(LINE, "0299998888", time_text="2026-11-27 15:07:00")
+    [call] = await client(centrex).inbound_calls()
+    assert (call.no, call.caller, call.time.isoformat()) == (no, "0299998888", "2026-11-27T15:07:00")
+    assert await client(centrex).call_history() != []
+    centrex.lines[LINE].inbound.clear()
+    assert await client(centrex).call_history() == []  # 4004 is "nothing", not an error
+
+
+async def test_admin_registers_an_api_user_keeping_only_the_hash(admin, centrex):
+    clerk = await make_staff(name="이주연")
+    user = await centrex_users.save_centrex_user(
+        by=admin, number070="070-1234-5678", password=PASSWORD, extension="103", staff_id=clerk.id
+    )
+    stored = await CentrexUser.get(id=user.id)
+    assert stored.number070 == LINE and stored.password_sha512 == password_sha512(PASSWORD)
+    entry = await AuditEntry.filter(table_name="centrex_user", record_id=user.id).first()
+    assert PASSWORD not in str(entry.changes) and password_sha512(PASSWORD) not in str(entry.changes)
+
+    # editing without a password keeps the hash
+    await centrex_users.save_centrex_user(
+        by=admin, user_id=user.id, version=stored.version, number070=LINE, extension="104", staff_id=clerk.id
+    )
+    assert (await CentrexUser.get(id=user.id)).password_sha512 == password_sha512(PASSWORD)
+
+    [row] = await centrex_users.list_centrex_users()
+    assert (row.staff_name, row.extension) == ("이주연", "104")
+
+
+async def test_api_user_validation(admin):
+    with pytest.raises(ValidationError) as caught:
+        await centrex_users.save_centrex_user(by=admin, number070="02-123-4567", extension="12a")
+    assert set(caught.value.fields) == {"number070", "password", "extension"}
+    await centrex_users.save_centrex_user(by=admin, number070=LINE, password="x")
+    with pytest.raises(ValidationError, match="이미 등록된"):
+        await centrex_users.save_centrex_user(by=admin, number070="070-1234-5678", password="y")
+
+
+async def test_only_admins_manage_api_users(db):
+    clerk = await make_staff()
+    with pytest.raises(PermissionDenied):
+        await centrex_users.save_centrex_user(by=clerk, number070=LINE, password="x")
+
+
+async def test_connection_check_shows_the_name_or_the_reason(admin, centrex):
+    info = await centrex_users.check_connection(by=admin, number070="070-1234-5678", password=PASSWORD)
+    assert (info.name, info.extension) == ("김데모", "101")
+    with pytest.raises(CentrexError, match="인증에 실패했습니다"):
+        await centrex_users.check_connection(by=admin, number070=LINE, password="wrong")
+    user = await centrex_users.save_centrex_user(by=admin, number070=LINE, password=PASSWORD)
+    info = await centrex_users.check_connection(by=admin, number070=LINE, user_id=user.id)
+    assert info.number070 == LINE
+
+
+async def test_click_to_dial_uses_the_staff_members_own_line(admin, centrex):
+    clerk = await make_staff(name="홍길동")
+    with pytest.raises(centrex_users.NoCentrexLine, match="홍길동님의 070 번호"):
+        await centrex_users.click_dial(by=clerk, number="02-999-8888")
+    await centrex_users.save_centrex_user(by=admin, number070=LINE, password=PASSWORD, staff_id=clerk.id)
+
+    assert await centrex_users.click_dial(by=clerk, number="02-999-8888") == "029998888"
+    assert centrex.dialled == [{"line": LINE, "destination": "029998888"}]
+
+    centrex.misbehave(code="2002")
+    with pytest.raises(CentrexError, match="권한이 없습니다"):
+        await centrex_users.click_dial(by=clerk, number="010-2222-5555")
+    with pytest.raises(ValidationError):
+        await centrex_users.click_dial(by=clerk, number="")
+
+
+async def test_ring_callback_registration_points_at_the_secret_path(admin, centrex):
+    user = await centrex_users.save_centrex_user(by=admin, number070=LINE, password=PASSWORD)
+    address = await centrex_users.register_ring_callback(user.id, by=admin)
+    secret = (await ts.load_centrex_settings()).values.ring_secret
+    assert address == f"http://203.0.113.10:8080/centrex/ring/{secret}.html"
+    [request] = centrex.calls_to("setringcallback")
+    assert request.params["callbackurl"] == f"/centrex/ring/{secret}.html"
+    assert (request.params["callbackhost"], request.params["callbackport"]) == ("203.0.113.10", "8080")
+    registration = await centrex_users.ring_callback_registration(user.id, by=admin)
+    assert registration.points_here
+
+    await ts.renew_ring_secret(by=admin)
+    assert not (await centrex_users.ring_callback_registration(user.id, by=admin)).points_here

@@ -1,0 +1,150 @@
+"""The Centrex poller against a local server speaking the Centrex protocol."""
+
+import asyncio
+import datetime as dt
+import itertools
+import re
+
+import pytest
+
+from models.telephony import CallEvent, CallEventSource, CentrexUser
+from services import centrex_users
+from services.telephony_settings import CentrexSettings
+from telephony.bus import CallBus
+from telephony.centrex import CentrexError
+from telephony.poller import CentrexPoller
+from tests.telephony.centrex_server import CentrexServer
+from tests.telephony.factories import make_customer
+from tests.utils import eventually, make_admin, make_staff
+
+LINE = "07012345678"
+PASSWORD = "centrex-pw-1"
+
+
+@pytest.fixture
+def centrex():
+    server = CentrexServer().start()
+    server.add_line(LINE, PASSWORD)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def line(db):
+    admin = await make_admin()
+    clerk = await make_staff(name="이주연")
+    return await centrex_users.save_centrex_user(
+        by=admin, number070=LINE, password=PASSWORD, extension="103", staff_id=clerk.id
+    )
+
+
+def make_poller(centrex: CentrexServer, **settings) -> tuple[CentrexPoller, list]:
+    bus = CallBus()
+    heard = []
+    bus.subscribe("test", heard.append)
+    poller = CentrexPoller(bus)
+    poller.settings = CentrexSettings(base_url=centrex.base_url, timeout_seconds=0.5, **settings)
+    return poller, heard
+
+
+async def test_first_poll_remembers_history_without_announcing_it(centrex, line):
+    for caller in ("0211110000", "0222220000", "0233330000"):
+        centrex.ring(LINE, caller)
+    poller, heard = make_poller(centrex)
+    assert await poller.poll(line.id) == 0
+    await poller.bus.drain()
+    assert heard == [] and await CallEvent.all().count() == 0
+    stored = await CentrexUser.get(id=line.id)
+    assert stored.last_seen_no == centrex.next_no and stored.last_success_at and stored.last_error == ""
+
+
+async def test_new_rows_become_calls_once_also_across_a_restart(centrex, line):
+    customer = await make_customer("재근상사", "02-999-8888")
+    centrex.ring(LINE, "0211110000")
+    poller, heard = make_poller(centrex)
+    await poller.poll(line.id)
+
+    centrex.ring(LINE, "029998888")
+    centrex.ring(LINE, "0212345678")
+    assert await poller.poll(line.id) == 2
+    assert await poller.poll(line.id) == 0
+    await poller.bus.drain()
+    assert [c.digits for c in heard] == ["029998888", "0212345678"]  # oldest first
+    first = heard[0]
+    assert first.source == CallEventSource.CENTREX and first.match.customer.id == customer.id
+    assert first.extension == "103" and first.staff_ids == {line.staff_id}
+    event = await CallEvent.get(id=first.event_id)
+    assert event.external_id == f"{LINE}:{centrex.next_no - 1}"
+
+    restarted, heard_after = make_poller(centrex)  # a new process: nothing in memory
+    assert await restarted.poll(line.id) == 0
+    centrex.ring(LINE, "0311112222")
+    assert await restarted.poll(line.id) == 1
+    await restarted.bus.drain()
+    assert [c.digits for c in heard_after] == ["0311112222"]
+
+
+async def test_calls_that_rang_while_nobody_polled_are_recorded_not_popped_up(centrex, line):
+    poller, heard = make_poller(centrex)
+    await poller.poll(line.id)
+    old = (dt.datetime.now() - dt.timedelta(hours=3)).strftime("%Y-%m-%d %H:%M:%S")
+    centrex.ring(LINE, "0299990000", time_text=old)
+    assert await poller.poll(line.id) == 1
+    await poller.bus.drain()
+    assert heard == []
+    assert await CallEvent.filter(digits="0299990000").exists()
+
+
+@pytest.mark.parametrize(
+    ("misbehaviour", "shown"),
+    [
+        ({"code": "1003"}, "인증에 실패했습니다. 070 번호와 비밀번호를 확인하세요. (코드 1003)"),
+        ({"status": 500}, "HTTP 500"),
+        ({"bad_json": True}, "JSON 형식이 아님"),
+        ({"delay": 1.0}, "응답하지 않았습니다"),
+    ],
+)
+async def test_each_failure_is_shown_and_retried_with_backoff(centrex, line, misbehaviour, shown):
+    poller, heard = make_poller(centrex, poll_seconds=0.2)
+    await poller.poll(line.id)
+    centrex.ring(LINE, "029998888")
+    centrex.misbehave(**misbehaviour)
+    with pytest.raises(CentrexError, match=re.escape(shown)):
+        await poller.poll(line.id)
+
+    await poller.configure(poller.settings)  # the running loop, as in production
+    try:
+        await eventually(lambda: poller.lines[line.id].failures >= 3, within=6)
+        status = poller.status()
+        assert status["errors"] == 1 and shown in status["detail"][0]["last_error"]
+        assert shown in (await CentrexUser.get(id=line.id)).last_error
+        attempts = [r.at for r in centrex.calls_to("getinboundcall")][-3:]
+        gaps = [b - a for a, b in itertools.pairwise(attempts)]
+        # backing off (0.4 s, then 0.8 s), not hammering the service every 0.2 s
+        assert gaps[0] >= 0.38 and gaps[1] >= 0.78
+        assert heard == []
+
+        centrex.behave()
+        await eventually(lambda: poller.lines[line.id].failures == 0, within=10)
+        await eventually(lambda: len(heard) == 1)
+        assert heard[0].digits == "029998888"
+        assert (await CentrexUser.get(id=line.id)).last_error == ""
+    finally:
+        await poller.stop()
+
+
+def test_backoff_doubles_per_failure_and_is_capped():
+    poller = CentrexPoller(CallBus())
+    poller.settings = CentrexSettings(poll_seconds=3)
+    assert [poller.backoff(n) for n in range(6)] == [3, 6, 12, 24, 48, 60]
+
+
+async def test_disabled_lines_are_not_polled(centrex, line):
+    await CentrexUser.filter(id=line.id).update(enabled=False)
+    poller, _ = make_poller(centrex, poll_seconds=0.2)
+    await poller.configure(poller.settings)
+    try:
+        await asyncio.sleep(0.3)
+        assert centrex.requests == [] and poller.status()["lines"] == 0
+    finally:
+        await poller.stop()

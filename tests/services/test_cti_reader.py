@@ -1,0 +1,197 @@
+"""The serial caller-ID reader against a real pseudo-terminal (TELEPHONY.md §1)."""
+
+import asyncio
+
+import pytest
+
+from models.telephony import CallEvent, CallEventSource
+from services.telephony_settings import CtiSettings, Preset
+from telephony.bus import CallBus
+from telephony.serial_reader import LineSplitter, ModemParser, RegexParser, State
+from tests.telephony.devices import FakeSerialDevice, modem_block
+from tests.telephony.factories import make_customer
+from tests.utils import eventually
+
+
+@pytest.fixture
+def device(tmp_path):
+    fake = FakeSerialDevice(tmp_path)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+async def reader(db):
+    from telephony.serial_reader import CtiReader
+
+    bus = CallBus()
+    heard = []
+    bus.subscribe("test", heard.append)
+    instance = CtiReader(bus)
+    instance.heard = heard
+    yield instance
+    await instance.stop()
+
+
+async def connect(reader, device, **settings) -> None:
+    await reader.configure(CtiSettings(enabled=True, port=str(device.path), **settings))
+    await eventually(lambda: reader.state == State.CONNECTED)
+
+
+async def test_modem_blocks_make_one_call_each_and_repeats_are_one_call(reader, device):
+    customer = await make_customer("재근상사", "02-999-8888")
+    await connect(reader, device)
+    await eventually(lambda: b"AT+VCID=1\r" in device.read_sent())  # ATZ, then caller ID on
+
+    device.write(modem_block("029998888", name="JAEGEUN"))
+    device.write(modem_block("029998888", name="JAEGEUN"))  # the box repeats it on the next ring
+    await eventually(lambda: len(reader.heard) == 1)
+    await asyncio.sleep(0.3)
+
+    assert len(reader.heard) == 1
+    call = reader.heard[0]
+    assert (call.digits, call.caller_name, call.source) == ("029998888", "JAEGEUN", CallEventSource.CTI)
+    assert call.match.customer.id == customer.id
+    assert reader.last_call_number == "029998888" and reader.last_call_at
+    device.write(modem_block("0212345678"))
+    await eventually(lambda: len(reader.heard) == 2)
+    assert await CallEvent.all().count() == 2
+
+
+async def test_private_and_out_of_area_numbers(reader, device):
+    await connect(reader, device)
+    device.write(modem_block("P"))
+    device.write(modem_block("O"))
+    await eventually(lambda: len(reader.heard) == 2)
+    assert [c.number for c in reader.heard] == ["발신번호표시제한", "발신지역외"]
+
+
+async def test_a_block_without_a_trailing_blank_line_is_still_announced(reader, device):
+    await connect(reader, device)
+    device.write(b"RING\r\nDATE = 1127\r\nTIME = 1507\r\nNMBR = 0311112222\r\n")
+    await eventually(lambda: len(reader.heard) == 1)
+    assert reader.heard[0].digits == "0311112222"
+
+
+async def test_regex_preset_reads_line_per_call_boxes(reader, device):
+    await connect(
+        reader,
+        device,
+        preset=Preset.REGEX,
+        regex=r"^L(?P<ext>\d+)\s+CID:(?P<number>[\d-]+)",
+        init_commands=(),
+    )
+    assert device.read_sent() == b""  # no modem commands to a caller-ID box
+    device.write(b"L2 CID:02-999-8888\r\n")
+    device.write(b"L2 CID:02-999-8888\r\n")
+    device.write(b"L1 CID:0212345678\n")
+    await eventually(lambda: len(reader.heard) == 2)
+    await asyncio.sleep(0.2)
+    assert [(c.digits, c.extension) for c in reader.heard] == [("029998888", "2"), ("0212345678", "1")]
+
+
+async def test_garbage_and_partial_lines_are_ignored(reader, device):
+    await connect(reader, device)
+    device.write(b"\x00\xff\xfe garbage \x1b[2J\r\n")
+    device.write(b"NMBR = not-a-number\r\n\r\n")
+    device.write(b"NMBR = \r\n\r\n")
+    device.write(b"x" * 5000)  # a run without any line end
+    device.write(b"\r\nOK\r\nERROR\r\nDATE = 1127\r\nTIME =\r\n=\r\n")
+    device.write("NAME = 홍길동\r\n".encode("cp949"))
+    device.write(b"NMB")  # cut off: never completed
+    await asyncio.sleep(0.3)
+    assert reader.heard == []
+    assert reader.state == State.CONNECTED
+    device.write(b"\r\n" + modem_block("029998888"))
+    await eventually(lambda: len(reader.heard) == 1)
+    assert reader.heard[0].digits == "029998888"
+
+
+async def test_unplugging_retries_with_backoff_and_the_next_call_pops_up(reader, device):
+    await connect(reader, device)
+    device.unplug()
+    await eventually(lambda: reader.state == State.RETRYING)
+    assert "끊겼" in reader.last_error or "찾을 수 없습니다" in reader.last_error
+    assert reader.status()["state"] == "retrying" and reader.status()["last_error"]
+
+    device.plug_in()
+    await eventually(lambda: reader.state == State.CONNECTED, within=5)
+    assert reader.last_error == ""
+    device.write(modem_block("029998888"))
+    await eventually(lambda: len(reader.heard) == 1)
+
+
+async def test_a_missing_port_is_retried_forever_with_doubling_delays(db, tmp_path):
+    from telephony.serial_reader import CtiReader
+
+    reader = CtiReader(CallBus())
+    await reader.configure(CtiSettings(enabled=True, port=str(tmp_path / "ttyUSB9")))
+    try:
+        await eventually(lambda: reader.state == State.RETRYING)
+        assert "찾을 수 없습니다" in reader.last_error
+        first_wait = (reader.retry_at - reader.since).total_seconds()
+        await eventually(
+            lambda: (reader.retry_at - reader.since).total_seconds() > first_wait + 0.5, within=4
+        )
+        assert reader.running
+    finally:
+        await reader.stop()
+    assert reader.state == State.DISABLED
+
+
+async def test_cti_reconnect_reconnects_at_once(reader, device):
+    await connect(reader, device)
+    connected_since = reader.since
+    await asyncio.sleep(0.05)
+    reader.reconnect()
+    await eventually(lambda: reader.state == State.CONNECTED and reader.since != connected_since)
+    device.read_sent()
+    device.write(modem_block("029998888"))
+    await eventually(lambda: len(reader.heard) == 1)
+
+
+async def test_cti_reconnect_cuts_the_backoff_short(db, tmp_path):
+    from telephony.serial_reader import CtiReader
+
+    fake = FakeSerialDevice(tmp_path)
+    fake.unplug()
+    reader = CtiReader(CallBus())
+    await reader.configure(CtiSettings(enabled=True, port=str(fake.path)))
+    try:
+        await eventually(lambda: reader.state == State.RETRYING)
+        await asyncio.sleep(2.5)  # now waiting 2-4 s before the next attempt
+        fake.plug_in()
+        reader.reconnect()
+        await eventually(lambda: reader.state == State.CONNECTED, within=1)
+    finally:
+        await reader.stop()
+        fake.close()
+
+
+def test_line_splitter_handles_any_line_end_and_drops_overlong_runs():
+    splitter = LineSplitter()
+    assert splitter.feed(b"RING\r\nNMBR = 0") == ["RING"]
+    assert splitter.feed(b"2123\rNAME = A\n") == ["NMBR = 02123", "NAME = A"]
+    assert splitter.feed(b"y" * 300) == []
+    assert splitter.feed(b"\r\nOK\r\n") == ["", "OK"]
+
+
+def test_modem_parser_waits_for_the_name_of_the_same_block():
+    parser = ModemParser()
+    assert parser.feed("NMBR = 0212345678") == []
+    assert parser.has_pending
+    [call] = parser.feed("NAME = KIM")
+    assert (call.number, call.caller_name) == ("0212345678", "KIM")
+
+
+def test_regex_parser_needs_a_plausible_number():
+    parser = RegexParser(r"CID:(?P<number>\S+)")
+    assert parser.feed("CID:hello") == []
+    assert parser.feed("CID:12") == []
+    assert parser.feed("CID:0212345678")[0].number == "0212345678"
+
+
+def test_a_cr_lf_split_across_two_reads_is_one_line_end():
+    splitter = LineSplitter()
+    assert splitter.feed(b"NMBR = 0212345678\r") == ["NMBR = 0212345678"]
+    assert splitter.feed(b"\nNAME = A\r\n") == ["NAME = A"]
