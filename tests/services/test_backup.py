@@ -1,4 +1,5 @@
 import io
+import os
 import sqlite3
 import tarfile
 import threading
@@ -15,7 +16,7 @@ from services.backup import (
     server_lock,
 )
 
-pytestmark = pytest.mark.skipif(not get_settings().is_sqlite, reason="SQLite backups")
+pytestmark = pytest.mark.skipif(bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="SQLite backups")
 
 
 def _rows(path, table="audit_entry") -> int:
