@@ -2,7 +2,16 @@
 
 
 def register_pages() -> None:
-    from pages import codes, customer_window, files, home, login, placeholders, settings_users
+    from pages import (
+        codes,
+        customer_window,
+        files,
+        home,
+        login,
+        placeholders,
+        reception_stats,
+        settings_users,
+    )
 
-    for module in (login, home, customer_window, files, codes, settings_users, placeholders):
+    for module in (login, home, customer_window, files, codes, settings_users, reception_stats, placeholders):
         module.register()
