@@ -236,7 +236,7 @@ class ReceptionStatsScreen:
                     .classes("w-full")
                     .mark("stats-staff-table")
                 )
-                self.staff_table.on("selection", self._staff_selected)
+                self.staff_table.on_select(self._staff_selected)
                 self.staff_total = ui.label().classes("text-weight-medium").mark("stats-staff-total")
                 self.staff_list_title = ui.label("접수자를 선택하면 그 접수 목록이 아래에 나옵니다.").classes(
                     "text-caption text-grey-7"
