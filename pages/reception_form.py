@@ -228,7 +228,7 @@ class ReceptionForm:
                     .props(dense)
                     .mark("reception-route")
                 )
-                ui.element("div").classes("hidden md:block")
+            with ui.grid().classes("w-full gap-2 grid-cols-1 sm:grid-cols-3"):
                 self.category_large = (
                     ui.select(large, label="접수분류 (대)", value=data.category_large_id, clearable=True)
                     .props(dense)

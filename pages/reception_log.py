@@ -101,11 +101,13 @@ class ReceptionLogPanel(ui.column):
                     rows_per_page=rows_per_page,
                     empty_text="조회된 접수가 없습니다.",
                 ).mark("reception-log-table")
+                self.table.props('data-testid="reception-log-table"')
                 self.table.props(':rows-per-page-options="[20,50,100,200,500]"')
                 self.table.classes("max-h-[60vh]")
                 self.table.add_slot("body-cell-state", STATE_SLOT)
                 self.table.on("rowDblclick", lambda e: self.edit(e.args[1]))
-                self.table.on("rowContextmenu", self._row_right_clicked)
+                self.table.on("rowClick", self._select_clicked_row)
+                self.table.on("rowContextmenu", self._select_clicked_row)
                 self._build_context_menu()
             with ui.row().classes("w-full items-center gap-2"):
                 self.count = ui.label().classes("text-caption text-grey-8").mark("reception-log-count")
@@ -142,7 +144,11 @@ class ReceptionLogPanel(ui.column):
             self.customer_label = ui.label().classes("text-caption text-primary").mark("log-customer-name")
 
     def _button(self, label: str, icon: str, handler, mark: str) -> ui.button:
-        return ui.button(label, icon=icon, on_click=handler).props("dense unelevated no-caps").mark(mark)
+        return (
+            ui.button(label, icon=icon, on_click=handler)
+            .props(f'dense unelevated no-caps data-testid="{mark}"')
+            .mark(mark)
+        )
 
     def _build_toolbar(self) -> None:
         # The function keys belong to the customer search above, which shares this screen.
@@ -268,7 +274,8 @@ class ReceptionLogPanel(ui.column):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _row_right_clicked(self, event) -> None:
+    def _select_clicked_row(self, event) -> None:
+        """A click or right-click on a row selects it (the menu then acts on that row)."""
         row = event.args[1] if isinstance(event.args, list) and len(event.args) > 1 else None
         if row:
             self.table.selected = [r for r in self.table.rows if r["id"] == row["id"]]

@@ -232,11 +232,14 @@ class ReceptionStatsScreen:
             with ui.tab_panel("staff").classes("p-1 gap-2"):
                 self.staff_table = (
                     ui.table(columns=table_columns(STAFF_FIELDS), rows=[], row_key="id", selection="single")
-                    .props('dense flat bordered no-data-label="기간 안에 접수가 없습니다."')
+                    .props(
+                        'dense flat bordered no-data-label="기간 안에 접수가 없습니다." data-testid="stats-staff-table"'
+                    )
                     .classes("w-full")
                     .mark("stats-staff-table")
                 )
                 self.staff_table.on_select(self._staff_selected)
+                self.staff_table.on("rowClick", self._staff_row_clicked)
                 self.staff_total = ui.label().classes("text-weight-medium").mark("stats-staff-total")
                 self.staff_list_title = ui.label("접수자를 선택하면 그 접수 목록이 아래에 나옵니다.").classes(
                     "text-caption text-grey-7"
@@ -405,6 +408,12 @@ class ReceptionStatsScreen:
             )
         )
         self.staff_list_title.set_text("접수자를 선택하면 그 접수 목록이 아래에 나옵니다.")
+
+    async def _staff_row_clicked(self, event) -> None:
+        row = event.args[1] if isinstance(event.args, list) and len(event.args) > 1 else None
+        if row:
+            self.staff_table.selected = [r for r in self.staff_table.rows if r["id"] == row["id"]]
+            await self._staff_selected()
 
     async def _staff_selected(self) -> None:
         selected = self.staff_table.selected[0] if self.staff_table.selected else None

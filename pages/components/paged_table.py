@@ -75,6 +75,14 @@ class PagedTable(ui.table):
         )
         self.classes("w-full sticky-header")
         self.on("request", self._on_request)
+        self.on_pagination_change(self._keep_row_count)
+
+    def _keep_row_count(self, _) -> None:
+        """Quasar echoes its pagination back (e.g. right after mounting) with the row count it knew
+        then, which may arrive after a refresh: the server's count stays authoritative."""
+        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
+            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
+            self.update()
 
     def _request(self) -> PageRequest:
         p = self.pagination

@@ -5,9 +5,11 @@ seeding twice changes nothing."""
 
 from __future__ import annotations
 
+from services.demo import receptions as receptions_step
 from services.demo import staff as staff_step
 
 STEPS = [staff_step]
+STEPS.append(receptions_step)  # after the customers step: receptions link to the demo customers
 
 
 async def seed_demo() -> list[str]:

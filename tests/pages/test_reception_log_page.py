@@ -245,3 +245,45 @@ async def test_closing_with_unsaved_changes_asks_first(user: User):
     user.find("confirm-no").click()
     await user.should_not_see("저장하지 않은 내용이 있습니다", retries=30)
     assert user.find("reception-inquiry").elements.pop().value == "아직 저장 안 함"
+
+
+async def test_the_row_count_survives_quasar_echoing_its_old_pagination(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    await _reception(clerk, 2, "하나")
+    await _reception(clerk, 1, "둘")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 2)
+    table = _log(user)
+    stale = {**table.pagination, "rowsNumber": 0}
+    user.find("reception-log-table").trigger("update:pagination", stale)
+    await eventually(lambda: table.pagination["rowsNumber"] == 2)
+
+
+async def test_category_lists_depend_on_the_level_above(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    reception = await _reception(clerk, 1, "키락 교체 요청")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    user.find("reception-log-table").trigger("rowDblclick", [{}, rows[0], 0])
+    await user.should_see(marker="reception-category-large", retries=30)
+    large = user.find("reception-category-large").elements.pop()
+    medium = user.find("reception-category-medium").elements.pop()
+    small = user.find("reception-category-small").elements.pop()
+    assert not medium.options and not small.options
+    large.value = next(
+        v for v, label in zip(large._values, large._labels, strict=True) if label == "하드웨어"
+    )
+    await eventually(lambda: sorted(medium._labels) == ["장비", "키락"])
+    medium.value = next(v for v, label in zip(medium._values, medium._labels, strict=True) if label == "키락")
+    await eventually(lambda: sorted(small._labels) == ["키락교체", "키락인식불가"])
+    small.value = next(
+        v for v, label in zip(small._values, small._labels, strict=True) if label == "키락교체"
+    )
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    stored = await Reception.get(id=reception.id).select_related("category_small")
+    assert stored.category_small.name == "키락교체"
+    large.value = None
+    await eventually(lambda: medium.value is None and medium._labels == [] and small._labels == [])
