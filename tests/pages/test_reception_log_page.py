@@ -1,9 +1,11 @@
 import datetime as dt
+import io
 
 import pytest
 from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
+from openpyxl import load_workbook
 
 from core.korean import format_datetime
 from models.attachment import AttachmentSlot
@@ -13,7 +15,7 @@ from pages.customer_window import CUSTOMER_ACTIONS
 from pages.reception_log import ReceptionLogPanel
 from services import attachments
 from services.phone_directory import resolve_caller
-from services.receptions import ReceptionInput, save_reception
+from services.receptions import ReceptionInput, get_reception, save_reception
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
 
@@ -287,3 +289,60 @@ async def test_category_lists_depend_on_the_level_above(user: User):
     assert stored.category_small.name == "키락교체"
     large.value = None
     await eventually(lambda: medium.value is None and medium._labels == [] and small._labels == [])
+
+
+async def test_log_excel_ledger_and_admin_links(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    partnerless = await Customer.create(
+        code="150702-001", registered_on=dt.date(2015, 7, 2), company_name="제이원제이원"
+    )
+    await _reception(clerk, 3, '=HYPERLINK("http://x")', customer_id=partnerless.id, contact_name="김담당")
+    await _reception(clerk, 1, "고객 없는 전화")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 2)
+
+    user.find("log-excel").click()
+    workbook = load_workbook(io.BytesIO((await user.download.next(timeout=10)).content))
+    sheet = workbook.active
+    assert sheet["A1"].value == "접수일자" and sheet.max_row == 3
+    assert sheet["K3"].value == '=HYPERLINK("http://x")' and sheet["K3"].data_type == "s"
+
+    _right_click(user, rows[0])
+    user.find("log-menu-ledger").click()
+    await user.should_see("고객이 연결되지 않은 접수입니다", retries=20)
+    _right_click(user, rows[1])
+    user.find("log-menu-ledger").click()
+    await user.should_see("연결된 거래처 없음", retries=20)
+    await user.should_not_see("CTI환경설정")
+
+
+async def test_admins_get_the_telephony_settings_links(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await _log_rows(user, 0)
+    await user.should_see("CTI환경설정")
+    await user.should_see("CTI재접속")
+    await user.should_see("LG API설정")
+
+
+async def test_saving_over_someone_elses_edit_is_refused_and_keeps_the_form(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk", name="김데모")
+    hong = await make_staff(name="홍길동")
+    reception = await _reception(hong, 1, "처음 내용")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    user.find("reception-log-table").trigger("rowDblclick", [{}, rows[0], 0])
+    await user.should_see(marker="reception-inquiry", retries=30)
+
+    detail = await get_reception(reception.id)
+    detail.data.inquiry = "홍길동이 먼저 고침"
+    await save_reception(detail.data, by=hong, reception_id=reception.id, version=detail.version)
+
+    inquiry = user.find("reception-inquiry").elements.pop()
+    inquiry.value = "김데모가 고친 내용"
+    user.find("reception-save").click()
+    await user.should_see("홍길동님이", retries=30)
+    assert inquiry.value == "김데모가 고친 내용"
+    assert (await Reception.get(id=reception.id)).inquiry == "홍길동이 먼저 고침"
