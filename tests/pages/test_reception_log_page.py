@@ -31,6 +31,7 @@ def _log(user: User) -> ui.table:
 
 
 async def _log_rows(user: User, count: int) -> list[dict]:
+    await user.should_see(marker="reception-log-table", retries=50)
     table = _log(user)
     await eventually(lambda: len(table.rows) == count, within=5)
     return table.rows

@@ -45,7 +45,7 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
         )
     await sign_in(user, "kimdemo")
     await user.open("/status/receptions")
-
+    await user.should_see(marker="stats-all-table", retries=50)
     all_rows = _table(user, "stats-all-table")
     await eventually(lambda: len(all_rows.rows) == 3, within=5)
     assert [r["inquiry"] for r in all_rows.rows] == ["키락 인식 안됨", "<b>견적</b> 요청", "교육 문의"]
@@ -93,7 +93,7 @@ async def test_a_bad_period_is_explained_next_to_the_field(user: User):
     await make_staff(login="clerk")
     await sign_in(user, "clerk")
     await user.open("/status/receptions")
-    await user.should_see(marker="stats-all-table")
+    await user.should_see(marker="stats-all-table", retries=50)
     user.find("stats-from").clear().type("2016-09-30")
     user.find("stats-to").clear().type("2016-09-01")
     user.find("stats-search").click()
