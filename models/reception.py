@@ -58,4 +58,10 @@ class Reception(Versioned, Record):
             ("state", "received_at"),
             ("reception_type_id", "received_at"),
             ("receiver_id", "received_at"),
+            # the log's 담당자 search scans this small index instead of the whole table
+            ("contact_name",),
+            # 고객접수현황 reads a period's receptions from these alone, never from the table:
+            # per day and type, per customer, and (with the next one) per receiving staff
+            ("received_at", "reception_type_id", "receiver_id", "state", "customer_id"),
+            ("receiver_id", "received_at", "state"),
         )

@@ -16,6 +16,7 @@ PAGE_MODULES = [
     "maintenance",
     "html_templates",
     "visit_schedule",
+    "reception_stats",
     "settings_cti",
     "settings_centrex",
     "components.call_popup",

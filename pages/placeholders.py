@@ -9,7 +9,6 @@ from pages.frame import protected_page
 
 # (path, title, admin only) — remove an entry when its screen lands
 PENDING: list[tuple[str, str, bool]] = [
-    ("/status/receptions", "고객접수현황", False),
     ("/status/quotes", "견적현황", False),
     ("/settings/company", "회사정보", True),
 ]

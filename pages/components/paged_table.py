@@ -75,7 +75,14 @@ class PagedTable(ui.table):
         )
         self.classes("w-full sticky-header")
         self.on("request", self._on_request)
-        self.on("update:pagination", self._keep_total)
+        self.on_pagination_change(self._keep_row_count)
+
+    def _keep_row_count(self, _) -> None:
+        """Quasar echoes its pagination back (e.g. right after mounting) with the row count it knew
+        then, which may arrive after a refresh: the server's count stays authoritative."""
+        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
+            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
+            self.update()
 
     def _request(self) -> PageRequest:
         p = self.pagination
@@ -85,13 +92,6 @@ class PagedTable(ui.table):
             sort_by=p.get("sortBy"),
             descending=bool(p.get("descending")),
         )
-
-    def _keep_total(self, _event) -> None:
-        """QTable reports its pagination when it mounts, which can be from before the first fetch
-        finished (the page frame's timer makes NiceGUI render before an async page is built): the
-        row count is always the server's."""
-        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
-            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
 
     async def _on_request(self, event) -> None:
         requested = event.args["pagination"]

@@ -1,0 +1,23 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0002_maintenance_module_amount')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Reception',
+            index=Index(fields=['contact_name']),
+        ),
+        ops.AddIndex(
+            model_name='Reception',
+            index=Index(fields=['received_at', 'reception_type_id', 'receiver_id', 'state', 'customer_id']),
+        ),
+        ops.AddIndex(
+            model_name='Reception',
+            index=Index(fields=['receiver_id', 'received_at', 'state']),
+        ),
+    ]

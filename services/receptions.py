@@ -1,0 +1,582 @@
+"""접수 (AS) workflows: the reception log of 고객관리, the reception form, state transitions.
+
+The log is the hot path of the product (a million receptions, newest first, on every 고객관리
+screen and every 20 seconds): `reception_log` is the one query the page and the benchmark call.
+It reads only the columns the list shows, joins the names it needs, walks the received_at
+indexes newest first, and never counts past LOG_COUNT_CAP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypika_tortoise import functions as sql_functions
+from tortoise.connection import get_connection
+from tortoise.expressions import Function, Q, RawSQL, Subquery
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from core.audit import Actor, acting_as
+from core.errors import NotFound, ValidationError
+from core.korean import chosung, format_phone, is_chosung_query, phone_digits
+from models.codes import CodeEntry, CodeKind
+from models.customer import Customer
+from models.reception import CallSource, Direction, Reception, ReceptionState
+from models.staff import Staff
+from services.phone_directory import customer_ids_for_phone
+
+LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
+TEXT_MATCH_CAP = (
+    5_000  # up to this many text matches are collected exactly, beyond it the scan is newest-first
+)
+CUSTOMER_MATCH_CAP = 1_000
+INQUIRY_PREVIEW = 200
+NEWEST_FIRST = ("-received_at", "-id")
+EXPORT_LIMIT = 100_000
+MAX_TEXT = 20_000
+
+
+class SearchField(enum.StrEnum):
+    """What the log's search box looks in (the manual's 검색 picker)."""
+
+    CUSTOMER = "customer"
+    PHONE = "phone"
+    CONTACT = "contact"
+    INQUIRY = "inquiry"
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    customer_id: int | None = None
+    reception_type_id: int | None = None
+    state: ReceptionState | None = None
+    search_field: SearchField = SearchField.CUSTOMER
+    search_text: str = ""
+
+
+@dataclass(frozen=True)
+class LogCursor:
+    """Where a page of the newest-first log ended: the next page starts strictly after it."""
+
+    received_at: dt.datetime
+    id: int
+
+
+@dataclass
+class LogPage:
+    rows: list[dict[str, Any]]
+    total: int
+    total_is_estimate: bool = False
+    next_cursor: LogCursor | None = None
+
+
+class _Head(Function):
+    """The first characters of a long text column (SUBSTR works on SQLite and PostgreSQL)."""
+
+    database_func = sql_functions.Substring
+
+
+LOG_FIELDS = (
+    "id",
+    "version",
+    "received_at",
+    "direction",
+    "source",
+    "phone",
+    "extension",
+    "customer_id",
+    "customer__company_name",
+    "customer__partner_id",
+    "contact_name",
+    "reception_type__short_name",
+    "reception_type__name",
+    "category_large__name",
+    "category_medium__name",
+    "category_small__name",
+    "state",
+    "receiver__name",
+    "processor__name",
+    "processed_at",
+)
+
+
+def _prefix_range(column: str, prefix: str) -> dict[str, str]:
+    """An index-friendly `startswith` on a digits column."""
+    return {f"{column}__gte": prefix, f"{column}__lt": prefix[:-1] + chr(ord(prefix[-1]) + 1)}
+
+
+def _digits_inside(digits: str) -> RawSQL:
+    """phone_digits contains the digits: a plain LIKE, which scans the phone index a quarter
+    faster than the ORM's CAST(...) LIKE ... ESCAPE. Safe inline: `digits` is only 0-9."""
+    if not digits.isdigit():
+        raise ValueError(digits)
+    return RawSQL(f'("reception"."phone_digits" LIKE \'%{digits}%\')')
+
+
+def _customer_name_condition(text: str) -> dict[str, str]:
+    if is_chosung_query(text):
+        return {"company_name_chosung__contains": chosung(text)}
+    return {"company_name__icontains": text}
+
+
+async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, int | None]:
+    """The filtered log query; whether it is a newest-first scan for text that many rows contain
+    (counting those matches would read the whole table); the exact count when already known."""
+    query = Reception.all()
+    if filters.customer_id:
+        query = query.filter(customer_id=filters.customer_id)
+    if filters.reception_type_id:
+        query = query.filter(reception_type_id=filters.reception_type_id)
+    if filters.state:
+        query = query.filter(state=filters.state)
+    text = filters.search_text.strip()
+    if not text:
+        return query, False, None
+    if filters.search_field == SearchField.CUSTOMER:
+        condition = _customer_name_condition(text)
+        customer_ids = (
+            await Customer.filter(**condition).limit(CUSTOMER_MATCH_CAP + 1).values_list("id", flat=True)
+        )
+        if len(customer_ids) <= CUSTOMER_MATCH_CAP:
+            return query.filter(customer_id__in=customer_ids or [0]), False, None
+        # a name most customers share ("상사"): walking the newest receptions finds a page at once
+        return query.filter(**{f"customer__{k}": v for k, v in condition.items()}), True, None
+    collecting = Reception.all()
+    if filters.search_field == SearchField.PHONE:
+        digits = phone_digits(text)
+        if not digits:
+            raise ValidationError({"search_text": "전화번호는 숫자로 입력하세요."})
+        if digits.startswith("0"):  # a number from its area code on: an indexed prefix range
+            collect, scan = _prefix_range("phone_digits", digits), {"phone_digits__startswith": digits}
+        else:  # the end or the middle of a number ("8016"): one pass over the phone index
+            collect = scan = {"phone_hit": True}
+            query = query.annotate(phone_hit=_digits_inside(digits))
+            collecting = collecting.annotate(phone_hit=_digits_inside(digits))
+    elif filters.search_field == SearchField.CONTACT:
+        collect = scan = {"contact_name__contains": text}  # one pass over the contact_name index
+    else:
+        collect = scan = {"inquiry__contains": text}  # one pass over the table: no index can help
+    if filters.customer_id:  # one customer's receptions are few: filter them directly
+        return query.filter(**scan), False, None
+    # Rare text: collect every match in one pass, far cheaper than walking a million rows in date
+    # order. Text in more than TEXT_MATCH_CAP rows: walking newest first finds a page at once.
+    ids = await collecting.filter(**collect).limit(TEXT_MATCH_CAP + 1).values_list("id", flat=True)
+    if len(ids) <= TEXT_MATCH_CAP:
+        only_text = not (filters.reception_type_id or filters.state)
+        return query.filter(id__in=ids or [0]), False, len(ids) if only_text else None
+    return query.filter(**scan), True, None
+
+
+async def _capped_count(query: QuerySet, cap: int) -> tuple[int, bool]:
+    """COUNT(*) of at most cap + 1 rows: (count, capped)."""
+    ids = query.limit(cap + 1).values_list("id")
+    ids._choose_db_if_not_chosen()
+    ids._make_query()
+    sql, params = ids.query.get_parameterized_sql()
+    _, rows = await get_connection("default").execute_query(f"SELECT COUNT(*) FROM ({sql}) AS capped", params)
+    count = int(rows[0][0])
+    return (cap, True) if count > cap else (count, False)
+
+
+def _after(query: QuerySet[Reception], cursor: LogCursor) -> QuerySet[Reception]:
+    # `received_at <= t` keeps the index range; the OR only breaks ties within one second
+    return query.filter(
+        Q(received_at__lte=cursor.received_at) & (Q(received_at__lt=cursor.received_at) | Q(id__lt=cursor.id))
+    )
+
+
+def _log_row(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": values["id"],
+        "version": values["version"],
+        "received_at": values["received_at"],
+        "direction": values["direction"],
+        "source": values["source"],
+        "type_name": values["reception_type__short_name"] or values["reception_type__name"] or "",
+        "customer_id": values["customer_id"],
+        "customer_name": values["customer__company_name"] or "",
+        "partner_id": values["customer__partner_id"],
+        "phone": values["phone"],
+        "extension": values["extension"],
+        "contact_name": values["contact_name"],
+        "category_large": values["category_large__name"] or "",
+        "category_medium": values["category_medium__name"] or "",
+        "category_small": values["category_small__name"] or "",
+        "inquiry": values.get("inquiry_head", values.get("inquiry", "")) or "",
+        "state": values["state"],
+        "receiver_name": values["receiver__name"] or "",
+        "processor_name": values["processor__name"] or "",
+        "processed_at": values["processed_at"],
+    }
+
+
+async def reception_log(
+    filters: LogFilters,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    after: LogCursor | None = None,
+    count: bool = True,
+) -> LogPage:
+    """One page of the reception log, newest first, with customer and code names.
+
+    Give `after` (the previous page's `next_cursor`) to continue without OFFSET; `offset` is then
+    only used to report the position. Totals above LOG_COUNT_CAP, and totals of text searches that
+    match many rows, are reported as estimates (`total_is_estimate`: at least `total`, and one
+    more than the rows seen so far while more follow, so paging on always works)."""
+    query, scanning, exact = await _log_query(filters)
+    page_query = _after(query, after) if after else query.offset(offset)
+    # pick the page's ids first (an index walk), then join names for those rows only
+    page_ids = page_query.order_by(*NEWEST_FIRST).limit(limit + 1).values("id")
+    values = (
+        await Reception.filter(id__in=Subquery(page_ids))
+        .order_by(*NEWEST_FIRST)
+        .annotate(inquiry_head=_Head("inquiry", 1, INQUIRY_PREVIEW))
+        .values(*LOG_FIELDS, "inquiry_head")
+    )
+    has_more = len(values) > limit
+    rows = [_log_row(v) for v in values[:limit]]
+    next_cursor = LogCursor(rows[-1]["received_at"], rows[-1]["id"]) if rows and has_more else None
+    seen = offset + len(rows) + (1 if has_more else 0)
+    if exact is not None:
+        total, estimate = exact, False
+    elif scanning or not count:
+        total, estimate = seen, has_more
+    elif offset == 0 and not has_more:
+        total, estimate = len(rows), False
+    else:
+        total, estimate = await _capped_count(query, LOG_COUNT_CAP)
+        total = max(total, seen) if estimate else total
+    return LogPage(rows=rows, total=total, total_is_estimate=estimate, next_cursor=next_cursor)
+
+
+async def iter_log_rows(filters: LogFilters, *, limit: int = EXPORT_LIMIT) -> AsyncIterator[dict[str, Any]]:
+    """Every row of the filtered log (newest first, full inquiry text) for 엑셀저장, in chunks."""
+    query, _, _ = await _log_query(filters)
+    cursor: LogCursor | None = None
+    sent = 0
+    while sent < limit:
+        chunk_query = _after(query, cursor) if cursor else query
+        chunk = (
+            await chunk_query.order_by(*NEWEST_FIRST)
+            .limit(min(1000, limit - sent))
+            .values(*LOG_FIELDS, "inquiry", "answer")
+        )
+        if not chunk:
+            return
+        for values in chunk:
+            row = _log_row(values)
+            row["inquiry"], row["answer"] = values["inquiry"], values["answer"]
+            yield row
+        sent += len(chunk)
+        cursor = LogCursor(chunk[-1]["received_at"], chunk[-1]["id"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The reception form
+
+
+@dataclass
+class ReceptionInput:
+    """What the form sends. Date-times may come as typed text; the service parses and checks them."""
+
+    received_at: dt.datetime | str | None
+    direction: Direction = Direction.INBOUND
+    phone: str = ""
+    extension: str = ""
+    customer_id: int | None = None
+    contact_name: str = ""
+    reception_type_id: int | None = None
+    route_id: int | None = None
+    category_large_id: int | None = None
+    category_medium_id: int | None = None
+    category_small_id: int | None = None
+    state: ReceptionState = ReceptionState.PENDING
+    inquiry: str = ""
+    answer: str = ""
+    receiver_id: int | None = None
+    processor_id: int | None = None
+    processed_at: dt.datetime | str | None = None
+    # only used when the reception is created (a call popup passes them)
+    source: CallSource = CallSource.MANUAL
+    call_event_id: int | None = None
+
+
+@dataclass
+class ReceptionDetail:
+    """A stored reception as the form shows it."""
+
+    id: int
+    version: int
+    data: ReceptionInput
+    customer_code: str = ""
+    customer_name: str = ""
+    partner_id: int | None = None
+    created_by_name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+
+
+def parse_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
+    """'2016-09-21 14:59:31' (seconds, or the time, may be left out) → datetime; '' → None.
+    Raises ValueError for anything else."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    text = re.sub(r"\s+", " ", value.strip().replace(".", "-").replace("/", "-"))
+    if not text:
+        return None
+    for pattern in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+_PHONE_CHARACTERS = re.compile(r"[^\d\s()+\-.]")
+
+
+async def _check_code(
+    errors: dict[str, str], key: str, code_id: int | None, kind: CodeKind, label: str, parent_id: Any = ...
+) -> None:
+    if code_id is None:
+        return
+    entry = await CodeEntry.get_or_none(id=code_id)
+    if entry is None or entry.kind != kind:
+        errors[key] = f"{label}이(가) 올바르지 않습니다. 목록에서 다시 고르세요."
+    elif parent_id is not ... and entry.parent_id != parent_id:
+        errors[key] = f"{label}이(가) 상위 분류에 속하지 않습니다. 다시 고르세요."
+
+
+async def _validated(data: ReceptionInput) -> dict[str, Any]:
+    """The model fields to store, or ValidationError naming every bad field."""
+    errors: dict[str, str] = {}
+    received_at = processed_at = None
+    try:
+        received_at = parse_datetime(data.received_at)
+        if received_at is None:
+            errors["received_at"] = "접수일시를 입력하세요."
+    except ValueError:
+        errors["received_at"] = "접수일시는 2016-09-21 14:59 형식으로 입력하세요."
+    try:
+        processed_at = parse_datetime(data.processed_at)
+    except ValueError:
+        errors["processed_at"] = "처리일시는 2016-09-21 14:59 형식으로 입력하세요."
+    phone = (data.phone or "").strip()
+    if _PHONE_CHARACTERS.search(phone):
+        errors["phone"] = "전화번호에는 숫자와 - 만 입력하세요."
+    elif len(phone) > 30:
+        errors["phone"] = "전화번호가 너무 깁니다."
+    extension = (data.extension or "").strip()
+    if len(extension) > 20:
+        errors["extension"] = "내선번호는 20자 이내입니다."
+    contact_name = (data.contact_name or "").strip()
+    if len(contact_name) > 50:
+        errors["contact_name"] = "담당자는 50자 이내입니다."
+    for key, text in (("inquiry", data.inquiry), ("answer", data.answer)):
+        if len(text or "") > MAX_TEXT:
+            errors[key] = f"{MAX_TEXT:,}자까지 입력할 수 있습니다."
+    if data.customer_id is not None and not await Customer.exists(id=data.customer_id):
+        errors["customer"] = "선택한 고객이 없습니다 (삭제되었을 수 있습니다). 다시 고르세요."
+    await _check_code(errors, "reception_type", data.reception_type_id, CodeKind.RECEPTION_TYPE, "접수구분")
+    await _check_code(errors, "route", data.route_id, CodeKind.RECEPTION_ROUTE, "접수경로")
+    category = CodeKind.RECEPTION_CATEGORY
+    await _check_code(errors, "category_large", data.category_large_id, category, "대분류", None)
+    if data.category_medium_id is not None and data.category_large_id is None:
+        errors["category_medium"] = "대분류를 먼저 고르세요."
+    else:
+        await _check_code(
+            errors, "category_medium", data.category_medium_id, category, "중분류", data.category_large_id
+        )
+    if data.category_small_id is not None and data.category_medium_id is None:
+        errors["category_small"] = "중분류를 먼저 고르세요."
+    else:
+        await _check_code(
+            errors, "category_small", data.category_small_id, category, "일반분류", data.category_medium_id
+        )
+    if data.receiver_id is None:
+        errors["receiver"] = "접수자를 고르세요."
+    elif not await Staff.exists(id=data.receiver_id):
+        errors["receiver"] = "접수자가 올바르지 않습니다."
+    if data.processor_id is not None and not await Staff.exists(id=data.processor_id):
+        errors["processor"] = "처리자가 올바르지 않습니다."
+    state = ReceptionState(data.state)
+    if state == ReceptionState.DONE and received_at and processed_at and processed_at < received_at:
+        errors["processed_at"] = "처리일시가 접수일시보다 빠릅니다."
+    if errors:
+        raise ValidationError(errors)
+    digits = phone_digits(phone)
+    return {
+        "received_at": received_at,
+        "direction": Direction(data.direction),
+        "phone": format_phone(phone) if len(digits) >= 9 else phone,
+        "phone_digits": digits[:20],
+        "extension": extension,
+        "customer_id": data.customer_id,
+        "contact_name": contact_name,
+        "reception_type_id": data.reception_type_id,
+        "route_id": data.route_id,
+        "category_large_id": data.category_large_id,
+        "category_medium_id": data.category_medium_id,
+        "category_small_id": data.category_small_id,
+        "state": state,
+        "inquiry": data.inquiry or "",
+        "answer": data.answer or "",
+        "receiver_id": data.receiver_id,
+        "processor_id": data.processor_id,
+        "processed_at": processed_at,
+    }
+
+
+def _apply_state_rule(values: dict[str, Any], by: Actor) -> None:
+    """완료 always has a processor and a time (me and now unless given); other states are not processed."""
+    if values["state"] == ReceptionState.DONE:
+        values["processor_id"] = values["processor_id"] or by.id
+        values["processed_at"] = values["processed_at"] or dt.datetime.now().replace(microsecond=0)
+    else:
+        values["processed_at"] = None
+
+
+async def save_reception(
+    data: ReceptionInput, *, by: Actor, reception_id: int | None = None, version: int | None = None
+) -> Reception:
+    """Create (reception_id None) or edit a reception. Editing needs the version the user opened;
+    a stale one raises StaleRecordError and changes nothing."""
+    values = await _validated(data)
+    _apply_state_rule(values, by)
+    with acting_as(by):
+        if reception_id is None:
+            return await Reception.create(
+                **values, source=CallSource(data.source), call_event_id=data.call_event_id
+            )
+        if version is None:
+            raise ValueError("editing a reception needs the version the user opened")
+        async with in_transaction():
+            reception = await Reception.get_or_none(id=reception_id)
+            if reception is None:
+                raise NotFound("접수")
+            reception.update_from_dict(values)
+            reception.version = version
+            await reception.save()
+        return reception
+
+
+async def _transition(reception_id: int, *, by: Actor, version: int, state: ReceptionState) -> Reception:
+    reception = await Reception.get_or_none(id=reception_id)
+    if reception is None:
+        raise NotFound("접수")
+    if state == ReceptionState.DONE and reception.state == ReceptionState.DONE:
+        processor = await Staff.get_or_none(id=reception.processor_id)
+        who = f" (처리자 {processor.name})" if processor else ""
+        raise ValidationError({"state": f"이미 처리된 접수입니다{who}."})
+    reception.state = state
+    if state == ReceptionState.DONE:
+        reception.processor_id = by.id
+        reception.processed_at = dt.datetime.now().replace(microsecond=0)
+    else:
+        reception.processor_id = None
+        reception.processed_at = None
+    reception.version = version
+    with acting_as(by):
+        await reception.save()
+    return reception
+
+
+async def process_reception(reception_id: int, *, by: Actor, version: int) -> Reception:
+    """접수처리: the reception is done, processed by me, now."""
+    return await _transition(reception_id, by=by, version=version, state=ReceptionState.DONE)
+
+
+async def hold_reception(reception_id: int, *, by: Actor, version: int) -> Reception:
+    """접수보류: put on hold; it is no longer processed."""
+    return await _transition(reception_id, by=by, version=version, state=ReceptionState.ON_HOLD)
+
+
+async def get_reception(reception_id: int) -> ReceptionDetail:
+    reception = await Reception.get_or_none(id=reception_id).select_related("customer")
+    if reception is None:
+        raise NotFound("접수")
+    customer = reception.customer
+    return ReceptionDetail(
+        id=reception.id,
+        version=reception.version,
+        customer_code=customer.code if customer else "",
+        customer_name=customer.company_name if customer else "",
+        partner_id=customer.partner_id if customer else None,
+        data=ReceptionInput(
+            received_at=reception.received_at,
+            direction=reception.direction,
+            phone=reception.phone,
+            extension=reception.extension,
+            customer_id=reception.customer_id,
+            contact_name=reception.contact_name,
+            reception_type_id=reception.reception_type_id,
+            route_id=reception.route_id,
+            category_large_id=reception.category_large_id,
+            category_medium_id=reception.category_medium_id,
+            category_small_id=reception.category_small_id,
+            state=reception.state,
+            inquiry=reception.inquiry,
+            answer=reception.answer,
+            receiver_id=reception.receiver_id,
+            processor_id=reception.processor_id,
+            processed_at=reception.processed_at,
+            source=reception.source,
+            call_event_id=reception.call_event_id,
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Customers as the reception screens need them
+
+
+@dataclass(frozen=True)
+class CustomerBrief:
+    id: int
+    code: str
+    company_name: str
+    representative: str
+    phone: str
+    mobile: str
+    contact_name: str
+    partner_id: int | None
+
+
+_BRIEF_FIELDS = (
+    "id",
+    "code",
+    "company_name",
+    "representative",
+    "phone",
+    "mobile",
+    "contact_name",
+    "partner_id",
+)
+
+
+async def customer_brief(customer_id: int) -> CustomerBrief | None:
+    values = await Customer.filter(id=customer_id).first().values(*_BRIEF_FIELDS)
+    return CustomerBrief(**values) if values else None
+
+
+async def find_customers(text: str, *, limit: int = 30) -> list[CustomerBrief]:
+    """The form's customer picker: by company name (초성 too), code, or any phone fragment."""
+    text = text.strip()
+    if not text:
+        return []
+    query = Customer.filter(**_customer_name_condition(text))
+    digits = phone_digits(text)
+    if re.fullmatch(r"[\d\-]+", text):
+        condition = Q(code__startswith=text)
+        if len(digits) >= 3:
+            condition |= Q(id__in=await customer_ids_for_phone(digits, limit=limit * 5))
+        query = Customer.filter(condition)
+    rows = await query.order_by("company_name", "id").limit(limit).values(*_BRIEF_FIELDS)
+    return [CustomerBrief(**row) for row in rows]

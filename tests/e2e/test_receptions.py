@@ -1,0 +1,51 @@
+"""A reception from start to statistics in a real Chromium: written with an attachment, processed
+from the log's right-click menu, counted for the right staff in 고객접수현황."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+INQUIRY = "e2e 키락 인식 안됨 - 재부팅 후에도 동일"
+
+
+def test_reception_with_attachment_processed_and_counted(server, page, tmp_path):
+    sign_in(page, server.url)
+    log = page.get_by_test_id("reception-log-table")
+    expect(log).to_contain_text("조회된 접수가 없습니다.")
+
+    page.get_by_test_id("log-add").click()
+    expect(page.get_by_text("AS접수내용 작성")).to_be_visible()
+    page.get_by_label("전화번호").fill("02-808-8016")
+    page.get_by_label("담당자", exact=True).fill("이재근")
+    page.get_by_label("접수내용 (고객 문의)").fill(INQUIRY)
+    attachment = tmp_path / "오류화면.txt"
+    attachment.write_text("키락 오류 코드 0x12", encoding="utf-8")
+    page.locator(".q-uploader input[type=file]").first.set_input_files(str(attachment))
+    expect(page.get_by_text("저장하면 올라갑니다")).to_be_visible()
+    page.get_by_role("button", name="저장", exact=True).click()
+    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="오류화면.txt").click()
+    assert download.value.suggested_filename == "오류화면.txt"
+    page.get_by_role("button", name="닫기", exact=True).click()
+
+    row = log.get_by_role("row").filter(has_text=INQUIRY)
+    expect(row).to_contain_text("미처리")
+    row.click(button="right")
+    page.locator(".q-menu").get_by_text("접수처리", exact=True).click()
+    expect(page.get_by_text("접수처리했습니다 (완료).")).to_be_visible()
+    expect(row).to_contain_text("완료")
+
+    page.goto(f"{server.url}/status/receptions")
+    page.get_by_role("tab", name="담당자별접수현황").click()
+    staff_row = page.get_by_test_id("stats-staff-table").get_by_role("row").filter(has_text="관리자")
+    expect(staff_row).to_be_visible()
+    cells = [text.strip() for text in staff_row.locator("td").all_inner_texts()]
+    start = cells.index("관리자")
+    assert cells[start : start + 3] == ["관리자", "1", "1"]
+    staff_row.click()
+    expect(page.get_by_text("관리자의 접수 목록")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text=INQUIRY).last).to_be_visible()

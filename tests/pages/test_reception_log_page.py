@@ -1,0 +1,349 @@
+import datetime as dt
+import io
+
+import pytest
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
+from nicegui.testing import User
+from openpyxl import load_workbook
+
+from core.korean import format_datetime
+from models.attachment import AttachmentSlot
+from models.customer import Customer
+from models.reception import Reception, ReceptionState
+from pages.customer_window import CUSTOMER_ACTIONS
+from pages.reception_log import ReceptionLogPanel
+from services import attachments
+from services.phone_directory import resolve_caller
+from services.receptions import ReceptionInput, get_reception, save_reception
+from tests.utils import eventually, make_admin, make_staff, sign_in
+
+
+async def _reception(by, minutes_ago: int, inquiry: str, **fields) -> Reception:
+    at = (dt.datetime.now() - dt.timedelta(minutes=minutes_ago)).replace(microsecond=0)
+    return await save_reception(
+        ReceptionInput(received_at=at, receiver_id=by.id, inquiry=inquiry, **fields), by=by
+    )
+
+
+def _log(user: User) -> ui.table:
+    return user.find("reception-log-table").elements.pop()
+
+
+async def _log_rows(user: User, count: int) -> list[dict]:
+    await user.should_see(marker="reception-log-table", retries=50)
+    table = _log(user)
+    await eventually(lambda: len(table.rows) == count, within=5)
+    return table.rows
+
+
+def _right_click(user: User, row: dict) -> None:
+    user.find("reception-log-table").trigger("rowContextmenu", [{}, row, 0])
+
+
+async def test_process_and_hold_from_the_right_click_menu(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김데모")
+    colleague = await make_staff(name="현빈")
+    first = await _reception(colleague, 5, "도입문의")
+    second = await _reception(colleague, 1, "전화요청")
+    await sign_in(user, "clerk")
+
+    rows = await _log_rows(user, 2)
+    assert [r["inquiry"] for r in rows] == ["전화요청", "도입문의"]
+    assert [r["state"] for r in rows] == ["미처리", "미처리"]
+
+    _right_click(user, rows[1])
+    user.find("log-menu-process").click()
+    await user.should_see("접수처리했습니다 (완료).", retries=30)
+    processed = await Reception.get(id=first.id)
+    assert processed.state == ReceptionState.DONE
+    assert processed.processor_id == clerk.id and processed.processed_at is not None
+    table = _log(user)
+    await eventually(lambda: [r["state"] for r in table.rows] == ["미처리", "완료"])
+
+    _right_click(user, table.rows[0])
+    user.find("log-menu-hold").click()
+    await user.should_see("접수를 보류했습니다.", retries=30)
+    assert (await Reception.get(id=second.id)).state == ReceptionState.ON_HOLD
+    await eventually(lambda: [r["state"] for r in table.rows] == ["보류", "완료"])
+
+    # processing again what is already done says who did it and changes nothing
+    _right_click(user, table.rows[1])
+    user.find("log-menu-process").click()
+    await user.should_see("이미 처리된 접수입니다 (처리자 김데모).", retries=30)
+
+
+async def test_auto_refresh_shows_new_receptions_and_keeps_the_selection(user: User, monkeypatch):
+    await make_admin(login="boss")
+    monkeypatch.setattr(ReceptionLogPanel, "REFRESH_SECONDS", 0.3)
+    await make_staff(login="clerk", name="김데모")
+    other = await make_staff(name="홍길동")
+    await _reception(other, 10, "교육방문 가능시간 문의")
+    kept = await _reception(other, 5, "GS-5200 주문요청")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 2)
+    table = _log(user)
+    user.find("reception-log-table").trigger(
+        "selection", {"added": True, "rows": [rows[0]], "keys": [rows[0]["id"]]}
+    )
+    assert [r["id"] for r in table.selected] == [kept.id]
+
+    user.find("log-auto-refresh").click()
+    await _reception(other, 0, "전화요청 (다른 사용자가 방금 받음)")
+    await eventually(lambda: len(table.rows) == 3, within=3)
+    assert table.rows[0]["inquiry"] == "전화요청 (다른 사용자가 방금 받음)"
+    assert [r["id"] for r in table.selected] == [kept.id]
+
+    user.find("log-auto-refresh").click()  # off: nothing reloads any more
+    await _reception(other, 0, "꺼진 뒤에 온 전화")
+    with pytest.raises(AssertionError):
+        await eventually(lambda: len(table.rows) == 4, within=1)
+
+
+async def test_the_log_follows_the_customer_selected_above(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    jaegeun = await Customer.create(
+        code="140213-001", registered_on=dt.date(2014, 2, 13), company_name="재근상사"
+    )
+    await _reception(clerk, 3, "재근상사 문의", customer_id=jaegeun.id)
+    await _reception(clerk, 1, "다른 고객 문의")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 2)
+    panel = next(iter(user.find(ReceptionLogPanel).elements))
+    await panel.show_customer(jaegeun.id)
+    await user.should_see("재근상사", retries=20)
+    assert [r["inquiry"] for r in _log(user).rows] == ["재근상사 문의"]
+    user.find("log-customer-only").click()  # show everyone's receptions again
+    await eventually(lambda: len(_log(user).rows) == 2)
+
+
+async def test_new_reception_keeps_typed_values_on_error_and_stores_its_attachment(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김데모")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 0)
+    user.find("log-add").click()
+    await user.should_see(marker="reception-save", retries=30)
+    user.find("reception-received-at").clear().type("2016-13-01 10:00")
+    user.find("reception-phone").type("02-808-8016")
+    user.find("reception-contact").type("오담당")
+    user.find("reception-inquiry").type("GS-5200 주문요청 / 우리은행, 입금자명")
+    upload = user.find("upload-reception_inquiry").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("주문서 사본.txt", "text/plain", b"GS-5200 x 1")])
+    await user.should_see("저장하면 올라갑니다", retries=20)
+
+    user.find("reception-save").click()
+    received_at = user.find("reception-received-at").elements.pop()
+    await eventually(lambda: "형식" in received_at.props.get("error-message", ""))
+    assert user.find("reception-inquiry").elements.pop().value == "GS-5200 주문요청 / 우리은행, 입금자명"
+    assert user.find("reception-contact").elements.pop().value == "오담당"
+    assert not await Reception.exists()
+
+    user.find("reception-received-at").clear().type("2016-09-21 15:01:17")
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    stored = await Reception.get(inquiry="GS-5200 주문요청 / 우리은행, 입금자명")
+    assert stored.received_at == dt.datetime(2016, 9, 21, 15, 1, 17)
+    assert stored.receiver_id == clerk.id and stored.phone == "02-808-8016"
+    files = await attachments.list_attachments(AttachmentSlot.RECEPTION_INQUIRY, stored.id)
+    assert [f.original_name for f in files] == ["주문서 사본.txt"]
+
+    # the file is downloaded under its Korean name, only with a session, never inline
+    response = await user.http_client.get(f"/files/{files[0].id}")
+    assert response.status_code == 200 and response.content == b"GS-5200 x 1"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert "%EC%A3%BC%EB%AC%B8%EC%84%9C" in response.headers["content-disposition"]
+    rows = await _log_rows(user, 1)
+    assert rows[0]["received_at"] == "2016-09-21 15:01:17" and rows[0]["contact_name"] == "오담당"
+
+
+async def test_reception_attachments_need_a_session(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    reception = await _reception(clerk, 1, "첨부 있음")
+    stored = await attachments.store_attachment(
+        slot=AttachmentSlot.RECEPTION_ANSWER,
+        owner_id=reception.id,
+        filename="../../처리결과.html.txt",
+        data=b"<script>alert(1)</script>",
+        by=clerk,
+    )
+    assert stored.original_name == "처리결과.html.txt"
+    assert (await user.http_client.get(f"/files/{stored.id}")).status_code == 401
+    await sign_in(user, "clerk")
+    response = await user.http_client.get(f"/files/{stored.id}")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/octet-stream"
+    assert (await user.http_client.get("/files/..%2F..%2Fgogaek.sqlite3")).status_code in (404, 422)
+
+
+async def test_customer_number_button_links_the_phone_to_the_chosen_customer(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    newsis = await Customer.create(
+        code="160921-002", registered_on=dt.date(2016, 9, 21), company_name="뉴시스비즈", phone="031-888-9999"
+    )
+    await _reception(clerk, 1, "전화요청", phone="031-555-5555", contact_name="오담당")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    _right_click(user, rows[0])
+    user.find("log-menu-edit").click()
+    await user.should_see(marker="reception-link-number", retries=30)
+    user.find("reception-pick-customer").click()
+    await user.should_see(marker="customer-picker-search", retries=30)
+    user.find("customer-picker-search").clear().type("뉴시스")
+    user.find("customer-picker-go").click()
+    picker = user.find("customer-picker-table").elements.pop()
+    await eventually(lambda: len(picker.rows) == 1)
+    user.find("customer-picker-choose").click()
+    customer_field = user.find("reception-customer").elements.pop()
+    await eventually(lambda: customer_field.value == "뉴시스비즈 (160921-002)")
+
+    user.find("reception-link-number").click()
+    await user.should_see("다음 전화부터 이 고객으로 표시됩니다", retries=30)
+    assert (await resolve_caller("031-555-5555")).customer.id == newsis.id
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    assert (await Reception.get(inquiry="전화요청")).customer_id == newsis.id
+
+
+async def test_the_customer_window_adds_a_reception_for_its_customer(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    jaegeun = await Customer.create(
+        code="140213-001",
+        registered_on=dt.date(2014, 2, 13),
+        company_name="재근상사",
+        phone="02-999-8888",
+        contact_name="이재근",
+    )
+    await sign_in(user, "clerk")
+    action = CUSTOMER_ACTIONS["접수 추가"]
+    with user.client:
+        await action.handler(clerk, jaegeun.id)
+    await user.should_see(marker="reception-save", retries=30)
+    assert user.find("reception-customer").elements.pop().value == "재근상사 (140213-001)"
+    assert user.find("reception-phone").elements.pop().value == "02-999-8888"
+    assert user.find("reception-contact").elements.pop().value == "이재근"
+    received = user.find("reception-received-at").elements.pop().value
+    assert received[:10] == format_datetime(dt.datetime.now())[:10]
+    user.find("reception-inquiry").type("세금계산서 재발행")
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    assert (await Reception.get(inquiry="세금계산서 재발행")).customer_id == jaegeun.id
+
+
+async def test_closing_with_unsaved_changes_asks_first(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 0)
+    user.find("log-add").click()
+    await user.should_see(marker="reception-save", retries=30)
+    user.find("reception-inquiry").type("아직 저장 안 함")
+    user.find("reception-close").click()
+    await user.should_see("저장하지 않은 내용이 있습니다", retries=30)
+    user.find("confirm-no").click()
+    await user.should_not_see("저장하지 않은 내용이 있습니다", retries=30)
+    assert user.find("reception-inquiry").elements.pop().value == "아직 저장 안 함"
+
+
+async def test_the_row_count_survives_quasar_echoing_its_old_pagination(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    await _reception(clerk, 2, "하나")
+    await _reception(clerk, 1, "둘")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 2)
+    table = _log(user)
+    stale = {**table.pagination, "rowsNumber": 0}
+    user.find("reception-log-table").trigger("update:pagination", stale)
+    await eventually(lambda: table.pagination["rowsNumber"] == 2)
+
+
+async def test_category_lists_depend_on_the_level_above(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    reception = await _reception(clerk, 1, "키락 교체 요청")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    user.find("reception-log-table").trigger("rowDblclick", [{}, rows[0], 0])
+    await user.should_see(marker="reception-category-large", retries=30)
+    large = user.find("reception-category-large").elements.pop()
+    medium = user.find("reception-category-medium").elements.pop()
+    small = user.find("reception-category-small").elements.pop()
+    assert not medium.options and not small.options
+    large.value = next(
+        v for v, label in zip(large._values, large._labels, strict=True) if label == "하드웨어"
+    )
+    await eventually(lambda: sorted(medium._labels) == ["장비", "키락"])
+    medium.value = next(v for v, label in zip(medium._values, medium._labels, strict=True) if label == "키락")
+    await eventually(lambda: sorted(small._labels) == ["키락교체", "키락인식불가"])
+    small.value = next(
+        v for v, label in zip(small._values, small._labels, strict=True) if label == "키락교체"
+    )
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    stored = await Reception.get(id=reception.id).select_related("category_small")
+    assert stored.category_small.name == "키락교체"
+    large.value = None
+    await eventually(lambda: medium.value is None and medium._labels == [] and small._labels == [])
+
+
+async def test_log_excel_ledger_and_admin_links(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    partnerless = await Customer.create(
+        code="150702-001", registered_on=dt.date(2015, 7, 2), company_name="제이원제이원"
+    )
+    await _reception(clerk, 3, '=HYPERLINK("http://x")', customer_id=partnerless.id, contact_name="김담당")
+    await _reception(clerk, 1, "고객 없는 전화")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 2)
+
+    user.find("log-excel").click()
+    workbook = load_workbook(io.BytesIO((await user.download.next(timeout=10)).content))
+    sheet = workbook.active
+    assert sheet["A1"].value == "접수일자" and sheet.max_row == 3
+    assert sheet["K3"].value == '=HYPERLINK("http://x")' and sheet["K3"].data_type == "s"
+
+    _right_click(user, rows[0])
+    user.find("log-menu-ledger").click()
+    await user.should_see("고객이 연결되지 않은 접수입니다", retries=20)
+    _right_click(user, rows[1])
+    user.find("log-menu-ledger").click()
+    await user.should_see("연결된 거래처 없음", retries=20)
+    await user.should_not_see("CTI환경설정")
+
+
+async def test_admins_get_the_telephony_settings_links(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await _log_rows(user, 0)
+    await user.should_see("CTI환경설정")
+    await user.should_see("CTI재접속")
+    await user.should_see("LG API설정")
+
+
+async def test_saving_over_someone_elses_edit_is_refused_and_keeps_the_form(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk", name="김데모")
+    hong = await make_staff(name="홍길동")
+    reception = await _reception(hong, 1, "처음 내용")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    user.find("reception-log-table").trigger("rowDblclick", [{}, rows[0], 0])
+    await user.should_see(marker="reception-inquiry", retries=30)
+
+    detail = await get_reception(reception.id)
+    detail.data.inquiry = "홍길동이 먼저 고침"
+    await save_reception(detail.data, by=hong, reception_id=reception.id, version=detail.version)
+
+    inquiry = user.find("reception-inquiry").elements.pop()
+    inquiry.value = "김데모가 고친 내용"
+    user.find("reception-save").click()
+    await user.should_see("홍길동님이", retries=30)
+    assert inquiry.value == "김데모가 고친 내용"
+    assert (await Reception.get(id=reception.id)).inquiry == "홍길동이 먼저 고침"
