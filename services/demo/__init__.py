@@ -5,9 +5,11 @@ seeding twice changes nothing."""
 
 from __future__ import annotations
 
+from services.demo import quotes as quotes_step
 from services.demo import staff as staff_step
 
 STEPS = [staff_step]
+STEPS.append(quotes_step)  # keep after the customers step: the quotes need its customers
 
 
 async def seed_demo() -> list[str]:
