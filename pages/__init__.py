@@ -6,3 +6,12 @@ def register_pages() -> None:
 
     for module in (login, home, customer_window, files, codes, settings_users, placeholders):
         module.register()
+    _register_sales_pages()
+
+
+def _register_sales_pages() -> None:
+    """Quotes and sales: 품목, 견적서, 견적현황, 거래내역, print preview, 회사정보."""
+    from pages import items, ledger, pdf_preview, quote_editor, quote_status, settings_company
+
+    for module in (items, quote_editor, quote_status, ledger, pdf_preview, settings_company):
+        module.register()

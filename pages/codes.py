@@ -45,7 +45,9 @@ SECTIONS: list[tuple[str, list[tuple[CodeKind, str]]]] = [
 ]
 
 # Other 기초정보 screens that live on pages of their own: (label, path)
-LINKED_SCREENS: list[tuple[str, str]] = []
+LINKED_SCREENS: list[tuple[str, str]] = [
+    ("품목", "/codes/items"),
+]
 
 COLUMNS = [
     {"name": "code", "label": "코드", "field": "code", "align": "left", "sortable": True},

@@ -12,11 +12,9 @@ PENDING: list[tuple[str, str, bool]] = [
     ("/cards", "명함관리", False),
     ("/status/visits", "방문일정", False),
     ("/status/receptions", "고객접수현황", False),
-    ("/status/quotes", "견적현황", False),
     ("/maintenance", "유지보수관리", False),
     ("/settings/cti", "CTI환경설정", True),
     ("/settings/centrex", "API사용자등록", True),
-    ("/settings/company", "회사정보", True),
 ]
 
 

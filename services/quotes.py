@@ -68,7 +68,7 @@ class LineInput:
         return not self.item_id and not self.item_code.strip() and not self.quantity and not self.unit_price
 
 
-def _to_int(value: Any) -> int | None:
+def parse_whole_number(value: Any) -> int | None:
     """Whole numbers from what a form sends (int, float, "1,000"); None when it is not one."""
     if value is None or value == "":
         return 0
@@ -103,8 +103,8 @@ def line_from_row(row: LineInput | Mapping[str, Any]) -> LineInput:
         item_code=_text(row.get("item_code")),
         spec=_text(row.get("spec")),
         unit=_text(row.get("unit")),
-        quantity=_to_int(row.get("quantity")) or 0,
-        unit_price=_to_int(row.get("unit_price")) or 0,
+        quantity=parse_whole_number(row.get("quantity")) or 0,
+        unit_price=parse_whole_number(row.get("unit_price")) or 0,
         taxable=bool(row.get("taxable", True)),
         id=int(line_id) if isinstance(line_id, int | str) and str(line_id).isdigit() else None,
     )
@@ -160,7 +160,7 @@ def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[
         line = line_from_row(row)
         raw_quantity = row.get("quantity") if isinstance(row, Mapping) else line.quantity
         raw_price = row.get("unit_price") if isinstance(row, Mapping) else line.unit_price
-        quantity, price = _to_int(raw_quantity), _to_int(raw_price)
+        quantity, price = parse_whole_number(raw_quantity), parse_whole_number(raw_price)
         if line.is_blank and quantity == 0 and price == 0:
             continue
         where = f"{index + 1}번째 줄"

@@ -227,6 +227,10 @@ async def customer_partner(customer_id: int) -> CustomerPartner:
     )
 
 
+async def partner_exists(partner_id: int) -> bool:
+    return await TradingPartner.filter(id=partner_id).exists()
+
+
 async def create_order(
     *,
     by: Actor,
