@@ -124,6 +124,7 @@ class LedgerScreen:
             )
             self.date_to = DateInput("까지", dt.date(today.year, 12, 31)).classes("w-40").mark("ledger-to")
             self.all_dates = ui.checkbox("기간 전체").mark("ledger-all-dates")
+        with ui.row().classes("w-full items-center gap-1"):
             self.toolbar = Toolbar(
                 prefix="ledger-",
                 search=self.load,

@@ -79,7 +79,7 @@ def pick_party(
                 .classes("grow")
                 .mark(f"{marker}-search")
             )
-            ui.button("조회", icon="search", on_click=lambda: load()).props("unelevated no-caps")
+            ui.button("조회", icon="search", on_click=lambda: load()).props("dense unelevated no-caps")
         table = (
             ui.table(columns=PARTY_COLUMNS, rows=[], row_key="id", pagination=0)
             .props('dense flat bordered virtual-scroll no-data-label="조회된 자료가 없습니다."')
@@ -144,26 +144,32 @@ class QuoteEditor:
             self.state_badge = ui.badge("").props("outline")
             self.processed_label = ui.label("").classes("text-caption text-grey-8").mark("quote-processed")
             ui.space()
-            self.save_button = ui.button("저장", icon="save", on_click=self.save).props("unelevated no-caps")
+            self.save_button = ui.button("저장", icon="save", on_click=self.save).props(
+                "dense unelevated no-caps"
+            )
             self.save_button.mark("quote-save")
-            ui.button("인쇄", icon="print", on_click=self.print).props("outline no-caps").mark("quote-print")
+            ui.button("인쇄", icon="print", on_click=self.print).props("dense outline no-caps").mark(
+                "quote-print"
+            )
             self.copy_button = ui.button("복사", icon="content_copy", on_click=self.copy).props(
                 "outline no-caps"
             )
             self.copy_button.mark("quote-copy")
             self.order_button = ui.button(
                 "주문처리", icon="shopping_cart", on_click=lambda: self.process(Processing.ORDER)
-            ).props("outline no-caps")
+            ).props("dense outline no-caps")
             self.order_button.mark("quote-order")
             self.ship_button = ui.button(
                 "출고처리", icon="local_shipping", on_click=lambda: self.process(Processing.SHIPMENT)
-            ).props("outline no-caps")
+            ).props("dense outline no-caps")
             self.ship_button.mark("quote-ship")
             self.delete_button = ui.button("삭제", icon="delete", on_click=self.delete).props(
-                "outline no-caps color=negative"
+                "dense outline no-caps color=negative"
             )
             self.delete_button.mark("quote-delete")
-            ui.button("닫기", icon="close", on_click=self.close).props("flat no-caps").mark("quote-close")
+            ui.button("닫기", icon="close", on_click=self.close).props("dense flat no-caps").mark(
+                "quote-close"
+            )
         self.locked_note = ui.label(
             "주문/출고 처리된 견적서라 수정할 수 없습니다. 바꾸려면 복사해서 새 견적서를 만드세요."
         ).classes("text-warning text-caption")

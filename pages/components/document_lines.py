@@ -15,7 +15,12 @@ from pages.components.dialogs import TransientDialog
 from services import items
 from services.quotes import compute_totals, line_from_row, parse_whole_number, total_in_words
 
-GRID_COLUMNS = "28px 84px minmax(150px, 1fr) 80px 52px 64px 104px 36px 104px 88px 108px 112px"
+# fits the content column of a 1024-pixel screen next to the menu; wider screens give 품명 the rest
+GRID_COLUMNS = "24px 64px minmax(80px, 1fr) 52px 40px 56px 88px 24px 84px 72px 84px 56px"
+CSS = """
+.doc-lines .q-field--dense .q-field__control { padding: 0 4px; }
+.doc-lines .q-field__native, .doc-lines .q-field__input { font-size: 13px; }
+"""
 HEADERS = ["NO", "품번", "품명", "규격", "단위", "수량", "단가", "과세", "공급가액", "부가세", "합계금액", ""]
 NUMERIC = ("quantity", "unit_price")
 ITEM_COLUMNS = [
@@ -50,7 +55,9 @@ def _display_number(value: Any) -> str:
 
 
 def _grid(element: ui.element) -> ui.element:
-    return element.classes("grid items-center gap-x-1 w-full").style(f"grid-template-columns: {GRID_COLUMNS}")
+    return element.classes("grid items-center gap-x-[2px] w-full").style(
+        f"grid-template-columns: {GRID_COLUMNS}"
+    )
 
 
 class LinesEditor(ui.column):
@@ -73,6 +80,8 @@ class LinesEditor(ui.column):
         self.item_hint = item_hint
         self._inputs: list[dict[str, ui.element]] = []
         self._amounts: list[tuple[ui.label, ui.label, ui.label]] = []
+        ui.add_css(CSS)
+        self.classes("doc-lines")
         with self:
             self.actions = ui.row().classes("gap-1 items-center")
             with self.actions:
@@ -88,7 +97,7 @@ class LinesEditor(ui.column):
             self.actions.set_visibility(not readonly)
             with (
                 ui.element("div").classes("w-full overflow-x-auto border rounded"),
-                ui.element("div").classes("min-w-[980px]"),
+                ui.element("div").classes("min-w-[740px]"),
             ):
                 with _grid(ui.element("div")).classes("bg-grey-2 text-caption text-weight-medium px-1 py-1"):
                     for label in HEADERS:
@@ -186,7 +195,8 @@ class LinesEditor(ui.column):
         if self.readonly:
             field.props("readonly")
         field.on_value_change(lambda e, i=index, k=key: self._set(i, k, e.value))
-        field.mark(f"line-{index}-{key.replace('_', '-')}")
+        cell = f"line-{index}-{key.replace('_', '-')}"
+        field.mark(cell).props(f"data-cell={cell}")
         return field
 
     def _render_row(self, index: int, row: dict[str, Any]) -> None:
@@ -216,17 +226,24 @@ class LinesEditor(ui.column):
             labels[2].mark(f"line-{index}-total")
             with ui.row().classes("gap-0 no-wrap justify-end"):
                 if not self.readonly:
-                    for icon, tip, action, mark in (
-                        ("arrow_upward", "위로", lambda i=index: self.move_row(i, -1), "up"),
-                        ("arrow_downward", "아래로", lambda i=index: self.move_row(i, 1), "down"),
-                        ("add", "위에 빈 줄 삽입", lambda i=index: self.add_row({}, at=i), "insert"),
-                        ("close", "줄 삭제", lambda i=index: self.delete_row(i), "delete"),
-                    ):
-                        ui.button(icon=icon, on_click=action).props("flat dense round size=sm").tooltip(
-                            tip
-                        ).mark(f"line-{index}-{mark}")
+                    self._row_menu(index)
+                    ui.button(icon="close", on_click=lambda i=index: self.delete_row(i)).props(
+                        "flat dense round size=sm color=negative"
+                    ).tooltip("줄 삭제").mark(f"line-{index}-delete")
         self._inputs.append(fields)
         self._amounts.append(labels)
+
+    def _row_menu(self, index: int) -> None:
+        actions = (
+            ("위로", lambda: self.move_row(index, -1), "up"),
+            ("아래로", lambda: self.move_row(index, 1), "down"),
+            ("위에 빈 줄 삽입", lambda: self.add_row({}, at=index), "insert"),
+            ("아래에 빈 줄 삽입", lambda: self.add_row({}, at=index + 1), "append"),
+        )
+        button = ui.button(icon="more_vert").props("flat dense round size=sm").mark(f"line-{index}-menu")
+        with button, ui.menu().props("auto-close"):
+            for label, action, mark in actions:
+                ui.menu_item(label, on_click=action).mark(f"line-{index}-{mark}")
 
     def _recompute(self) -> None:
         totals = compute_totals(self.rows)

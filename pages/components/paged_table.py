@@ -75,6 +75,7 @@ class PagedTable(ui.table):
         )
         self.classes("w-full sticky-header")
         self.on("request", self._on_request)
+        self.on("update:pagination", self._keep_total)
 
     def _request(self) -> PageRequest:
         p = self.pagination
@@ -84,6 +85,13 @@ class PagedTable(ui.table):
             sort_by=p.get("sortBy"),
             descending=bool(p.get("descending")),
         )
+
+    def _keep_total(self, _event=None) -> None:
+        """Quasar echoes its pagination when it mounts, with the row count it had then (0); the
+        server's total must win or the footer shows "0 중 1-0" above real rows."""
+        if self.last_page is not None and self.pagination.get("rowsNumber") != self.last_page.total:
+            self.pagination = {**self.pagination, "rowsNumber": self.last_page.total}
+            self.update()
 
     async def _on_request(self, event) -> None:
         requested = event.args["pagination"]
