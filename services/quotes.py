@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -652,12 +652,14 @@ def _filter_q(filters: QuoteFilters) -> Q:
     for column in ("customer_id", "partner_id", "department_id", "staff_id", "customer_class_id"):
         if value := getattr(filters, column):
             q &= Q(**{column: value})
+    # related tables are filtered through subqueries, never joins: a join would make the ORM
+    # group the tab-count aggregate by every quote column (one count per row)
     if filters.progress_id:
-        q &= Q(customer__status_id=filters.progress_id)
+        q &= Q(customer_id__in=Subquery(Customer.filter(status_id=filters.progress_id).values("id")))
     if text := filters.text.strip():
         q &= (
-            Q(customer__company_name__icontains=text)
-            | Q(partner__name__icontains=text)
+            Q(customer_id__in=Subquery(Customer.filter(company_name__icontains=text).values("id")))
+            | Q(partner_id__in=Subquery(TradingPartner.filter(name__icontains=text).values("id")))
             | Q(number__startswith=text)
             | Q(title__icontains=text)
         )

@@ -1,8 +1,11 @@
 """견적현황: tabs with counts, the selected quote's lines, 주문처리 and the partner check."""
 
 import datetime as dt
+import io
 
+import openpyxl
 from nicegui.testing import User
+from pypdf import PdfReader
 
 from models.quote import Quote, QuoteState
 from models.sales import SalesOrder
@@ -98,3 +101,30 @@ async def test_filters_and_tabs_narrow_the_list(user: User):
     user.find("quote-tab-expired").click()
     await eventually(lambda: [r["recipient"] for r in table.rows] == ["옛날상사"])
     assert table.rows[0]["state_label"] == "유효기간초과"
+
+
+async def test_status_list_goes_to_excel_and_print(user: User):
+    await make_admin(login="boss")
+    hong = await make_staff(login="hong", name="홍길동")
+    await make_quote(
+        hong, await make_customer("=재근상사"), [line("ERP영업관리", 1, 5_000_000)], title="ERP 도입"
+    )
+    await sign_in(user, "hong")
+    await user.open("/status/quotes")
+    await user.should_see(marker="quote-table")
+    table = _one(user, "quote-table")
+    await eventually(lambda: len(table.rows) == 1)
+
+    user.find("quotes-excel").click()
+    response = await user.download.next(timeout=10)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert values["거래처"] == "=재근상사" and sheet.cell(2, header.index("거래처") + 1).data_type == "s"
+    assert values["합계금액"] == 5_500_000 and values["견적제목"] == "ERP 도입"
+
+    user.find("quotes-print").click()
+    await user.should_see(marker="pdf-frame", retries=100)
+    pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "견적현황" in text and "=재근상사" in text and "5,500,000" in text

@@ -1,8 +1,11 @@
 """품목, 거래내역, 회사정보, the 견적서관리 tab and the print preview route."""
 
 import datetime as dt
+import io
 
+import openpyxl
 from nicegui.testing import User
+from pypdf import PdfReader
 
 from models.item import Item
 from models.sales import Receipt, SalesOrder
@@ -164,3 +167,28 @@ async def test_print_preview_is_only_for_the_person_who_printed(user: User):
     assert (await user.http_client.get(url)).status_code == 401
     await sign_in(user, "other")
     assert (await user.http_client.get(url)).status_code == 404
+
+
+async def test_ledger_goes_to_excel_and_print(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    quote = await make_quote(clerk, customer, [line("ERP영업관리", 1, 5_000_000)])
+    await sales.process_to_shipment(quote.id, by=clerk)
+    await sales.add_receipt(
+        by=clerk, partner_id=customer.partner_id, received_on=dt.date.today(), amount=500_000
+    )
+    await sign_in(user, "clerk")
+    await user.open(f"/ledger/{customer.partner_id}")
+    await user.should_see("외상잔액 5,000,000원")
+    user.find("ledger-excel").click()
+    response = await user.download.next(timeout=10)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [r[1] for r in rows] == [None, "출고", "수금"]  # 이월잔액, then the documents
+    assert [r[7] for r in rows] == [0, 5_500_000, 5_000_000]
+    user.find("ledger-print").click()
+    await user.should_see(marker="pdf-frame", retries=100)
+    pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "거래내역" in text and "재근상사" in text and "5,000,000" in text

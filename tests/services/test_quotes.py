@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 
+from core.audit import acting_as
 from core.errors import StaleRecordError, ValidationError
 from models.audit import AuditEntry
+from models.codes import CodeEntry, CodeKind
 from models.quote import Quote, QuoteLine, QuoteState
 from services import quotes, sales
 from services.quotes import LineInput, QuoteFilters, QuoteTab, compute_totals, total_in_words
@@ -244,6 +246,12 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
     )
     assert [r.customer_name for r in by_name.rows] == ["(주)A상호", "(주)A상호"]
     assert by_name.rows[0].state == QuoteState.CANCELLED
+    with acting_as(hong):
+        a_sangho.status_id = (await CodeEntry.get(kind=CodeKind.CUSTOMER_STATUS, code="1")).id
+        await a_sangho.save()
+    by_progress = await quotes.quote_status(QuoteFilters(progress_id=a_sangho.status_id), today=TODAY)
+    assert by_progress.counts[QuoteTab.ALL] == 2 and by_progress.counts[QuoteTab.IN_PROGRESS] == 1
+    assert {r.progress for r in by_progress.rows} == {"견적발송"}
     by_staff = await quotes.quote_status(QuoteFilters(staff_id=kim.id), today=TODAY)
     assert [r.staff_name for r in by_staff.rows] == ["김모두"]
     second_page = await quotes.quote_status(QuoteFilters(), today=TODAY, offset=2, limit=2)
