@@ -111,3 +111,30 @@ async def test_bad_lines_are_marked_and_typed_values_kept(user: User):
     await eventually(lambda: "품명을 입력하세요" in name.props.get("error-message", ""))
     assert _element(user, "line-0-quantity").value == "2"
     assert await Quote.all().count() == 0
+
+
+async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="hong", name="홍길동")
+    await make_customer("재근상사")
+    await make_customer("하이디자인")
+    await sign_in(user, "hong")
+    await user.open("/quotes/new")
+    await user.should_see("새 견적서")
+    user.find("quote-save").click()
+    customer = _element(user, "quote-customer")
+    await eventually(lambda: customer.props.get("error-message") == "고객 또는 거래처를 선택하세요.")
+
+    user.find("quote-customer-pick").click()
+    await user.should_see(marker="customer-pick-results")
+    user.find("customer-pick-search").type("재근")
+    user.find("customer-pick-search").trigger("keydown.enter")
+    results = _element(user, "customer-pick-results")
+    await eventually(lambda: [r["name"] for r in results.rows] == ["재근상사"])
+    user.find("customer-pick-results").trigger("rowDblclick", [None, results.rows[0], 0])
+    await eventually(lambda: customer.value.startswith("재근상사"))
+    assert _element(user, "quote-contact").value == "김담당"
+    assert _element(user, "quote-phone").value == "02-808-8016"
+    user.find("quote-save").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    assert (await Quote.get(title="")).contact_name == "김담당"
