@@ -31,7 +31,7 @@ async def quotes_tab(actor: Actor, customer_id: int) -> None:
             ).props("dense flat no-caps").mark("quotes-ledger")
             ui.button(
                 "주문등록", icon="add_shopping_cart", on_click=lambda: open_new_order(actor, customer_id)
-            ).props("dense flat no-caps")
+            ).props("dense flat no-caps").mark("quotes-new-order")
         else:
             balance = None
             ui.label(

@@ -192,3 +192,20 @@ async def test_ledger_goes_to_excel_and_print(user: User):
     pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "거래내역" in text and "재근상사" in text and "5,000,000" in text
+
+
+async def test_order_entry_from_the_customer_tab_and_a_customer_without_partner(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    lonely = await make_customer("거래처없는상사", partner=False)
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{lonely.id}?tab=quotes")
+    await user.should_see(marker="quotes-no-partner", retries=50)
+    await user.open(f"/customers/{customer.id}?tab=quotes")
+    await user.should_see(marker="quotes-new-order", retries=50)
+    user.find("quotes-new-order").click()
+    await user.should_see("수주등록 — 재근상사", retries=50)
+    user.find("order-save").click()
+    await user.should_see("품목을 한 줄 이상 입력하세요.", retries=50)
+    assert await SalesOrder.all().count() == 0
