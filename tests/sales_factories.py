@@ -1,5 +1,5 @@
 """Factories for quote and sales tests: customers (with or without a trading partner), items,
-and quotes made through the real services."""
+and quotes made through the real services; `soon` for page tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from core.audit import SYSTEM, Actor, acting_as
 from models.customer import Customer, TradingPartner
 from models.quote import Quote
 from services import items, quotes
+from tests.utils import eventually
 
 _numbers = itertools.count(1)
 
@@ -60,3 +61,8 @@ async def make_quote(
         if lines is not None
         else [line("ERP영업관리", 1, 5_000_000, spec="3유저"), line("- 무상유지보수기간 3개월")],
     )
+
+
+async def soon(predicate):
+    """`eventually` with room for server round trips on a busy 2-core test machine."""
+    return await eventually(predicate, within=10)

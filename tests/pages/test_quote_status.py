@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from models.quote import Quote, QuoteState
 from models.sales import SalesOrder
-from tests.sales_factories import line, make_customer, make_quote
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.sales_factories import line, make_customer, make_quote, soon
+from tests.utils import make_admin, make_staff, sign_in
 
 
 def _one(user: User, marker: str):
@@ -33,7 +33,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
     table = _one(user, "quote-table")
-    await eventually(lambda: len(table.rows) == 2)
+    await soon(lambda: len(table.rows) == 2)
     assert _one(user, "quote-tab-in_progress").props["label"] == "견적진행 (1)"
     assert _one(user, "quote-tab-cancelled").props["label"] == "견적취소 (1)"
 
@@ -41,7 +41,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
     assert row["total"] == "11,000,000" and row["state_label"] == "견적진행"
     user.find("quote-table").trigger("rowClick", [None, row, 0])
     lines = _one(user, "quote-detail-table")
-    await eventually(lambda: len(lines.rows) == 4)
+    await soon(lambda: len(lines.rows) == 4)
     assert [r["name"] for r in lines.rows] == ["ERP영업관리", "ERP회계관리", "- 경영정보 무상제공", "[합계]"]
     assert lines.rows[-1]["total"] == "11,000,000"
 
@@ -52,7 +52,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
     assert (await Quote.get(id=quote.id)).state == QuoteState.ACCEPTED
     order = await SalesOrder.get(quote_id=quote.id)
     assert order.total_amount == 11_000_000
-    await eventually(lambda: _one(user, "quote-tab-accepted").props["label"] == "신청완료 (1)")
+    await soon(lambda: _one(user, "quote-tab-accepted").props["label"] == "신청완료 (1)")
     assert next(r for r in table.rows if r["id"] == quote.id)["processed"] == "수주"
 
     user.find("quotes-order").click()
@@ -68,7 +68,7 @@ async def test_a_customer_without_a_partner_is_sent_to_the_partner_tab(user: Use
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
     table = _one(user, "quote-table")
-    await eventually(lambda: len(table.rows) == 1)
+    await soon(lambda: len(table.rows) == 1)
     user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
     user.find("quotes-ship").click()
     await user.should_see("출고를 등록하고")
@@ -90,16 +90,16 @@ async def test_filters_and_tabs_narrow_the_list(user: User):
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
     table = _one(user, "quote-table")
-    await eventually(lambda: len(table.rows) == 2 or len(table.rows) == 3)
+    await soon(lambda: len(table.rows) == 2 or len(table.rows) == 3)
     this_year = {r["recipient"] for r in table.rows}
     assert "재근상사" in this_year and "하이디자인" in this_year
 
     user.find("quote-all-dates").click()
     user.find("quote-text").type("상사")
     user.find("quotes-search").click()
-    await eventually(lambda: {r["recipient"] for r in table.rows} == {"재근상사", "옛날상사"})
+    await soon(lambda: {r["recipient"] for r in table.rows} == {"재근상사", "옛날상사"})
     user.find("quote-tab-expired").click()
-    await eventually(lambda: [r["recipient"] for r in table.rows] == ["옛날상사"])
+    await soon(lambda: [r["recipient"] for r in table.rows] == ["옛날상사"])
     assert table.rows[0]["state_label"] == "유효기간초과"
 
 
@@ -113,7 +113,7 @@ async def test_status_list_goes_to_excel_and_print(user: User):
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
     table = _one(user, "quote-table")
-    await eventually(lambda: len(table.rows) == 1)
+    await soon(lambda: len(table.rows) == 1)
 
     user.find("quotes-excel").click()
     response = await user.download.next(timeout=10)

@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from models.item import Item
 from models.sales import Receipt, SalesOrder
 from services import company, sales
-from tests.sales_factories import line, make_customer, make_quote
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.sales_factories import line, make_customer, make_quote, soon
+from tests.utils import make_admin, make_staff, sign_in
 
 
 def _one(user: User, marker: str):
@@ -34,7 +34,7 @@ async def test_admin_keeps_the_items_master(user: User):
     user.find("item-save").click()
     await user.should_see("저장했습니다.", retries=50)
     table = _one(user, "items-table")
-    await eventually(lambda: [r["price"] for r in table.rows] == ["5,000,000"])
+    await soon(lambda: [r["price"] for r in table.rows] == ["5,000,000"])
     item = await Item.get(code="9998")
     assert item.unit_price == 5_000_000 and item.spec == "3유저"
 
@@ -43,7 +43,7 @@ async def test_admin_keeps_the_items_master(user: User):
     user.find("item-name").type("중복")
     user.find("item-save").click()
     code = _one(user, "item-code")
-    await eventually(lambda: "이미 있습니다" in code.props.get("error-message", ""))
+    await soon(lambda: "이미 있습니다" in code.props.get("error-message", ""))
     assert code.value == "9998"
 
 
@@ -64,7 +64,7 @@ async def test_ledger_shows_the_balance_and_takes_receipts(user: User):
     user.find("receipt-amount").type("abc")
     user.find("receipt-save").click()
     amount = _one(user, "receipt-amount")
-    await eventually(lambda: "원 단위 숫자" in amount.props.get("error-message", ""))
+    await soon(lambda: "원 단위 숫자" in amount.props.get("error-message", ""))
     amount.value = "2,000,000"
     user.find("receipt-memo").type("계좌입금")
     user.find("receipt-save").click()
@@ -90,14 +90,14 @@ async def test_ledger_order_entry_and_shipping(user: User):
     user.find("line-0-name").type("키락 교체")
     user.find("line-0-quantity").type("2")
     user.find("line-0-unit-price").type("150000")
-    await eventually(lambda: _one(user, "total-amount").text == "330,000")
+    await soon(lambda: _one(user, "total-amount").text == "330,000")
     user.find("order-save").click()
     await user.should_see("을(를) 저장했습니다.", retries=50)
     order = await SalesOrder.get(partner_id=customer.partner_id)
     assert order.total_amount == 330_000 and order.customer_id is None
 
     table = _one(user, "ledger-table")
-    await eventually(lambda: any(r["kind"] == "수주" for r in table.rows))
+    await soon(lambda: any(r["kind"] == "수주" for r in table.rows))
     row = next(r for r in table.rows if r["kind"] == "수주")
     user.find("ledger-table").trigger("rowClick", [None, row, 0])
     user.find("ledger-ship").click()
@@ -110,11 +110,12 @@ async def test_company_block_is_saved_with_messages_next_to_fields(user: User):
     await make_admin(login="boss")
     await sign_in(user, "boss")
     await user.open("/settings/company")
+    await user.should_see(marker="company-save")
     user.find("company-name").type("(주)고객소프트")
     user.find("company-business-number").type("123-00-67890")
     user.find("company-save").click()
     number = _one(user, "company-business-number")
-    await eventually(lambda: bool(number.props.get("error-message")))
+    await soon(lambda: bool(number.props.get("error-message")))
     assert (await company.get_company()).version == 0
     number.value = "123-45-67891"
     user.find("company-representative").type("김대표")
@@ -133,7 +134,7 @@ async def test_customer_tab_lists_quotes_with_balance_and_prints_a_preview(user:
     await user.open(f"/customers/{customer.id}?tab=quotes")
     await user.should_see("외상잔액 0원", retries=50)
     table = _one(user, "quote-table")
-    await eventually(lambda: [r["number"] for r in table.rows] == [quote.number])
+    await soon(lambda: [r["number"] for r in table.rows] == [quote.number])
     user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
     user.find("quotes-print").click()
     await user.should_see(marker="pdf-frame", retries=100)
