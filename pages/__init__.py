@@ -17,10 +17,15 @@ PAGE_MODULES = [
     "html_templates",
     "visit_schedule",
     "reception_stats",
+    "items",
+    "quote_editor",
+    "quote_status",
+    "ledger",
+    "pdf_preview",
+    "settings_company",
     "settings_cti",
     "settings_centrex",
     "components.call_popup",
-    "placeholders",
 ]
 
 

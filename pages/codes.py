@@ -48,6 +48,7 @@ SECTIONS: list[tuple[str, list[tuple[CodeKind, str]]]] = [
 LINKED_SCREENS: list[tuple[str, str]] = [
     ("Html문서", "/codes/html"),
     ("API사용자등록", "/settings/centrex"),
+    ("품목", "/codes/items"),
 ]
 
 COLUMNS = [

@@ -65,18 +65,20 @@ def open_customer(customer_id: int | None) -> None:
     ui.navigate.to(customer_url(customer_id))
 
 
-def customer_tabs(actor: Actor, customer_id: int | None) -> None:
-    """The tab strip below the header. Tabs other than 고객정보 need a saved customer."""
+def customer_tabs(actor: Actor, customer_id: int | None, initial: str | None = None) -> None:
+    """The tab strip below the header. Tabs other than 고객정보 need a saved customer. `initial`
+    (the `?tab=` of the URL) opens another tab first, e.g. 거래처관리정보 from a sales screen."""
     tabs = sorted(CUSTOMER_TABS.values(), key=lambda t: t.order)
     if not tabs:
         return
+    first = initial if initial in CUSTOMER_TABS and customer_id is not None else tabs[0].key
     built: set[str] = set()
     with ui.tabs().props("dense align=left no-caps").classes("w-full") as strip:
         handles = {t.key: ui.tab(t.key, label=t.label).mark(f"tab-{t.key}") for t in tabs}
     for tab in tabs[1:]:
         if customer_id is None:
             handles[tab.key].props("disable")
-    with ui.tab_panels(strip, value=tabs[0].key).props("keep-alive").classes("w-full") as panels:
+    with ui.tab_panels(strip, value=first).props("keep-alive").classes("w-full") as panels:
         containers = {}
         for tab in tabs:
             with ui.tab_panel(tab.key).classes("p-1"):
@@ -90,7 +92,7 @@ def customer_tabs(actor: Actor, customer_id: int | None) -> None:
             await CUSTOMER_TABS[key].build(actor, customer_id or 0)
 
     panels.on_value_change(lambda e: show(e.value))
-    ui.timer(0, lambda: show(tabs[0].key), once=True)
+    ui.timer(0, lambda: show(first), once=True)
 
 
 def register() -> None:
@@ -101,7 +103,7 @@ def register() -> None:
     import pages.customer_tabs  # noqa: F401 - the tab modules register themselves
 
     @protected_page("/customers/{customer_id}", "고객정보")
-    async def customer_page(actor: Actor, customer_id: str) -> None:
+    async def customer_page(actor: Actor, customer_id: str, tab: str | None = None) -> None:
         from pages.customer_header import customer_header
 
         numeric_id = int(customer_id) if customer_id.isdigit() else None
@@ -110,4 +112,4 @@ def register() -> None:
             return
         if not await customer_header(actor, numeric_id):
             return
-        customer_tabs(actor, numeric_id)
+        customer_tabs(actor, numeric_id, initial=tab)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from tortoise.functions import Sum
@@ -42,3 +43,16 @@ async def customer_balances(customer_ids: Iterable[int]) -> dict[int, int]:
     )
     by_partner = await partner_balances(links.values())
     return {customer_id: by_partner.get(links.get(customer_id), 0) for customer_id in ids}
+
+
+async def partner_balance(partner_id: int, *, before: dt.date | None = None) -> int:
+    """One partner's credit balance; with `before`, as it stood at the start of that day (the
+    이월잔액 of a ledger that starts there)."""
+    shipments = Shipment.filter(partner_id=partner_id)
+    receipts = Receipt.filter(partner_id=partner_id)
+    if before is not None:
+        shipments = shipments.filter(shipped_on__lt=before)
+        receipts = receipts.filter(received_on__lt=before)
+    shipped = await shipments.annotate(total=Sum("total_amount")).values_list("total", flat=True)
+    received = await receipts.annotate(total=Sum("amount")).values_list("total", flat=True)
+    return int(shipped[0] or 0) - int(received[0] or 0)

@@ -6,6 +6,7 @@ from pages.customer_tabs import (
     maintenance,  # noqa: F401
     partner,  # noqa: F401
     products,  # noqa: F401
+    quotes,  # noqa: F401
     receptions,  # noqa: F401
     visits,  # noqa: F401
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from services.demo import customers as customers_step
 from services.demo import maintenance as maintenance_step
+from services.demo import quotes as quotes_step
 from services.demo import receptions as receptions_step
 from services.demo import staff as staff_step
 from services.demo import visits as visits_step
@@ -18,6 +19,7 @@ STEPS = [
     receptions_step,
     maintenance_step,
     visits_step,
+    quotes_step,
 ]
 
 

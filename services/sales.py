@@ -1,0 +1,584 @@
+"""영업: sales orders (수주), shipments (출고) and receipts (수금) per trading partner, and the
+거래내역 ledger with its running credit balance.
+
+주문처리 / 출고처리 turn a quote into an order / a shipment: the document gets the quote's lines
+exactly as stored, links back to the quote, and the quote becomes 신청완료 — all in one
+transaction, and at most once per quote (the database enforces it too)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from core.audit import Actor, acting_as
+from core.errors import GogaekError, NotFound, ValidationError
+from models.codes import CodeEntry, CodeKind
+from models.customer import Customer, TradingPartner
+from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
+from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
+from services.balances import partner_balance
+from services.quotes import LineInput, compute_totals, create_numbered, line_fields, validate_lines
+
+MAX_RECEIPT = 100_000_000_000_000
+LEDGER_LIMIT = 3000
+_LINE_COLUMNS = (
+    "seq",
+    "item_code",
+    "name",
+    "spec",
+    "unit",
+    "quantity",
+    "unit_price",
+    "supply_amount",
+    "vat_amount",
+    "total_amount",
+    "taxable",
+)
+
+
+class LedgerKind(enum.StrEnum):
+    ORDER = "order"
+    SHIPMENT = "shipment"
+    RECEIPT = "receipt"
+
+
+class PartnerRequired(GogaekError):
+    """Sales documents belong to a trading partner; this customer has none linked yet."""
+
+    def __init__(self, customer_id: int | None, customer_name: str) -> None:
+        self.customer_id = customer_id
+        self.customer_name = customer_name
+        super().__init__(
+            f"'{customer_name}' 고객에 연결된 거래처가 없습니다. 고객정보의 거래처관리정보 탭에서 "
+            "거래처를 만들거나 연결한 뒤 다시 처리하세요."
+        )
+
+
+class AlreadyProcessed(GogaekError):
+    """주문처리 / 출고처리 was already done for this quote (or order)."""
+
+
+async def _copy_lines(source: Sequence[DocumentLine], model: type, **owner: Any) -> None:
+    for line in source:
+        await model.create(**owner, **{column: getattr(line, column) for column in _LINE_COLUMNS})
+
+
+async def _quote_for_processing(quote_id: int) -> tuple[Quote, int]:
+    quote = await Quote.get_or_none(id=quote_id).select_related("customer")
+    if quote is None:
+        raise NotFound("견적서")
+    if quote.state == QuoteState.CANCELLED:
+        raise ValidationError({"": f"견적서 {quote.number}은(는) 취소된 견적서라 처리할 수 없습니다."})
+    partner_id = quote.partner_id or (quote.customer.partner_id if quote.customer else None)
+    if not partner_id:
+        raise PartnerRequired(quote.customer_id, quote.customer.company_name if quote.customer else "")
+    return quote, partner_id
+
+
+async def _accept(quote_id: int, partner_id: int) -> None:
+    """신청완료, and remember the partner the document went to."""
+    quote = await Quote.get(id=quote_id)
+    quote.state = QuoteState.ACCEPTED
+    if not quote.partner_id:
+        quote.partner_id = partner_id
+    await quote.save()
+
+
+async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | None = None) -> SalesOrder:
+    """주문처리: a sales order (수주) from the quote's lines."""
+    quote, partner_id = await _quote_for_processing(quote_id)
+    day = order_date or dt.date.today()
+    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
+
+    async def create(number: str) -> SalesOrder:
+        if existing := await SalesOrder.get_or_none(quote_id=quote_id):
+            raise AlreadyProcessed(
+                f"견적서 {quote.number}은(는) 이미 주문처리되었습니다 (수주번호 {existing.number})."
+            )
+        order = await SalesOrder.create(
+            number=number,
+            order_date=day,
+            partner_id=partner_id,
+            customer_id=quote.customer_id,
+            quote_id=quote_id,
+            supply_total=quote.supply_total,
+            vat_total=quote.vat_total,
+            total_amount=quote.total_amount,
+            memo=f"견적서 {quote.number}",
+        )
+        await _copy_lines(lines, SalesOrderLine, order=order)
+        for shipment in await Shipment.filter(quote_id=quote_id, order_id=None):
+            shipment.order_id = order.id
+            await shipment.save()
+        await _accept(quote_id, partner_id)
+        return order
+
+    with acting_as(by):
+        try:
+            return await create_numbered(SalesOrder, "number", day, create)
+        except IntegrityError as exc:  # a colleague processed it at the same moment
+            raise AlreadyProcessed(f"견적서 {quote.number}은(는) 이미 주문처리되었습니다.") from exc
+
+
+async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
+    """출고처리: a shipment (출고, raises the partner's credit balance) from the quote's lines,
+    linked to the quote's order when there is one."""
+    quote, partner_id = await _quote_for_processing(quote_id)
+    day = shipped_on or dt.date.today()
+    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
+
+    async def create(number: str) -> Shipment:
+        if existing := await Shipment.get_or_none(quote_id=quote_id):
+            raise AlreadyProcessed(
+                f"견적서 {quote.number}은(는) 이미 출고처리되었습니다 (출고번호 {existing.number})."
+            )
+        order = await SalesOrder.get_or_none(quote_id=quote_id)
+        if order and (shipped := await Shipment.filter(order_id=order.id).first()):
+            raise AlreadyProcessed(
+                f"견적서 {quote.number}의 수주 {order.number}은(는) 이미 출고되었습니다 (출고번호 {shipped.number})."
+            )
+        shipment = await Shipment.create(
+            number=number,
+            shipped_on=day,
+            partner_id=partner_id,
+            customer_id=quote.customer_id,
+            quote_id=quote_id,
+            order_id=order.id if order else None,
+            supply_total=quote.supply_total,
+            vat_total=quote.vat_total,
+            total_amount=quote.total_amount,
+            memo=f"견적서 {quote.number}",
+        )
+        await _copy_lines(lines, ShipmentLine, shipment=shipment)
+        await _accept(quote_id, partner_id)
+        return shipment
+
+    with acting_as(by):
+        try:
+            return await create_numbered(Shipment, "number", day, create)
+        except IntegrityError as exc:
+            raise AlreadyProcessed(f"견적서 {quote.number}은(는) 이미 출고처리되었습니다.") from exc
+
+
+async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
+    """출고처리 of an order (from 거래내역): a shipment with the order's lines, once."""
+    order = await SalesOrder.get_or_none(id=order_id)
+    if order is None:
+        raise NotFound("수주")
+    day = shipped_on or dt.date.today()
+    lines = await SalesOrderLine.filter(order_id=order_id).order_by("seq", "id")
+
+    async def create(number: str) -> Shipment:
+        if shipped := await Shipment.filter(order_id=order_id).first():
+            raise AlreadyProcessed(
+                f"수주 {order.number}은(는) 이미 출고되었습니다 (출고번호 {shipped.number})."
+            )
+        quote_shipment = await Shipment.get_or_none(quote_id=order.quote_id) if order.quote_id else None
+        if quote_shipment:
+            raise AlreadyProcessed(
+                f"수주 {order.number}의 견적서는 이미 출고처리되었습니다 (출고번호 {quote_shipment.number})."
+            )
+        shipment = await Shipment.create(
+            number=number,
+            shipped_on=day,
+            partner_id=order.partner_id,
+            customer_id=order.customer_id,
+            quote_id=order.quote_id,
+            order_id=order.id,
+            supply_total=order.supply_total,
+            vat_total=order.vat_total,
+            total_amount=order.total_amount,
+            memo=f"수주 {order.number}",
+        )
+        await _copy_lines(lines, ShipmentLine, shipment=shipment)
+        return shipment
+
+    with acting_as(by):
+        try:
+            return await create_numbered(Shipment, "number", day, create)
+        except IntegrityError as exc:
+            raise AlreadyProcessed(f"수주 {order.number}은(는) 이미 출고되었습니다.") from exc
+
+
+@dataclass(frozen=True)
+class CustomerPartner:
+    customer_id: int
+    customer_name: str
+    partner_id: int | None
+    partner_name: str
+
+
+async def customer_partner(customer_id: int) -> CustomerPartner:
+    """The trading partner a customer's sales documents go to (주문등록, 거래내역)."""
+    customer = await Customer.get_or_none(id=customer_id).select_related("partner")
+    if customer is None:
+        raise NotFound("고객")
+    return CustomerPartner(
+        customer.id,
+        customer.company_name,
+        customer.partner_id,
+        customer.partner.name if customer.partner else "",
+    )
+
+
+async def partner_exists(partner_id: int) -> bool:
+    return await TradingPartner.filter(id=partner_id).exists()
+
+
+async def create_order(
+    *,
+    by: Actor,
+    partner_id: int,
+    order_date: dt.date | None,
+    lines: Sequence[LineInput | Mapping[str, Any]],
+    customer_id: int | None = None,
+    memo: str = "",
+) -> SalesOrder:
+    """주문등록: a sales order entered directly (not from a quote)."""
+    errors: dict[str, str] = {}
+    if order_date is None:
+        errors["order_date"] = "수주일자를 입력하세요."
+    if not await TradingPartner.filter(id=partner_id).exists():
+        errors["partner"] = "거래처를 찾을 수 없습니다."
+    kept, line_errors = validate_lines(lines)
+    errors |= line_errors
+    if not kept and not line_errors:
+        errors["lines"] = "품목을 한 줄 이상 입력하세요."
+    if len(memo) > 2000:
+        errors["memo"] = "메모는 2,000자 이내입니다."
+    if errors:
+        raise ValidationError(errors)
+    assert order_date is not None
+    totals = compute_totals(kept)
+
+    async def create(number: str) -> SalesOrder:
+        order = await SalesOrder.create(
+            number=number,
+            order_date=order_date,
+            partner_id=partner_id,
+            customer_id=customer_id,
+            supply_total=totals.supply_total,
+            vat_total=totals.vat_total,
+            total_amount=totals.total_amount,
+            memo=memo.strip(),
+        )
+        for seq, (line, amounts) in enumerate(zip(kept, totals.lines, strict=True), start=1):
+            await SalesOrderLine.create(order=order, **line_fields(line, amounts, seq))
+        return order
+
+    with acting_as(by):
+        return await create_numbered(SalesOrder, "number", order_date, create)
+
+
+async def delete_order(order_id: int, *, by: Actor) -> None:
+    order = await SalesOrder.get_or_none(id=order_id)
+    if order is None:
+        raise NotFound("수주")
+    if shipped := await Shipment.filter(order_id=order_id).first():
+        raise ValidationError(
+            {
+                "": f"수주 {order.number}은(는) 출고({shipped.number})되어 삭제할 수 없습니다. 출고를 먼저 삭제하세요."
+            }
+        )
+    with acting_as(by):
+        async with in_transaction():
+            for line in await SalesOrderLine.filter(order_id=order_id):
+                await line.delete()
+            await order.delete()
+
+
+async def delete_shipment(shipment_id: int, *, by: Actor) -> None:
+    shipment = await Shipment.get_or_none(id=shipment_id)
+    if shipment is None:
+        raise NotFound("출고")
+    with acting_as(by):
+        async with in_transaction():
+            for line in await ShipmentLine.filter(shipment_id=shipment_id):
+                await line.delete()
+            await shipment.delete()
+
+
+async def document_lines(kind: LedgerKind, document_id: int) -> list[DocumentLine]:
+    if kind == LedgerKind.ORDER:
+        return await SalesOrderLine.filter(order_id=document_id).order_by("seq", "id")
+    if kind == LedgerKind.SHIPMENT:
+        return await ShipmentLine.filter(shipment_id=document_id).order_by("seq", "id")
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Receipts (수금)
+
+
+def _receipt_errors(received_on: dt.date | None, amount: Any, memo: str) -> tuple[int, dict[str, str]]:
+    errors: dict[str, str] = {}
+    if received_on is None:
+        errors["received_on"] = "수금일자를 입력하세요."
+    value = 0
+    try:
+        number = float(str(amount).replace(",", "")) if amount not in (None, "") else 0.0
+        if number != int(number):
+            raise ValueError
+        value = int(number)
+    except ValueError:
+        errors["amount"] = "금액은 원 단위 숫자로 입력하세요."
+    else:
+        if value <= 0:
+            errors["amount"] = "수금액은 0보다 커야 합니다."
+        elif value > MAX_RECEIPT:
+            errors["amount"] = "수금액이 너무 큽니다."
+    if len(memo.strip()) > 255:
+        errors["memo"] = "적요는 255자 이내입니다."
+    return value, errors
+
+
+async def _check_method(method_id: int | None, errors: dict[str, str]) -> None:
+    if method_id and not await CodeEntry.filter(id=method_id, kind=CodeKind.PAYMENT_METHOD).exists():
+        errors["method"] = "수금방법을 다시 선택하세요."
+
+
+async def add_receipt(
+    *,
+    by: Actor,
+    partner_id: int,
+    received_on: dt.date | None,
+    amount: Any,
+    method_id: int | None = None,
+    memo: str = "",
+) -> Receipt:
+    """수금: money received lowers the partner's credit balance."""
+    value, errors = _receipt_errors(received_on, amount, memo)
+    await _check_method(method_id, errors)
+    if not await TradingPartner.filter(id=partner_id).exists():
+        errors["partner"] = "거래처를 찾을 수 없습니다."
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by):
+        return await Receipt.create(
+            partner_id=partner_id,
+            received_on=received_on,
+            amount=value,
+            method_id=method_id,
+            memo=memo.strip(),
+        )
+
+
+async def update_receipt(
+    receipt_id: int,
+    *,
+    by: Actor,
+    version: int,
+    received_on: dt.date | None,
+    amount: Any,
+    method_id: int | None = None,
+    memo: str = "",
+) -> Receipt:
+    receipt = await Receipt.get_or_none(id=receipt_id)
+    if receipt is None:
+        raise NotFound("수금")
+    value, errors = _receipt_errors(received_on, amount, memo)
+    await _check_method(method_id, errors)
+    if errors:
+        raise ValidationError(errors)
+    receipt.received_on = received_on
+    receipt.amount = value
+    receipt.method_id = method_id
+    receipt.memo = memo.strip()
+    receipt.version = version
+    with acting_as(by):
+        await receipt.save()
+    return receipt
+
+
+async def delete_receipt(receipt_id: int, *, by: Actor) -> None:
+    receipt = await Receipt.get_or_none(id=receipt_id)
+    if receipt is None:
+        raise NotFound("수금")
+    with acting_as(by):
+        await receipt.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# 거래내역
+
+
+_KIND_ORDER = {LedgerKind.ORDER: 0, LedgerKind.SHIPMENT: 1, LedgerKind.RECEIPT: 2}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    kind: LedgerKind
+    id: int
+    date: dt.date
+    number: str
+    summary: str
+    order_amount: int = 0
+    shipment_amount: int = 0
+    receipt_amount: int = 0
+    balance: int = 0
+    memo: str = ""
+    method_id: int | None = None
+    version: int = 1
+    shipped: bool = False  # an order that already has its shipment
+
+
+@dataclass
+class Ledger:
+    partner_id: int
+    partner_code: str
+    partner_name: str
+    business_number: str
+    representative: str
+    phone: str
+    date_from: dt.date | None
+    date_to: dt.date | None
+    opening_balance: int
+    entries: list[LedgerEntry] = field(default_factory=list)
+    order_total: int = 0
+    shipment_total: int = 0
+    receipt_total: int = 0
+    closing_balance: int = 0
+    current_balance: int = 0
+    truncated: bool = False
+
+
+def _summaries(rows: list[dict[str, Any]], owner: str) -> dict[int, str]:
+    """ "ERP영업관리 외 4건": the first line's name and how many more lines there are."""
+    names: dict[int, list[str]] = {}
+    for row in rows:
+        names.setdefault(row[owner], []).append(row["name"])
+    return {
+        owner_id: names_[0] + (f" 외 {len(names_) - 1}건" if len(names_) > 1 else "")
+        for owner_id, names_ in names.items()
+    }
+
+
+def _date_filter(column: str, date_from: dt.date | None, date_to: dt.date | None) -> dict[str, dt.date]:
+    filters = {}
+    if date_from:
+        filters[f"{column}__gte"] = date_from
+    if date_to:
+        filters[f"{column}__lte"] = date_to
+    return filters
+
+
+async def partner_ledger(
+    partner_id: int, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> Ledger:
+    """A partner's orders, shipments and receipts by date with the running balance (shipments
+    raise it, receipts lower it; orders are listed for reference). The balance before
+    `date_from` is carried in as 이월잔액."""
+    partner = await TradingPartner.get_or_none(id=partner_id)
+    if partner is None:
+        raise NotFound("거래처")
+    opening = await partner_balance(partner_id, before=date_from) if date_from else 0
+    orders = (
+        await SalesOrder.filter(partner_id=partner_id, **_date_filter("order_date", date_from, date_to))
+        .order_by("order_date", "id")
+        .limit(LEDGER_LIMIT + 1)
+        .values("id", "number", "order_date", "total_amount", "memo", "version")
+    )
+    shipments = (
+        await Shipment.filter(partner_id=partner_id, **_date_filter("shipped_on", date_from, date_to))
+        .order_by("shipped_on", "id")
+        .limit(LEDGER_LIMIT + 1)
+        .values("id", "number", "shipped_on", "total_amount", "memo", "version")
+    )
+    receipts = (
+        await Receipt.filter(partner_id=partner_id, **_date_filter("received_on", date_from, date_to))
+        .order_by("received_on", "id")
+        .limit(LEDGER_LIMIT + 1)
+        .values("id", "received_on", "amount", "memo", "method_id", "method__name", "version")
+    )
+    truncated = any(len(rows) > LEDGER_LIMIT for rows in (orders, shipments, receipts))
+    orders, shipments, receipts = orders[:LEDGER_LIMIT], shipments[:LEDGER_LIMIT], receipts[:LEDGER_LIMIT]
+    order_ids = [o["id"] for o in orders]
+    shipment_ids = [s["id"] for s in shipments]
+    order_names = _summaries(
+        await SalesOrderLine.filter(order_id__in=order_ids)
+        .order_by("order_id", "seq", "id")
+        .values("order_id", "name"),
+        "order_id",
+    )
+    shipment_names = _summaries(
+        await ShipmentLine.filter(shipment_id__in=shipment_ids)
+        .order_by("shipment_id", "seq", "id")
+        .values("shipment_id", "name"),
+        "shipment_id",
+    )
+    shipped_orders = (
+        set(await Shipment.filter(order_id__in=order_ids).values_list("order_id", flat=True))
+        if order_ids
+        else set()
+    )
+    entries: list[LedgerEntry] = [
+        LedgerEntry(
+            LedgerKind.ORDER,
+            o["id"],
+            o["order_date"],
+            o["number"],
+            order_names.get(o["id"], ""),
+            order_amount=o["total_amount"],
+            memo=o["memo"],
+            version=o["version"],
+            shipped=o["id"] in shipped_orders,
+        )
+        for o in orders
+    ]
+    entries += [
+        LedgerEntry(
+            LedgerKind.SHIPMENT,
+            s["id"],
+            s["shipped_on"],
+            s["number"],
+            shipment_names.get(s["id"], ""),
+            shipment_amount=s["total_amount"],
+            memo=s["memo"],
+            version=s["version"],
+        )
+        for s in shipments
+    ]
+    entries += [
+        LedgerEntry(
+            LedgerKind.RECEIPT,
+            r["id"],
+            r["received_on"],
+            "",
+            " ".join(part for part in (r["method__name"] or "", r["memo"]) if part),
+            receipt_amount=r["amount"],
+            memo=r["memo"],
+            method_id=r["method_id"],
+            version=r["version"],
+        )
+        for r in receipts
+    ]
+    entries.sort(key=lambda e: (e.date, _KIND_ORDER[e.kind], e.id))
+    balance = opening
+    running = []
+    for entry in entries:
+        balance += entry.shipment_amount - entry.receipt_amount
+        running.append(replace(entry, balance=balance))
+    return Ledger(
+        partner_id=partner.id,
+        partner_code=partner.code,
+        partner_name=partner.name,
+        business_number=partner.business_number,
+        representative=partner.representative,
+        phone=partner.phone,
+        date_from=date_from,
+        date_to=date_to,
+        opening_balance=opening,
+        entries=running,
+        order_total=sum(e.order_amount for e in running),
+        shipment_total=sum(e.shipment_amount for e in running),
+        receipt_total=sum(e.receipt_amount for e in running),
+        closing_balance=balance,
+        current_balance=await partner_balance(partner_id),
+        truncated=truncated,
+    )

@@ -1,0 +1,140 @@
+"""The quote editor: build a quote line by line, see the totals follow, save, print."""
+
+from nicegui.testing import User
+
+from models.quote import Quote, QuoteLine, QuoteState
+from tests.sales_factories import make_customer, make_item, make_quote, soon
+from tests.utils import make_admin, make_staff, sign_in
+
+
+def _text(user: User, marker: str) -> str:
+    return next(iter(user.find(marker).elements)).text
+
+
+def _element(user: User, marker: str):
+    return next(iter(user.find(marker).elements))
+
+
+def _absent(user: User, marker: str) -> bool:
+    try:
+        user.find(marker)
+    except AssertionError:
+        return True
+    return False
+
+
+async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="hong", name="홍길동")
+    customer = await make_customer("재근상사")
+    await make_item("9998", "ERP영업관리", 5_000_000, spec="3유저")
+    await make_item("1101099", "ERP회계관리", 5_000_000, spec="3유저")
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/new?customer={customer.id}")
+    await user.should_see("새 견적서")
+    assert _element(user, "quote-customer").value.startswith("재근상사")
+    assert _element(user, "quote-partner").value == "재근상사"
+
+    user.find("quote-title").type("ERP 도입 견적")
+    user.find("lines-add-item").click()
+    await user.should_see(marker="item-results")
+    results = _element(user, "item-results")
+    await soon(lambda: len(results.rows) == 2)
+    user.find("item-search").type("영업")
+    user.find("item-search").trigger("keydown.enter")
+    await soon(lambda: [r["code"] for r in results.rows] == ["9998"])
+    user.find("item-results").trigger("rowDblclick", [None, results.rows[0], 0])
+    await user.should_see("'ERP영업관리'을(를) 추가했습니다.")
+    user.find("item-search-close").click()
+
+    user.find("lines-add-text").click()
+    user.find("line-1-name").type("- 무상유지보수기간 3개월")
+    user.find("lines-add-text").click()
+    user.find("line-2-item-code").type("1101099")
+    user.find("line-2-item-code").trigger("keydown.enter")
+    await soon(lambda: _element(user, "line-2-name").value == "ERP회계관리")
+
+    assert _text(user, "total-supply") == "10,000,000"
+    assert _text(user, "total-vat") == "1,000,000"
+    assert _text(user, "total-amount") == "11,000,000"
+    assert "금 일천일백만원정" in _text(user, "total-words")
+
+    user.find("line-0-quantity").clear().type("3")
+    await soon(lambda: _text(user, "total-amount") == "22,000,000")
+    assert _text(user, "line-0-supply") == "15,000,000"
+    assert _text(user, "line-1-supply") == ""  # a text line has no amounts
+    assert _text(user, "total-vat") == "2,000,000"
+
+    user.find("quote-save").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    quote = await Quote.get(customer_id=customer.id)
+    assert quote.title == "ERP 도입 견적" and quote.total_amount == 22_000_000
+    assert quote.state == QuoteState.IN_PROGRESS
+    names = await QuoteLine.filter(quote_id=quote.id).order_by("seq").values_list("name", "quantity")
+    assert names == [("ERP영업관리", 3), ("- 무상유지보수기간 3개월", 0), ("ERP회계관리", 1)]
+    await user.should_see(f"견적번호 {quote.number}")
+
+
+async def test_reorder_and_delete_lines_then_save_keeps_order(user: User):
+    await make_admin(login="boss")
+    writer = await make_staff(login="hong", name="홍길동")
+    customer = await make_customer()
+    quote = await make_quote(
+        writer,
+        customer,
+        [{"name": "A", "quantity": 1, "unit_price": 100}, {"name": "B", "quantity": 1, "unit_price": 200}],
+    )
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/{quote.id}")
+    await user.should_see(f"견적번호 {quote.number}")
+    user.find("line-1-up").click()
+    await soon(lambda: _element(user, "line-0-name").value == "B")
+    user.find("line-1-delete").click()
+    await soon(lambda: _absent(user, "line-1-name"))
+    assert _text(user, "total-amount") == "220"
+    user.find("quote-save").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    assert await QuoteLine.filter(quote_id=quote.id).values_list("name", flat=True) == ["B"]
+
+
+async def test_bad_lines_are_marked_and_typed_values_kept(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="hong", name="홍길동")
+    customer = await make_customer()
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/new?customer={customer.id}")
+    user.find("lines-add-text").click()
+    user.find("line-0-quantity").type("2")
+    user.find("line-0-unit-price").type("1000")
+    user.find("quote-save").click()
+    name = _element(user, "line-0-name")
+    await soon(lambda: "품명을 입력하세요" in name.props.get("error-message", ""))
+    assert _element(user, "line-0-quantity").value == "2"
+    assert await Quote.all().count() == 0
+
+
+async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="hong", name="홍길동")
+    await make_customer("재근상사")
+    await make_customer("하이디자인")
+    await sign_in(user, "hong")
+    await user.open("/quotes/new")
+    await user.should_see("새 견적서")
+    user.find("quote-save").click()
+    customer = _element(user, "quote-customer")
+    await soon(lambda: customer.props.get("error-message") == "고객 또는 거래처를 선택하세요.")
+
+    user.find("quote-customer-pick").click()
+    await user.should_see(marker="customer-pick-results")
+    user.find("customer-pick-search").type("재근")
+    user.find("customer-pick-search").trigger("keydown.enter")
+    results = _element(user, "customer-pick-results")
+    await soon(lambda: [r["name"] for r in results.rows] == ["재근상사"])
+    user.find("customer-pick-results").trigger("rowDblclick", [None, results.rows[0], 0])
+    await soon(lambda: customer.value.startswith("재근상사"))
+    assert _element(user, "quote-contact").value == "김담당"
+    assert _element(user, "quote-phone").value == "02-808-8016"
+    user.find("quote-save").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    assert (await Quote.get(title="")).contact_name == "김담당"

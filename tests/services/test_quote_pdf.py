@@ -1,0 +1,66 @@
+"""The printed quote: 갑지 and 을지 in one PDF, with extractable Korean text."""
+
+import io
+
+from pypdf import PdfReader
+
+from html_forms.quote import render_quote_html
+from services import company, quotes
+from tests.sales_factories import line, make_customer, make_quote
+from tests.services.test_company import STAMP_PNG
+from tests.utils import make_admin
+
+MANUAL_LINES = [
+    line("ERP영업관리", 1, 5_000_000, spec="3유저", item_code="9998"),
+    line("ERP회계관리", 1, 5_000_000, spec="3유저", item_code="1101099"),
+    line("- 경영정보 무상제공"),
+    line("- 엑셀자료업로드 무상제공"),
+    line("- 무상유지보수기간 3개월"),
+]
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+async def test_quote_pdf_has_cover_and_lines_with_customer_items_and_totals(db):
+    admin = await make_admin(name="홍길동")
+    info = await company.save_company(
+        by=admin, version=0, name="(주)고객소프트", business_number="123-45-67891", representative="김대표"
+    )
+    await company.save_stamp(by=admin, version=info.version, filename="stamp.png", data=STAMP_PNG)
+    customer = await make_customer("재근상사")
+    quote = await make_quote(
+        admin,
+        customer,
+        MANUAL_LINES,
+        title="ERP <도입> & 교육",
+        staff_id=admin.id,
+        payment_terms="계약 시 50%",
+    )
+    filename, pdf = await quotes.quote_pdf(quote.id)
+    assert filename == f"견적서_{quote.number}.pdf"
+    assert pdf.startswith(b"%PDF")
+    pages = _pages(pdf)
+    assert len(pages) == 2
+    cover, detail = pages
+    for text in ("재근상사", "(주)고객소프트", "123-45-67891", "김대표", "금 일천일백만원정", "11,000,000"):
+        assert text in cover, text
+    assert "ERP <도입> & 교육" in cover  # user text printed as typed, never interpreted as HTML
+    assert "계약 시 50%" in cover
+    for item in MANUAL_LINES:
+        assert item["name"] in detail, item["name"]
+    for total in ("10,000,000", "1,000,000", "11,000,000"):
+        assert total in detail
+    assert "5,500,000" in detail
+
+
+async def test_quote_html_escapes_what_users_typed(db):
+    admin = await make_admin()
+    quote = await make_quote(
+        admin, await make_customer("<script>x</script>"), [line("<img src=x onerror=alert(1)>", 1, 10)]
+    )
+    document = await quotes.quote_document(quote.id)
+    markup = render_quote_html(document)
+    assert "<script>" not in markup and "&lt;script&gt;" in markup
+    assert "<img src=x" not in markup
