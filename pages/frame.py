@@ -76,11 +76,6 @@ def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
     signed_in_clients[client.id] = actor
     client.on_delete(lambda: signed_in_clients.pop(client.id, None))
 
-    async def check_session() -> None:
-        if await session_actor() is None:
-            ui.navigate.to(f"/login?next={quote(path, safe='/')}")
-
-    ui.timer(SESSION_CHECK_SECONDS, check_session)
     ui.query("body").classes("bg-grey-1")
     with ui.header(elevated=True).classes("items-center gap-2 py-1 px-3 bg-primary"):
         ui.button(icon="menu", on_click=lambda: drawer.toggle()).props("flat round dense color=white")
@@ -102,6 +97,13 @@ def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
         hook(actor)
     with ui.column().classes("w-full gap-2 p-2") as content:
         yield content
+
+    async def check_session() -> None:
+        if await session_actor() is None:
+            ui.navigate.to(f"/login?next={quote(path, safe='/')}")
+
+    # created last: a timer makes NiceGUI send the page at once, and by now the page is complete
+    ui.timer(SESSION_CHECK_SECONDS, check_session)
 
 
 def protected_page(path: str, title: str, *, admin: bool = False) -> Callable:

@@ -15,12 +15,19 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from nicegui.testing import User
 from tortoise import Tortoise
 
 from core.db import migrate, tortoise_config
 from core.settings import reload_settings, use_office_timezone
 
 EXTERNAL_DATABASE = os.environ.get("GOGAEK_TEST_DATABASE_URL")
+
+# NiceGUI's User waits 0.3 s for an element by default. Page builders and event handlers here await
+# the database (and sometimes password hashing); on a loaded two-core machine that can take longer,
+# so wait up to 3 s. A test still fails as soon as the wait runs out.
+User.should_see.__kwdefaults__["retries"] = 30
+User.should_not_see.__kwdefaults__["retries"] = 60
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

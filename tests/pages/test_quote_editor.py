@@ -4,7 +4,7 @@ from nicegui.testing import User
 
 from models.quote import Quote, QuoteLine, QuoteState
 from tests.sales_factories import make_customer, make_item, make_quote, soon
-from tests.utils import make_admin, make_staff, sign_in
+from tests.utils import eventually, make_admin, make_staff, sign_in
 
 
 def _text(user: User, marker: str) -> str:
@@ -32,7 +32,7 @@ async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
     await sign_in(user, "hong")
     await user.open(f"/quotes/new?customer={customer.id}")
     await user.should_see("새 견적서")
-    assert _element(user, "quote-customer").value.startswith("재근상사")
+    await eventually(lambda: _element(user, "quote-customer").value.startswith("재근상사"))
     assert _element(user, "quote-partner").value == "재근상사"
 
     user.find("quote-title").type("ERP 도입 견적")

@@ -1,7 +1,5 @@
 import datetime as dt
-import sys
 
-import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -10,15 +8,6 @@ from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
 from services.visits import save_visit
 from tests.utils import eventually, make_admin, make_staff, sign_in
-
-
-@pytest.fixture(autouse=True)
-def fresh_customer_tabs():
-    """NiceGUI's test harness forgets modules with page routes after each test (pages.customer_window
-    among them) but not the tab modules, which would then not register with the new customer
-    window. Forget them too, so every test gets the tabs."""
-    for name in [m for m in sys.modules if m.startswith("pages.customer_tabs")]:
-        del sys.modules[name]
 
 
 async def _jaegeun() -> Customer:
@@ -39,6 +28,7 @@ def _one(user: User, marker: str):
 
 async def _open_visits_tab(user: User, customer: Customer) -> None:
     await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-visits")
     user.find("tab-visits").click()
     await user.should_see(marker="visits-table", retries=50)
 
