@@ -45,7 +45,7 @@ async def sign_out_here() -> None:
 
 
 def _menu_item(entry: MenuEntry, current: str) -> None:
-    with ui.item(on_click=lambda e=entry: ui.navigate.to(e.path)).classes("rounded") as item:
+    with ui.item(on_click=lambda e=entry: ui.navigate.to(e.path)).props("dense").classes("rounded") as item:
         if entry.path == current:
             item.classes("bg-blue-1 text-primary")
         with ui.item_section().props("avatar"):
@@ -88,8 +88,8 @@ def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
         )
         ui.button("로그아웃", icon="logout", on_click=sign_out_here).props("flat dense color=white no-caps")
     with (
-        ui.left_drawer(value=True, bordered=True)
-        .props("width=220 breakpoint=1000")
+        ui.left_drawer(value=None, bordered=True)
+        .props("width=220 breakpoint=1100")
         .classes("p-1 bg-white") as drawer
     ):
         _menu(actor, path)
