@@ -17,6 +17,10 @@ async def test_first_run_shows_setup_then_signs_the_admin_in(user: User):
     await user.should_see("김사장 (관리자)", retries=50)
     await user.open("/setup")  # set-up is one-time: it now sends people to the login page
     await user.should_not_see("처음 사용 설정")
+    user.find("로그아웃").click()
+    await user.should_see(marker="login-button")
+    await sign_in(user, "boss", "Strong-pass-1")  # and the new admin signs in normally
+    await user.should_see("김사장 (관리자)")
 
 
 async def test_setup_keeps_typed_values_when_passwords_differ(user: User):
