@@ -7,8 +7,8 @@ from nicegui.testing import User
 from core.settings import reload_settings
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services import centrex_users
+from services.centrex_client import password_sha512
 from telephony import runtime
-from telephony.centrex import password_sha512
 from telephony.serial_reader import State
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block

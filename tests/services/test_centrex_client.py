@@ -8,7 +8,7 @@ from models.audit import AuditEntry
 from models.telephony import CentrexUser
 from services import centrex_users
 from services import telephony_settings as ts
-from telephony.centrex import SVC_RT_MESSAGES, CentrexClient, CentrexError, Failure, password_sha512
+from services.centrex_client import SVC_RT_MESSAGES, CentrexClient, CentrexError, Failure, password_sha512
 from tests.telephony.centrex_server import CentrexServer
 from tests.utils import make_admin, make_staff
 
