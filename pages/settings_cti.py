@@ -74,6 +74,30 @@ def cti_status_text() -> tuple[str, str]:
     return label, STATE_COLORS.get(reader.state, "grey")
 
 
+async def reconnect_cti() -> None:
+    """CTI재접속 (this screen and the reception log's menu): reopen the port now, say how it went."""
+    reader = runtime.cti_reader
+    if not reader.running:
+        ui.notify(
+            "CTI를 사용하도록 설정되어 있지 않습니다. 설정 → CTI환경설정에서 포트를 정하고 '사용'을 켜세요.",
+            type="warning",
+            multi_line=True,
+        )
+        return
+    port = reader.settings.port
+    answered = await reader.reconnect_and_wait()
+    if reader.state == State.CONNECTED:
+        ui.notify(f"CTI 장치({port})에 다시 연결했습니다.", type="positive")
+    elif answered:
+        ui.notify(
+            f"CTI 장치({port})에 연결하지 못했습니다: {reader.last_error} 자동으로 계속 다시 시도합니다.",
+            type="negative",
+            multi_line=True,
+        )
+    else:
+        ui.notify(f"CTI 장치({port})가 아직 응답하지 않습니다. 계속 다시 시도합니다.", type="warning")
+
+
 def _available_ports() -> list[str]:
     return sorted(port.device for port in serial.tools.list_ports.comports())
 
@@ -91,7 +115,7 @@ def register() -> None:
                 ui.label("발신번호표시(CTI) 장치 상태").classes("text-subtitle1 text-weight-medium")
                 state_badge = ui.badge().mark("cti-state")
                 ui.space()
-                ui.button("CTI재접속", icon="sync", on_click=lambda: reconnect()).props(
+                ui.button("CTI재접속", icon="sync", on_click=reconnect_cti).props(
                     "dense unelevated no-caps"
                 ).mark("cti-reconnect")
             error_label = ui.label().classes("text-negative text-body2").mark("cti-error")
@@ -108,13 +132,6 @@ def register() -> None:
                     if reader.last_call_at
                     else "마지막 전화: 없음"
                 )
-
-            def reconnect() -> None:
-                if not runtime.cti_reader.running:
-                    ui.notify("CTI를 사용하도록 저장되어 있지 않습니다.", type="warning")
-                    return
-                runtime.cti_reader.reconnect()
-                ui.notify("CTI 장치에 다시 연결합니다.")
 
             refresh_status()
             ui.timer(1.0, refresh_status)
