@@ -4,6 +4,8 @@ given by environment variables at start-up are shown read-only."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import serial.tools.list_ports
 from nicegui import run, ui
 
@@ -31,6 +33,7 @@ REGEX_EXAMPLES = [
     ("L1 0212345678 (회선 번호 포함)", r"^L(?P<ext>\d+)\s+(?P<number>[\d-]+)"),
 ]
 STATE_COLORS = {State.CONNECTED: "positive", State.RETRYING: "negative", State.CONNECTING: "warning"}
+Field = TypeVar("Field", bound=ui.element)
 
 
 class OriginCaptions:
@@ -39,6 +42,14 @@ class OriginCaptions:
     def __init__(self, loaded: ts.Loaded) -> None:
         self.loaded = loaded
         self.labels: dict[str, ui.label] = {}
+
+    def field(self, element: Field, name: str) -> Field:
+        """A settings input: outlined, as wide as its column, read-only when the environment gives
+        its value, with where the value came from under it."""
+        element.props("outlined dense").classes("w-full")
+        lock_if_env(element, self.loaded, name)
+        self(name)
+        return element
 
     def __call__(self, name: str) -> ui.label:
         label = ui.label().classes("text-caption text-grey-7 -mt-1").mark(f"origin-{name}")
@@ -149,48 +160,35 @@ def register() -> None:
             origin_caption("enabled")
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
-                    port = (
-                        ui.input("포트", value=values.port, autocomplete=ports)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-port")
+                    port = origin_caption.field(
+                        ui.input("포트", value=values.port, autocomplete=ports).mark("cti-port"), "port"
                     )
                     port.props(
                         f'hint="{"사용 가능: " + ", ".join(ports) if ports else "예: /dev/ttyUSB0, COM3"}"'
                     )
-                    lock_if_env(port, cti, "port")
-                    origin_caption("port")
                 with ui.column().classes("gap-0 w-40"):
-                    baud = (
-                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-baud")
+                    baud = origin_caption.field(
+                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud).mark(
+                            "cti-baud"
+                        ),
+                        "baud",
                     )
-                    lock_if_env(baud, cti, "baud")
-                    origin_caption("baud")
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
-                    preset = (
+                    preset = origin_caption.field(
                         ui.select(
                             {p.value: label for p, label in PRESET_LABELS.items()},
                             label="형식",
                             value=values.preset.value,
-                        )
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-preset")
+                        ).mark("cti-preset"),
+                        "preset",
                     )
-                    lock_if_env(preset, cti, "preset")
-                    origin_caption("preset")
             with ui.column().classes("w-full gap-0") as regex_box:
-                regex = (
+                regex = origin_caption.field(
                     ui.input("정규식 (번호: (?P<number>…), 내선: (?P<ext>…))", value=values.regex)
-                    .props("outlined dense")
-                    .classes("w-full font-mono")
-                    .mark("cti-regex")
+                    .classes("font-mono")
+                    .mark("cti-regex"),
+                    "regex",
                 )
-                lock_if_env(regex, cti, "regex")
-                origin_caption("regex")
                 with ui.row().classes("gap-1 items-center"):
                     ui.label("예:").classes("text-caption")
                     for sample, pattern in REGEX_EXAMPLES:
@@ -198,16 +196,16 @@ def register() -> None:
                             "flat dense no-caps size=sm"
                         )
             with ui.column().classes("w-full gap-0") as init_box:
-                init = (
+                init = origin_caption.field(
                     ui.textarea(
                         "모뎀 초기화 명령 (한 줄에 하나, 연결할 때 보냄)",
                         value="\n".join(values.init_commands),
                     )
-                    .props("outlined dense autogrow")
-                    .classes("w-full font-mono")
-                    .mark("cti-init")
+                    .props("autogrow")
+                    .classes("font-mono")
+                    .mark("cti-init"),
+                    "init_commands",
                 )
-                origin_caption("init_commands")
 
             def show_preset_fields() -> None:
                 regex_box.set_visibility(preset.value == ts.Preset.REGEX.value)

@@ -17,7 +17,7 @@ from services import call_popup
 from services import telephony_settings as ts
 from telephony import runtime
 from telephony.bus import CallReport
-from tests.telephony.factories import make_customer
+from tests.telephony.factories import make_customer, use_centrex_at
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
 
@@ -213,15 +213,7 @@ async def test_calling_back_from_the_popup_rings_my_own_centrex_line(user: User)
     try:
         server.add_line("07012345678", "pw")
         admin = await make_admin(login="boss")
-        await ts.save_centrex_settings(
-            by=admin,
-            version=None,
-            base_url=server.base_url,
-            poll_seconds=60,
-            timeout_seconds=2,
-            ring_host="",
-            ring_port=8080,
-        )
+        await use_centrex_at(server.base_url, by=admin)
         await sign_in(user, "boss")
         await ring("029998888")
         await user.should_see(marker="call-popup-unknown", retries=50)

@@ -12,11 +12,10 @@ from core.audit import Actor
 from models.telephony import SmsMessage, SmsStatus
 from pages.customer_window import customer_url
 from services import cards, centrex_users
-from services import telephony_settings as ts
 from services.cards import CardInput
 from services.receptions import ReceptionInput, save_reception
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer
+from tests.telephony.factories import make_customer, use_centrex_at
 from tests.utils import eventually, make_admin, sign_in
 
 LINE = "07012345678"
@@ -33,15 +32,7 @@ def centrex():
 async def office_with_a_line(server: CentrexServer) -> Actor:
     """An admin whose own 070 line is registered, the Centrex address pointing at `server`."""
     boss = await make_admin(login="boss")
-    await ts.save_centrex_settings(
-        by=boss,
-        version=None,
-        base_url=server.base_url,
-        poll_seconds=60,
-        timeout_seconds=2,
-        ring_host="",
-        ring_port=8080,
-    )
+    await use_centrex_at(server.base_url, by=boss)
     await centrex_users.save_centrex_user(by=boss, number070=LINE, password="centrex-pw", staff_id=boss.id)
     return boss
 

@@ -10,6 +10,7 @@ from services import centrex_users
 from services import telephony_settings as ts
 from services.centrex_client import SVC_RT_MESSAGES, CentrexClient, CentrexError, Failure, password_sha512
 from tests.telephony.centrex_server import CentrexServer
+from tests.telephony.factories import use_centrex_at
 from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
@@ -33,15 +34,7 @@ def client(server: CentrexServer, password: str = PASSWORD, timeout: float = 2.0
 @pytest.fixture
 async def admin(db, centrex):
     actor = await make_admin()
-    await ts.save_centrex_settings(
-        by=actor,
-        version=None,
-        base_url=centrex.base_url,
-        poll_seconds=3,
-        timeout_seconds=0.5,
-        ring_host="203.0.113.10",
-        ring_port=8080,
-    )
+    await use_centrex_at(centrex.base_url, by=actor, timeout_seconds=0.5, ring_host="203.0.113.10")
     return actor
 
 
