@@ -26,6 +26,7 @@ PAGE_MODULES = [
     "settings_cti",
     "settings_centrex",
     "components.call_popup",
+    "components.phone",
 ]
 
 

@@ -22,7 +22,7 @@ from pages.customer_search import list_styles, pick_customer, run_export, run_pr
 from pages.customer_window import open_customer
 from pages.field_helpers import choice, date_field, required, text_input, typed_date
 from pages.frame import protected_page
-from pages.phone_links import phone_input_actions, phone_menu_items
+from pages.phone_links import PhoneOwner, phone_input_actions, phone_menu_items
 from services import cards
 from services.cards import CardFilters, CardInput
 from services.customer_import import ImportKind
@@ -53,6 +53,11 @@ OnSaved = Callable[[], Awaitable[None] | None]
 def card_numbers(row: dict[str, Any] | None) -> dict[str, str]:
     row = row or {}
     return {"mobile": row.get("mobile", ""), "phone": row.get("direct_phone", ""), "fax": row.get("fax", "")}
+
+
+def card_owner(row: dict[str, Any] | None) -> PhoneOwner:
+    row = row or {}
+    return PhoneOwner(row.get("name", ""), customer_id=row.get("customer_id"), card_id=row.get("id"))
 
 
 async def open_card_editor(
@@ -107,7 +112,12 @@ async def open_card_editor(
             homepage = text_input("홈페이지", initial.homepage)
             registered_on = date_field("등록일자", initial.registered_on, mark="card-registered-on")
         for element, kind in ((mobile, "mobile"), (direct_phone, "phone"), (fax, "fax")):
-            phone_input_actions(actor, element, kind)
+            phone_input_actions(
+                actor,
+                element,
+                kind,
+                lambda: PhoneOwner(name.value, state["customer_id"], card.id if card else None),
+            )
         ui.label("소속회사").classes("text-subtitle2")
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             company = text_input("회사명", initial.company_name, mark="card-company").classes("flex-1")
@@ -270,7 +280,9 @@ class CardList:
                 ui.menu_item("삭제", on_click=lambda: self.delete(self.context_row))
                 if customer is None:
                     ui.menu_item("고객정보 열기", on_click=self._open_customer)
-                phone_menu_items(actor, lambda: card_numbers(self.context_row))
+                phone_menu_items(
+                    actor, lambda: card_numbers(self.context_row), lambda: card_owner(self.context_row)
+                )
         self.table.on("rowDblclick", lambda e: self.edit(e.args[1]))
         self.table.on("rowClick", lambda e: self._select(e.args[1]))
         self.table.on("rowContextmenu", lambda e: self._select(e.args[1]))

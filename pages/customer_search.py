@@ -18,7 +18,7 @@ from pages.components.toolbar import Toolbar
 from pages.customer_window import open_customer
 from pages.downloads import offer_file
 from pages.field_helpers import choice, date_field, text_input, typed_date
-from pages.phone_links import phone_menu_items
+from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from services import codes, customers, staff
 from services.customer_import import ImportKind
@@ -146,10 +146,10 @@ class CustomerSearchPanel(ui.column):
                 descending=True,
                 empty_text="조건에 맞는 고객이 없습니다.",
             ).mark("customers-table")
-            with ui.context_menu():
+            with ui.context_menu().mark("customers-menu"):
                 ui.menu_item("고객정보 열기", on_click=lambda: self._open(self.context_row))
                 ui.menu_item("접수 작성", on_click=self._new_reception)
-                phone_menu_items(self.actor, self._context_numbers)
+                phone_menu_items(self.actor, self._context_numbers, self._context_owner)
         self.table.on("rowDblclick", lambda e: self._open(e.args[1]))
         self.table.on("rowClick", lambda e: self._select(e.args[1]))
         self.table.on("rowContextmenu", lambda e: self._context(e.args[1]))
@@ -226,6 +226,10 @@ class CustomerSearchPanel(ui.column):
     def _context_numbers(self) -> dict[str, str]:
         row = self.context_row or {}
         return {"phone": row.get("phone", ""), "mobile": row.get("mobile", "")}
+
+    def _context_owner(self) -> PhoneOwner:
+        row = self.context_row or {}
+        return PhoneOwner(row.get("company_name", ""), customer_id=row.get("id"))
 
     async def _new_reception(self) -> None:
         row = self.context_row

@@ -20,6 +20,7 @@ from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.phone_links import PhoneOwner, phone_input_actions
 from pages.sales_links import open_new_order
 from services import codes, phone_directory, receptions
 from services import staff as staff_service
@@ -199,6 +200,7 @@ class ReceptionForm:
                     .mark("reception-receiver")
                 )
                 self.phone = ui.input("전화번호", value=data.phone).props(dense).mark("reception-phone")
+                phone_input_actions(self.actor, self.phone, "any", self._phone_owner)
                 self.extension = (
                     ui.input("내선", value=data.extension).props(dense).mark("reception-extension")
                 )
@@ -398,6 +400,10 @@ class ReceptionForm:
         if chosen:
             self._set_customer(chosen)
         return chosen
+
+    def _phone_owner(self) -> PhoneOwner:
+        name = self.contact.value or (self.customer.company_name if self.customer else "")
+        return PhoneOwner(name, self.customer.id if self.customer else None)
 
     def clear_customer(self) -> None:
         self._set_customer(None)

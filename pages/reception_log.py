@@ -20,8 +20,10 @@ from models.codes import CodeKind
 from models.reception import ReceptionState
 from pages.components.dialogs import TransientDialog
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from pages.sales_links import ledger_url
+from pages.settings_cti import reconnect_cti
 from services import codes, receptions
 from services.excel import Column, export_rows
 from services.receptions import LogCursor, LogFilters, SearchField
@@ -175,7 +177,7 @@ class ReceptionLogPanel(ui.column):
 
     def _admin_items(self) -> None:
         ui.menu_item("CTI환경설정", on_click=lambda: ui.navigate.to("/settings/cti"))
-        ui.menu_item("CTI재접속", on_click=lambda: ui.navigate.to("/settings/cti"))
+        ui.menu_item("CTI재접속", on_click=reconnect_cti).mark("log-cti-reconnect")
         ui.menu_item("LG API설정", on_click=lambda: ui.navigate.to("/settings/centrex"))
 
     def _build_context_menu(self) -> None:
@@ -185,6 +187,7 @@ class ReceptionLogPanel(ui.column):
             ui.menu_item("접수보류", on_click=self.hold).mark("log-menu-hold")
             ui.menu_item("접수수정", on_click=lambda: self.edit()).mark("log-menu-edit")
             ui.menu_item("거래내역", on_click=self.ledger).mark("log-menu-ledger")
+            phone_menu_items(self.actor, lambda: {"any": self._row().get("phone", "")}, self._phone_owner)
             ui.separator()
             ui.menu_item("엑셀저장", on_click=self.export).mark("log-menu-excel")
             ui.menu_item("출력레코드갯수지정", on_click=self.choose_row_limit).mark("log-menu-rows")
@@ -279,6 +282,13 @@ class ReceptionLogPanel(ui.column):
         row = event.args[1] if isinstance(event.args, list) and len(event.args) > 1 else None
         if row:
             self.table.selected = [r for r in self.table.rows if r["id"] == row["id"]]
+
+    def _row(self) -> dict[str, Any]:
+        return self.table.selected_row or {}
+
+    def _phone_owner(self) -> PhoneOwner:
+        row = self._row()
+        return PhoneOwner(row.get("contact_name") or row.get("customer_name", ""), row.get("customer_id"))
 
     def _selected(self) -> dict[str, Any] | None:
         row = self.table.selected_row

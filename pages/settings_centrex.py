@@ -15,7 +15,7 @@ from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.phone import open_sms_dialog
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
-from pages.settings_cti import OriginCaptions, lock_if_env
+from pages.settings_cti import OriginCaptions
 from services import centrex_users, sms, staff
 from services import telephony_settings as ts
 from telephony import runtime
@@ -267,31 +267,23 @@ def register() -> None:
             origin_caption = OriginCaptions(loaded)
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[300px]"):
-                    base_url = (
-                        ui.input("서버 주소", value=values.base_url)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("centrex-base-url")
+                    base_url = origin_caption.field(
+                        ui.input("서버 주소", value=values.base_url).mark("centrex-base-url"), "base_url"
                     )
-                    lock_if_env(base_url, loaded, "base_url")
-                    origin_caption("base_url")
                 with ui.column().classes("gap-0 w-48"):
-                    poll = (
-                        ui.number("수신 확인 간격(초)", value=values.poll_seconds, min=ts.MIN_POLL_SECONDS)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("centrex-poll")
+                    poll = origin_caption.field(
+                        ui.number(
+                            "수신 확인 간격(초)", value=values.poll_seconds, min=ts.MIN_POLL_SECONDS
+                        ).mark("centrex-poll"),
+                        "poll_seconds",
                     )
-                    lock_if_env(poll, loaded, "poll_seconds")
-                    origin_caption("poll_seconds")
                 with ui.column().classes("gap-0 w-48"):
-                    timeout = (
-                        ui.number("응답 대기(초)", value=values.timeout_seconds, min=0.1, max=60)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("centrex-timeout")
+                    timeout = origin_caption.field(
+                        ui.number("응답 대기(초)", value=values.timeout_seconds, min=0.1, max=60).mark(
+                            "centrex-timeout"
+                        ),
+                        "timeout_seconds",
                     )
-                    origin_caption("timeout_seconds")
 
             ui.label("수신 알림(링 콜백) — 선택 사항").classes("text-subtitle2 mt-2")
             ui.label(
@@ -300,21 +292,16 @@ def register() -> None:
             ).classes("text-caption text-grey-8")
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 w-60"):
-                    ring_host = (
-                        ui.input("이 서버의 공인 IP", value=values.ring_host)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("ring-host")
+                    ring_host = origin_caption.field(
+                        ui.input("이 서버의 공인 IP", value=values.ring_host).mark("ring-host"), "ring_host"
                     )
-                    origin_caption("ring_host")
                 with ui.column().classes("gap-0 w-36"):
-                    ring_port = (
-                        ui.number("포트", value=values.ring_port, min=1, max=65535, format="%d")
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("ring-port")
+                    ring_port = origin_caption.field(
+                        ui.number("포트", value=values.ring_port, min=1, max=65535, format="%d").mark(
+                            "ring-port"
+                        ),
+                        "ring_port",
                     )
-                    origin_caption("ring_port")
             ring_url = ui.label().classes("font-mono text-body2 break-all").mark("ring-url")
             errors = FieldErrors(
                 {

@@ -4,6 +4,8 @@ given by environment variables at start-up are shown read-only."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import serial.tools.list_ports
 from nicegui import run, ui
 
@@ -31,6 +33,7 @@ REGEX_EXAMPLES = [
     ("L1 0212345678 (회선 번호 포함)", r"^L(?P<ext>\d+)\s+(?P<number>[\d-]+)"),
 ]
 STATE_COLORS = {State.CONNECTED: "positive", State.RETRYING: "negative", State.CONNECTING: "warning"}
+Field = TypeVar("Field", bound=ui.element)
 
 
 class OriginCaptions:
@@ -39,6 +42,14 @@ class OriginCaptions:
     def __init__(self, loaded: ts.Loaded) -> None:
         self.loaded = loaded
         self.labels: dict[str, ui.label] = {}
+
+    def field(self, element: Field, name: str) -> Field:
+        """A settings input: outlined, as wide as its column, read-only when the environment gives
+        its value, with where the value came from under it."""
+        element.props("outlined dense").classes("w-full")
+        lock_if_env(element, self.loaded, name)
+        self(name)
+        return element
 
     def __call__(self, name: str) -> ui.label:
         label = ui.label().classes("text-caption text-grey-7 -mt-1").mark(f"origin-{name}")
@@ -74,6 +85,30 @@ def cti_status_text() -> tuple[str, str]:
     return label, STATE_COLORS.get(reader.state, "grey")
 
 
+async def reconnect_cti() -> None:
+    """CTI재접속 (this screen and the reception log's menu): reopen the port now, say how it went."""
+    reader = runtime.cti_reader
+    if not reader.running:
+        ui.notify(
+            "CTI를 사용하도록 설정되어 있지 않습니다. 설정 → CTI환경설정에서 포트를 정하고 '사용'을 켜세요.",
+            type="warning",
+            multi_line=True,
+        )
+        return
+    port = reader.settings.port
+    answered = await reader.reconnect_and_wait()
+    if reader.state == State.CONNECTED:
+        ui.notify(f"CTI 장치({port})에 다시 연결했습니다.", type="positive")
+    elif answered:
+        ui.notify(
+            f"CTI 장치({port})에 연결하지 못했습니다: {reader.last_error} 자동으로 계속 다시 시도합니다.",
+            type="negative",
+            multi_line=True,
+        )
+    else:
+        ui.notify(f"CTI 장치({port})가 아직 응답하지 않습니다. 계속 다시 시도합니다.", type="warning")
+
+
 def _available_ports() -> list[str]:
     return sorted(port.device for port in serial.tools.list_ports.comports())
 
@@ -91,7 +126,7 @@ def register() -> None:
                 ui.label("발신번호표시(CTI) 장치 상태").classes("text-subtitle1 text-weight-medium")
                 state_badge = ui.badge().mark("cti-state")
                 ui.space()
-                ui.button("CTI재접속", icon="sync", on_click=lambda: reconnect()).props(
+                ui.button("CTI재접속", icon="sync", on_click=reconnect_cti).props(
                     "dense unelevated no-caps"
                 ).mark("cti-reconnect")
             error_label = ui.label().classes("text-negative text-body2").mark("cti-error")
@@ -109,13 +144,6 @@ def register() -> None:
                     else "마지막 전화: 없음"
                 )
 
-            def reconnect() -> None:
-                if not runtime.cti_reader.running:
-                    ui.notify("CTI를 사용하도록 저장되어 있지 않습니다.", type="warning")
-                    return
-                runtime.cti_reader.reconnect()
-                ui.notify("CTI 장치에 다시 연결합니다.")
-
             refresh_status()
             ui.timer(1.0, refresh_status)
 
@@ -132,48 +160,35 @@ def register() -> None:
             origin_caption("enabled")
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
-                    port = (
-                        ui.input("포트", value=values.port, autocomplete=ports)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-port")
+                    port = origin_caption.field(
+                        ui.input("포트", value=values.port, autocomplete=ports).mark("cti-port"), "port"
                     )
                     port.props(
                         f'hint="{"사용 가능: " + ", ".join(ports) if ports else "예: /dev/ttyUSB0, COM3"}"'
                     )
-                    lock_if_env(port, cti, "port")
-                    origin_caption("port")
                 with ui.column().classes("gap-0 w-40"):
-                    baud = (
-                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud)
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-baud")
+                    baud = origin_caption.field(
+                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud).mark(
+                            "cti-baud"
+                        ),
+                        "baud",
                     )
-                    lock_if_env(baud, cti, "baud")
-                    origin_caption("baud")
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):
-                    preset = (
+                    preset = origin_caption.field(
                         ui.select(
                             {p.value: label for p, label in PRESET_LABELS.items()},
                             label="형식",
                             value=values.preset.value,
-                        )
-                        .props("outlined dense")
-                        .classes("w-full")
-                        .mark("cti-preset")
+                        ).mark("cti-preset"),
+                        "preset",
                     )
-                    lock_if_env(preset, cti, "preset")
-                    origin_caption("preset")
             with ui.column().classes("w-full gap-0") as regex_box:
-                regex = (
+                regex = origin_caption.field(
                     ui.input("정규식 (번호: (?P<number>…), 내선: (?P<ext>…))", value=values.regex)
-                    .props("outlined dense")
-                    .classes("w-full font-mono")
-                    .mark("cti-regex")
+                    .classes("font-mono")
+                    .mark("cti-regex"),
+                    "regex",
                 )
-                lock_if_env(regex, cti, "regex")
-                origin_caption("regex")
                 with ui.row().classes("gap-1 items-center"):
                     ui.label("예:").classes("text-caption")
                     for sample, pattern in REGEX_EXAMPLES:
@@ -181,16 +196,16 @@ def register() -> None:
                             "flat dense no-caps size=sm"
                         )
             with ui.column().classes("w-full gap-0") as init_box:
-                init = (
+                init = origin_caption.field(
                     ui.textarea(
                         "모뎀 초기화 명령 (한 줄에 하나, 연결할 때 보냄)",
                         value="\n".join(values.init_commands),
                     )
-                    .props("outlined dense autogrow")
-                    .classes("w-full font-mono")
-                    .mark("cti-init")
+                    .props("autogrow")
+                    .classes("font-mono")
+                    .mark("cti-init"),
+                    "init_commands",
                 )
-                origin_caption("init_commands")
 
             def show_preset_fields() -> None:
                 regex_box.set_visibility(preset.value == ts.Preset.REGEX.value)

@@ -24,7 +24,7 @@ from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
-from services import visits
+from services import customers, visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
 from services.visits import CUSTOMER_PLACEHOLDERS, VisitHeader
@@ -81,7 +81,7 @@ async def pick_customer() -> tuple[int, str] | None:
 
         async def search() -> None:
             text = (query.value or "").strip()
-            choices = await visits.customer_choices(text) if text else {}
+            choices = {c.id: c.label for c in await customers.lookup_customers(text)} if text else {}
             if (query.value or "").strip() != text:
                 return  # a newer keystroke searches again
             results.clear()

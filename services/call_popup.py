@@ -6,18 +6,17 @@ list (a missed popup can be found again) and 번호연결 from the popup."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from core.audit import Actor
 from core.errors import NotFound
-from core.korean import format_phone, phone_digits
+from core.korean import format_phone
 from models.customer import Customer
 from models.reception import Reception
 from models.telephony import CallEvent, CallEventSource
 from services.balances import customer_balances
 from services.maintenance import maintenance_summary
-from services.phone_directory import CallerMatch, customer_ids_for_phone, link_number, resolve_caller
+from services.phone_directory import CallerMatch, link_number, resolve_caller
 
 RECENT_RECEPTIONS = 5
 SOURCE_LABELS = {
@@ -250,18 +249,3 @@ async def recent_calls(limit: int = 20) -> list[RecentCall]:
         )
         for r in rows
     ]
-
-
-async def find_customers(text: str, limit: int = 20) -> list[Candidate]:
-    """Customers to link a number to: by company name, customer code or any of their numbers."""
-    query = (text or "").strip()
-    if not query:
-        return []
-    found = list(await Customer.filter(company_name__icontains=query).order_by("company_name").limit(limit))
-    found += await Customer.filter(code__startswith=query).order_by("code").limit(limit)
-    digits = phone_digits(query)
-    if len(digits) >= 3 and len(digits) == len(re.sub(r"[\s\-()]", "", query)):
-        ids = await customer_ids_for_phone(digits, limit=limit)
-        found += await Customer.filter(id__in=ids).order_by("company_name").limit(limit)
-    unique = {c.id: c for c in found}
-    return [Candidate(c.id, c.code, c.company_name) for c in list(unique.values())[:limit]]

@@ -12,8 +12,8 @@ from core.errors import GogaekError, NotFound, ValidationError
 from core.korean import phone_digits
 from models.staff import Staff
 from models.telephony import CentrexUser
+from services.centrex_client import CentrexClient, UserInfo, password_sha512
 from services.telephony_settings import load_centrex_settings, ring_path
-from telephony.centrex import CentrexClient, UserInfo, password_sha512
 
 NUMBER070 = re.compile(r"^070\d{7,8}$")
 
@@ -141,6 +141,11 @@ async def _client(number070: str, password_hash: str) -> CentrexClient:
     )
 
 
+async def client_for(user: CentrexUser) -> CentrexClient:
+    """A client for a registered line, with the configured server address and timeout."""
+    return await _client(user.number070, user.password_sha512)
+
+
 async def check_connection(
     *, by: Actor, number070: str, password: str = "", user_id: int | None = None
 ) -> UserInfo:
@@ -178,7 +183,7 @@ async def click_dial(*, by: Actor, number: str) -> str:
             "전화걸기에 쓸 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 "
             f"{by.name}님의 070 번호를 등록해야 합니다."
         )
-    await (await _client(user.number070, user.password_sha512)).click_dial(digits)
+    await (await client_for(user)).click_dial(digits)
     return digits
 
 
@@ -193,7 +198,7 @@ async def register_ring_callback(user_id: int, *, by: Actor) -> str:
     if user is None:
         raise NotFound("API 사용자")
     path = ring_path(settings.ring_secret)
-    client = await _client(user.number070, user.password_sha512)
+    client = await client_for(user)
     await client.set_ring_callback(path=path, host=settings.ring_host, port=settings.ring_port)
     return f"http://{settings.ring_host}:{settings.ring_port}{path}"
 
@@ -211,7 +216,7 @@ async def ring_callback_registration(user_id: int, *, by: Actor) -> RingRegistra
     user = await CentrexUser.get_or_none(id=user_id)
     if user is None:
         raise NotFound("API 사용자")
-    registered = await (await _client(user.number070, user.password_sha512)).get_ring_callback()
+    registered = await (await client_for(user)).get_ring_callback()
     parts = registered.split("^")
     points_here = (
         ring_path(settings.ring_secret) in parts

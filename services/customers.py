@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import filetype
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -166,6 +167,13 @@ def _has_initials(text: str) -> bool:
     return any(0x3131 <= ord(ch) <= 0x314E for ch in text)
 
 
+def _name_condition(name: str) -> Q:
+    """Company name contains the text, or its 초성 contain the typed initials."""
+    if _has_initials(name):
+        return Q(company_name_chosung__contains=chosung(name))
+    return Q(company_name__icontains=name)
+
+
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
@@ -185,10 +193,7 @@ async def _filtered(filters: CustomerFilters) -> QuerySet[Customer]:
         query = query.filter(staff_id=filters.staff_id)
     name = filters.company_name.strip()
     if name:
-        if _has_initials(name):
-            query = query.filter(company_name_chosung__contains=chosung(name))
-        else:
-            query = query.filter(company_name__icontains=name)
+        query = query.filter(_name_condition(name))
     if filters.business_number.strip():
         digits = digits_only(filters.business_number)
         if not digits:
@@ -291,6 +296,45 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
             row["balance"] = balances.get(row["id"], 0)
             row["balance_text"] = format_amount(row["balance"])
     return ResultPage(rows=rows, total=total)
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    """A customer offered by a picker (번호연결, 방문일지, …)."""
+
+    id: int
+    code: str
+    company_name: str
+    representative: str
+    phone: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.company_name} ({self.code})"
+
+
+PHONE_LIKE = re.compile(r"[\d\s\-()]+")
+
+
+async def lookup_customers(text: str, *, limit: int = 20) -> list[CustomerChoice]:
+    """What a picker's one search box finds: company name (초성 too), customer code prefix, or
+    (when the text is a number) any stored number of the customer or its cards."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    condition = _name_condition(text)
+    if not _has_initials(text):
+        condition |= Q(code__startswith=text)
+    digits = digits_only(text)
+    if PHONE_LIKE.fullmatch(text) and len(digits) >= phone_directory.MIN_SEARCH_DIGITS:
+        condition |= Q(id__in=await phone_directory.customer_ids_for_phone(digits, limit=limit * 5) or [0])
+    rows = (
+        await Customer.filter(condition)
+        .order_by("company_name", "id")
+        .limit(limit)
+        .values("id", "code", "company_name", "representative", "phone")
+    )
+    return [CustomerChoice(**row) for row in rows]
 
 
 # ---------------------------------------------------------------------------------------------

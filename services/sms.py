@@ -13,9 +13,8 @@ from core.audit import Actor, acting_as
 from core.errors import GogaekError, ValidationError
 from core.korean import format_phone, phone_digits
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
-from services.centrex_users import line_of
-from services.telephony_settings import load_centrex_settings
-from telephony.centrex import CentrexClient, CentrexError
+from services.centrex_client import CentrexError
+from services.centrex_users import client_for, line_of
 
 SMS_MAX_BYTES = 80
 LMS_MAX_BYTES = 720
@@ -101,7 +100,7 @@ async def send_sms(
         raise GogaekError(
             "문자를 보낼 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 등록하세요."
         )
-    settings = (await load_centrex_settings()).values
+    client = await client_for(line)
     with acting_as(by):
         message = await SmsMessage.create(
             destination=digits,
@@ -113,12 +112,6 @@ async def send_sms(
             centrex_user_id=line.id,
             customer_id=customer_id,
             card_id=card_id,
-        )
-        client = CentrexClient(
-            base_url=settings.base_url,
-            number070=line.number070,
-            password_hash=line.password_sha512,
-            timeout=settings.timeout_seconds,
         )
         try:
             receipt = await client.send_sms(digits, text)

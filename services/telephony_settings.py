@@ -19,7 +19,7 @@ from core.audit import Actor, acting_as
 from core.errors import ValidationError
 from core.settings import get_settings
 from models.settings import AppSetting
-from telephony.centrex import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_SECONDS
+from services.centrex_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_SECONDS
 
 log = logging.getLogger(__name__)
 

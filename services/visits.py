@@ -357,24 +357,6 @@ async def customer_label(customer_id: int | None) -> str:
     return f"{row[0]['company_name']} ({row[0]['code']})" if row else ""
 
 
-async def customer_choices(query: str, *, limit: int = 20) -> dict[int, str]:
-    """Customers whose name (or 초성, or code) matches, for the editor's customer picker."""
-    text = (query or "").strip()
-    if not text:
-        return {}
-    if is_chosung_query(text):
-        condition = Q(company_name_chosung__contains=chosung(text))
-    else:
-        condition = Q(company_name__icontains=text) | Q(code__startswith=text)
-    rows = (
-        await Customer.filter(condition)
-        .order_by("company_name")
-        .limit(limit)
-        .values("id", "code", "company_name")
-    )
-    return {r["id"]: f"{r['company_name']} ({r['code']})" for r in rows}
-
-
 _ROW_FIELDS = {
     "id": "id",
     "written_on": "written_on",

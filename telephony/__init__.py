@@ -1,2 +1,3 @@
-"""Incoming calls: the call bus, the serial CTI reader, the LG U+ Centrex client, poller and ring
-callback (TELEPHONY.md). `telephony.runtime` holds the running instances."""
+"""Incoming calls: the call bus, the serial CTI reader, the LG U+ Centrex poller and ring callback
+(TELEPHONY.md; the Centrex HTTP client itself is services.centrex_client). `telephony.runtime`
+holds the running instances."""

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 
 from models.telephony import CallEventSource, CentrexUser
+from services.centrex_client import CentrexClient, CentrexError, Failure
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus, CallReport
-from telephony.centrex import CentrexClient, CentrexError, Failure
 
 log = logging.getLogger(__name__)
 

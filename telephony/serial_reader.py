@@ -190,6 +190,7 @@ class CtiReader:
         self.retry_at: dt.datetime | None = None
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
+        self._attempted = asyncio.Event()  # set after every attempt to open the port
 
     # -- control -------------------------------------------------------------------------------
     async def configure(self, settings: CtiSettings) -> None:
@@ -198,7 +199,7 @@ class CtiReader:
         self.settings = settings
         self.last_error = ""
         if settings.enabled and settings.port:
-            self._wake = asyncio.Event()
+            self._wake, self._attempted = asyncio.Event(), asyncio.Event()
             self._task = asyncio.create_task(self._run(settings), name="cti-reader")
         else:
             self._set_state(State.DISABLED)
@@ -214,6 +215,17 @@ class CtiReader:
     def reconnect(self) -> None:
         """CTI재접속: drop the current connection (if any) and try again now."""
         self._wake.set()
+
+    async def reconnect_and_wait(self, within: float = OPEN_TIMEOUT_SECONDS + 1) -> bool:
+        """CTI재접속 for a screen: reconnect, then wait for the port to be opened again or to fail
+        (True; `state` and `last_error` say which) or for the time to run out (False)."""
+        self._attempted.clear()
+        self.reconnect()
+        try:
+            await asyncio.wait_for(self._attempted.wait(), within)
+        except TimeoutError:
+            return False
+        return True
 
     @property
     def running(self) -> bool:
@@ -263,6 +275,7 @@ class CtiReader:
                 raise
             except Exception as error:
                 self._failed(describe_error(error, settings.port))
+                self._attempted.set()
                 await self._pause(delay)
                 delay = min(delay * 2, MAX_RETRY_SECONDS)
                 continue
@@ -270,6 +283,7 @@ class CtiReader:
             self._wake.clear()
             self.last_error = ""
             self._set_state(State.CONNECTED)
+            self._attempted.set()
             delay = FIRST_RETRY_SECONDS
             try:
                 reason = await self._session(settings, reader, writer)

@@ -23,7 +23,7 @@ from pages.components.dialogs import TransientDialog
 from pages.components.phone import dial_button
 from pages.customer_window import open_customer
 from pages.reception_form import ReceptionPrefill, open_reception_form
-from services import call_popup
+from services import call_popup, customers
 from services.call_popup import CallPopup
 from services.telephony_settings import PopupTarget
 from telephony import runtime
@@ -221,7 +221,7 @@ class CallCard(ui.card):
             results = ui.column().classes("w-full gap-0 max-h-[50vh] overflow-auto")
 
             async def search() -> None:
-                found = await call_popup.find_customers(query.value or "")
+                found = await customers.lookup_customers(query.value or "")
                 results.clear()
                 with results:
                     if not found:
@@ -233,7 +233,7 @@ class CallCard(ui.card):
                             await self.link(c.id)
 
                         with ui.item(on_click=pick).props("clickable dense").mark("link-result"):
-                            ui.item_section(f"{candidate.name}")
+                            ui.item_section(candidate.company_name)
                             ui.item_section(candidate.code).props("side")
 
             query.on("keydown.enter", search)

@@ -1,6 +1,6 @@
-"""Click-to-dial (전화걸기, Centrex `clickdial`) and 문자보내기 (Centrex `smssend`) for any screen
-that shows a phone number: a number with its buttons (`PhoneNumber`), the single buttons, entries
-for a right-click menu (`phone_menu_items`) and the SMS compose dialog (`open_sms_dialog`)."""
+"""Click-to-dial (전화걸기, Centrex `clickdial`) and 문자보내기 (Centrex `smssend`): the dial button
+(call popup), the SMS compose dialog, and both as phone actions (`register`), so every number the
+customer, card and reception screens show through pages.phone_links offers them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from core.korean import format_phone, phone_digits
 from models.telephony import SmsStatus
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.phone_links import PHONE_ACTIONS, PhoneAction, PhoneOwner
 from services import centrex_users, sms
 
 
@@ -38,78 +39,15 @@ def dial_button(actor: Actor, number: str) -> ui.button:
     return button.mark("dial")
 
 
-def sms_button(
-    actor: Actor,
-    number: str,
-    *,
-    recipient: str = "",
-    customer_id: int | None = None,
-    card_id: int | None = None,
-) -> ui.button:
-    button = ui.button(
-        icon="sms",
-        on_click=lambda: open_sms_dialog(
-            actor, number, recipient=recipient, customer_id=customer_id, card_id=card_id
-        ),
-    )
-    button.props("flat round dense size=sm color=primary").tooltip("문자보내기")
-    return button.mark("sms")
-
-
-class PhoneNumber(ui.row):
-    """A phone number as text, with 전화걸기 and (for mobiles) 문자보내기 next to it."""
-
-    def __init__(
-        self,
-        actor: Actor,
-        number: str,
-        *,
-        recipient: str = "",
-        customer_id: int | None = None,
-        card_id: int | None = None,
-    ) -> None:
-        super().__init__()
-        self.classes("items-center gap-0 no-wrap")
-        with self:
-            ui.label(format_phone(number)).classes("mr-1")
-            if len(phone_digits(number)) >= 3:
-                dial_button(actor, number)
-            if is_mobile(number):
-                sms_button(actor, number, recipient=recipient, customer_id=customer_id, card_id=card_id)
-
-
-def phone_menu_items(
-    actor: Actor,
-    number: str,
-    *,
-    recipient: str = "",
-    customer_id: int | None = None,
-    card_id: int | None = None,
-) -> None:
-    """전화걸기 / 문자보내기 entries, to put inside a ui.context_menu or ui.menu."""
-    ui.menu_item("전화걸기", on_click=lambda: dial(actor, number)).mark("menu-dial")
-    ui.menu_item(
-        "문자보내기",
-        on_click=lambda: open_sms_dialog(
-            actor, number, recipient=recipient, customer_id=customer_id, card_id=card_id
-        ),
-    ).mark("menu-sms")
-
-
-async def open_sms_dialog(
-    actor: Actor,
-    destination: str = "",
-    *,
-    recipient: str = "",
-    customer_id: int | None = None,
-    card_id: int | None = None,
-) -> None:
-    """Compose and send one SMS/LMS, with a live byte counter. Nothing is re-sent automatically."""
+async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner | None = None) -> None:
+    """Compose and send one SMS/LMS, with a live byte counter. Nothing is re-sent automatically.
+    The message is recorded with the customer or card it was sent to (`owner`)."""
+    owner = owner or PhoneOwner()
     line = await sms.sender_line(actor)
     remaining = await sms.last_remaining()
     with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full gap-2"):
         dialog.props("persistent")
-        title = "문자보내기" + (f" — {recipient}" if recipient else "")
+        title = "문자보내기" + (f" — {owner.name}" if owner.name else "")
         ui.label(title).classes("text-h6")
         sender = f"보내는 번호 {format_phone(line.number070)}" if line else "보낼 센트릭스 회선이 없습니다"
         quota = f" · 남은 건수 {remaining:,}" if remaining is not None else ""
@@ -156,8 +94,8 @@ async def open_sms_dialog(
                     by=actor,
                     destination=to.value or "",
                     text=text.value or "",
-                    customer_id=customer_id,
-                    card_id=card_id,
+                    customer_id=owner.customer_id,
+                    card_id=owner.card_id,
                 )
             except ValidationError as error:
                 errors.show(error.fields)
@@ -191,3 +129,29 @@ async def open_sms_dialog(
             send_button = ui.button("보내기", icon="send", on_click=send).mark("sms-send")
             ui.button("닫기", on_click=close).props("flat").mark("sms-close")
     dialog.open()
+
+
+DIAL = PhoneAction(
+    "전화걸기",
+    "phone",
+    frozenset({"phone", "mobile", "any"}),
+    lambda actor, number, _owner: dial(actor, number),
+    missing="걸 전화번호가 없습니다.",
+    mark="dial",
+)
+SMS = PhoneAction(
+    "문자보내기",
+    "sms",
+    frozenset({"mobile", "any"}),
+    open_sms_dialog,
+    accepts=is_mobile,
+    missing="문자는 휴대폰 번호(010 등)로만 보낼 수 있습니다.",
+    mark="sms",
+)
+
+
+def register() -> None:
+    """Offer 전화걸기 and 문자보내기 next to every number shown through pages.phone_links."""
+    for action in (DIAL, SMS):
+        if action not in PHONE_ACTIONS:
+            PHONE_ACTIONS.append(action)

@@ -13,7 +13,7 @@ from pages.components.forms import FieldErrors
 from pages.customer_header import choices_with, current_editor
 from pages.customer_window import customer_tab
 from pages.field_helpers import choice, required, text_input
-from pages.phone_links import phone_input_actions
+from pages.phone_links import PhoneOwner, phone_input_actions
 from services import customers
 
 HISTORY_COLUMNS = [
@@ -66,7 +66,9 @@ async def info_tab(actor: Actor, customer_id: int) -> None:
             if wide:
                 element.style("grid-column: span 2")
             if phone_kind:
-                phone_input_actions(actor, element, phone_kind)
+                phone_input_actions(
+                    actor, element, phone_kind, lambda: PhoneOwner(editor.company_name, customer_id or None)
+                )
         editor.register("class_a_id", choice(class_a, "분류A", initial.class_a_id))
         editor.register("class_b_id", choice(class_b, "분류B", initial.class_b_id))
         editor.register("class_c_id", choice(class_c, "분류C", initial.class_c_id))

@@ -1,44 +1,20 @@
-"""End-to-end: `python main.py` reads a serial caller-ID device (a pty) configured only through
-environment variables; a modem caller-ID block pops the caller's customer up in two signed-in
-Chromium sessions."""
+"""End-to-end: `python main.py` with the demo office (seed-demo) reads a serial caller-ID device (a
+pty) configured only through environment variables; a modem caller-ID block pops the caller's
+customer, 재근상사 of the demo data, up in two signed-in Chromium sessions."""
 
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, start_server, stop_server
 from tests.e2e.conftest import sign_in as sign_in_browser
+from tests.e2e.conftest import start_server, stop_server
 from tests.telephony.devices import FakeSerialDevice, modem_block
 
 pytestmark = pytest.mark.e2e
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "E2e-clerk-pass-1"
-
-ADD_JAEGEUN = """
-import asyncio, datetime as dt
-from core.audit import SYSTEM, acting_as
-from core.db import open_database
-from core.korean import chosung
-from models.customer import Customer
-from services.phone_directory import sync_customer_phones
-
-async def main():
-    async with open_database():
-        if await Customer.filter(company_name="재근상사").exists():
-            return
-        with acting_as(SYSTEM):
-            customer = await Customer.create(
-                code="140213-001", registered_on=dt.date(2014, 2, 13), company_name="재근상사",
-                company_name_chosung=chosung("재근상사"), phone="02-999-8888", representative="김대표",
-            )
-        await sync_customer_phones(customer)
-
-asyncio.run(main())
-"""
 
 
 @pytest.fixture
@@ -51,7 +27,9 @@ def device(tmp_path):
 @pytest.fixture
 def cti_server(tmp_path, device):
     running = start_server(
-        tmp_path / "e2e-data", extra_env={"GOGAEK_CTI_PORT": str(device.path), "GOGAEK_CTI_BAUD": "9600"}
+        tmp_path / "e2e-data",
+        extra_env={"GOGAEK_CTI_PORT": str(device.path), "GOGAEK_CTI_BAUD": "9600"},
+        seed_demo=True,
     )
     yield running
     stop_server(running)
@@ -68,7 +46,6 @@ def wait_for_cti(url: str) -> dict:
 
 
 def test_a_modem_caller_id_pops_up_in_two_signed_in_browsers(cti_server, device, browser, page):
-    subprocess.run([sys.executable, "-c", ADD_JAEGEUN], cwd=ROOT, env=cti_server.env, check=True)
     cti_server.command(
         "create-admin", "--login", CLERK_LOGIN, "--password", CLERK_PASSWORD, "--name", "김데모"
     )
@@ -93,7 +70,19 @@ def test_a_modem_caller_id_pops_up_in_two_signed_in_browsers(cti_server, device,
         elapsed = time.monotonic() - started
         print(f"serial line written → popup visible in two browsers: {elapsed * 1000:.0f} ms")
         expect(other.locator(".q-card", has_text="02-999-8888").get_by_text("140213-001")).to_be_visible()
-        expect(other.get_by_role("button", name="접수작성")).to_be_visible()
+
+        # 접수작성 from the popup: the form starts with the caller's customer, number and source
+        other.locator(".q-card", has_text="02-999-8888").get_by_role("button", name="접수작성").click()
+        form = other.get_by_role("dialog")
+        expect(form.get_by_label("고객", exact=True)).to_have_value("재근상사 (140213-001)")
+        expect(form.get_by_label("전화번호")).to_have_value("02-999-8888")
+        expect(form.get_by_text("출처: CTI")).to_be_visible()
+        expect(page.get_by_text("김데모님이 접수를 작성하고 있습니다.")).to_be_visible()
+        form.get_by_label("접수내용 (고객 문의)").fill("e2e 프린터 용지 걸림")
+        form.get_by_role("button", name="저장", exact=True).click()
+        expect(page.get_by_text("김데모님이 접수를 저장했습니다.")).to_be_visible()
+        form.get_by_role("button", name="닫기", exact=True).click()
+        expect(form).to_have_count(0)
 
         device.write(modem_block("029998888"))  # the next ring repeats it: still one popup
         device.write(modem_block("0212345678"))

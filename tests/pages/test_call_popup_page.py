@@ -3,25 +3,30 @@
 import asyncio
 
 import httpx
-import pytest
-from nicegui import ElementFilter, core, ui
+from nicegui import ElementFilter, core
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from core.korean import format_datetime
+from models.codes import CodeEntry, CodeKind
 from models.reception import CallSource, Reception
 from models.staff import Staff
-from models.telephony import CallEventSource
+from models.telephony import CallEvent, CallEventSource
 from pages.components.call_popup import CallCard, prefill_for
 from services import call_popup
 from services import telephony_settings as ts
 from telephony import runtime
 from telephony.bus import CallReport
-from tests.telephony.factories import make_customer
+from tests.telephony.factories import make_customer, use_centrex_at
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
 
 def second_user() -> User:
     return User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url="http://test"))
+
+
+def field(user: User, marker: str):
+    return user.find(marker=marker).elements.pop().value
 
 
 def cards(user: User) -> list[CallCard]:
@@ -148,21 +153,43 @@ async def test_writing_the_reception_is_announced_on_the_other_screens(user: Use
     await user.should_see("김데모님이 접수를 작성하고 있습니다.", retries=50)
 
 
-@pytest.mark.xfail(
-    reason="needs the real reception form (issue #4); open_reception_form is still a stub", strict=False
-)
 async def test_writing_a_reception_from_the_popup_creates_it_for_the_callers_customer(user: User):
-    customer = await make_customer("재근상사", "02-999-8888")
-    await make_admin(login="boss")
+    customer = await make_customer("재근상사", "02-999-8888", code="140213-001")
+    boss = await make_admin(login="boss", name="김사장")
     await sign_in(user, "boss")
-    event_id = await ring("029998888")
+    event_id = await ring("029998888", extension="101")
+    event = await CallEvent.get(id=event_id)
     await user.should_see(marker="call-popup-customer", retries=50)
+
     user.find(marker="call-popup-reception").click()
-    await user.should_see(kind=ui.button, content="저장", retries=50)
-    user.find(kind=ui.button, content="저장").click()
-    reception = await eventually(lambda: Reception.get_or_none(call_event_id=event_id))
-    assert reception.customer_id == customer.id and reception.phone_digits == "029998888"
-    assert reception.source == CallSource.CTI
+    await user.should_see(marker="reception-save", retries=50)
+    assert field(user, "reception-customer") == "재근상사 (140213-001)"
+    assert field(user, "reception-phone") == "02-999-8888"
+    assert field(user, "reception-extension") == "101"
+    assert field(user, "reception-received-at") == format_datetime(event.occurred_at, seconds=True)
+    assert field(user, "reception-receiver") == boss.id
+    phone_route = await CodeEntry.get(kind=CodeKind.RECEPTION_ROUTE, name="전화")
+    assert field(user, "reception-route") == phone_route.id
+    await user.should_see("출처: CTI")
+
+    user.find(marker="reception-inquiry").type("프린터 용지 걸림")
+    user.find(marker="reception-save").click()
+    await user.should_see("김사장님이 접수를 저장했습니다.", retries=50)
+    reception = await Reception.get(call_event_id=event_id)
+    assert (reception.customer_id, reception.phone_digits, reception.extension) == (
+        customer.id,
+        "029998888",
+        "101",
+    )
+    assert (reception.source, reception.route_id, reception.receiver_id) == (
+        CallSource.CTI,
+        phone_route.id,
+        boss.id,
+    )
+    assert reception.received_at == event.occurred_at.replace(microsecond=0)
+    assert reception.inquiry == "프린터 용지 걸림"
+    [call] = await call_popup.recent_calls()
+    assert call.reception_count == 1  # 최근 수신 전화 marks it 접수됨
 
 
 async def test_a_missed_call_can_be_found_and_reopened(user: User):
@@ -186,15 +213,7 @@ async def test_calling_back_from_the_popup_rings_my_own_centrex_line(user: User)
     try:
         server.add_line("07012345678", "pw")
         admin = await make_admin(login="boss")
-        await ts.save_centrex_settings(
-            by=admin,
-            version=None,
-            base_url=server.base_url,
-            poll_seconds=60,
-            timeout_seconds=2,
-            ring_host="",
-            ring_port=8080,
-        )
+        await use_centrex_at(server.base_url, by=admin)
         await sign_in(user, "boss")
         await ring("029998888")
         await user.should_see(marker="call-popup-unknown", retries=50)

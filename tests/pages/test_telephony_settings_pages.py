@@ -1,14 +1,16 @@
 """설정 → CTI환경설정 and API사용자등록, driven through the real screens."""
 
 import pytest
-from nicegui import ui
+from nicegui import ElementFilter, ui
 from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
 
 from core.settings import reload_settings
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services import centrex_users
+from services import telephony_settings as ts
+from services.centrex_client import password_sha512
 from telephony import runtime
-from telephony.centrex import password_sha512
 from telephony.serial_reader import State
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block
@@ -66,7 +68,47 @@ async def test_admin_connects_a_caller_id_modem_and_calls_pop_up(user: User, dev
     await user.should_see("마지막 오류", retries=50)
     device.plug_in()
     user.find(marker="cti-reconnect").click()
-    await eventually(lambda: runtime.cti_reader.state == State.CONNECTED, within=3)
+    await user.should_see(f"CTI 장치({device.path})에 다시 연결했습니다.", retries=50)
+    assert runtime.cti_reader.state == State.CONNECTED
+
+
+async def test_cti_reconnect_in_the_reception_log_menu_reopens_the_port_and_says_how_it_went(
+    user: User, device
+):
+    admin = await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.should_see(marker="reception-log-table", retries=50)
+
+    def reconnect() -> None:
+        with user:
+            first = next(iter(ElementFilter(marker="log-cti-reconnect", local_scope=False)))
+        UserInteraction(user, {first}, None).click()
+
+    reconnect()
+    await user.should_see("CTI를 사용하도록 설정되어 있지 않습니다", retries=50)
+
+    await ts.save_cti_settings(
+        by=admin,
+        version=None,
+        enabled=True,
+        port=str(device.path),
+        baud=9600,
+        preset="modem",
+        regex="",
+        init_commands="ATZ",
+    )
+    await runtime.apply_cti_settings()
+    await eventually(lambda: runtime.cti_reader.state == State.CONNECTED)
+    connected_since = runtime.cti_reader.since
+    reconnect()
+    await user.should_see(f"CTI 장치({device.path})에 다시 연결했습니다.", retries=50)
+    assert runtime.cti_reader.since != connected_since
+
+    device.unplug()
+    await eventually(lambda: runtime.cti_reader.state == State.RETRYING)
+    reconnect()
+    await user.should_see("연결하지 못했습니다: 포트", retries=50)
+    await user.should_see("자동으로 계속 다시 시도합니다.")
 
 
 async def test_regex_settings_are_checked_and_can_be_tried(user: User):

@@ -8,7 +8,6 @@ from models.customer import Customer, TradingPartner
 from models.product import CustomerProduct
 from models.reception import Reception, ReceptionState
 from models.sales import Receipt, Shipment
-from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from services import call_popup
 from services.phone_directory import resolve_caller
@@ -119,13 +118,3 @@ async def test_recent_calls_say_which_were_written_up(db):
     ]
     again = await call_popup.popup_for_event(first.event_id)
     assert again.customer.id == customer.id
-
-
-async def test_finding_customers_to_link_by_name_code_or_number(db):
-    jaegeun = await make_customer("재근상사", "02-999-8888", code="140213-001")
-    await make_customer("하이디자인", "031-555-1234")
-    assert [c.id for c in await call_popup.find_customers("재근")] == [jaegeun.id]
-    assert [c.id for c in await call_popup.find_customers("140213")] == [jaegeun.id]
-    assert [c.id for c in await call_popup.find_customers("999-8888")] == [jaegeun.id]
-    assert await call_popup.find_customers("") == []
-    assert await Staff.all().count() == 0

@@ -9,9 +9,9 @@ import pytest
 
 from models.telephony import CallEvent, CallEventSource, CentrexUser
 from services import centrex_users
+from services.centrex_client import CentrexError
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus
-from telephony.centrex import CentrexError
 from telephony.poller import CentrexPoller
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.factories import make_customer

@@ -168,6 +168,23 @@ async def test_cti_reconnect_cuts_the_backoff_short(db, tmp_path):
         fake.close()
 
 
+async def test_cti_reconnect_waits_and_tells_how_it_went(reader, device):
+    await connect(reader, device)
+    connected_since = reader.since
+    await asyncio.sleep(0.05)
+    assert await reader.reconnect_and_wait() is True
+    assert reader.state == State.CONNECTED and reader.since != connected_since
+
+    device.unplug()
+    await eventually(lambda: reader.state == State.RETRYING)
+    assert await reader.reconnect_and_wait() is True  # tried at once, not after the backoff
+    assert reader.state == State.RETRYING and "찾을 수 없습니다" in reader.last_error
+
+    device.plug_in()
+    assert await reader.reconnect_and_wait() is True
+    assert reader.state == State.CONNECTED and reader.last_error == ""
+
+
 def test_line_splitter_handles_any_line_end_and_drops_overlong_runs():
     splitter = LineSplitter()
     assert splitter.feed(b"RING\r\nNMBR = 0") == ["RING"]

@@ -196,6 +196,29 @@ async def test_search_by_phone_any_format_and_trailing_fragment(db):
     assert haedong.id
 
 
+async def test_a_picker_finds_customers_by_name_initials_code_or_any_number(db):
+    clerk = await make_staff()
+    jaegeun = await add(clerk, "재근상사", on="2014-02-13", phone="02-999-8888")
+    haedong = await add(clerk, "(주)해동통신", on="2014-01-23", phone="02-808-8016")
+    await cards.save_card(
+        cards.CardInput(name="이재근", customer_id=jaegeun.id, mobile="010-222-5555"), by=clerk
+    )
+
+    async def found(text: str) -> list[str]:
+        return [c.company_name for c in await customers.lookup_customers(text)]
+
+    assert await found("재근") == ["재근상사"]
+    assert await found("ㅈㄱㅅㅅ") == ["재근상사"]
+    assert await found("14") == ["(주)해동통신", "재근상사"]  # both codes start so
+    assert await found("140213") == ["재근상사"]
+    assert await found("999-8888") == ["재근상사"]
+    assert await found("8016") == ["(주)해동통신"]
+    assert await found("010-222-5555") == ["재근상사"]  # a card's mobile
+    assert await found("  ") == [] and await found("없는회사") == []
+    [choice] = await customers.lookup_customers("해동")
+    assert (choice.id, choice.label, choice.phone) == (haedong.id, "(주)해동통신 (140123-001)", "02-808-8016")
+
+
 async def test_search_by_business_number_staff_dates_class_and_stop(db):
     kim = await make_staff(name="김데모")
     lee = await make_staff(name="이주연")

@@ -7,9 +7,8 @@ import pytest
 from core.errors import GogaekError, ValidationError
 from models.telephony import SmsMessage, SmsStatus
 from services import centrex_users, sms
-from services import telephony_settings as ts
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer
+from tests.telephony.factories import make_customer, use_centrex_at
 from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
@@ -26,15 +25,7 @@ def centrex():
 @pytest.fixture
 async def clerk(db, centrex):
     admin = await make_admin()
-    await ts.save_centrex_settings(
-        by=admin,
-        version=None,
-        base_url=centrex.base_url,
-        poll_seconds=3,
-        timeout_seconds=0.5,
-        ring_host="",
-        ring_port=8080,
-    )
+    await use_centrex_at(centrex.base_url, by=admin, timeout_seconds=0.5)
     clerk = await make_staff(name="김데모")
     await centrex_users.save_centrex_user(by=admin, number070=LINE, password="pw", staff_id=clerk.id)
     return clerk
@@ -96,15 +87,7 @@ async def test_a_lost_response_is_unknown_and_never_sent_again(clerk, centrex):
 
 
 async def test_an_unreachable_service_is_a_plain_failure(clerk):
-    await ts.save_centrex_settings(
-        by=await make_admin(),
-        version=None,
-        base_url="http://127.0.0.1:9/RestApi",
-        poll_seconds=3,
-        timeout_seconds=0.5,
-        ring_host="",
-        ring_port=8080,
-    )
+    await use_centrex_at("http://127.0.0.1:9/RestApi", by=await make_admin(), timeout_seconds=0.5)
     message = await sms.send_sms(by=clerk, destination="01022225555", text="안내")
     assert message.status == SmsStatus.FAILED and "연결할 수 없습니다" in message.result_message
 

@@ -1,5 +1,5 @@
-"""The Centrex client, API users, click-to-dial and ring-callback registration against a local
-server speaking the Centrex protocol (TELEPHONY.md §2)."""
+"""API사용자등록 (services.centrex_users): lines, 연결확인, click-to-dial and the ring-callback
+registration against a local server speaking the Centrex protocol (TELEPHONY.md §2)."""
 
 import pytest
 
@@ -8,8 +8,9 @@ from models.audit import AuditEntry
 from models.telephony import CentrexUser
 from services import centrex_users
 from services import telephony_settings as ts
-from telephony.centrex import SVC_RT_MESSAGES, CentrexClient, CentrexError, Failure, password_sha512
+from services.centrex_client import CentrexError, password_sha512
 from tests.telephony.centrex_server import CentrexServer
+from tests.telephony.factories import use_centrex_at
 from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
@@ -24,84 +25,11 @@ def centrex():
     server.stop()
 
 
-def client(server: CentrexServer, password: str = PASSWORD, timeout: float = 2.0) -> CentrexClient:
-    return CentrexClient(
-        base_url=server.base_url, number070=LINE, password_hash=password_sha512(password), timeout=timeout
-    )
-
-
 @pytest.fixture
 async def admin(db, centrex):
     actor = await make_admin()
-    await ts.save_centrex_settings(
-        by=actor,
-        version=None,
-        base_url=centrex.base_url,
-        poll_seconds=3,
-        timeout_seconds=0.5,
-        ring_host="203.0.113.10",
-        ring_port=8080,
-    )
+    await use_centrex_at(centrex.base_url, by=actor, timeout_seconds=0.5, ring_host="203.0.113.10")
     return actor
-
-
-def test_the_password_travels_as_lowercase_sha512_hex():
-    digest = password_sha512("비밀번호1")
-    assert len(digest) == 128 and digest == digest.lower() and int(digest, 16)
-
-
-async def test_userinfo_posts_the_line_and_the_hash(centrex):
-    info = await client(centrex).userinfo()
-    assert (info.name, info.extension, info.number070) == ("김데모", "101", LINE)
-    [request] = centrex.requests
-    assert request.params == {"id": LINE, "pass": password_sha512(PASSWORD)}
-
-
-async def test_every_known_code_has_a_korean_message(centrex):
-    for code in ("1001", "1002", "1003", "1004", "1005", "2002", "3002", "3003", "3004", "9999"):
-        centrex.misbehave(code=code)
-        with pytest.raises(CentrexError) as caught:
-            await client(centrex).click_dial("0212345678")
-        assert caught.value.code == code
-        assert str(caught.value) == f"{SVC_RT_MESSAGES[code]} (코드 {code})"
-    centrex.misbehave(code="7777")
-    with pytest.raises(CentrexError, match=r"알 수 없는 오류.*7777"):
-        await client(centrex).userinfo()
-
-
-async def test_wrong_password_is_authentication_failed(centrex):
-    with pytest.raises(CentrexError) as caught:
-        await client(centrex, password="wrong").userinfo()
-    assert caught.value.code == "1003" and "070 번호와 비밀번호" in str(caught.value)
-
-
-async def test_http_errors_bad_json_timeouts_and_unreachable_servers_are_centrex_errors(centrex):
-    centrex.misbehave(status=500)
-    with pytest.raises(CentrexError, match="HTTP 500") as caught:
-        await client(centrex).userinfo()
-    assert caught.value.failure == Failure.HTTP
-    centrex.misbehave(bad_json=True)
-    with pytest.raises(CentrexError, match="JSON") as caught:
-        await client(centrex).userinfo()
-    assert caught.value.failure == Failure.BAD_RESPONSE
-    centrex.misbehave(delay=1.0)
-    with pytest.raises(CentrexError, match="응답하지 않았습니다") as caught:
-        await client(centrex, timeout=0.3).userinfo()
-    assert caught.value.failure == Failure.TIMEOUT and caught.value.maybe_delivered
-    dead = CentrexClient(base_url="http://127.0.0.1:9/RestApi", number070=LINE, password_hash="0" * 128)
-    with pytest.raises(CentrexError, match="연결할 수 없습니다") as caught:
-        await dead.userinfo()
-    assert caught.value.failure == Failure.UNREACHABLE and not caught.value.maybe_delivered
-
-
-async def test_inbound_calls_and_empty_lists(centrex):
-    assert await client(centrex).inbound_calls() == []
-    no = centrex.ring(LINE, "0299998888", time_text="2026-11-27 15:07:00")
-    [call] = await client(centrex).inbound_calls()
-    assert (call.no, call.caller, call.time.isoformat()) == (no, "0299998888", "2026-11-27T15:07:00")
-    assert await client(centrex).call_history() != []
-    centrex.lines[LINE].inbound.clear()
-    assert await client(centrex).call_history() == []  # 4004 is "nothing", not an error
 
 
 async def test_admin_registers_an_api_user_keeping_only_the_hash(admin, centrex):

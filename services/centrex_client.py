@@ -3,8 +3,8 @@
 Every operation is a form-encoded POST to `<base>/<operation>` with `id` (the 070 line, digits)
 and `pass` (lowercase SHA-512 hex of the password); every answer is JSON with `SVC_RT`. Every
 failure becomes a `CentrexError` carrying a Korean sentence for the screen and the log, so callers
-never see httpx or JSON exceptions. This module imports nothing from the application except
-`core`, so services (SMS, click-to-dial) can use it as a plain library."""
+never see httpx or JSON exceptions. It imports nothing from the application except `core`: the
+services (SMS, click-to-dial, 연결확인) and the telephony poller all use it as a plain library."""
 
 from __future__ import annotations
 
