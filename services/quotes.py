@@ -28,6 +28,7 @@ from models.quote import Quote, QuoteLine, QuoteState
 from models.sales import SalesOrder, Shipment
 from models.staff import Staff
 from services import company
+from services.customers import lookup_customers
 
 MAX_QUANTITY = 10_000_000
 MAX_UNIT_PRICE = 100_000_000_000
@@ -539,21 +540,20 @@ class PartyChoice:
 
 
 async def find_customers(text: str, *, limit: int = 30) -> list[PartyChoice]:
-    """Customers for the quote editor's picker: name fragment or code prefix."""
-    text = text.strip()
-    query = Customer.all()
-    if text:
-        query = query.filter(Q(company_name__icontains=text) | Q(code__startswith=text))
-    rows = (
-        await query.order_by("company_name", "id")
-        .limit(limit)
-        .values("id", "code", "company_name", "representative", "phone", "partner__name")
-    )
+    """Customers for the quote editor's picker (services.customers.lookup_customers), each with
+    its trading partner's name."""
+    order = [c.id for c in await lookup_customers(text, limit=limit)]
+    rows = {
+        r["id"]: r
+        for r in await Customer.filter(id__in=order).values(
+            "id", "code", "company_name", "representative", "phone", "partner__name"
+        )
+    }
     return [
         PartyChoice(
             r["id"], r["code"], r["company_name"], r["representative"], r["phone"], r["partner__name"] or ""
         )
-        for r in rows
+        for r in (rows[i] for i in order if i in rows)
     ]
 
 

@@ -27,7 +27,7 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
-from services.phone_directory import customer_ids_for_phone
+from services.customers import lookup_customers
 
 LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
 TEXT_MATCH_CAP = (
@@ -567,16 +567,8 @@ async def customer_brief(customer_id: int) -> CustomerBrief | None:
 
 
 async def find_customers(text: str, *, limit: int = 30) -> list[CustomerBrief]:
-    """The form's customer picker: by company name (초성 too), code, or any phone fragment."""
-    text = text.strip()
-    if not text:
-        return []
-    query = Customer.filter(**_customer_name_condition(text))
-    digits = phone_digits(text)
-    if re.fullmatch(r"[\d\-]+", text):
-        condition = Q(code__startswith=text)
-        if len(digits) >= 3:
-            condition |= Q(id__in=await customer_ids_for_phone(digits, limit=limit * 5))
-        query = Customer.filter(condition)
-    rows = await query.order_by("company_name", "id").limit(limit).values(*_BRIEF_FIELDS)
-    return [CustomerBrief(**row) for row in rows]
+    """The form's customer picker: what services.customers.lookup_customers finds (company name,
+    초성, code, any phone fragment), with the fields the form copies from the customer."""
+    order = [c.id for c in await lookup_customers(text, limit=limit)]
+    rows = {row["id"]: row for row in await Customer.filter(id__in=order).values(*_BRIEF_FIELDS)}
+    return [CustomerBrief(**rows[i]) for i in order if i in rows]
