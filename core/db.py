@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import os
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -73,3 +77,98 @@ async def open_database(database_url: str | None = None) -> AsyncIterator[None]:
         yield
     finally:
         await Tortoise.close_connections()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-written SQL for the hot paths (SQLite)
+#
+# The few queries a receptionist waits for (caller lookup, customer search, the reception log)
+# have SQLite paths written in SQL: building a query through the ORM costs more than running it
+# when the query itself takes a fraction of a millisecond. PostgreSQL keeps the ORM queries.
+
+
+def using_sqlite() -> bool:
+    return get_connection("default").capabilities.dialect == "sqlite"
+
+
+async def sqlite_rows(sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """Run a SQLite query on the ORM's connection (inside the current transaction, if any)."""
+    _, rows = await get_connection("default").execute_query(sql, list(params))
+    return list(rows)
+
+
+async def sqlite_records(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """sqlite_rows as dicts (column name → value)."""
+    return [dict(row) for row in await sqlite_rows(sql, params)]
+
+
+class _ReadConnection:
+    """A second, read-only connection to the SQLite file, used from the event loop itself.
+
+    Short indexed lookups (a caller's number, a business-number prefix) take some microseconds;
+    handing them to the ORM's connection thread and back costs more than that. In WAL mode this
+    connection reads the last committed state without waiting for, or blocking, the writer."""
+
+    RECHECK_SECONDS = 1.0
+
+    def __init__(self) -> None:
+        self.path: str | None = None
+        self.identity: tuple[int, int] | None = None
+        self.checked = 0.0
+        self.connection: sqlite3.Connection | None = None
+
+    def get(self, path: str) -> sqlite3.Connection | None:
+        now = time.monotonic()
+        if path == self.path and self.connection is not None and now - self.checked < self.RECHECK_SECONDS:
+            return self.connection
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        identity = (stat.st_dev, stat.st_ino)  # a restored or replaced file is another file
+        if path != self.path or identity != self.identity or self.connection is None:
+            self.close()
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA query_only = ON")
+            connection.execute("PRAGMA busy_timeout = 2000")
+            self.path, self.identity, self.connection = path, identity, connection
+        self.checked = now
+        return self.connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.path, self.identity, self.connection = None, None, None
+
+
+_read_connection = _ReadConnection()
+
+
+async def sqlite_quick(sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
+    """A SQLite query known to be short (bounded index lookups only), run at once on the
+    read-only connection: (column names, rows). Inside a transaction it runs on the
+    transaction's connection instead, so it sees what the transaction wrote."""
+    client = get_connection("default")
+    path = getattr(client, "filename", None)
+    connection = None
+    if path and path != ":memory:" and not isinstance(client, TransactionalDBClient):
+        connection = _read_connection.get(path)
+    if connection is None:
+        _, rows = await client.execute_query(sql, list(params))
+        return (list(rows[0].keys()) if rows else []), [tuple(row) for row in rows]
+    cursor = connection.execute(sql, params)
+    rows = cursor.fetchall()
+    return [d[0] for d in cursor.description or ()], rows
+
+
+async def sqlite_quick_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+    return (await sqlite_quick(sql, params))[1]
+
+
+async def sqlite_quick_records(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    names, rows = await sqlite_quick(sql, params)
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def close_read_connection() -> None:
+    _read_connection.close()

@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import filetype
+from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import sqlite_quick_records, sqlite_records, using_sqlite
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
 from core.korean import (
     business_number_error,
@@ -38,7 +40,7 @@ from models.card import BusinessCard
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, CustomerHistory
 from models.staff import Staff
-from services import phone_directory
+from services import phone_directory, search_index
 from services.balances import customer_balances
 from services.excel import Column, export_rows
 from services.list_pdf import render_list_pdf
@@ -267,14 +269,29 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
     """One page of customers matching the filters, sorted on the server, with the total count
     (capped by 조회건수지정). With 외상잔액표시 the page's rows carry `balance`."""
     request = request or ListRequest()
-    query = await _filtered(filters)
-    total = await query.count()
     limit = filters.row_limit if filters.row_limit and filters.row_limit > 0 else None
-    if limit is not None:
-        total = min(total, limit)
     size = request.rows_per_page
     if limit is not None:
         size = max(0, min(size, limit - request.offset))
+    if using_sqlite():
+        total, rows = await _sqlite_search(filters, request, size)
+    else:
+        total, rows = await _orm_search(filters, request, size)
+    if limit is not None:
+        total = min(total, limit)
+    if filters.show_balance and rows:
+        balances = await customer_balances(row["id"] for row in rows)
+        for row in rows:
+            row["balance"] = balances.get(row["id"], 0)
+            row["balance_text"] = format_amount(row["balance"])
+    return ResultPage(rows=rows, total=total)
+
+
+async def _orm_search(
+    filters: CustomerFilters, request: PageSpec, size: int
+) -> tuple[int, list[dict[str, Any]]]:
+    query = await _filtered(filters)
+    total = await query.count()
     rows: list[dict[str, Any]] = []
     if size:
         raw = await (
@@ -285,12 +302,151 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
         )
         names = await _Names.of(raw)
         rows = [_present(row, names) for row in raw]
-    if filters.show_balance and rows:
-        balances = await customer_balances(row["id"] for row in rows)
-        for row in rows:
-            row["balance"] = balances.get(row["id"], 0)
-            row["balance_text"] = format_amount(row["balance"])
-    return ResultPage(rows=rows, total=total)
+    return total, rows
+
+
+# SQLite: the same search in SQL. Company names go through the trigram index (services/search_index),
+# 초성 through the covering index of company_name_chosung, numbers through their indexes; the page's
+# code and staff names come in the same query. A search by business number or phone digits only
+# touches a few index entries, so it runs on the read connection at once (core.db.sqlite_quick).
+
+# the rows of _present, computed by SQLite (texts already formatted, names joined): a page costs
+# what its query costs
+_SQL_PAGE = """SELECT c.id AS id, c.code AS code, c.registered_on AS registered_on,
+COALESCE(st.name, '') AS status, c.company_name AS company_name, c.representative AS representative,
+CASE WHEN length(c.business_number) = 10
+     THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
+     ELSE c.business_number END AS business_number,
+c.business_type AS business_type, c.business_item AS business_item, c.phone AS phone, c.fax AS fax,
+c.mobile AS mobile, c.email AS email,
+CASE WHEN c.address = '' THEN c.address_detail WHEN c.address_detail = '' THEN c.address
+     ELSE c.address || ' ' || c.address_detail END AS address,
+c.contact_name AS contact_name, COALESCE(dp.name, '') AS department, COALESCE(sf.name, '') AS staff,
+COALESCE(ca.name, '') AS class_a, COALESCE(cb.name, '') AS class_b, COALESCE(cc.name, '') AS class_c,
+COALESCE(sc.name, '') AS service_class, COALESCE(c.management_stop_date, '') AS management_stop_date,
+c.partner_id AS partner_id
+FROM customer c
+LEFT JOIN code_entry st ON st.id = c.status_id
+LEFT JOIN code_entry dp ON dp.id = c.department_id
+LEFT JOIN staff sf ON sf.id = c.staff_id
+LEFT JOIN code_entry ca ON ca.id = c.class_a_id
+LEFT JOIN code_entry cb ON cb.id = c.class_b_id
+LEFT JOIN code_entry cc ON cc.id = c.class_c_id
+LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+QUICK_DIGITS = 4  # a business-number or phone search with this many digits touches few rows
+
+
+def _sql_sort(sort_by: str | None) -> str:
+    column = SORTABLE.get(sort_by or "", "code")
+    # NULL stop dates sort first, as in the ORM's order; COALESCE keeps the chunked export exact
+    return "COALESCE(c.management_stop_date, '')" if column == "management_stop_date" else f"c.{column}"
+
+
+def _sql_order(sort_by: str | None, descending: bool) -> str:
+    direction = " DESC" if descending else ""
+    column = _sql_sort(sort_by)
+    return f"c.code{direction}" if column == "c.code" else f"{column}{direction}, c.code{direction}"
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One condition on `customer c` in the forms the planner needs: for counting, for fetching a
+    page when the matches are few (start from the matches, then sort them) and when they are many
+    (walk the sort order and check each row: the unary + keeps SQLite off the id lookup)."""
+
+    count: str
+    params: tuple[Any, ...] = ()
+    few: str | None = None
+    many: str | None = None
+
+
+async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
+    """The filters as SQL terms, and whether the search is short enough to run at once (quick)."""
+    terms: list[_Term] = []
+    quick = False
+    if filters.service_class_id:
+        terms.append(_Term("c.service_class_id = ?", (filters.service_class_id,)))
+    if filters.use_dates:
+        if filters.registered_from:
+            terms.append(_Term("c.registered_on >= ?", (filters.registered_from.isoformat(),)))
+        if filters.registered_to:
+            terms.append(_Term("c.registered_on <= ?", (filters.registered_to.isoformat(),)))
+    if filters.stopped_only:
+        terms.append(_Term("c.management_stop_date <= ?", (dt.date.today().isoformat(),)))
+    if filters.staff_id:
+        terms.append(_Term("c.staff_id = ?", (filters.staff_id,)))
+    name = filters.company_name.strip()
+    if name and _has_initials(name):
+        # counted on the (company_name_chosung, id) index alone, never on the table
+        pattern = (search_index.like_pattern(chosung(name)),)
+        chosung_like = "c.company_name_chosung LIKE ? ESCAPE '\\'"
+        terms.append(
+            _Term(
+                chosung_like,
+                pattern,
+                few="c.id IN (SELECT id FROM customer WHERE company_name_chosung LIKE ? ESCAPE '\\')",
+            )
+        )
+    elif name:
+        like = "c.company_name LIKE ? ESCAPE '\\'"
+        pattern = search_index.like_pattern(name)
+        indexed = await search_index.index_query("customer", name)
+        if indexed is None:  # one character: no index can narrow it down
+            terms.append(_Term(like, (pattern,)))
+        elif indexed.matches_nothing:
+            terms.append(_Term("0"))
+        else:
+            hits = "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
+            terms.append(_Term(f"{hits} AND {like}", (indexed.match, pattern), many=f"+{hits} AND {like}"))
+    if filters.business_number.strip():
+        digits = digits_only(filters.business_number)
+        if not digits:
+            raise ValidationError({"business_number": "사업자번호는 숫자로 입력하세요."})
+        terms.append(_Term("c.business_number >= ? AND c.business_number < ?", _prefix_bounds(digits)))
+        quick = quick or len(digits) >= QUICK_DIGITS
+    if filters.phone.strip():
+        digits = phone_digits(filters.phone)
+        if len(digits_only(filters.phone)) < phone_directory.MIN_SEARCH_DIGITS:
+            raise ValidationError({"phone": "전화번호는 3자리 이상 입력하세요 (예: 8016)."})
+        owners = (
+            "c.id IN (SELECT customer_id FROM phone_entry WHERE digits_reversed >= ? AND digits_reversed < ? "
+            "UNION SELECT customer_id FROM phone_entry WHERE digits >= ? AND digits < ?)"
+        )
+        terms.append(
+            _Term(owners, (*_prefix_bounds(digits[::-1]), *_prefix_bounds(digits)), many=f"+{owners}")
+        )
+        quick = quick or len(digits) >= QUICK_DIGITS
+    if name and not _has_initials(name):
+        quick = False  # a name may match thousands of rows: never on the event loop
+    return terms, quick
+
+
+def _where(terms: list[_Term], form: str) -> tuple[str, list[Any]]:
+    if not terms:
+        return "1 = 1", []
+    # every form of a term has the same placeholders
+    return " AND ".join(getattr(t, form) or t.count for t in terms), [p for t in terms for p in t.params]
+
+
+FEW_MATCHES = 2000  # up to this many matches, a page is sorted from the matches themselves
+
+
+async def _sqlite_search(
+    filters: CustomerFilters, request: PageSpec, size: int
+) -> tuple[int, list[dict[str, Any]]]:
+    terms, quick = await _sqlite_terms(filters)
+    run = sqlite_quick_records if quick else sqlite_records
+    condition, params = _where(terms, "count")
+    counted = await run(f"SELECT COUNT(*) AS n FROM customer c WHERE {condition}", params)
+    total = int(counted[0]["n"])
+    if not size or request.offset >= total:
+        return total, []
+    condition, params = _where(terms, "few" if total <= FEW_MATCHES else "many")
+    order = _sql_order(request.sort_by, request.descending)
+    rows = await run(
+        f"{_SQL_PAGE} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?", [*params, size, request.offset]
+    )
+    return total, rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -573,6 +729,42 @@ async def get_customer(customer_id: int) -> Customer:
     if customer is None:
         raise NotFound("고객")
     return customer
+
+
+# the customer window's tabs (pages/customer_tabs) → the table holding that tab's rows
+WINDOW_TAB_TABLES = {
+    "info": "customer_history",
+    "cards": "business_card",
+    "products": "customer_product",
+    "maintenance": "maintenance_contract",
+    "visits": "visit_report",
+    "quotes": "quote",
+}
+
+
+@dataclass(frozen=True)
+class CustomerWindow:
+    """What opening the customer window needs at once: the record and the row count of every tab."""
+
+    customer: Customer
+    tab_counts: dict[str, int]
+
+
+async def window_tab_counts(customer_id: int) -> dict[str, int]:
+    """Rows per tab of the customer window, counted on the customer_id indexes in one query."""
+    customer = int(customer_id)  # inlined below: an int cannot carry SQL
+    columns = ", ".join(
+        f"(SELECT COUNT(*) FROM {table} WHERE customer_id = {customer}) AS {key}"
+        for key, table in WINDOW_TAB_TABLES.items()
+    )
+    rows = await get_connection("default").execute_query_dict(f"SELECT {columns}")
+    return {key: int(rows[0][key]) for key in WINDOW_TAB_TABLES}
+
+
+async def customer_window(customer_id: int) -> CustomerWindow:
+    """Open the customer window: the customer (NotFound if gone) and its tab counts."""
+    customer = await get_customer(customer_id)
+    return CustomerWindow(customer=customer, tab_counts=await window_tab_counts(customer_id))
 
 
 async def neighbour_customer_id(customer_id: int, *, forward: bool) -> int | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import sqlite_quick_records, sqlite_quick_rows, using_sqlite
 from core.errors import NotFound, ValidationError
 from core.korean import phone_digits
 from models.card import BusinessCard
@@ -109,10 +110,66 @@ async def link_number(number: str, customer_id: int, *, by: Actor) -> None:
             )
 
 
+# Directory lookups. On SQLite they are short index lookups run on the read connection
+# (core.db.sqlite_quick_rows): an incoming call must not queue behind other work.
+
+
+async def _exact_entries(digits: str) -> list[tuple[str, int | None, int | None]]:
+    """(source, customer_id, card_id) of every entry with exactly these digits, oldest first."""
+    if using_sqlite():
+        rows = await sqlite_quick_rows(
+            "SELECT source, customer_id, card_id FROM phone_entry WHERE digits = ? ORDER BY id", (digits,)
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+    entries = (
+        await PhoneEntry.filter(digits=digits).order_by("id").values_list("source", "customer_id", "card_id")
+    )
+    return [(str(s), c, k) for s, c, k in entries]
+
+
+async def _owners_ending_with(tail: str, limit: int) -> list[int]:
+    """Customers owning a number that ends with `tail` (some of them: at most `limit` entries)."""
+    if using_sqlite():
+        low, high = _prefix_range(tail[::-1]).values()
+        rows = await sqlite_quick_rows(
+            "SELECT customer_id FROM phone_entry WHERE digits_reversed >= ? AND digits_reversed < ? "
+            "AND customer_id IS NOT NULL LIMIT ?",
+            (low, high, limit),
+        )
+        owners = [r[0] for r in rows]
+    else:
+        owners = await (
+            PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
+            .limit(limit)
+            .values_list("customer_id", flat=True)
+        )
+    return list(dict.fromkeys(owners))
+
+
 async def _customers(ids: list[int]) -> list[Customer]:
     unique = list(dict.fromkeys(ids))[:MAX_CANDIDATES]
-    by_id = {c.id: c for c in await Customer.filter(id__in=unique)}
+    if not unique:
+        return []
+    if using_sqlite():
+        rows = await sqlite_quick_records(
+            f"SELECT * FROM customer WHERE id IN ({','.join('?' * len(unique))})", unique
+        )
+        by_id = {row["id"]: Customer._init_from_db(**row) for row in rows}
+    else:
+        by_id = {c.id: c for c in await Customer.filter(id__in=unique)}
     return [by_id[i] for i in unique if i in by_id]
+
+
+async def _customer(customer_id: int) -> Customer | None:
+    found = await _customers([customer_id])
+    return found[0] if found else None
+
+
+async def _card(card_id: int) -> BusinessCard | None:
+    if using_sqlite():
+        rows = await sqlite_quick_records("SELECT * FROM business_card WHERE id = ?", (card_id,))
+        return BusinessCard._init_from_db(**rows[0]) if rows else None
+    return await BusinessCard.get_or_none(id=card_id)
 
 
 async def resolve_caller(number: str | None) -> CallerMatch:
@@ -125,15 +182,15 @@ async def resolve_caller(number: str | None) -> CallerMatch:
     match = CallerMatch(digits=digits)
     if len(digits) < 4:
         return match
-    exact = await PhoneEntry.filter(digits=digits).order_by("id").values("source", "customer_id", "card_id")
-    linked = [e["customer_id"] for e in exact if e["source"] == PhoneSource.LINK]
-    owners = list(dict.fromkeys(e["customer_id"] for e in exact if e["customer_id"]))
+    exact = await _exact_entries(digits)
+    linked = [customer for source, customer, _ in exact if source == PhoneSource.LINK]
+    owners = list(dict.fromkeys(customer for _, customer, _ in exact if customer))
     customer_id = linked[0] if linked else owners[0] if len(owners) == 1 else None
-    card_id = next((e["card_id"] for e in exact if e["card_id"] and e["customer_id"] == customer_id), None)
+    card_id = next((card for _, customer, card in exact if card and customer == customer_id), None)
     if card_id:
-        match.card = await BusinessCard.get_or_none(id=card_id)
+        match.card = await _card(card_id)
     if customer_id:
-        match.customer = await Customer.get_or_none(id=customer_id)
+        match.customer = await _customer(customer_id)
         return match
     if owners:
         match.candidates = await _customers(owners)
@@ -143,14 +200,9 @@ async def resolve_caller(number: str | None) -> CallerMatch:
     # a number without its area code (808-8016), but not a nationwide 15xx/16xx/18xx number
     local_call = not digits.startswith("0") and len(digits) <= 8 and not _is_nationwide(digits)
     for tail in dict.fromkeys((digits[-SUBSCRIBER_DIGITS:], digits[-4:])):
-        owners = await (
-            PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
-            .limit(MAX_CANDIDATES * 3)
-            .values_list("customer_id", flat=True)
-        )
-        owners = list(dict.fromkeys(owners))
+        owners = await _owners_ending_with(tail, MAX_CANDIDATES * 3)
         if local_call and len(owners) == 1 and len(tail) == SUBSCRIBER_DIGITS:
-            match.customer = await Customer.get_or_none(id=owners[0])
+            match.customer = await _customer(owners[0])
             return match
         if owners:
             match.candidates = await _customers(owners)
@@ -163,7 +215,17 @@ async def customer_ids_for_phone(fragment: str, limit: int = 5000) -> list[int]:
     digits = phone_digits(fragment)
     if len(digits) < MIN_SEARCH_DIGITS:
         return []
-    ids = set()
+    ids: set[int] = set()
+    if using_sqlite():
+        for column, prefix in (("digits_reversed", digits[::-1]), ("digits", digits)):
+            low, high = _prefix_range(prefix).values()
+            rows = await sqlite_quick_rows(
+                f"SELECT customer_id FROM phone_entry WHERE {column} >= ? AND {column} < ? "
+                "AND customer_id IS NOT NULL LIMIT ?",
+                (low, high, limit),
+            )
+            ids.update(r[0] for r in rows)
+        return sorted(ids)
     for condition in (_ends_with(digits), _starts_with(digits)):
         ids.update(
             await PhoneEntry.filter(**condition, customer_id__not_isnull=True)
