@@ -181,34 +181,49 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _raw_match(ctx: Context, fts: str, vocab: str, text: str, column: str | None = None) -> str | None:
-    """The trigram MATCH expression for a fragment (see services/search_index.py), in plain sqlite3."""
+def _raw_match(ctx: Context, table: str, column: str, text: str) -> str | None:
+    """The trigram MATCH expression for a fragment (see services/search_index.py), in plain sqlite3:
+    a phrase on the customer index (it keeps positions), trigrams ANDed on the reception index."""
+    found = _raw_index_query(ctx, table, column, text)
+    return None if found is None else found[0]
+
+
+def _raw_index_query(ctx: Context, table: str, column: str, text: str) -> tuple[str, int | None] | None:
+    """(MATCH expression, at most this many rows or None), as services.search_index.index_query."""
     folded = text.lower()
-    scope = (lambda e: f"{{{column}}} : ({e})") if column else (lambda e: f"({e})")
     if len(folded) >= 3:
+        if table == "customer":
+            return f"{{{column}}} : {_quote(folded)}", None
         grams = dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2))
-        return scope(" AND ".join(_quote(t) for t in grams))
+        return f"{{{column}}} : ({' AND '.join(_quote(t) for t in grams)})", None
     if len(folded) < 2:
         return None
-    condition = "col = ? AND " if column else ""
     terms = ctx.rows(
-        f"SELECT term FROM {vocab} WHERE {condition}term >= ? AND term < ? LIMIT 401",
-        [*([column] if column else []), folded, _prefix_end(folded)],
+        f"SELECT term, doc FROM {table}_search_terms WHERE col = ? AND term >= ? AND term < ? LIMIT 401",
+        [column, folded, _prefix_end(folded)],
     )
-    return scope(" OR ".join(_quote(t[0]) for t in terms)) if 0 < len(terms) <= 400 else None
+    if len(terms) > 400:
+        return None
+    if not terms:
+        return "", 0
+    return f"{{{column}}} : ({' OR '.join(_quote(t[0]) for t in terms)})", sum(t[1] for t in terms)
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _raw_name_search(ctx: Context, name: str) -> tuple[int, list]:
-    match = _raw_match(ctx, "customer_search", "customer_search_terms", name)
-    like = "c.company_name LIKE ? ESCAPE '\\'"
+def _raw_name_search(ctx: Context, text: str, column: str = "company_name") -> tuple[int, list]:
+    match = _raw_match(ctx, "customer", column, text)
     if match is None:
-        return _raw_customer_page(ctx, like, [_like(name)])
+        return _raw_customer_page(ctx, f"c.{column} LIKE ? ESCAPE '\\'", [_like(text)])
+    if match == "":
+        return 0, []
+    total = ctx.value("SELECT COUNT(*) FROM customer_search WHERE customer_search MATCH ?", [match])
     hits = "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
-    return _raw_customer_page(ctx, f"{hits} AND {like}", [match, _like(name)], many=f"+{hits} AND {like}")
+    page_where = hits if total <= FEW_MATCHES else f"+{hits}"
+    rows = ctx.rows(f"{_CUSTOMER_SELECT} WHERE {page_where} ORDER BY c.code DESC LIMIT {PAGE}", [match])
+    return total, rows
 
 
 def _name_fragments(ctx: Context) -> list[str]:
@@ -264,12 +279,7 @@ async def customer_chosung_case(ctx: Context) -> Operation:
         description='customer search by 초성 (e.g. "ㅈㄱㅅㅅ")',
         target_p95_ms=50,
         service=lambda i: _search(CustomerFilters(company_name=pick(i)))(),
-        baseline=lambda i: _raw_customer_page(
-            ctx,
-            "c.company_name_chosung LIKE ? ESCAPE '\\'",
-            [_like(pick(i))],
-            few="c.id IN (SELECT id FROM customer WHERE company_name_chosung LIKE ? ESCAPE '\\')",
-        ),
+        baseline=lambda i: _raw_name_search(ctx, pick(i), "company_name_chosung"),
     )
 
 
@@ -343,9 +353,9 @@ async def customer_phone_case(ctx: Context) -> Operation:
 # reception log
 
 _LOG_SELECT = """
-SELECT r.id, r.version, r.received_at, r.direction, r.source, r.phone, r.extension, r.customer_id,
-       c.company_name, c.partner_id, r.contact_name, t.short_name, t.name, cl.name, cm.name, cs.name,
-       r.state, rv.name, pr.name, r.processed_at, SUBSTR(r.inquiry, 1, 200)
+SELECT r.id, r.version, r.received_at, r.direction, r.source, t.short_name, t.name, r.customer_id,
+       c.company_name, c.partner_id, r.phone, r.extension, r.contact_name, cl.name, cm.name, cs.name,
+       SUBSTR(r.inquiry, 1, 200), r.state, rv.name, pr.name, r.processed_at
 FROM reception r
 LEFT JOIN customer c ON c.id = r.customer_id
 LEFT JOIN code_entry t ON t.id = r.reception_type_id
@@ -356,19 +366,125 @@ LEFT JOIN staff rv ON rv.id = r.receiver_id
 LEFT JOIN staff pr ON pr.id = r.processor_id
 """
 LOG_COUNT_CAP = 500
+TEXT_MATCH_CAP = 10_000
+LIKE = " LIKE ? ESCAPE '\\'"
 
 
-def _raw_log(ctx: Context, where: str, params: list) -> tuple[int, list]:
-    """Newest 100 with names, and the count the log shows (exact up to 500, else "500+")."""
+def _raw_log(ctx: Context, filters: Any) -> tuple[int, list]:
+    """The log's newest 100 with names and its count, in plain SQL, with the same access paths as
+    the service: type/state/customer on their indexes; rare text collected from its index (the
+    filters only checked) and counted exactly; common text walked newest first; else counted up
+    to 500."""
+    from core.korean import is_chosung_query
+    from services.receptions import SearchField
+
+    chosen = [
+        (column, value)
+        for column, value in (
+            ("r.customer_id", filters.customer_id),
+            ("r.reception_type_id", filters.reception_type_id),
+            ("r.state", str(filters.state) if filters.state else None),
+        )
+        if value
+    ]
+    text_terms: list[str] = []
+    text_params: list[Any] = []
+    drive = False
+
+    def sql(by_text: bool | None = None) -> tuple[str, list]:
+        by_text = drive if by_text is None else by_text
+        terms = [f"+{c} = ?" if by_text and c != "r.customer_id" else f"{c} = ?" for c, _ in chosen]
+        return " AND ".join([*terms, *text_terms]) or "1 = 1", [v for _, v in chosen] + text_params
+
+    def count(condition: str, params: list, cap: int | None = None) -> int:
+        if cap is None:
+            return ctx.value(f"SELECT COUNT(*) FROM reception r WHERE {condition}", params)
+        return ctx.value(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM reception r WHERE {condition} LIMIT {cap + 1})", params
+        )
+
+    exact, scanning, walk_index = None, False, ""
+    text = filters.search_text.strip()
+    if text and filters.search_field == SearchField.CUSTOMER:
+        column, needle = (
+            ("company_name_chosung", chosung(text)) if is_chosung_query(text) else ("company_name", text)
+        )
+        match = _raw_match(ctx, "customer", column, needle)
+        if match is None:
+            name_sql, name_params = f"{column}{LIKE}", [_like(needle)]
+        elif match == "":
+            name_sql, name_params = "0", []
+        else:
+            name_sql = "id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
+            name_params = [match]
+        customers = f"r.customer_id IN (SELECT id FROM customer WHERE {name_sql})"
+        receptions = count(customers, name_params, TEXT_MATCH_CAP)
+        if receptions > TEXT_MATCH_CAP:
+            text_terms.append(f"+{customers}")
+            walk_index = " INDEXED BY reception_newest"
+            scanning = True
+        else:
+            text_terms.append(customers)
+            drive = True
+        text_params.extend(name_params)
+        if drive:
+            exact = count(*sql()) if chosen else receptions
+    elif text and filters.search_field == SearchField.PHONE and phone_digits(text).startswith("0"):
+        digits = phone_digits(text)
+        bounds = [digits, _prefix_end(digits)]
+        numbers = count("r.phone_digits >= ? AND r.phone_digits < ?", bounds, TEXT_MATCH_CAP)
+        if numbers > TEXT_MATCH_CAP:
+            text_terms.append("+r.phone_digits >= ? AND +r.phone_digits < ?")
+            scanning = True
+        else:
+            text_terms.append("r.phone_digits >= ? AND r.phone_digits < ?")
+            drive = True
+        text_params.extend(bounds)
+        if drive:
+            exact = count(*sql())
+    elif text:
+        if filters.search_field == SearchField.PHONE:
+            column, needle = "phone_digits", phone_digits(text)
+            text_terms.append("r.phone_digits LIKE ?")
+            text_params.append(f"%{needle}%")
+        else:
+            column = "contact_name" if filters.search_field == SearchField.CONTACT else "inquiry"
+            needle = text
+            text_terms.append(f"r.{column}{LIKE}")
+            text_params.append(_like(text))
+        if not filters.customer_id:
+            found = _raw_index_query(ctx, "reception", column, needle)
+            if found is None:
+                scanning = True
+            elif found[0] == "":
+                text_terms.append("0")
+                exact = 0
+            else:
+                match, candidates = found
+                if candidates is None or TEXT_MATCH_CAP < candidates <= 10 * TEXT_MATCH_CAP:
+                    candidates = ctx.value(
+                        "SELECT COUNT(*) FROM reception_search WHERE reception_search MATCH ?", [match]
+                    )
+                if candidates > TEXT_MATCH_CAP:
+                    scanning = True
+                else:
+                    text_terms.append(
+                        "r.id IN (SELECT rowid FROM reception_search WHERE reception_search MATCH ?)"
+                    )
+                    text_params.append(match)
+                    drive = True
+                    exact = count(*sql())
+    condition, params = sql()
     rows = ctx.rows(
-        f"{_LOG_SELECT} WHERE {where} ORDER BY r.received_at DESC, r.id DESC LIMIT {PAGE + 1}", params
+        f"{_LOG_SELECT} WHERE r.id IN (SELECT r.id FROM reception r{walk_index} WHERE {condition} "
+        f"ORDER BY r.received_at DESC, r.id DESC LIMIT {PAGE + 1}) ORDER BY r.received_at DESC, r.id DESC",
+        params,
     )
-    if len(rows) <= PAGE:
-        return len(rows), rows
-    count = ctx.value(
-        f"SELECT COUNT(*) FROM (SELECT r.id FROM reception r WHERE {where} LIMIT {LOG_COUNT_CAP + 1})", params
-    )
-    return count, rows[:PAGE]
+    if exact is not None:
+        return exact, rows[:PAGE]
+    if scanning or len(rows) <= PAGE:
+        return len(rows), rows[:PAGE]
+    return count(condition, params, LOG_COUNT_CAP), rows[:PAGE]
 
 
 @dataclass(frozen=True)
@@ -376,46 +492,6 @@ class LogVariant:
     name: str
     description: str
     filters: list[Any]  # LogFilters, cycled
-    where: Callable[[Any], tuple[str, list]]  # LogFilters → SQL condition on reception r
-
-
-def _log_where(filters: Any) -> tuple[str, list]:
-    """The log's filters as SQL on `reception r` (the search text as the service interprets it)."""
-    from core.korean import is_chosung_query
-    from services.receptions import SearchField
-
-    parts, params = ["1 = 1"], []
-    if filters.customer_id:
-        parts.append("r.customer_id = ?")
-        params.append(filters.customer_id)
-    if filters.reception_type_id:
-        parts.append("r.reception_type_id = ?")
-        params.append(filters.reception_type_id)
-    if filters.state:
-        parts.append("r.state = ?")
-        params.append(str(filters.state))
-    text = filters.search_text.strip()
-    if text:
-        if filters.search_field == SearchField.CUSTOMER:
-            column = "company_name_chosung" if is_chosung_query(text) else "company_name"
-            needle = chosung(text) if is_chosung_query(text) else text
-            parts.append(f"r.customer_id IN (SELECT id FROM customer WHERE {column} LIKE ?)")
-            params.append(f"%{needle}%")
-        elif filters.search_field == SearchField.PHONE:
-            digits = phone_digits(text)
-            if digits.startswith("0"):
-                parts.append("r.phone_digits >= ? AND r.phone_digits < ?")
-                params += [digits, _prefix_end(digits)]
-            else:
-                parts.append("r.phone_digits LIKE ?")
-                params.append(f"%{digits}%")
-        elif filters.search_field == SearchField.CONTACT:
-            parts.append("r.contact_name LIKE ?")
-            params.append(f"%{text}%")
-        else:
-            parts.append("r.inquiry LIKE ?")
-            params.append(f"%{text}%")
-    return " AND ".join(parts), params
 
 
 async def _log_variants(ctx: Context) -> list[LogVariant]:
@@ -438,20 +514,18 @@ async def _log_variants(ctx: Context) -> list[LogVariant]:
     states = [ReceptionState.PENDING, ReceptionState.ON_HOLD, ReceptionState.DONE]
     F = LogFilters
     return [
-        LogVariant("reception_log", "no filter", [F()], _log_where),
+        LogVariant("reception_log", "no filter", [F()]),
         LogVariant(
             "reception_log_type_state",
             "reception type and/or state",
             [F(reception_type_id=t) for t in types[:2]]
             + [F(state=s) for s in states]
             + [F(reception_type_id=t, state=s) for t in types for s in states[:2]],
-            _log_where,
         ),
         LogVariant(
             "reception_log_customer",
             "one customer's receptions (busy and quiet customers, with a state)",
             [F(customer_id=c) for c in busy + quiet] + [F(customer_id=busy[0], state=ReceptionState.DONE)],
-            _log_where,
         ),
         LogVariant(
             "reception_log_search_customer",
@@ -459,7 +533,6 @@ async def _log_variants(ctx: Context) -> list[LogVariant]:
             [F(search_field=search.CUSTOMER, search_text=n) for n in names[:8]]
             + [F(search_field=search.CUSTOMER, search_text=chosung(n)) for n in ("대한", "미래테크")]
             + [F(reception_type_id=types[0], search_field=search.CUSTOMER, search_text=names[0])],
-            _log_where,
         ),
         LogVariant(
             "reception_log_search_phone",
@@ -467,14 +540,12 @@ async def _log_variants(ctx: Context) -> list[LogVariant]:
             [F(search_field=search.PHONE, search_text=p[-4:]) for p in phones[:3]]
             + [F(search_field=search.PHONE, search_text=p) for p in phones[3:]]
             + [F(search_field=search.PHONE, search_text=phones[0][:5], state=ReceptionState.PENDING)],
-            _log_where,
         ),
         LogVariant(
             "reception_log_search_contact",
             "search: contact name",
             [F(search_field=search.CONTACT, search_text=c) for c in contacts]
             + [F(search_field=search.CONTACT, search_text=contacts[0][:2])],
-            _log_where,
         ),
         LogVariant(
             "reception_log_search_inquiry",
@@ -484,7 +555,6 @@ async def _log_variants(ctx: Context) -> list[LogVariant]:
                 for t in ("세금계산서", "백업", "E4821", "원격 지원", "재고 수량")
             ]
             + [F(search_field=search.INQUIRY, search_text="오류", state=ReceptionState.PENDING)],
-            _log_where,
         ),
     ]
 
@@ -495,8 +565,7 @@ def _log_case(ctx: Context, variant: LogVariant) -> Operation:
     pick = cycle(variant.filters)
 
     def baseline(i: int) -> Any:
-        where, params = variant.where(pick(i))
-        return _raw_log(ctx, where, params)
+        return _raw_log(ctx, pick(i))
 
     return Operation(
         name=variant.name,

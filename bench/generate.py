@@ -818,7 +818,7 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[st
         ),
     )
     connection.execute("COMMIT")
-    connection.execute("ANALYZE")
+    # no ANALYZE here: the planner statistics are the ones the app itself keeps (core.db.migrate)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.close()
     elapsed = time.perf_counter() - started

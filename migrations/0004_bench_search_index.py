@@ -1,30 +1,36 @@
-"""Substring search indexes (SQLite only): FTS5 trigram tables for company names and for a
-reception's contact name, inquiry and phone digits, kept in sync by triggers, so every way a row
-changes (ORM saves, bulk updates, imports, a SQL shell) updates them. See services/search_index.py.
+"""Substring search indexes (SQLite only): FTS5 trigram tables for company names and their 초성,
+and for a reception's contact name, inquiry and phone digits, kept in sync by triggers, so every
+way a row changes (ORM saves, bulk updates, imports, a SQL shell) updates them. See
+services/search_index.py.
 
 The tables are contentless (they hold only the index): each value is indexed with a trailing space
-so that two-character fragments find their trigram. PostgreSQL keeps its ILIKE queries."""
+so that two-character fragments find their trigram. Company names keep positions (exact phrase
+matches, no second look at the table); receptions keep only which column a trigram is in (a third
+of the size; the log confirms a candidate with LIKE). PostgreSQL keeps its ILIKE queries."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 SEARCH_INDEX_SQL = """
 CREATE VIRTUAL TABLE customer_search USING fts5(
-    company_name, tokenize = 'trigram', content = '', detail = 'column', columnsize = 0
+    company_name, company_name_chosung, tokenize = 'trigram', content = '', columnsize = 0
 );
-CREATE VIRTUAL TABLE customer_search_terms USING fts5vocab(customer_search, 'row');
-INSERT INTO customer_search (rowid, company_name) SELECT id, company_name || ' ' FROM customer;
+CREATE VIRTUAL TABLE customer_search_terms USING fts5vocab(customer_search, 'col');
+INSERT INTO customer_search (rowid, company_name, company_name_chosung)
+SELECT id, company_name || ' ', company_name_chosung || ' ' FROM customer;
 CREATE TRIGGER customer_search_insert AFTER INSERT ON customer BEGIN
-    INSERT INTO customer_search (rowid, company_name) VALUES (new.id, new.company_name || ' ');
+    INSERT INTO customer_search (rowid, company_name, company_name_chosung)
+    VALUES (new.id, new.company_name || ' ', new.company_name_chosung || ' ');
 END;
 CREATE TRIGGER customer_search_delete AFTER DELETE ON customer BEGIN
-    INSERT INTO customer_search (customer_search, rowid, company_name)
-    VALUES ('delete', old.id, old.company_name || ' ');
+    INSERT INTO customer_search (customer_search, rowid, company_name, company_name_chosung)
+    VALUES ('delete', old.id, old.company_name || ' ', old.company_name_chosung || ' ');
 END;
-CREATE TRIGGER customer_search_update AFTER UPDATE OF company_name ON customer BEGIN
-    INSERT INTO customer_search (customer_search, rowid, company_name)
-    VALUES ('delete', old.id, old.company_name || ' ');
-    INSERT INTO customer_search (rowid, company_name) VALUES (new.id, new.company_name || ' ');
+CREATE TRIGGER customer_search_update AFTER UPDATE OF company_name, company_name_chosung ON customer BEGIN
+    INSERT INTO customer_search (customer_search, rowid, company_name, company_name_chosung)
+    VALUES ('delete', old.id, old.company_name || ' ', old.company_name_chosung || ' ');
+    INSERT INTO customer_search (rowid, company_name, company_name_chosung)
+    VALUES (new.id, new.company_name || ' ', new.company_name_chosung || ' ');
 END;
 
 CREATE VIRTUAL TABLE reception_search USING fts5(

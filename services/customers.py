@@ -358,6 +358,7 @@ class _Term:
     params: tuple[Any, ...] = ()
     few: str | None = None
     many: str | None = None
+    match: str | None = None  # a name found in the trigram index: counted on the index alone
 
 
 async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
@@ -376,28 +377,13 @@ async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
     if filters.staff_id:
         terms.append(_Term("c.staff_id = ?", (filters.staff_id,)))
     name = filters.company_name.strip()
-    if name and _has_initials(name):
-        # counted on the (company_name_chosung, id) index alone, never on the table
-        pattern = (search_index.like_pattern(chosung(name)),)
-        chosung_like = "c.company_name_chosung LIKE ? ESCAPE '\\'"
-        terms.append(
-            _Term(
-                chosung_like,
-                pattern,
-                few="c.id IN (SELECT id FROM customer WHERE company_name_chosung LIKE ? ESCAPE '\\')",
-            )
+    if name:
+        initials = _has_initials(name)
+        found = await search_index.customer_name_condition(
+            chosung(name) if initials else name, chosung=initials
         )
-    elif name:
-        like = "c.company_name LIKE ? ESCAPE '\\'"
-        pattern = search_index.like_pattern(name)
-        indexed = await search_index.index_query("customer", name)
-        if indexed is None:  # one character: no index can narrow it down
-            terms.append(_Term(like, (pattern,)))
-        elif indexed.matches_nothing:
-            terms.append(_Term("0"))
-        else:
-            hits = "c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?)"
-            terms.append(_Term(f"{hits} AND {like}", (indexed.match, pattern), many=f"+{hits} AND {like}"))
+        many = f"+{found.sql}" if found.indexed and found.match else None
+        terms.append(_Term(found.sql, found.params, many=many, match=found.match))
     if filters.business_number.strip():
         digits = digits_only(filters.business_number)
         if not digits:
@@ -416,7 +402,7 @@ async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
             _Term(owners, (*_prefix_bounds(digits[::-1]), *_prefix_bounds(digits)), many=f"+{owners}")
         )
         quick = quick or len(digits) >= QUICK_DIGITS
-    if name and not _has_initials(name):
+    if name:
         quick = False  # a name may match thousands of rows: never on the event loop
     return terms, quick
 
@@ -436,8 +422,13 @@ async def _sqlite_search(
 ) -> tuple[int, list[dict[str, Any]]]:
     terms, quick = await _sqlite_terms(filters)
     run = sqlite_quick_records if quick else sqlite_records
-    condition, params = _where(terms, "count")
-    counted = await run(f"SELECT COUNT(*) AS n FROM customer c WHERE {condition}", params)
+    if len(terms) == 1 and terms[0].match:  # a name alone: the index knows how many
+        counted = await run(
+            "SELECT COUNT(*) AS n FROM customer_search WHERE customer_search MATCH ?", [terms[0].match]
+        )
+    else:
+        condition, params = _where(terms, "count")
+        counted = await run(f"SELECT COUNT(*) AS n FROM customer c WHERE {condition}", params)
     total = int(counted[0]["n"])
     if not size or request.offset >= total:
         return total, []
