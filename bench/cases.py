@@ -43,8 +43,11 @@ class Context:
         return random.Random(f"{SEED}{sql}").sample(values, k=min(k, len(values))) if values else []
 
 
-def cycle(items: list[Any]) -> Callable[[int], Any]:
-    return lambda i: items[i % len(items)]
+class cycle(list):
+    """Inputs taken in turn: sample i gets input i mod n."""
+
+    def __call__(self, i: int) -> Any:
+        return self[i % len(self)]
 
 
 def _prefix_end(prefix: str) -> str:
@@ -55,8 +58,12 @@ def _prefix_end(prefix: str) -> str:
 # resolve caller
 
 
+CALLER = "id, code, company_name, representative, phone, mobile, contact_name, partner_id"
+CARD = "id, customer_id, company_name, name, mobile, direct_phone"
+
+
 def _raw_resolve(raw: sqlite3.Connection, number: str) -> Any:
-    """resolve_caller's rules in plain sqlite3 (the same lookups, the same rows)."""
+    """resolve_caller's rules in plain sqlite3 (the same lookups, the same rows and columns)."""
     digits = phone_digits(number)
     if len(digits) < 4:
         return None
@@ -67,12 +74,18 @@ def _raw_resolve(raw: sqlite3.Connection, number: str) -> Any:
     owners = list(dict.fromkeys(c for _, c, _ in exact if c))
     customer_id = linked[0] if linked else owners[0] if len(owners) == 1 else None
     card_id = next((k for _, c, k in exact if k and c == customer_id), None)
-    card = raw.execute("SELECT * FROM business_card WHERE id = ?", (card_id,)).fetchone() if card_id else None
+    card = (
+        raw.execute(f"SELECT {CARD} FROM business_card WHERE id = ?", (card_id,)).fetchone()
+        if card_id
+        else None
+    )
     if customer_id:
-        return raw.execute("SELECT * FROM customer WHERE id = ?", (customer_id,)).fetchone(), card
+        return raw.execute(f"SELECT {CALLER} FROM customer WHERE id = ?", (customer_id,)).fetchone(), card
     if owners:
         ids = owners[:10]
-        return raw.execute(f"SELECT * FROM customer WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        return raw.execute(
+            f"SELECT {CALLER} FROM customer WHERE id IN ({','.join('?' * len(ids))})", ids
+        ).fetchall()
     if card:
         return card
     local = (
@@ -92,11 +105,11 @@ def _raw_resolve(raw: sqlite3.Connection, number: str) -> Any:
         ]
         owners = list(dict.fromkeys(owners))
         if local and len(owners) == 1 and len(tail) == SUBSCRIBER_DIGITS:
-            return raw.execute("SELECT * FROM customer WHERE id = ?", (owners[0],)).fetchone()
+            return raw.execute(f"SELECT {CALLER} FROM customer WHERE id = ?", (owners[0],)).fetchone()
         if owners:
             ids = owners[:10]
             return raw.execute(
-                f"SELECT * FROM customer WHERE id IN ({','.join('?' * len(ids))})", ids
+                f"SELECT {CALLER} FROM customer WHERE id IN ({','.join('?' * len(ids))})", ids
             ).fetchall()
     return None
 
@@ -135,6 +148,7 @@ async def resolve_caller_case(ctx: Context) -> Operation:
     return Operation(
         name="resolve_caller",
         description="resolve caller: phone number → customer (any format, incl. last-4-digit fallback)",
+        inputs=len(pick),
         target_p95_ms=2,
         ratio_target=2,
         service=lambda i: resolve_caller(pick(i)),
@@ -260,6 +274,7 @@ async def customer_name_case(ctx: Context) -> Operation:
     return Operation(
         name="customer_search_name",
         description="customer search, company-name fragment, first page of 100 + total",
+        inputs=len(pick),
         target_p95_ms=50,
         ratio_target=2,
         service=lambda i: _search(CustomerFilters(company_name=pick(i)))(),
@@ -277,6 +292,7 @@ async def customer_chosung_case(ctx: Context) -> Operation:
     return Operation(
         name="customer_search_chosung",
         description='customer search by 초성 (e.g. "ㅈㄱㅅㅅ")',
+        inputs=len(pick),
         target_p95_ms=50,
         service=lambda i: _search(CustomerFilters(company_name=pick(i)))(),
         baseline=lambda i: _raw_name_search(ctx, pick(i), "company_name_chosung"),
@@ -310,6 +326,7 @@ async def customer_business_number_case(ctx: Context) -> Operation:
     return Operation(
         name="customer_search_business_number",
         description="customer search by business number (whole, or its first digits)",
+        inputs=len(pick),
         target_p95_ms=30,
         ratio_target=2,
         service=lambda i: _search(CustomerFilters(business_number=pick(i)))(),
@@ -342,6 +359,7 @@ async def customer_phone_case(ctx: Context) -> Operation:
     return Operation(
         name="customer_search_phone",
         description="customer search by phone fragment (last digits, whole number, area code + exchange)",
+        inputs=len(pick),
         target_p95_ms=30,
         ratio_target=2,
         service=lambda i: _search(CustomerFilters(phone=pick(i)))(),
@@ -570,6 +588,7 @@ def _log_case(ctx: Context, variant: LogVariant) -> Operation:
     return Operation(
         name=variant.name,
         description=f"reception log: newest 100 with customer and code names — {variant.description}",
+        inputs=len(pick),
         target_p95_ms=50,
         ratio_target=2,
         service=lambda i: reception_log(pick(i), limit=PAGE),
@@ -743,6 +762,7 @@ async def due_list_case(ctx: Context) -> Operation:
     return Operation(
         name="maintenance_due_list",
         description="maintenance due list: all six sub-tabs' counts + first page (50) of a sub-tab",
+        inputs=len(pick),
         target_p95_ms=200,
         ratio_target=2,
         service=lambda i: due_list(query, tab=pick(i), limit=50, today=today),
@@ -845,6 +865,7 @@ async def customer_window_case(ctx: Context) -> Operation:
     return Operation(
         name="customer_window",
         description="open customer window: the customer + all tab counts",
+        inputs=len(pick),
         target_p95_ms=50,
         service=lambda i: customer_window(pick(i)),
         baseline=baseline,

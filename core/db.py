@@ -109,21 +109,6 @@ async def open_database(database_url: str | None = None) -> AsyncIterator[None]:
 # when the query itself takes a fraction of a millisecond. PostgreSQL keeps the ORM queries.
 
 
-def using_sqlite() -> bool:
-    return get_connection("default").capabilities.dialect == "sqlite"
-
-
-async def sqlite_rows(sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-    """Run a SQLite query on the ORM's connection (inside the current transaction, if any)."""
-    _, rows = await get_connection("default").execute_query(sql, list(params))
-    return list(rows)
-
-
-async def sqlite_records(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """sqlite_rows as dicts (column name → value)."""
-    return [dict(row) for row in await sqlite_rows(sql, params)]
-
-
 class _ReadConnection:
     """A second, read-only connection to the SQLite file, used from the event loop itself.
 
@@ -165,61 +150,70 @@ class _ReadConnection:
 
 _read_connection = _ReadConnection()
 
-
-async def sqlite_quick(sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple]]:
-    """A SQLite query known to be short (bounded index lookups only), run at once on the
-    read-only connection: (column names, rows). Inside a transaction it runs on the
-    transaction's connection instead, so it sees what the transaction wrote."""
-    client = get_connection("default")
-    path = getattr(client, "filename", None)
-    connection = None
-    if path and path != ":memory:" and not isinstance(client, TransactionalDBClient):
-        connection = _read_connection.get(path)
-    if connection is None:
-        _, rows = await client.execute_query(sql, list(params))
-        return (list(rows[0].keys()) if rows else []), [tuple(row) for row in rows]
-    cursor = connection.execute(sql, params)
-    rows = cursor.fetchall()
-    return [d[0] for d in cursor.description or ()], rows
-
-
 QUICK_BUDGET_SECONDS = 0.002
 
 
-async def sqlite_try_quick(
-    sql: str, params: Sequence[Any] = (), budget: float = QUICK_BUDGET_SECONDS
-) -> tuple[list[str], list[tuple]]:
-    """A SQLite query that is usually short but not always (an index probe whose size depends on
-    the data): tried on the read connection for at most `budget` seconds, then handed to the
-    ORM's connection thread if it needs longer. The event loop is never held longer than that."""
+class SqliteReader:
+    """Runs one operation's hand-written SQL on SQLite (see services that call sqlite_reader()).
+
+    - `records(sql, params)`: on the ORM's connection, in its thread (any query; inside the
+      current transaction, if any);
+    - `quick=True`: a query known to be short (bounded index lookups), run at once on the read
+      connection, from the event loop itself;
+    - `quick="try"`: a query usually short but not always (an index probe whose size depends on
+      the data): tried on the read connection for at most QUICK_BUDGET_SECONDS, then handed to the
+      ORM's thread. The event loop is never held longer than that.
+
+    Inside a transaction everything runs on the transaction's connection, which sees what the
+    transaction wrote."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        path = getattr(client, "filename", None)
+        self.read: sqlite3.Connection | None = None
+        if path and path != ":memory:" and not isinstance(client, TransactionalDBClient):
+            self.read = _read_connection.get(path)
+
+    async def rows(
+        self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False
+    ) -> tuple[list[str], list[tuple]]:
+        """(column names, rows as tuples)."""
+        if quick and self.read is not None:
+            if quick != "try":
+                cursor = self.read.execute(sql, params)
+                rows = cursor.fetchall()
+                return [d[0] for d in cursor.description or ()], rows
+            deadline = time.perf_counter() + QUICK_BUDGET_SECONDS
+            self.read.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
+            try:
+                cursor = self.read.execute(sql, params)
+                rows = cursor.fetchall()
+                return [d[0] for d in cursor.description or ()], rows
+            except sqlite3.OperationalError as error:
+                if "interrupted" not in str(error):
+                    raise
+            finally:
+                self.read.set_progress_handler(None, 0)
+        _, found = await self.client.execute_query(sql, list(params))
+        return (list(found[0].keys()) if found else []), [tuple(row) for row in found]
+
+    async def records(
+        self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False
+    ) -> list[dict[str, Any]]:
+        """Rows as dicts (column name → value)."""
+        names, rows = await self.rows(sql, params, quick=quick)
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    async def value(self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False) -> Any:
+        """The first column of the first row (None without rows)."""
+        _, rows = await self.rows(sql, params, quick=quick)
+        return rows[0][0] if rows else None
+
+
+def sqlite_reader() -> SqliteReader | None:
+    """A reader for hand-written SQLite SQL, or None on PostgreSQL (use the ORM there)."""
     client = get_connection("default")
-    path = getattr(client, "filename", None)
-    connection = None
-    if path and path != ":memory:" and not isinstance(client, TransactionalDBClient):
-        connection = _read_connection.get(path)
-    if connection is not None:
-        deadline = time.perf_counter() + budget
-        connection.set_progress_handler(lambda: time.perf_counter() > deadline, 2000)
-        try:
-            cursor = connection.execute(sql, params)
-            rows = cursor.fetchall()
-            return [d[0] for d in cursor.description or ()], rows
-        except sqlite3.OperationalError as error:
-            if "interrupted" not in str(error):
-                raise
-        finally:
-            connection.set_progress_handler(None, 0)
-    _, found = await client.execute_query(sql, list(params))
-    return (list(found[0].keys()) if found else []), [tuple(row) for row in found]
-
-
-async def sqlite_quick_rows(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    return (await sqlite_quick(sql, params))[1]
-
-
-async def sqlite_quick_records(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    names, rows = await sqlite_quick(sql, params)
-    return [dict(zip(names, row, strict=True)) for row in rows]
+    return SqliteReader(client) if client.capabilities.dialect == "sqlite" else None
 
 
 def close_read_connection() -> None:

@@ -22,7 +22,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.db import sqlite_quick_records, sqlite_records, using_sqlite
+from core.db import SqliteReader, sqlite_reader
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
 from core.korean import (
     business_number_error,
@@ -273,8 +273,9 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
     size = request.rows_per_page
     if limit is not None:
         size = max(0, min(size, limit - request.offset))
-    if using_sqlite():
-        total, rows = await _sqlite_search(filters, request, size)
+    reader = sqlite_reader()
+    if reader is not None:
+        total, rows = await _sqlite_search(reader, filters, request, size)
     else:
         total, rows = await _orm_search(filters, request, size)
     if limit is not None:
@@ -308,7 +309,7 @@ async def _orm_search(
 # SQLite: the same search in SQL. Company names go through the trigram index (services/search_index),
 # 초성 through the covering index of company_name_chosung, numbers through their indexes; the page's
 # code and staff names come in the same query. A search by business number or phone digits only
-# touches a few index entries, so it runs on the read connection at once (core.db.sqlite_quick).
+# touches a few index entries, so it runs on the read connection at once (core.db.SqliteReader).
 
 # the rows of _present, computed by SQLite (texts already formatted, names joined): a page costs
 # what its query costs
@@ -361,7 +362,7 @@ class _Term:
     match: str | None = None  # a name found in the trigram index: counted on the index alone
 
 
-async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
+async def _sqlite_terms(reader: SqliteReader, filters: CustomerFilters) -> tuple[list[_Term], bool]:
     """The filters as SQL terms, and whether the search is short enough to run at once (quick)."""
     terms: list[_Term] = []
     quick = False
@@ -380,7 +381,7 @@ async def _sqlite_terms(filters: CustomerFilters) -> tuple[list[_Term], bool]:
     if name:
         initials = _has_initials(name)
         found = await search_index.customer_name_condition(
-            chosung(name) if initials else name, chosung=initials
+            reader, chosung(name) if initials else name, chosung=initials
         )
         many = f"+{found.sql}" if found.indexed and found.match else None
         terms.append(_Term(found.sql, found.params, many=many, match=found.match))
@@ -418,10 +419,15 @@ FEW_MATCHES = 2000  # up to this many matches, a page is sorted from the matches
 
 
 async def _sqlite_search(
-    filters: CustomerFilters, request: PageSpec, size: int
+    reader: SqliteReader, filters: CustomerFilters, request: PageSpec, size: int
 ) -> tuple[int, list[dict[str, Any]]]:
-    terms, quick = await _sqlite_terms(filters)
-    run = sqlite_quick_records if quick else sqlite_records
+    terms, quick = await _sqlite_terms(reader, filters)
+    # a short search runs at once; any other is tried for a moment, then left to the ORM's thread
+    speed: bool | str = True if quick else "try"
+
+    async def run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        return await reader.records(sql, params, quick=speed)
+
     if len(terms) == 1 and terms[0].match:  # a name alone: the index knows how many
         counted = await run(
             "SELECT COUNT(*) AS n FROM customer_search WHERE customer_search MATCH ?", [terms[0].match]

@@ -21,7 +21,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.db import sqlite_quick_records, sqlite_records, using_sqlite
+from core.db import SqliteReader, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.korean import chosung, format_phone, is_chosung_query, phone_digits
 from models.codes import CodeEntry, CodeKind
@@ -231,8 +231,9 @@ async def reception_log(
     only used to report the position. Totals above LOG_COUNT_CAP, and totals of text searches that
     match many rows, are reported as estimates (`total_is_estimate`: at least `total`, and one
     more than the rows seen so far while more follow, so paging on always works)."""
-    if using_sqlite():
-        return await _sqlite_log(filters, limit=limit, offset=offset, after=after, count=count)
+    reader = sqlite_reader()
+    if reader is not None:
+        return await _sqlite_log(reader, filters, limit=limit, offset=offset, after=after, count=count)
     query, scanning, exact = await _log_query(filters)
     page_query = _after(query, after) if after else query.offset(offset)
     # pick the page's ids first (an index walk), then join names for those rows only
@@ -353,28 +354,27 @@ class _LogQuery:
 
 
 async def _sqlite_count(
-    condition: str, params: list[Any], cap: int | None = None, *, quick: bool = False
+    reader: SqliteReader, condition: str, params: list[Any], cap: int | None = None, *, quick: bool = False
 ) -> int:
     if cap is None:
-        sql = f"SELECT COUNT(*) AS n FROM reception r WHERE {condition}"
+        sql = f"SELECT COUNT(*) FROM reception r WHERE {condition}"
     else:
-        sql = f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM reception r WHERE {condition} LIMIT {cap + 1})"
-    run = sqlite_quick_records if quick else sqlite_records
-    return int((await run(sql, params))[0]["n"])
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM reception r WHERE {condition} LIMIT {cap + 1})"
+    return int(await reader.value(sql, params, quick=quick))
 
 
-async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
+async def _add_text(reader: SqliteReader, query: _LogQuery, filters: LogFilters, text: str) -> None:
     """The search box as SQL terms, choosing between collecting matches and walking the log."""
     cap = TEXT_MATCH_CAP
     query.quick = False
     if filters.search_field == SearchField.CUSTOMER:
         initials = is_chosung_query(text)
         found = await search_index.customer_name_condition(
-            chosung(text) if initials else text, chosung=initials, alias="customer"
+            reader, chosung(text) if initials else text, chosung=initials, alias="customer"
         )
         customers = f"r.customer_id IN (SELECT id FROM customer WHERE {found.sql})"
         # their receptions, counted on the (customer_id, received_at) index alone
-        receptions = await _sqlite_count(customers, list(found.params), cap)
+        receptions = await _sqlite_count(reader, customers, list(found.params), cap)
         if receptions > cap:  # a name many customers share: walk newest first, all in one index
             query.add_text(f"+{customers}", *found.params)
             query.walk_index = NEWEST_INDEX
@@ -382,7 +382,7 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
             return
         query.add_text(customers, *found.params)
         query.text_drives = True
-        query.exact = await _sqlite_count(*query.sql()) if query.filters else receptions
+        query.exact = await _sqlite_count(reader, *query.sql()) if query.filters else receptions
         return
     if filters.search_field == SearchField.PHONE:
         digits = phone_digits(text)
@@ -390,7 +390,9 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
             raise ValidationError({"search_text": "전화번호는 숫자로 입력하세요."})
         if digits.startswith("0"):  # a number from its area code on: a range of the phone index
             low, high = _prefix_range("phone_digits", digits).values()
-            numbers = await _sqlite_count("r.phone_digits >= ? AND r.phone_digits < ?", [low, high], cap)
+            numbers = await _sqlite_count(
+                reader, "r.phone_digits >= ? AND r.phone_digits < ?", [low, high], cap
+            )
             if numbers > cap:
                 query.add_text("+r.phone_digits >= ? AND +r.phone_digits < ?", low, high)
                 query.scanning = True
@@ -399,7 +401,7 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
             query.add_text("r.phone_digits >= ? AND r.phone_digits < ?", low, high)
             query.text_drives = True
             query.quick = numbers <= QUICK_CANDIDATES
-            query.exact = await _sqlite_count(*query.sql(), quick=query.quick)
+            query.exact = await _sqlite_count(reader, *query.sql(), quick=query.quick)
             return
         column, exact_term, needle = "phone_digits", "r.phone_digits LIKE ?", f"%{digits}%"
     elif filters.search_field == SearchField.CONTACT:
@@ -410,7 +412,7 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
     if filters.customer_id:  # one customer's receptions are few: check them directly
         return
     indexed = await search_index.index_query(
-        "reception", column, digits if column == "phone_digits" else text
+        reader, "reception", column, digits if column == "phone_digits" else text
     )
     if indexed is None:  # one character: the index cannot help
         query.scanning = True
@@ -421,7 +423,7 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
         return
     candidates = indexed.estimate
     if candidates is None or cap < candidates <= 10 * cap:
-        candidates = await search_index.count_matches("reception", indexed)
+        candidates = await search_index.count_matches(reader, "reception", indexed)
     if candidates > cap:  # common text: newest first finds a page at once
         query.scanning = True
         return
@@ -431,11 +433,17 @@ async def _add_text(query: _LogQuery, filters: LogFilters, text: str) -> None:
     query.text_drives = True
     # the index answered first; a page and a count of a few hundred candidates are short
     query.quick = candidates <= QUICK_CANDIDATES
-    query.exact = await _sqlite_count(*query.sql(), quick=query.quick)
+    query.exact = await _sqlite_count(reader, *query.sql(), quick=query.quick)
 
 
 async def _sqlite_log(
-    filters: LogFilters, *, limit: int, offset: int, after: LogCursor | None, count: bool
+    reader: SqliteReader,
+    filters: LogFilters,
+    *,
+    limit: int,
+    offset: int,
+    after: LogCursor | None,
+    count: bool,
 ) -> LogPage:
     query = _LogQuery()
     if filters.customer_id:
@@ -446,7 +454,7 @@ async def _sqlite_log(
         query.filters.append(("r.state", str(filters.state)))
     text = filters.search_text.strip()
     if text:
-        await _add_text(query, filters, text)
+        await _add_text(reader, query, filters, text)
     condition, params = query.sql()
     page_condition, page_params = condition, list(params)
     if after:
@@ -466,13 +474,12 @@ async def _sqlite_log(
         " ORDER BY r.received_at DESC,"
         f" r.id DESC LIMIT {int(limit) + 1}{position}) ORDER BY r.received_at DESC, r.id DESC"
     )
-    run = sqlite_quick_records if query.quick else sqlite_records
-    found = await run(sql, page_params)
+    found = await reader.records(sql, page_params, quick=query.quick)
     has_more = len(found) > limit
     rows = [_sqlite_log_row(row) for row in found[:limit]]
 
     async def capped() -> tuple[int, bool]:
-        counted = await _sqlite_count(condition, params, LOG_COUNT_CAP, quick=query.quick)
+        counted = await _sqlite_count(reader, condition, params, LOG_COUNT_CAP, quick=query.quick)
         return (LOG_COUNT_CAP, True) if counted > LOG_COUNT_CAP else (counted, False)
 
     return await _log_page(rows, has_more, offset, query.exact, query.scanning or not count, capped)

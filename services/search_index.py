@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.db import sqlite_try_quick
+from core.db import SqliteReader
 
 MAX_TERMS = 400  # a two-character query expanding to more trigrams than this is left to a scan
 
@@ -57,7 +57,7 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-async def index_query(table: str, column: str, text: str) -> IndexQuery | None:
+async def index_query(reader: SqliteReader, table: str, column: str, text: str) -> IndexQuery | None:
     """The MATCH expression finding rows of `table` ("customer" or "reception") whose `column`
     contains `text`; None when the index cannot help (a single character)."""
     index = INDEXES[table]
@@ -70,9 +70,10 @@ async def index_query(table: str, column: str, text: str) -> IndexQuery | None:
     if len(folded) < 2:
         return None
     upper = folded[0] + chr(ord(folded[1]) + 1)
-    _, rows = await sqlite_try_quick(
+    _, rows = await reader.rows(
         f"SELECT term, doc FROM {index.terms} WHERE col = ? AND term >= ? AND term < ? LIMIT {MAX_TERMS + 1}",
         [column, folded, upper],
+        quick="try",
     )
     if len(rows) > MAX_TERMS:
         return None
@@ -86,13 +87,14 @@ async def index_query(table: str, column: str, text: str) -> IndexQuery | None:
     )
 
 
-async def count_matches(table: str, query: IndexQuery) -> int:
+async def count_matches(reader: SqliteReader, table: str, query: IndexQuery) -> int:
     """Rows the index gives for the query (exactly the matches, or candidates: see `exact`)."""
     if query.matches_nothing:
         return 0
     fts = INDEXES[table].fts
-    _, rows = await sqlite_try_quick(f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", [query.match])
-    return int(rows[0][0])
+    return int(
+        await reader.value(f"SELECT COUNT(*) FROM {fts} WHERE {fts} MATCH ?", [query.match], quick="try")
+    )
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,12 @@ class CustomerNameCondition:
     match: str | None = None  # the MATCH expression (to count on the index alone)
 
 
-async def customer_name_condition(text: str, *, chosung: bool, alias: str = "c") -> CustomerNameCondition:
+async def customer_name_condition(
+    reader: SqliteReader, text: str, *, chosung: bool, alias: str = "c"
+) -> CustomerNameCondition:
     """Customers whose name — or with `chosung`, whose 초성 (give the 초성 text) — contains `text`."""
     column = "company_name_chosung" if chosung else "company_name"
-    query = await index_query("customer", column, text)
+    query = await index_query(reader, "customer", column, text)
     if query is None:
         return CustomerNameCondition(f"{alias}.{column} LIKE ? ESCAPE '\\'", (like_pattern(text),), False)
     if query.matches_nothing:
