@@ -48,7 +48,7 @@ from services.list_pdf import render_list_pdf
 CODE_PATTERN = re.compile(r"^\S{1,12}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERATED_CODE_ATTEMPTS = 8
-EXPORT_CHUNK = 1000
+EXPORT_CHUNK = 2000
 PRINT_LIMIT = 1000
 MAP_IMAGE_LIMIT = 5 * 1024 * 1024
 MAP_IMAGE_TYPES = {
@@ -971,9 +971,81 @@ def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
     return [derived[key] if key in derived else row[key] for key, _ in EXPORT_COLUMNS]
 
 
+# the export's columns (EXPORT_COLUMNS) computed by SQLite, then the id and the sort key
+_SQL_EXPORT = """SELECT c.code, c.registered_on, COALESCE(st.name, ''), c.company_name, c.representative,
+CASE WHEN length(c.business_number) = 10
+     THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
+     ELSE c.business_number END,
+c.business_type, c.business_item, c.phone, c.fax, c.mobile, c.email, c.homepage, c.postal_code, c.address,
+c.address_detail, c.contact_name, COALESCE(dp.name, ''), COALESCE(sf.name, ''), c.contract_date,
+c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, COALESCE(ca.name, ''),
+COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {sort} AS sort_key
+FROM customer c
+LEFT JOIN code_entry st ON st.id = c.status_id
+LEFT JOIN code_entry dp ON dp.id = c.department_id
+LEFT JOIN staff sf ON sf.id = c.staff_id
+LEFT JOIN code_entry ca ON ca.id = c.class_a_id
+LEFT JOIN code_entry cb ON cb.id = c.class_b_id
+LEFT JOIN code_entry cc ON cc.id = c.class_c_id
+LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+_EXPORT_DATES = tuple(i for i, (_, column) in enumerate(EXPORT_COLUMNS) if column.kind == "date")
+
+
+async def _sqlite_stream(
+    reader: SqliteReader,
+    filters: CustomerFilters,
+    sort_by: str | None,
+    descending: bool,
+    progress: Progress | None,
+) -> AsyncIterator[list[Any]]:
+    """Every matching customer in the list's order, read in chunks that continue after the last
+    row (sort key, code) instead of skipping rows with OFFSET."""
+    terms, _ = await _sqlite_terms(reader, filters)
+    condition, params = _where(terms, "count")
+    total = int(await reader.value(f"SELECT COUNT(*) FROM customer c WHERE {condition}", params))
+    if filters.row_limit and filters.row_limit > 0:
+        total = min(total, filters.row_limit)
+    condition, params = _where(terms, "few" if total <= FEW_MATCHES else "many")
+    sort = _sql_sort(sort_by)
+    order, after = ("DESC", "<") if descending else ("ASC", ">")
+    ordering = f"c.code {order}" if sort == "c.code" else f"{sort} {order}, c.code {order}"
+    position = f"c.code {after} ?" if sort == "c.code" else f"({sort}, c.code) {after} (?, ?)"
+    select = _SQL_EXPORT.format(sort=sort)
+    done = 0
+    last: list[Any] = []
+    while done < total:
+        where = f"{condition} AND {position}" if last else condition
+        _, chunk = await reader.rows(
+            f"{select} WHERE {where} ORDER BY {ordering} LIMIT {min(EXPORT_CHUNK, total - done)}",
+            [*params, *last],
+        )
+        if not chunk:
+            break
+        balances = await customer_balances(row[-2] for row in chunk) if filters.show_balance else {}
+        for row in chunk:
+            values = list(row[:-2])
+            for index in _EXPORT_DATES:
+                if values[index]:
+                    values[index] = dt.date.fromisoformat(values[index])
+            if filters.show_balance:
+                values.append(balances.get(row[-2], 0))
+            yield values
+        done += len(chunk)
+        last = [chunk[-1][0]] if sort == "c.code" else [chunk[-1][-1], chunk[-1][0]]
+        if progress:
+            result = progress(done, total)
+            if asyncio.iscoroutine(result):
+                await result
+
+
 async def _stream(
     filters: CustomerFilters, sort_by: str | None, descending: bool, progress: Progress | None
 ) -> AsyncIterator[list[Any]]:
+    reader = sqlite_reader()
+    if reader is not None:
+        async for values in _sqlite_stream(reader, filters, sort_by, descending, progress):
+            yield values
+        return
     query = await _filtered(filters)
     total = await query.count()
     if filters.row_limit and filters.row_limit > 0:
