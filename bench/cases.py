@@ -805,18 +805,16 @@ async def quote_status_case(ctx: Context) -> Operation:
         rows = ctx.raw.execute(
             "SELECT q.id, q.number, q.quote_date, q.valid_until, q.state, q.title, q.customer_id, c.company_name, "
             "q.partner_id, tp.name, q.delivery_site, cc.name, cs.name, sf.name, q.contact_name, q.phone, q.fax, "
-            "q.supply_total, q.vat_total, q.total_amount, q.version FROM quote q "
+            "q.supply_total, q.vat_total, q.total_amount, q.version, "
+            "(SELECT o.number FROM sales_order o WHERE o.quote_id = q.id ORDER BY o.id DESC LIMIT 1), "
+            "(SELECT s.number FROM shipment s WHERE s.quote_id = q.id ORDER BY s.id DESC LIMIT 1) FROM quote q "
             "LEFT JOIN customer c ON c.id = q.customer_id LEFT JOIN trading_partner tp ON tp.id = q.partner_id "
             "LEFT JOIN code_entry cc ON cc.id = q.customer_class_id LEFT JOIN code_entry cs ON cs.id = c.status_id "
             f"LEFT JOIN staff sf ON sf.id = q.staff_id WHERE {where} AND {selected} "
             "ORDER BY q.quote_date DESC, q.customer_class_id DESC, q.id DESC LIMIT 50",
             named,
         ).fetchall()
-        ids = [r[0] for r in rows]
-        marks = ",".join("?" * len(ids))
-        orders = ctx.rows(f"SELECT quote_id, number FROM sales_order WHERE quote_id IN ({marks})", ids)
-        shipments = ctx.rows(f"SELECT quote_id, number FROM shipment WHERE quote_id IN ({marks})", ids)
-        return summary, rows, orders, shipments
+        return summary, rows
 
     def service(i: int) -> Awaitable[Any]:
         (start, end), tab = pick(i)

@@ -169,7 +169,8 @@ def start_server(db: Path, data_dir: Path) -> tuple[subprocess.Popen, str, float
         "GOGAEK_DATA_DIR": str(data_dir),
         "GOGAEK_AUTO_BACKUP": "off",  # the daily backup of a 900 MB file would run right after start-up
     }
-    env.pop("NICEGUI_USER_SIMULATION", None)
+    for name in ("NICEGUI_USER_SIMULATION", "NICEGUI_STORAGE_PATH", "PYTEST_CURRENT_TEST"):
+        env.pop(name, None)  # set when run from pytest: the server would think it is under test
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "main.py", "--host", "127.0.0.1", "--port", str(port)],

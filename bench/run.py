@@ -20,6 +20,7 @@ import platform
 import sqlite3
 import statistics
 import time
+import traceback
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +66,8 @@ class Result:
             "name": self.name,
             "description": self.description,
             "samples": self.samples,
-            "p50_ms": round(self.p50_ms, 3),
-            "p95_ms": round(self.p95_ms, 3),
+            "p50_ms": None if math.isnan(self.p50_ms) else round(self.p50_ms, 3),
+            "p95_ms": None if math.isnan(self.p95_ms) else round(self.p95_ms, 3),
             "baseline_p50_ms": None if self.baseline_p50_ms is None else round(self.baseline_p50_ms, 3),
             "ratio": None if self.ratio is None else round(self.ratio, 2),
             "target_p95_ms": self.target_p95_ms,
@@ -162,6 +163,22 @@ def _result(operation: Operation, timings: list[float], baseline: list[float], e
     )
 
 
+def _failed(operation: Operation, error: Exception) -> Result:
+    return Result(
+        name=operation.name,
+        description=operation.description,
+        samples=0,
+        p50_ms=math.nan,
+        p95_ms=math.nan,
+        baseline_p50_ms=None,
+        ratio=None,
+        target_p95_ms=operation.target_p95_ms,
+        ratio_target=operation.ratio_target,
+        ok=False,
+        extra={"error": f"{type(error).__name__}: {error}"},
+    )
+
+
 def _ms(value: float | None) -> str:
     if value is None:
         return "—"
@@ -250,6 +267,9 @@ async def _run(db: Path, only: list[str] | None, samples: int) -> list[Result] |
         for operation in operations:
             try:
                 result = await measure(operation, samples)
+            except Exception as error:  # one broken operation must not hide the others' results
+                traceback.print_exc()
+                result = _failed(operation, error)
             finally:
                 if operation.close:
                     operation.close()

@@ -175,7 +175,7 @@ class SqliteReader:
             self.read = _read_connection.get(path)
 
     async def rows(
-        self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, quick: bool | str = False
     ) -> tuple[list[str], list[tuple]]:
         """(column names, rows as tuples)."""
         if quick and self.read is not None:
@@ -194,17 +194,19 @@ class SqliteReader:
                     raise
             finally:
                 self.read.set_progress_handler(None, 0)
-        _, found = await self.client.execute_query(sql, list(params))
+        _, found = await self.client.execute_query(sql, params if isinstance(params, dict) else list(params))
         return (list(found[0].keys()) if found else []), [tuple(row) for row in found]
 
     async def records(
-        self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, quick: bool | str = False
     ) -> list[dict[str, Any]]:
         """Rows as dicts (column name → value)."""
         names, rows = await self.rows(sql, params, quick=quick)
         return [dict(zip(names, row, strict=True)) for row in rows]
 
-    async def value(self, sql: str, params: Sequence[Any] = (), *, quick: bool | str = False) -> Any:
+    async def value(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = (), *, quick: bool | str = False
+    ) -> Any:
         """The first column of the first row (None without rows)."""
         _, rows = await self.rows(sql, params, quick=quick)
         return rows[0][0] if rows else None
