@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pypika_tortoise import functions as sql_functions
+from pypika_tortoise.terms import LiteralValue
 from tortoise.connection import get_connection
 from tortoise.expressions import Function, Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
@@ -81,6 +82,10 @@ class _Head(Function):
     """The first characters of a long text column (SUBSTR works on SQLite and PostgreSQL)."""
 
     database_func = sql_functions.Substring
+
+    def _get_function_field(self, field, *default_values):  # type: ignore[no-untyped-def]
+        # literal numbers: with untyped parameters PostgreSQL takes SUBSTRING for its regex form
+        return self.database_func(field, *(LiteralValue(str(int(v))) for v in default_values))
 
 
 LOG_FIELDS = (
@@ -160,9 +165,9 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
             query = query.annotate(phone_hit=_digits_inside(digits))
             collecting = collecting.annotate(phone_hit=_digits_inside(digits))
     elif filters.search_field == SearchField.CONTACT:
-        collect = scan = {"contact_name__contains": text}  # one pass over the contact_name index
+        collect = scan = {"contact_name__icontains": text}  # one pass over the contact_name index
     else:
-        collect = scan = {"inquiry__contains": text}  # one pass over the table: no index can help
+        collect = scan = {"inquiry__icontains": text}  # one pass over the table: no index can help
     if filters.customer_id:  # one customer's receptions are few: filter them directly
         return query.filter(**scan), False, None
     # Rare text: collect every match in one pass, far cheaper than walking a million rows in date
