@@ -99,6 +99,7 @@ async def open_database(database_url: str | None = None) -> AsyncIterator[None]:
         yield
     finally:
         await Tortoise.close_connections()
+        close_read_connection()
 
 
 # ---------------------------------------------------------------------------------------------

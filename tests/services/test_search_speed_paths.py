@@ -19,7 +19,7 @@ from services.customers import CustomerFilters, CustomerInput, ListRequest
 from services.receptions import LogFilters, ReceptionInput, SearchField
 from tests.utils import make_staff
 
-pytestmark = pytest.mark.skipif(
+sqlite_only = pytest.mark.skipif(
     bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="the SQLite paths (PostgreSQL uses the ORM ones)"
 )
 
@@ -39,6 +39,7 @@ async def names(filters: CustomerFilters, **request) -> list[str]:
     return [row["company_name"] for row in page.rows]
 
 
+@sqlite_only
 async def test_the_name_index_follows_every_save_rename_and_delete(db):
     clerk = await make_staff()
     jaegeun = await add(clerk, "재근상사")
@@ -68,6 +69,7 @@ async def test_the_name_index_follows_every_save_rename_and_delete(db):
     assert await names(CustomerFilters(company_name="재근")) == []
 
 
+@sqlite_only
 async def test_the_reception_index_follows_saves_and_edits(db):
     kim = await make_staff(name="김데모")
     saved = await receptions.save_reception(
@@ -90,6 +92,7 @@ async def test_the_reception_index_follows_saves_and_edits(db):
     ).rows == []
 
 
+@sqlite_only
 async def test_index_queries_cover_every_fragment_length(db):
     clerk = await make_staff()
     await add(clerk, "미래테크")
@@ -174,6 +177,7 @@ async def _both(filters: CustomerFilters, request: ListRequest) -> tuple:
         ),
     ],
 )
+@sqlite_only
 async def test_customer_search_in_sql_answers_like_the_orm(db, filters):
     await _office()
     for sort_by, descending in (("code", True), ("company_name", False), ("management_stop_date", True)):
@@ -183,6 +187,7 @@ async def test_customer_search_in_sql_answers_like_the_orm(db, filters):
             assert fast == orm, (sort_by, descending, page)
 
 
+@sqlite_only
 async def test_customer_search_by_staff_and_service_class_in_sql_answers_like_the_orm(db):
     _, other, service, _ = await _office()
     for filters in (CustomerFilters(staff_id=other.id), CustomerFilters(service_class_id=service)):
@@ -190,6 +195,7 @@ async def test_customer_search_by_staff_and_service_class_in_sql_answers_like_th
         assert fast == orm and fast[0] == 1
 
 
+@sqlite_only
 async def test_the_export_continues_after_the_last_row_even_when_sort_values_repeat(db, monkeypatch):
     clerk = await make_staff()
     for i in range(7):
@@ -282,6 +288,7 @@ def _same(fast, orm) -> None:
         lambda c, t: LogFilters(search_field=SearchField.INQUIRY, search_text="E4821", customer_id=c.id),
     ],
 )
+@sqlite_only
 async def test_the_log_in_sql_answers_like_the_orm(db, make):
     jaegeun, types = await _log_office()
     filters = make(jaegeun, types)
@@ -294,6 +301,7 @@ async def test_the_log_in_sql_answers_like_the_orm(db, make):
     assert [r["id"] for r in by_offset.rows] == [r["id"] for r in orm_offset.rows]
 
 
+@sqlite_only
 async def test_one_character_is_looked_for_newest_first(db):
     await _log_office()
     filters = LogFilters(search_field=SearchField.INQUIRY, search_text="키")
@@ -302,6 +310,7 @@ async def test_one_character_is_looked_for_newest_first(db):
     assert fast.total_is_estimate  # no index narrows one character down: the log does not count it all
 
 
+@sqlite_only
 async def test_common_text_is_walked_newest_first_and_rare_text_collected_and_counted(db, monkeypatch):
     await _log_office()
     monkeypatch.setattr(receptions, "TEXT_MATCH_CAP", 7)  # 세금계산서: 12 receptions, E4821: 6, 재근상사: 8
@@ -319,6 +328,7 @@ async def test_common_text_is_walked_newest_first_and_rare_text_collected_and_co
     assert customer.total_is_estimate and [r["customer_name"] for r in customer.rows] == ["재근상사"] * 3
 
 
+@sqlite_only
 async def test_a_short_query_inside_a_transaction_sees_what_the_transaction_wrote(db):
     from tortoise.transactions import in_transaction
 
@@ -340,6 +350,7 @@ async def test_a_short_query_inside_a_transaction_sees_what_the_transaction_wrot
     del clerk
 
 
+@sqlite_only
 async def test_a_query_that_outlasts_its_moment_finishes_on_the_orm_connection(db, monkeypatch):
     from core import db as core_db
 
@@ -376,6 +387,7 @@ async def test_the_customer_window_counts_every_tab(db):
     }
 
 
+@sqlite_only
 def test_migrating_a_database_with_data_fills_the_search_indexes(isolated_data):
     import asyncio
 
@@ -418,6 +430,7 @@ def test_migrating_a_database_with_data_fills_the_search_indexes(isolated_data):
     assert stats > 0  # the planner's statistics were refreshed
 
 
+@sqlite_only
 async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
     from models.quote import QuoteState
     from services import quotes, sales
