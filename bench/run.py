@@ -214,6 +214,30 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def markdown_table(files: list[Path]) -> str:
+    """The results of one or more JSON reports as a Markdown table (for bench/RESULTS.md)."""
+    lines = [
+        "| operation | p50 ms | p95 ms | raw SQL p50 ms | ratio | target | ok |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for path in files:
+        for r in json.loads(path.read_text())["results"]:
+            target = []
+            if r.get("target_p95_ms") is not None:
+                target.append(f"p95 ≤ {_ms(r['target_p95_ms'])} ms")
+            if r.get("ratio_target") is not None:
+                target.append(f"ratio ≤ {r['ratio_target']}")
+            if "rss_target_mb" in r:
+                key = "peak_rss_mb" if "peak_rss_mb" in r and "rss_mb" not in r else "rss_mb"
+                target.append(f"RSS {r[key]:.0f} MB ≤ {r['rss_target_mb']} MB")
+            ratio = "—" if r.get("ratio") is None else f"{r['ratio']:.2f}"
+            lines.append(
+                f"| {r['name']} | {_ms(r.get('p50_ms'))} | {_ms(r.get('p95_ms'))} | "
+                f"{_ms(r.get('baseline_p50_ms'))} | {ratio} | {', '.join(target)} | {'yes' if r['ok'] else '**no**'} |"
+            )
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, Any]:
     model = ""
     try:
