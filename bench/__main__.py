@@ -1,4 +1,5 @@
-"""python -m bench generate --scale S --db PATH  |  python -m bench run --db PATH --out FILE.json"""
+"""python -m bench generate --scale S --db PATH  |  python -m bench run --db PATH --out FILE.json
+|  python -m bench report FILE.json [BROWSER.json]  (the Markdown table of bench/RESULTS.md)"""
 
 from __future__ import annotations
 
@@ -21,7 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("bench/results.json"))
     run.add_argument("--only", nargs="*", default=None, help="names of operations to run")
     run.add_argument("--samples", type=int, default=30)
+    report = commands.add_parser("report", help="the results as the Markdown table of bench/RESULTS.md")
+    report.add_argument("results", type=Path, nargs="+", help="JSON written by run (and by bench.browser)")
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from bench.run import markdown_table
+
+        print(markdown_table(args.results))
+        return 0
     if args.command == "generate":
         from bench.generate import generate as run_generate
 

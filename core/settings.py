@@ -19,6 +19,7 @@ class Settings:
     session_max_days: float = 7.0
     upload_limit_mb: int = 20
     backup_keep: int = 14
+    automatic_backups: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -55,6 +56,9 @@ def load_settings() -> Settings:
         session_max_days=_float("GOGAEK_SESSION_MAX_DAYS", 7.0),
         upload_limit_mb=int(_float("GOGAEK_UPLOAD_LIMIT_MB", 20)),
         backup_keep=int(_float("GOGAEK_BACKUP_KEEP", 14)),
+        # off only where something else backs the data up, or for a throw-away server (benchmarks)
+        automatic_backups=os.environ.get("GOGAEK_AUTO_BACKUP", "on").strip().lower()
+        not in ("0", "off", "no"),
         extra={k: v for k, v in os.environ.items() if k.startswith("GOGAEK_")},
     )
 

@@ -77,15 +77,20 @@ tr { page-break-inside: avoid; }
 """
 
 
-def render_pdf(html: str, *, extra_css: str = "") -> bytes:
-    """Render a full document body (or a whole HTML page) to PDF bytes. Blocking: use render_pdf_async."""
+def pdf_document(html: str, *, extra_css: str = "") -> str:
+    """The complete HTML xhtml2pdf renders: the page or body given, with the fonts and base CSS."""
     document = (
         html
         if "<html" in html.lower()
         else f"<html><head><meta charset='utf-8'></head><body>{html}</body></html>"
     )
     style = f"<style>{font_css()}\n{BASE_CSS}\n{extra_css}</style>"
-    document = document.replace("<head>", "<head>" + style, 1) if "<head>" in document else style + document
+    return document.replace("<head>", "<head>" + style, 1) if "<head>" in document else style + document
+
+
+def render_pdf(html: str, *, extra_css: str = "") -> bytes:
+    """Render a full document body (or a whole HTML page) to PDF bytes. Blocking: use render_pdf_async."""
+    document = pdf_document(html, extra_css=extra_css)
     output = io.BytesIO()
     result = pisa.CreatePDF(document, dest=output, encoding="utf-8", resource_policy=resource_policy())
     if result.err:

@@ -1,6 +1,7 @@
 import enum
 
 from tortoise import fields
+from tortoise.indexes import Index
 
 from core.fields import LocalDatetimeField
 from models.base import Record, Versioned, code_field, staff_field
@@ -21,6 +22,9 @@ class CallSource(enum.StrEnum):
     MANUAL = "manual"
     CTI = "cti"
     CENTREX = "centrex"
+
+
+NEWEST_INDEX = "reception_newest"
 
 
 class Reception(Versioned, Record):
@@ -64,4 +68,11 @@ class Reception(Versioned, Record):
             # per day and type, per customer, and (with the next one) per receiving staff
             ("received_at", "reception_type_id", "receiver_id", "state", "customer_id"),
             ("receiver_id", "received_at", "state"),
+            # the log filtered by type and state together, newest first (bench)
+            ("reception_type_id", "state", "received_at"),
+            # a number typed from its area code, with a state or type: read from this index alone
+            ("phone_digits", "state", "reception_type_id", "received_at"),
+            # the log walked newest first checking customer, state and type in the index itself
+            # (services.receptions names it in INDEXED BY)
+            Index(fields=("received_at", "customer_id", "state", "reception_type_id"), name=NEWEST_INDEX),
         )

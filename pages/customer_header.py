@@ -359,12 +359,12 @@ def _enlarge(url: str) -> None:
     dialog.open()
 
 
-async def customer_header(actor: Actor, customer_id: int | None) -> bool:
-    """Build the header; returns False when the customer does not exist (a message is shown)."""
+async def customer_header(actor: Actor, customer_id: int | None, customer: Customer | None = None) -> bool:
+    """Build the header (of `customer` when the caller loaded it already); returns False when the
+    customer does not exist (a message is shown)."""
     from pages import customer_window  # the registry as registered now (see customer_window.register)
 
-    customer = None
-    if customer_id is not None:
+    if customer_id is not None and customer is None:
         try:
             customer = await customers.get_customer(customer_id)
         except GogaekError:

@@ -6,6 +6,7 @@ when first opened, so opening a customer stays fast however many tabs there are.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,7 +14,9 @@ from dataclasses import dataclass
 from nicegui import ui
 
 from core.audit import Actor
+from core.errors import NotFound
 from pages.frame import protected_page
+from services import customers
 
 TabBuilder = Callable[[Actor, int], Awaitable[None]]
 ActionHandler = Callable[[Actor, int], Awaitable[None] | None]
@@ -65,16 +68,29 @@ def open_customer(customer_id: int | None) -> None:
     ui.navigate.to(customer_url(customer_id))
 
 
-def customer_tabs(actor: Actor, customer_id: int | None, initial: str | None = None) -> None:
+# tabs whose label shows how many rows they hold (services.customers.window_tab_counts)
+COUNTED_TABS = frozenset({"cards", "products", "maintenance", "visits", "quotes"})
+
+
+def _tab_label(tab: CustomerTab, counts: dict[str, int] | None) -> str:
+    if counts is None or tab.key not in COUNTED_TABS or tab.key not in counts:
+        return tab.label
+    return f"{tab.label} ({counts[tab.key]:,})"
+
+
+def customer_tabs(
+    actor: Actor, customer_id: int | None, initial: str | None = None, counts: dict[str, int] | None = None
+) -> None:
     """The tab strip below the header. Tabs other than 고객정보 need a saved customer. `initial`
-    (the `?tab=` of the URL) opens another tab first, e.g. 거래처관리정보 from a sales screen."""
+    (the `?tab=` of the URL) opens another tab first, e.g. 거래처관리정보 from a sales screen.
+    `counts` (rows per tab) go into the labels, and are read again whenever the user changes tab."""
     tabs = sorted(CUSTOMER_TABS.values(), key=lambda t: t.order)
     if not tabs:
         return
     first = initial if initial in CUSTOMER_TABS and customer_id is not None else tabs[0].key
     built: set[str] = set()
     with ui.tabs().props("dense align=left no-caps").classes("w-full") as strip:
-        handles = {t.key: ui.tab(t.key, label=t.label).mark(f"tab-{t.key}") for t in tabs}
+        handles = {t.key: ui.tab(t.key, label=_tab_label(t, counts)).mark(f"tab-{t.key}") for t in tabs}
     for tab in tabs[1:]:
         if customer_id is None:
             handles[tab.key].props("disable")
@@ -91,7 +107,20 @@ def customer_tabs(actor: Actor, customer_id: int | None, initial: str | None = N
         with containers[key]:
             await CUSTOMER_TABS[key].build(actor, customer_id or 0)
 
-    panels.on_value_change(lambda e: show(e.value))
+    async def recount() -> None:
+        if customer_id is None or counts is None:
+            return
+        fresh = await customers.window_tab_counts(customer_id)
+        for tab in tabs:
+            label = _tab_label(tab, fresh)
+            if handles[tab.key].props.get("label") != label:
+                handles[tab.key].props["label"] = label
+
+    async def changed(key: str) -> None:
+        await show(key)
+        await recount()
+
+    panels.on_value_change(lambda e: changed(e.value))
     ui.timer(0, lambda: show(first), once=True)
 
 
@@ -110,6 +139,10 @@ def register() -> None:
         if customer_id != "new" and numeric_id is None:
             ui.label("고객을 찾을 수 없습니다.").classes("text-negative")
             return
-        if not await customer_header(actor, numeric_id):
+        window = None
+        if numeric_id is not None:
+            with contextlib.suppress(NotFound):  # the header says the customer is gone
+                window = await customers.customer_window(numeric_id)
+        if not await customer_header(actor, numeric_id, window.customer if window else None):
             return
-        customer_tabs(actor, numeric_id, initial=tab)
+        customer_tabs(actor, numeric_id, initial=tab, counts=window.tab_counts if window else None)

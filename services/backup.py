@@ -199,7 +199,8 @@ class DailyBackups:
             await asyncio.sleep(_CHECK_SECONDS)
 
     async def start(self) -> None:
-        if get_settings().is_sqlite:
+        settings = get_settings()
+        if settings.is_sqlite and settings.automatic_backups:
             self._task = asyncio.create_task(self._loop(), name="daily backups")
 
     async def stop(self) -> None:

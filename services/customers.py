@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import filetype
+from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import SqliteReader, sqlite_reader
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
 from core.korean import (
     business_number_error,
@@ -39,7 +41,7 @@ from models.card import BusinessCard
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, CustomerHistory
 from models.staff import Staff
-from services import phone_directory
+from services import phone_directory, search_index
 from services.balances import customer_balances
 from services.excel import Column, export_rows
 from services.list_pdf import render_list_pdf
@@ -47,7 +49,7 @@ from services.list_pdf import render_list_pdf
 CODE_PATTERN = re.compile(r"^\S{1,12}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERATED_CODE_ATTEMPTS = 8
-EXPORT_CHUNK = 1000
+EXPORT_CHUNK = 2000
 PRINT_LIMIT = 1000
 MAP_IMAGE_LIMIT = 5 * 1024 * 1024
 MAP_IMAGE_TYPES = {
@@ -272,14 +274,30 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
     """One page of customers matching the filters, sorted on the server, with the total count
     (capped by 조회건수지정). With 외상잔액표시 the page's rows carry `balance`."""
     request = request or ListRequest()
-    query = await _filtered(filters)
-    total = await query.count()
     limit = filters.row_limit if filters.row_limit and filters.row_limit > 0 else None
-    if limit is not None:
-        total = min(total, limit)
     size = request.rows_per_page
     if limit is not None:
         size = max(0, min(size, limit - request.offset))
+    reader = sqlite_reader()
+    if reader is not None:
+        total, rows = await _sqlite_search(reader, filters, request, size)
+    else:
+        total, rows = await _orm_search(filters, request, size)
+    if limit is not None:
+        total = min(total, limit)
+    if filters.show_balance and rows:
+        balances = await customer_balances(row["id"] for row in rows)
+        for row in rows:
+            row["balance"] = balances.get(row["id"], 0)
+            row["balance_text"] = format_amount(row["balance"])
+    return ResultPage(rows=rows, total=total)
+
+
+async def _orm_search(
+    filters: CustomerFilters, request: PageSpec, size: int
+) -> tuple[int, list[dict[str, Any]]]:
+    query = await _filtered(filters)
+    total = await query.count()
     rows: list[dict[str, Any]] = []
     if size:
         raw = await (
@@ -290,12 +308,147 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
         )
         names = await _Names.of(raw)
         rows = [_present(row, names) for row in raw]
-    if filters.show_balance and rows:
-        balances = await customer_balances(row["id"] for row in rows)
-        for row in rows:
-            row["balance"] = balances.get(row["id"], 0)
-            row["balance_text"] = format_amount(row["balance"])
-    return ResultPage(rows=rows, total=total)
+    return total, rows
+
+
+# SQLite: the same search in SQL. Company names go through the trigram index (services/search_index),
+# 초성 through the covering index of company_name_chosung, numbers through their indexes; the page's
+# code and staff names come in the same query. A search by business number or phone digits only
+# touches a few index entries, so it runs on the read connection at once (core.db.SqliteReader).
+
+# the rows of _present, computed by SQLite (texts already formatted, names joined): a page costs
+# what its query costs
+_SQL_PAGE = """SELECT c.id AS id, c.code AS code, c.registered_on AS registered_on,
+COALESCE(st.name, '') AS status, c.company_name AS company_name, c.representative AS representative,
+CASE WHEN length(c.business_number) = 10
+     THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
+     ELSE c.business_number END AS business_number,
+c.business_type AS business_type, c.business_item AS business_item, c.phone AS phone, c.fax AS fax,
+c.mobile AS mobile, c.email AS email,
+CASE WHEN c.address = '' THEN c.address_detail WHEN c.address_detail = '' THEN c.address
+     ELSE c.address || ' ' || c.address_detail END AS address,
+c.contact_name AS contact_name, COALESCE(dp.name, '') AS department, COALESCE(sf.name, '') AS staff,
+COALESCE(ca.name, '') AS class_a, COALESCE(cb.name, '') AS class_b, COALESCE(cc.name, '') AS class_c,
+COALESCE(sc.name, '') AS service_class, COALESCE(c.management_stop_date, '') AS management_stop_date,
+c.partner_id AS partner_id
+FROM customer c
+LEFT JOIN code_entry st ON st.id = c.status_id
+LEFT JOIN code_entry dp ON dp.id = c.department_id
+LEFT JOIN staff sf ON sf.id = c.staff_id
+LEFT JOIN code_entry ca ON ca.id = c.class_a_id
+LEFT JOIN code_entry cb ON cb.id = c.class_b_id
+LEFT JOIN code_entry cc ON cc.id = c.class_c_id
+LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+QUICK_DIGITS = 4  # a business-number or phone search with this many digits touches few rows
+
+
+def _sql_sort(sort_by: str | None) -> str:
+    column = SORTABLE.get(sort_by or "", "code")
+    # NULL stop dates sort first, as in the ORM's order; COALESCE keeps the chunked export exact
+    return "COALESCE(c.management_stop_date, '')" if column == "management_stop_date" else f"c.{column}"
+
+
+def _sql_order(sort_by: str | None, descending: bool) -> str:
+    direction = " DESC" if descending else ""
+    column = _sql_sort(sort_by)
+    return f"c.code{direction}" if column == "c.code" else f"{column}{direction}, c.code{direction}"
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One condition on `customer c` in the forms the planner needs: for counting, for fetching a
+    page when the matches are few (start from the matches, then sort them) and when they are many
+    (walk the sort order and check each row: the unary + keeps SQLite off the id lookup)."""
+
+    count: str
+    params: tuple[Any, ...] = ()
+    few: str | None = None
+    many: str | None = None
+    match: str | None = None  # a name found in the trigram index: counted on the index alone
+
+
+async def _sqlite_terms(reader: SqliteReader, filters: CustomerFilters) -> tuple[list[_Term], bool]:
+    """The filters as SQL terms, and whether the search is short enough to run at once (quick)."""
+    terms: list[_Term] = []
+    quick = False
+    if filters.service_class_id:
+        terms.append(_Term("c.service_class_id = ?", (filters.service_class_id,)))
+    if filters.use_dates:
+        if filters.registered_from:
+            terms.append(_Term("c.registered_on >= ?", (filters.registered_from.isoformat(),)))
+        if filters.registered_to:
+            terms.append(_Term("c.registered_on <= ?", (filters.registered_to.isoformat(),)))
+    if filters.stopped_only:
+        terms.append(_Term("c.management_stop_date <= ?", (dt.date.today().isoformat(),)))
+    if filters.staff_id:
+        terms.append(_Term("c.staff_id = ?", (filters.staff_id,)))
+    name = filters.company_name.strip()
+    if name:
+        initials = _has_initials(name)
+        found = await search_index.customer_name_condition(
+            reader, chosung(name) if initials else name, chosung=initials
+        )
+        many = f"+{found.sql}" if found.indexed and found.match else None
+        terms.append(_Term(found.sql, found.params, many=many, match=found.match))
+    if filters.business_number.strip():
+        digits = digits_only(filters.business_number)
+        if not digits:
+            raise ValidationError({"business_number": "사업자번호는 숫자로 입력하세요."})
+        terms.append(_Term("c.business_number >= ? AND c.business_number < ?", _prefix_bounds(digits)))
+        quick = quick or len(digits) >= QUICK_DIGITS
+    if filters.phone.strip():
+        digits = phone_digits(filters.phone)
+        if len(digits_only(filters.phone)) < phone_directory.MIN_SEARCH_DIGITS:
+            raise ValidationError({"phone": "전화번호는 3자리 이상 입력하세요 (예: 8016)."})
+        owners = (
+            "c.id IN (SELECT customer_id FROM phone_entry WHERE digits_reversed >= ? AND digits_reversed < ? "
+            "UNION SELECT customer_id FROM phone_entry WHERE digits >= ? AND digits < ?)"
+        )
+        terms.append(
+            _Term(owners, (*_prefix_bounds(digits[::-1]), *_prefix_bounds(digits)), many=f"+{owners}")
+        )
+        quick = quick or len(digits) >= QUICK_DIGITS
+    if name:
+        quick = False  # a name may match thousands of rows: never on the event loop
+    return terms, quick
+
+
+def _where(terms: list[_Term], form: str) -> tuple[str, list[Any]]:
+    if not terms:
+        return "1 = 1", []
+    # every form of a term has the same placeholders
+    return " AND ".join(getattr(t, form) or t.count for t in terms), [p for t in terms for p in t.params]
+
+
+FEW_MATCHES = 2000  # up to this many matches, a page is sorted from the matches themselves
+
+
+async def _sqlite_search(
+    reader: SqliteReader, filters: CustomerFilters, request: PageSpec, size: int
+) -> tuple[int, list[dict[str, Any]]]:
+    terms, quick = await _sqlite_terms(reader, filters)
+    # a short search runs at once; any other is tried for a moment, then left to the ORM's thread
+    speed: bool | str = True if quick else "try"
+
+    async def run(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        return await reader.records(sql, params, quick=speed)
+
+    if len(terms) == 1 and terms[0].match:  # a name alone: the index knows how many
+        counted = await run(
+            "SELECT COUNT(*) AS n FROM customer_search WHERE customer_search MATCH ?", [terms[0].match]
+        )
+    else:
+        condition, params = _where(terms, "count")
+        counted = await run(f"SELECT COUNT(*) AS n FROM customer c WHERE {condition}", params)
+    total = int(counted[0]["n"])
+    if not size or request.offset >= total:
+        return total, []
+    condition, params = _where(terms, "few" if total <= FEW_MATCHES else "many")
+    order = _sql_order(request.sort_by, request.descending)
+    rows = await run(
+        f"{_SQL_PAGE} WHERE {condition} ORDER BY {order} LIMIT ? OFFSET ?", [*params, size, request.offset]
+    )
+    return total, rows
 
 
 @dataclass(frozen=True)
@@ -619,6 +772,42 @@ async def get_customer(customer_id: int) -> Customer:
     return customer
 
 
+# the customer window's tabs (pages/customer_tabs) → the table holding that tab's rows
+WINDOW_TAB_TABLES = {
+    "info": "customer_history",
+    "cards": "business_card",
+    "products": "customer_product",
+    "maintenance": "maintenance_contract",
+    "visits": "visit_report",
+    "quotes": "quote",
+}
+
+
+@dataclass(frozen=True)
+class CustomerWindow:
+    """What opening the customer window needs at once: the record and the row count of every tab."""
+
+    customer: Customer
+    tab_counts: dict[str, int]
+
+
+async def window_tab_counts(customer_id: int) -> dict[str, int]:
+    """Rows per tab of the customer window, counted on the customer_id indexes in one query."""
+    customer = int(customer_id)  # inlined below: an int cannot carry SQL
+    columns = ", ".join(
+        f"(SELECT COUNT(*) FROM {table} WHERE customer_id = {customer}) AS {key}"
+        for key, table in WINDOW_TAB_TABLES.items()
+    )
+    rows = await get_connection("default").execute_query_dict(f"SELECT {columns}")
+    return {key: int(rows[0][key]) for key in WINDOW_TAB_TABLES}
+
+
+async def customer_window(customer_id: int) -> CustomerWindow:
+    """Open the customer window: the customer (NotFound if gone) and its tab counts."""
+    customer = await get_customer(customer_id)
+    return CustomerWindow(customer=customer, tab_counts=await window_tab_counts(customer_id))
+
+
 async def neighbour_customer_id(customer_id: int, *, forward: bool) -> int | None:
     """`<` `>`: the previous or next customer in code order (None at either end)."""
     codes = await Customer.filter(id=customer_id).values_list("code", flat=True)
@@ -826,9 +1015,81 @@ def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
     return [derived[key] if key in derived else row[key] for key, _ in EXPORT_COLUMNS]
 
 
+# the export's columns (EXPORT_COLUMNS) computed by SQLite, then the id and the sort key
+_SQL_EXPORT = """SELECT c.code, c.registered_on, COALESCE(st.name, ''), c.company_name, c.representative,
+CASE WHEN length(c.business_number) = 10
+     THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
+     ELSE c.business_number END,
+c.business_type, c.business_item, c.phone, c.fax, c.mobile, c.email, c.homepage, c.postal_code, c.address,
+c.address_detail, c.contact_name, COALESCE(dp.name, ''), COALESCE(sf.name, ''), c.contract_date,
+c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, COALESCE(ca.name, ''),
+COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {sort} AS sort_key
+FROM customer c
+LEFT JOIN code_entry st ON st.id = c.status_id
+LEFT JOIN code_entry dp ON dp.id = c.department_id
+LEFT JOIN staff sf ON sf.id = c.staff_id
+LEFT JOIN code_entry ca ON ca.id = c.class_a_id
+LEFT JOIN code_entry cb ON cb.id = c.class_b_id
+LEFT JOIN code_entry cc ON cc.id = c.class_c_id
+LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+_EXPORT_DATES = tuple(i for i, (_, column) in enumerate(EXPORT_COLUMNS) if column.kind == "date")
+
+
+async def _sqlite_stream(
+    reader: SqliteReader,
+    filters: CustomerFilters,
+    sort_by: str | None,
+    descending: bool,
+    progress: Progress | None,
+) -> AsyncIterator[list[Any]]:
+    """Every matching customer in the list's order, read in chunks that continue after the last
+    row (sort key, code) instead of skipping rows with OFFSET."""
+    terms, _ = await _sqlite_terms(reader, filters)
+    condition, params = _where(terms, "count")
+    total = int(await reader.value(f"SELECT COUNT(*) FROM customer c WHERE {condition}", params))
+    if filters.row_limit and filters.row_limit > 0:
+        total = min(total, filters.row_limit)
+    condition, params = _where(terms, "few" if total <= FEW_MATCHES else "many")
+    sort = _sql_sort(sort_by)
+    order, after = ("DESC", "<") if descending else ("ASC", ">")
+    ordering = f"c.code {order}" if sort == "c.code" else f"{sort} {order}, c.code {order}"
+    position = f"c.code {after} ?" if sort == "c.code" else f"({sort}, c.code) {after} (?, ?)"
+    select = _SQL_EXPORT.format(sort=sort)
+    done = 0
+    last: list[Any] = []
+    while done < total:
+        where = f"{condition} AND {position}" if last else condition
+        _, chunk = await reader.rows(
+            f"{select} WHERE {where} ORDER BY {ordering} LIMIT {min(EXPORT_CHUNK, total - done)}",
+            [*params, *last],
+        )
+        if not chunk:
+            break
+        balances = await customer_balances(row[-2] for row in chunk) if filters.show_balance else {}
+        for row in chunk:
+            values = list(row[:-2])
+            for index in _EXPORT_DATES:
+                if values[index]:
+                    values[index] = dt.date.fromisoformat(values[index])
+            if filters.show_balance:
+                values.append(balances.get(row[-2], 0))
+            yield values
+        done += len(chunk)
+        last = [chunk[-1][0]] if sort == "c.code" else [chunk[-1][-1], chunk[-1][0]]
+        if progress:
+            result = progress(done, total)
+            if asyncio.iscoroutine(result):
+                await result
+
+
 async def _stream(
     filters: CustomerFilters, sort_by: str | None, descending: bool, progress: Progress | None
 ) -> AsyncIterator[list[Any]]:
+    reader = sqlite_reader()
+    if reader is not None:
+        async for values in _sqlite_stream(reader, filters, sort_by, descending, progress):
+            yield values
+        return
     query = await _filtered(filters)
     total = await query.count()
     if filters.row_limit and filters.row_limit > 0:

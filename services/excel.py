@@ -56,11 +56,14 @@ class XlsxWriter:
         if value is None or value == "":
             return None
         if isinstance(value, str):
+            if not value.startswith(_FORMULA_START):
+                return value  # plain text: openpyxl makes the cell (no second object per value)
             cell = WriteOnlyCell(self.sheet, value=value)
-            if value.startswith(_FORMULA_START):
-                cell.data_type = "s"  # stored as a string, never parsed as a formula
-                cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
+            cell.data_type = "s"  # stored as a string, never parsed as a formula
+            cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
             return cell
+        if type(value) is dt.date:
+            return value  # openpyxl formats a date as yyyy-mm-dd (DATE_FORMAT) by itself
         cell = WriteOnlyCell(self.sheet, value=value)
         if column.kind == "amount":
             cell.number_format = AMOUNT_FORMAT

@@ -3,18 +3,22 @@ plus explicit links (고객번호 연결). Incoming calls and phone searches res
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.korean import phone_digits
+from models.base import Record
 from models.card import BusinessCard
 from models.customer import Customer
 from models.phone import PhoneEntry, PhoneSource
 
+R = TypeVar("R", bound=Record)
 MIN_SEARCH_DIGITS = 3
 SUBSCRIBER_DIGITS = 7  # 808-8016: the part of a number without its area code
 MAX_CANDIDATES = 10
@@ -109,10 +113,117 @@ async def link_number(number: str, customer_id: int, *, by: Actor) -> None:
             )
 
 
-async def _customers(ids: list[int]) -> list[Customer]:
-    unique = list(dict.fromkeys(ids))[:MAX_CANDIDATES]
-    by_id = {c.id: c for c in await Customer.filter(id__in=unique)}
-    return [by_id[i] for i in unique if i in by_id]
+# Directory lookups. On SQLite they are short index lookups run on the read connection
+# (core.db.SqliteReader): an incoming call must not queue behind other work. Customers and cards
+# come back partial, with what a caller-ID needs (CALLER_FIELDS, CARD_FIELDS): screens that edit
+# them load the full record by id.
+
+CALLER_FIELDS = (
+    "id",
+    "code",
+    "company_name",
+    "representative",
+    "phone",
+    "mobile",
+    "contact_name",
+    "partner_id",
+)
+CARD_FIELDS = ("id", "customer_id", "company_name", "name", "mobile", "direct_phone")
+_CUSTOMER_COLUMNS = ", ".join(CALLER_FIELDS)
+_CARD_COLUMNS = ", ".join(CARD_FIELDS)
+
+
+_EMPTY_SNAPSHOTS: dict[type[Record], dict[str, Any]] = {}
+
+
+def _partial(model: type[R], names: Sequence[str], row: Sequence[Any]) -> R:
+    """A partial model from plain column values (ids and texts, nothing to convert): what
+    Tortoise's _init_from_db makes of a partial row, without working out its field sets again for
+    every row, and with the snapshot Record keeps for its audit log. Caller-ID lookups make these
+    on every call."""
+    obj = model.__new__(model)
+    values = dict(zip(names, row, strict=True))
+    if model not in _EMPTY_SNAPSHOTS:
+        _EMPTY_SNAPSHOTS[model] = dict.fromkeys(model._init_from_db(**values)._snapshot)
+    # straight into the instance's __dict__: Model.__setattr__ only matters for related objects
+    obj.__dict__.update(
+        values,
+        _partial=True,
+        _saved_in_db=True,
+        _custom_generated_pk=False,
+        _await_when_save={},
+        _snapshot={**_EMPTY_SNAPSHOTS[model], **values},
+    )
+    return obj
+
+
+class _Directory:
+    def __init__(self) -> None:
+        self.reader = sqlite_reader()
+        self.sqlite = self.reader is not None
+
+    async def _rows(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[tuple]]:
+        assert self.reader is not None
+        return await self.reader.rows(sql, params, quick=True)
+
+    async def exact_entries(self, digits: str) -> list[tuple[str, int | None, int | None]]:
+        """(source, customer_id, card_id) of every entry with exactly these digits, oldest first."""
+        if self.sqlite:
+            _, rows = await self._rows(
+                "SELECT source, customer_id, card_id FROM phone_entry WHERE digits = ? ORDER BY id", (digits,)
+            )
+            return rows
+        entries = (
+            await PhoneEntry.filter(digits=digits)
+            .order_by("id")
+            .values_list("source", "customer_id", "card_id")
+        )
+        return [(str(s), c, k) for s, c, k in entries]
+
+    async def owners_ending_with(self, tail: str, limit: int) -> list[int]:
+        """Customers owning a number that ends with `tail` (some of them: at most `limit` entries)."""
+        if self.sqlite:
+            low, high = _prefix_range(tail[::-1]).values()
+            _, rows = await self._rows(
+                "SELECT customer_id FROM phone_entry WHERE digits_reversed >= ? AND digits_reversed < ? "
+                "AND customer_id IS NOT NULL LIMIT ?",
+                (low, high, limit),
+            )
+            owners = [r[0] for r in rows]
+        else:
+            owners = await (
+                PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
+                .limit(limit)
+                .values_list("customer_id", flat=True)
+            )
+        return list(dict.fromkeys(owners))
+
+    async def customers(self, ids: list[int]) -> list[Customer]:
+        unique = list(dict.fromkeys(ids))[:MAX_CANDIDATES]
+        if not unique:
+            return []
+        if self.sqlite:
+            names, rows = await self._rows(
+                f"SELECT {_CUSTOMER_COLUMNS} FROM customer WHERE id IN ({','.join('?' * len(unique))})",
+                unique,
+            )
+            found = [_partial(Customer, names, row) for row in rows]
+        else:
+            found = await Customer.filter(id__in=unique).only(*CALLER_FIELDS)
+        by_id = {c.id: c for c in found}
+        return [by_id[i] for i in unique if i in by_id]
+
+    async def customer(self, customer_id: int) -> Customer | None:
+        found = await self.customers([customer_id])
+        return found[0] if found else None
+
+    async def card(self, card_id: int) -> BusinessCard | None:
+        if self.sqlite:
+            names, rows = await self._rows(
+                f"SELECT {_CARD_COLUMNS} FROM business_card WHERE id = ?", (card_id,)
+            )
+            return _partial(BusinessCard, names, rows[0]) if rows else None
+        return await BusinessCard.filter(id=card_id).only(*CARD_FIELDS).first()
 
 
 async def resolve_caller(number: str | None) -> CallerMatch:
@@ -120,40 +231,37 @@ async def resolve_caller(number: str | None) -> CallerMatch:
 
     An explicit link wins, then an exact number of exactly one customer. A number given without
     its area code matches by subscriber number. Otherwise customers whose numbers share the
-    subscriber part, or at least the last four digits, are offered as candidates."""
+    subscriber part, or at least the last four digits, are offered as candidates. Customers and
+    the card come back partial (CALLER_FIELDS, CARD_FIELDS)."""
     digits = phone_digits(number)
     match = CallerMatch(digits=digits)
     if len(digits) < 4:
         return match
-    exact = await PhoneEntry.filter(digits=digits).order_by("id").values("source", "customer_id", "card_id")
-    linked = [e["customer_id"] for e in exact if e["source"] == PhoneSource.LINK]
-    owners = list(dict.fromkeys(e["customer_id"] for e in exact if e["customer_id"]))
+    directory = _Directory()
+    exact = await directory.exact_entries(digits)
+    linked = [customer for source, customer, _ in exact if source == PhoneSource.LINK]
+    owners = list(dict.fromkeys(customer for _, customer, _ in exact if customer))
     customer_id = linked[0] if linked else owners[0] if len(owners) == 1 else None
-    card_id = next((e["card_id"] for e in exact if e["card_id"] and e["customer_id"] == customer_id), None)
+    card_id = next((card for _, customer, card in exact if card and customer == customer_id), None)
     if card_id:
-        match.card = await BusinessCard.get_or_none(id=card_id)
+        match.card = await directory.card(card_id)
     if customer_id:
-        match.customer = await Customer.get_or_none(id=customer_id)
+        match.customer = await directory.customer(customer_id)
         return match
     if owners:
-        match.candidates = await _customers(owners)
+        match.candidates = await directory.customers(owners)
         return match
     if match.card:  # a person whose card is not linked to any customer
         return match
     # a number without its area code (808-8016), but not a nationwide 15xx/16xx/18xx number
     local_call = not digits.startswith("0") and len(digits) <= 8 and not _is_nationwide(digits)
     for tail in dict.fromkeys((digits[-SUBSCRIBER_DIGITS:], digits[-4:])):
-        owners = await (
-            PhoneEntry.filter(**_ends_with(tail), customer_id__not_isnull=True)
-            .limit(MAX_CANDIDATES * 3)
-            .values_list("customer_id", flat=True)
-        )
-        owners = list(dict.fromkeys(owners))
+        owners = await directory.owners_ending_with(tail, MAX_CANDIDATES * 3)
         if local_call and len(owners) == 1 and len(tail) == SUBSCRIBER_DIGITS:
-            match.customer = await Customer.get_or_none(id=owners[0])
+            match.customer = await directory.customer(owners[0])
             return match
         if owners:
-            match.candidates = await _customers(owners)
+            match.candidates = await directory.customers(owners)
             return match
     return match
 
@@ -163,7 +271,19 @@ async def customer_ids_for_phone(fragment: str, limit: int = 5000) -> list[int]:
     digits = phone_digits(fragment)
     if len(digits) < MIN_SEARCH_DIGITS:
         return []
-    ids = set()
+    ids: set[int] = set()
+    reader = sqlite_reader()
+    if reader is not None:
+        for column, prefix in (("digits_reversed", digits[::-1]), ("digits", digits)):
+            low, high = _prefix_range(prefix).values()
+            _, rows = await reader.rows(
+                f"SELECT customer_id FROM phone_entry WHERE {column} >= ? AND {column} < ? "
+                "AND customer_id IS NOT NULL LIMIT ?",
+                (low, high, limit),
+                quick="try",
+            )
+            ids.update(r[0] for r in rows)
+        return sorted(ids)
     for condition in (_ends_with(digits), _starts_with(digits)):
         ids.update(
             await PhoneEntry.filter(**condition, customer_id__not_isnull=True)

@@ -19,6 +19,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import SqliteReader, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.korean import amount_in_words, format_phone, phone_error
 from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
@@ -27,8 +28,9 @@ from models.item import Item
 from models.quote import Quote, QuoteLine, QuoteState
 from models.sales import SalesOrder, Shipment
 from models.staff import Staff
-from services import company
+from services import company, search_index
 from services.customers import lookup_customers
+from services.search_index import like_pattern
 
 MAX_QUANTITY = 10_000_000
 MAX_UNIT_PRICE = 100_000_000_000
@@ -819,6 +821,9 @@ async def quote_status(
     """Everything the 견적현황 screen (and the 견적서관리 tab) shows at once: the count of every
     tab and the selected tab's amount sums in one aggregate query, then one page of rows."""
     today = today or dt.date.today()
+    reader = sqlite_reader()
+    if reader is not None:
+        return await _sqlite_quote_status(reader, filters, tab, offset, limit, sort_by, descending, today)
     base = Quote.filter(_filter_q(filters))
     selected = tab_q(tab, today)
     aggregates: dict[str, Any] = {
@@ -840,6 +845,142 @@ async def quote_status(
         supply_total=int(summary["sum_supply_total"] or 0),
         vat_total=int(summary["sum_vat_total"] or 0),
         total_amount=int(summary["sum_total_amount"] or 0),
+    )
+
+
+# SQLite: the same two queries in SQL (tab counts and sums; one page with its names and the order
+# and shipment made from each quote). Through the ORM, building them cost more than running them.
+
+_TAB_SQL = {
+    QuoteTab.IN_PROGRESS: "q.state = '견적진행' AND (q.valid_until IS NULL OR q.valid_until >= :today)",
+    QuoteTab.EXPIRED: "q.state = '견적진행' AND q.valid_until < :today",
+    QuoteTab.ACCEPTED: "q.state = '신청완료'",
+    QuoteTab.CANCELLED: "q.state = '견적취소'",
+}
+_SQL_SORTS = {
+    "quote_date": ("q.quote_date", "q.customer_class_id"),
+    "number": ("q.number",),
+    "valid_until": ("q.valid_until",),
+    "state": ("q.state",),
+    "recipient": ("c.company_name", "tp.name"),
+    "title": ("q.title",),
+    "staff": ("sf.name",),
+    "supply_total": ("q.supply_total",),
+    "total_amount": ("q.total_amount",),
+}
+_SQL_PAGE = """SELECT q.id, q.number, q.quote_date, q.valid_until, q.state, q.title, q.customer_id,
+COALESCE(c.company_name, ''), q.partner_id, COALESCE(tp.name, ''), q.delivery_site, COALESCE(cc.name, ''),
+COALESCE(cs.name, ''), COALESCE(sf.name, ''), q.contact_name, q.phone, q.fax, q.supply_total, q.vat_total,
+q.total_amount, q.version,
+COALESCE((SELECT o.number FROM sales_order o WHERE o.quote_id = q.id ORDER BY o.id DESC LIMIT 1), ''),
+COALESCE((SELECT s.number FROM shipment s WHERE s.quote_id = q.id ORDER BY s.id DESC LIMIT 1), '')
+FROM quote q
+LEFT JOIN customer c ON c.id = q.customer_id
+LEFT JOIN trading_partner tp ON tp.id = q.partner_id
+LEFT JOIN code_entry cc ON cc.id = q.customer_class_id
+LEFT JOIN code_entry cs ON cs.id = c.status_id
+LEFT JOIN staff sf ON sf.id = q.staff_id"""
+
+
+async def _sqlite_filter(reader: SqliteReader, filters: QuoteFilters) -> tuple[str, dict[str, Any]]:
+    where, params = ["1 = 1"], {}
+    if filters.date_from:
+        where.append("q.quote_date >= :date_from")
+        params["date_from"] = filters.date_from.isoformat()
+    if filters.date_to:
+        where.append("q.quote_date <= :date_to")
+        params["date_to"] = filters.date_to.isoformat()
+    for column in ("customer_id", "partner_id", "department_id", "staff_id", "customer_class_id"):
+        if value := getattr(filters, column):
+            where.append(f"q.{column} = :{column}")
+            params[column] = value
+    if filters.progress_id:
+        where.append("q.customer_id IN (SELECT id FROM customer WHERE status_id = :progress)")
+        params["progress"] = filters.progress_id
+    if text := filters.text.strip():
+        named = await search_index.customer_name_condition(reader, text, chosung=False, alias="customer")
+        customers_sql = named.sql.replace("?", ":customer_text")
+        params.update(customer_text=named.params[0] if named.params else None, text=like_pattern(text))
+        params["number"] = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            f"(q.customer_id IN (SELECT id FROM customer WHERE {customers_sql})"
+            " OR q.partner_id IN (SELECT id FROM trading_partner WHERE name LIKE :text ESCAPE '\\')"
+            " OR q.number LIKE :number ESCAPE '\\' OR q.title LIKE :text ESCAPE '\\')"
+        )
+    return " AND ".join(where), params
+
+
+def _sqlite_row(row: tuple, today: dt.date) -> QuoteRow:
+    (id_, number, quote_date, valid_until, state, title, customer_id, customer_name, partner_id) = row[:9]
+    (partner_name, delivery_site, customer_class, progress, staff_name, contact_name, phone, fax) = row[9:17]
+    (supply_total, vat_total, total_amount, version, order_number, shipment_number) = row[17:]
+    valid = dt.date.fromisoformat(valid_until) if valid_until else None
+    state = QuoteState(state)
+    return QuoteRow(
+        id=id_,
+        number=number,
+        quote_date=dt.date.fromisoformat(quote_date),
+        valid_until=valid,
+        state=state,
+        expired=is_expired(state, valid, today),
+        title=title,
+        customer_id=customer_id,
+        customer_name=customer_name,
+        partner_id=partner_id,
+        partner_name=partner_name,
+        delivery_site=delivery_site,
+        customer_class=customer_class,
+        progress=progress,
+        staff_name=staff_name,
+        contact_name=contact_name,
+        phone=phone,
+        fax=fax,
+        supply_total=supply_total,
+        vat_total=vat_total,
+        total_amount=total_amount,
+        order_number=order_number,
+        shipment_number=shipment_number,
+        version=version,
+    )
+
+
+async def _sqlite_quote_status(
+    reader: SqliteReader,
+    filters: QuoteFilters,
+    tab: QuoteTab,
+    offset: int,
+    limit: int,
+    sort_by: str | None,
+    descending: bool,
+    today: dt.date,
+) -> QuoteStatusPage:
+    condition, params = await _sqlite_filter(reader, filters)
+    params["today"] = today.isoformat()
+    selected = _TAB_SQL.get(tab, "1 = 1")
+    counts = ", ".join(f"COUNT(CASE WHEN {_TAB_SQL[t]} THEN 1 END)" for t in _TAB_SQL)
+    sums = ", ".join(
+        f"SUM(CASE WHEN {selected} THEN q.{column} END)"
+        for column in ("supply_total", "vat_total", "total_amount")
+    )
+    summary = (
+        await reader.rows(f"SELECT COUNT(*), {counts}, {sums} FROM quote q WHERE {condition}", params)
+    )[1][0]
+    tab_counts = {QuoteTab.ALL: int(summary[0])}
+    tab_counts.update({t: int(summary[1 + i] or 0) for i, t in enumerate(_TAB_SQL)})
+    direction = " DESC" if descending else ""
+    columns = _SQL_SORTS.get(sort_by or "", _SQL_SORTS["quote_date"])
+    order = ", ".join(f"{column}{direction}" for column in (*columns, "q.id"))
+    _, rows = await reader.rows(
+        f"{_SQL_PAGE} WHERE {condition} AND {selected} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+    )
+    return QuoteStatusPage(
+        counts={t: tab_counts[t] for t in QuoteTab},
+        rows=[_sqlite_row(row, today) for row in rows],
+        total=tab_counts[tab],
+        supply_total=int(summary[5] or 0),
+        vat_total=int(summary[6] or 0),
+        total_amount=int(summary[7] or 0),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypika_tortoise import functions as sql_functions
+from pypika_tortoise.terms import LiteralValue
 from tortoise.expressions import Function, Q, Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
@@ -71,6 +72,10 @@ class _Date(Function):
 
 class _Head(Function):
     database_func = sql_functions.Substring
+
+    def _get_function_field(self, field, *default_values):  # type: ignore[no-untyped-def]
+        # literal numbers: with untyped parameters PostgreSQL takes SUBSTRING for its regex form
+        return self.database_func(field, *(LiteralValue(str(int(v))) for v in default_values))
 
 
 def _customer_scope(filters: StatsFilters, prefix: str = "") -> dict[str, Any]:

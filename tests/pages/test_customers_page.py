@@ -214,3 +214,22 @@ async def test_closing_with_unsaved_changes_asks_first(user: User):
     user.find("confirm-no").click()
     await user.should_see("고객정보 (재근상사)")
     assert user.find("customer-memo").elements.pop().value == "아직 저장 안 함"
+
+
+async def test_the_customer_window_shows_how_many_rows_each_tab_holds(user: User):
+    import datetime as dt
+
+    await make_staff(login="clerk")
+    boss = await make_admin()
+    customer = await add(boss, "(주)A상호", "2015-07-01")
+    for name in ("홍길동", "김철수"):
+        await BusinessCard.create(customer_id=customer.id, name=name, registered_on=dt.date(2020, 1, 1))
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-cards", retries=30)
+    tab = user.find("tab-cards").elements.pop()
+    assert tab.props["label"] == "명함관리 (2)"
+    assert user.find("tab-quotes").elements.pop().props["label"] == "견적서관리 (0)"
+    await BusinessCard.create(customer_id=customer.id, name="이영희", registered_on=dt.date(2020, 1, 1))
+    user.find("tab-cards").click()  # changing tab reads the counts again
+    await eventually(lambda: tab.props["label"] == "명함관리 (3)")

@@ -110,3 +110,14 @@ def test_postgresql_points_to_pg_dump(isolated_data, monkeypatch):
     reload_settings()
     with pytest.raises(BackupError, match="pg_dump"):
         create_backup()
+
+
+async def test_automatic_backups_can_be_turned_off_for_a_throw_away_server(isolated_data, monkeypatch):
+    from services.backup import DailyBackups
+
+    assert get_settings().automatic_backups  # on unless turned off
+    monkeypatch.setenv("GOGAEK_AUTO_BACKUP", "off")
+    reload_settings()
+    quiet = DailyBackups()
+    await quiet.start()
+    assert quiet._task is None and not (get_settings().data_dir / "backups").exists()
