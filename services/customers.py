@@ -21,6 +21,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import serialize_numbering
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
 from core.korean import (
     business_number_error,
@@ -539,7 +540,9 @@ async def save_customer(
 async def _create_customer(values: dict[str, Any], code: str | None) -> Customer:
     for attempt in range(GENERATED_CODE_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                if code is None:
+                    await serialize_numbering(connection, "customer.code")
                 customer = await Customer.create(
                     code=code or await _next_code(values["registered_on"]), **values
                 )

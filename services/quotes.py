@@ -19,6 +19,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import serialize_numbering
 from core.errors import NotFound, ValidationError
 from core.korean import amount_in_words, format_phone, phone_error
 from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
@@ -221,7 +222,8 @@ async def create_numbered(
     number = ""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                await serialize_numbering(connection, f"{model._meta.db_table}.{column}")
                 number = await next_daily_number(model, column, day)
                 return await create(number)
         except IntegrityError:

@@ -14,15 +14,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypika_tortoise import functions as sql_functions
 from tortoise.connection import get_connection
-from tortoise.expressions import Function, Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import TextHead
 from core.errors import NotFound, ValidationError
 from core.korean import chosung, format_phone, is_chosung_query, phone_digits
+from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import CallSource, Direction, Reception, ReceptionState
@@ -74,12 +75,6 @@ class LogPage:
     next_cursor: LogCursor | None = None
 
 
-class _Head(Function):
-    """The first characters of a long text column (SUBSTR works on SQLite and PostgreSQL)."""
-
-    database_func = sql_functions.Substring
-
-
 LOG_FIELDS = (
     "id",
     "version",
@@ -115,6 +110,12 @@ def _digits_inside(digits: str) -> RawSQL:
     if not digits.isdigit():
         raise ValueError(digits)
     return RawSQL(f'("reception"."phone_digits" LIKE \'%{digits}%\')')
+
+
+def _text_contains(column: str) -> str:
+    """SQLite's LIKE already ignores ASCII case (and keeps the plain index scan); PostgreSQL's
+    LIKE does not, so "gs-5200" finds "GS-5200" there through the case-insensitive lookup."""
+    return f"{column}__contains" if get_settings().is_sqlite else f"{column}__icontains"
 
 
 def _customer_name_condition(text: str) -> dict[str, str]:
@@ -157,9 +158,9 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
             query = query.annotate(phone_hit=_digits_inside(digits))
             collecting = collecting.annotate(phone_hit=_digits_inside(digits))
     elif filters.search_field == SearchField.CONTACT:
-        collect = scan = {"contact_name__contains": text}  # one pass over the contact_name index
+        collect = scan = {_text_contains("contact_name"): text}  # one pass over the contact_name index
     else:
-        collect = scan = {"inquiry__contains": text}  # one pass over the table: no index can help
+        collect = scan = {_text_contains("inquiry"): text}  # one pass over the table: no index can help
     if filters.customer_id:  # one customer's receptions are few: filter them directly
         return query.filter(**scan), False, None
     # Rare text: collect every match in one pass, far cheaper than walking a million rows in date
@@ -235,7 +236,7 @@ async def reception_log(
     values = (
         await Reception.filter(id__in=Subquery(page_ids))
         .order_by(*NEWEST_FIRST)
-        .annotate(inquiry_head=_Head("inquiry", 1, INQUIRY_PREVIEW))
+        .annotate(inquiry_head=TextHead("inquiry", 1, INQUIRY_PREVIEW))
         .values(*LOG_FIELDS, "inquiry_head")
     )
     has_more = len(values) > limit

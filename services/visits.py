@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import serialize_numbering
 from core.errors import NotFound, ValidationError
 from core.korean import chosung, format_business_number, format_date, format_phone, is_chosung_query
 from html_forms.pdf import render_pdf_async
@@ -274,7 +275,8 @@ async def _create_numbered(fields: dict[str, Any]) -> VisitReport:
     number = ""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                await serialize_numbering(connection, "visit_report.document_number")
                 number = await next_document_number(fields["written_on"])
                 visit = VisitReport(document_number=number, **fields)
                 await visit.save()
