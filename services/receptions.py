@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import TextHead
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
 from core.korean import chosung, format_phone, is_chosung_query, phone_digits
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
@@ -329,6 +330,8 @@ def parse_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
     Raises ValueError for anything else."""
     if value is None or isinstance(value, dt.datetime):
         return value
+    if not isinstance(value, str):
+        raise ValueError(value)
     text = re.sub(r"\s+", " ", value.strip().replace(".", "-").replace("/", "-"))
     if not text:
         return None
@@ -357,6 +360,29 @@ async def _check_code(
 
 async def _validated(data: ReceptionInput) -> dict[str, Any]:
     """The model fields to store, or ValidationError naming every bad field."""
+    refuse(
+        wrong_ids(
+            customer=data.customer_id,
+            reception_type=data.reception_type_id,
+            route=data.route_id,
+            category_large=data.category_large_id,
+            category_medium=data.category_medium_id,
+            category_small=data.category_small_id,
+            receiver=data.receiver_id,
+            processor=data.processor_id,
+            call_event=data.call_event_id,
+        ),
+        wrong_choices(ReceptionState, state=data.state),
+        wrong_choices(Direction, direction=data.direction),
+        wrong_choices(CallSource, source=data.source),
+        wrong_texts(
+            phone=data.phone,
+            extension=data.extension,
+            contact_name=data.contact_name,
+            inquiry=data.inquiry,
+            answer=data.answer,
+        ),
+    )
     errors: dict[str, str] = {}
     received_at = processed_at = None
     try:
