@@ -21,7 +21,9 @@ from services import auth
 SESSION_KEY = "session"
 SESSION_CHECK_SECONDS = 60
 
-# every admin-only path, so tests can check each one is refused to staff on the server
+# every signed-in page and every admin-only one, so tests can check that the server refuses each
+# to signed-out visitors and (admin pages) to staff
+SIGNED_IN_PATHS: set[str] = set()
 ADMIN_PATHS: set[str] = set()
 
 # called inside every signed-in page's frame (e.g. the incoming-call popup installs itself)
@@ -110,6 +112,7 @@ def protected_page(path: str, title: str, *, admin: bool = False) -> Callable:
     """Register `build(actor, **params)` as the page at `path` inside the frame."""
 
     def decorator(build: Callable[..., Awaitable[None] | None]) -> Callable:
+        SIGNED_IN_PATHS.add(path)
         if admin:
             ADMIN_PATHS.add(path)
         params = list(inspect.signature(build).parameters.values())[1:]

@@ -14,8 +14,15 @@ from services import auth, staff
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: a crafted ?next= must not send the user to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only local paths: a crafted ?next= must not send the user to another site. Browsers drop
+    tabs and line breaks from URLs, so "/<tab>/evil.example" would become "//evil.example"."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(character.isspace() or not character.isprintable() for character in target)
+    ):
         return "/"
     return target
 
