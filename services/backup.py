@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.settings import Settings, get_settings
+from services.lifecycle import watch
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ class DailyBackups:
 
     async def start(self) -> None:
         if get_settings().is_sqlite:
-            self._task = asyncio.create_task(self._loop(), name="daily backups")
+            self._task = watch(asyncio.create_task(self._loop(), name="daily backups"), "daily backups")
 
     async def stop(self) -> None:
         if self._task:

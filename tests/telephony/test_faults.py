@@ -175,3 +175,33 @@ async def test_a_flood_of_100_calls_in_10_seconds(db, device):
     recent = await call_popup.recent_calls(limit=20)
     newest = max(events, key=lambda e: e["id"])
     assert len(recent) == 20 and recent[0].event_id == newest["id"]
+
+
+async def test_a_bug_while_reading_is_logged_and_the_reader_carries_on(
+    db, device, short_cti_backoff, monkeypatch, caplog
+):
+    bus = CallBus()
+    heard = Heard(bus)
+    real_parser = serial_reader.make_parser
+    failures = iter([RuntimeError("parser bug")])
+
+    def flaky_parser(settings):
+        error = next(failures, None)
+        if error:
+            raise error
+        return real_parser(settings)
+
+    monkeypatch.setattr(serial_reader, "make_parser", flaky_parser)
+    reader = CtiReader(bus)
+    await reader.configure(CtiSettings(enabled=True, port=str(device.path)))
+    try:
+        await eventually(
+            lambda: any("unexpected failure while reading" in r.getMessage() for r in caplog.records)
+        )
+        logged = next(r for r in caplog.records if "unexpected failure" in r.getMessage())
+        assert str(device.path) in logged.getMessage() and logged.exc_info[0] is RuntimeError
+        await eventually(lambda: reader.state == State.CONNECTED)
+        device.write(modem_block("0211110003"))
+        await eventually(lambda: heard.numbers == ["0211110003"])
+    finally:
+        await reader.stop()
