@@ -6,6 +6,7 @@ the health check and the ring callback."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from urllib.parse import quote
@@ -20,7 +21,6 @@ from pages.frame import ADMIN_PATHS, SESSION_KEY, SIGNED_IN_PATHS
 from pages.pdf_preview import keep_pdf
 from services import attachments, centrex_users, customers, telephony_settings
 from telephony import runtime
-from telephony.centrex import password_sha512
 from tests.sales_factories import make_customer, make_quote
 from tests.utils import make_admin, make_staff, sign_in
 
@@ -39,6 +39,11 @@ SESSION_ENDPOINTS = {
 # /_nicegui/client/<client id>/upload/<id> and only exist for a page already served to a signed-in
 # user; their size limit is tested in test_security.py.
 FRAMEWORK_PREFIX = "/_nicegui"
+
+
+def sha512(text: str) -> str:
+    """The form in which Centrex passwords are stored and sent."""
+    return hashlib.sha512(text.encode()).hexdigest()
 
 
 def served_paths() -> dict[str, set[str]]:
@@ -169,7 +174,7 @@ async def test_health_check_names_states_not_secrets(user: User):
     for sensitive in [
         "07012345678",
         "centrex-pw",
-        password_sha512("centrex-pw"),
+        sha512("centrex-pw"),
         secret,
         str(settings.data_dir),
         settings.database_url,

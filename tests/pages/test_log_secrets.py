@@ -4,6 +4,7 @@ callback is called with its secret, and background work fails: the failures are 
 failed, and no password, SHA-512 hash, argon2 hash, session token or ring secret is written."""
 
 import asyncio
+import hashlib
 import logging
 
 import pytest
@@ -16,13 +17,17 @@ from pages.frame import SESSION_KEY
 from services import centrex_users, lifecycle, telephony_settings
 from telephony import runtime
 from telephony.bus import CallReport
-from telephony.centrex import password_sha512
 from tests.telephony.centrex_server import CentrexServer
 from tests.utils import PASSWORD, eventually, make_admin, sign_in
 
 LINE = "07012345678"
 CENTREX_PASSWORD = "centrex-Secret-pw"
 WRONG_PASSWORD = "Wrong-Secret-pw-1"
+
+
+def sha512(text: str) -> str:
+    """The form in which Centrex passwords are stored and sent."""
+    return hashlib.sha512(text.encode()).hexdigest()
 
 
 @pytest.fixture
@@ -82,7 +87,7 @@ async def test_the_log_names_failures_and_never_secrets(user: User, log_file, ce
     assert (await user.http_client.get(f"/centrex/ring/{secret}.html", params=params)).text == "OK"
 
     def broken_screen(call) -> None:
-        raise RuntimeError(f"could not show call: pass={password_sha512(CENTREX_PASSWORD)} token={token}")
+        raise RuntimeError(f"could not show call: pass={sha512(CENTREX_PASSWORD)} token={token}")
 
     runtime.call_bus.subscribe("broken-screen", broken_screen)
     try:
@@ -107,7 +112,7 @@ async def test_the_log_names_failures_and_never_secrets(user: User, log_file, ce
         PASSWORD,
         WRONG_PASSWORD,
         CENTREX_PASSWORD,
-        password_sha512(CENTREX_PASSWORD),
+        sha512(CENTREX_PASSWORD),
         token,
         secret,
         "$argon2",
