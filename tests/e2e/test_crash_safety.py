@@ -111,7 +111,7 @@ def test_sigkill_never_loses_an_acknowledged_reception(tmp_path, page):
         for cycle in range(1, KILLS + 1):
             sign_in_if_needed(page, server.url)
             # a random moment: before, during or between saves (the page is already up)
-            killer = threading.Timer(rng.uniform(0.2, 4.5), process.kill)
+            killer = threading.Timer(rng.uniform(0.2, 3.0), process.kill)
             killer.start()
             acknowledged.update(write_until_killed(page, process, cycle))
             killer.join()
