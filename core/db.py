@@ -6,13 +6,17 @@ import logging
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from pypika_tortoise import functions as sql_functions
+from pypika_tortoise.terms import LiteralValue, Term
 from tortoise import Tortoise
-from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
+from tortoise.expressions import Function
 from tortoise.migrations.api import migrate as run_migrations
 
 from core.settings import get_settings
@@ -80,6 +84,25 @@ def refresh_statistics(path: str) -> None:
         connection.execute("ANALYZE")
     finally:
         connection.close()
+
+
+class TextHead(Function):
+    """`TextHead("inquiry", 1, 80)`: the first characters of a long text column. The bounds are
+    written into the SQL as numbers: given as parameters, PostgreSQL picks its text-pattern
+    SUBSTRING and refuses integers."""
+
+    def _get_function_field(self, field: Term | str, *default_values) -> Term:
+        start, length = (LiteralValue(str(int(value))) for value in default_values)
+        return sql_functions.Substring(field, start, length)
+
+
+async def serialize_numbering(connection: BaseDBAsyncClient, name: str) -> None:
+    """Inside a transaction that picks "the day's highest number + 1" and inserts it: on
+    PostgreSQL, whose transactions truly run side by side, wait for the other savers of the same
+    kind of number (a transaction-level advisory lock, released at commit). SQLite already runs
+    one write transaction at a time."""
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [zlib.crc32(name.encode())])
 
 
 async def database_status() -> dict[str, Any]:

@@ -14,18 +14,34 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _SECRETS = [
     (re.compile(r"\b[0-9a-fA-F]{128}\b"), "[sha512]"),
     (re.compile(r"\$argon2[^\s'\"]+"), "[argon2]"),
-    (re.compile(r"(?i)\b(pass|password|passwd|pw|token|secret)=([^&\s'\"]+)"), r"\1=[redacted]"),
+    (re.compile(r"(?i)\b(pass|password|passwd|pw|token|secret|session)=([^&\s'\"]+)"), r"\1=[redacted]"),
 ]
 
 
+def redact(text: str) -> str:
+    for pattern, replacement in _SECRETS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_TRACEBACKS = logging.Formatter()
+
+
 class RedactSecrets(logging.Filter):
+    """Applied by every handler: the message and any traceback (exception messages can quote
+    values, e.g. a URL with its parameters) are cleaned before they are written."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = message
-        for pattern, replacement in _SECRETS:
-            cleaned = pattern.sub(replacement, cleaned)
+        cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 
@@ -48,3 +64,5 @@ def setup_logging(data_dir: Path, level: int = logging.INFO) -> None:
         handler.addFilter(RedactSecrets())
         root.addHandler(handler)
     logging.getLogger("tortoise").setLevel(logging.WARNING)
+    # httpx notes every request at INFO: the Centrex poller alone would add a line every 3 s
+    logging.getLogger("httpx").setLevel(logging.WARNING)

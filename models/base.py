@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import math
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from tortoise import fields
+from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import current_actor
-from core.errors import RecordDeleted, StaleRecordError
+from core.errors import RecordDeleted, StaleRecordError, ValidationError
 from core.fields import LocalDatetimeField
+from core.inputs import CONTROL_CHARACTERS, WRONG_CHARACTERS, WRONG_CHOICE, WRONG_DATE
 
 REDACTED_FIELDS = frozenset({"password_hash", "password_sha512", "token_hash"})
 _MAX_AUDIT_VALUE = 200
@@ -29,6 +32,50 @@ def _audit_value(value: Any) -> Any:
     if isinstance(value, str) and len(value) > _MAX_AUDIT_VALUE:
         return value[:_MAX_AUDIT_VALUE] + "…"
     return value
+
+
+# The last line of defence for what services let through: whatever reaches a table fits its column
+# on SQLite and PostgreSQL alike (SQLite would store an over-long text or a 2^40 "integer" column
+# as is, PostgreSQL would fail with a driver error) and holds no control characters.
+MAX_TEXT_CHARS = 2_000_000
+_INT_LIMITS = ((fields.SmallIntField, 2**15), (fields.BigIntField, 2**63), (fields.IntField, 2**31))
+
+
+def _text_problem(field: fields.Field, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "글자로 입력하세요."
+    limit = getattr(field, "max_length", None) or MAX_TEXT_CHARS
+    if len(value) > limit:
+        return f"{limit:,}자 이내로 입력하세요."
+    if CONTROL_CHARACTERS.search(value):
+        return WRONG_CHARACTERS
+    return None
+
+
+def _value_problem(field: fields.Field, value: Any) -> str | None:
+    """Why `value` cannot be stored in `field` (a Korean sentence), or None."""
+    if value is None or isinstance(field, fields.BooleanField | fields.JSONField):
+        return None
+    if isinstance(field, CharEnumFieldInstance | IntEnumFieldInstance):
+        allowed = {member.value for member in field.enum_type}
+        raw = value.value if isinstance(value, enum.Enum) else value
+        return None if raw in allowed else WRONG_CHOICE
+    if isinstance(field, fields.CharField | fields.TextField):
+        return _text_problem(field, value)
+    if isinstance(field, fields.IntField):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            value = int(value)  # what a number widget gives; stored as the integer it is
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "정수로 입력하세요."
+        limit = next(bound for kind, bound in _INT_LIMITS if isinstance(field, kind))
+        return None if -limit <= value < limit else "숫자가 너무 큽니다."
+    if isinstance(field, fields.DatetimeField):
+        return (
+            None if isinstance(value, dt.datetime) else "날짜와 시각을 YYYY-MM-DD HH:MM 형식으로 입력하세요."
+        )
+    if isinstance(field, fields.DateField):
+        return None if isinstance(value, dt.date) else WRONG_DATE
+    return None
 
 
 class Record(Model):
@@ -78,6 +125,18 @@ class Record(Model):
                 changes[name] = [_audit_value(old), _audit_value(value)]
         return changes
 
+    def _check_values(self, names: Iterable[str] | None) -> None:
+        """Refuse (ValidationError, nothing written) values that do not fit their columns."""
+        problems: dict[str, str] = {}
+        for name in names if names is not None else self._meta.db_fields:
+            field = self._meta.fields_map.get(name)
+            if field is None or field.pk or name in ("created_at", "updated_at"):
+                continue
+            if problem := _value_problem(field, getattr(self, name, None)):
+                problems[name] = problem
+        if problems:
+            raise ValidationError(problems)
+
     async def _check_version(self, conn) -> None:
         """Refuse the save when the row's version moved since this object was loaded."""
         expected = self.version  # type: ignore[attr-defined]
@@ -104,6 +163,7 @@ class Record(Model):
     ) -> None:
         actor = current_actor()
         creating = not self._saved_in_db
+        self._check_values(None if creating or update_fields is None else update_fields)
         # one transaction for the version check, the row and its audit entry. `using_db` (which
         # Model.create passes as the plain connection) is deliberately replaced by it.
         async with in_transaction() as db:

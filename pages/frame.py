@@ -20,8 +20,13 @@ from services import auth
 
 SESSION_KEY = "session"
 SESSION_CHECK_SECONDS = 60
+# NiceGUI answers with an error page when building a page takes over 3 s. With many people
+# working at once the database queue can make a page slower than that: late is better than lost.
+PAGE_BUILD_SECONDS = 30.0
 
-# every admin-only path, so tests can check each one is refused to staff on the server
+# every signed-in page and every admin-only one, so tests can check that the server refuses each
+# to signed-out visitors and (admin pages) to staff
+SIGNED_IN_PATHS: set[str] = set()
 ADMIN_PATHS: set[str] = set()
 
 # called inside every signed-in page's frame (e.g. the incoming-call popup installs itself)
@@ -110,6 +115,7 @@ def protected_page(path: str, title: str, *, admin: bool = False) -> Callable:
     """Register `build(actor, **params)` as the page at `path` inside the frame."""
 
     def decorator(build: Callable[..., Awaitable[None] | None]) -> Callable:
+        SIGNED_IN_PATHS.add(path)
         if admin:
             ADMIN_PATHS.add(path)
         params = list(inspect.signature(build).parameters.values())[1:]
@@ -134,7 +140,7 @@ def protected_page(path: str, title: str, *, admin: bool = False) -> Callable:
         page.__name__ = build.__name__
         page.__qualname__ = build.__qualname__
         page.__module__ = build.__module__
-        ui.page(path, title=f"{title} - Gogaek")(page)
+        ui.page(path, title=f"{title} - Gogaek", response_timeout=PAGE_BUILD_SECONDS)(page)
         return build
 
     return decorator

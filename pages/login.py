@@ -9,13 +9,20 @@ from nicegui import app, ui
 from core.audit import Actor
 from core.errors import ValidationError
 from pages.components.forms import FieldErrors
-from pages.frame import SESSION_KEY, protected_page, session_actor
+from pages.frame import PAGE_BUILD_SECONDS, SESSION_KEY, protected_page, session_actor
 from services import auth, staff
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: a crafted ?next= must not send the user to another site."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only local paths: a crafted ?next= must not send the user to another site. Browsers drop
+    tabs and line breaks from URLs, so "/<tab>/evil.example" would become "//evil.example"."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(character.isspace() or not character.isprintable() for character in target)
+    ):
         return "/"
     return target
 
@@ -35,7 +42,7 @@ def _centered_card(title: str) -> ui.card:
 
 
 def register() -> None:
-    @ui.page("/login", title="로그인 - Gogaek")
+    @ui.page("/login", title="로그인 - Gogaek", response_timeout=PAGE_BUILD_SECONDS)
     async def login_page(request: Request, next: str | None = None):
         if await auth.needs_setup():
             return RedirectResponse("/setup", status_code=303)
@@ -77,7 +84,7 @@ def register() -> None:
             login.on("keydown.enter", lambda: password.run_method("focus"))
         return None
 
-    @ui.page("/setup", title="초기 설정 - Gogaek")
+    @ui.page("/setup", title="초기 설정 - Gogaek", response_timeout=PAGE_BUILD_SECONDS)
     async def setup_page():
         if not await auth.needs_setup():
             return RedirectResponse("/login", status_code=303)

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import ValidationError
+from core.inputs import wrong_choices, wrong_ids, wrong_texts
 from core.passwords import (
     DUMMY_HASH,
     hash_password_async,
@@ -24,6 +25,7 @@ from core.passwords import (
     verify_password_async,
 )
 from core.settings import get_settings
+from models.codes import CodeEntry, CodeKind
 from models.staff import Role, Staff, StaffSession
 
 _limiter = MovingWindowRateLimiter(MemoryStorage())
@@ -76,7 +78,15 @@ async def create_staff(
         errors["name"] = "이름은 50자 이내로 입력하세요."
     if problem := password_problem(password, login):
         errors["password"] = problem
-    if login and await Staff.filter(login=login).exists():
+    errors.update(wrong_texts(extension=extension, email=email, mobile=mobile))
+    errors.update(wrong_ids(department=department_id) | wrong_choices(Role, role=role))
+    if (
+        department_id
+        and "department" not in errors
+        and not await CodeEntry.exists(id=department_id, kind=CodeKind.DEPARTMENT)
+    ):
+        errors["department"] = "기초정보에 없는 부서입니다. 다시 선택하세요."
+    if login and "login" not in errors and await Staff.filter(login=login).exists():
         errors["login"] = "이미 사용 중인 아이디입니다."
     if errors:
         raise ValidationError(errors)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.settings import Settings, get_settings
+from services.lifecycle import watch
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ class DailyBackups:
     async def start(self) -> None:
         settings = get_settings()
         if settings.is_sqlite and settings.automatic_backups:
-            self._task = asyncio.create_task(self._loop(), name="daily backups")
+            self._task = watch(asyncio.create_task(self._loop(), name="daily backups"), "daily backups")
 
     async def stop(self) -> None:
         if self._task:

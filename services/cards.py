@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import wrong_ids, wrong_texts
 from core.korean import format_date, format_phone, phone_error
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
@@ -198,6 +199,7 @@ _LIMITS = {
     "homepage": 200,
     "company_name": 100,
     "company_address": 200,
+    "notes": 20_000,
 }
 _CODE_KINDS = {
     "position_id": CodeKind.POSITION,
@@ -221,6 +223,7 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
     for name, limit in _LIMITS.items():
         if len(values[name]) > limit:
             errors[name] = f"{limit}자 이내로 입력하세요."
+    errors.update(wrong_texts(**{name: values[name] for name in (*_LIMITS, "mobile", "direct_phone", "fax")}))
     try:
         values["employment"] = Employment(values["employment"] or Employment.EMPLOYED)
     except ValueError:
@@ -236,8 +239,11 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
             values[name] = format_phone(values[name])[:30]
     if message := email_error(values["email"]):
         errors["email"] = message
-    errors.update(await code_reference_errors(values, _CODE_KINDS))
-    if values["customer_id"]:
+    wrong = wrong_ids(**{name: values[name] for name in (*_CODE_KINDS, "customer_id")})
+    errors.update(wrong)
+    kinds = {name: kind for name, kind in _CODE_KINDS.items() if name not in wrong}
+    errors.update(await code_reference_errors(values, kinds))
+    if values["customer_id"] and "customer_id" not in wrong:
         customer = await Customer.get_or_none(id=values["customer_id"])
         if customer is None:
             errors["customer_id"] = "없는 고객입니다. 소속회사를 다시 선택하세요."

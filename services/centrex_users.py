@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.audit import Actor, acting_as
 from core.errors import GogaekError, NotFound, ValidationError
+from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import phone_digits
 from models.staff import Staff
 from models.telephony import CentrexUser
@@ -81,6 +82,10 @@ async def save_centrex_user(
 ) -> CentrexUser:
     """Add or edit a line. On edit an empty password keeps the stored hash."""
     by.require_admin()
+    refuse(
+        wrong_texts(number070=number070, password=password, extension=extension),
+        wrong_ids(user=user_id, staff_id=staff_id),
+    )
     errors: dict[str, str] = {}
     digits, problem = _number070(number070)
     if problem:

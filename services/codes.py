@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
+from core.inputs import refuse, whole_number, wrong_choices, wrong_ids, wrong_numbers, wrong_texts
 from models.codes import CodeEntry, CodeKind
 
 K = CodeKind
@@ -240,6 +241,14 @@ async def save_code(
 ) -> CodeEntry:
     """Add (entry_id None) or edit one row. Codes are unique per table."""
     by.require_admin()
+    refuse(
+        wrong_texts(code=code, name=name, short_name=short_name, description=description),
+        wrong_ids(parent=parent_id, entry=entry_id),
+        wrong_choices(CodeKind, kind=kind),
+        {} if sort_order is None else wrong_numbers(minimum=0, maximum=1_000_000, sort_order=sort_order),
+    )
+    kind = CodeKind(kind)
+    sort_order = None if sort_order is None else whole_number(sort_order)
     code, name = code.strip(), name.strip()
     errors: dict[str, str] = {}
     if not code:
@@ -264,7 +273,11 @@ async def save_code(
             errors["parent"] = f"{hierarchy.levels}단계까지만 만들 수 있습니다."
     elif hierarchy is not None and hierarchy.parent_kind != kind:
         errors["parent"] = "상위 코드를 먼저 선택하세요."
-    if code and await CodeEntry.filter(kind=kind, code=code).exclude(id=entry_id or 0).exists():
+    if (
+        code
+        and "code" not in errors
+        and await CodeEntry.filter(kind=kind, code=code).exclude(id=entry_id or 0).exists()
+    ):
         errors["code"] = f"코드 '{code}'는 이미 있습니다. 다른 코드를 입력하세요."
     if errors:
         raise ValidationError(errors)

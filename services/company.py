@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 
 from core.audit import Actor, acting_as
 from core.errors import StaleRecordError, ValidationError
+from core.inputs import refuse, wrong_texts
 from core.korean import (
     business_number_error,
     digits_only,
@@ -105,6 +106,18 @@ async def save_company(
 ) -> CompanyInfo:
     """Save the company block (admin). `version` is the one the form opened (0: never saved)."""
     by.require_admin()
+    refuse(
+        wrong_texts(
+            name=name,
+            business_number=business_number,
+            representative=representative,
+            business_type=business_type,
+            business_item=business_item,
+            address=address,
+            phone=phone,
+            fax=fax,
+        )
+    )
     values = {
         "name": name.strip(),
         "representative": representative.strip(),

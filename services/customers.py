@@ -23,8 +23,9 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.db import SqliteReader, sqlite_reader
+from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
+from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import (
     business_number_error,
     chosung,
@@ -542,6 +543,7 @@ _TEXT_LIMITS = {
     "address": 200,
     "address_detail": 200,
     "contact_name": 50,
+    "memo": 20_000,
 }
 _DATE_FIELDS = (
     "registered_on",
@@ -616,6 +618,7 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
     for name, limit in _TEXT_LIMITS.items():
         if len(values[name]) > limit:
             errors[name] = f"{limit}자 이내로 입력하세요."
+    errors.update(wrong_texts(**{name: values[name] for name in (*_TEXT_LIMITS, *_PHONE_FIELDS)}))
     for name in _DATE_FIELDS:
         try:
             values[name] = parse_date(values[name])
@@ -634,8 +637,11 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
             values[name] = format_phone(values[name])[:30]
     if message := email_error(values["email"]):
         errors["email"] = message
-    errors.update(await code_reference_errors(values, _CODE_KINDS))
-    if values["staff_id"] and not await Staff.exists(id=values["staff_id"]):
+    wrong = wrong_ids(**{name: values[name] for name in (*_CODE_KINDS, "staff_id")})
+    errors.update(wrong)
+    kinds = {name: kind for name, kind in _CODE_KINDS.items() if name not in wrong}
+    errors.update(await code_reference_errors(values, kinds))
+    if values["staff_id"] and "staff_id" not in wrong and not await Staff.exists(id=values["staff_id"]):
         errors["staff_id"] = "없는 사원입니다. 다시 선택하세요."
     values["company_name_chosung"] = chosung(values["company_name"])[:100]
     return values, errors
@@ -736,7 +742,9 @@ async def save_customer(
 async def _create_customer(values: dict[str, Any], code: str | None) -> Customer:
     for attempt in range(GENERATED_CODE_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                if code is None:
+                    await serialize_numbering(connection, "customer.code")
                 customer = await Customer.create(
                     code=code or await _next_code(values["registered_on"]), **values
                 )
@@ -862,6 +870,7 @@ async def add_history_note(customer_id: int, note: str, *, by: Actor) -> Custome
         raise ValidationError({"note": "이력 내용을 입력하세요."})
     if len(text) > 4000:
         raise ValidationError({"note": "이력은 4,000자 이내로 입력하세요."})
+    refuse(wrong_texts(note=text), wrong_ids(customer_id=customer_id))
     if not await Customer.exists(id=customer_id):
         raise NotFound("고객")
     with acting_as(by):

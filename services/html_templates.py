@@ -12,6 +12,7 @@ from tortoise.functions import Count
 
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_texts
 from html_forms.sanitize import sanitize_html
 from html_forms.templates import (
     DEFAULT_TEMPLATE_NAME,
@@ -69,6 +70,7 @@ async def get_template(template_id: int) -> HtmlTemplate:
 
 def check_template(*, name: str, html: str) -> tuple[str, str]:
     """The cleaned (name, html) or a ValidationError naming the fields at fault."""
+    refuse(wrong_texts(name=name, html=html))
     errors: dict[str, str] = {}
     name = name.strip()
     if not name:

@@ -12,6 +12,7 @@ from tortoise.expressions import Q
 
 from core.audit import Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
+from core.inputs import refuse, whole_number, wrong_ids, wrong_texts
 from models.item import Item
 from models.quote import QuoteLine
 
@@ -78,18 +79,6 @@ async def find_item_by_code(code: str) -> Item | None:
     return await Item.get_or_none(code=code, active=True) if code else None
 
 
-def _parse_price(value: object) -> int | None:
-    if value is None or value == "":
-        return 0
-    try:
-        number = float(str(value).replace(",", ""))
-    except ValueError:
-        return None
-    if number != int(number):
-        return None
-    return int(number)
-
-
 async def save_item(
     *,
     by: Actor,
@@ -105,6 +94,7 @@ async def save_item(
 ) -> Item:
     """Add (item_id None) or edit an item. Codes are unique."""
     by.require_admin()
+    refuse(wrong_texts(code=code, name=name, spec=spec, unit=unit), wrong_ids(item=item_id))
     code, name, spec, unit = code.strip(), name.strip(), spec.strip(), unit.strip()
     errors: dict[str, str] = {}
     if not code:
@@ -119,12 +109,12 @@ async def save_item(
         errors["spec"] = "규격은 100자 이내입니다."
     if len(unit) > 20:
         errors["unit"] = "단위는 20자 이내입니다."
-    price = _parse_price(unit_price)
+    price = whole_number(unit_price)
     if price is None:
         errors["unit_price"] = "단가는 원 단위 숫자로 입력하세요."
     elif not 0 <= price <= MAX_UNIT_PRICE:
         errors["unit_price"] = "단가는 0원 이상 1,000억 원 이하입니다."
-    if code and await Item.filter(code=code).exclude(id=item_id or 0).exists():
+    if code and "code" not in errors and await Item.filter(code=code).exclude(id=item_id or 0).exists():
         errors["code"] = f"품번 '{code}'은(는) 이미 있습니다. 다른 품번을 입력하세요."
     if errors:
         raise ValidationError(errors)

@@ -3,6 +3,7 @@ is ready and stopped at shutdown, in registration order (stopped in reverse)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -30,3 +31,15 @@ async def stop_background() -> None:
             await stop()
         except Exception:
             log.exception("background component %s failed to stop", name)
+
+
+def watch(task: asyncio.Task, component: str) -> asyncio.Task:
+    """Log, with the component's name and the traceback, a background task that ends with an
+    error (asyncio would only mention it when the task is garbage-collected, if at all)."""
+
+    def finished(done: asyncio.Task) -> None:
+        if not done.cancelled() and (error := done.exception()) is not None:
+            log.error("background component %s stopped: %s", component, error, exc_info=error)
+
+    task.add_done_callback(finished)
+    return task

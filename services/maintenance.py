@@ -17,6 +17,15 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import (
+    refuse,
+    whole_number,
+    wrong_choices,
+    wrong_dates,
+    wrong_ids,
+    wrong_numbers,
+    wrong_texts,
+)
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.maintenance import ContractState, ContractType, MaintenanceContract, MaintenanceLine
@@ -444,18 +453,57 @@ async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | N
         await product.save(update_fields=["paid_end_on"])
 
 
+MAX_AMOUNT = 100_000_000_000
+MAX_COUNT = 1_000_000
+
+
+def _refuse_wrong_types(detail: ContractDetail) -> None:
+    """Values of the wrong type or far out of range, before anything is computed from them."""
+    lines: dict[str, str] = {}
+    for index, line in enumerate(detail.lines, start=1):
+        if (
+            wrong_ids(module=line.module_id)
+            or wrong_numbers(minimum=0, maximum=MAX_COUNT, users=line.user_count, pcs=line.pc_count)
+            or wrong_numbers(minimum=0, maximum=MAX_AMOUNT, amount=line.amount)
+            or wrong_texts(note=line.note, key_lock=line.key_lock_number)
+        ):
+            lines["lines"] = (
+                f"{index}행: 모듈은 목록에서 고르고, 유저수·금액·PC는 0 이상의 정수로 입력하세요 "
+                "(금액은 1,000억 원까지)."
+            )
+            break
+    refuse(
+        wrong_ids(
+            customer=detail.customer_id,
+            product=detail.product_id,
+            contract=detail.id,
+            payment_method=detail.payment_method_id,
+            payment_form=detail.payment_form_id,
+            sales_staff=detail.sales_staff_id,
+        ),
+        wrong_dates(contract_date=detail.contract_date, start_on=detail.start_on, end_on=detail.end_on),
+        wrong_choices(ContractState, state=detail.state),
+        wrong_choices(ContractType, contract_type=detail.contract_type),
+        wrong_numbers(minimum=0, maximum=MAX_AMOUNT, retroactive_fee=detail.retroactive_fee),
+        wrong_texts(settlement_month=detail.settlement_month, note=detail.note),
+        lines,
+    )
+
+
 async def save_contract(detail: ContractDetail, *, by: Actor) -> MaintenanceContract:
     """Add (detail.id None) or edit a contract with its lines, all or nothing. The total is
     computed here; a state change follows the state rule in the same transaction."""
+    _refuse_wrong_types(detail)
+    detail.retroactive_fee = whole_number(detail.retroactive_fee)
     detail.settlement_month = detail.settlement_month.strip()
     detail.note = detail.note.strip()
     detail.lines = [
         LineInput(
             module_id=line.module_id,
-            user_count=int(line.user_count or 0),
-            amount=int(line.amount or 0),
+            user_count=whole_number(line.user_count),
+            amount=whole_number(line.amount),
             note=line.note.strip(),
-            pc_count=int(line.pc_count or 0),
+            pc_count=whole_number(line.pc_count),
             key_lock_number=line.key_lock_number.strip(),
         )
         for line in detail.lines

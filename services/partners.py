@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import wrong_texts
 from core.korean import business_number_error, digits_only, format_business_number, format_phone, phone_error
 from models.customer import Customer, TradingPartner
 from services.customers import email_error
@@ -104,6 +105,8 @@ def _validate(data: PartnerInput) -> tuple[dict[str, Any], dict[str, str]]:
         values[name] = format_phone(values[name])[:30]
     if message := email_error(values["email"]):
         errors["email"] = message
+    for name, message in wrong_texts(**values).items():
+        errors.setdefault(name, message)
     return values, errors
 
 
@@ -113,7 +116,7 @@ async def create_partner_for_customer(
     """Save the confirmed partner form and link the customer to it, in one transaction. The
     customer's version guards the link like any other edit of the customer."""
     values, errors = _validate(data)
-    if values["code"] and await TradingPartner.exists(code=values["code"]):
+    if values["code"] and "code" not in errors and await TradingPartner.exists(code=values["code"]):
         errors["code"] = f"거래처코드 '{values['code']}'는 이미 있습니다."
     if errors:
         raise ValidationError(errors)

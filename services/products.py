@@ -14,12 +14,15 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
+from core.inputs import refuse, whole_number, wrong_dates, wrong_ids, wrong_numbers, wrong_texts
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.maintenance import MaintenanceContract
 from models.product import CustomerProduct, KeyLock, ProductModule
 
 MAX_KEY_LOCK_LENGTH = 50
+MAX_USERS = 1_000_000
+MAX_AMOUNT = 100_000_000_000
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,16 @@ async def _validate(
     allowed = set(await module_choices(product_group_id)) if product_group_id else set()
     seen: set[int] = set()
     for index, row in enumerate(modules, start=1):
+        if wrong_numbers(minimum=0, maximum=MAX_USERS, users=row.user_count) or wrong_numbers(
+            minimum=0, maximum=MAX_AMOUNT, amount=row.amount
+        ):
+            errors["modules"] = (
+                f"{index}행: 유저수와 금액은 0 이상의 정수로 입력하세요 (금액은 1,000억 원까지)."
+            )
+            break
+        if wrong_ids(module=row.module_id):
+            errors["modules"] = f"{index}행: 모듈을 목록에서 다시 고르세요."
+            break
         if not row.module_id:
             errors["modules"] = f"{index}행: 모듈을 선택하세요."
             break
@@ -224,9 +237,6 @@ async def _validate(
             break
         if row.module_id in seen:
             errors["modules"] = f"{index}행: 같은 모듈이 두 번 있습니다."
-            break
-        if row.user_count < 0 or row.amount < 0:
-            errors["modules"] = f"{index}행: 유저수와 금액은 0 이상이어야 합니다."
             break
         seen.add(row.module_id)
     if errors:
@@ -250,6 +260,14 @@ async def save_product(
     version: int | None = None,
 ) -> CustomerProduct:
     """Add (product_id None) or edit a product with its key locks and modules, all or nothing."""
+    refuse(
+        wrong_ids(customer=customer_id, product=product_id, product_group=product_group_id),
+        wrong_dates(
+            first_registered_on=first_registered_on, free_end_on=free_end_on, paid_end_on=paid_end_on
+        ),
+        wrong_texts(licence_number=licence_number, note=note),
+        *(wrong_texts(key_locks=number) for number in key_locks),
+    )
     product = None
     if product_id is not None:
         product = await CustomerProduct.get_or_none(id=product_id, customer_id=customer_id)
@@ -265,6 +283,9 @@ async def save_product(
         key_locks=key_locks,
         modules=modules,
     )
+    modules = [
+        ModuleInput(row.module_id, whole_number(row.user_count), whole_number(row.amount)) for row in modules
+    ]
     try:
         with acting_as(by):
             async with in_transaction():

@@ -19,10 +19,13 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.db import SqliteReader, sqlite_reader
+from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_dates, wrong_ids, wrong_texts
+from core.inputs import whole_number as parse_whole_number
 from core.korean import amount_in_words, format_phone, phone_error
 from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
+from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
 from models.item import Item
 from models.quote import Quote, QuoteLine, QuoteState
@@ -69,23 +72,6 @@ class LineInput:
     def is_text(self) -> bool:
         """A text-only line such as "- 무상유지보수기간 3개월": no item, nothing to charge."""
         return not self.item_id and not self.item_code.strip() and not self.quantity and not self.unit_price
-
-
-def parse_whole_number(value: Any) -> int | None:
-    """Whole numbers from what a form sends (int, float, "1,000"); None when it is not one."""
-    if value is None or value == "":
-        return 0
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    try:
-        number = float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-    if number != number or number in (float("inf"), float("-inf")) or number != int(number):
-        return None
-    return int(number)
 
 
 def _text(value: Any) -> str:
@@ -181,6 +167,8 @@ def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[
             errors[f"lines.{index}.spec"] = f"{where}: 규격은 100자 이내입니다."
         if len(line.unit) > 20:
             errors[f"lines.{index}.unit"] = f"{where}: 단위는 20자 이내입니다."
+        for name in wrong_texts(name=line.name, item_code=line.item_code, spec=line.spec, unit=line.unit):
+            errors[f"lines.{index}.{name}"] = f"{where}: 입력할 수 없는 제어 문자가 들어 있습니다."
         kept.append(line)
     if len(kept) > MAX_LINES:
         errors["lines"] = f"한 견적서에는 {MAX_LINES}줄까지 넣을 수 있습니다."
@@ -224,7 +212,8 @@ async def create_numbered(
     number = ""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                await serialize_numbering(connection, f"{model._meta.db_table}.{column}")
                 number = await next_daily_number(model, column, day)
                 return await create(number)
         except IntegrityError:
@@ -267,10 +256,22 @@ _LENGTHS = {
     "delivery_site": (200, "납품현장"),
     "payment_terms": (200, "결제조건"),
     "delivery_terms": (200, "납품조건"),
+    "remarks": (20_000, "비고"),
 }
 
 
 async def _validate_form(form: QuoteForm) -> dict[str, str]:
+    refuse(
+        wrong_dates(quote_date=form.quote_date, valid_until=form.valid_until),
+        wrong_ids(
+            customer=form.customer_id,
+            partner=form.partner_id,
+            staff=form.staff_id,
+            department=form.department_id,
+            customer_class=form.customer_class_id,
+        ),
+        wrong_texts(**{name: getattr(form, name) for name in (*_LENGTHS, "phone", "fax")}),
+    )
     errors: dict[str, str] = {}
     if form.quote_date is None:
         errors["quote_date"] = "견적일자를 입력하세요."
@@ -292,6 +293,12 @@ async def _validate_form(form: QuoteForm) -> dict[str, str]:
         errors["email"] = "이메일 주소가 올바르지 않습니다 (예: name@example.com)."
     if not isinstance(form.state, QuoteState):
         errors["state"] = "견적상태를 선택하세요."
+    if form.staff_id and not await Staff.filter(id=form.staff_id).exists():
+        errors["staff"] = "선택한 담당자가 없습니다. 다시 선택하세요."
+    for name, kind in (("department", CodeKind.DEPARTMENT), ("customer_class", CodeKind.CUSTOMER_CLASS_A)):
+        code_id = getattr(form, f"{name}_id")
+        if code_id and not await CodeEntry.filter(id=code_id, kind=kind).exists():
+            errors[name] = "기초정보에 없는 항목입니다. 다시 선택하세요."
     return errors
 
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypika_tortoise import functions as sql_functions
-from pypika_tortoise.terms import LiteralValue
 from tortoise.expressions import Function, Q, Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
+from core.db import TextHead
 from core.errors import ValidationError
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -68,14 +68,6 @@ class _Date(Function):
     """DATE(received_at): the day, on SQLite and PostgreSQL alike."""
 
     database_func = sql_functions.Date
-
-
-class _Head(Function):
-    database_func = sql_functions.Substring
-
-    def _get_function_field(self, field, *default_values):  # type: ignore[no-untyped-def]
-        # literal numbers: with untyped parameters PostgreSQL takes SUBSTRING for its regex form
-        return self.database_func(field, *(LiteralValue(str(int(v))) for v in default_values))
 
 
 def _customer_scope(filters: StatsFilters, prefix: str = "") -> dict[str, Any]:
@@ -185,7 +177,7 @@ async def reception_list(
         await Reception.filter(id__in=Subquery(page_ids))
         .order_by(*order)
         .annotate(
-            inquiry_head=_Head("inquiry", 1, TEXT_PREVIEW), answer_head=_Head("answer", 1, TEXT_PREVIEW)
+            inquiry_head=TextHead("inquiry", 1, TEXT_PREVIEW), answer_head=TextHead("answer", 1, TEXT_PREVIEW)
         )
         .values(*LIST_FIELDS, "inquiry_head", "answer_head")
     )

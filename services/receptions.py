@@ -14,17 +14,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypika_tortoise import functions as sql_functions
-from pypika_tortoise.terms import LiteralValue
 from tortoise.connection import get_connection
-from tortoise.expressions import Function, Q, RawSQL, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.db import SqliteReader, sqlite_reader
+from core.db import SqliteReader, TextHead, sqlite_reader
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
 from core.korean import chosung, format_phone, is_chosung_query, phone_digits
+from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, ReceptionState
@@ -78,16 +78,6 @@ class LogPage:
     next_cursor: LogCursor | None = None
 
 
-class _Head(Function):
-    """The first characters of a long text column (SUBSTR works on SQLite and PostgreSQL)."""
-
-    database_func = sql_functions.Substring
-
-    def _get_function_field(self, field, *default_values):  # type: ignore[no-untyped-def]
-        # literal numbers: with untyped parameters PostgreSQL takes SUBSTRING for its regex form
-        return self.database_func(field, *(LiteralValue(str(int(v))) for v in default_values))
-
-
 LOG_FIELDS = (
     "id",
     "version",
@@ -123,6 +113,12 @@ def _digits_inside(digits: str) -> RawSQL:
     if not digits.isdigit():
         raise ValueError(digits)
     return RawSQL(f'("reception"."phone_digits" LIKE \'%{digits}%\')')
+
+
+def _text_contains(column: str) -> str:
+    """SQLite's LIKE already ignores ASCII case (and keeps the plain index scan); PostgreSQL's
+    LIKE does not, so "gs-5200" finds "GS-5200" there through the case-insensitive lookup."""
+    return f"{column}__contains" if get_settings().is_sqlite else f"{column}__icontains"
 
 
 def _customer_name_condition(text: str) -> dict[str, str]:
@@ -165,9 +161,9 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
             query = query.annotate(phone_hit=_digits_inside(digits))
             collecting = collecting.annotate(phone_hit=_digits_inside(digits))
     elif filters.search_field == SearchField.CONTACT:
-        collect = scan = {"contact_name__icontains": text}  # one pass over the contact_name index
+        collect = scan = {_text_contains("contact_name"): text}  # one pass over the contact_name index
     else:
-        collect = scan = {"inquiry__icontains": text}  # one pass over the table: no index can help
+        collect = scan = {_text_contains("inquiry"): text}  # one pass over the table: no index can help
     if filters.customer_id:  # one customer's receptions are few: filter them directly
         return query.filter(**scan), False, None
     # Rare text: collect every match in one pass, far cheaper than walking a million rows in date
@@ -246,7 +242,7 @@ async def reception_log(
     values = (
         await Reception.filter(id__in=Subquery(page_ids))
         .order_by(*NEWEST_FIRST)
-        .annotate(inquiry_head=_Head("inquiry", 1, INQUIRY_PREVIEW))
+        .annotate(inquiry_head=TextHead("inquiry", 1, INQUIRY_PREVIEW))
         .values(*LOG_FIELDS, "inquiry_head")
     )
     has_more = len(values) > limit
@@ -564,6 +560,8 @@ def parse_datetime(value: dt.datetime | str | None) -> dt.datetime | None:
     Raises ValueError for anything else."""
     if value is None or isinstance(value, dt.datetime):
         return value
+    if not isinstance(value, str):
+        raise ValueError(value)
     text = re.sub(r"\s+", " ", value.strip().replace(".", "-").replace("/", "-"))
     if not text:
         return None
@@ -592,6 +590,29 @@ async def _check_code(
 
 async def _validated(data: ReceptionInput) -> dict[str, Any]:
     """The model fields to store, or ValidationError naming every bad field."""
+    refuse(
+        wrong_ids(
+            customer=data.customer_id,
+            reception_type=data.reception_type_id,
+            route=data.route_id,
+            category_large=data.category_large_id,
+            category_medium=data.category_medium_id,
+            category_small=data.category_small_id,
+            receiver=data.receiver_id,
+            processor=data.processor_id,
+            call_event=data.call_event_id,
+        ),
+        wrong_choices(ReceptionState, state=data.state),
+        wrong_choices(Direction, direction=data.direction),
+        wrong_choices(CallSource, source=data.source),
+        wrong_texts(
+            phone=data.phone,
+            extension=data.extension,
+            contact_name=data.contact_name,
+            inquiry=data.inquiry,
+            answer=data.answer,
+        ),
+    )
     errors: dict[str, str] = {}
     received_at = processed_at = None
     try:

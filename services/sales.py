@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import GogaekError, NotFound, ValidationError
+from core.inputs import refuse, whole_number, wrong_dates, wrong_ids, wrong_texts
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
 from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
@@ -241,7 +242,14 @@ async def create_order(
     memo: str = "",
 ) -> SalesOrder:
     """주문등록: a sales order entered directly (not from a quote)."""
+    refuse(
+        wrong_dates(order_date=order_date),
+        wrong_ids(partner=partner_id, customer=customer_id),
+        wrong_texts(memo=memo),
+    )
     errors: dict[str, str] = {}
+    if customer_id is not None and not await Customer.filter(id=customer_id).exists():
+        errors["customer"] = "고객을 찾을 수 없습니다."
     if order_date is None:
         errors["order_date"] = "수주일자를 입력하세요."
     if not await TradingPartner.filter(id=partner_id).exists():
@@ -317,23 +325,18 @@ async def document_lines(kind: LedgerKind, document_id: int) -> list[DocumentLin
 
 
 def _receipt_errors(received_on: dt.date | None, amount: Any, memo: str) -> tuple[int, dict[str, str]]:
-    errors: dict[str, str] = {}
+    errors = wrong_dates(received_on=received_on) | wrong_texts(memo=memo)
     if received_on is None:
         errors["received_on"] = "수금일자를 입력하세요."
-    value = 0
-    try:
-        number = float(str(amount).replace(",", "")) if amount not in (None, "") else 0.0
-        if number != int(number):
-            raise ValueError
-        value = int(number)
-    except ValueError:
+    value = whole_number(amount)
+    if value is None:
         errors["amount"] = "금액은 원 단위 숫자로 입력하세요."
-    else:
-        if value <= 0:
-            errors["amount"] = "수금액은 0보다 커야 합니다."
-        elif value > MAX_RECEIPT:
-            errors["amount"] = "수금액이 너무 큽니다."
-    if len(memo.strip()) > 255:
+        value = 0
+    elif value <= 0:
+        errors["amount"] = "수금액은 0보다 커야 합니다."
+    elif value > MAX_RECEIPT:
+        errors["amount"] = "수금액이 너무 큽니다."
+    if "memo" not in errors and len(memo.strip()) > 255:
         errors["memo"] = "적요는 255자 이내입니다."
     return value, errors
 
@@ -353,6 +356,7 @@ async def add_receipt(
     memo: str = "",
 ) -> Receipt:
     """수금: money received lowers the partner's credit balance."""
+    refuse(wrong_ids(partner=partner_id, method=method_id))
     value, errors = _receipt_errors(received_on, amount, memo)
     await _check_method(method_id, errors)
     if not await TradingPartner.filter(id=partner_id).exists():
@@ -379,6 +383,7 @@ async def update_receipt(
     method_id: int | None = None,
     memo: str = "",
 ) -> Receipt:
+    refuse(wrong_ids(receipt=receipt_id, method=method_id))
     receipt = await Receipt.get_or_none(id=receipt_id)
     if receipt is None:
         raise NotFound("수금")

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 
 from core.audit import Actor, acting_as
 from core.errors import GogaekError, ValidationError
+from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import format_phone, phone_digits
+from models.card import BusinessCard
+from models.customer import Customer
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services.centrex_client import CentrexError
 from services.centrex_users import client_for, line_of
@@ -78,7 +81,12 @@ async def send_sms(
 ) -> SmsMessage:
     """Send one message and return its outbox row (status sent, failed or unknown).
     Bad input raises ValidationError and sends nothing."""
+    refuse(wrong_texts(destination=destination, text=text), wrong_ids(customer=customer_id, card=card_id))
     errors: dict[str, str] = {}
+    if customer_id is not None and not await Customer.exists(id=customer_id):
+        errors["customer"] = "고객을 찾을 수 없습니다."
+    if card_id is not None and not await BusinessCard.exists(id=card_id):
+        errors["card"] = "명함을 찾을 수 없습니다."
     digits = phone_digits(destination)
     if not digits:
         errors["destination"] = "받는 사람 휴대폰 번호를 입력하세요."

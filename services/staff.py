@@ -6,7 +6,9 @@ import datetime as dt
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
 from core.passwords import hash_password_async, password_problem, verify_password_async
+from models.codes import CodeEntry, CodeKind
 from models.staff import Role, Staff
 from services.auth import create_staff, end_sessions_of
 
@@ -47,9 +49,18 @@ async def update_staff(
     staff = await Staff.get_or_none(id=staff_id)
     if staff is None:
         raise NotFound("사용자")
+    refuse(
+        wrong_texts(name=name, extension=extension, email=email, mobile=mobile),
+        wrong_ids(department=department_id),
+        wrong_choices(Role, role=role),
+    )
     errors = {}
     if not name.strip():
         errors["name"] = "이름을 입력하세요."
+    elif len(name.strip()) > 50:
+        errors["name"] = "이름은 50자 이내로 입력하세요."
+    if department_id and not await CodeEntry.exists(id=department_id, kind=CodeKind.DEPARTMENT):
+        errors["department"] = "기초정보에 없는 부서입니다. 다시 선택하세요."
     if staff.id == by.id and (not active or role != Role.ADMIN):
         errors["active"] = "자기 자신의 관리자 권한이나 사용 여부는 바꿀 수 없습니다."
     elif staff.is_admin and (not active or role != Role.ADMIN):

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
+from core.inputs import refuse, whole_number, wrong_texts
 from core.settings import get_settings
 from models.settings import AppSetting
 from services.centrex_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_SECONDS
@@ -253,17 +254,17 @@ async def save_cti_settings(
     init_commands: str | tuple[str, ...],
 ) -> Loaded[CtiSettings]:
     by.require_admin()
+    refuse(wrong_texts(port=port, regex=regex))
     loaded = await load_cti_settings()
     errors: dict[str, str] = {}
     port = (port or "").strip()
+    if len(port) > 200:
+        errors["port"] = "포트는 200자 이내로 입력하세요."
     try:
         preset = Preset(preset)
     except ValueError:
         errors["preset"] = "형식을 선택하세요."
-    try:
-        baud = int(baud)
-    except (TypeError, ValueError):
-        baud = 0
+    baud = whole_number(baud)
     if baud not in BAUD_RATES:
         errors["baud"] = "속도(baud)를 목록에서 고르세요."
     effective_port = loaded.values.port if loaded.from_env("port") else port
@@ -315,21 +316,15 @@ async def save_call_settings(
 ) -> Loaded[CallSettings]:
     by.require_admin()
     errors: dict[str, str] = {}
-    try:
-        dedup_seconds = int(dedup_seconds)
-        if not 1 <= dedup_seconds <= 600:
-            raise ValueError
-    except (TypeError, ValueError):
+    dedup_seconds = whole_number(dedup_seconds)
+    if dedup_seconds is None or not 1 <= dedup_seconds <= 600:
         errors["dedup_seconds"] = "1~600초 사이로 입력하세요."
     try:
         popup_target = PopupTarget(popup_target)
     except ValueError:
         errors["popup_target"] = "팝업 대상을 고르세요."
-    try:
-        others_delay_seconds = int(others_delay_seconds)
-        if not 0 <= others_delay_seconds <= 300:
-            raise ValueError
-    except (TypeError, ValueError):
+    others_delay_seconds = whole_number(others_delay_seconds)
+    if others_delay_seconds is None or not 0 <= others_delay_seconds <= 300:
         errors["others_delay_seconds"] = "0~300초 사이로 입력하세요."
     if errors:
         raise ValidationError(errors)
@@ -353,6 +348,7 @@ async def save_centrex_settings(
     ring_port: int,
 ) -> Loaded[CentrexSettings]:
     by.require_admin()
+    refuse(wrong_texts(base_url=base_url, ring_host=ring_host))
     loaded = await load_centrex_settings()
     errors: dict[str, str] = {}
     base_url = (base_url or "").strip().rstrip("/")
@@ -360,7 +356,7 @@ async def save_centrex_settings(
         errors["base_url"] = "http:// 또는 https:// 로 시작하는 주소를 입력하세요."
     try:
         poll_seconds = float(poll_seconds)
-        if not MIN_POLL_SECONDS <= poll_seconds <= MAX_POLL_SECONDS:
+        if not MIN_POLL_SECONDS <= poll_seconds <= MAX_POLL_SECONDS:  # NaN fails this too
             raise ValueError
     except (TypeError, ValueError):
         errors["poll_seconds"] = f"{MIN_POLL_SECONDS:g}~{MAX_POLL_SECONDS:g}초 사이로 입력하세요."
@@ -373,11 +369,8 @@ async def save_centrex_settings(
     ring_host = (ring_host or "").strip()
     if ring_host and (problem := ipv4_problem(ring_host)):
         errors["ring_host"] = problem
-    try:
-        ring_port = int(ring_port)
-        if not 1 <= ring_port <= 65535:
-            raise ValueError
-    except (TypeError, ValueError):
+    ring_port = whole_number(ring_port)
+    if ring_port is None or not 1 <= ring_port <= 65535:
         errors["ring_port"] = "1~65535 사이의 포트 번호를 입력하세요."
     if errors:
         raise ValidationError(errors)

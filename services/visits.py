@@ -19,7 +19,9 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
+from core.db import serialize_numbering
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import chosung, format_business_number, format_date, format_phone, is_chosung_query
 from html_forms.pdf import render_pdf_async
 from html_forms.sanitize import sanitize_html
@@ -61,6 +63,8 @@ SORTS = {
 def parse_date(value: dt.date | str | None, *, field_name: str, label: str, required: bool) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
+    if value is not None and not isinstance(value, str):
+        raise ValidationError({field_name: f"{label}는 2019-03-29 형식으로 입력하세요."})
     text = (value or "").strip()
     if not text:
         if required:
@@ -215,6 +219,10 @@ async def save_visit(
 ) -> VisitReport:
     """Create (visit_id None) or update a visit report. Editing passes the version the user opened;
     a stale version raises StaleRecordError. The body is stored sanitised."""
+    refuse(
+        wrong_ids(customer=customer_id, visitor=visitor_id, template=template_id, visit=visit_id),
+        wrong_texts(visit_time=visit_time, purpose=purpose, body=body_html),
+    )
     errors: dict[str, str] = {}
 
     def check(call):
@@ -274,7 +282,8 @@ async def _create_numbered(fields: dict[str, Any]) -> VisitReport:
     number = ""
     for _ in range(NUMBER_ATTEMPTS):
         try:
-            async with in_transaction():
+            async with in_transaction() as connection:
+                await serialize_numbering(connection, "visit_report.document_number")
                 number = await next_document_number(fields["written_on"])
                 visit = VisitReport(document_number=number, **fields)
                 await visit.save()

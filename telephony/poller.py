@@ -18,6 +18,7 @@ import httpx
 
 from models.telephony import CallEventSource, CentrexUser
 from services.centrex_client import CentrexClient, CentrexError, Failure
+from services.lifecycle import watch
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus, CallReport
 
@@ -66,7 +67,8 @@ class CentrexPoller:
             self.lines[user["id"]] = LineStatus(
                 user["id"], last_success_at=user["last_success_at"], last_error=user["last_error"]
             )
-            self._tasks[user["id"]] = asyncio.create_task(self._run(user["id"]), name=f"centrex-{user['id']}")
+            task = asyncio.create_task(self._run(user["id"]), name=f"centrex-{user['id']}")
+            self._tasks[user["id"]] = watch(task, f"Centrex poller (line {user['id']})")
 
     async def refresh(self) -> None:
         """After API users were added, changed or removed."""

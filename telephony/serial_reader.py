@@ -21,6 +21,7 @@ import serial_asyncio
 
 from core.korean import phone_digits
 from models.telephony import CallEventSource
+from services.lifecycle import watch
 from services.telephony_settings import CtiSettings, Preset
 from telephony.bus import OUT_OF_AREA, PRIVATE_NUMBER, CallBus, CallReport
 
@@ -200,7 +201,7 @@ class CtiReader:
         self.last_error = ""
         if settings.enabled and settings.port:
             self._wake, self._attempted = asyncio.Event(), asyncio.Event()
-            self._task = asyncio.create_task(self._run(settings), name="cti-reader")
+            self._task = watch(asyncio.create_task(self._run(settings), name="cti-reader"), "CTI reader")
         else:
             self._set_state(State.DISABLED)
 
@@ -287,6 +288,11 @@ class CtiReader:
             delay = FIRST_RETRY_SECONDS
             try:
                 reason = await self._session(settings, reader, writer)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # a bug must not end the reader: log it, reconnect
+                log.exception("CTI %s: unexpected failure while reading", settings.port)
+                reason = describe_error(error, settings.port)
             finally:
                 with contextlib.suppress(Exception):
                     writer.close()

@@ -3,15 +3,17 @@ so tests start in milliseconds). Service tests use the `db` fixture; page tests 
 `user` fixture, which runs main.py against the same file.
 
 Set GOGAEK_TEST_DATABASE_URL=postgres://user:pass@host:5432/name to run against PostgreSQL instead:
-the database `name` is then recreated for every test from a migrated and seeded `name_template`
-(the user needs the CREATEDB right)."""
+the database `name` is created, migrated and seeded once, and put back in exactly that state
+before every test (the user needs the CREATEDB right)."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -51,45 +53,86 @@ def _postgres_admin_url(url: str, database: str = "postgres") -> tuple[str, str]
     return f"{base}/{database}".replace("postgres://", "postgresql://", 1), name.split("?")[0]
 
 
-async def _postgres_exec(url: str, *statements: str) -> None:
+@dataclass
+class PostgresSnapshot:
+    """The migrated, seeded state of the test database: every table's rows (binary COPY) and
+    every sequence's position. Restoring it (TRUNCATE, COPY back, setval) takes a tenth of a
+    second, a fifth of what recreating the database from a template costs."""
+
+    tables: list[str]
+    rows: dict[str, bytes]
+    sequences: dict[str, int]
+
+
+async def _connect(url: str):
     import asyncpg
 
-    admin_url, _ = _postgres_admin_url(url)
-    connection = await asyncpg.connect(admin_url)
+    _, name = _postgres_admin_url(url)
+    return await asyncpg.connect(_postgres_admin_url(url, name)[0])
+
+
+async def _snapshot_postgres(url: str) -> PostgresSnapshot:
+    connection = await _connect(url)
     try:
-        for statement in statements:
-            await connection.execute(statement)
+        tables = [
+            r[0]
+            for r in await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ]
+        rows = {}
+        for table in tables:
+            if await connection.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{table}")'):
+                buffer = io.BytesIO()
+                await connection.copy_from_table(table, output=buffer, format="binary")
+                rows[table] = buffer.getvalue()
+        sequences = dict(
+            await connection.fetch(
+                "SELECT sequencename, last_value FROM pg_sequences "
+                "WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )
+        )
+        return PostgresSnapshot(tables, rows, sequences)
     finally:
         await connection.close()
 
 
-def _recreate_postgres(url: str, *, from_template: bool) -> None:
-    _, name = _postgres_admin_url(url)
-    template = f"{name}_template"
-    if from_template:
-        asyncio.run(
-            _postgres_exec(
-                url,
-                f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
-                f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
-            )
+async def _restore_postgres(url: str, snapshot: PostgresSnapshot) -> None:
+    connection = await _connect(url)
+    try:
+        # like DROP DATABASE … WITH (FORCE): a connection a test left open must not block TRUNCATE
+        await connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
-        return
-    asyncio.run(
-        _postgres_exec(
-            url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)', f'CREATE DATABASE "{template}"'
-        )
-    )
-    template_url = url.rsplit("/", 1)[0] + "/" + template
-    asyncio.run(_prepare(template_url))
+        async with connection.transaction():
+            listed = ", ".join(f'"{table}"' for table in snapshot.tables)
+            await connection.execute(f"TRUNCATE {listed} RESTART IDENTITY CASCADE")
+            for table, data in snapshot.rows.items():
+                await connection.copy_to_table(table, source=io.BytesIO(data), format="binary")
+            for sequence, value in snapshot.sequences.items():
+                await connection.execute("SELECT setval($1, $2, true)", sequence, value)
+    finally:
+        await connection.close()
+
+
+async def _create_postgres(url: str) -> PostgresSnapshot:
+    import asyncpg
+
+    admin_url, name = _postgres_admin_url(url)
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    await _prepare(url)
+    return await _snapshot_postgres(url)
 
 
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path | PostgresSnapshot:
     use_office_timezone()
     if EXTERNAL_DATABASE:
-        _recreate_postgres(EXTERNAL_DATABASE, from_template=False)
-        return None
+        return asyncio.run(_create_postgres(EXTERNAL_DATABASE))
     path = tmp_path_factory.mktemp("template") / "gogaek.sqlite3"
     asyncio.run(_prepare(f"sqlite://{path}"))
     with sqlite3.connect(path) as connection:
@@ -98,12 +141,14 @@ def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_database: Path | None) -> Path:
+def isolated_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_database: Path | PostgresSnapshot
+) -> Path:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     monkeypatch.setenv("GOGAEK_DATA_DIR", str(data_dir))
-    if template_database is None:
-        _recreate_postgres(EXTERNAL_DATABASE, from_template=True)
+    if isinstance(template_database, PostgresSnapshot):
+        asyncio.run(_restore_postgres(EXTERNAL_DATABASE, template_database))
         monkeypatch.setenv("DATABASE_URL", EXTERNAL_DATABASE)
     else:
         shutil.copy(template_database, data_dir / "gogaek.sqlite3")

@@ -65,6 +65,17 @@ class CentrexServer:
         self._server.shutdown()
         self._server.server_close()
 
+    def go_down(self) -> None:
+        """The service is unreachable (connections refused); its call lists are kept."""
+        self.stop()
+
+    def come_back(self) -> None:
+        """Answer again on the same address, with everything that happened meanwhile."""
+        self._server = ThreadingHTTPServer(self._server.server_address[:2], self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
     def add_line(self, number070: str, password: str, **kwargs: Any) -> Line:
         line = Line(number070, hashlib.sha512(password.encode()).hexdigest(), **kwargs)
         self.lines[number070] = line
