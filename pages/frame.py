@@ -74,6 +74,18 @@ def _menu(actor: Actor, current: str) -> None:
                     _menu_item(child, current)
 
 
+def _menu_drawer() -> ui.left_drawer:
+    """The left menu: beside the page above 1100 px, a toggled overlay below (Quasar decides in
+    the browser). NiceGUI asks a drawer without a value whether it is open once the browser
+    connects; the menu never needs the answer, and a slow tablet would log the unanswered question
+    as an error, so the question is not asked."""
+    client = ui.context.client
+    handlers = len(client.connect_handlers)
+    drawer = ui.left_drawer(value=None, bordered=True)
+    del client.connect_handlers[handlers:]
+    return drawer
+
+
 @contextmanager
 def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
     """Header + left menu + content column. Everything on the page goes inside."""
@@ -92,11 +104,7 @@ def frame(title: str, actor: Actor, path: str) -> Iterator[ui.column]:
             "signed-in-name"
         )
         ui.button("로그아웃", icon="logout", on_click=sign_out_here).props("flat dense color=white no-caps")
-    with (
-        ui.left_drawer(value=None, bordered=True)
-        .props("width=220 breakpoint=1100")
-        .classes("p-1 bg-white") as drawer
-    ):
+    with _menu_drawer().props("width=220 breakpoint=1100").classes("p-1 bg-white") as drawer:
         _menu(actor, path)
     for hook in FRAME_HOOKS:
         hook(actor)

@@ -37,3 +37,18 @@ def test_websocket_handshake_from_another_origin_is_refused(server):
     assert foreign.status_code == 400
     same = httpx.get(server.url + path, headers={"Origin": server.url})
     assert same.status_code == 200
+
+
+def test_the_menu_sits_beside_the_page_on_a_desktop_and_opens_from_the_button_on_a_tablet(server, page):
+    sign_in(page, server.url)
+    menu_entry = page.locator(".q-drawer").get_by_text("기초정보등록")
+    expect(menu_entry).to_be_visible()  # 1280 px: beside the page
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.reload()
+    expect(page.get_by_text("관리자 (관리자)")).to_be_visible()
+    expect(menu_entry).not_to_be_visible()  # a tablet: the page gets the whole width
+    page.locator(".q-header").get_by_role("button").first.click()
+    expect(menu_entry).to_be_visible()
+    menu_entry.click()
+    expect(page.locator(".q-header").get_by_text("기초정보등록")).to_be_visible()
