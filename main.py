@@ -4,7 +4,7 @@
     python main.py migrate              apply database migrations
     python main.py create-admin ...     create an admin account (scriptable set-up)
     python main.py seed-demo            load the manual's example office
-    python main.py backup [PATH]        consistent backup of database + attachments
+    python main.py backup [PATH]        consistent backup of the database + uploaded files
     python main.py restore PATH         restore a backup (server stopped)
 
 The data folder is ./data or $GOGAEK_DATA_DIR; the database is $DATABASE_URL or SQLite in it.
@@ -191,7 +191,7 @@ def _restore(source: str, assume_yes: bool) -> None:
     from services.backup import BackupError, restore_backup
 
     if not assume_yes:
-        print("복원하면 현재 데이터베이스와 첨부파일이 백업 시점의 것으로 바뀝니다.")
+        print("복원하면 현재 데이터베이스와 첨부파일·약도·직인이 백업 시점의 것으로 바뀝니다.")
         print("(지금 자료는 데이터 폴더의 before-restore-… 폴더에 보관됩니다.)")
         if input("계속하려면 '복원'을 입력하세요: ").strip() != "복원":
             _fail("복원을 취소했습니다.")
@@ -224,19 +224,31 @@ async def _seed_demo() -> None:
             print(line)
 
 
+def _address_options(
+    parser: argparse.ArgumentParser,
+    default_host: object = argparse.SUPPRESS,
+    default_port: object = argparse.SUPPRESS,
+) -> None:
+    """--host/--port, accepted before `serve` and after it (where an absent option keeps the
+    value given before)."""
+    parser.add_argument("--host", default=default_host, help="서버 주소 (기본 0.0.0.0: 사무실 네트워크 전체)")
+    parser.add_argument("--port", type=int, default=default_port, help="서버 포트 (기본 8080)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python main.py", description=f"{TITLE}: 실행과 관리 명령")
-    parser.add_argument("--host", default="0.0.0.0", help="서버 주소 (기본 0.0.0.0: 사무실 네트워크 전체)")
-    parser.add_argument("--port", type=int, default=8080, help="서버 포트 (기본 8080)")
+    _address_options(parser, default_host="0.0.0.0", default_port=8080)
     commands = parser.add_subparsers(dest="command", metavar="명령")
-    commands.add_parser("serve", help="서버 실행 (명령을 생략하면 이것)")
+    _address_options(commands.add_parser("serve", help="서버 실행 (명령을 생략하면 이것)"))
     commands.add_parser("migrate", help="데이터베이스 구조를 최신으로 맞춤 (서버 시작 때도 자동 실행)")
     admin = commands.add_parser("create-admin", help="관리자 계정 만들기 (설치 스크립트용)")
     admin.add_argument("--login", required=True, help="관리자 아이디")
     admin.add_argument("--password", help="비밀번호 (생략하면 물어봄)")
     admin.add_argument("--name", default="관리자", help="이름 (기본 '관리자')")
     commands.add_parser("seed-demo", help="매뉴얼의 예제 회사·접수·견적 등 체험용 데이터 넣기")
-    backup = commands.add_parser("backup", help="데이터베이스와 첨부파일 백업 (서버 실행 중에도 안전)")
+    backup = commands.add_parser(
+        "backup", help="데이터베이스와 첨부파일·약도·직인 백업 (서버 실행 중에도 안전)"
+    )
     backup.add_argument("path", nargs="?", help="백업 파일 또는 폴더 (기본: 데이터 폴더/backups)")
     restore = commands.add_parser("restore", help="백업 파일로 복원 (서버를 먼저 종료해야 함)")
     restore.add_argument("path", help="복원할 백업 파일 (.tar.gz)")

@@ -37,6 +37,20 @@ class Settings:
         return self.data_dir / "attachments"
 
     @property
+    def customer_maps_dir(self) -> Path:
+        return self.data_dir / "customer_maps"
+
+    @property
+    def company_files_dir(self) -> Path:
+        """The company's stamp (직인) and logo for printed quotes."""
+        return self.data_dir / "company"
+
+    @property
+    def user_file_dirs(self) -> tuple[Path, ...]:
+        """Every folder of files users uploaded: backups carry all of them with the database."""
+        return (self.attachments_dir, self.customer_maps_dir, self.company_files_dir)
+
+    @property
     def upload_limit_bytes(self) -> int:
         return self.upload_limit_mb * 1024 * 1024
 

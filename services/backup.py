@@ -1,8 +1,9 @@
-"""Backups of the SQLite database and the attachments.
+"""Backups of the SQLite database and the uploaded files (attachments, 약도 images, the stamp).
 
 `create_backup()` copies the database with SQLite's online backup API (a consistent snapshot even
 while the server writes), checks the copy with `PRAGMA integrity_check`, and packs it with the
-attachments into one .tar.gz. `restore_backup()` refuses while a server holds the data folder.
+folders of uploaded files into one .tar.gz. `restore_backup()` refuses while a server holds the
+data folder.
 On PostgreSQL, use pg_dump / pg_restore instead (the commands say so)."""
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from services.lifecycle import watch
 log = logging.getLogger(__name__)
 
 DATABASE_NAME = "gogaek.sqlite3"
-BACKUP_PREFIX = "gogaek-backup-"
+BACKUP_PREFIX = "gogaek-backup-"  # `python main.py backup` into the default folder
+AUTOMATIC_PREFIX = "gogaek-auto-backup-"  # the daily ones, of which only the newest N are kept
 LOCK_NAME = ".server.lock"
 
 
@@ -38,7 +40,7 @@ def _require_sqlite(settings: Settings) -> Path:
     if not settings.is_sqlite or settings.sqlite_path is None:
         raise BackupError(
             "PostgreSQL 데이터베이스는 pg_dump로 백업하고 pg_restore(또는 psql)로 복원하세요. "
-            "예: pg_dump -Fc -f gogaek.dump <데이터베이스>. 첨부파일은 데이터 폴더의 attachments 폴더를 함께 복사하세요."
+            "예: pg_dump -Fc -f gogaek.dump <데이터베이스>. 첨부파일·약도·직인은 데이터 폴더의 attachments, customer_maps, company 폴더를 함께 복사하세요."
         )
     return settings.sqlite_path
 
@@ -52,16 +54,20 @@ def _integrity_ok(path: Path) -> str:
         return connection.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def create_backup(target: Path | None = None, settings: Settings | None = None) -> Path:
-    """Write a verified backup archive; returns its path. Safe while the server runs."""
+def create_backup(
+    target: Path | None = None, settings: Settings | None = None, *, automatic: bool = False
+) -> Path:
+    """Write a verified backup archive of the database and every folder of uploaded files;
+    returns its path. Safe while the server runs."""
     settings = settings or get_settings()
     database = _require_sqlite(settings)
     if not database.exists():
         raise BackupError(f"데이터베이스 파일이 없습니다: {database}")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     if target is None:
-        target = backups_dir(settings) / f"{BACKUP_PREFIX}{stamp}.tar.gz"
-    elif target.is_dir():
+        prefix = AUTOMATIC_PREFIX if automatic else BACKUP_PREFIX
+        target = backups_dir(settings) / f"{prefix}{stamp}.tar.gz"
+    elif target.is_dir() or not target.name.endswith(".tar.gz"):  # a folder, perhaps still to make
         target = target / f"{BACKUP_PREFIX}{stamp}.tar.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
@@ -79,25 +85,26 @@ def create_backup(target: Path | None = None, settings: Settings | None = None) 
         partial = target.with_name(target.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(copy, arcname=DATABASE_NAME)
-            if settings.attachments_dir.exists():
-                archive.add(settings.attachments_dir, arcname="attachments")
+            for folder in settings.user_file_dirs:
+                if folder.exists():
+                    archive.add(folder, arcname=folder.name)
         os.replace(partial, target)
     log.info("backup written: %s", target)
     return target
 
 
 def prune_backups(keep: int, settings: Settings | None = None) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups; returns what was deleted."""
-    folder = backups_dir(settings)
-    archives = sorted(folder.glob(f"{BACKUP_PREFIX}*.tar.gz"))
+    """Delete all but the newest `keep` automatic backups (never one made by hand); returns what
+    was deleted."""
+    archives = sorted(backups_dir(settings).glob(f"{AUTOMATIC_PREFIX}*.tar.gz"))
     doomed = archives[: max(0, len(archives) - keep)]
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
 
 
-def latest_backup(settings: Settings | None = None) -> Path | None:
-    archives = sorted(backups_dir(settings).glob(f"{BACKUP_PREFIX}*.tar.gz"))
+def latest_automatic_backup(settings: Settings | None = None) -> Path | None:
+    archives = sorted(backups_dir(settings).glob(f"{AUTOMATIC_PREFIX}*.tar.gz"))
     return archives[-1] if archives else None
 
 
@@ -117,20 +124,21 @@ def server_lock(settings: Settings | None = None) -> Iterator[None]:
         handle.close()
 
 
-def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
+def _safe_members(archive: tarfile.TarFile, settings: Settings) -> list[tarfile.TarInfo]:
+    allowed = {DATABASE_NAME, *(folder.name for folder in settings.user_file_dirs)}
     members = []
     for member in archive.getmembers():
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
             raise BackupError(f"백업 파일에 허용되지 않는 항목이 있습니다: {member.name}")
-        if name.parts[0] not in (DATABASE_NAME, "attachments"):
+        if name.parts[0] not in allowed:
             raise BackupError(f"Gogaek 백업 파일이 아닙니다 ({member.name}).")
         members.append(member)
     return members
 
 
 def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path:
-    """Replace the database and attachments with the archive's. The current ones are kept aside
+    """Replace the database and the uploaded files with the archive's. The current ones are kept aside
     in <data>/before-restore-<time>/. Refused while a server runs on this data folder."""
     settings = settings or get_settings()
     database = _require_sqlite(settings)
@@ -139,7 +147,7 @@ def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path
     with server_lock(settings), tempfile.TemporaryDirectory(dir=settings.data_dir) as work:
         try:
             with tarfile.open(archive_path, "r:*") as archive:
-                members = _safe_members(archive)
+                members = _safe_members(archive, settings)
                 archive.extractall(work, members=members, filter="data")
         except tarfile.TarError as error:
             raise BackupError(f"백업 파일을 읽을 수 없습니다 ({error}).") from error
@@ -155,11 +163,13 @@ def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path
             current = Path(str(database) + suffix)
             if current.exists():
                 shutil.move(current, aside / current.name)
-        if settings.attachments_dir.exists():
-            shutil.move(settings.attachments_dir, aside / "attachments")
+        for folder in settings.user_file_dirs:
+            if folder.exists():
+                shutil.move(folder, aside / folder.name)
         shutil.move(restored, database)
-        if (Path(work) / "attachments").exists():
-            shutil.move(Path(work) / "attachments", settings.attachments_dir)
+        for folder in settings.user_file_dirs:
+            if (Path(work) / folder.name).exists():
+                shutil.move(Path(work) / folder.name, folder)
     log.info("restored %s (previous data kept in %s)", archive_path, aside)
     return aside
 
@@ -178,7 +188,7 @@ class DailyBackups:
         self.last_backup: Path | None = None
 
     def due(self) -> bool:
-        latest = latest_backup()
+        latest = latest_automatic_backup()
         if latest is None:
             return True
         age = dt.datetime.now() - dt.datetime.fromtimestamp(latest.stat().st_mtime)
@@ -186,7 +196,7 @@ class DailyBackups:
 
     async def run_once(self) -> None:
         try:
-            self.last_backup = await asyncio.to_thread(create_backup)
+            self.last_backup = await asyncio.to_thread(create_backup, automatic=True)
             await asyncio.to_thread(prune_backups, get_settings().backup_keep)
             self.last_error = ""
         except Exception as error:  # a failed backup is reported, and tried again next hour
@@ -210,7 +220,7 @@ class DailyBackups:
             self._task = None
 
     def status(self) -> dict:
-        latest = latest_backup() if get_settings().is_sqlite else None
+        latest = latest_automatic_backup() if get_settings().is_sqlite else None
         return {
             "latest": latest.name if latest else None,
             "ok": not self.last_error,

@@ -59,7 +59,7 @@ _TEXT_FIELDS = {
 
 
 def _company_dir() -> Path:
-    return get_settings().data_dir / "company"
+    return get_settings().company_files_dir
 
 
 def _info(setting: AppSetting | None) -> CompanyInfo:

@@ -890,7 +890,7 @@ async def list_history(customer_id: int, *, limit: int = 500) -> list[HistoryNot
 
 
 def _map_dir() -> Path:
-    return get_settings().data_dir / "customer_maps"
+    return get_settings().customer_maps_dir
 
 
 def _map_path(stored_name: str) -> Path:

@@ -10,7 +10,7 @@ from core.settings import get_settings, reload_settings
 from services.backup import (
     BackupError,
     create_backup,
-    latest_backup,
+    latest_automatic_backup,
     prune_backups,
     restore_backup,
     server_lock,
@@ -58,23 +58,33 @@ def test_backup_is_consistent_while_another_connection_writes(isolated_data, tmp
             assert connection.execute("SELECT count(*) FROM code_entry").fetchone()[0] > 50
 
 
-def test_backup_includes_attachments_and_restore_brings_everything_back(isolated_data, tmp_path):
+def test_backup_holds_every_uploaded_file_and_restore_brings_everything_back(isolated_data, tmp_path):
     settings = get_settings()
-    attachment = settings.attachments_dir / "ab" / "abcdef"
-    attachment.parent.mkdir(parents=True)
-    attachment.write_bytes("첨부 내용".encode())
+    uploads = {
+        settings.attachments_dir / "ab" / "abcdef": "첨부 내용".encode(),
+        settings.customer_maps_dir / "map-1.png": b"\x89PNG map",
+        settings.company_files_dir / "stamp.png": b"\x89PNG stamp",
+    }
+    for path, data in uploads.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     archive = create_backup(tmp_path)
     assert archive.parent == tmp_path and archive.name.endswith(".tar.gz")
 
     with sqlite3.connect(settings.sqlite_path) as connection:
         connection.execute("DELETE FROM code_entry WHERE kind = 'duty'")
-    attachment.unlink()
+    for path in uploads:
+        path.unlink()
+    (settings.customer_maps_dir / "uploaded-after-the-backup.png").write_bytes(b"new")
 
     aside = restore_backup(archive)
-    assert attachment.read_bytes() == "첨부 내용".encode()
+    for path, data in uploads.items():
+        assert path.read_bytes() == data
+    assert not (settings.customer_maps_dir / "uploaded-after-the-backup.png").exists()
     with sqlite3.connect(settings.sqlite_path) as connection:
         assert connection.execute("SELECT count(*) FROM code_entry WHERE kind = 'duty'").fetchone()[0] > 0
     assert (aside / "gogaek.sqlite3").exists()  # the data before the restore is kept
+    assert (aside / "customer_maps" / "uploaded-after-the-backup.png").read_bytes() == b"new"
 
 
 def test_restore_is_refused_while_a_server_holds_the_data_folder(isolated_data, tmp_path):
@@ -95,14 +105,29 @@ def test_restore_refuses_archives_that_escape_the_data_folder(isolated_data, tmp
     assert not (tmp_path.parent / "outside.txt").exists()
 
 
-def test_only_the_newest_automatic_backups_are_kept(isolated_data):
+def test_only_the_newest_automatic_backups_are_kept_and_those_made_by_hand_stay(isolated_data):
     folder = get_settings().data_dir / "backups"
     folder.mkdir()
     for day in range(1, 6):
-        (folder / f"gogaek-backup-202611{day:02d}-010000.tar.gz").write_bytes(b"x")
+        (folder / f"gogaek-auto-backup-202611{day:02d}-010000.tar.gz").write_bytes(b"x")
+    by_hand = folder / "gogaek-backup-20261101-090000.tar.gz"
+    by_hand.write_bytes(b"x")
     deleted = prune_backups(2)
-    assert [p.name for p in deleted] == [f"gogaek-backup-202611{d:02d}-010000.tar.gz" for d in (1, 2, 3)]
-    assert latest_backup().name == "gogaek-backup-20261105-010000.tar.gz"
+    assert [p.name for p in deleted] == [f"gogaek-auto-backup-202611{d:02d}-010000.tar.gz" for d in (1, 2, 3)]
+    assert latest_automatic_backup().name == "gogaek-auto-backup-20261105-010000.tar.gz"
+    assert by_hand.exists()
+
+
+async def test_the_daily_backup_runs_at_start_up_when_due_and_not_again_the_same_day(isolated_data):
+    from services.backup import DailyBackups
+
+    daily = DailyBackups()
+    assert daily.due()
+    await daily.run_once()
+    assert daily.last_error == "" and daily.last_backup == latest_automatic_backup()
+    assert daily.last_backup.name.startswith("gogaek-auto-backup-")
+    assert _rows(_extract_database(daily.last_backup, daily.last_backup.parent / "x"), "code_entry") > 50
+    assert not daily.due()
 
 
 def test_postgresql_points_to_pg_dump(isolated_data, monkeypatch):
