@@ -66,10 +66,12 @@ async def sign_in_patiently(browser: User, login: str) -> None:
     browser.find("password").type(PASSWORD)
     browser.find("login-button").click()
     try:
-        await browser.should_see(marker="signed-in-name", retries=300)
+        await browser.should_see(marker="signed-in-name", retries=int(WAIT * 10))
     except AssertionError as error:  # say what the server was still busy with
         pending = sorted({task.get_name() for task in asyncio.all_tasks() if not task.done()})
-        raise AssertionError(f"{login} is not signed in after 30 s; pending tasks: {pending}") from error
+        raise AssertionError(
+            f"{login} is not signed in after {WAIT:.0f} s; pending tasks: {pending}"
+        ) from error
 
 
 def browser(notices: Notices) -> User:
