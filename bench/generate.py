@@ -756,7 +756,7 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[st
         quotes.append(
             {
                 "id": index,
-                "number": f"{day:%y%m%d}-{per_day[day]:03d}",
+                "number": f"{day:%y%m%d}00-{per_day[day]}",  # 견적번호 YYMMDDNN-S (services.quotes)
                 "quote_date": day,
                 "valid_until": day + dt.timedelta(days=30),
                 "customer_id": customer["id"],

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -197,24 +197,51 @@ def line_fields(line: LineInput, amounts: LineAmounts, seq: int) -> dict[str, An
 
 
 async def next_daily_number(model: type[Model], column: str, day: dt.date) -> str:
-    """The next `YYMMDD-NNN` number of a day in `model.column` (견적번호 190328-002)."""
+    """The next `YYMMDD-NNN` number of a day in `model.column` (수주번호, 출고번호)."""
     prefix = day.strftime("%y%m%d") + "-"
     taken = await model.filter(**{f"{column}__startswith": prefix}).values_list(column, flat=True)
     sequences = [int(number[len(prefix) :]) for number in taken if number[len(prefix) :].isdigit()]
     return f"{prefix}{max(sequences, default=0) + 1:03d}"
 
 
+# 견적번호 `YYMMDDNN-S` as the manual shows it (19032800-2): the quote date, the revision (차수,
+# 00 for a quote written from scratch or copied) and the day's sequence from 1, unpadded. The
+# manual's editor shows the same quote as 190328-002 (the second quote of 2019-03-28), so the
+# sequence continues after numbers of that older form too.
+QUOTE_REVISION = "00"
+_QUOTE_NUMBER = re.compile(r"^(\d{6})(\d{2})?-(\d+)$")
+
+
+def quote_number_sequence(number: str, day: dt.date) -> int | None:
+    """The daily sequence (S) of a 견적번호 of `day`, or None when the number is of another day."""
+    match = _QUOTE_NUMBER.match(number)
+    return int(match[3]) if match and match[1] == f"{day:%y%m%d}" else None
+
+
+async def next_quote_number(model: type[Model], column: str, day: dt.date) -> str:
+    """The next 견적번호 of a day: `YYMMDD` + `00` + `-` + the day's next sequence (19032800-2)."""
+    prefix = f"{day:%y%m%d}"
+    taken = await model.filter(**{f"{column}__startswith": prefix}).values_list(column, flat=True)
+    sequences = [s for number in taken if (s := quote_number_sequence(number, day)) is not None]
+    return f"{prefix}{QUOTE_REVISION}-{max(sequences, default=0) + 1}"
+
+
 async def create_numbered(
-    model: type[Model], column: str, day: dt.date, create: Callable[[str], Awaitable[M]]
+    model: type[Model],
+    column: str,
+    day: dt.date,
+    create: Callable[[str], Awaitable[M]],
+    numbering: Callable[[type[Model], str, dt.date], Awaitable[str]] | None = None,
 ) -> M:
-    """Run `create(number)` in a transaction with the day's next number; when another user took
-    that number at the same moment (unique constraint), try again with the following one."""
+    """Run `create(number)` in a transaction with the day's next number (`numbering`, by default
+    `YYMMDD-NNN`); when another user took that number at the same moment (unique constraint), try
+    again with the following one."""
     number = ""
     for _ in range(NUMBER_ATTEMPTS):
         try:
             async with in_transaction() as connection:
                 await serialize_numbering(connection, f"{model._meta.db_table}.{column}")
-                number = await next_daily_number(model, column, day)
+                number = await (numbering or next_daily_number)(model, column, day)
                 return await create(number)
         except IntegrityError:
             if not await model.filter(**{column: number}).exists():
@@ -389,7 +416,7 @@ async def create_quote(
         return quote
 
     with acting_as(by):
-        return await create_numbered(Quote, "number", form.quote_date, create)
+        return await create_numbered(Quote, "number", form.quote_date, create, next_quote_number)
 
 
 async def update_quote(
@@ -469,7 +496,7 @@ async def copy_quote(quote_id: int, *, by: Actor, quote_date: dt.date | None = N
         return quote
 
     with acting_as(by):
-        return await create_numbered(Quote, "number", day, create)
+        return await create_numbered(Quote, "number", day, create, next_quote_number)
 
 
 async def delete_quote(quote_id: int, *, by: Actor) -> None:
@@ -691,7 +718,8 @@ def tab_q(tab: QuoteTab, today: dt.date) -> Q | None:
 # sort key → ORM ordering (the id breaks ties so paging is stable)
 SORTS: dict[str, tuple[str, ...]] = {
     "quote_date": ("quote_date", "customer_class_id"),
-    "number": ("number",),
+    # 견적번호 in issuing order: 19032800-2 before 19032800-10 (the day, then the sequence's length)
+    "number": ("number_day", "number_length", "number"),
     "valid_until": ("valid_until",),
     "state": ("state",),
     "recipient": ("customer__company_name", "partner__name"),
@@ -801,10 +829,15 @@ def _row(
     )
 
 
-def _ordering(sort_by: str | None, descending: bool) -> list[str]:
+def _ordered(query, sort_by: str | None, descending: bool):
     columns = SORTS.get(sort_by or "", SORTS["quote_date"])
+    if sort_by == "number":
+        query = query.annotate(
+            number_day=RawSQL('substr("quote"."number", 1, 6)'),
+            number_length=RawSQL('length("quote"."number")'),
+        )
     sign = "-" if descending else ""
-    return [f"{sign}{column}" for column in columns] + [f"{sign}id"]
+    return query.order_by(*[f"{sign}{column}" for column in columns], f"{sign}id")
 
 
 async def _rows(query, today: dt.date) -> list[QuoteRow]:
@@ -842,9 +875,7 @@ async def quote_status(
     summary = (await base.annotate(**aggregates).values(*aggregates))[0]
     counts = {tab_key: int(summary[tab_key.value] or 0) for tab_key in QuoteTab}
     page_query = base.filter(selected) if selected is not None else base
-    rows = await _rows(
-        page_query.order_by(*_ordering(sort_by, descending)).offset(offset).limit(limit), today
-    )
+    rows = await _rows(_ordered(page_query, sort_by, descending).offset(offset).limit(limit), today)
     return QuoteStatusPage(
         counts=counts,
         rows=rows,
@@ -866,7 +897,7 @@ _TAB_SQL = {
 }
 _SQL_SORTS = {
     "quote_date": ("q.quote_date", "q.customer_class_id"),
-    "number": ("q.number",),
+    "number": ("substr(q.number, 1, 6)", "length(q.number)", "q.number"),
     "valid_until": ("q.valid_until",),
     "state": ("q.state",),
     "recipient": ("c.company_name", "tp.name"),
@@ -1006,7 +1037,7 @@ async def iter_quote_rows(
     query = Quote.filter(_filter_q(filters))
     if selected is not None:
         query = query.filter(selected)
-    ordered = query.order_by(*_ordering(sort_by, descending))
+    ordered = _ordered(query, sort_by, descending)
     offset, chunk = 0, 2000
     while True:
         size = chunk if limit is None else min(chunk, limit - offset)

@@ -201,7 +201,7 @@ class LinesEditor(ui.column):
 
     def _render_row(self, index: int, row: dict[str, Any]) -> None:
         with _grid(ui.element("div")).classes("px-1 py-[2px] border-b"):
-            ui.label(str(index + 1)).classes("text-center text-grey-8")
+            ui.label(str(index + 1)).classes("text-center text-grey-8").mark(f"line-{index}-seq")
             code = self._input(index, "item_code")
             code.on("keydown.enter", lambda _e, i=index: self._lookup_code(i))
             fields = {

@@ -22,7 +22,8 @@ DEMO_ITEMS = [
     ("1101099", "ERP회계관리", "3유저", 5_000_000),
 ]
 TEXT_LINES = ["- 경영정보 무상제공", "- 엑셀자료업로드 무상제공", "- 무상유지보수기간 3개월"]
-# (customer code, name for the console, accepted) — in the manual's order, so the numbers match
+# (customer code, name for the console, accepted) — in the manual's order, so the numbers match it:
+# (주)A상호 gets 19032800-1 and 재근상사 19032800-2 (the number its 견적서관리 tab shows)
 DEMO_QUOTES = [("150701-001", "(주)A상호", True), ("140213-001", "재근상사", False)]
 
 

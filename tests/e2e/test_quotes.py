@@ -1,5 +1,5 @@
 """End-to-end in Chromium: a quote for 재근상사 is written, printed (the PDF downloads), shipped,
-and its 외상잔액 shows up."""
+and its 외상잔액 shows up in the customer window, the ledger and the customer search."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def _setup(server: Server, code: str, name: str, *, ship: bool = False) -> dict:
 
 
 def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo_server, page, tmp_path):
-    # 재근상사 comes from the customers demo data once it is merged; until then it is made here
+    # 재근상사 is the demo customer (seed-demo); it gets a trading partner here if it has none
     ids = _setup(demo_server, "140213-001", "재근상사")
     url = demo_server.url
     sign_in(page, url)
@@ -89,7 +89,7 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     expect(page.get_by_text("금 일천일백만원정")).to_be_visible()
 
     page.get_by_role("button", name="저장", exact=True).click()
-    expect(page.get_by_text(re.compile(r"견적서 \d{6}-\d{3}을\(를\) 저장했습니다"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"견적서 \d{8}-\d+을\(를\) 저장했습니다"))).to_be_visible()
     page.wait_for_url(re.compile(r".*/quotes/\d+$"))
 
     page.get_by_role("button", name="인쇄", exact=True).click()
@@ -97,7 +97,7 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     with page.expect_download() as download_info:
         page.get_by_role("button", name="PDF 다운로드").click()
     download = download_info.value
-    assert re.fullmatch(r"견적서_\d{6}-\d{3}\.pdf", download.suggested_filename)
+    assert re.fullmatch(r"견적서_\d{8}-\d+\.pdf", download.suggested_filename)
     saved = tmp_path / "quote.pdf"
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
@@ -114,13 +114,22 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     expect(page.get_by_text("외상잔액 11,000,000원")).to_be_visible()
     expect(page.get_by_role("cell", name="ERP영업관리 외 2건")).to_be_visible()
 
+    # 고객관리: the customer search with 외상잔액표시 shows the same balance on 재근상사's row
+    page.goto(url)
+    page.get_by_label("법인상호 (초성 가능)").fill("재근상사")
+    page.get_by_text("외상잔액표시").click()
+    expect(page.get_by_role("columnheader", name="외상잔액")).to_be_visible()
+    page.get_by_role("button", name=re.compile("조회")).first.click()
+    row = page.get_by_role("row").filter(has_text="140213-001")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("재근상사")
+    expect(row).to_contain_text("11,000,000")
+
 
 def test_credit_balance_shows_in_the_customer_search(server, page):
-    """The customer search (#3) shows 외상잔액 with 외상잔액표시; the lead verifies after merging."""
+    """A shipment made elsewhere (by the services, no demo data) shows in the customer search."""
     _setup(server, "990101-901", "외상확인상사", ship=True)
     sign_in(page, server.url)
-    if page.get_by_text("고객 검색은 준비 중입니다.").count():
-        pytest.skip("the customer search screen (#3) is not in this branch yet")
     page.get_by_label(re.compile("상호|업체명|고객명")).first.fill("외상확인상사")
     page.get_by_text("외상잔액표시").click()
     page.get_by_role("button", name=re.compile("조회")).first.click()

@@ -138,3 +138,102 @@ async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
     user.find("quote-save").click()
     await user.should_see("을(를) 저장했습니다.", retries=50)
     assert (await Quote.get(title="")).contact_name == "김담당"
+
+
+def _lines_on_screen(user: User, count: int) -> list[tuple[str, str, str]]:
+    """(순번, 품명, 공급가액) of every line as the editor shows them."""
+    return [
+        (
+            _text(user, f"line-{i}-seq"),
+            _element(user, f"line-{i}-name").value,
+            _text(user, f"line-{i}-supply"),
+        )
+        for i in range(count)
+    ]
+
+
+async def test_a_line_inserted_in_the_middle_takes_its_place_in_numbers_and_totals(user: User):
+    await make_admin(login="boss")
+    writer = await make_staff(login="hong", name="홍길동")
+    customer = await make_customer()
+    quote = await make_quote(
+        writer,
+        customer,
+        [
+            {"name": "A", "quantity": 1, "unit_price": 100},
+            {"name": "B", "quantity": 1, "unit_price": 200},
+            {"name": "C", "quantity": 1, "unit_price": 300},
+        ],
+    )
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/{quote.id}")
+    await user.should_see(f"견적번호 {quote.number}")
+    assert _text(user, "total-amount") == "660"
+
+    user.find("line-0-menu").click()
+    user.find("line-0-append").click()  # 아래에 빈 줄 삽입: between A and B
+    await soon(lambda: not _absent(user, "line-3-name"))
+    assert _lines_on_screen(user, 4) == [
+        ("1", "A", "100"),
+        ("2", "", ""),  # a blank line has no amounts yet
+        ("3", "B", "200"),
+        ("4", "C", "300"),
+    ]
+    user.find("line-1-name").type("X")
+    user.find("line-1-quantity").type("2")
+    user.find("line-1-unit-price").type("1000")
+    await soon(lambda: _text(user, "total-amount") == "2,860")
+    assert _text(user, "line-1-supply") == "2,000"
+    assert (_text(user, "total-supply"), _text(user, "total-vat")) == ("2,600", "260")
+
+    user.find("line-3-menu").click()
+    user.find("line-3-insert").click()  # 위에 빈 줄 삽입: before C, then a text line there
+    await soon(lambda: not _absent(user, "line-4-name"))
+    user.find("line-3-name").type("- 설치비 별도")
+    await soon(lambda: [n for _, n, _ in _lines_on_screen(user, 5)] == ["A", "X", "B", "- 설치비 별도", "C"])
+    assert [s for s, _, _ in _lines_on_screen(user, 5)] == ["1", "2", "3", "4", "5"]
+    assert _text(user, "total-amount") == "2,860"
+
+    user.find("quote-save").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    stored = (
+        await QuoteLine.filter(quote_id=quote.id).order_by("seq").values_list("seq", "name", "supply_amount")
+    )
+    assert stored == [(1, "A", 100), (2, "X", 2_000), (3, "B", 200), (4, "- 설치비 별도", 0), (5, "C", 300)]
+    saved = await Quote.get(id=quote.id)
+    assert (saved.supply_total, saved.vat_total, saved.total_amount) == (2_600, 260, 2_860)
+
+
+async def test_copy_from_the_editor_opens_a_new_quote_with_a_new_number_and_the_same_lines(user: User):
+    await make_admin(login="boss")
+    writer = await make_staff(login="hong", name="홍길동")
+    customer = await make_customer()
+    source = await make_quote(
+        writer,
+        customer,
+        [
+            {"name": "ERP영업관리", "quantity": 1, "unit_price": 5_000_000, "spec": "3유저"},
+            {"name": "- 무상유지보수기간 3개월"},
+        ],
+        title="ERP 도입 견적",
+        state=QuoteState.CANCELLED,
+    )
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/{source.id}")
+    await user.should_see(f"견적번호 {source.number}")
+
+    user.find("quote-copy").click()
+    await user.should_see("(으)로 복사했습니다.", retries=50)
+    copy = await Quote.exclude(id=source.id).get()
+    assert source.number.endswith("00-1") and copy.number == source.number[:-2] + "-2"  # the next of the day
+    await user.should_see(f"견적번호 {copy.number}", retries=50)
+    assert _element(user, "line-0-name").value == "ERP영업관리"
+    assert _element(user, "line-1-name").value == "- 무상유지보수기간 3개월"
+    assert _text(user, "total-amount") == "5,500,000"
+    assert _element(user, "quote-title").value == "ERP 도입 견적"
+
+    fields = ("seq", "name", "spec", "quantity", "unit_price", "supply_amount", "vat_amount", "total_amount")
+    original = await QuoteLine.filter(quote_id=source.id).order_by("seq").values_list(*fields)
+    assert await QuoteLine.filter(quote_id=copy.id).order_by("seq").values_list(*fields) == original
+    assert copy.state == QuoteState.IN_PROGRESS and copy.total_amount == source.total_amount
+    assert (await Quote.get(id=source.id)).state == QuoteState.CANCELLED  # the original is left alone

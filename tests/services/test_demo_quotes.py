@@ -37,8 +37,8 @@ async def test_manual_quotes_are_seeded_once(db):
             "- 엑셀자료업로드 무상제공",
             "- 무상유지보수기간 3개월",
         ]
-    assert quotes[jaegeun.id].state == QuoteState.IN_PROGRESS and quotes[jaegeun.id].number == "190328-002"
-    assert quotes[a_sangho.id].state == QuoteState.ACCEPTED and quotes[a_sangho.id].number == "190328-001"
+    assert quotes[jaegeun.id].state == QuoteState.IN_PROGRESS and quotes[jaegeun.id].number == "19032800-2"
+    assert quotes[a_sangho.id].state == QuoteState.ACCEPTED and quotes[a_sangho.id].number == "19032800-1"
     assert await SalesOrder.filter(quote_id=quotes[a_sangho.id].id).exists()
 
 

@@ -1,7 +1,9 @@
 """The printed quote: 갑지 and 을지 in one PDF, with extractable Korean text."""
 
+import datetime as dt
 import io
 
+from PIL import Image
 from pypdf import PdfReader
 
 from html_forms.quote import render_quote_html
@@ -23,21 +25,38 @@ def _pages(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _images(pdf: bytes) -> list[list[Image.Image]]:
+    """The pictures embedded on each page."""
+    return [[picture.image for picture in page.images] for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
 async def test_quote_pdf_has_cover_and_lines_with_customer_items_and_totals(db):
     admin = await make_admin(name="홍길동")
     info = await company.save_company(
-        by=admin, version=0, name="(주)고객소프트", business_number="123-45-67891", representative="김대표"
+        by=admin,
+        version=0,
+        name="(주)고객소프트",
+        business_number="123-45-67891",
+        representative="김대표",
+        address="서울시 구로구 디지털로 33길 11",
+        phone="02-808-8016",
+        fax="02-808-8017",
     )
-    await company.save_stamp(by=admin, version=info.version, filename="stamp.png", data=STAMP_PNG)
     customer = await make_customer("재근상사")
     quote = await make_quote(
         admin,
         customer,
         MANUAL_LINES,
+        quote_date=dt.date(2019, 3, 28),
+        valid_until=dt.date(2019, 4, 27),
         title="ERP <도입> & 교육",
         staff_id=admin.id,
         payment_terms="계약 시 50%",
     )
+    _, unstamped = await quotes.quote_pdf(quote.id)
+    assert _images(unstamped) == [[], []]  # no stamp saved: no picture anywhere
+
+    await company.save_stamp(by=admin, version=info.version, filename="stamp.png", data=STAMP_PNG)
     filename, pdf = await quotes.quote_pdf(quote.id)
     assert filename == f"견적서_{quote.number}.pdf"
     assert pdf.startswith(b"%PDF")
@@ -46,6 +65,17 @@ async def test_quote_pdf_has_cover_and_lines_with_customer_items_and_totals(db):
     cover, detail = pages
     for text in ("재근상사", "(주)고객소프트", "123-45-67891", "김대표", "금 일천일백만원정", "11,000,000"):
         assert text in cover, text
+    # our company's block: address and phone next to their labels, and the stamp by the representative
+    assert "서울시 구로구 디지털로 33길 11" in cover and "02-808-8016" in cover and "02-808-8017" in cover
+    assert "유효기간" in cover and "2019-04-27" in cover
+    cover_images, detail_images = _images(pdf)
+    assert detail_images == []
+    assert len(cover_images) == 1
+    stamp = cover_images[0]
+    assert stamp.size == Image.open(io.BytesIO(STAMP_PNG)).size
+    assert list(stamp.convert("RGB").getdata()) == list(
+        Image.open(io.BytesIO(STAMP_PNG)).convert("RGB").getdata()
+    )
     assert "ERP <도입> & 교육" in cover  # user text printed as typed, never interpreted as HTML
     assert "계약 시 50%" in cover
     for item in MANUAL_LINES:

@@ -58,7 +58,7 @@ async def test_saved_quote_recomputes_tampered_amounts_and_keeps_text_lines(db):
     ]
     saved = await Quote.get(id=quote.id)
     assert (saved.supply_total, saved.vat_total, saved.total_amount) == (9_999, 999, 10_998)
-    assert saved.number == "260310-001"
+    assert saved.number == "26031000-1"
     assert saved.created_by_id == writer.id
 
 
@@ -79,27 +79,47 @@ async def test_numbers_stay_unique_when_many_users_save_at_once(db):
     writer = await make_staff()
     customer = await make_customer()
     created = await asyncio.gather(*(make_quote(writer, customer, quote_date=TODAY) for _ in range(12)))
-    numbers = sorted(q.number for q in created)
-    assert numbers == [f"260310-{n:03d}" for n in range(1, 13)]
+    expected = [f"26031000-{n}" for n in range(1, 13)]  # YYMMDD, revision 00, the day's sequence
+    assert sorted(q.number for q in created) == sorted(expected)
     other_day = await make_quote(writer, customer, quote_date=TODAY + dt.timedelta(days=1))
-    assert other_day.number == "260311-001"
+    assert other_day.number == "26031100-1"
+
+    # sorted by 견적번호 the list keeps the issuing order (…-9 before …-10), on screen and in Excel
+    on_screen = await quotes.quote_status(QuoteFilters(), today=TODAY, sort_by="number", descending=False)
+    assert [r.number for r in on_screen.rows] == [*expected, "26031100-1"]
+    exported = [
+        r.number async for r in quotes.iter_quote_rows(QuoteFilters(), sort_by="number", descending=True)
+    ]
+    assert exported == ["26031100-1", *reversed(expected)]
+
+
+async def test_the_sequence_continues_after_numbers_of_the_older_form(db):
+    writer = await make_staff()
+    customer = await make_customer()
+    older = await make_quote(writer, customer, quote_date=TODAY)
+    with acting_as(writer):
+        older.number = "260310-007"  # a number written before 견적번호 took the manual's form
+        await older.save()
+    assert (await make_quote(writer, customer, quote_date=TODAY)).number == "26031000-8"
+    assert quotes.quote_number_sequence("26031000-12", TODAY) == 12
+    assert quotes.quote_number_sequence("26031100-12", TODAY) is None
 
 
 async def test_a_number_taken_in_the_meantime_is_retried(db, monkeypatch):
     writer = await make_staff()
     customer = await make_customer()
     first = await make_quote(writer, customer, quote_date=TODAY)
-    real_next = quotes.next_daily_number
+    real_next = quotes.next_quote_number
     calls = []
 
     async def stale_then_real(model, column, day):
         calls.append(day)
         return first.number if len(calls) == 1 else await real_next(model, column, day)
 
-    monkeypatch.setattr(quotes, "next_daily_number", stale_then_real)
+    monkeypatch.setattr(quotes, "next_quote_number", stale_then_real)
     second = await make_quote(writer, customer, quote_date=TODAY)
     assert len(calls) == 2
-    assert second.number == "260310-002"
+    assert second.number == "26031000-2"
     assert await Quote.all().count() == 2
 
 
@@ -174,7 +194,7 @@ async def test_copy_gets_a_new_number_and_the_same_lines(db):
         title="ERP 도입",
     )
     copy = await quotes.copy_quote(source.id, by=writer, quote_date=TODAY)
-    assert copy.number == "260310-001" and copy.id != source.id
+    assert copy.number == "26031000-1" and copy.id != source.id
     assert copy.state == QuoteState.IN_PROGRESS and copy.title == "ERP 도입"
     assert copy.valid_until == TODAY + dt.timedelta(days=30)
     fields = ("seq", "name", "spec", "quantity", "unit_price", "supply_amount", "vat_amount", "total_amount")
