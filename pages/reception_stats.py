@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from services.reception_stats import StatsFilters
 from services.receptions import CustomerBrief
 
 PRINT_LIMIT = 1000
+TOTAL_LABEL = "합계"  # the first cell of a tab's total row (고객접수집계, 담당자별접수현황)
 
 TABS = {"all": "전체", "staff": "담당자별접수현황", "customers": "고객접수집계", "silent": "기간내미접수업체"}
 
@@ -106,19 +108,25 @@ def table_row(fields: list[tuple], row: dict[str, Any], seq: int, key: Any) -> d
 
 
 def html_document(
-    title: str, subtitle: str, fields: list[tuple], rows: list[dict[str, Any]], note: str
+    title: str,
+    subtitle: str,
+    fields: list[tuple],
+    rows: list[dict[str, Any]],
+    note: str,
+    total: dict[str, Any] | None = None,
 ) -> str:
-    """A printable table. Every value is escaped: customer names and texts are user input."""
+    """A printable table (with its total row last). Every value is escaped: customer names and
+    texts are user input."""
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label, *_ in fields)
-    body = "".join(
-        "<tr>"
-        + "".join(
+
+    def line(row: dict[str, Any], css: str = "") -> str:
+        cells = "".join(
             f'<td class="{"num" if align == "right" else ""}">{html.escape(str(shown(row.get(key))))}</td>'
             for key, _, align, *_ in fields
         )
-        + "</tr>"
-        for row in rows
-    )
+        return f'<tr class="{css}">{cells}</tr>' if css else f"<tr>{cells}</tr>"
+
+    body = "".join(line(row) for row in rows) + (line(total, "total") if total else "")
     return (
         f"<h2>{html.escape(title)}</h2><p class='sub'>{html.escape(subtitle)}</p>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -134,7 +142,18 @@ p.sub { color: #555; margin: 0 0 6px 0; }
 th { background: #dde7f3; border: 0.5px solid #888; }
 td { border: 0.5px solid #aaa; }
 td.num { text-align: right; }
+tr.total td { font-weight: bold; background: #f2f2f2; }
 """
+
+
+@dataclass(frozen=True)
+class TabSource:
+    """A tab's export: its rows streamed, and its total row (None: the tab has none)."""
+
+    title: str
+    fields: list[tuple]
+    rows: Callable[[], AsyncIterator[dict[str, Any]]]
+    total: Callable[[], Awaitable[dict[str, Any] | None]]
 
 
 class ReceptionStatsScreen:
@@ -144,6 +163,7 @@ class ReceptionStatsScreen:
         self.current: StatsFilters | None = None
         self.selected_receiver: int | None = None
         self.staff_rows: list[dict[str, Any]] = []
+        self.staff_summary: stats.StaffSummary | None = None
 
     async def build(self) -> None:
         today = dt.date.today()
@@ -393,6 +413,7 @@ class ReceptionStatsScreen:
     async def _load_staff(self) -> None:
         assert self.current is not None
         summary = await stats.staff_summary(self.current)
+        self.staff_summary = summary
         self.staff_rows = [{**r, "name": r["name"] or "(접수자 없음)"} for r in summary.rows]
         self.staff_table.rows = [
             table_row(STAFF_FIELDS, r, i + 1, r["receiver_id"]) for i, r in enumerate(self.staff_rows)
@@ -456,8 +477,8 @@ class ReceptionStatsScreen:
 
     # -- Excel and print -----------------------------------------------------------------------
 
-    def _tab_source(self) -> tuple[str, list[tuple], Callable[[], AsyncIterator[dict[str, Any]]]] | None:
-        """(title, fields, rows) of the tab on screen."""
+    def _tab_source(self) -> TabSource | None:
+        """What the tab on screen exports and prints."""
         filters = self.current
         if filters is None:
             return None
@@ -467,14 +488,38 @@ class ReceptionStatsScreen:
             for row in self.staff_rows:
                 yield row
 
+        async def staff_total() -> dict[str, Any] | None:
+            summary = self.staff_summary
+            if summary is None:
+                return None
+            return {
+                "seq": TOTAL_LABEL,
+                "name": f"{len(summary.rows):,}명",
+                "received": summary.received,
+                "processed": summary.processed,
+                "last_received_at": summary.last_received_at,
+            }
+
+        async def customer_total() -> dict[str, Any] | None:
+            totals = await stats.customer_totals(filters)
+            return {
+                "seq": TOTAL_LABEL,
+                "company_name": f"고객 {totals.customers:,}곳",
+                "count": totals.receptions,
+                "last_received_at": totals.last_received_at,
+            }
+
+        async def no_total() -> None:
+            return None
+
         sources = {
-            "all": (LIST_FIELDS, lambda: stats.iter_reception_list(filters)),
-            "staff": (STAFF_FIELDS, staff_rows),
-            "customers": (CUSTOMER_FIELDS, lambda: stats.iter_customer_summary(filters)),
-            "silent": (SILENT_FIELDS, lambda: stats.iter_customers_without_reception(filters)),
+            "all": (LIST_FIELDS, lambda: stats.iter_reception_list(filters), no_total),
+            "staff": (STAFF_FIELDS, staff_rows, staff_total),
+            "customers": (CUSTOMER_FIELDS, lambda: stats.iter_customer_summary(filters), customer_total),
+            "silent": (SILENT_FIELDS, lambda: stats.iter_customers_without_reception(filters), no_total),
         }
-        fields, rows = sources[tab]
-        return f"고객접수현황 - {TABS[tab]}", fields, rows
+        fields, rows, total = sources[tab]
+        return TabSource(f"고객접수현황 - {TABS[tab]}", fields, rows, total)
 
     def _period_text(self) -> str:
         assert self.current is not None
@@ -484,13 +529,16 @@ class ReceptionStatsScreen:
         source = self._tab_source()
         if source is None:
             return
-        title, fields, rows = source
+        title, fields = source.title, source.fields
 
         async def values() -> AsyncIterator[list[Any]]:
             seq = 0
-            async for row in rows():
+            async for row in source.rows():
                 seq += 1
                 yield [seq if key == "seq" else row.get(key) for key, *_ in fields]
+            total = await source.total()
+            if total:
+                yield [total.get(key) for key, *_ in fields]
 
         notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
         try:
@@ -508,23 +556,21 @@ class ReceptionStatsScreen:
         source = self._tab_source()
         if source is None:
             return
-        title, fields, rows = source
+        title, fields = source.title, source.fields
         collected: list[dict[str, Any]] = []
-        async for row in rows():
+        async for row in source.rows():
             collected.append({**row, "seq": len(collected) + 1})
             if len(collected) > PRINT_LIMIT:
                 break
         more = len(collected) > PRINT_LIMIT
         collected = collected[:PRINT_LIMIT]
         note = f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요." if more else ""
-        if self.tabs.value == "staff":
-            note = self.staff_total.text
-        elif self.tabs.value == "customers":
-            note = (note + " " + self.customer_total.text).strip()
+        total = await source.total()
         notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
         try:
             pdf = await render_pdf_async(
-                html_document(title, self._period_text(), fields, collected, note), extra_css=PRINT_CSS
+                html_document(title, self._period_text(), fields, collected, note, total),
+                extra_css=PRINT_CSS,
             )
         finally:
             notice.dismiss()

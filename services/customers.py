@@ -165,16 +165,17 @@ _LIST_FIELDS = (
 _CODE_REFS = ("status_id", "department_id", "class_a_id", "class_b_id", "class_c_id", "service_class_id")
 
 
-def _has_initials(text: str) -> bool:
+def has_initials(text: str) -> bool:
     """True when the query contains a bare initial consonant (ㄱ…ㅎ): match on 초성."""
     return any(0x3131 <= ord(ch) <= 0x314E for ch in text)
 
 
-def _name_condition(name: str) -> Q:
-    """Company name contains the text, or its 초성 contain the typed initials."""
-    if _has_initials(name):
-        return Q(company_name_chosung__contains=chosung(name))
-    return Q(company_name__icontains=name)
+def company_name_condition(name: str, *, prefix: str = "") -> Q:
+    """Company name contains the text, or its 초성 contain the typed initials. `prefix` names the
+    relation from another model ("customer__"). The reception log searches customers with it too."""
+    if has_initials(name):
+        return Q(**{f"{prefix}company_name_chosung__contains": chosung(name)})
+    return Q(**{f"{prefix}company_name__icontains": name})
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -196,7 +197,7 @@ async def _filtered(filters: CustomerFilters) -> QuerySet[Customer]:
         query = query.filter(staff_id=filters.staff_id)
     name = filters.company_name.strip()
     if name:
-        query = query.filter(_name_condition(name))
+        query = query.filter(company_name_condition(name))
     if filters.business_number.strip():
         digits = digits_only(filters.business_number)
         if not digits:
@@ -385,7 +386,7 @@ async def _sqlite_terms(reader: SqliteReader, filters: CustomerFilters) -> tuple
         terms.append(_Term("c.staff_id = ?", (filters.staff_id,)))
     name = filters.company_name.strip()
     if name:
-        initials = _has_initials(name)
+        initials = has_initials(name)
         found = await search_index.customer_name_condition(
             reader, chosung(name) if initials else name, chosung=initials
         )
@@ -476,8 +477,8 @@ async def lookup_customers(text: str, *, limit: int = 20) -> list[CustomerChoice
     text = (text or "").strip()
     if not text:
         return []
-    condition = _name_condition(text)
-    if not _has_initials(text):
+    condition = company_name_condition(text)
+    if not has_initials(text):
         condition |= Q(code__startswith=text)
     digits = digits_only(text)
     if PHONE_LIKE.fullmatch(text) and len(digits) >= phone_directory.MIN_SEARCH_DIGITS:

@@ -294,17 +294,37 @@ def _customer_row(details: dict[str, Any] | None, **extra: Any) -> dict[str, Any
     }
 
 
-async def customer_summary(filters: StatsFilters, *, limit: int = 100, offset: int = 0) -> CustomerSummary:
-    """Per customer: receptions in the period and the last one, most receptions first, with the
-    total row. Receptions not linked to a customer are not part of this tab."""
-    linked = _receptions(filters).filter(customer_id__not_isnull=True)
+@dataclass
+class CustomerTotals:
+    """The total row of 고객접수집계: customers listed, their receptions, the last one."""
+
+    customers: int
+    receptions: int
+    last_received_at: dt.datetime | None
+
+
+async def customer_totals(filters: StatsFilters) -> CustomerTotals:
     totals = (
-        await linked.annotate(
+        await _receptions(filters)
+        .filter(customer_id__not_isnull=True)
+        .annotate(
             customers=Count("customer_id", distinct=True), receptions=Count("id"), last=Max("received_at")
         )
         .first()
         .values("customers", "receptions", "last")
     )
+    return CustomerTotals(
+        customers=int((totals or {}).get("customers") or 0),
+        receptions=int((totals or {}).get("receptions") or 0),
+        last_received_at=(totals or {}).get("last"),
+    )
+
+
+async def customer_summary(filters: StatsFilters, *, limit: int = 100, offset: int = 0) -> CustomerSummary:
+    """Per customer: receptions in the period and the last one, most receptions first, with the
+    total row. Receptions not linked to a customer are not part of this tab."""
+    linked = _receptions(filters).filter(customer_id__not_isnull=True)
+    totals = await customer_totals(filters)
     groups = (
         await linked.annotate(count=Count("id"), last_received_at=Max("received_at"))
         .group_by("customer_id")
@@ -322,9 +342,9 @@ async def customer_summary(filters: StatsFilters, *, limit: int = 100, offset: i
     ]
     return CustomerSummary(
         rows=rows,
-        total=int((totals or {}).get("customers") or 0),
-        receptions=int((totals or {}).get("receptions") or 0),
-        last_received_at=(totals or {}).get("last"),
+        total=totals.customers,
+        receptions=totals.receptions,
+        last_received_at=totals.last_received_at,
     )
 
 

@@ -23,14 +23,14 @@ from core.audit import Actor, acting_as
 from core.db import SqliteReader, TextHead, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
-from core.korean import chosung, format_phone, is_chosung_query, phone_digits
+from core.korean import chosung, format_phone, phone_digits
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
 from services import search_index
-from services.customers import lookup_customers
+from services.customers import company_name_condition, has_initials, lookup_customers
 
 LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
 # up to this many text matches are collected (and counted) exactly; beyond it, matches are common
@@ -121,12 +121,6 @@ def _text_contains(column: str) -> str:
     return f"{column}__contains" if get_settings().is_sqlite else f"{column}__icontains"
 
 
-def _customer_name_condition(text: str) -> dict[str, str]:
-    if is_chosung_query(text):
-        return {"company_name_chosung__contains": chosung(text)}
-    return {"company_name__icontains": text}
-
-
 async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, int | None]:
     """The filtered log query; whether it is a newest-first scan for text that many rows contain
     (counting those matches would read the whole table); the exact count when already known."""
@@ -141,14 +135,15 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
     if not text:
         return query, False, None
     if filters.search_field == SearchField.CUSTOMER:
-        condition = _customer_name_condition(text)
         customer_ids = (
-            await Customer.filter(**condition).limit(CUSTOMER_MATCH_CAP + 1).values_list("id", flat=True)
+            await Customer.filter(company_name_condition(text))
+            .limit(CUSTOMER_MATCH_CAP + 1)
+            .values_list("id", flat=True)
         )
         if len(customer_ids) <= CUSTOMER_MATCH_CAP:
             return query.filter(customer_id__in=customer_ids or [0]), False, None
         # a name most customers share ("상사"): walking the newest receptions finds a page at once
-        return query.filter(**{f"customer__{k}": v for k, v in condition.items()}), True, None
+        return query.filter(company_name_condition(text, prefix="customer__")), True, None
     collecting = Reception.all()
     if filters.search_field == SearchField.PHONE:
         digits = phone_digits(text)
@@ -369,7 +364,7 @@ async def _add_text(reader: SqliteReader, query: _LogQuery, filters: LogFilters,
     cap = TEXT_MATCH_CAP
     query.quick = False
     if filters.search_field == SearchField.CUSTOMER:
-        initials = is_chosung_query(text)
+        initials = has_initials(text)  # as the customer search above decides
         found = await search_index.customer_name_condition(
             reader, chosung(text) if initials else text, chosung=initials, alias="customer"
         )

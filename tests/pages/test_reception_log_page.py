@@ -8,8 +8,9 @@ from nicegui.testing import User
 from openpyxl import load_workbook
 
 from core.korean import format_datetime
+from core.settings import reload_settings
 from models.attachment import AttachmentSlot
-from models.customer import Customer
+from models.customer import Customer, TradingPartner
 from models.reception import Reception, ReceptionState
 from pages.customer_window import CUSTOMER_ACTIONS
 from pages.reception_log import ReceptionLogPanel
@@ -101,22 +102,32 @@ async def test_auto_refresh_shows_new_receptions_and_keeps_the_selection(user: U
         await eventually(lambda: len(table.rows) == 4, within=1)
 
 
-async def test_the_log_follows_the_customer_selected_above(user: User):
+async def test_selecting_a_customer_above_shows_only_its_receptions_below(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk")
     jaegeun = await Customer.create(
         code="140213-001", registered_on=dt.date(2014, 2, 13), company_name="재근상사"
     )
+    await Customer.create(code="150915-002", registered_on=dt.date(2015, 9, 15), company_name="송일시스템")
     await _reception(clerk, 3, "재근상사 문의", customer_id=jaegeun.id)
     await _reception(clerk, 1, "다른 고객 문의")
     await sign_in(user, "clerk")
     await _log_rows(user, 2)
-    panel = next(iter(user.find(ReceptionLogPanel).elements))
-    await panel.show_customer(jaegeun.id)
-    await user.should_see("재근상사", retries=20)
-    assert [r["inquiry"] for r in _log(user).rows] == ["재근상사 문의"]
+
+    # the user clicks 재근상사 in the customer list at the top of the same screen
+    customers = user.find("customers-table").elements.pop()
+    await eventually(lambda: len(customers.rows) == 2)
+    row = next(r for r in customers.rows if r["company_name"] == "재근상사")
+    user.find("customers-table").trigger("rowClick", [{}, row, 0])
+    log = _log(user)
+    await eventually(lambda: [r["inquiry"] for r in log.rows] == ["재근상사 문의"])
+    assert user.find("log-customer-name").elements.pop().text == "재근상사"
+    await user.should_see("접수 1건")
+
     user.find("log-customer-only").click()  # show everyone's receptions again
-    await eventually(lambda: len(_log(user).rows) == 2)
+    await eventually(lambda: len(log.rows) == 2)
+    user.find("log-customer-only").click()  # and the selected customer's only
+    await eventually(lambda: [r["inquiry"] for r in log.rows] == ["재근상사 문의"])
 
 
 async def test_new_reception_keeps_typed_values_on_error_and_stores_its_attachment(user: User):
@@ -347,3 +358,129 @@ async def test_saving_over_someone_elses_edit_is_refused_and_keeps_the_form(user
     await user.should_see("홍길동님이", retries=30)
     assert inquiry.value == "김데모가 고친 내용"
     assert (await Reception.get(id=reception.id)).inquiry == "홍길동이 먼저 고침"
+
+
+async def test_row_limit_sets_the_page_size_and_auto_refresh_keeps_the_page(user: User, monkeypatch):
+    monkeypatch.setattr(ReceptionLogPanel, "REFRESH_SECONDS", 0.3)
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    other = await make_staff(name="홍길동")
+    for minutes in range(25, 0, -1):
+        await _reception(other, minutes, f"문의 {26 - minutes:02d}")  # 문의 25 is the newest
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 25)  # 50 a page at first
+    table = _log(user)
+    assert rows[0]["inquiry"] == "문의 25"
+
+    user.find("log-rows").click()  # 출력레코드갯수지정
+    await user.should_see(marker="log-rows-apply", retries=30)
+    choice = user.find("log-rows-choice").elements.pop()
+    assert choice.value == 50
+    choice.value = 20
+    user.find("log-rows-apply").click()
+    await eventually(lambda: len(table.rows) == 20)
+    assert table.pagination["rowsPerPage"] == 20 and table.pagination["page"] == 1
+    await user.should_see("접수 25건")
+
+    # the next page continues where the first ended
+    user.find("reception-log-table").trigger("request", {"pagination": {**table.pagination, "page": 2}})
+    await eventually(lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:02d}" for n in range(5, 0, -1)])
+    assert table.rows[0]["seq"] == 21
+    page_two = [r["id"] for r in table.rows]
+
+    # a call comes in while the user reads page 2: the refresh keeps page 2 and its rows
+    user.find("log-auto-refresh").click()
+    await _reception(other, 0, "새 전화")
+    await eventually(lambda: table.pagination["rowsNumber"] == 26, within=5)
+    assert table.pagination["page"] == 2 and table.pagination["rowsPerPage"] == 20
+    assert [r["id"] for r in table.rows] == page_two
+    user.find("log-auto-refresh").click()
+
+    # the choice is kept for the next visit, and the menu offers the same dialog
+    await user.open("/")
+    rows = await _log_rows(user, 20)
+    table = _log(user)
+    assert table.pagination["rowsPerPage"] == 20 and rows[0]["inquiry"] == "새 전화"
+    _right_click(user, rows[0])
+    user.find("log-menu-rows").click()
+    await user.should_see(marker="log-rows-apply", retries=30)
+    choice = user.find("log-rows-choice").elements.pop()
+    assert choice.value == 20
+    choice.value = 100
+    user.find("log-rows-apply").click()
+    await eventually(lambda: len(table.rows) == 26)
+
+
+async def test_refresh_shows_what_someone_else_wrote_meanwhile(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    other = await make_staff(name="홍길동")
+    await _reception(other, 5, "처음부터 있던 접수")
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    table = _log(user)
+
+    await _reception(other, 0, "홍길동이 방금 받은 전화")
+    assert len(table.rows) == 1  # the automatic refresh is off: nothing moves by itself
+    user.find("log-refresh").click()  # toolbar 새로고침
+    await eventually(
+        lambda: [r["inquiry"] for r in table.rows] == ["홍길동이 방금 받은 전화", "처음부터 있던 접수"]
+    )
+
+    await _reception(other, 0, "또 다른 전화")
+    _right_click(user, rows[0])
+    user.find("log-menu-refresh").click()  # right-click 새로고침
+    await eventually(lambda: len(table.rows) == 3)
+    assert table.rows[0]["inquiry"] == "또 다른 전화"
+
+
+async def test_ledger_opens_the_transaction_history_of_the_customers_partner(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    partner = await TradingPartner.create(code="P-0001", name="재근상사")
+    jaegeun = await Customer.create(
+        code="140213-001", registered_on=dt.date(2014, 2, 13), company_name="재근상사", partner_id=partner.id
+    )
+    await _reception(clerk, 1, "세금계산서 문의", customer_id=jaegeun.id)
+    await sign_in(user, "clerk")
+    rows = await _log_rows(user, 1)
+    user.find("reception-log-table").trigger("rowClick", [{}, rows[0], 0])
+    user.find("log-ledger").click()
+    await eventually(lambda: user.back_history[-1] == f"/ledger/{partner.id}")
+    await user.should_see(marker="ledger-table", retries=50)
+
+
+async def test_several_files_in_one_slot_and_a_file_over_the_limit_is_refused(user: User, monkeypatch):
+    monkeypatch.setenv("GOGAEK_UPLOAD_LIMIT_MB", "1")
+    settings = reload_settings()
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    await _log_rows(user, 0)
+    user.find("log-add").click()
+    await user.should_see(marker="reception-save", retries=30)
+    user.find("reception-inquiry").type("도면 두 장 검토 요청")
+    upload = user.find("upload-reception_inquiry").elements.pop()
+    too_big = b"x" * (settings.upload_limit_bytes + 512 * 1024)
+    await upload.handle_uploads(
+        [
+            SmallFileUpload("1층 도면.pdf", "application/pdf", b"%PDF-1.4 first"),
+            SmallFileUpload("2층 도면.txt", "text/plain", b"second floor"),
+            SmallFileUpload("현장 사진.jpg", "image/jpeg", too_big),
+        ]
+    )
+    await user.should_see("'현장 사진.jpg'은(는) 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    stored = await Reception.get(inquiry="도면 두 장 검토 요청")
+    files = await attachments.list_attachments(AttachmentSlot.RECEPTION_INQUIRY, stored.id)
+    assert sorted(f.original_name for f in files) == ["1층 도면.pdf", "2층 도면.txt"]
+
+    # on a saved reception the file would be stored at once: the big one is refused, nothing is written
+    on_disk = sorted(p.name for p in settings.attachments_dir.rglob("*") if p.is_file())
+    assert len(on_disk) == 2
+    answer = user.find("upload-reception_answer").elements.pop()
+    await answer.handle_uploads([SmallFileUpload("처리 결과.zip", "application/zip", too_big)])
+    await user.should_see("'처리 결과.zip'은(는) 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
+    assert await attachments.list_attachments(AttachmentSlot.RECEPTION_ANSWER, stored.id) == []
+    assert sorted(p.name for p in settings.attachments_dir.rglob("*") if p.is_file()) == on_disk

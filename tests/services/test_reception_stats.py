@@ -187,6 +187,13 @@ async def test_per_customer_counts_with_the_total_row(office):
     assert [r["company_name"] for r in second.rows] == ["재근상사"] and second.total == 2
     streamed = [row async for row in stats.iter_customer_summary(SEPTEMBER)]
     assert [(r["company_name"], r["count"]) for r in streamed] == [("하이디자인", 2), ("재근상사", 2)]
+    # the export's 합계 row has the same totals as the screen's
+    totals = await stats.customer_totals(SEPTEMBER)
+    assert (totals.customers, totals.receptions, totals.last_received_at) == (
+        2,
+        4,
+        D(2016, 9, 30, 23, 59, 59),
+    )
 
 
 async def test_customers_without_reception_in_the_period(office):

@@ -282,6 +282,7 @@ async def test_the_log_lists_newest_first_with_names_and_filters(db):
     [
         (SearchField.CUSTOMER, "재근", ["GS-5200 주문요청", "키락 인식 안됨"]),
         (SearchField.CUSTOMER, "ㅎㅇㄷ", ["ADJ-50128 견적 이메일 발송요청"]),
+        (SearchField.CUSTOMER, "재ㄱ", ["GS-5200 주문요청", "키락 인식 안됨"]),  # as the customer search
         (SearchField.CUSTOMER, "없는회사", []),
         (SearchField.PHONE, "02-808-8016", ["GS-5200 주문요청", "키락 인식 안됨"]),
         (SearchField.PHONE, "031", ["ADJ-50128 견적 이메일 발송요청"]),
@@ -297,6 +298,20 @@ async def test_the_log_search_picker(db, field, text, expected):
     page = await receptions.reception_log(LogFilters(search_field=field, search_text=text))
     assert _inquiries(page) == expected
     assert page.total == len(expected)
+
+
+@pytest.mark.parametrize("text", ["재근", "ㅈㄱ", "재ㄱ", "없는회사"])
+async def test_the_customer_name_search_without_the_sqlite_paths_finds_the_same(db, monkeypatch, text):
+    """The ORM path (PostgreSQL) uses the customer search's name condition, also when so many
+    customers match that it walks the log newest first through the customer join."""
+    await _log_fixture()
+    filters = LogFilters(search_field=SearchField.CUSTOMER, search_text=text)
+    fast = _inquiries(await receptions.reception_log(filters))
+    monkeypatch.setattr(receptions, "sqlite_reader", lambda: None)
+    assert _inquiries(await receptions.reception_log(filters)) == fast
+    monkeypatch.setattr(receptions, "CUSTOMER_MATCH_CAP", 0)  # every name is "common" now
+    assert _inquiries(await receptions.reception_log(filters)) == fast
+    assert bool(fast) == (text != "없는회사")
 
 
 async def test_a_phone_search_without_digits_is_explained(db):
