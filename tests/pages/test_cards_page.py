@@ -99,8 +99,21 @@ async def test_customers_are_imported_from_excel_with_a_preview(user: User):
     assert "검증번호" in results.rows[1]["reasons"]
     assert await Customer.all().count() == 0
     user.find("import-run").click()
-    await user.should_see("가져오기를 마쳤습니다: 추가 1건, 갱신 0건, 오류 1건", retries=50)
+    await user.should_see("가져오기를 마쳤습니다: 추가 1건, 갱신 0건, 이미 있음 0건, 오류 1건", retries=50)
     assert [c.company_name for c in await Customer.all()] == ["재근상사"]
+
+    # the same file again: the screen says how rows are matched, and nothing is added twice
+    rules = user.find("import-rules").elements.pop()
+    assert "사업자번호" in rules.text and "법인상호와 전화번호" in rules.text
+    await upload.handle_uploads(
+        [ui.upload.SmallFileUpload("고객.xlsx", "application/octet-stream", buffer.getvalue())]
+    )
+    await user.should_see("열을 확인하고 미리보기를 누르세요.", retries=50)
+    user.find("import-preview").click()
+    await eventually(lambda: [r["action"] for r in results.rows] == ["이미 있음", "오류"])
+    user.find("import-run").click()
+    await user.should_see("가져오기를 마쳤습니다: 추가 0건, 갱신 0건, 이미 있음 1건, 오류 1건", retries=50)
+    assert await Customer.all().count() == 1
 
 
 async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_staff(user: User):
