@@ -233,3 +233,40 @@ async def test_the_customer_window_shows_how_many_rows_each_tab_holds(user: User
     await BusinessCard.create(customer_id=customer.id, name="이영희", registered_on=dt.date(2020, 1, 1))
     user.find("tab-cards").click()  # changing tab reads the counts again
     await eventually(lambda: tab.props["label"] == "명함관리 (3)")
+
+
+async def test_a_double_click_in_the_partner_picker_links_once_without_a_false_conflict(user: User):
+    import asyncio
+
+    from nicegui import background_tasks
+
+    await make_staff(login="clerk", name="이주연")
+    boss = await make_admin()
+    customer = await add(boss, "재근상사", "2014-02-13")
+    partner = await TradingPartner.create(code="P0001", name="재근상사 본점")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-partner", retries=30)
+    user.find("tab-partner").click()
+    await user.should_see(marker="partner-search", retries=30)
+    user.find("partner-search").click()
+    results = await table(user, "partner-results")
+    await eventually(lambda: [r["code"] for r in results.rows] == ["P0001"])
+
+    # a browser's double-click: click, click, dblclick on the same row, all at once
+    before = set(background_tasks.running_tasks)
+    row = results.rows[0]
+    picker = user.find("partner-results")
+    picker.trigger("rowClick", [{}, row, 0]).trigger("rowClick", [{}, row, 0])
+    picker.trigger("rowDblclick", [{}, row, 0])
+    gestures = [t for t in background_tasks.running_tasks - before if "_link" in t.get_name()]
+    assert gestures  # the handlers run as background tasks: wait for every one of them
+    await asyncio.gather(*gestures)
+
+    await user.should_see("거래처 '재근상사 본점'을(를) 연결했습니다.", retries=30)
+    assert not user.notify.contains("먼저 수정했습니다")  # no conflict naming the user themself
+    assert sum("연결했습니다" in m for m in user.notify.messages) == 1
+    linked = await Customer.get(id=customer.id)
+    assert linked.partner_id == partner.id and linked.version == customer.version + 1
+    await user.should_see(marker="partner-거래처코드", retries=30)
+    assert user.find("partner-거래처코드").elements.pop().text == "P0001"
