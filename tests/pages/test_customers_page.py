@@ -270,3 +270,90 @@ async def test_a_double_click_in_the_partner_picker_links_once_without_a_false_c
     assert linked.partner_id == partner.id and linked.version == customer.version + 1
     await user.should_see(marker="partner-거래처코드", retries=30)
     assert user.find("partner-거래처코드").elements.pop().text == "P0001"
+
+
+def key_press(name: str) -> dict:
+    """A keydown as the browser's keyboard listener sends it to ui.keyboard."""
+    return {
+        "action": "keydown",
+        "key": name,
+        "code": name,
+        "location": 0,
+        "repeat": False,
+        "altKey": False,
+        "ctrlKey": False,
+        "metaKey": False,
+        "shiftKey": False,
+    }
+
+
+async def test_f3_searches_and_f5_adds_on_the_customer_search(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13")
+    await add(boss, "하이디자인", "2016-09-21")
+    await sign_in(user, "boss")
+    customers_table = await table(user, "customers-table")
+    await eventually(lambda: len(customers_table.rows) == 2)
+    user.find("filter-company").type("ㅎㅇ")
+    keyboard = user.find(ui.keyboard)
+    keyboard.trigger("key", {**key_press("F3"), "action": "keyup"})  # releasing a key does nothing
+    keyboard.trigger("key", key_press("F3"))
+    await eventually(lambda: row_names(customers_table) == ["하이디자인"])
+    await user.should_see("고객 1건")
+
+    keyboard.trigger("key", key_press("F5"))
+    await user.should_see("고객정보 (새 고객)", retries=30)
+    assert user.back_history[-1] == "/customers/new"
+
+
+async def test_required_fields_are_highlighted_in_the_customer_window(user: User):
+    from pages.field_helpers import REQUIRED_PROPS
+
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    assert REQUIRED_PROPS == "bg-color=yellow-2"  # the manual's yellow: 노란색 부분은 필수 입력 값
+    for marker in ("customer-company-name", "customer-registered-on"):
+        assert user.find(marker).elements.pop().props.get("bg-color") == "yellow-2", marker
+    for marker in ("customer-representative", "customer-phone", "customer-business_number"):
+        assert "bg-color" not in user.find(marker).elements.pop().props, marker
+
+
+async def test_a_duplicate_business_number_warns_and_offers_to_open_the_other_customer(user: User):
+    boss = await make_admin(login="boss")
+    jaegeun = await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    user.find("customer-company-name").type("재근상사 안산지점")
+    user.find("customer-business_number").type("111-22-33332")
+    user.find("customer-save").click()
+    await user.should_see("이미 등록된 고객과 겹칩니다", retries=30)
+    await user.should_see("재근상사 (140213-001): 사업자번호이(가) 같습니다.")
+    assert await Customer.all().count() == 1  # nothing saved while the user decides
+    assert user.find("customer-company-name").elements.pop().value == "재근상사 안산지점"
+
+    user.find("duplicate-open").click()  # the browser opens it in a new tab; here it is the next page
+    await user.should_see("고객정보 (재근상사)", retries=30)
+    assert user.back_history[-1] == f"/customers/{jaegeun.id}"
+    assert await Customer.all().count() == 1
+
+
+async def test_a_duplicate_phone_warns_and_saves_anyway_when_asked(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    user.find("customer-company-name").type("재근물산")
+    user.find("customer-phone").type("029998888")  # digits only, as typed
+    user.find("customer-save").click()
+    await user.should_see("재근상사 (140213-001): 전화번호이(가) 같습니다.", retries=30)
+    assert await Customer.all().count() == 1
+
+    user.find("duplicate-save").click()
+    await user.should_see("고객정보 (재근물산)", retries=30)
+    saved = await Customer.get(company_name="재근물산")
+    assert saved.phone == "02-999-8888" and await Customer.all().count() == 2
+    assert user.back_history[-1] == f"/customers/{saved.id}"
