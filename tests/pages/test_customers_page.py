@@ -58,6 +58,7 @@ async def test_search_by_initials_and_phone_then_open_the_customer(user: User):
     user.find("customers-table").trigger("rowDblclick", [{}, customers_table.rows[0], 0])
     await user.should_see("고객정보 (재근상사)", retries=30)
     await user.should_see("140213-001")
+    await user.should_see(marker="customer-company-name", retries=30)  # the tabs render after the header
     company = user.find("customer-company-name").elements.pop()
     assert company.value == "재근상사"
 
