@@ -288,7 +288,11 @@ class CardList:
         self.table.on("rowContextmenu", lambda e: self._select(e.args[1]))
 
     async def _fetch(self, request: PageRequest) -> Page:
-        result = await cards.search_cards(self.filters(), request)
+        try:
+            filters = self.filters()
+        except ValidationError:  # the screen shows which filter is wrong; the list stays as it was
+            return self.table.last_page or Page(rows=[], total=0)
+        result = await cards.search_cards(filters, request)
         page = Page(rows=result.rows, total=result.total)
         if self.on_count:
             self.on_count(f"명함 {count_label(page)}")
@@ -334,9 +338,9 @@ def register() -> None:
         group_b_options = await choices_with(CodeKind.CARD_GROUP_B, None)
         with ui.row().classes("w-full items-center gap-2 wrap"):
             use_dates = ui.checkbox("등록기간").mark("cards-use-dates")
-            date_from = date_field("부터", today.replace(month=1, day=1)).classes("w-36")
+            date_from = date_field("부터", today.replace(month=1, day=1), mark="cards-from").classes("w-36")
             ui.label("~")
-            date_to = date_field("까지", today).classes("w-36")
+            date_to = date_field("까지", today, mark="cards-to").classes("w-36")
             group_a = choice(group_a_options, "분류A", mark="cards-group-a").classes("w-32")
             group_b = choice(group_b_options, "분류B", mark="cards-group-b").classes("w-32")
             name = text_input("이름", mark="cards-name").classes("w-32")
@@ -344,12 +348,19 @@ def register() -> None:
         errors = FieldErrors({"from": date_from, "to": date_to})
 
         def filters() -> CardFilters:
-            try:
-                start, end = typed_date(date_from), typed_date(date_to)
-                errors.clear()
-            except ValueError:
-                errors.show({"from": "날짜를 YYYY-MM-DD로 입력하세요."})
-                start = end = None
+            """The filters on screen. A wrongly typed date is shown next to its field and raises
+            ValidationError: the list keeps what it showed, nothing is exported (never "all")."""
+            dates, wrong = {}, {}
+            for key, element in (("from", date_from), ("to", date_to)):
+                try:
+                    dates[key] = typed_date(element)
+                except ValueError:
+                    wrong[key] = "날짜를 YYYY-MM-DD로 입력하세요."
+            if wrong:
+                errors.show(wrong)
+                raise ValidationError(wrong)
+            errors.clear()
+            start, end = dates["from"], dates["to"]
             return CardFilters(
                 use_dates=bool(use_dates.value) and (start is not None or end is not None),
                 registered_from=start,
@@ -365,7 +376,10 @@ def register() -> None:
 
         async def export() -> None:
             sort_by, descending = table_order(card_list.table)
-            current = filters()
+            try:
+                current = filters()
+            except ValidationError:
+                return
             await run_export(
                 actor,
                 toolbar.buttons["excel"],
@@ -377,7 +391,10 @@ def register() -> None:
 
         async def print_list() -> None:
             sort_by, descending = table_order(card_list.table)
-            current = filters()
+            try:
+                current = filters()
+            except ValidationError:
+                return
             await run_print(
                 toolbar.buttons["print"],
                 lambda: cards.card_list_pdf(current, sort_by=sort_by, descending=descending),

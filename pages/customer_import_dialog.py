@@ -15,10 +15,6 @@ from services import customer_import
 from services.customer_import import ImportKind, ImportReport, RowAction
 
 TITLES = {ImportKind.CUSTOMERS: "고객 엑셀 가져오기", ImportKind.CARDS: "명함 엑셀 가져오기"}
-HINTS = {
-    ImportKind.CUSTOMERS: "같은 파일을 다시 가져와도 고객코드나 사업자번호가 같은 고객은 새로 만들지 않고 갱신합니다.",
-    ImportKind.CARDS: "같은 파일을 다시 가져와도 이름·회사명·휴대폰이 같은 명함은 새로 만들지 않고 갱신합니다.",
-}
 NOT_IMPORTED = -1
 RESULT_COLUMNS = [
     {"name": "row", "label": "행", "field": "row", "align": "right", "style": "width: 50px"},
@@ -50,11 +46,11 @@ async def open_import_dialog(
         dialog.props("persistent")
         ui.label(TITLES[kind]).classes("text-h6")
         ui.label(
-            "첫 줄에 제목(예: "
-            + ", ".join(f.header for f in fields[:4])
-            + ")이 있는 .xlsx 파일을 올리세요. "
-            + HINTS[kind]
+            "첫 줄에 제목(예: " + ", ".join(f.header for f in fields[:4]) + ")이 있는 .xlsx 파일을 올리세요."
         ).classes("text-caption text-grey-8")
+        ui.label(
+            f"다시 가져오기: {customer_import.MATCH_RULES[kind]} {customer_import.MATCH_OUTCOMES}"
+        ).classes("text-caption text-grey-8").mark("import-rules")
 
         async def uploaded(event: events.UploadEventArguments) -> None:
             data = await event.file.read()
@@ -156,7 +152,10 @@ async def open_import_dialog(
             finally:
                 close_button.enable()
                 progress.set_visibility(False)
-            summary.set_text(f"가져오기를 마쳤습니다: {_counts(report)}. 아래는 건너뛴 행과 사유입니다.")
+            summary.set_text(
+                f"가져오기를 마쳤습니다: {_counts(report)}. {customer_import.MATCH_OUTCOMES} "
+                "아래는 건너뛴 행과 사유입니다."
+            )
             results.rows = _rows(report, only_errors=True)
             results.update()
             ui.notify(f"가져오기 완료: {_counts(report)}", type="positive", multi_line=True)

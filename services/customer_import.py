@@ -2,9 +2,20 @@
 
 upload .xlsx → `read_sheet` (off the event loop) → `guess_mapping` (columns to fields, by header)
 → `preview_import` (what each row would do, with reasons for bad rows) → `run_import`. Bad rows
-are skipped and listed; the rest are saved through the same services as the screens. Re-importing
-the same file updates instead of duplicating: customers match by 고객코드, then 사업자번호;
-cards by name + company + mobile."""
+are skipped and listed; the rest are saved through the same services as the screens.
+
+Re-importing the same file never duplicates. Each row is matched to a stored record (MATCH_RULES
+says the same in Korean on the import screen):
+- customers: by 고객코드; else by 사업자번호; else a row with a code not stored yet is added under
+  that code; a row with neither code nor business number matches a customer with the same
+  법인상호 and the same 전화번호 or 휴대폰 (digits only), or of that name without any number yet;
+  a row without any number matches by 법인상호 alone. Same name with another number is another
+  customer (a branch) and is added.
+- cards: the same 이름 at the same company (the customer of the 고객코드, else the 회사명), with
+  the same 휴대폰 or 직통번호 (digits only), or without any number yet; a row without numbers
+  matches by 이름 and company.
+A matched row whose cells change nothing is reported as 이미 있음 and not saved; otherwise the
+record is updated with the row's non-empty cells (갱신)."""
 
 from __future__ import annotations
 
@@ -21,7 +32,7 @@ from openpyxl import load_workbook
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
-from core.korean import digits_only, phone_digits
+from core.korean import phone_digits
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -30,6 +41,7 @@ from services import cards, customers
 
 MAX_ROWS = 100_000
 PREVIEW_ROWS = 200
+MAX_NAME_MATCHES = 200
 
 
 class ImportKind(enum.StrEnum):
@@ -101,6 +113,21 @@ CARD_FIELDS = [
 ]
 
 FIELDS = {ImportKind.CUSTOMERS: CUSTOMER_FIELDS, ImportKind.CARDS: CARD_FIELDS}
+
+# How rows find the records they update, as the import screen and its report say it.
+MATCH_RULES = {
+    ImportKind.CUSTOMERS: (
+        "이미 있는 고객은 새로 만들지 않습니다. 고객코드 → 사업자번호 순으로 찾고, 둘 다 없는 행은 "
+        "법인상호와 전화번호(또는 휴대폰)가 같은 고객을 찾습니다(전화번호가 없는 행은 법인상호만으로). "
+        "상호가 같아도 전화번호가 다르면 다른 고객(지점)으로 추가합니다."
+    ),
+    ImportKind.CARDS: (
+        "이미 있는 명함은 새로 만들지 않습니다. 같은 회사(고객코드의 고객, 없으면 회사명)에서 "
+        "이름과 휴대폰(또는 직통번호)이 같은 명함을 찾습니다(번호가 없는 행은 이름과 회사만으로). "
+        "번호가 다르면 다른 사람으로 추가합니다."
+    ),
+}
+MATCH_OUTCOMES = "찾은 행은 바뀌는 내용이 있으면 '갱신', 없으면 '이미 있음'으로 표시합니다."
 
 # Columns holding names of code-table rows (or staff), resolved to ids per row.
 _CUSTOMER_CODES = {
@@ -203,6 +230,7 @@ def guess_mapping(kind: ImportKind, headers: list[str]) -> dict[str, int]:
 class RowAction(enum.StrEnum):
     CREATE = "추가"
     UPDATE = "갱신"
+    UNCHANGED = "이미 있음"  # matched a stored record and the row changes nothing in it
     ERROR = "오류"
 
 
@@ -330,13 +358,39 @@ def _customer_row(number: int, cells: dict[str, Any], lookups: _Lookups) -> _Cus
     )
 
 
-async def _match_customer(code: str, business_number: str) -> Customer | None:
+def _customer_numbers(phone: str, mobile: str) -> set[str]:
+    return {d for d in (phone_digits(phone), phone_digits(mobile)) if d}
+
+
+def _customer_key(code: str, values: dict[str, Any]) -> str:
+    """What identifies the row within one file (mirrors `_match_customer`)."""
+    if code:
+        return f"code:{code}"
+    if values["business_number"]:
+        return f"brn:{values['business_number']}"
+    numbers = sorted(_customer_numbers(values["phone"], values["mobile"]))
+    return f"name:{_normal(values['company_name'])}:{','.join(numbers)}"
+
+
+async def _match_customer(code: str, values: dict[str, Any]) -> Customer | None:
+    """The stored customer this row is (the rules are in the module docstring). `values` are
+    validated: the business number is digits, phones are formatted."""
     if code and (found := await Customer.get_or_none(code=code)):
         return found
-    digits = digits_only(business_number)
-    if len(digits) == 10:
-        return await Customer.filter(business_number=digits).order_by("id").first()
-    return None
+    if values["business_number"]:
+        return await Customer.filter(business_number=values["business_number"]).order_by("id").first()
+    if code:  # a new code: the row is added under it
+        return None
+    same_name = (
+        await Customer.filter(company_name=values["company_name"]).order_by("id").limit(MAX_NAME_MATCHES)
+    )
+    numbers = _customer_numbers(values["phone"], values["mobile"])
+    if not numbers:
+        return same_name[0] if same_name else None
+    by_number = [c for c in same_name if numbers & _customer_numbers(c.phone, c.mobile)]
+    if by_number:
+        return by_number[0]
+    return next((c for c in same_name if not _customer_numbers(c.phone, c.mobile)), None)
 
 
 def _merged(existing: Customer, row: _CustomerRow) -> customers.CustomerInput:
@@ -346,6 +400,11 @@ def _merged(existing: Customer, row: _CustomerRow) -> customers.CustomerInput:
     for name in row.given:
         setattr(merged, name, getattr(row.data, name))
     return merged
+
+
+def _changes_anything(stored: Customer | BusinessCard, values: dict[str, Any]) -> bool:
+    """Whether saving these validated column values would change the stored record."""
+    return any(getattr(stored, name) != value for name, value in values.items())
 
 
 # --- cards ----------------------------------------------------------------------------------
@@ -400,19 +459,35 @@ async def _card_row(
     )
 
 
-def _card_key(name: str, company: str, mobile: str) -> tuple[str, str, str]:
-    return (_normal(name), _normal(company), phone_digits(mobile))
+def _card_numbers(mobile: str, direct_phone: str) -> set[str]:
+    return {d for d in (phone_digits(mobile), phone_digits(direct_phone)) if d}
 
 
-async def _match_card(data: cards.CardInput) -> BusinessCard | None:
-    company = data.company_name
-    if data.customer_id and not company:
-        company = (await Customer.get(id=data.customer_id)).company_name
-    key = _card_key(data.name, company, data.mobile)
-    for card in await BusinessCard.filter(name=data.name.strip()).limit(200):
-        if _card_key(card.name, card.company_name, card.mobile) == key:
-            return card
-    return None
+def _card_key(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What identifies the card within one file (mirrors `_match_card`)."""
+    company = values["customer_id"] or _normal(values["company_name"])
+    numbers = tuple(sorted(_card_numbers(values["mobile"], values["direct_phone"])))
+    return (_normal(values["name"]), company, numbers)
+
+
+def _same_company(card: BusinessCard, values: dict[str, Any]) -> bool:
+    if values["customer_id"] and card.customer_id:
+        return card.customer_id == values["customer_id"]
+    return _normal(card.company_name) == _normal(values["company_name"])
+
+
+async def _match_card(values: dict[str, Any]) -> BusinessCard | None:
+    """The stored card this row is: same name and company, and a number in common if the row has
+    any (or none stored yet). `values` are validated, so a card of a customer carries that customer's company name."""
+    numbers = _card_numbers(values["mobile"], values["direct_phone"])
+    candidates = await BusinessCard.filter(name=values["name"]).order_by("id").limit(MAX_NAME_MATCHES)
+    same = [card for card in candidates if _same_company(card, values)]
+    if not numbers:
+        return same[0] if same else None
+    by_number = [card for card in same if numbers & _card_numbers(card.mobile, card.direct_phone)]
+    if by_number:
+        return by_number[0]
+    return next((card for card in same if not _card_numbers(card.mobile, card.direct_phone)), None)
 
 
 # --- preview and import ------------------------------------------------------------------------
@@ -461,18 +536,15 @@ async def _customer(number, cells, lookups, labels, by, seen) -> RowOutcome:
     values, errors = await customers.validate_customer(row.data)
     if errors:
         return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
-    existing = await _match_customer(row.code, values["business_number"])
-    in_file = {
-        k
-        for k in (
-            f"code:{row.code}" if row.code else "",
-            f"brn:{values['business_number']}" if values["business_number"] else "",
-        )
-        if k
-    }
-    action = RowAction.UPDATE if existing or (in_file & seen) else RowAction.CREATE
-    seen.update(in_file)
-    if by is None:
+    existing = await _match_customer(row.code, values)
+    key = _customer_key(row.code, values)
+    if existing:
+        merged_values, _ = await customers.validate_customer(_merged(existing, row))
+        action = RowAction.UPDATE if _changes_anything(existing, merged_values) else RowAction.UNCHANGED
+    else:
+        action = RowAction.UPDATE if key in seen else RowAction.CREATE
+    seen.add(key)
+    if by is None or action == RowAction.UNCHANGED:
         return RowOutcome(number, row.label, action)
     try:
         if existing:
@@ -499,17 +571,22 @@ async def _card(number, cells, lookups, labels, by, seen, customer_ids) -> RowOu
     values, errors = await cards.validate_card(row.data)
     if errors:
         return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
-    existing = await _match_card(row.data)
-    key = _card_key(values["name"], values["company_name"], values["mobile"])
-    action = RowAction.UPDATE if existing or key in seen else RowAction.CREATE
+    existing = await _match_card(values)
+    key = _card_key(values)
+    merged = None
+    if existing:
+        merged = cards.CardInput.of(existing)
+        for name in row.given:
+            setattr(merged, name, getattr(row.data, name))
+        merged_values, _ = await cards.validate_card(merged)
+        action = RowAction.UPDATE if _changes_anything(existing, merged_values) else RowAction.UNCHANGED
+    else:
+        action = RowAction.UPDATE if key in seen else RowAction.CREATE
     seen.add(key)
-    if by is None:
+    if by is None or action == RowAction.UNCHANGED:
         return RowOutcome(number, row.label, action)
     try:
-        if existing:
-            merged = cards.CardInput.of(existing)
-            for name in row.given:
-                setattr(merged, name, getattr(row.data, name))
+        if existing and merged is not None:
             await cards.save_card(merged, by=by, card_id=existing.id, version=existing.version)
         else:
             await cards.save_card(row.data, by=by)

@@ -126,15 +126,20 @@ async def _create(actor: Actor, editor: CustomerEditor, customer_id: int, done) 
         errors = FieldErrors(inputs)
 
         async def save() -> None:
+            if not save_button.enabled:  # a second click while the first save runs
+                return
+            save_button.disable()
             data = PartnerInput(**{name: element.value or "" for name, element in inputs.items()})
             try:
                 _, customer = await partners.create_partner_for_customer(
                     customer_id, data, by=actor, customer_version=editor.version
                 )
             except ValidationError as error:
+                save_button.enable()
                 errors.show(error.fields)
                 return
             except (StaleRecordError, GogaekError) as error:
+                save_button.enable()
                 ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
                 return
             editor.version = customer.version
@@ -143,7 +148,7 @@ async def _create(actor: Actor, editor: CustomerEditor, customer_id: int, done) 
             await done()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("저장", icon="save", on_click=save).mark("partner-save")
+            save_button = ui.button("저장", icon="save", on_click=save).mark("partner-save")
             ui.button("닫기", on_click=dialog.close).props("flat")
     dialog.open()
 
@@ -167,23 +172,32 @@ async def _link(actor: Actor, editor: CustomerEditor, customer_id: int, done) ->
             table.rows = await partners.search_partners(query.value or "")
             table.update()
 
+        linking = {"busy": False}
+
         async def choose(row: dict) -> None:
+            # One link per gesture: a double-click also sends two clicks, and a second save with
+            # the same version would be refused as "changed by someone" (the user themself).
+            if linking["busy"]:
+                return
+            linking["busy"] = True
+            table.props("loading")
             try:
                 customer = await partners.link_partner(
                     customer_id, row["id"], by=actor, customer_version=editor.version
                 )
             except GogaekError as error:
+                linking["busy"] = False
+                table.props(remove="loading")
                 ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
                 return
-            editor.version = customer.version
+            editor.version = customer.version  # stays busy: the dialog closes
             ui.notify(f"거래처 '{row['name']}'을(를) 연결했습니다.", type="positive")
             dialog.close()
             await done()
 
         search_button.on_click(search)
         query.on("keydown.enter", search)
-        table.on("rowDblclick", lambda e: choose(e.args[1]))
-        table.on("rowClick", lambda e: choose(e.args[1]))
+        table.on("rowClick", lambda e: choose(e.args[1]))  # a click links; a double-click is that click
         ui.label("연결할 거래처를 누르세요.").classes("text-caption text-grey-7")
         with ui.row().classes("w-full justify-end"):
             ui.button("닫기", on_click=dialog.close).props("flat")

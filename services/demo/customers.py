@@ -9,7 +9,7 @@ so the card is stored without it."""
 from __future__ import annotations
 
 from core.audit import SYSTEM
-from models.card import BusinessCard
+from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, CustomerHistory
 from models.staff import Staff
@@ -93,6 +93,7 @@ DEMO_CARDS: list[tuple[str | None, str, str, str, dict]] = [
         "2016-09-21",
         "홍길동",
         {
+            "employment": Employment.LEFT,  # the manual's 명함관리 list shows him as 퇴사
             "position": "대리",
             "department": "물류",
             "duty": "구매팀",

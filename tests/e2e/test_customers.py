@@ -47,3 +47,12 @@ def test_search_by_initials_open_move_and_export_in_chromium(demo_server, page, 
     assert header[:4] == ["고객코드", "등록일자", "고객상태", "법인상호"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[3]) for r in rows] == [("140213-001", "재근상사")]
+
+    # the manual's function keys, pressed in the browser (which would otherwise find / reload)
+    page.get_by_label("법인상호 (초성 가능)").fill("ㅎㅇ")
+    page.keyboard.press("F3")
+    expect(page.get_by_text("고객 1건")).to_be_visible()
+    expect(customers.get_by_role("cell", name="하이디자인", exact=True)).to_be_visible()
+    page.keyboard.press("F5")
+    page.wait_for_url(f"{demo_server.url}/customers/new")
+    expect(page.get_by_text("고객정보 (새 고객)")).to_be_visible()

@@ -1,6 +1,7 @@
+import asyncio
 import io
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 from nicegui.testing import User
 from openpyxl import Workbook
 
@@ -99,8 +100,21 @@ async def test_customers_are_imported_from_excel_with_a_preview(user: User):
     assert "검증번호" in results.rows[1]["reasons"]
     assert await Customer.all().count() == 0
     user.find("import-run").click()
-    await user.should_see("가져오기를 마쳤습니다: 추가 1건, 갱신 0건, 오류 1건", retries=50)
+    await user.should_see("가져오기를 마쳤습니다: 추가 1건, 갱신 0건, 이미 있음 0건, 오류 1건", retries=50)
     assert [c.company_name for c in await Customer.all()] == ["재근상사"]
+
+    # the same file again: the screen says how rows are matched, and nothing is added twice
+    rules = user.find("import-rules").elements.pop()
+    assert "사업자번호" in rules.text and "법인상호와 전화번호" in rules.text
+    await upload.handle_uploads(
+        [ui.upload.SmallFileUpload("고객.xlsx", "application/octet-stream", buffer.getvalue())]
+    )
+    await user.should_see("열을 확인하고 미리보기를 누르세요.", retries=50)
+    user.find("import-preview").click()
+    await eventually(lambda: [r["action"] for r in results.rows] == ["이미 있음", "오류"])
+    user.find("import-run").click()
+    await user.should_see("가져오기를 마쳤습니다: 추가 0건, 갱신 0건, 이미 있음 1건, 오류 1건", retries=50)
+    assert await Customer.all().count() == 1
 
 
 async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_staff(user: User):
@@ -125,3 +139,69 @@ async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_sta
     assert response.headers["x-content-type-options"] == "nosniff"
     user.http_client.cookies.clear()
     assert (await user.http_client.get(f"/customer-maps/{customer.id}")).status_code == 401
+
+
+async def test_a_mistyped_date_filter_keeps_the_list_and_the_typed_text(user: User):
+    boss = await make_admin(login="boss")
+    await cards.save_card(CardInput(name="호면수", company_name="test", registered_on="2016-09-21"), by=boss)
+    await cards.save_card(CardInput(name="홍길동", company_name="test", registered_on="2020-03-02"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 2)
+
+    date_from = user.find("cards-from").elements.pop()  # a date field: typed as its value
+    user.find("cards-use-dates").click()
+    date_from.value = "2020-01-01"
+    user.find("cards-search").click()
+    await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+    await user.should_see("명함 1건")
+
+    date_from.value = "2020-13-01"
+    user.find("cards-search").click()
+    await eventually(lambda: date_from.props.get("error-message") == "날짜를 YYYY-MM-DD로 입력하세요.")
+    assert date_from.value == "2020-13-01"  # the typed text stays to be corrected
+    assert [r["name"] for r in cards_table.rows] == ["홍길동"]  # not every card: the list stays
+    await user.should_see("명함 1건")
+    before = set(background_tasks.running_tasks)
+    user.find("cards-excel").click()  # nor does 엑셀 export every card
+    await asyncio.wait_for(asyncio.gather(*(background_tasks.running_tasks - before)), timeout=30)
+    assert user.download.http_responses == []
+    assert date_from.props.get("error-message") == "날짜를 YYYY-MM-DD로 입력하세요."
+
+    date_from.value = "2016-01-01"
+    user.find("cards-search").click()
+    await eventually(lambda: len(cards_table.rows) == 2)
+    assert "error-message" not in date_from.props
+
+
+async def test_a_card_is_edited_on_the_page_and_the_list_shows_the_change(user: User):
+    boss = await make_admin(login="boss")
+    card = await cards.save_card(
+        CardInput(
+            name="홍길동", company_name="(주)A상호", mobile="010-1245-7845", registered_on="2016-09-21"
+        ),
+        by=boss,
+    )
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 1)
+    user.find("cards-table").trigger("rowDblclick", [{}, cards_table.rows[0], 0])
+    await user.should_see("명함 수정", retries=30)
+    mobile = user.find("card-mobile").elements.pop()
+    assert mobile.value == "010-1245-7845"
+    user.find("card-mobile").clear().type("010-5555-6666")
+    user.find("card-email").type("hong@example.com")
+    user.find("card-save").click()
+    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    await eventually(lambda: cards_table.rows[0]["mobile"] == "010-5555-6666")
+    assert cards_table.rows[0]["email"] == "hong@example.com"
+    saved = await BusinessCard.get(id=card.id)
+    assert (saved.mobile, saved.email, saved.version) == (
+        "010-5555-6666",
+        "hong@example.com",
+        card.version + 1,
+    )
+    assert await BusinessCard.all().count() == 1
+    await user.should_not_see(marker="card-save")  # 저장 closed the dialog

@@ -58,6 +58,7 @@ async def test_search_by_initials_and_phone_then_open_the_customer(user: User):
     user.find("customers-table").trigger("rowDblclick", [{}, customers_table.rows[0], 0])
     await user.should_see("고객정보 (재근상사)", retries=30)
     await user.should_see("140213-001")
+    await user.should_see(marker="customer-company-name", retries=30)  # the tabs render after the header
     company = user.find("customer-company-name").elements.pop()
     assert company.value == "재근상사"
 
@@ -233,3 +234,127 @@ async def test_the_customer_window_shows_how_many_rows_each_tab_holds(user: User
     await BusinessCard.create(customer_id=customer.id, name="이영희", registered_on=dt.date(2020, 1, 1))
     user.find("tab-cards").click()  # changing tab reads the counts again
     await eventually(lambda: tab.props["label"] == "명함관리 (3)")
+
+
+async def test_a_double_click_in_the_partner_picker_links_once_without_a_false_conflict(user: User):
+    import asyncio
+
+    from nicegui import background_tasks
+
+    await make_staff(login="clerk", name="이주연")
+    boss = await make_admin()
+    customer = await add(boss, "재근상사", "2014-02-13")
+    partner = await TradingPartner.create(code="P0001", name="재근상사 본점")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-partner", retries=30)
+    user.find("tab-partner").click()
+    await user.should_see(marker="partner-search", retries=30)
+    user.find("partner-search").click()
+    results = await table(user, "partner-results")
+    await eventually(lambda: [r["code"] for r in results.rows] == ["P0001"])
+
+    # a browser's double-click: click, click, dblclick on the same row, all at once
+    before = set(background_tasks.running_tasks)
+    row = results.rows[0]
+    picker = user.find("partner-results")
+    picker.trigger("rowClick", [{}, row, 0]).trigger("rowClick", [{}, row, 0])
+    picker.trigger("rowDblclick", [{}, row, 0])
+    gestures = [t for t in background_tasks.running_tasks - before if "_link" in t.get_name()]
+    assert gestures  # the handlers run as background tasks: wait for every one of them
+    await asyncio.gather(*gestures)
+
+    await user.should_see("거래처 '재근상사 본점'을(를) 연결했습니다.", retries=30)
+    assert not user.notify.contains("먼저 수정했습니다")  # no conflict naming the user themself
+    assert sum("연결했습니다" in m for m in user.notify.messages) == 1
+    linked = await Customer.get(id=customer.id)
+    assert linked.partner_id == partner.id and linked.version == customer.version + 1
+    await user.should_see(marker="partner-거래처코드", retries=30)
+    assert user.find("partner-거래처코드").elements.pop().text == "P0001"
+
+
+def key_press(name: str) -> dict:
+    """A keydown as the browser's keyboard listener sends it to ui.keyboard."""
+    return {
+        "action": "keydown",
+        "key": name,
+        "code": name,
+        "location": 0,
+        "repeat": False,
+        "altKey": False,
+        "ctrlKey": False,
+        "metaKey": False,
+        "shiftKey": False,
+    }
+
+
+async def test_f3_searches_and_f5_adds_on_the_customer_search(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13")
+    await add(boss, "하이디자인", "2016-09-21")
+    await sign_in(user, "boss")
+    customers_table = await table(user, "customers-table")
+    await eventually(lambda: len(customers_table.rows) == 2)
+    user.find("filter-company").type("ㅎㅇ")
+    keyboard = user.find(ui.keyboard)
+    keyboard.trigger("key", {**key_press("F3"), "action": "keyup"})  # releasing a key does nothing
+    keyboard.trigger("key", key_press("F3"))
+    await eventually(lambda: row_names(customers_table) == ["하이디자인"])
+    await user.should_see("고객 1건")
+
+    keyboard.trigger("key", key_press("F5"))
+    await user.should_see("고객정보 (새 고객)", retries=30)
+    assert user.back_history[-1] == "/customers/new"
+
+
+async def test_required_fields_are_highlighted_in_the_customer_window(user: User):
+    from pages.field_helpers import REQUIRED_PROPS
+
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    assert REQUIRED_PROPS == "bg-color=yellow-2"  # the manual's yellow: 노란색 부분은 필수 입력 값
+    for marker in ("customer-company-name", "customer-registered-on"):
+        assert user.find(marker).elements.pop().props.get("bg-color") == "yellow-2", marker
+    for marker in ("customer-representative", "customer-phone", "customer-business_number"):
+        assert "bg-color" not in user.find(marker).elements.pop().props, marker
+
+
+async def test_a_duplicate_business_number_warns_and_offers_to_open_the_other_customer(user: User):
+    boss = await make_admin(login="boss")
+    jaegeun = await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    user.find("customer-company-name").type("재근상사 안산지점")
+    user.find("customer-business_number").type("111-22-33332")
+    user.find("customer-save").click()
+    await user.should_see("이미 등록된 고객과 겹칩니다", retries=30)
+    await user.should_see("재근상사 (140213-001): 사업자번호이(가) 같습니다.")
+    assert await Customer.all().count() == 1  # nothing saved while the user decides
+    assert user.find("customer-company-name").elements.pop().value == "재근상사 안산지점"
+
+    user.find("duplicate-open").click()  # the browser opens it in a new tab; here it is the next page
+    await user.should_see("고객정보 (재근상사)", retries=30)
+    assert user.back_history[-1] == f"/customers/{jaegeun.id}"
+    assert await Customer.all().count() == 1
+
+
+async def test_a_duplicate_phone_warns_and_saves_anyway_when_asked(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13", business_number="111-22-33332", phone="02-999-8888")
+    await sign_in(user, "boss")
+    await user.open("/customers/new")
+    await user.should_see(marker="customer-company-name", retries=30)
+    user.find("customer-company-name").type("재근물산")
+    user.find("customer-phone").type("029998888")  # digits only, as typed
+    user.find("customer-save").click()
+    await user.should_see("재근상사 (140213-001): 전화번호이(가) 같습니다.", retries=30)
+    assert await Customer.all().count() == 1
+
+    user.find("duplicate-save").click()
+    await user.should_see("고객정보 (재근물산)", retries=30)
+    saved = await Customer.get(company_name="재근물산")
+    assert saved.phone == "02-999-8888" and await Customer.all().count() == 2
+    assert user.back_history[-1] == f"/customers/{saved.id}"

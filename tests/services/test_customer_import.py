@@ -99,11 +99,25 @@ async def test_import_saves_good_rows_lists_bad_ones_and_reimport_does_not_dupli
     found = await customers.search_customers(CustomerFilters(phone="8888"))
     assert [r["company_name"] for r in found.rows] == ["재근상사"]  # imported numbers are searchable
 
+    versions = dict(await Customer.all().values_list("id", "version"))
+    preview_again = await customer_import.preview_import(ImportKind.CUSTOMERS, sheet, mapping)
+    assert [o.action for o in preview_again.outcomes if o.action != RowAction.ERROR] == [
+        RowAction.UNCHANGED
+    ] * 3
     again = await customer_import.run_import(ImportKind.CUSTOMERS, sheet, mapping, by=clerk)
-    assert (again.count(RowAction.CREATE), again.count(RowAction.UPDATE)) == (1, 2)
-    # 하이디자인 has neither code nor business number in the file, so it cannot be matched
-    assert await Customer.filter(company_name="재근상사").count() == 1
-    assert await Customer.filter(company_name="유일종합상사").count() == 1
+    # 재근상사 matches by code, 유일종합상사 by business number, and 하이디자인 (neither in the file)
+    # by its name and phone: nothing is added and nothing is rewritten
+    assert [o.action for o in again.outcomes] == [
+        RowAction.UNCHANGED,
+        RowAction.UNCHANGED,
+        RowAction.ERROR,
+        RowAction.ERROR,
+        RowAction.ERROR,
+        RowAction.UNCHANGED,
+    ]
+    assert (again.count(RowAction.CREATE), again.count(RowAction.UNCHANGED)) == (0, 3)
+    assert await Customer.all().count() == 3
+    assert dict(await Customer.all().values_list("id", "version")) == versions
 
 
 async def test_an_exported_file_imports_back_onto_the_same_customers(db):
@@ -120,7 +134,7 @@ async def test_an_exported_file_imports_back_onto_the_same_customers(db):
     mapping = customer_import.guess_mapping(ImportKind.CUSTOMERS, sheet.headers)
     assert {"code", "company_name", "phone", "memo", "registered_on"} <= set(mapping)
     report = await customer_import.run_import(ImportKind.CUSTOMERS, sheet, mapping, by=clerk)
-    assert [o.action for o in report.outcomes] == [RowAction.UPDATE]
+    assert [o.action for o in report.outcomes] == [RowAction.UNCHANGED]
     assert await Customer.all().count() == 1
     assert (await Customer.get(id=original.id)).memo == "메모"
 
@@ -179,8 +193,17 @@ async def test_cards_import_links_companies_by_code_and_reimport_updates(db):
     assert linked.customer_id is not None and linked.company_name == "(주)A상호"
     assert linked.employment == Employment.EMPLOYED and linked.group_a_id and linked.position_id
     again = await customer_import.run_import(ImportKind.CARDS, sheet, mapping, by=clerk)
-    assert again.count(RowAction.UPDATE) == 2 and again.count(RowAction.CREATE) == 0
+    assert again.count(RowAction.UNCHANGED) == 2 and again.count(RowAction.CREATE) == 0
     assert await BusinessCard.all().count() == 2
+
+    rows[1][1] = "과장"  # promoted: the same card is updated
+    rows[2][2] = "퇴사"
+    changed = await customer_import.read_sheet(workbook(rows))
+    report = await customer_import.run_import(ImportKind.CARDS, changed, mapping, by=clerk)
+    assert [o.action for o in report.outcomes[:2]] == [RowAction.UPDATE, RowAction.UPDATE]
+    assert await BusinessCard.all().count() == 2
+    assert (await BusinessCard.get(id=linked.id)).position_id != linked.position_id
+    assert (await BusinessCard.get(name="홍길동", company_name="test")).employment == Employment.LEFT
 
 
 async def test_a_file_that_is_not_a_workbook_or_lacks_the_required_column_is_refused(db):
@@ -191,3 +214,83 @@ async def test_a_file_that_is_not_a_workbook_or_lacks_the_required_column_is_ref
     with pytest.raises(ValidationError) as unmapped:
         await customer_import.preview_import(ImportKind.CUSTOMERS, sheet, {"phone": 0})
     assert "법인상호" in unmapped.value.fields["mapping"]
+
+
+async def test_rows_without_code_or_business_number_match_by_company_name_and_phone(db):
+    clerk = await make_staff()
+    header = ["상호", "전화", "휴대폰", "대표자", "등록일"]
+    first = [
+        header,
+        ["하이디자인", "031-555-5555", None, "황대표", "2016-09-21"],
+        ["하이디자인", "02-777-1234", None, "김지점장", "2017-01-02"],  # same name, another number
+        ["송일시스템", None, None, "조대표", "2015-09-15"],
+    ]
+    sheet = await customer_import.read_sheet(workbook(first))
+    mapping = customer_import.guess_mapping(ImportKind.CUSTOMERS, sheet.headers)
+    report = await customer_import.run_import(ImportKind.CUSTOMERS, sheet, mapping, by=clerk)
+    assert report.count(RowAction.CREATE) == 3
+    assert await Customer.filter(company_name="하이디자인").count() == 2  # a branch is its own customer
+
+    second = [
+        header,
+        ["하이디자인", "0315555555", None, "황대표", "2016-09-21"],  # the same number typed differently
+        ["하이디자인", None, "02-777-1234", "박지점장", None],  # the branch's number, in another column
+        ["송일시스템", "02-6673-7230", None, None, None],  # no number before: the name finds it
+        ["송일시스템", "02-6673-7230", None, None, None],  # and now by name and number
+        ["뉴시스비즈", "031-888-9999", None, None, "2016-09-21"],
+    ]
+    sheet = await customer_import.read_sheet(workbook(second))
+    preview = await customer_import.preview_import(ImportKind.CUSTOMERS, sheet, mapping)
+    expected = [
+        RowAction.UNCHANGED,
+        RowAction.UPDATE,
+        RowAction.UPDATE,
+        RowAction.UPDATE,
+        RowAction.CREATE,
+    ]
+    assert [o.action for o in preview.outcomes] == expected
+    report = await customer_import.run_import(ImportKind.CUSTOMERS, sheet, mapping, by=clerk)
+    assert [o.action for o in report.outcomes] == [*expected[:3], RowAction.UNCHANGED, RowAction.CREATE]
+    assert await Customer.all().count() == 4
+    branch = await Customer.get(company_name="하이디자인", phone="02-777-1234")
+    assert (branch.representative, branch.mobile) == ("박지점장", "02-777-1234")
+    songil = await Customer.get(company_name="송일시스템")
+    assert (songil.phone, songil.representative) == ("02-6673-7230", "조대표")
+
+    third = [header, ["송일시스템", None, None, "조대표", None]]  # no number: matched by name alone
+    sheet = await customer_import.read_sheet(workbook(third))
+    report = await customer_import.run_import(ImportKind.CUSTOMERS, sheet, mapping, by=clerk)
+    assert [o.action for o in report.outcomes] == [RowAction.UNCHANGED]
+    assert await Customer.all().count() == 4
+
+
+async def test_cards_without_a_customer_code_match_by_company_name_and_numbers(db):
+    clerk = await make_staff()
+    rows = [
+        ["이름", "회사명", "휴대폰", "직통번호"],
+        ["홍길동", "test", "010-1111-2222", None],
+        ["홍길동", "test", "010-3333-4444", None],  # another 홍길동 at the same company
+        ["김영희", "(주)나라", None, "02-555-0101"],
+        ["박민수", "(주)나라", None, None],
+    ]
+    sheet = await customer_import.read_sheet(workbook(rows))
+    mapping = customer_import.guess_mapping(ImportKind.CARDS, sheet.headers)
+    first = await customer_import.run_import(ImportKind.CARDS, sheet, mapping, by=clerk)
+    assert first.count(RowAction.CREATE) == 4
+    again = await customer_import.run_import(ImportKind.CARDS, sheet, mapping, by=clerk)
+    assert [o.action for o in again.outcomes] == [RowAction.UNCHANGED] * 4
+    assert await BusinessCard.all().count() == 4
+
+    rows[3][2] = "010-9999-0000"  # a mobile added to a card found by its direct line
+    rows[4][3] = "02-555-0102"  # a number added to a card that had none
+    sheet = await customer_import.read_sheet(workbook(rows))
+    report = await customer_import.run_import(ImportKind.CARDS, sheet, mapping, by=clerk)
+    assert [o.action for o in report.outcomes] == [
+        RowAction.UNCHANGED,
+        RowAction.UNCHANGED,
+        RowAction.UPDATE,
+        RowAction.UPDATE,
+    ]
+    assert await BusinessCard.all().count() == 4
+    assert (await BusinessCard.get(name="김영희")).mobile == "010-9999-0000"
+    assert (await BusinessCard.get(name="박민수")).direct_phone == "02-555-0102"

@@ -1,4 +1,4 @@
-from models.card import BusinessCard
+from models.card import BusinessCard, Employment
 from models.customer import Customer, CustomerHistory, TradingPartner
 from services import phone_directory
 from services.demo import customers as demo_customers
@@ -37,6 +37,8 @@ async def test_seed_demo_creates_the_manuals_customers_and_cards_once(db):
     assert (await phone_directory.resolve_caller("02-808-8016")).customer.company_name == "(주)해동통신"
     hong = await BusinessCard.get(name="홍길동", company_name="(주)A상호")
     assert (hong.mobile, hong.direct_phone, hong.fax) == ("010-1245-7845", "02-123-4567", "02-234-5678")
+    assert hong.employment == Employment.LEFT  # the manual's 명함관리 list: 홍길동, 대리, 퇴사
+    assert await BusinessCard.filter(employment=Employment.LEFT).count() == 1
     assert await BusinessCard.filter(customer_id=None, company_name="test").exists()
     assert (await TradingPartner.get(code="140213-001")).id == jaegeun.partner_id
     assert await CustomerHistory.filter(customer_id=jaegeun.id).count() == 2
