@@ -65,7 +65,8 @@ class CallBus:
     def __init__(self, window_seconds: float = DEFAULT_WINDOW_SECONDS) -> None:
         self.window_seconds = window_seconds
         self._subscribers: dict[str, Subscriber] = {}
-        self._recent: dict[str, tuple[float, dt.datetime]] = {}
+        # number → (arrival, the call's time, whether that time came from the source)
+        self._recent: dict[str, tuple[float, dt.datetime, bool]] = {}
         self._deliveries: set[asyncio.Task] = set()
 
     def subscribe(self, key: str, subscriber: Subscriber) -> None:
@@ -79,22 +80,25 @@ class CallBus:
         """Forget recent calls (at start-up)."""
         self._recent.clear()
 
-    def _is_repeat(self, key: str, now: float, occurred_at: dt.datetime) -> bool:
+    def _is_repeat(self, key: str, now: float, occurred_at: dt.datetime, timed: bool) -> bool:
         """Same number within the window, measured by arrival (a box repeating itself on every
-        ring) or by the call's own time (Centrex reports a call after it rang)."""
+        ring) or by the call's own time (Centrex reports a call after it rang). When both reports
+        carry the call's own time (Centrex rows), that time alone decides: the calls of a line's
+        history read at once after an outage arrive together but are still separate calls."""
         seen = self._recent.get(key)
         if seen is None:
             return False
-        arrived, first_time = seen
+        arrived, first_time, first_timed = seen
         window = self.window_seconds
-        repeat = now - arrived <= window or abs((occurred_at - first_time).total_seconds()) <= window
+        same_time = abs((occurred_at - first_time).total_seconds()) <= window
+        repeat = same_time if timed and first_timed else now - arrived <= window or same_time
         if repeat:
-            self._recent[key] = (now, first_time)  # a long ringing keeps being the same call
+            self._recent[key] = (now, first_time, first_timed)  # a long ringing stays the same call
         return repeat
 
     def _forget_old(self, now: float) -> None:
         horizon = max(self.window_seconds * 4, 120)
-        for key in [k for k, (arrived, _) in self._recent.items() if now - arrived > horizon]:
+        for key in [k for k, (arrived, _, _) in self._recent.items() if now - arrived > horizon]:
             del self._recent[key]
 
     async def publish(self, report: CallReport) -> IncomingCall | None:
@@ -105,11 +109,12 @@ class CallBus:
         if not key:
             return None
         occurred_at = report.occurred_at or dt.datetime.now()
+        timed = report.occurred_at is not None
         now = time.monotonic()
         # decided before the first await, so two sources reporting at once still make one call
-        if self._is_repeat(key, now, occurred_at):
+        if self._is_repeat(key, now, occurred_at, timed):
             return None
-        self._recent[key] = (now, occurred_at)
+        self._recent[key] = (now, occurred_at, timed)
         self._forget_old(now)
         try:
             match = await resolve_caller(digits) if digits else CallerMatch(digits="")

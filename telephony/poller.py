@@ -1,9 +1,11 @@
-"""The Centrex poller: every few seconds, `getinboundcall` page 1 for each enabled API user.
+"""The Centrex poller: every few seconds, `getinboundcall` for each enabled API user.
 
 New rows (by `NO`, remembered in CentrexUser.last_seen_no so restarts never re-announce) become
 call reports. The very first poll of a line only notes where history ends, so connecting a line
-never floods the screens with old calls; calls that rang while the server was down are recorded
-but not popped up. Errors are shown (settings screen, /healthz, log) and retried with backoff."""
+never floods the screens with old calls. After an outage or a burst, the list is read page after
+page (newest first) until it reaches a call already seen, so no call is lost; calls that rang
+while nobody polled are recorded but not popped up. Errors are shown (settings screen, /healthz,
+log) and retried with backoff."""
 
 from __future__ import annotations
 
@@ -17,14 +19,15 @@ from typing import Any
 import httpx
 
 from models.telephony import CallEventSource, CentrexUser
-from services.centrex_client import CentrexClient, CentrexError, Failure
+from services.centrex_client import CentrexClient, CentrexError, Failure, InboundCall
 from services.lifecycle import watch
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus, CallReport
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 50
+PAGE_SIZE = 200  # the most getinboundcall returns per page
+MAX_PAGES = 10  # catching up after an outage reads at most this many pages in one round
 MAX_BACKOFF_SECONDS = 60.0
 # a row older than this when first seen rang while nobody was polling: recorded, not popped up
 STALE_AFTER = dt.timedelta(minutes=5)
@@ -46,8 +49,10 @@ class LineStatus:
 
 
 class CentrexPoller:
-    def __init__(self, bus: CallBus) -> None:
+    def __init__(self, bus: CallBus, *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
         self.bus = bus
+        self.page_size = page_size
+        self.max_pages = max_pages
         self.settings = CentrexSettings()
         self.lines: dict[int, LineStatus] = {}
         self._tasks: dict[int, asyncio.Task] = {}
@@ -116,21 +121,22 @@ class CentrexPoller:
         )
 
     async def poll(self, user_id: int) -> int | None:
-        """One round for one line: announces new calls, returns how many (None: the line is gone
-        or disabled). Raises CentrexError."""
+        """One round for one line: records the new calls (popping up the recent ones), returns how
+        many (None: the line is gone or disabled). Raises CentrexError."""
         user = await CentrexUser.get_or_none(id=user_id, enabled=True)
         if user is None:
             return None
-        calls = await self.client_for(user).inbound_calls(page=1, per_page=PAGE_SIZE)
-        newest = max((c.no for c in calls), default=None)
+        client = self.client_for(user)
         announced = 0
         if user.last_seen_no is None:
-            # first contact: remember where history ends, announce nothing old
-            last_seen = newest or 0
+            # first contact: remember where history ends (page 1 holds the newest), announce nothing old
+            calls = await client.inbound_calls(page=1, per_page=self.page_size)
+            last_seen = max((c.no for c in calls), default=0)
         else:
-            last_seen = user.last_seen_no
+            calls = await self._calls_since(client, user.last_seen_no, user_id)
+            last_seen = max((c.no for c in calls), default=user.last_seen_no)
             fresh_after = dt.datetime.now() - STALE_AFTER
-            for call in sorted((c for c in calls if c.no > user.last_seen_no), key=lambda c: c.no):
+            for call in calls:
                 if not call.caller:
                     continue
                 await self.bus.publish(
@@ -145,7 +151,6 @@ class CentrexPoller:
                     )
                 )
                 announced += 1
-            last_seen = max(last_seen, newest or 0)
         now = dt.datetime.now()
         # technical columns: no audit entry, no version bump every few seconds
         await CentrexUser.filter(id=user_id).update(
@@ -154,6 +159,27 @@ class CentrexPoller:
         line = self.lines.setdefault(user_id, LineStatus(user_id))
         line.last_success_at, line.last_error, line.failures = now, "", 0
         return announced
+
+    async def _calls_since(self, client: CentrexClient, last_seen_no: int, user_id: int) -> list[InboundCall]:
+        """Every call after `last_seen_no`, oldest first. The list comes newest first, so the next
+        page is read only while a whole page is new; every page is read before anything is
+        published, so a failure half-way loses nothing (the next round starts over)."""
+        found: dict[int, InboundCall] = {}  # by NO: a call arriving meanwhile shifts the pages
+        for page in range(1, self.max_pages + 1):
+            rows = await client.inbound_calls(page=page, per_page=self.page_size)
+            new = [c for c in rows if c.no > last_seen_no]
+            for call in new:
+                found.setdefault(call.no, call)
+            if not rows or len(new) < len(rows):
+                break  # the end of the list, or calls already seen
+        else:
+            log.warning(
+                "Centrex line %s: more than %d calls since the last poll; only the newest %d were fetched",
+                user_id,
+                self.max_pages * self.page_size,
+                len(found),
+            )
+        return sorted(found.values(), key=lambda c: c.no)
 
     async def _record_failure(self, user_id: int, error: CentrexError) -> None:
         line = self.lines.setdefault(user_id, LineStatus(user_id))

@@ -70,6 +70,8 @@ def test_a_modem_caller_id_pops_up_in_two_signed_in_browsers(cti_server, device,
         elapsed = time.monotonic() - started
         print(f"serial line written → popup visible in two browsers: {elapsed * 1000:.0f} ms")
         expect(other.locator(".q-card", has_text="02-999-8888").get_by_text("140213-001")).to_be_visible()
+        assert report["cti"]["last_call_at"] is None
+        assert httpx.get(f"{cti_server.url}/healthz").json()["cti"]["last_call_at"]  # the time of that call
 
         # 접수작성 from the popup: the form starts with the caller's customer, number and source
         other.locator(".q-card", has_text="02-999-8888").get_by_role("button", name="접수작성").click()

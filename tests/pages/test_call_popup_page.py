@@ -100,6 +100,90 @@ async def test_popups_go_to_the_staff_with_the_extension_when_configured(user: U
     assert cards(user)[0].popup.digits == "0311112222"
 
 
+async def popups_first_to_the_extension(*, delay: int) -> tuple[User, User]:
+    """Mode 'extension first': boss (no extension) and clerk (extension 102) signed in."""
+    admin = await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김데모")
+    await Staff.filter(id=clerk.id).update(extension="102")
+    await ts.save_call_settings(
+        by=admin, version=None, dedup_seconds=30, popup_target="extension_first", others_delay_seconds=delay
+    )
+    await runtime.apply_call_settings()
+    boss = second_user()
+    await sign_in(boss, "boss")
+    clerk_screen = second_user()
+    await sign_in(clerk_screen, "clerk")
+    return boss, clerk_screen
+
+
+async def test_extension_first_pops_up_at_the_extension_at_once_and_elsewhere_after_the_delay(user: User):
+    boss, clerk = await popups_first_to_the_extension(delay=3)
+    clock = asyncio.get_running_loop().time
+    rang_at = clock()
+    await ring("0212345678", extension="102")
+
+    await eventually(lambda: len(cards(clerk)) == 1)
+    on_boss_screen, waited = len(cards(boss)), clock() - rang_at
+    assert waited < 3  # (on a machine this slow the next assertion would prove nothing)
+    assert on_boss_screen == 0  # the extension's staff first, nobody else yet
+
+    await eventually(lambda: len(cards(boss)) == 1)
+    assert clock() - rang_at >= 3  # everyone else after the configured delay
+    assert cards(boss)[0].popup.digits == "0212345678" and len(cards(clerk)) == 1
+
+
+async def test_extension_first_spares_the_others_once_the_extension_writes_the_reception(user: User):
+    boss, clerk = await popups_first_to_the_extension(delay=3)
+    event_id = await ring("0212345678", extension="102")
+    await eventually(lambda: len(cards(clerk)) == 1)
+    clerk.find(marker="call-popup-reception").click()  # the clerk takes the call
+    await clerk.should_see(marker="reception-save", retries=50)
+
+    await runtime.call_bus.drain()  # the delivery of the popup, its delay included, is over
+    assert cards(boss) == []
+    boss.find(marker="recent-calls").click()  # still findable there, like any call
+    await boss.should_see("최근 수신 전화", retries=50)
+    assert [c.event_id for c in await call_popup.recent_calls()] == [event_id]
+
+
+async def test_the_customer_button_opens_the_callers_customer_window(user: User):
+    customer = await make_customer("재근상사", "02-999-8888", code="140213-001")
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await ring("029998888")
+    await user.should_see(marker="call-popup-customer", retries=50)
+
+    user.find(marker="call-popup-customer-open").click()
+    await eventually(lambda: user.back_history[-1] == f"/customers/{customer.id}")
+    await user.should_see("고객정보 (재근상사)", retries=50)
+    assert field(user, "customer-code") == "140213-001"
+
+
+async def test_a_number_of_several_customers_offers_each_and_opens_the_chosen_one(user: User):
+    await make_customer("하이디자인", "02-555-1234")
+    chosen = await make_customer("하이인쇄", "02-555-1234")  # the same number on two customers
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    event_id = await ring("025551234")
+    await user.should_see(marker="call-popup-unknown", retries=50)
+    [card] = cards(user)
+    with user:
+        buttons = list(ElementFilter(marker="call-popup-candidate", local_scope=False).within(instance=card))
+        [info] = ElementFilter(marker="call-popup-customer-open", local_scope=False).within(instance=card)
+    assert sorted(b.text for b in buttons) == ["하이디자인", "하이인쇄"]
+    assert not info.enabled  # no customer to open before one is chosen
+
+    UserInteraction(user, {next(b for b in buttons if b.text == "하이인쇄")}, None).click()
+    await user.should_see(marker="call-popup-customer", retries=50)
+    assert cards(user)[0].popup.customer.id == chosen.id
+    assert (await CallEvent.get(id=event_id)).customer_id == chosen.id
+    assert (await call_popup.popup_for_event(event_id)).customer.id == chosen.id  # the number is linked
+
+    user.find(marker="call-popup-customer-open").click()
+    await eventually(lambda: user.back_history[-1] == f"/customers/{chosen.id}")
+    await user.should_see("고객정보 (하이인쇄)", retries=50)
+
+
 async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User):
     admin = await make_admin(login="boss")
     customer = await make_customer("재근상사", "02-999-8888")

@@ -1,5 +1,7 @@
 """설정 → CTI환경설정 and API사용자등록, driven through the real screens."""
 
+import datetime as dt
+
 import pytest
 from nicegui import ElementFilter, ui
 from nicegui.testing import User
@@ -242,3 +244,31 @@ async def test_health_check_reports_telephony_without_secrets(user: User, device
     assert LINE not in text and password_sha512("centrex-pw") not in text
     assert runtime.ring_callback.secret not in text
     assert ui  # the page layer is loaded
+
+    await ts.save_cti_settings(
+        by=admin,
+        version=None,
+        enabled=True,
+        port=str(device.path),
+        baud=9600,
+        preset="modem",
+        regex="",
+        init_commands="ATZ",
+    )
+    await runtime.apply_cti_settings()
+
+    async def cti_health() -> dict:
+        return (await user.http_client.get("/healthz")).json()["cti"]
+
+    await eventually(lambda: runtime.cti_reader.state == State.CONNECTED)
+    runtime.cti_reader.last_call_at = None  # the process's one reader: forget earlier tests' calls
+    assert (await cti_health())["last_call_at"] is None
+    before = dt.datetime.now().replace(microsecond=0)
+    device.write(modem_block("029998888"))
+
+    async def last_call_at() -> str | None:
+        return (await cti_health())["last_call_at"]
+
+    shown = dt.datetime.fromisoformat(await eventually(last_call_at))
+    assert before <= shown <= dt.datetime.now()
+    assert "029998888" not in str(await cti_health())  # the time of the call, not who called

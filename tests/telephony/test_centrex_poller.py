@@ -48,14 +48,16 @@ def make_poller(centrex: CentrexServer, **settings) -> tuple[CentrexPoller, list
 
 
 async def test_first_poll_remembers_history_without_announcing_it(centrex, line):
-    for caller in ("0211110000", "0222220000", "0233330000"):
-        centrex.ring(LINE, caller)
+    for index in range(450):  # years of history on a line connected today
+        centrex.ring(LINE, f"02111{index:05d}")
     poller, heard = make_poller(centrex)
     assert await poller.poll(line.id) == 0
     await poller.bus.drain()
     assert heard == [] and await CallEvent.all().count() == 0
     stored = await CentrexUser.get(id=line.id)
     assert stored.last_seen_no == centrex.next_no and stored.last_success_at and stored.last_error == ""
+    [request] = centrex.calls_to("getinboundcall")  # only where history ends, no paging through it
+    assert (request.params["page"], request.params["num_per_page"]) == ("1", "200")
 
 
 async def test_new_rows_become_calls_once_also_across_a_restart(centrex, line):
@@ -93,6 +95,60 @@ async def test_calls_that_rang_while_nobody_polled_are_recorded_not_popped_up(ce
     await poller.bus.drain()
     assert heard == []
     assert await CallEvent.filter(digits="0299990000").exists()
+
+
+async def test_every_call_of_an_outage_is_recorded_once_and_only_recent_ones_pop_up(centrex, line):
+    regular = await make_customer("재근상사", "02-999-8888")
+    centrex.ring(LINE, "0211110000")
+    poller, heard = make_poller(centrex)
+    await poller.poll(line.id)  # the line was being polled
+
+    centrex.go_down()
+    with pytest.raises(CentrexError, match="연결할 수 없습니다"):
+        await poller.poll(line.id)
+    # meanwhile 250 calls: 247 in the last four hours (the regular customer twice, an hour apart)
+    # and 3 just now, more than one page of getinboundcall
+    started = dt.datetime.now() - dt.timedelta(hours=4)
+    rung = {}
+    for index in range(247):
+        caller = "029998888" if index in (100, 160) else f"031{index:07d}"
+        at = started + dt.timedelta(seconds=index * 55)
+        rung[centrex.ring(LINE, caller, time_text=f"{at:%Y-%m-%d %H:%M:%S}")] = caller
+    for caller in ("0101110001", "0101110002", "0101110003"):
+        rung[centrex.ring(LINE, caller)] = caller
+    centrex.come_back()
+
+    assert await poller.poll(line.id) == 250
+    await poller.bus.drain()
+    events = await CallEvent.all().order_by("id").values("external_id", "digits", "customer_id")
+    assert sorted(e["external_id"] for e in events) == sorted(f"{LINE}:{no}" for no in rung)
+    assert {e["external_id"]: e["digits"] for e in events} == {f"{LINE}:{no}": c for no, c in rung.items()}
+    assert [e["customer_id"] for e in events if e["digits"] == "029998888"] == [regular.id] * 2
+    # the old ones are there to be found, only the calls of the last minutes pop up
+    assert [c.digits for c in heard] == ["0101110001", "0101110002", "0101110003"]
+    pages = [(r.params["page"], r.params["num_per_page"]) for r in centrex.calls_to("getinboundcall")[-2:]]
+    assert pages == [("1", "200"), ("2", "200")]
+
+    assert await poller.poll(line.id) == 0  # nothing twice, neither on the next poll
+    restarted, heard_after = make_poller(centrex)  # nor after a restart
+    assert await restarted.poll(line.id) == 0
+    await restarted.bus.drain()
+    assert await CallEvent.all().count() == 250 and heard_after == []
+    assert (await CentrexUser.get(id=line.id)).last_seen_no == max(rung)
+
+
+async def test_catching_up_reads_a_bounded_number_of_pages_and_says_what_it_skipped(centrex, line, caplog):
+    poller = CentrexPoller(CallBus(), page_size=50, max_pages=2)
+    poller.settings = CentrexSettings(base_url=centrex.base_url, timeout_seconds=0.5)
+    await poller.poll(line.id)
+    numbers = [centrex.ring(LINE, f"031{index:07d}") for index in range(120)]
+
+    assert await poller.poll(line.id) == 100
+    assert len(centrex.calls_to("getinboundcall")) == 1 + 2
+    stored = await CallEvent.all().values_list("external_id", flat=True)
+    assert sorted(stored) == sorted(f"{LINE}:{no}" for no in numbers[-100:])  # the newest 100
+    assert "more than 100 calls since the last poll; only the newest 100 were fetched" in caplog.text
+    assert await poller.poll(line.id) == 0
 
 
 @pytest.mark.parametrize(

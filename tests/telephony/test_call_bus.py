@@ -63,6 +63,24 @@ async def test_a_later_centrex_report_of_the_same_call_is_still_the_same_call(db
     assert await bus.publish(new_call)
 
 
+async def test_a_numbers_calls_reported_together_after_an_outage_stay_separate_calls(db):
+    """The Centrex poller catching up hands over hours of calls at once: their own times decide."""
+    bus = CallBus(window_seconds=30)
+    morning = dt.datetime.now() - dt.timedelta(hours=3)
+
+    def centrex(at: dt.datetime, line: str = "07012345678") -> CallReport:
+        return CallReport(source=CallEventSource.CENTREX, number="029998888", line=line, occurred_at=at)
+
+    first = await bus.publish(centrex(morning))
+    second = await bus.publish(centrex(morning + dt.timedelta(hours=1)))
+    same_call_other_line = await bus.publish(centrex(morning + dt.timedelta(hours=1), line="07087654321"))
+    assert first and second and same_call_other_line is None
+    assert await CallEvent.filter(digits="029998888").count() == 2
+    # a source without the call's own time (a CTI box repeating on every ring) is still one call
+    assert await bus.publish(cti("0212345678"))
+    assert await bus.publish(cti("0212345678")) is None
+
+
 async def test_after_the_window_the_same_number_is_a_new_call(db):
     bus = CallBus(window_seconds=0.2)
     assert await bus.publish(cti("029998888"))
