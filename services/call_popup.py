@@ -71,6 +71,7 @@ class CallPopup:
     card_person: str = ""  # the business card the number belongs to
     card_company: str = ""
     candidates: tuple[Candidate, ...] = ()
+    number_shared: bool = False  # the candidates have exactly this number; else a similar one
     receptions: tuple[ReceptionLine, ...] = ()
     maintenance: str = ""
 
@@ -179,6 +180,7 @@ async def build_popup(
         card_person=match.card.name if match.card else "",
         card_company=match.card.company_name if match.card else "",
         candidates=tuple(Candidate(c.id, c.code, c.company_name) for c in match.candidates),
+        number_shared=match.shared,
         receptions=await _recent_receptions(customer_id=customer.id if customer else None, digits=digits),
         maintenance=maintenance,
     )

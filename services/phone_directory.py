@@ -35,6 +35,7 @@ class CallerMatch:
     customer: Customer | None = None
     candidates: list[Customer] = field(default_factory=list)
     card: BusinessCard | None = None
+    shared: bool = False  # the candidates all have exactly this number (not merely a similar one)
 
     @property
     def matched(self) -> bool:
@@ -250,6 +251,7 @@ async def resolve_caller(number: str | None) -> CallerMatch:
         return match
     if owners:
         match.candidates = await directory.customers(owners)
+        match.shared = True
         return match
     if match.card:  # a person whose card is not linked to any customer
         return match

@@ -104,18 +104,17 @@ class CallCard(ui.card):
                     ui.label(f"외상잔액 {format_amount(customer.balance)}원").mark("call-popup-balance")
                     ui.label(f"유지보수 {popup.maintenance}").mark("call-popup-maintenance")
             else:
-                ui.label("미등록 번호").classes("text-h6 text-negative leading-tight").mark(
-                    "call-popup-unknown"
-                )
+                ui.label("여러 고객의 번호" if popup.number_shared else "미등록 번호").classes(
+                    "text-h6 text-negative leading-tight"
+                ).mark("call-popup-unknown")
                 if popup.card_person:
                     company = f" ({popup.card_company})" if popup.card_company else ""
                     ui.label(f"명함: {popup.card_person}{company}").classes("text-body2")
                 if popup.caller_name:
                     ui.label(f"발신자 이름: {popup.caller_name}").classes("text-body2")
                 if popup.candidates:
-                    ui.label("번호가 비슷한 고객 (눌러서 이 번호를 연결):").classes(
-                        "text-caption text-grey-8"
-                    )
+                    which = "이 번호를 쓰는 고객" if popup.number_shared else "번호가 비슷한 고객"
+                    ui.label(f"{which} (눌러서 이 번호를 연결):").classes("text-caption text-grey-8")
                     with ui.row().classes("gap-1"):
                         for candidate in popup.candidates[:5]:
                             ui.button(

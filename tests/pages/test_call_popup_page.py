@@ -166,6 +166,8 @@ async def test_a_number_of_several_customers_offers_each_and_opens_the_chosen_on
     await sign_in(user, "boss")
     event_id = await ring("025551234")
     await user.should_see(marker="call-popup-unknown", retries=50)
+    await user.should_see("여러 고객의 번호")
+    await user.should_see("이 번호를 쓰는 고객 (눌러서 이 번호를 연결):")
     [card] = cards(user)
     with user:
         buttons = list(ElementFilter(marker="call-popup-candidate", local_scope=False).within(instance=card))

@@ -46,6 +46,11 @@ async def test_unknown_or_ambiguous_numbers_give_candidates_not_a_guess(db):
     # another area code with the same subscriber number is not silently taken for that customer
     other_area = await phone_directory.resolve_caller("051-555-7230")
     assert other_area.customer is None and len(other_area.candidates) == 2
+    assert not ambiguous.shared and not other_area.shared  # similar numbers, not this one
+    branch = await add(clerk, "서울지점2", phone="02-555-7230")
+    shared = await phone_directory.resolve_caller("02-555-7230")  # exactly the number of two
+    assert shared.customer is None and shared.shared
+    assert {c.id for c in shared.candidates} == {seoul.id, branch.id}
     # a nationwide number is never taken for a local one that ends the same
     assert (await phone_directory.resolve_caller("1555-7230")).customer is None
     unknown = await phone_directory.resolve_caller("010-0000-1111")
