@@ -1,13 +1,28 @@
-"""Application log: rotating files in the data folder, plus the console."""
+"""Application log: rotating files of JSON lines in the data folder, plus a readable console.
+
+Every line of `<data>/logs/gogaek.log` is one JSON object:
+`{"time": "2026-11-27T10:30:00.123+09:00", "level": "WARNING", "logger": "telephony.poller",
+"message": "...", "exception": "Traceback ..."}` ("exception" only when there is one), so a
+monitoring tool or `jq` can filter by level or component. Secrets are removed from the message and
+the traceback before anything is written (RedactSecrets, on every handler)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+from core.settings import TIMEZONE
+
+CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_FILE = "gogaek.log"
+DEFAULT_MAX_MB = 10.0
+DEFAULT_FILES = 10
 
 # what must never reach a log file: SHA-512 password hashes, argon2 hashes, session tokens,
 # and password-like parameters
@@ -45,20 +60,62 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def setup_logging(data_dir: Path, level: int = logging.INFO) -> None:
+class JsonLines(logging.Formatter):
+    """One JSON object per record: time (ISO 8601, office time with its offset), level, logger
+    (the component), message, and exception / stack when present."""
+
+    zone = ZoneInfo(TIMEZONE)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, self.zone).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _number(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+def setup_logging(
+    data_dir: Path,
+    level: int = logging.INFO,
+    *,
+    max_bytes: int | None = None,
+    backup_count: int | None = None,
+) -> None:
+    """Log to `<data>/logs/gogaek.log` (JSON lines, rotated at `max_bytes`, `backup_count` old
+    files kept; defaults from GOGAEK_LOG_MAX_MB / GOGAEK_LOG_FILES) and to the console."""
+    if max_bytes is None:
+        max_bytes = int(_number("GOGAEK_LOG_MAX_MB", DEFAULT_MAX_MB) * 1024 * 1024)
+    if backup_count is None:
+        backup_count = int(_number("GOGAEK_LOG_FILES", DEFAULT_FILES))
     log_dir = data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     file_handler = logging.handlers.RotatingFileHandler(
-        log_dir / "gogaek.log", maxBytes=10 * 1024 * 1024, backupCount=10, encoding="utf-8"
+        log_dir / LOG_FILE, maxBytes=max(1, max_bytes), backupCount=max(1, backup_count), encoding="utf-8"
     )
-    file_handler.setFormatter(logging.Formatter(FORMAT))
+    file_handler.setFormatter(JsonLines())
     console = logging.StreamHandler()
-    console.setFormatter(logging.Formatter(FORMAT))
+    console.setFormatter(logging.Formatter(CONSOLE_FORMAT))
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
         if getattr(handler, "_gogaek", False):
             root.removeHandler(handler)
+            handler.close()
     for handler in (file_handler, console):
         handler._gogaek = True  # type: ignore[attr-defined]
         handler.addFilter(RedactSecrets())

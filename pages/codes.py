@@ -8,11 +8,11 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError, InUseError, ValidationError
 from models.codes import CodeEntry, CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
-from pages.frame import protected_page
+from pages.frame import protected_page, session_actor
 from services import codes
 
 K = CodeKind
@@ -103,10 +103,10 @@ class CodeGrid:
                 ui.button("수정", icon="edit", on_click=self.edit_selected).props("dense flat no-caps")
                 ui.button("사용 전환", icon="toggle_on", on_click=self.toggle_selected).props(
                     "dense flat no-caps"
-                )
+                ).mark(f"code-toggle-{kind.value}")
                 ui.button("삭제", icon="delete", on_click=self.delete_selected).props(
                     "dense flat no-caps color=negative"
-                )
+                ).mark(f"code-delete-{kind.value}")
             self.hint = ui.label().classes("text-grey-7 text-caption")
             self.table = ui.table(
                 columns=COLUMNS, rows=[], row_key="id", selection="single", pagination={"rowsPerPage": 0}
@@ -141,12 +141,32 @@ class CodeGrid:
         if row := self._selected_row():
             self.open_editor(row)
 
-    async def toggle_selected(self) -> None:
-        if not (row := self._selected_row()):
-            return
-        await codes.set_code_active(row["id"], by=self.actor, active=not row["active"])
-        ui.notify(f"'{row['name']}'을(를) {'사용 안 함' if row['active'] else '사용'}으로 바꿨습니다.")
+    async def _acting(self) -> Actor | None:
+        """Who acts now: the session's staff member as of this click (the rights read when the page
+        was opened may have been taken away since), or None after sending a signed-out user to
+        the login page."""
+        actor = await session_actor()
+        if actor is None:
+            ui.navigate.to("/login?next=/codes")
+        return actor
+
+    async def set_active(self, row: dict, active: bool) -> bool:
+        """Switch the row on/off with the version the user saw; a refusal is shown, not raised."""
+        if (actor := await self._acting()) is None:
+            return False
+        try:
+            await codes.set_code_active(row["id"], by=actor, active=active, version=row["version"])
+        except GogaekError as error:
+            ui.notify(str(error), type="negative", multi_line=True)
+            await self.load(self.parent_id)
+            return False
+        ui.notify(f"'{row['name']}'을(를) {'사용' if active else '사용 안 함'}으로 바꿨습니다.")
         await self.load(self.parent_id)
+        return True
+
+    async def toggle_selected(self) -> None:
+        if row := self._selected_row():
+            await self.set_active(row, not row["active"])
 
     async def delete_selected(self) -> None:
         if not (row := self._selected_row()):
@@ -158,15 +178,38 @@ class CodeGrid:
                     "confirm-delete"
                 )
                 ui.button("취소", on_click=lambda: dialog.submit(False)).props("flat")
-        if not await dialog:
+        if not await dialog or (actor := await self._acting()) is None:
             return
         try:
-            await codes.delete_code(row["id"], by=self.actor)
+            await codes.delete_code(row["id"], by=actor)
+        except InUseError as error:
+            self.offer_deactivate(row, str(error))
+            return
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return
         ui.notify("삭제했습니다.")
         await self.load(self.parent_id)
+
+    def offer_deactivate(self, row: dict, message: str) -> None:
+        """A row in use cannot be deleted: say why and offer to switch it off instead."""
+        with TransientDialog() as dialog, ui.card().classes("max-w-[440px]"):
+            ui.label("삭제할 수 없습니다").classes("text-h6 text-negative")
+            ui.label(message).mark("code-in-use-message")
+            with ui.row().classes("w-full justify-end"):
+                if row["active"]:
+
+                    async def deactivate() -> None:
+                        if await self.set_active(row, False):
+                            dialog.close()
+
+                    ui.button("사용 안 함으로 바꾸기", icon="toggle_off", on_click=deactivate).mark(
+                        "code-deactivate-instead"
+                    )
+                else:
+                    ui.label("이미 '사용 안 함'입니다.").classes("text-grey-7 self-center")
+                ui.button("닫기", on_click=dialog.close).props("flat")
+        dialog.open()
 
     def open_editor(self, row: dict | None) -> None:
         editing = row is not None
@@ -193,9 +236,11 @@ class CodeGrid:
             )
 
             async def save(keep_open: bool) -> None:
+                if (actor := await self._acting()) is None:
+                    return
                 try:
                     await codes.save_code(
-                        by=self.actor,
+                        by=actor,
                         kind=self.kind,
                         code=code.value or "",
                         name=name.value or "",

@@ -83,11 +83,15 @@ def register() -> None:
                         .props("outlined dense")
                         .mark("user-password")
                     )
-                role = ui.select(
-                    {r.value: label for r, label in ROLE_LABELS.items()},
-                    label="권한",
-                    value=row["role"] if row else Role.STAFF.value,
-                ).props("outlined dense")
+                role = (
+                    ui.select(
+                        {r.value: label for r, label in ROLE_LABELS.items()},
+                        label="권한",
+                        value=row["role"] if row else Role.STAFF.value,
+                    )
+                    .props("outlined dense")
+                    .mark("user-role")
+                )
                 extension = ui.input("내선번호", value=row["extension"] if row else "").props(
                     "outlined dense"
                 )
@@ -96,7 +100,7 @@ def register() -> None:
                 ).props("outlined dense")
                 email = ui.input("이메일", value=row["email"] if row else "").props("outlined dense")
                 mobile = ui.input("휴대폰", value=row["mobile"] if row else "").props("outlined dense")
-                active = ui.checkbox("사용", value=row["active"] if row else True)
+                active = ui.checkbox("사용", value=row["active"] if row else True).mark("user-active")
                 for element in (login, name, password, role, extension, department, email, mobile):
                     if element is not None:
                         element.classes("w-full")
@@ -159,7 +163,10 @@ def register() -> None:
                 ui.label(f"{row['name']}({row['login']})의 비밀번호 초기화").classes("text-h6")
                 ui.label("새 비밀번호를 정해 본인에게 알려 주세요. 열려 있는 로그인은 모두 끊깁니다.")
                 new_password = (
-                    ui.input("새 비밀번호", password=True).props("outlined dense").classes("w-full")
+                    ui.input("새 비밀번호", password=True)
+                    .props("outlined dense")
+                    .classes("w-full")
+                    .mark("reset-password")
                 )
                 errors = FieldErrors({"password": new_password})
 
@@ -169,12 +176,15 @@ def register() -> None:
                     except ValidationError as error:
                         errors.show(error.fields)
                         return
+                    except GogaekError as error:
+                        ui.notify(str(error), type="negative", multi_line=True)
+                        return
                     auth.unlock_login(row["login"])
                     ui.notify("비밀번호를 초기화했습니다.", type="positive")
                     dialog.close()
 
                 with ui.row().classes("w-full justify-end"):
-                    ui.button("초기화", on_click=submit)
+                    ui.button("초기화", on_click=submit).mark("reset-submit")
                     ui.button("닫기", on_click=dialog.close).props("flat")
             dialog.open()
 
@@ -188,8 +198,10 @@ def register() -> None:
             ui.button("추가", icon="person_add", on_click=lambda: open_editor(None)).props(
                 "flat no-caps"
             ).mark("user-add")
-            ui.button("수정", icon="edit", on_click=edit_selected).props("flat no-caps")
-            ui.button("비밀번호 초기화", icon="lock_reset", on_click=reset_password).props("flat no-caps")
+            ui.button("수정", icon="edit", on_click=edit_selected).props("flat no-caps").mark("user-edit")
+            ui.button("비밀번호 초기화", icon="lock_reset", on_click=reset_password).props(
+                "flat no-caps"
+            ).mark("user-reset")
             ui.button("잠금 해제", icon="lock_open", on_click=unlock).props("flat no-caps")
         table = (
             ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=50)

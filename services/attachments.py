@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -18,8 +17,11 @@ import filetype
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_choices, wrong_ids
 from core.settings import get_settings
 from models.attachment import Attachment, AttachmentSlot
+from models.reception import Reception
+from models.visit import VisitReport
 
 # Programs and scripts are refused whatever they are called: an attachment is opened by a
 # colleague with a double click.
@@ -60,17 +62,34 @@ BLOCKED_EXTENSIONS = frozenset(
 BLOCKED_MIME_PREFIXES = ("application/x-msdownload", "application/x-executable", "application/x-sh")
 
 
+MAX_FILENAME_CHARS = 255
+# right-to-left overrides and isolates: "견적서\u202egpj.exe" shows as "견적서exe.jpg"
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def clean_filename(name: str) -> str:
-    """The last path component, without control characters, at most 200 characters."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip().strip(".")
-    if not name:
-        name = "첨부파일"
-    stem, dot, ext = name.rpartition(".")
-    if dot and len(ext) <= 10:
-        return stem[: 200 - len(ext) - 1] + "." + ext
-    return name[:200]
+    """The name the file is listed and downloaded under (NFC, trimmed). Browsers send a file's
+    own name only, so a name no PC file can have is refused with a ValidationError: empty, with
+    a path separator, with control characters (or text-direction overrides that disguise the
+    extension), or longer than 255 characters."""
+    if not isinstance(name, str):
+        raise ValidationError({"file": "파일 이름이 올바르지 않습니다."})
+    name = unicodedata.normalize("NFC", name).strip()
+    if not name.strip("."):
+        raise ValidationError({"file": "파일 이름이 없습니다. 이름이 있는 파일을 올리세요."})
+    if "/" in name or "\\" in name:
+        raise ValidationError({"file": "파일 이름에 경로 구분 문자(/ 또는 \\)가 있어 올릴 수 없습니다."})
+    if any(unicodedata.category(ch) in ("Cc", "Cs") or ch in _BIDI_CONTROLS for ch in name):
+        raise ValidationError(
+            {"file": "파일 이름에 제어 문자가 있어 올릴 수 없습니다. 이름을 바꿔 다시 올리세요."}
+        )
+    if len(name) > MAX_FILENAME_CHARS:
+        raise ValidationError(
+            {
+                "file": f"파일 이름이 너무 깁니다 ({len(name):,}자). {MAX_FILENAME_CHARS}자 이내로 바꿔 올리세요."
+            }
+        )
+    return name
 
 
 def _stored_path(stored_name: str) -> Path:
@@ -97,11 +116,21 @@ def check_upload(name: str, data: bytes) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
+async def _owner_exists(slot: AttachmentSlot, owner_id: int) -> bool:
+    owner = VisitReport if slot == AttachmentSlot.VISIT else Reception
+    return await owner.exists(id=owner_id)
+
+
 async def store_attachment(
     *, slot: AttachmentSlot, owner_id: int, filename: str, data: bytes, by: Actor
 ) -> Attachment:
+    refuse(wrong_choices(AttachmentSlot, slot=slot), wrong_ids(owner=owner_id))
+    if not isinstance(data, bytes):
+        raise ValidationError({"file": "파일을 다시 올리세요."})
     name = clean_filename(filename)
     content_type = check_upload(name, data)
+    if owner_id is None or not await _owner_exists(AttachmentSlot(slot), owner_id):
+        raise NotFound("첨부할 자료")
     stored_name = uuid.uuid4().hex
     path = _stored_path(stored_name)
 

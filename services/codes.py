@@ -322,12 +322,16 @@ async def save_code(
         return entry
 
 
-async def set_code_active(entry_id: int, *, by: Actor, active: bool) -> CodeEntry:
+async def set_code_active(entry_id: int, *, by: Actor, active: bool, version: int | None = None) -> CodeEntry:
+    """Switch a row on or off (a row in use is switched off instead of deleted). `version`: the
+    version the user saw; a row changed since is refused (StaleRecordError)."""
     by.require_admin()
     entry = await CodeEntry.get_or_none(id=entry_id)
     if entry is None:
         raise NotFound("코드")
     entry.active = active
+    if version is not None:
+        entry.version = version
     with acting_as(by):
         await entry.save()
     return entry

@@ -920,6 +920,7 @@ async def set_map_image(
     customer_id: int, *, filename: str, data: bytes, by: Actor, version: int | None = None
 ) -> Customer:
     """약도등록: store the image under the data folder and point the customer at it."""
+    refuse(wrong_ids(customer=customer_id))
     extension = check_map_image(filename, data)
     stored_name = f"{uuid.uuid4().hex}.{extension}"
     path = _map_path(stored_name)

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
 from core.inputs import (
+    WRONG_CHOICE,
     refuse,
     whole_number,
     wrong_choices,
@@ -898,29 +899,57 @@ class BatchResult:
     skipped: list[SkippedProduct] = field(default_factory=list)
 
 
+def _wrong_batch_values(request: BatchRequest) -> dict[str, str]:
+    """Types first, so that nothing below compares or looks up a value of the wrong kind."""
+    product_ids = request.product_ids
+    listed = isinstance(product_ids, (list, tuple))
+    if not listed or any(p is None or wrong_ids(product=p) for p in product_ids):
+        products = {"product": WRONG_CHOICE}
+    else:
+        products = {}
+    return (
+        products
+        | wrong_ids(payment_form=request.payment_form_id, payment_method=request.payment_method_id)
+        | wrong_dates(start_on=request.start_on, end_on=request.end_on, contract_date=request.contract_date)
+        | (
+            wrong_choices(ContractType, contract_type=request.contract_type)
+            if request.contract_type is not None
+            else {}
+        )
+        | wrong_numbers(minimum=0, maximum=MAX_AMOUNT, retroactive_fee=request.retroactive_fee)
+        | wrong_texts(settlement_month=request.settlement_month)
+    )
+
+
 async def _check_batch(request: BatchRequest) -> int | None:
-    errors: dict[str, str] = {}
-    if not request.product_ids:
+    # values of the wrong kind are reported as such and not compared or looked up below
+    errors = _wrong_batch_values(request)
+    if "product" not in errors and not request.product_ids:
         errors[""] = "작성할 거래처를 선택하세요."
+    months = None
+    if "payment_form" not in errors:
+        months = await payment_form_months(request.payment_form_id)
+        if not request.payment_form_id:
+            errors["payment_form"] = "납입형태를 선택하세요."
+        elif months is None:
+            errors["payment_form"] = "납입형태가 올바르지 않습니다."
     typed = request.start_on is not None or request.end_on is not None
-    months = await payment_form_months(request.payment_form_id)
-    if not request.payment_form_id:
-        errors["payment_form"] = "납입형태를 선택하세요."
-    elif months is None:
-        errors["payment_form"] = "납입형태가 올바르지 않습니다."
-    if typed:
+    if typed and not {"start_on", "end_on"} & errors.keys():
         if request.start_on is None:
             errors["start_on"] = "시작일을 입력하세요."
         if request.end_on is None:
             errors["end_on"] = "종료일을 입력하세요."
         elif request.start_on and request.end_on < request.start_on:
             errors["end_on"] = "종료일은 시작일과 같거나 뒤여야 합니다."
-    if request.retroactive_fee < 0:
-        errors["retroactive_fee"] = "소급비는 0 이상이어야 합니다."
-    if request.settlement_month and not _valid_month(request.settlement_month):
+    if (
+        "settlement_month" not in errors
+        and request.settlement_month
+        and not _valid_month(request.settlement_month)
+    ):
         errors["settlement_month"] = "정산월은 YYYY-MM 형식으로 입력하세요 (예: 2019-04)."
     if (
-        request.payment_method_id
+        "payment_method" not in errors
+        and request.payment_method_id
         and not await CodeEntry.filter(id=request.payment_method_id, kind=CodeKind.PAYMENT_METHOD).exists()
     ):
         errors["payment_method"] = "납부방법이 올바르지 않습니다."
@@ -935,13 +964,18 @@ async def create_agreements(request: BatchRequest, *, by: Actor, today: dt.date 
     overlapping the new period (written before, in any state) is skipped and reported, so running
     the same batch twice creates nothing the second time."""
     months = await _check_batch(request)
+    fee = whole_number(request.retroactive_fee) or 0
     today = today or dt.date.today()
     result = BatchResult()
+    wanted = list(dict.fromkeys(request.product_ids))
+    if not await CustomerProduct.filter(id__in=wanted).exists():
+        raise NotFound("선택한 제품")
     with acting_as(by):
         async with in_transaction():
-            for product_id in dict.fromkeys(request.product_ids):
+            for product_id in wanted:
                 product = await CustomerProduct.get_or_none(id=product_id)
-                if product is None:
+                if product is None:  # deleted by someone since the list was shown
+                    result.skipped.append(SkippedProduct(product_id, "", "다른 사용자가 삭제한 제품입니다."))
                     continue
                 customer = await Customer.get(id=product.customer_id)
                 end = maintenance_end(product.free_end_on, product.paid_end_on)
@@ -988,8 +1022,8 @@ async def create_agreements(request: BatchRequest, *, by: Actor, today: dt.date 
                     payment_method_id=request.payment_method_id,
                     payment_form_id=request.payment_form_id,
                     settlement_month=request.settlement_month or f"{start_on:%Y-%m}",
-                    retroactive_fee=request.retroactive_fee,
-                    total_amount=contract_total((line.amount for line in lines), request.retroactive_fee),
+                    retroactive_fee=fee,
+                    total_amount=contract_total((line.amount for line in lines), fee),
                     sales_staff_id=customer.staff_id,
                 )
                 await _replace_lines(contract.id, lines)

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
-from core.inputs import wrong_texts
+from core.inputs import is_whole, refuse, wrong_ids, wrong_texts
 from core.korean import business_number_error, digits_only, format_business_number, format_phone, phone_error
 from models.customer import Customer, TradingPartner
 from services.customers import email_error
@@ -140,7 +140,13 @@ async def link_partner(
     customer_id: int, partner_id: int | None, *, by: Actor, customer_version: int | None = None
 ) -> Customer:
     """🔍 link an existing partner (or unlink with None)."""
-    customer = await Customer.get_or_none(id=customer_id)
+    refuse(
+        wrong_ids(customer=customer_id, partner=partner_id),
+        {}
+        if customer_version is None or is_whole(customer_version)
+        else {"version": "고객을 다시 불러오세요."},
+    )
+    customer = await Customer.get_or_none(id=customer_id) if customer_id is not None else None
     if customer is None:
         raise NotFound("고객")
     if partner_id is not None and not await TradingPartner.exists(id=partner_id):

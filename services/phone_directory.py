@@ -3,6 +3,7 @@ plus explicit links (고객번호 연결). Incoming calls and phone searches res
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -12,6 +13,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import sqlite_reader
 from core.errors import NotFound, ValidationError
+from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import phone_digits
 from models.base import Record
 from models.card import BusinessCard
@@ -95,12 +97,22 @@ async def sync_card_phones(card: BusinessCard) -> None:
     )
 
 
+PHONE_CHARACTERS = re.compile(r"[\d\s()+\-.]*")
+MAX_DIGITS = 20  # PhoneEntry.digits
+
+
 async def link_number(number: str, customer_id: int, *, by: Actor) -> None:
     """고객번호: from now on calls from `number` resolve to this customer (replacing an older link)."""
+    refuse(wrong_texts(phone=number), wrong_ids(customer=customer_id))
     digits = phone_digits(number)
     if len(digits) < MIN_SEARCH_DIGITS:
         raise ValidationError({"phone": "연결할 전화번호가 없습니다."})
-    if not await Customer.exists(id=customer_id):
+    # caller-IDs may be numbers no directory lists (050, new ranges): only the form is checked
+    if not PHONE_CHARACTERS.fullmatch(number.strip()):
+        raise ValidationError({"phone": "전화번호에는 숫자와 - 만 입력하세요."})
+    if len(digits) > MAX_DIGITS:
+        raise ValidationError({"phone": f"전화번호는 {MAX_DIGITS}자리까지입니다."})
+    if customer_id is None or not await Customer.exists(id=customer_id):
         raise NotFound("고객")
     with acting_as(by):
         async with in_transaction():

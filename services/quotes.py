@@ -428,6 +428,7 @@ async def update_quote(
     lines: Sequence[LineInput | Mapping[str, Any]],
 ) -> Quote:
     """Save the editor: header and lines together, or nothing (optimistic locking on `version`)."""
+    refuse(wrong_ids(quote=quote_id))
     quote = await Quote.get_or_none(id=quote_id)
     if quote is None:
         raise NotFound("견적서")

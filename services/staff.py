@@ -69,6 +69,7 @@ async def update_staff(
             errors["role"] = "마지막 관리자는 권한을 해제하거나 중지할 수 없습니다."
     if errors:
         raise ValidationError(errors)
+    role_changed = staff.role != role
     staff.name = name.strip()
     staff.role = role
     staff.extension = extension.strip()
@@ -79,7 +80,8 @@ async def update_staff(
     staff.version = version
     with acting_as(by):
         await staff.save()
-    if not active:
+    if not active or role_changed:
+        # signed-in screens act with the rights read at sign-in: a new role needs a new sign-in
         await end_sessions_of(staff.id)
     return staff
 

@@ -19,7 +19,7 @@ from core.settings import get_settings
 from models.attachment import AttachmentSlot
 from pages.frame import ADMIN_PATHS, SESSION_KEY, SIGNED_IN_PATHS
 from pages.pdf_preview import keep_pdf
-from services import attachments, centrex_users, customers, telephony_settings
+from services import attachments, centrex_users, customers, receptions, telephony_settings
 from telephony import runtime
 from tests.sales_factories import make_customer, make_quote
 from tests.utils import make_admin, make_staff, sign_in
@@ -62,8 +62,15 @@ async def sample_ids() -> dict[str, str]:
     admin = await make_admin(login="boss")
     customer = await make_customer("재근상사")
     quote = await make_quote(admin, customer)
+    reception = await receptions.save_reception(
+        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=admin.id), by=admin
+    )
     stored = await attachments.store_attachment(
-        slot=AttachmentSlot.RECEPTION_ANSWER, owner_id=1, filename="결과.txt", data=b"secret", by=admin
+        slot=AttachmentSlot.RECEPTION_ANSWER,
+        owner_id=reception.id,
+        filename="결과.txt",
+        data=b"secret",
+        by=admin,
     )
     return {
         "customer_id": str(customer.id),

@@ -1,16 +1,19 @@
 from nicegui.testing import User
 
 from models.attachment import AttachmentSlot
-from services import attachments
+from services import attachments, receptions
 from tests.utils import make_admin, make_staff, sign_in
 
 
 async def test_download_needs_a_session_and_is_never_inline(user: User):
     await make_admin(login="boss")
     member = await make_staff(login="clerk")
+    reception = await receptions.save_reception(
+        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=member.id), by=member
+    )
     stored = await attachments.store_attachment(
         slot=AttachmentSlot.RECEPTION_ANSWER,
-        owner_id=3,
+        owner_id=reception.id,
         filename="처리 결과.txt",
         data=b"<script>alert(1)</script>",
         by=member,

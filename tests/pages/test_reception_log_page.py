@@ -177,7 +177,7 @@ async def test_reception_attachments_need_a_session(user: User):
     stored = await attachments.store_attachment(
         slot=AttachmentSlot.RECEPTION_ANSWER,
         owner_id=reception.id,
-        filename="../../처리결과.html.txt",
+        filename="처리결과.html.txt",
         data=b"<script>alert(1)</script>",
         by=clerk,
     )

@@ -1,8 +1,11 @@
+import pytest
 from nicegui import app
 from nicegui.testing import User
 
+from core.errors import PermissionDenied
+from models.staff import Role, Staff
 from pages.frame import ADMIN_PATHS, SESSION_KEY
-from services import auth
+from services import auth, staff
 from tests.utils import PASSWORD, eventually, make_admin, make_staff, sign_in
 
 
@@ -116,3 +119,95 @@ async def test_staff_changes_own_password(user: User):
     user.find("confirm").type("Changed-pass-9")
     user.find("change-password").click()
     await user.should_see("비밀번호를 바꿨습니다.", retries=50)
+
+
+async def _pick_user(user: User, login: str):
+    await user.open("/settings/users")
+    table = user.find("users-table").elements.pop()
+    table.selected = [next(row for row in table.rows if row["login"] == login)]
+    return table
+
+
+async def test_admin_resets_a_password_the_new_one_signs_in_and_open_sessions_end(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk", name="김사원")
+    open_session = await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.1")
+    await sign_in(user, "boss")
+    await _pick_user(user, "clerk")
+    user.find("user-reset").click()
+    await user.should_see("김사원(clerk)의 비밀번호 초기화")
+    user.find("reset-password").type("short")
+    user.find("reset-submit").click()
+    field = user.find("reset-password").elements.pop()
+    await eventually(lambda: "8자 이상" in field.props.get("error-message", ""))
+    assert await auth.resume_session(open_session.token) is not None  # nothing changed yet
+
+    user.find("reset-password").clear().type("Reset-pass-1357")
+    user.find("reset-submit").click()
+    await user.should_see("비밀번호를 초기화했습니다.", retries=50)
+    assert await auth.resume_session(open_session.token) is None
+    with pytest.raises(auth.SignInRefused):
+        await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.2")
+    assert (
+        await auth.sign_in(login="clerk", password="Reset-pass-1357", address="10.1.1.2")
+    ).actor.name == "김사원"
+
+
+async def test_admin_edits_a_staff_member_renames_promotes_and_disables(user: User):
+    await make_admin(login="boss")
+    member = await make_staff(login="clerk", name="김사원")
+    open_session = await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.3")
+    await sign_in(user, "boss")
+    table = await _pick_user(user, "clerk")
+    user.find("user-edit").click()
+    await user.should_see("사용자 수정")
+    user.find("user-name").clear().type("김대리")
+    user.find("user-role").elements.pop().value = Role.ADMIN.value
+    user.find("user-save").click()
+    await user.should_see("저장했습니다.", retries=50)
+    stored = await Staff.get(id=member.id)
+    assert (stored.name, stored.role, stored.active) == ("김대리", Role.ADMIN, True)
+    await eventually(lambda: any(r["login"] == "clerk" and r["role_label"] == "관리자" for r in table.rows))
+    assert await auth.resume_session(open_session.token) is None  # new rights from the next sign-in
+
+    open_session = await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.4")
+    table.selected = [next(row for row in table.rows if row["login"] == "clerk")]
+    user.find("user-edit").click()
+    await user.should_see("사용자 수정")
+    user.find("user-role").elements.pop().value = Role.STAFF.value
+    user.find("user-active").elements.pop().value = False
+    user.find("user-save").click()
+    await eventually(lambda: any(r["login"] == "clerk" and r["active_label"] == "중지" for r in table.rows))
+    stored = await Staff.get(id=member.id)
+    assert (stored.role, stored.active) == (Role.STAFF, False)
+    assert await auth.resume_session(open_session.token) is None
+    with pytest.raises(auth.SignInRefused, match="사용이 중지된 계정"):
+        await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.5")
+
+
+async def test_admin_cannot_take_away_their_own_admin_right_and_the_form_keeps_the_values(user: User):
+    admin = await make_admin(login="boss", name="김사장")
+    await sign_in(user, "boss")
+    await _pick_user(user, "boss")
+    user.find("user-edit").click()
+    await user.should_see("사용자 수정")
+    user.find("user-name").clear().type("김회장")
+    user.find("user-active").elements.pop().value = False
+    user.find("user-save").click()
+    active = user.find("user-active").elements.pop()
+    await user.should_see("자기 자신의 관리자 권한이나 사용 여부는 바꿀 수 없습니다.", retries=50)
+    assert user.find("user-name").elements.pop().value == "김회장" and active.value is False
+    stored = await Staff.get(id=admin.id)
+    assert (stored.name, stored.active) == ("김사장", True)
+
+
+async def test_staff_cannot_reach_user_management_or_reset_a_password(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    victim = await make_staff(login="victim")
+    await sign_in(user, "clerk")
+    response = await user.http_client.get("/settings/users")
+    assert response.status_code == 403 and "users-table" not in response.text
+    with pytest.raises(PermissionDenied):
+        await staff.reset_password(victim.id, by=clerk, new_password="Taken-over-123")
+    assert await auth.sign_in(login="victim", password=PASSWORD, address="10.1.1.6")

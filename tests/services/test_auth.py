@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 
-from core.errors import ValidationError
+from core.errors import PermissionDenied, ValidationError
+from core.settings import reload_settings
 from models.staff import Role, Staff, StaffSession
 from services import auth, staff
 from tests.utils import PASSWORD, make_admin, make_staff
@@ -131,3 +132,79 @@ async def test_staff_cannot_manage_users(db):
     member = await make_staff()
     with pytest.raises(Exception, match="관리자만"):
         await staff.add_staff(by=member, login="x1", name="엑스", password="Strong-pass-1", role=Role.STAFF)
+
+
+async def test_an_admin_resets_a_password_and_the_old_one_and_open_sessions_end(db):
+    admin = await make_admin()
+    member = await make_staff(login="kang")
+    at_desk = await auth.sign_in(login="kang", password=PASSWORD, address="10.0.1.1")
+    on_tablet = await auth.sign_in(login="kang", password=PASSWORD, address="10.0.1.2")
+
+    with pytest.raises(ValidationError) as error:
+        await staff.reset_password(member.id, by=admin, new_password="short")
+    assert "8자 이상" in error.value.fields["password"]
+    assert await auth.resume_session(at_desk.token) is not None  # a refused reset changes nothing
+
+    await staff.reset_password(member.id, by=admin, new_password="Reset-pass-2468")
+    assert await auth.resume_session(at_desk.token) is None
+    assert await auth.resume_session(on_tablet.token) is None
+    with pytest.raises(auth.SignInRefused, match="아이디 또는 비밀번호가 올바르지 않습니다"):
+        await auth.sign_in(login="kang", password=PASSWORD, address="10.0.1.3")
+    signed_in = await auth.sign_in(login="kang", password="Reset-pass-2468", address="10.0.1.3")
+    assert signed_in.actor.id == member.id
+    stored = await Staff.get(id=member.id)
+    assert stored.password_hash.startswith("$argon2id$")
+    assert stored.password_changed_at is not None
+
+
+async def test_staff_cannot_reset_passwords(db):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    victim = await make_staff(login="victim")
+    with pytest.raises(PermissionDenied):
+        await staff.reset_password(victim.id, by=clerk, new_password="Taken-over-123")
+    assert await auth.sign_in(login="victim", password=PASSWORD, address="10.0.1.4")
+
+
+async def test_a_changed_role_takes_effect_at_the_next_sign_in(db):
+    admin = await make_admin()
+    member = await make_staff(login="promoted")
+    session = await auth.sign_in(login="promoted", password=PASSWORD, address="10.0.1.5")
+    record = await Staff.get(id=member.id)
+    await staff.update_staff(
+        member.id,
+        by=admin,
+        version=record.version,
+        name=record.name,
+        role=Role.ADMIN,
+        extension="",
+        active=True,
+    )
+    assert await auth.resume_session(session.token) is None  # the old rights are not kept on screen
+    again = await auth.sign_in(login="promoted", password=PASSWORD, address="10.0.1.5")
+    assert again.actor.is_admin
+
+
+async def test_session_expiry_follows_the_configured_hours_and_days(db, monkeypatch):
+    await make_staff(login="oh")
+    idle = await auth.sign_in(login="oh", password=PASSWORD, address="10.0.1.6")
+    old = await auth.sign_in(login="oh", password=PASSWORD, address="10.0.1.6")
+    now = dt.datetime.now()
+    await StaffSession.filter(token_hash=auth.token_digest(idle.token)).update(
+        last_seen_at=now - dt.timedelta(hours=2)
+    )
+    await StaffSession.filter(token_hash=auth.token_digest(old.token)).update(
+        created_at=now - dt.timedelta(days=2)
+    )
+    # the defaults (8 hours idle, 7 days in all) keep both
+    assert await auth.resume_session(idle.token) is not None
+    assert await auth.resume_session(old.token) is not None
+
+    monkeypatch.setenv("GOGAEK_SESSION_IDLE_HOURS", "1")
+    monkeypatch.setenv("GOGAEK_SESSION_MAX_DAYS", "1")
+    reload_settings()
+    await StaffSession.filter(token_hash=auth.token_digest(idle.token)).update(
+        last_seen_at=now - dt.timedelta(hours=2)
+    )
+    assert await auth.resume_session(idle.token) is None
+    assert await auth.resume_session(old.token) is None

@@ -20,6 +20,8 @@ from tortoise import Tortoise
 
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import NotFound, ValidationError
+from core.settings import get_settings
+from models.attachment import AttachmentSlot
 from models.base import MAX_TEXT_CHARS
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
@@ -27,6 +29,7 @@ from models.maintenance import ContractState
 from models.reception import ReceptionState
 from models.staff import Role
 from services import (
+    attachments,
     cards,
     centrex_users,
     codes,
@@ -37,6 +40,7 @@ from services import (
     items,
     maintenance,
     partners,
+    phone_directory,
     products,
     quotes,
     receptions,
@@ -97,6 +101,22 @@ async def office(db) -> Office:
         "reception_type": (await _first(CodeKind.RECEPTION_TYPE)).id,
         "payment_method": (await _first(CodeKind.PAYMENT_METHOD)).id,
     }
+    ids["payment_form"] = (await _first(CodeKind.PAYMENT_FORM, code="Y")).id
+    quote = await quotes.create_quote(
+        by=clerk,
+        form=quotes.QuoteForm(quote_date=dt.date(2026, 3, 1), customer_id=customer.id, title="기존 견적"),
+        lines=[{"name": "ERP기본형", "quantity": 1, "unit_price": 3_000_000}],
+    )
+    receipt = await sales.add_receipt(
+        by=clerk, partner_id=partner.id, received_on=dt.date(2026, 3, 2), amount=100_000, memo="현금"
+    )
+    reception = await receptions.save_reception(
+        receptions.ReceptionInput(
+            received_at="2026-11-27 09:00", customer_id=customer.id, receiver_id=clerk.id
+        ),
+        by=clerk,
+    )
+    ids |= {"quote": quote.id, "receipt": receipt.id, "reception": reception.id}
     # the first read of the Centrex settings makes the ring-callback secret: not part of any test
     await telephony_settings.load_centrex_settings()
     return Office(admin, clerk, customer, newcomer, partner, group, module, product.id, ids)
@@ -105,16 +125,20 @@ async def office(db) -> Office:
 # -- the database before and after ---------------------------------------------------------------
 
 
-async def snapshot() -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table."""
-    state = {}
+async def snapshot() -> dict[str, Any]:
+    """Every row of every table, and every file users uploaded (attachments, 약도, stamp)."""
+    state: dict[str, Any] = {}
     for model in Tortoise.apps["models"].values():
         state[model._meta.db_table] = await model.all().order_by("id").values()
+    state["<uploaded files>"] = sorted(
+        str(path) for folder in get_settings().user_file_dirs for path in folder.rglob("*") if path.is_file()
+    )
     return state
 
 
-def _contains(state: dict[str, list[dict[str, Any]]], text: str) -> bool:
-    return any(text in str(value) for rows in state.values() for row in rows for value in row.values())
+def _contains(state: dict[str, Any], text: str) -> bool:
+    tables = (rows for name, rows in state.items() if not name.startswith("<"))
+    return any(text in str(value) for rows in tables for row in rows for value in row.values())
 
 
 # -- the corpus ----------------------------------------------------------------------------------
@@ -391,6 +415,86 @@ async def send_sms(o: Office, v: Overrides) -> Any:
     return await sms.send_sms(by=o.clerk, **values)
 
 
+async def create_agreements(o: Office, v: Overrides) -> Any:
+    values = {
+        "product_ids": [o.product_id],
+        "payment_form_id": o.ids["payment_form"],
+        "start_on": dt.date(2027, 1, 1),
+        "end_on": dt.date(2027, 12, 31),
+        "retroactive_fee": 50_000,
+        **v,
+    }
+    return await maintenance.create_agreements(maintenance.BatchRequest(**values), by=o.clerk)
+
+
+async def update_quote(o: Office, v: Overrides) -> Any:
+    from models.quote import Quote
+
+    quote_id = v.pop("quote_id", o.ids["quote"])
+    current = await Quote.get(id=o.ids["quote"])
+    line = {
+        "name": v.pop("line_name", "ERP영업관리"),
+        "quantity": v.pop("quantity", 2),
+        "unit_price": v.pop("unit_price", 4_000_000),
+    }
+    form = {"quote_date": dt.date(2026, 3, 1), "customer_id": o.customer.id, "title": "ERP 도입 (수정)", **v}
+    return await quotes.update_quote(
+        quote_id, by=o.clerk, version=current.version, form=quotes.QuoteForm(**form), lines=[line]
+    )
+
+
+async def update_receipt(o: Office, v: Overrides) -> Any:
+    from models.sales import Receipt
+
+    current = await Receipt.get(id=o.ids["receipt"])
+    values = {
+        "received_on": dt.date(2026, 3, 3),
+        "amount": 120_000,
+        "method_id": o.ids["payment_method"],
+        "memo": "계좌이체로 정정",
+        **v,
+    }
+    receipt_id = values.pop("receipt_id", current.id)
+    return await sales.update_receipt(receipt_id, by=o.clerk, version=current.version, **values)
+
+
+async def link_partner(o: Office, v: Overrides) -> Any:
+    current = await customers.get_customer(o.newcomer.id)
+    values = {
+        "customer_id": current.id,
+        "partner_id": o.partner.id,
+        "customer_version": current.version,
+        **v,
+    }
+    customer_id, partner_id = values.pop("customer_id"), values.pop("partner_id")
+    return await partners.link_partner(customer_id, partner_id, by=o.clerk, **values)
+
+
+async def link_number(o: Office, v: Overrides) -> Any:
+    values = {"number": "031-888-9999", "customer_id": o.customer.id, **v}
+    return await phone_directory.link_number(values["number"], values["customer_id"], by=o.clerk)
+
+
+async def upload_attachment(o: Office, v: Overrides) -> Any:
+    values = {
+        "slot": AttachmentSlot.RECEPTION_INQUIRY,
+        "owner_id": o.ids["reception"],
+        "filename": "견적 요청서.pdf",
+        "data": b"%PDF-1.4 test",
+        **v,
+    }
+    return await attachments.store_attachment(by=o.clerk, **values)
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+
+
+async def upload_map_image(o: Office, v: Overrides) -> Any:
+    current = await customers.get_customer(o.customer.id)
+    values = {"customer_id": current.id, "filename": "약도.png", "data": PNG, "version": current.version, **v}
+    return await customers.set_map_image(values.pop("customer_id"), by=o.clerk, **values)
+
+
 OPERATIONS = [
     Operation(
         "customer: add",
@@ -600,6 +704,124 @@ OPERATIONS = [
             *ids("method_id"),
         ],
         {"memo": MIXED},
+    ),
+    Operation(
+        "maintenance: TOSP batch",
+        create_agreements,
+        [
+            ("products: unknown", {"product_ids": [987_654]}),
+            *[
+                (f"products: [{value!r}]", {"product_ids": [value]})
+                for value in (-1, "abc", 2**70, 1.5, None)
+            ],
+            ("products: not a list", {"product_ids": "abc"}),
+            ("products: none", {"product_ids": []}),
+            *ids("payment_form_id"),
+            ("payment form: none", {"payment_form_id": None}),
+            *ids("payment_method_id"),
+            *dates("start_on", text=False),
+            *dates("end_on", text=False),
+            *dates("contract_date", text=False),
+            ("end before start", {"end_on": dt.date(2026, 12, 31)}),
+            ("start without end", {"end_on": None}),
+            *amounts("retroactive_fee"),
+            ("retroactive fee: 1,5", {"retroactive_fee": "1,5"}),
+            *choice("contract_type", none=False),
+            ("settlement month: 2019-13", {"settlement_month": "2019-13"}),
+            ("settlement month: number", {"settlement_month": 201901}),
+            ("settlement month: NUL", {"settlement_month": "2019-01\x00"}),
+        ],
+    ),
+    Operation(
+        "quote: edit",
+        update_quote,
+        [
+            *texts("title", 200),
+            *texts("line_name", 200),
+            *texts("remarks", 20_000),
+            *huge("remarks"),
+            *dates("quote_date", text=False),
+            *dates("valid_until", text=False),
+            *amounts("quantity"),
+            *amounts("unit_price", negative=False),
+            *ids("quote_id"),
+            *ids("customer_id"),
+            *ids("partner_id"),
+            *ids("staff_id"),
+            *choice("state"),
+            ("email", {"email": "견적@"}),
+        ],
+        {"title": MIXED, "remarks": MIXED},
+    ),
+    Operation(
+        "receipt: edit",
+        update_receipt,
+        [
+            *texts("memo", 255),
+            *dates("received_on", text=False),
+            *amounts("amount"),
+            ("amount: zero", {"amount": 0}),
+            ("amount: 1.5", {"amount": "1.5"}),
+            *ids("receipt_id"),
+            *ids("method_id"),
+        ],
+        {"memo": MIXED},
+    ),
+    Operation(
+        "customer: link a trading partner",
+        link_partner,
+        [
+            *ids("customer_id"),
+            *ids("partner_id"),
+            ("customer version: text", {"customer_version": "abc"}),
+        ],
+    ),
+    Operation(
+        "phone number: link to a customer",
+        link_number,
+        [
+            ("number: letters", {"number": "공이-팔공팔"}),
+            ("number: NUL", {"number": "031\x00888-9999"}),
+            ("number: escape", {"number": "\x1b[31m031-888-9999"}),
+            ("number: 30 digits", {"number": "0" * 30}),
+            ("number: empty", {"number": "  "}),
+            ("number: not text", {"number": 318889999}),
+            *ids("customer_id"),
+            ("customer: none", {"customer_id": None}),
+        ],
+    ),
+    Operation(
+        "attachment upload",
+        upload_attachment,
+        [
+            ("name: path", {"filename": "../../../etc/passwd"}),
+            ("name: Windows path", {"filename": "C:\\Users\\kim\\견적.pdf"}),
+            ("name: NUL", {"filename": "견적\x00.pdf"}),
+            ("name: escape", {"filename": "\x1b[31m견적.pdf"}),
+            ("name: line break", {"filename": "견적\n.pdf"}),
+            ("name: right-to-left override", {"filename": "견적서\u202egpj.exe"}),
+            ("name: lone surrogate", {"filename": "견적\ud800.pdf"}),
+            ("name: 300 characters", {"filename": "가" * 296 + ".pdf"}),
+            ("name: empty", {"filename": ""}),
+            ("name: dots", {"filename": ".."}),
+            ("name: not text", {"filename": 12345}),
+            ("file: empty", {"data": b""}),
+            ("file: a program", {"filename": "setup.exe", "data": b"MZ"}),
+            *choice("slot"),
+            *ids("owner_id"),
+            ("owner: none", {"owner_id": None}),
+        ],
+        {"filename": "견적 😀 Ωμέγα.pdf"},
+    ),
+    Operation(
+        "약도 image",
+        upload_map_image,
+        [
+            ("file: empty", {"data": b""}),
+            ("file: not an image", {"data": b"%PDF-1.4"}),
+            ("file: an SVG", {"filename": "약도.svg", "data": b"<svg onload=alert(1)>"}),
+            *ids("customer_id"),
+        ],
     ),
     Operation(
         "staff: add",

@@ -1,6 +1,6 @@
 import pytest
 
-from core.errors import InUseError, PermissionDenied, ValidationError
+from core.errors import InUseError, PermissionDenied, StaleRecordError, ValidationError
 from models.codes import CodeEntry, CodeKind
 from models.staff import Staff
 from services import codes
@@ -123,3 +123,21 @@ async def test_staff_cannot_edit_code_tables(db):
     member = await make_staff()
     with pytest.raises(PermissionDenied):
         await codes.save_code(by=member, kind=CodeKind.DUTY, code="09", name="영업지원")
+
+
+async def test_switching_a_code_off_checks_the_version_the_user_saw(db):
+    admin = await make_admin()
+    entry = await codes.save_code(by=admin, kind=CodeKind.DEPARTMENT, code="96", name="지원팀")
+    await codes.save_code(
+        by=admin,
+        kind=CodeKind.DEPARTMENT,
+        code="96",
+        name="고객지원팀",
+        entry_id=entry.id,
+        version=entry.version,
+    )
+    with pytest.raises(StaleRecordError):
+        await codes.set_code_active(entry.id, by=admin, active=False, version=entry.version)
+    assert (await CodeEntry.get(id=entry.id)).active is True
+    await codes.set_code_active(entry.id, by=admin, active=False, version=entry.version + 1)
+    assert (await CodeEntry.get(id=entry.id)).active is False

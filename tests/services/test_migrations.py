@@ -4,7 +4,10 @@ import os
 import sqlite3
 
 import pytest
+from nicegui.testing import User
+from tortoise import connections
 from tortoise.models import Model
+from tortoise.transactions import in_transaction
 
 from core.db import migrate
 from core.settings import get_settings
@@ -67,3 +70,30 @@ async def test_every_foreign_key_is_indexed(isolated_data):
 async def test_migrating_twice_changes_nothing(isolated_data):
     await migrate()
     await migrate()
+
+
+async def _pragmas() -> dict[str, object]:
+    connection = connections.get("default")
+    found = {}
+    for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout"):
+        _, rows = await connection.execute_query(f"PRAGMA {name}")
+        found[name] = rows[0][0]
+    return found
+
+
+# PRAGMA synchronous answers a number: 2 is FULL (every commit is fsynced)
+DURABLE = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 10000}
+
+
+@pytest.mark.skipif(bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="SQLite settings")
+async def test_the_orm_connection_runs_in_wal_mode_with_full_sync(db):
+    assert await _pragmas() == DURABLE
+    async with in_transaction() as transaction:  # a transaction uses the same connection settings
+        _, rows = await transaction.execute_query("PRAGMA synchronous")
+        assert rows[0][0] == 2
+
+
+@pytest.mark.skipif(bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="SQLite settings")
+async def test_the_running_app_writes_with_wal_and_full_sync(user: User):
+    await user.open("/login")  # the app (main.py) has started and opened its own ORM connection
+    assert await _pragmas() == DURABLE

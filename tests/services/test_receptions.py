@@ -179,7 +179,7 @@ async def test_reception_attachments_have_limits_and_stay_under_the_data_folder(
     stored = await attachments.store_attachment(
         slot=AttachmentSlot.RECEPTION_INQUIRY,
         owner_id=reception.id,
-        filename="..\\..\\견적 요청서.pdf",
+        filename="견적 요청서.pdf",
         data=b"%PDF-1.4",
         by=kim,
     )
