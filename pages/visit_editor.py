@@ -3,7 +3,10 @@
 
 Choosing a 문서분류 fills the WYSIWYG editor with the template, the customer's fields and the visit
 fields. While the body is as filled, changing a header field (방문목적, 고객, 방문일자…) updates
-the filled spot silently; once the body was edited by hand, we ask first. The server sanitises
+the filled spot silently; once the body was edited by hand, we ask first. What the user types is
+never overwritten: a fill computed from an older body or header is dropped (sequence numbers), and
+the browser itself refuses a server value computed before it had seen the latest keystrokes
+(GuardedEditor); the changed fields are then offered like any edit by hand. The server sanitises
 everything: what the editor shows after loading or saving and what is printed is the sanitised
 HTML. Admins get a source view (raw HTML); leaving it sanitises what was typed."""
 
@@ -24,6 +27,7 @@ from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.guarded_editor import GuardedEditor
 from services import customers, visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
@@ -122,6 +126,10 @@ class VisitEditor:
         self.quiet = False  # set while we change fields ourselves
         self.previous_template: int | None = None
         self.source_mode = False
+        self.template_seq = 0  # bumped by every template fill: only the last chosen one is applied
+        self.fill_seq = 0  # bumped by every fill and refill: an older one that finishes late is dropped
+        self.refilled: set[str] = set()  # header fields refilled silently since the template fill
+        self.last_push = "template"  # what the last body written by the server was: template or fields
 
     # ------------------------------------------------------------ building
 
@@ -225,7 +233,11 @@ class VisitEditor:
                         .props("dense flat no-caps")
                         .mark("visit-source-toggle")
                     )
-            self.editor = ui.editor(value=form.body_html if form else "").classes("w-full").mark("visit-body")
+            self.editor = (
+                GuardedEditor(value=form.body_html if form else "", on_refused=self.body_refused)
+                .classes("w-full")
+                .mark("visit-body")
+            )
             self.editor.props["toolbar"] = EDITOR_TOOLBAR
             self.editor.props["min-height"] = "22rem"
             self.editor.props["max-height"] = "60vh"
@@ -287,6 +299,31 @@ class VisitEditor:
     def untouched(self) -> bool:
         return self.last_filled is not None and self.body() == self.last_filled
 
+    def begin_fill(self) -> tuple[int, str]:
+        """Start a fill that awaits the server: what it must find unchanged to be applied."""
+        self.fill_seq += 1
+        return self.fill_seq, self.body()
+
+    def still_current(self, ticket: tuple[int, str]) -> bool:
+        """No newer fill started and the body did not change while this one was computed."""
+        return ticket == (self.fill_seq, self.body())
+
+    async def body_refused(self) -> None:
+        """The browser kept what the user typed instead of the body we had just written."""
+        self.last_filled = None  # the body is the user's now
+        if self.last_push == "template":
+            ui.notify("본문을 고치는 중이어서 양식을 채우지 않았습니다.", type="warning")
+        if self.last_push != "fields":
+            return
+        # the header fields whose filled spots are out of date are asked about when the user
+        # leaves a header field, as after any edit by hand
+        body, header = self.body(), self.header()
+        as_is, _ = await visits.refilled_body(body, header, [])
+        for name in self.refilled:
+            updated, _ = await visits.refilled_body(body, header, self._placeholders({name}))
+            if updated != as_is:
+                self.stale.add(name)
+
     def header(self) -> VisitHeader:
         return VisitHeader(
             customer_id=self.customer_id,
@@ -300,12 +337,23 @@ class VisitEditor:
         )
 
     async def fill_from_template(self, template_id: int) -> None:
+        self.template_seq += 1
+        seq, before, header = self.template_seq, self.body(), self.header()
         try:
-            html = await visits.filled_template(template_id, self.header())
+            html = await visits.filled_template(template_id, header)
         except GogaekError as error:
             ui.notify(str(error), type="negative")
             return
+        if seq != self.template_seq:  # a newer template was chosen meanwhile
+            return
+        if self.body() != before and not self.untouched():  # the user typed meanwhile: keep it
+            ui.notify("본문을 고치는 중이어서 양식을 채우지 않았습니다.", type="warning")
+            return
+        self.fill_seq += 1  # a header refill still running worked on the old body
+        self.last_push, self.refilled = "template", set()
         self.set_body(html, filled=True)
+        if header != self.header():  # a header field changed meanwhile
+            await self.refill_silently()
 
     async def template_changed(self, event: Any) -> None:
         if self.quiet:
@@ -338,21 +386,27 @@ class VisitEditor:
         """A header field changed: update the filled spot (silently while the body is as filled)."""
         if self.quiet or 'data-field="' not in self.body():
             return
-        if not self.untouched():
+        if not self.untouched() or self.source_mode:
             self.stale.add(name)
             if ask_now:
                 await self.offer_refill()
             return
-        # the body is as filled: bring every filled spot up to date, so that whichever of several
-        # quick changes finishes last leaves the body complete
-        header = self.header()
+        self.refilled.add(name)
+        await self.refill_silently()
+
+    async def refill_silently(self) -> None:
+        """The body is as filled: bring every filled spot up to date, so that whichever of several
+        quick changes finishes last leaves the body complete."""
+        header, ticket = self.header(), self.begin_fill()
         body, _ = await visits.refilled_body(self.body(), header)
-        if header == self.header() and self.untouched():  # nothing newer happened meanwhile
+        # nothing newer happened meanwhile: no other fill, no keystroke, no header change
+        if self.still_current(ticket) and header == self.header() and self.untouched():
+            self.last_push = "fields"
             self.set_body(body, filled=True)
 
     async def offer_refill(self) -> None:
         """Ask whether the edited body should take the changed header fields too."""
-        if not self.stale or self.quiet:
+        if not self.stale or self.quiet or self.source_mode:
             return
         fields, self.stale = self.stale, set()
         labels = "·".join(FIELD_LABELS[f] for f in FIELD_LABELS if f in fields)
@@ -360,11 +414,16 @@ class VisitEditor:
             f"본문을 직접 고쳤습니다. 본문의 {labels}도 새 값으로 바꿀까요?", action="바꾸기"
         ):
             return
+        untouched, ticket = self.untouched(), self.begin_fill()
         body, count = await visits.refilled_body(self.body(), self.header(), self._placeholders(fields))
+        if not self.still_current(ticket):  # typed or refilled meanwhile: ask again later
+            self.stale |= fields
+            return
         if count == 0:
             ui.notify("본문에서 바꿀 칸을 찾지 못했습니다. 본문을 직접 고쳐 주세요.", type="warning")
             return
-        self.set_body(body, filled=self.untouched())
+        self.last_push, self.refilled = "fields", set(fields)
+        self.set_body(body, filled=untouched)
 
     async def choose_customer(self) -> None:
         picked = await pick_customer()
@@ -386,6 +445,7 @@ class VisitEditor:
             untouched = self.untouched()
             cleaned = visits.clean_body(self.source.value)
             self.source_mode = False
+            self.last_push = "source"
             self.set_body(cleaned, filled=untouched and cleaned == self.last_filled)
             self.source.set_visibility(False)
             self.editor.set_visibility(True)
@@ -448,7 +508,8 @@ class VisitEditor:
         self.quiet = False
         if created:
             await self.attachments.store_pending(visit.id)
-        if visit.body_html != sent:  # the sanitiser removed something: show what was stored
+        if visit.body_html != sent and self.body() == sent:  # the sanitiser removed something
+            self.last_push = "save"  # show what was stored (unless the user typed on meanwhile)
             self.set_body(visit.body_html, filled=was_untouched)
         self.saved = self.snapshot()
         ui.notify(f"저장했습니다 ({visit.document_number}).", type="positive")

@@ -244,3 +244,48 @@ async def test_agreements_change_state_in_the_menu_and_print(user: User):
     response = await user.download.next(timeout=20)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "재근상사" in text and "2019-04-01 ~ 2020-03-31" in text
+
+
+async def test_the_agreement_list_exports_to_excel_and_prints(user: User):
+    jaegeun, mode, due = await _due_office_on_screen(user)
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: len(agreements.rows) == 2)
+    agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
+    user.find("agreement-sign").click()
+    await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
+    user.find("agreement-tab-all").click()
+    await eventually(lambda: len(agreements.rows) == 2)
+
+    user.find("excel").click()
+    response = await user.download.next(timeout=10)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "정산월", "정산", "거래처명", "제품군", "소급비", "유지보수금액", "최초납품일",
+        "계약일자", "시작일", "종료일자", "사업자번호", "유형", "납입형태",
+    )  # fmt: skip
+    by_name = {r[2]: r for r in rows[1:]}
+    assert set(by_name) == {"재근상사", "=모드시스템"}
+    contracts = {c.customer_id: c for c in await MaintenanceContract.all()}
+    first, second = contracts[jaegeun.id], contracts[mode.id]
+    assert by_name["재근상사"][1] == "발송전" and by_name["=모드시스템"][1] == "계약"
+    assert by_name["재근상사"][5] == 5_000_000 and by_name["=모드시스템"][5] == 200_000
+    assert by_name["재근상사"][8:10] == (dt.datetime(2019, 4, 1), dt.datetime(2020, 3, 31))
+    assert by_name["=모드시스템"][8:10] == (dt.datetime(2019, 7, 1), dt.datetime(2020, 6, 30))
+    assert by_name["재근상사"][7] == dt.datetime.combine(first.contract_date, dt.time())
+    assert by_name["=모드시스템"][11] == second.contract_type.value
+    mode_row = next(i for i, r in enumerate(rows, start=1) if r[2] == "=모드시스템")
+    assert sheet.cell(row=mode_row, column=3).data_type == "s"  # text, never a formula
+
+    user.find("print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "유지보수동의서작성 - 전체" in text and "2건" in text
+    assert "재근상사" in text and "=모드시스템" in text
+    assert "5,000,000" in text and "200,000" in text and "2020-06-30" in text

@@ -1,11 +1,16 @@
 import datetime as dt
+import io
 
+import openpyxl
 from nicegui import ui
 from nicegui.testing import User
+from pypdf import PdfReader
 
+from models.attachment import AttachmentSlot
 from models.customer import Customer
 from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
+from services import attachments
 from services.visits import save_visit
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
@@ -202,3 +207,156 @@ async def test_what_an_admin_types_in_the_source_view_is_sanitised(user: User):
     user.find("visit-source-toggle").click()
     editor = _one(user, "visit-body")
     await eventually(lambda: editor.value == "<p><b>굵게</b></p>")
+
+
+async def test_a_file_attached_to_a_new_visit_is_stored_on_save_and_downloads(user: User):
+    await make_staff(login="kimmodu", name="김모두")
+    customer = await _jaegeun()
+    await sign_in(user, "kimmodu")
+    await _open_visits_tab(user, customer)
+    user.find("visits-add").click()
+    await user.should_see(marker="upload-visit", retries=50)
+    user.find("visit-date").type("2019-03-29")
+    upload = user.find("upload-visit").elements.pop()
+    await upload.handle_uploads([ui.upload.SmallFileUpload("요청사항.txt", "text/plain", b"ERP add-on spec")])
+    await user.should_see("저장하면 올라갑니다", retries=30)
+    assert not await VisitReport.exists()
+
+    user.find("visit-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    visit = await VisitReport.get(customer_id=customer.id)
+    files = await attachments.list_attachments(AttachmentSlot.VISIT, visit.id)
+    assert [f.original_name for f in files] == ["요청사항.txt"]
+    await user.should_see("요청사항.txt", retries=30)  # listed as a link in the editor
+    response = await user.http_client.get(f"/files/{files[0].id}")
+    assert response.status_code == 200 and response.content == b"ERP add-on spec"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    user.http_client.cookies.clear()
+    assert (await user.http_client.get(f"/files/{files[0].id}")).status_code == 401
+
+
+async def _visit(actor, customer: Customer, **fields) -> VisitReport:
+    values = {
+        "written_on": dt.date(2019, 3, 28),
+        "visit_date": dt.date(2019, 3, 29),
+        "purpose": "추가개발상담요청",
+    }
+    return await save_visit(by=actor, customer_id=customer.id, **(values | fields))
+
+
+async def test_deleting_a_visit_in_the_customer_tab_asks_and_names_it(user: User):
+    actor = await make_staff(login="hong", name="홍길동")
+    customer = await _jaegeun()
+    visit = await _visit(actor, customer)
+    await attachments.store_attachment(
+        slot=AttachmentSlot.VISIT, owner_id=visit.id, filename="a.txt", data=b"x", by=actor
+    )
+    kept = await _visit(actor, customer, purpose="설치")
+    await sign_in(user, "hong")
+    await _open_visits_tab(user, customer)
+    table = _one(user, "visits-table")
+    await eventually(lambda: len(table.rows) == 2)
+    row = next(r for r in table.rows if r["id"] == visit.id)
+    user.find("visits-table").trigger("rowContextmenu", [{}, row, 0])
+    user.find("visits-delete").click()
+    question = f"2019-03-28 방문일지 ({visit.document_number}, 추가개발상담요청)를 삭제할까요?"
+    await user.should_see(question, retries=30)
+    user.find("confirm-no").click()
+    await user.should_not_see(question, retries=30)
+    assert await VisitReport.filter(id=visit.id).exists()
+
+    user.find("visits-delete").click()
+    await user.should_see(question, retries=30)
+    user.find("confirm-yes").click()
+    await user.should_see("삭제했습니다.", retries=30)
+    await eventually(lambda: [r["id"] for r in table.rows] == [kept.id])
+    assert [v.id for v in await VisitReport.all()] == [kept.id]
+    assert await attachments.list_attachments(AttachmentSlot.VISIT, visit.id) == []
+
+
+async def test_deleting_a_visit_in_the_schedule_asks_and_names_it(user: User):
+    actor = await make_staff(login="hong", name="홍길동")
+    customer = await _jaegeun()
+    today = dt.date.today()
+    visit = await _visit(actor, customer, written_on=today, visit_date=today)
+    await sign_in(user, "hong")
+    await user.open("/status/visits")
+    table = _one(user, "schedule-table")
+    await eventually(lambda: [r["id"] for r in table.rows] == [visit.id])
+    user.find("schedule-table").trigger("rowContextmenu", [{}, table.rows[0], 0])
+    user.find("schedule-delete").click()
+    await user.should_see(
+        f"재근상사 {today:%Y-%m-%d} 방문일지 ({visit.document_number})를 삭제할까요?", retries=30
+    )
+    user.find("confirm-yes").click()
+    await user.should_see("삭제했습니다.", retries=30)
+    await eventually(lambda: table.rows == [])
+    assert not await VisitReport.exists()
+
+
+async def test_the_schedule_page_exports_to_excel_and_prints(user: User):
+    actor = await make_staff(login="choisa", name="최순아")
+    customer = await _jaegeun()
+    other = await Customer.create(
+        code="150101-001", registered_on=dt.date(2015, 1, 1), company_name="=모드시스템"
+    )
+    today = dt.date.today()
+    await _visit(actor, customer, written_on=today, visit_time="14:00", visitor_id=actor.id)
+    await _visit(actor, other, written_on=today, visit_date=dt.date(2019, 4, 2), purpose="설치")
+    await _visit(
+        actor, customer, written_on=today - dt.timedelta(days=400), purpose="작년 방문"
+    )  # not this month
+    await sign_in(user, "choisa")
+    await user.open("/status/visits")
+    table = _one(user, "schedule-table")
+    await eventually(lambda: len(table.rows) == 2)
+
+    user.find("schedule-excel").click()
+    response = await user.download.next(timeout=20)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "작성일자", "문서번호", "방문일자", "시간", "거래처명", "주소", "방문자", "방문목적", "진행상태", "문서분류",
+    )  # fmt: skip
+    by_name = {r[4]: r for r in rows[1:]}
+    assert set(by_name) == {"재근상사", "=모드시스템"}
+    assert by_name["재근상사"][2] == dt.datetime(2019, 3, 29) and by_name["재근상사"][3] == "14:00"
+    assert by_name["재근상사"][6] == "최순아" and by_name["재근상사"][7] == "추가개발상담요청"
+    assert by_name["=모드시스템"][7] == "설치" and by_name["=모드시스템"][8] == "계획"
+    mode_row = next(i for i, r in enumerate(rows, start=1) if r[4] == "=모드시스템")
+    assert sheet.cell(row=mode_row, column=5).data_type == "s"  # text, never a formula
+
+    user.find("schedule-print").click()
+    response = await user.download.next(timeout=20)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "재근상사" in text and "=모드시스템" in text and "추가개발상담요청" in text
+    assert "2019-04-02" in text and "작년 방문" not in text
+
+
+async def test_the_week_view_shows_a_visit_on_its_day(user: User):
+    actor = await make_staff(login="choisa", name="최순아")
+    customer = await _jaegeun()
+    today = dt.date.today()
+    sunday = today - dt.timedelta(days=(today.weekday() + 1) % 7)
+    wednesday = sunday + dt.timedelta(days=3)
+    visit = await _visit(
+        actor, customer, written_on=today, visit_date=wednesday, visit_time="10:30", purpose="점검"
+    )
+    await sign_in(user, "choisa")
+    await user.open("/status/visits")
+    user.find("schedule-tab-calendar").click()
+    await user.should_see("10:30 재근상사", retries=50)
+    _one(user, "calendar-mode").value = "week"
+    title = _one(user, "calendar-title")
+    week = f"{sunday:%Y-%m-%d} ~ {sunday + dt.timedelta(days=6):%Y-%m-%d}"
+    await eventually(lambda: title.text == week)
+    await user.should_see("점검", retries=30)  # the week view shows the purpose too
+    entry = _one(user, f"calendar-entry-{visit.id}")
+    days = {
+        d: _one(user, f"calendar-day-{d:%Y-%m-%d}") for d in (sunday + dt.timedelta(days=i) for i in range(7))
+    }
+    assert [d for d, column in days.items() if entry in column.descendants()] == [wednesday]
+
+    user.find("calendar-next").click()
+    await eventually(lambda: title.text != week)
+    await user.should_not_see("10:30 재근상사", retries=30)

@@ -602,3 +602,36 @@ async def test_a_batch_of_agreements_gives_one_page_set_per_contract(db):
     assert "일번상사" in pages[0] and "이번상사" not in pages[0]
     assert any("이번상사" in text for text in pages[1:])
     assert "(회사정보 미등록)" in pages[0]  # no company settings yet: an honest placeholder
+
+
+async def test_a_customer_with_two_products_gets_one_agreement_per_product(db):
+    """A contract covers one product sold (its product group, its period from that product's own
+    end date, its modules as lines), and signing it moves that product's 유상종료일 only — as in
+    the manual, where the contract header picks one 제품군 and 계약 sets "the" product's 유상종료일."""
+    clerk = await make_staff()
+    jaegeun = await make_customer("재근상사")
+    erp = await make_product(
+        clerk, jaegeun, group="01", free_end_on=D(2019, 3, 31), modules=[("C011", 20, 5_000_000)]
+    )
+    tax = await make_product(
+        clerk, jaegeun, group="02", paid_end_on=D(2019, 6, 30), modules=[("T011", 2, 300_000)]
+    )
+    due = await m.due_list(
+        DueQuery(D(2019, 1, 1), D(2019, 12, 31)), tab=DueTab.FREE_AND_RENEWAL, today=D(2019, 3, 1)
+    )
+    assert sorted(row.product_id for row in due.rows) == sorted([erp.id, tax.id])  # a row per product
+
+    result = await m.create_agreements(BatchRequest([erp.id, tax.id], (await _yearly()).id), by=clerk)
+    assert [c.company_name for c in result.created] == ["재근상사", "재근상사"]
+    contracts = await MaintenanceContract.filter(customer_id=jaegeun.id).order_by("start_on")
+    groups = [(await code(CodeKind.PRODUCT_GROUP, g)).id for g in ("01", "02")]
+    assert [c.product_group_id for c in contracts] == groups
+    assert [(c.start_on, c.end_on) for c in contracts] == [
+        (D(2019, 4, 1), D(2020, 3, 31)),
+        (D(2019, 7, 1), D(2020, 6, 30)),
+    ]
+    assert [c.total_amount for c in contracts] == [5_000_000, 300_000]
+
+    await m.change_contract_state(contracts[1].id, by=clerk, state=ContractState.CONTRACTED)
+    assert (await CustomerProduct.get(id=tax.id)).paid_end_on == D(2020, 6, 30)
+    assert (await CustomerProduct.get(id=erp.id)).paid_end_on is None
