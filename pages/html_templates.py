@@ -14,6 +14,7 @@ from core.audit import Actor
 from core.errors import GogaekError, ValidationError
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
+from pages.components.guarded_editor import GuardedEditor
 from pages.frame import protected_page
 from services import html_templates
 
@@ -92,7 +93,7 @@ class TemplateScreen:
                     ui.tab("preview", label="미리보기").mark("template-preview-tab")
                 with ui.tab_panels(tabs, value="editor").classes("w-full") as self.panels:
                     with ui.tab_panel("editor").classes("p-0"):
-                        self.editor = ui.editor().classes("w-full").mark("template-editor")
+                        self.editor = GuardedEditor().classes("w-full").mark("template-editor")
                         self.editor.props["toolbar"] = EDITOR_TOOLBAR
                         self.editor.props["min-height"] = "24rem"
                     with ui.tab_panel("source").classes("p-0"):
