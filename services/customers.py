@@ -318,21 +318,12 @@ async def _orm_search(
 # code and staff names come in the same query. A search by business number or phone digits only
 # touches a few index entries, so it runs on the read connection at once (core.db.SqliteReader).
 
-# the rows of _present, computed by SQLite (texts already formatted, names joined): a page costs
-# what its query costs
-_SQL_PAGE = """SELECT c.id AS id, c.code AS code, c.registered_on AS registered_on,
-COALESCE(st.name, '') AS status, c.company_name AS company_name, c.representative AS representative,
-CASE WHEN length(c.business_number) = 10
+# 123-45-67890, as core.korean.format_business_number writes it
+_FORMATTED_BUSINESS_NUMBER = """CASE WHEN length(c.business_number) = 10
      THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
-     ELSE c.business_number END AS business_number,
-c.business_type AS business_type, c.business_item AS business_item, c.phone AS phone, c.fax AS fax,
-c.mobile AS mobile, c.email AS email,
-CASE WHEN c.address = '' THEN c.address_detail WHEN c.address_detail = '' THEN c.address
-     ELSE c.address || ' ' || c.address_detail END AS address,
-c.contact_name AS contact_name, COALESCE(dp.name, '') AS department, COALESCE(sf.name, '') AS staff,
-COALESCE(ca.name, '') AS class_a, COALESCE(cb.name, '') AS class_b, COALESCE(cc.name, '') AS class_c,
-COALESCE(sc.name, '') AS service_class, COALESCE(c.management_stop_date, '') AS management_stop_date,
-c.partner_id AS partner_id
+     ELSE c.business_number END"""
+# a customer with the code tables and staff its list and export show by name
+_CUSTOMER_WITH_NAMES = """
 FROM customer c
 LEFT JOIN code_entry st ON st.id = c.status_id
 LEFT JOIN code_entry dp ON dp.id = c.department_id
@@ -341,6 +332,24 @@ LEFT JOIN code_entry ca ON ca.id = c.class_a_id
 LEFT JOIN code_entry cb ON cb.id = c.class_b_id
 LEFT JOIN code_entry cc ON cc.id = c.class_c_id
 LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+
+# the rows of _present, computed by SQLite (texts already formatted, names joined): a page costs
+# what its query costs
+_SQL_PAGE = (
+    f"""SELECT c.id AS id, c.code AS code, c.registered_on AS registered_on,
+COALESCE(st.name, '') AS status, c.company_name AS company_name, c.representative AS representative,
+{_FORMATTED_BUSINESS_NUMBER} AS business_number,
+c.business_type AS business_type, c.business_item AS business_item, c.phone AS phone, c.fax AS fax,
+c.mobile AS mobile, c.email AS email,
+CASE WHEN c.address = '' THEN c.address_detail WHEN c.address_detail = '' THEN c.address
+     ELSE c.address || ' ' || c.address_detail END AS address,
+c.contact_name AS contact_name, COALESCE(dp.name, '') AS department, COALESCE(sf.name, '') AS staff,
+COALESCE(ca.name, '') AS class_a, COALESCE(cb.name, '') AS class_b, COALESCE(cc.name, '') AS class_c,
+COALESCE(sc.name, '') AS service_class, COALESCE(c.management_stop_date, '') AS management_stop_date,
+c.partner_id AS partner_id
+"""
+    + _CUSTOMER_WITH_NAMES
+)
 QUICK_DIGITS = 4  # a business-number or phone search with this many digits touches few rows
 
 
@@ -1027,22 +1036,16 @@ def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
 
 
 # the export's columns (EXPORT_COLUMNS) computed by SQLite, then the id and the sort key
-_SQL_EXPORT = """SELECT c.code, c.registered_on, COALESCE(st.name, ''), c.company_name, c.representative,
-CASE WHEN length(c.business_number) = 10
-     THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
-     ELSE c.business_number END,
+_SQL_EXPORT = (
+    f"""SELECT c.code, c.registered_on, COALESCE(st.name, ''), c.company_name, c.representative,
+{_FORMATTED_BUSINESS_NUMBER},
 c.business_type, c.business_item, c.phone, c.fax, c.mobile, c.email, c.homepage, c.postal_code, c.address,
 c.address_detail, c.contact_name, COALESCE(dp.name, ''), COALESCE(sf.name, ''), c.contract_date,
 c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, COALESCE(ca.name, ''),
-COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {sort} AS sort_key
-FROM customer c
-LEFT JOIN code_entry st ON st.id = c.status_id
-LEFT JOIN code_entry dp ON dp.id = c.department_id
-LEFT JOIN staff sf ON sf.id = c.staff_id
-LEFT JOIN code_entry ca ON ca.id = c.class_a_id
-LEFT JOIN code_entry cb ON cb.id = c.class_b_id
-LEFT JOIN code_entry cc ON cc.id = c.class_c_id
-LEFT JOIN code_entry sc ON sc.id = c.service_class_id"""
+COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {{sort}} AS sort_key
+"""
+    + _CUSTOMER_WITH_NAMES
+)
 _EXPORT_DATES = tuple(i for i, (_, column) in enumerate(EXPORT_COLUMNS) if column.kind == "date")
 
 

@@ -167,3 +167,13 @@ async def db(isolated_data: Path):
         yield
     finally:
         await Tortoise.close_connections()
+
+
+@pytest.fixture
+def device(tmp_path: Path):
+    """A serial caller-ID box: the far end of a real pseudo-terminal the CTI reader opens."""
+    from tests.telephony.devices import FakeSerialDevice
+
+    fake = FakeSerialDevice(tmp_path)
+    yield fake
+    fake.close()

@@ -10,18 +10,11 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in as sign_in_browser
 from tests.e2e.conftest import start_server, stop_server
-from tests.telephony.devices import FakeSerialDevice, modem_block
+from tests.telephony.devices import modem_block
 
 pytestmark = pytest.mark.e2e
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "E2e-clerk-pass-1"
-
-
-@pytest.fixture
-def device(tmp_path):
-    fake = FakeSerialDevice(tmp_path)
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

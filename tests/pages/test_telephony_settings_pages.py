@@ -15,18 +15,11 @@ from services.centrex_client import password_sha512
 from telephony import runtime
 from telephony.serial_reader import State
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.devices import FakeSerialDevice, modem_block
+from tests.telephony.devices import modem_block
 from tests.telephony.factories import make_customer
 from tests.utils import eventually, make_admin, sign_in
 
 LINE = "07012345678"
-
-
-@pytest.fixture
-def device(tmp_path):
-    fake = FakeSerialDevice(tmp_path)
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

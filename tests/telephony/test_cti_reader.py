@@ -14,13 +14,6 @@ from tests.utils import eventually
 
 
 @pytest.fixture
-def device(tmp_path):
-    fake = FakeSerialDevice(tmp_path)
-    yield fake
-    fake.close()
-
-
-@pytest.fixture
 async def reader(db):
     from telephony.serial_reader import CtiReader
 

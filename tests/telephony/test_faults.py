@@ -19,7 +19,7 @@ from telephony.bus import CallBus, CallReport
 from telephony.poller import CentrexPoller
 from telephony.serial_reader import CtiReader, State
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.devices import FakeSerialDevice, modem_block
+from tests.telephony.devices import modem_block
 from tests.utils import eventually, make_admin
 
 # the product waits 1 s doubling to 30 s (CTI) and 3 s doubling to 60 s (Centrex); here 1/50 and 1/60
@@ -40,13 +40,6 @@ class Heard:
     @property
     def numbers(self) -> list[str]:
         return [call.digits for call in self.calls]
-
-
-@pytest.fixture
-def device(tmp_path):
-    fake = FakeSerialDevice(tmp_path)
-    yield fake
-    fake.close()
 
 
 @pytest.fixture
