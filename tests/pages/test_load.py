@@ -23,7 +23,7 @@ from nicegui.testing import User
 from models.customer import Customer
 from models.reception import Reception
 from services import customers
-from tests.utils import PASSWORD, eventually, make_admin, make_staff
+from tests.utils import eventually, make_admin, make_staff, sign_in
 
 pytestmark = pytest.mark.slow
 
@@ -61,12 +61,8 @@ class Person:
 
 async def sign_in_patiently(browser: User, login: str) -> None:
     """tests.utils.sign_in, waiting longer for a crowded machine (and telling why not)."""
-    await browser.open("/login")
-    browser.find("login").type(login)
-    browser.find("password").type(PASSWORD)
-    browser.find("login-button").click()
     try:
-        await browser.should_see(marker="signed-in-name", retries=int(WAIT * 10))
+        await sign_in(browser, login, retries=int(WAIT * 10))
     except AssertionError as error:  # say what the server was still busy with
         pending = sorted({task.get_name() for task in asyncio.all_tasks() if not task.done()})
         raise AssertionError(
