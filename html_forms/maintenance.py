@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from string import Template
-from typing import Any, Protocol
+from typing import Any
 
 from core.korean import amount_in_words, format_amount, format_business_number, format_date, format_phone
 
@@ -46,7 +47,8 @@ h1 { font-size: 14pt; margin: 0 0 2pt 0; }
 """
 
 
-class AgreementLineData(Protocol):
+@dataclass(frozen=True)
+class AgreementLine:
     module_name: str
     module_code: str
     user_count: int
@@ -56,7 +58,8 @@ class AgreementLineData(Protocol):
     key_lock_number: str
 
 
-class AgreementData(Protocol):
+@dataclass(frozen=True)
+class AgreementDocument:
     contract_id: int
     company_name: str
     customer_code: str
@@ -77,7 +80,7 @@ class AgreementData(Protocol):
     total_amount: int
     sales_staff_name: str
     note: str
-    lines: Sequence[AgreementLineData]
+    lines: list[AgreementLine]
 
 
 @cache
@@ -91,7 +94,7 @@ def _text(value: Any) -> str:
     return html.escape(text) if text.strip() else BLANK
 
 
-def _line_rows(lines: Sequence[AgreementLineData]) -> str:
+def _line_rows(lines: Sequence[AgreementLine]) -> str:
     if not lines:
         return "<tr><td colspan='8' style='text-align:center'>등록된 내역이 없습니다.</td></tr>"
     return "\n".join(
@@ -109,7 +112,7 @@ def _line_rows(lines: Sequence[AgreementLineData]) -> str:
     )
 
 
-def _one_agreement(document: AgreementData, company: dict[str, str], printed_on: dt.date) -> str:
+def _one_agreement(document: AgreementDocument, company: dict[str, str], printed_on: dt.date) -> str:
     period = (
         f"{format_date(document.start_on)} ~ {format_date(document.end_on)}"
         if document.start_on or document.end_on
@@ -151,7 +154,7 @@ def _one_agreement(document: AgreementData, company: dict[str, str], printed_on:
 
 
 def agreement_html(
-    documents: Sequence[AgreementData], company: dict[str, str], *, printed_on: dt.date
+    documents: Sequence[AgreementDocument], company: dict[str, str], *, printed_on: dt.date
 ) -> str:
     """One agreement per document, each starting on a new page."""
     pages = [_one_agreement(d, company, printed_on) for d in documents]

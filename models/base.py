@@ -8,7 +8,7 @@ import decimal
 import enum
 import math
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from tortoise import fields
 from tortoise.fields.data import CharEnumFieldInstance, IntEnumFieldInstance
@@ -16,7 +16,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import current_actor
-from core.errors import RecordDeleted, StaleRecordError, ValidationError
+from core.errors import NotFound, RecordDeleted, StaleRecordError, ValidationError
 from core.fields import LocalDatetimeField
 from core.inputs import CONTROL_CHARACTERS, WRONG_CHARACTERS, WRONG_CHOICE, WRONG_DATE
 
@@ -90,6 +90,21 @@ class Record(Model):
 
     audited: ClassVar[bool] = True
     _snapshot: dict[str, Any]
+
+    @classmethod
+    async def fetch(cls, record_id: int, what: str) -> Self:
+        """The row with this id, or NotFound naming it in Korean (`what`: "고객", "명함"…)."""
+        record = await cls.get_or_none(id=record_id)
+        if record is None:
+            raise NotFound(what)
+        return record
+
+    def edit(self, values: dict[str, Any], version: int | None) -> None:
+        """Take the values a user saved and the version they opened (checked by save())."""
+        for name, value in values.items():
+            setattr(self, name, value)
+        if version is not None:
+            self.version = version
 
     class Meta:
         abstract = True

@@ -174,9 +174,7 @@ class Download:
 
 
 async def open_attachment(attachment_id: int) -> Download:
-    attachment = await Attachment.get_or_none(id=attachment_id)
-    if attachment is None:
-        raise NotFound("첨부파일")
+    attachment = await Attachment.fetch(attachment_id, "첨부파일")
     path = _stored_path(attachment.stored_name)
     if not path.is_file():
         raise NotFound("첨부파일")

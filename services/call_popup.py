@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from core.audit import Actor
-from core.errors import NotFound
 from core.korean import format_phone
 from models.customer import Customer
 from models.reception import Reception
@@ -188,9 +187,7 @@ async def build_popup(
 
 async def popup_for_event(event_id: int) -> CallPopup:
     """The popup of an earlier call, resolved again (links made since then count)."""
-    event = await CallEvent.get_or_none(id=event_id)
-    if event is None:
-        raise NotFound("전화 기록")
+    event = await CallEvent.fetch(event_id, "전화 기록")
     match = await resolve_caller(event.digits) if event.digits else CallerMatch(digits="")
     return await build_popup(
         event_id=event.id,
@@ -206,9 +203,7 @@ async def popup_for_event(event_id: int) -> CallPopup:
 
 async def link_caller(*, event_id: int, customer_id: int, by: Actor) -> CallPopup:
     """번호연결 from the popup: this number belongs to that customer from now on (and this call too)."""
-    event = await CallEvent.get_or_none(id=event_id)
-    if event is None:
-        raise NotFound("전화 기록")
+    event = await CallEvent.fetch(event_id, "전화 기록")
     await link_number(event.number, customer_id, by=by)
     await CallEvent.filter(id=event_id).update(customer_id=customer_id)
     return await popup_for_event(event_id)

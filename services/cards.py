@@ -15,7 +15,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
-from core.errors import NotFound, ValidationError
+from core.errors import ValidationError
 from core.inputs import wrong_ids, wrong_texts
 from core.korean import format_date, format_phone, phone_error
 from models.card import BusinessCard, Employment
@@ -268,23 +268,15 @@ async def save_card(
             if card_id is None:
                 card = await BusinessCard.create(**values)
             else:
-                card = await BusinessCard.get_or_none(id=card_id)
-                if card is None:
-                    raise NotFound("명함")
-                for name, value in values.items():
-                    setattr(card, name, value)
-                if version is not None:
-                    card.version = version
+                card = await BusinessCard.fetch(card_id, "명함")
+                card.edit(values, version)
                 await card.save()
             await phone_directory.sync_card_phones(card)
     return card
 
 
 async def get_card(card_id: int) -> BusinessCard:
-    card = await BusinessCard.get_or_none(id=card_id)
-    if card is None:
-        raise NotFound("명함")
-    return card
+    return await BusinessCard.fetch(card_id, "명함")
 
 
 async def delete_card(card_id: int, *, by: Actor) -> None:

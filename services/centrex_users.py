@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from core.audit import Actor, acting_as
-from core.errors import GogaekError, NotFound, ValidationError
+from core.errors import GogaekError, ValidationError
 from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import phone_digits
 from models.staff import Staff
@@ -110,9 +110,7 @@ async def save_centrex_user(
                 staff_id=staff_id,
                 enabled=enabled,
             )
-        user = await CentrexUser.get_or_none(id=user_id)
-        if user is None:
-            raise NotFound("API 사용자")
+        user = await CentrexUser.fetch(user_id, "API 사용자")
         if user.number070 != digits:
             user.last_seen_no = None  # another line: its history starts fresh, nothing old pops up
         user.number070 = digits
@@ -129,9 +127,7 @@ async def save_centrex_user(
 
 async def delete_centrex_user(user_id: int, *, by: Actor) -> None:
     by.require_admin()
-    user = await CentrexUser.get_or_none(id=user_id)
-    if user is None:
-        raise NotFound("API 사용자")
+    user = await CentrexUser.fetch(user_id, "API 사용자")
     with acting_as(by):
         await user.delete()
 
@@ -199,9 +195,7 @@ async def register_ring_callback(user_id: int, *, by: Actor) -> str:
     settings = (await load_centrex_settings()).values
     if not settings.ring_host:
         raise ValidationError({"ring_host": "먼저 이 서버의 공인 IP 주소를 저장하세요."})
-    user = await CentrexUser.get_or_none(id=user_id)
-    if user is None:
-        raise NotFound("API 사용자")
+    user = await CentrexUser.fetch(user_id, "API 사용자")
     path = ring_path(settings.ring_secret)
     client = await client_for(user)
     await client.set_ring_callback(path=path, host=settings.ring_host, port=settings.ring_port)
@@ -218,9 +212,7 @@ async def ring_callback_registration(user_id: int, *, by: Actor) -> RingRegistra
     """getringcallback: what the service currently has for this line."""
     by.require_admin()
     settings = (await load_centrex_settings()).values
-    user = await CentrexUser.get_or_none(id=user_id)
-    if user is None:
-        raise NotFound("API 사용자")
+    user = await CentrexUser.fetch(user_id, "API 사용자")
     registered = await (await client_for(user)).get_ring_callback()
     parts = registered.split("^")
     points_here = (

@@ -326,9 +326,7 @@ async def set_code_active(entry_id: int, *, by: Actor, active: bool, version: in
     """Switch a row on or off (a row in use is switched off instead of deleted). `version`: the
     version the user saw; a row changed since is refused (StaleRecordError)."""
     by.require_admin()
-    entry = await CodeEntry.get_or_none(id=entry_id)
-    if entry is None:
-        raise NotFound("코드")
+    entry = await CodeEntry.fetch(entry_id, "코드")
     entry.active = active
     if version is not None:
         entry.version = version
@@ -340,9 +338,7 @@ async def set_code_active(entry_id: int, *, by: Actor, active: bool, version: in
 async def delete_code(entry_id: int, *, by: Actor) -> None:
     """Delete an unused row. A row in use (or with children) is refused: deactivate it instead."""
     by.require_admin()
-    entry = await CodeEntry.get_or_none(id=entry_id)
-    if entry is None:
-        raise NotFound("코드")
+    entry = await CodeEntry.fetch(entry_id, "코드")
     if entry.system:
         raise InUseError("프로그램이 사용하는 기본 코드는 삭제할 수 없습니다. '사용 안 함'으로 바꾸세요.")
     try:

@@ -771,23 +771,15 @@ async def _create_customer(values: dict[str, Any], code: str | None) -> Customer
 
 async def _update_customer(customer_id: int, values: dict[str, Any], version: int | None) -> Customer:
     async with in_transaction():
-        customer = await Customer.get_or_none(id=customer_id)
-        if customer is None:
-            raise NotFound("고객")
-        for name, value in values.items():
-            setattr(customer, name, value)
-        if version is not None:
-            customer.version = version
+        customer = await Customer.fetch(customer_id, "고객")
+        customer.edit(values, version)
         await customer.save()
         await phone_directory.sync_customer_phones(customer)
         return customer
 
 
 async def get_customer(customer_id: int) -> Customer:
-    customer = await Customer.get_or_none(id=customer_id)
-    if customer is None:
-        raise NotFound("고객")
-    return customer
+    return await Customer.fetch(customer_id, "고객")
 
 
 # the customer window's tabs (pages/customer_tabs) → the table holding that tab's rows

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from core.audit import SYSTEM, Actor, acting_as
-from core.errors import NotFound, ValidationError
+from core.errors import ValidationError
 from core.inputs import refuse, wrong_texts
 from html_forms.sanitize import sanitize_html
 from html_forms.templates import (
@@ -62,10 +62,7 @@ async def template_choices() -> dict[int, str]:
 
 
 async def get_template(template_id: int) -> HtmlTemplate:
-    template = await HtmlTemplate.get_or_none(id=template_id)
-    if template is None:
-        raise NotFound("문서양식")
-    return template
+    return await HtmlTemplate.fetch(template_id, "문서양식")
 
 
 def check_template(*, name: str, html: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from core.audit import Actor, acting_as
-from core.errors import InUseError, NotFound, ValidationError
+from core.errors import InUseError, ValidationError
 from core.inputs import refuse, whole_number, wrong_ids, wrong_texts
 from models.item import Item
 from models.quote import QuoteLine
@@ -132,9 +132,7 @@ async def save_item(
                 )
             except IntegrityError as exc:
                 raise ValidationError({"code": f"품번 '{code}'은(는) 이미 있습니다."}) from exc
-        item = await Item.get_or_none(id=item_id)
-        if item is None:
-            raise NotFound("품목")
+        item = await Item.fetch(item_id, "품목")
         item.code, item.name, item.spec, item.unit = code, name, spec, unit
         item.unit_price = price or 0
         item.taxable, item.active = taxable, active
@@ -148,9 +146,7 @@ async def delete_item(item_id: int, *, by: Actor) -> None:
     """Delete an item no quote uses; an item on a quote is deactivated instead (the quote keeps
     its own copy of code, name and price either way)."""
     by.require_admin()
-    item = await Item.get_or_none(id=item_id)
-    if item is None:
-        raise NotFound("품목")
+    item = await Item.fetch(item_id, "품목")
     if await QuoteLine.filter(item_id=item_id).exists():
         raise InUseError(
             f"품목 '{item.code} {item.name}'은(는) 견적서에 쓰여 삭제할 수 없습니다. "

@@ -27,12 +27,13 @@ from core.inputs import (
     wrong_numbers,
     wrong_texts,
 )
+from html_forms.maintenance import AgreementDocument, AgreementLine
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.maintenance import ContractState, ContractType, MaintenanceContract, MaintenanceLine
 from models.product import CustomerProduct, KeyLock, ProductModule
-from models.settings import AppSetting
 from models.staff import Staff
+from services import company
 from services.codes import PAYMENT_FORM_MONTHS
 
 
@@ -225,9 +226,7 @@ async def customer_contracts(
 
 
 async def get_contract(contract_id: int) -> ContractDetail:
-    contract = await MaintenanceContract.get_or_none(id=contract_id)
-    if contract is None:
-        raise NotFound("유지보수 계약")
+    contract = await MaintenanceContract.fetch(contract_id, "유지보수 계약")
     lines = await MaintenanceLine.filter(contract_id=contract_id).order_by("seq", "id")
     return ContractDetail(
         id=contract.id,
@@ -290,9 +289,7 @@ async def lines_from_product(product_id: int) -> list[LineInput]:
 async def new_contract(customer_id: int, product_id: int | None = None) -> ContractDetail:
     """Defaults for 추가 in the customer tab: the product's modules as lines, 년납, the period
     following the product's current end date, the customer's staff as sales staff."""
-    customer = await Customer.get_or_none(id=customer_id)
-    if customer is None:
-        raise NotFound("고객")
+    customer = await Customer.fetch(customer_id, "고객")
     if product_id is None:
         first = await CustomerProduct.filter(customer_id=customer_id).order_by("id").first()
         product_id = first.id if first else None
@@ -580,9 +577,7 @@ async def change_contract_state(
     state = ContractState(state)
     with acting_as(by):
         async with in_transaction():
-            contract = await MaintenanceContract.get_or_none(id=contract_id)
-            if contract is None:
-                raise NotFound("유지보수 계약")
+            contract = await MaintenanceContract.fetch(contract_id, "유지보수 계약")
             if contract.state == state:
                 return contract
             if state == ContractState.CONTRACTED and contract.end_on is None:
@@ -618,9 +613,7 @@ async def delete_contract(contract_id: int, *, by: Actor, version: int | None = 
     contract first gives the product its previous paid end date back (the state rule)."""
     with acting_as(by):
         async with in_transaction():
-            contract = await MaintenanceContract.get_or_none(id=contract_id)
-            if contract is None:
-                raise NotFound("유지보수 계약")
+            contract = await MaintenanceContract.fetch(contract_id, "유지보수 계약")
             if version is not None:
                 contract.version = version
                 await contract.save(update_fields=["version"])  # refuses a stale copy
@@ -1202,57 +1195,13 @@ async def agreement_rows_for_export(
 # 유지보수동의서: the agreement document
 
 
-@dataclass(frozen=True)
-class AgreementLine:
-    module_name: str
-    module_code: str
-    user_count: int
-    amount: int
-    note: str
-    pc_count: int
-    key_lock_number: str
-
-
-@dataclass(frozen=True)
-class AgreementDocument:
-    contract_id: int
-    company_name: str
-    customer_code: str
-    representative: str
-    business_number: str
-    address: str
-    phone: str
-    product_group_name: str
-    licence_number: str
-    contract_type: str
-    contract_date: dt.date | None
-    start_on: dt.date | None
-    end_on: dt.date | None
-    payment_method_name: str
-    payment_form_name: str
-    settlement_month: str
-    retroactive_fee: int
-    total_amount: int
-    sales_staff_name: str
-    note: str
-    lines: list[AgreementLine]
-
-
-COMPANY_SETTING_KEY = "company"
-COMPANY_FIELDS = ("name", "representative", "business_number", "address", "phone", "fax", "email")
-
-
 async def company_block() -> dict[str, str]:
-    """Our company (회사정보, AppSetting 'company'): name, representative, business number,
-    address, phone, fax, email. Missing values are empty; the document prints blanks for them."""
-    setting = await AppSetting.get_or_none(key=COMPANY_SETTING_KEY)
-    value = setting.value if setting and isinstance(setting.value, dict) else {}
-    aliases = {"name": ("name", "company_name")}
-    block = {}
-    for key in COMPANY_FIELDS:
-        found = next((value.get(k) for k in aliases.get(key, (key,)) if value.get(k)), "")
-        block[key] = str(found or "")
-    return block
+    """Our company (회사정보) as the agreement prints it; blank where nothing was entered."""
+    info = await company.get_company()
+    return {
+        key: getattr(info, key)
+        for key in ("name", "representative", "business_number", "address", "phone", "fax")
+    }
 
 
 async def agreement_documents(contract_ids: Sequence[int]) -> list[AgreementDocument]:

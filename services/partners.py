@@ -67,9 +67,7 @@ async def suggest_partner_code(customer_code: str) -> str:
 
 async def partner_draft(customer_id: int) -> PartnerInput:
     """ERP거래처반영: the partner form pre-filled from the customer."""
-    customer = await Customer.get_or_none(id=customer_id)
-    if customer is None:
-        raise NotFound("고객")
+    customer = await Customer.fetch(customer_id, "고객")
     return PartnerInput(
         code=await suggest_partner_code(customer.code),
         name=customer.company_name,
@@ -120,9 +118,7 @@ async def create_partner_for_customer(
         errors["code"] = f"거래처코드 '{values['code']}'는 이미 있습니다."
     if errors:
         raise ValidationError(errors)
-    customer = await Customer.get_or_none(id=customer_id)
-    if customer is None:
-        raise NotFound("고객")
+    customer = await Customer.fetch(customer_id, "고객")
     try:
         with acting_as(by):
             async with in_transaction():
@@ -160,10 +156,7 @@ async def link_partner(
 
 
 async def get_partner(partner_id: int) -> TradingPartner:
-    partner = await TradingPartner.get_or_none(id=partner_id)
-    if partner is None:
-        raise NotFound("거래처")
-    return partner
+    return await TradingPartner.fetch(partner_id, "거래처")
 
 
 async def search_partners(query: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:

@@ -140,9 +140,7 @@ async def list_products(customer_id: int) -> list[ProductRow]:
 
 
 async def get_product(product_id: int) -> ProductRow:
-    product = await CustomerProduct.get_or_none(id=product_id)
-    if product is None:
-        raise NotFound("제품")
+    product = await CustomerProduct.fetch(product_id, "제품")
     return next(p for p in await list_products(product.customer_id) if p.id == product_id)
 
 
@@ -348,9 +346,7 @@ async def _sync_modules(product_id: int, modules: Sequence[ModuleInput]) -> None
 async def delete_product(product_id: int, *, by: Actor, version: int | None = None) -> None:
     """Delete a product with its key locks and modules. A product with contracts is kept: its
     contracts must be deleted first (they would otherwise lose the product they cover)."""
-    product = await CustomerProduct.get_or_none(id=product_id)
-    if product is None:
-        raise NotFound("제품")
+    product = await CustomerProduct.fetch(product_id, "제품")
     contracts = await MaintenanceContract.filter(product_id=product_id).count()
     if contracts:
         raise InUseError(

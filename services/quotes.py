@@ -429,9 +429,7 @@ async def update_quote(
 ) -> Quote:
     """Save the editor: header and lines together, or nothing (optimistic locking on `version`)."""
     refuse(wrong_ids(quote=quote_id))
-    quote = await Quote.get_or_none(id=quote_id)
-    if quote is None:
-        raise NotFound("견적서")
+    quote = await Quote.fetch(quote_id, "견적서")
     order_number, shipment_number = await _processed_numbers(quote_id)
     if order_number or shipment_number:
         raise ValidationError(
@@ -450,9 +448,7 @@ async def update_quote(
 async def copy_quote(quote_id: int, *, by: Actor, quote_date: dt.date | None = None) -> Quote:
     """A new 견적진행 quote with the same header and lines, a new number and today's date; the
     validity keeps its length (30 days stay 30 days)."""
-    source = await Quote.get_or_none(id=quote_id)
-    if source is None:
-        raise NotFound("견적서")
+    source = await Quote.fetch(quote_id, "견적서")
     day = quote_date or dt.date.today()
     valid_until = day + (source.valid_until - source.quote_date) if source.valid_until else None
     form = QuoteForm(
@@ -501,9 +497,7 @@ async def copy_quote(quote_id: int, *, by: Actor, quote_date: dt.date | None = N
 
 
 async def delete_quote(quote_id: int, *, by: Actor) -> None:
-    quote = await Quote.get_or_none(id=quote_id)
-    if quote is None:
-        raise NotFound("견적서")
+    quote = await Quote.fetch(quote_id, "견적서")
     order_number, shipment_number = await _processed_numbers(quote_id)
     if order_number or shipment_number:
         raise ValidationError({"": "주문/출고 처리된 견적서는 삭제할 수 없습니다."})

@@ -710,9 +710,7 @@ async def save_reception(
         if version is None:
             raise ValueError("editing a reception needs the version the user opened")
         async with in_transaction():
-            reception = await Reception.get_or_none(id=reception_id)
-            if reception is None:
-                raise NotFound("접수")
+            reception = await Reception.fetch(reception_id, "접수")
             reception.update_from_dict(values)
             reception.version = version
             await reception.save()
@@ -720,9 +718,7 @@ async def save_reception(
 
 
 async def _transition(reception_id: int, *, by: Actor, version: int, state: ReceptionState) -> Reception:
-    reception = await Reception.get_or_none(id=reception_id)
-    if reception is None:
-        raise NotFound("접수")
+    reception = await Reception.fetch(reception_id, "접수")
     if state == ReceptionState.DONE and reception.state == ReceptionState.DONE:
         processor = await Staff.get_or_none(id=reception.processor_id)
         who = f" (처리자 {processor.name})" if processor else ""

@@ -169,9 +169,7 @@ async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date |
 
 async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
     """출고처리 of an order (from 거래내역): a shipment with the order's lines, once."""
-    order = await SalesOrder.get_or_none(id=order_id)
-    if order is None:
-        raise NotFound("수주")
+    order = await SalesOrder.fetch(order_id, "수주")
     day = shipped_on or dt.date.today()
     lines = await SalesOrderLine.filter(order_id=order_id).order_by("seq", "id")
 
@@ -285,9 +283,7 @@ async def create_order(
 
 
 async def delete_order(order_id: int, *, by: Actor) -> None:
-    order = await SalesOrder.get_or_none(id=order_id)
-    if order is None:
-        raise NotFound("수주")
+    order = await SalesOrder.fetch(order_id, "수주")
     if shipped := await Shipment.filter(order_id=order_id).first():
         raise ValidationError(
             {
@@ -302,9 +298,7 @@ async def delete_order(order_id: int, *, by: Actor) -> None:
 
 
 async def delete_shipment(shipment_id: int, *, by: Actor) -> None:
-    shipment = await Shipment.get_or_none(id=shipment_id)
-    if shipment is None:
-        raise NotFound("출고")
+    shipment = await Shipment.fetch(shipment_id, "출고")
     with acting_as(by):
         async with in_transaction():
             for line in await ShipmentLine.filter(shipment_id=shipment_id):
@@ -384,9 +378,7 @@ async def update_receipt(
     memo: str = "",
 ) -> Receipt:
     refuse(wrong_ids(receipt=receipt_id, method=method_id))
-    receipt = await Receipt.get_or_none(id=receipt_id)
-    if receipt is None:
-        raise NotFound("수금")
+    receipt = await Receipt.fetch(receipt_id, "수금")
     value, errors = _receipt_errors(received_on, amount, memo)
     await _check_method(method_id, errors)
     if errors:
@@ -402,9 +394,7 @@ async def update_receipt(
 
 
 async def delete_receipt(receipt_id: int, *, by: Actor) -> None:
-    receipt = await Receipt.get_or_none(id=receipt_id)
-    if receipt is None:
-        raise NotFound("수금")
+    receipt = await Receipt.fetch(receipt_id, "수금")
     with acting_as(by):
         await receipt.delete()
 
@@ -479,9 +469,7 @@ async def partner_ledger(
     """A partner's orders, shipments and receipts by date with the running balance (shipments
     raise it, receipts lower it; orders are listed for reference). The balance before
     `date_from` is carried in as 이월잔액."""
-    partner = await TradingPartner.get_or_none(id=partner_id)
-    if partner is None:
-        raise NotFound("거래처")
+    partner = await TradingPartner.fetch(partner_id, "거래처")
     opening = await partner_balance(partner_id, before=date_from) if date_from else 0
     orders = (
         await SalesOrder.filter(partner_id=partner_id, **_date_filter("order_date", date_from, date_to))

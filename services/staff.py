@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.audit import Actor, acting_as
-from core.errors import NotFound, ValidationError
+from core.errors import ValidationError
 from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
 from core.passwords import hash_password_async, password_problem, verify_password_async
 from models.codes import CodeEntry, CodeKind
@@ -46,9 +46,7 @@ async def update_staff(
     mobile: str = "",
 ) -> Staff:
     by.require_admin()
-    staff = await Staff.get_or_none(id=staff_id)
-    if staff is None:
-        raise NotFound("사용자")
+    staff = await Staff.fetch(staff_id, "사용자")
     refuse(
         wrong_texts(name=name, extension=extension, email=email, mobile=mobile),
         wrong_ids(department=department_id),
@@ -98,9 +96,7 @@ async def _set_password(staff: Staff, password: str, by: Actor) -> None:
 async def reset_password(staff_id: int, *, by: Actor, new_password: str) -> None:
     """An admin sets a new password; the user's open sessions end."""
     by.require_admin()
-    staff = await Staff.get_or_none(id=staff_id)
-    if staff is None:
-        raise NotFound("사용자")
+    staff = await Staff.fetch(staff_id, "사용자")
     await _set_password(staff, new_password, by)
     await end_sessions_of(staff.id)
 

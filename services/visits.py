@@ -172,9 +172,7 @@ async def placeholder_values(header: VisitHeader) -> dict[str, str]:
 
 async def filled_template(template_id: int, header: VisitHeader) -> str:
     """The template with the visit's customer and visit fields filled in, sanitised."""
-    template = await HtmlTemplate.get_or_none(id=template_id)
-    if template is None:
-        raise NotFound("문서양식")
+    template = await HtmlTemplate.fetch(template_id, "문서양식")
     return sanitize_html(fill(sanitize_html(template.html), await placeholder_values(header)))
 
 
@@ -267,10 +265,7 @@ async def save_visit(
     with acting_as(by):
         if visit_id is not None:
             visit = await get_visit(visit_id)
-            for name, value in fields.items():
-                setattr(visit, name, value)
-            if version is not None:
-                visit.version = version
+            visit.edit(fields, version)
             await visit.save()
             return visit
         return await _create_numbered(fields)
