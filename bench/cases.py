@@ -256,9 +256,10 @@ def _name_fragments(ctx: Context) -> list[str]:
 
 
 def _search(filters: Any) -> Callable[[], Awaitable[Any]]:
-    from services.customers import ListRequest, search_customers
+    from services.customers import search_customers
+    from services.paging import PageRequest
 
-    request = ListRequest(rows_per_page=PAGE, sort_by="code", descending=True)
+    request = PageRequest(rows_per_page=PAGE, sort_by="code", descending=True)
     return lambda: search_customers(filters, request)
 
 

@@ -346,7 +346,7 @@ async def pick_customer(title: str = "고객 찾기") -> dict[str, Any] | None:
             digits = "".join(ch for ch in text if ch.isdigit())
             looks_like_phone = len(digits) >= 3 and len(digits) == len(text.replace("-", "").replace(" ", ""))
             filters = CustomerFilters(phone=text) if looks_like_phone else CustomerFilters(company_name=text)
-            page = await customers.search_customers(filters, customers.ListRequest(rows_per_page=50))
+            page = await customers.search_customers(filters, PageRequest(rows_per_page=50))
             results.rows = page.rows
             results.update()
 

@@ -23,16 +23,14 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services import phone_directory
 from services.customers import (
-    ListRequest,
-    PageSpec,
     Progress,
-    ResultPage,
     code_reference_errors,
     email_error,
     parse_date,
 )
 from services.excel import Column, export_rows
 from services.list_pdf import render_list_pdf
+from services.paging import Page, PageRequest
 
 EXPORT_CHUNK = 1000
 PRINT_LIMIT = 1000
@@ -151,8 +149,8 @@ def _present(row: dict[str, Any], names: dict[int, str], customer_codes: dict[in
     }
 
 
-async def search_cards(filters: CardFilters, request: PageSpec | None = None) -> ResultPage:
-    request = request or ListRequest()
+async def search_cards(filters: CardFilters, request: PageRequest | None = None) -> Page:
+    request = request or PageRequest()
     query = _filtered(filters)
     total = await query.count()
     raw = await (
@@ -163,7 +161,7 @@ async def search_cards(filters: CardFilters, request: PageSpec | None = None) ->
     )
     names = await _code_names(raw)
     codes = await _customer_codes(raw)
-    return ResultPage(rows=[_present(r, names, codes) for r in raw], total=total)
+    return Page(rows=[_present(r, names, codes) for r in raw], total=total)
 
 
 @dataclass
@@ -352,7 +350,7 @@ async def card_list_pdf(
     filters: CardFilters, *, sort_by: str | None = None, descending: bool = False
 ) -> bytes:
     page = await search_cards(
-        filters, ListRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
+        filters, PageRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
     )
     headers = [
         "등록일자",

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import filetype
 from tortoise.connection import get_connection
@@ -46,6 +46,7 @@ from services import phone_directory, search_index
 from services.balances import customer_balances
 from services.excel import Column, export_rows
 from services.list_pdf import render_list_pdf
+from services.paging import Page, PageRequest
 
 CODE_PATTERN = re.compile(r"^\S{1,12}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -80,43 +81,6 @@ class CustomerFilters:
     company_name: str = ""
     business_number: str = ""
     phone: str = ""
-
-
-class PageSpec(Protocol):
-    """Which page of the result to return; pages.components.paged_table.PageRequest fits."""
-
-    @property
-    def offset(self) -> int: ...
-
-    @property
-    def rows_per_page(self) -> int: ...
-
-    @property
-    def sort_by(self) -> str | None: ...
-
-    @property
-    def descending(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class ListRequest:
-    page: int = 1
-    rows_per_page: int = 50
-    sort_by: str | None = None
-    descending: bool = False
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.rows_per_page
-
-
-@dataclass
-class ResultPage:
-    """One page of a list: rows as plain dicts and the total number of matching rows."""
-
-    rows: list[dict[str, Any]]
-    total: int
-    total_is_estimate: bool = False
 
 
 SORTABLE = {
@@ -272,10 +236,10 @@ def _present(row: dict[str, Any], names: _Names) -> dict[str, Any]:
     }
 
 
-async def search_customers(filters: CustomerFilters, request: PageSpec | None = None) -> ResultPage:
+async def search_customers(filters: CustomerFilters, request: PageRequest | None = None) -> Page:
     """One page of customers matching the filters, sorted on the server, with the total count
     (capped by 조회건수지정). With 외상잔액표시 the page's rows carry `balance`."""
-    request = request or ListRequest()
+    request = request or PageRequest()
     limit = filters.row_limit if filters.row_limit and filters.row_limit > 0 else None
     size = request.rows_per_page
     if limit is not None:
@@ -292,11 +256,11 @@ async def search_customers(filters: CustomerFilters, request: PageSpec | None = 
         for row in rows:
             row["balance"] = balances.get(row["id"], 0)
             row["balance_text"] = format_amount(row["balance"])
-    return ResultPage(rows=rows, total=total)
+    return Page(rows=rows, total=total)
 
 
 async def _orm_search(
-    filters: CustomerFilters, request: PageSpec, size: int
+    filters: CustomerFilters, request: PageRequest, size: int
 ) -> tuple[int, list[dict[str, Any]]]:
     query = await _filtered(filters)
     total = await query.count()
@@ -435,7 +399,7 @@ FEW_MATCHES = 2000  # up to this many matches, a page is sorted from the matches
 
 
 async def _sqlite_search(
-    reader: SqliteReader, filters: CustomerFilters, request: PageSpec, size: int
+    reader: SqliteReader, filters: CustomerFilters, request: PageRequest, size: int
 ) -> tuple[int, list[dict[str, Any]]]:
     terms, quick = await _sqlite_terms(reader, filters)
     # a short search runs at once; any other is tried for a moment, then left to the ORM's thread
@@ -1146,7 +1110,7 @@ async def customer_list_pdf(
 ) -> bytes:
     """인쇄: the list as PDF (at most PRINT_LIMIT rows; the note says so when there are more)."""
     page = await search_customers(
-        filters, ListRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
+        filters, PageRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
     )
     headers = [
         "고객코드",

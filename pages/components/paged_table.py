@@ -6,31 +6,11 @@ sorts or when `refresh()` is called (keeping the selection of rows that are stil
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from nicegui import ui
 
-
-@dataclass(frozen=True)
-class PageRequest:
-    page: int = 1
-    rows_per_page: int = 50
-    sort_by: str | None = None
-    descending: bool = False
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.rows_per_page
-
-
-@dataclass
-class Page:
-    rows: list[dict[str, Any]]
-    total: int
-    total_is_estimate: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
-
+from services.paging import Page, PageRequest
 
 Fetch = Callable[[PageRequest], Awaitable[Page]]
 

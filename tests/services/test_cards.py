@@ -10,7 +10,8 @@ from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from services import cards, customers
 from services.cards import CardFilters, CardInput
-from services.customers import CustomerInput, ListRequest
+from services.customers import CustomerInput
+from services.paging import PageRequest
 from tests.utils import make_staff
 
 
@@ -19,7 +20,7 @@ async def _code(kind: CodeKind, name: str) -> int:
 
 
 async def names(filters: CardFilters) -> list[str]:
-    page = await cards.search_cards(filters, ListRequest(rows_per_page=100, sort_by="name"))
+    page = await cards.search_cards(filters, PageRequest(rows_per_page=100, sort_by="name"))
     return [f"{row['name']}@{row['company_name']}" for row in page.rows]
 
 

@@ -11,7 +11,8 @@ from models.customer import Customer, CustomerHistory
 from models.phone import PhoneEntry
 from models.reception import Reception
 from services import cards, customers
-from services.customers import CustomerFilters, CustomerInput, ListRequest
+from services.customers import CustomerFilters, CustomerInput
+from services.paging import PageRequest
 from tests.utils import make_staff
 
 
@@ -25,8 +26,8 @@ async def add(by, name: str, *, on: str = "2014-02-13", **fields) -> Customer:
     )
 
 
-async def names(filters: CustomerFilters, request: ListRequest | None = None) -> list[str]:
-    page = await customers.search_customers(filters, request or ListRequest(rows_per_page=100))
+async def names(filters: CustomerFilters, request: PageRequest | None = None) -> list[str]:
+    page = await customers.search_customers(filters, request or PageRequest(rows_per_page=100))
     return [row["company_name"] for row in page.rows]
 
 
@@ -252,19 +253,19 @@ async def test_paging_sorting_row_limit_and_balance_column(db):
     clerk = await make_staff()
     for day in range(1, 8):
         await add(clerk, f"고객{day}", on=f"2020-01-0{day}")
-    page = await customers.search_customers(CustomerFilters(), ListRequest(page=2, rows_per_page=3))
+    page = await customers.search_customers(CustomerFilters(), PageRequest(page=2, rows_per_page=3))
     assert page.total == 7
     assert [r["code"] for r in page.rows] == ["200104-001", "200105-001", "200106-001"]
     newest = await customers.search_customers(
-        CustomerFilters(), ListRequest(rows_per_page=2, sort_by="company_name", descending=True)
+        CustomerFilters(), PageRequest(rows_per_page=2, sort_by="company_name", descending=True)
     )
     assert [r["company_name"] for r in newest.rows] == ["고객7", "고객6"]
     limited = await customers.search_customers(
-        CustomerFilters(row_limit=5), ListRequest(page=2, rows_per_page=3)
+        CustomerFilters(row_limit=5), PageRequest(page=2, rows_per_page=3)
     )
     assert limited.total == 5 and len(limited.rows) == 2
     with_balance = await customers.search_customers(
-        CustomerFilters(show_balance=True), ListRequest(rows_per_page=2)
+        CustomerFilters(show_balance=True), PageRequest(rows_per_page=2)
     )
     assert [r["balance_text"] for r in with_balance.rows] == ["0", "0"]
     assert "balance" not in page.rows[0]

@@ -15,7 +15,8 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import Reception, ReceptionState
 from services import customers, receptions, search_index
-from services.customers import CustomerFilters, CustomerInput, ListRequest
+from services.customers import CustomerFilters, CustomerInput
+from services.paging import PageRequest
 from services.receptions import LogFilters, ReceptionInput, SearchField
 from tests.utils import make_staff
 
@@ -35,7 +36,7 @@ async def add(by, name: str, **fields) -> Customer:
 
 
 async def names(filters: CustomerFilters, **request) -> list[str]:
-    page = await customers.search_customers(filters, ListRequest(rows_per_page=100, **request))
+    page = await customers.search_customers(filters, PageRequest(rows_per_page=100, **request))
     return [row["company_name"] for row in page.rows]
 
 
@@ -147,7 +148,7 @@ async def _office():
     return clerk, other, service, made
 
 
-async def _both(filters: CustomerFilters, request: ListRequest) -> tuple:
+async def _both(filters: CustomerFilters, request: PageRequest) -> tuple:
     size = request.rows_per_page
     reader = sqlite_reader()
     assert reader is not None
@@ -182,7 +183,7 @@ async def test_customer_search_in_sql_answers_like_the_orm(db, filters):
     await _office()
     for sort_by, descending in (("code", True), ("company_name", False), ("management_stop_date", True)):
         for page in (1, 2):
-            request = ListRequest(page=page, rows_per_page=3, sort_by=sort_by, descending=descending)
+            request = PageRequest(page=page, rows_per_page=3, sort_by=sort_by, descending=descending)
             fast, orm = await _both(filters, request)
             assert fast == orm, (sort_by, descending, page)
 
@@ -191,7 +192,7 @@ async def test_customer_search_in_sql_answers_like_the_orm(db, filters):
 async def test_customer_search_by_staff_and_service_class_in_sql_answers_like_the_orm(db):
     _, other, service, _ = await _office()
     for filters in (CustomerFilters(staff_id=other.id), CustomerFilters(service_class_id=service)):
-        fast, orm = await _both(filters, ListRequest(rows_per_page=10))
+        fast, orm = await _both(filters, PageRequest(rows_per_page=10))
         assert fast == orm and fast[0] == 1
 
 
