@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, InUseError, ValidationError
+from core.errors import GogaekError, InUseError
 from models.codes import CodeEntry, CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
@@ -252,11 +252,8 @@ class CodeGrid:
                         entry_id=row["id"] if row else None,
                         version=row["version"] if row else None,
                     )
-                except ValidationError as error:
-                    errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    errors.refuse(error)
                     return
                 ui.notify("저장했습니다.", type="positive")
                 await self.load(self.parent_id)

@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from core.korean import format_amount
 from models.item import Item
 from pages.components.dialogs import TransientDialog, confirm
@@ -184,11 +184,8 @@ class ItemsScreen:
                         item_id=row["id"] if row else None,
                         version=row["version"] if row else None,
                     )
-                except ValidationError as error:
-                    errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    errors.refuse(error)
                     return
                 ui.notify("저장했습니다.", type="positive")
                 await self.table.refresh()

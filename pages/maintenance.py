@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from core.korean import format_amount, format_business_number, format_date
 from html_forms.maintenance import list_html
 from html_forms.pdf import render_pdf_async
@@ -466,11 +466,8 @@ class MaintenanceScreen:
                 )
                 try:
                     result = await maintenance.create_agreements(request, by=self.actor)
-                except ValidationError as error:
-                    errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    errors.refuse(error)
                     return
                 await self.refresh_all()
                 if result.created:

@@ -215,11 +215,8 @@ def register() -> None:
                                 staff_id=member.value,
                                 enabled=enabled.value,
                             )
-                        except ValidationError as error:
-                            errors.show(error.fields)
-                            return
                         except GogaekError as error:
-                            ui.notify(str(error), type="negative", multi_line=True)
+                            errors.refuse(error)
                             return
                         ui.notify("저장했습니다.", type="positive")
                         dialog.close()
@@ -332,11 +329,8 @@ def register() -> None:
                         ring_host=ring_host.value or "",
                         ring_port=ring_port.value,
                     )
-                except ValidationError as error:
-                    errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    errors.refuse(error)
                     return
                 errors.clear()
                 state["version"], state["settings"] = saved.version, saved.values

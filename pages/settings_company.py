@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import events, ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.frame import protected_page
@@ -94,11 +94,8 @@ class CompanyScreen:
                 phone=self.phone.value or "",
                 fax=self.fax.value or "",
             )
-        except ValidationError as error:
-            self.errors.show(error.fields)
-            return
         except GogaekError as error:
-            ui.notify(str(error), type="negative", multi_line=True)
+            self.errors.refuse(error)
             return
         self.errors.clear()
         self.version = info.version

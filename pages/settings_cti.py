@@ -10,7 +10,7 @@ import serial.tools.list_ports
 from nicegui import run, ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from core.korean import format_datetime
 from pages.components.forms import FieldErrors
 from pages.frame import protected_page
@@ -237,11 +237,8 @@ def register() -> None:
                         regex=regex.value or "",
                         init_commands=init.value or "",
                     )
-                except ValidationError as error:
-                    errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    errors.refuse(error)
                     return
                 errors.clear()
                 state["version"] = saved.version
@@ -337,11 +334,8 @@ def register() -> None:
                         popup_target=target.value,
                         others_delay_seconds=delay.value,
                     )
-                except ValidationError as error:
-                    call_errors.show(error.fields)
-                    return
                 except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
+                    call_errors.refuse(error)
                     return
                 call_errors.clear()
                 call_state["version"] = saved.version

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from core.korean import format_datetime
 from models.codes import CodeKind
 from models.staff import Role, Staff
@@ -137,11 +137,8 @@ def register() -> None:
                                 mobile=mobile.value or "",
                                 active=active.value,
                             )
-                    except ValidationError as error:
-                        errors.show(error.fields)
-                        return
                     except GogaekError as error:
-                        ui.notify(str(error), type="negative", multi_line=True)
+                        errors.refuse(error)
                         return
                     ui.notify("저장했습니다.", type="positive")
                     dialog.close()
@@ -173,11 +170,8 @@ def register() -> None:
                 async def submit() -> None:
                     try:
                         await staff.reset_password(row["id"], by=actor, new_password=new_password.value or "")
-                    except ValidationError as error:
-                        errors.show(error.fields)
-                        return
                     except GogaekError as error:
-                        ui.notify(str(error), type="negative", multi_line=True)
+                        errors.refuse(error)
                         return
                     auth.unlock_login(row["login"])
                     ui.notify("비밀번호를 초기화했습니다.", type="positive")

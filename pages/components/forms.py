@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from core.errors import GogaekError, ValidationError
+
 
 class FieldErrors:
     """Maps service field names to input elements; shows a ValidationError's messages next to
@@ -31,3 +33,11 @@ class FieldErrors:
             element.update()
         if unplaced:
             ui.notify(" / ".join(unplaced), type="negative", multi_line=True)
+
+    def refuse(self, error: GogaekError) -> None:
+        """Show why the service refused: a ValidationError's messages next to their fields, any
+        other refusal (stale copy, no right, gone) as a notification. The typed values stay."""
+        if isinstance(error, ValidationError):
+            self.show(error.fields)
+        else:
+            ui.notify(str(error), type="negative", multi_line=True)

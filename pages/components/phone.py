@@ -97,11 +97,8 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
                     customer_id=owner.customer_id,
                     card_id=owner.card_id,
                 )
-            except ValidationError as error:
-                errors.show(error.fields)
-                return
             except GogaekError as error:
-                ui.notify(str(error), type="negative", multi_line=True)
+                errors.refuse(error)
                 return
             finally:
                 state["sending"] = False

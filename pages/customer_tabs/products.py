@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
@@ -215,11 +215,8 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     modules=modules.values(),
                     **dates,
                 )
-            except ValidationError as error:
-                errors.show(error.fields)
-                return
             except GogaekError as error:
-                ui.notify(str(error), type="negative", multi_line=True)
+                errors.refuse(error)
                 return
             state["id"], state["version"] = product.id, product.version
             refreshed = await products.get_product(product.id)
