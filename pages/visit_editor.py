@@ -562,3 +562,17 @@ async def open_visit_editor(
         await editor.open()
     except GogaekError as error:
         ui.notify(str(error), type="negative")
+
+
+async def delete_visit_asking(actor: Actor, visit_id: int, what: str) -> bool:
+    """Ask, naming the visit report (`what`), then delete it with its attachments; True when
+    deleted. A refusal is shown."""
+    if not await confirm(f"{what}를 삭제할까요? 첨부파일도 함께 삭제됩니다.", action="삭제", danger=True):
+        return False
+    try:
+        await visits.delete_visit(visit_id, by=actor)
+    except GogaekError as error:
+        ui.notify(str(error), type="negative")
+        return False
+    ui.notify("삭제했습니다.")
+    return True

@@ -15,15 +15,14 @@ from collections import defaultdict
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import ValidationError
 from models.visit import VisitState
-from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.customer_window import open_customer
 from pages.frame import protected_page
-from pages.visit_editor import date_input, open_visit_editor
+from pages.visit_editor import date_input, delete_visit_asking, open_visit_editor
 from services import visits
 from services.visits import CalendarEntry, ScheduleFilter
 
@@ -366,15 +365,8 @@ class ScheduleScreen:
         if not (row := self._selected()):
             return
         what = f"{row['company']} {row['written_on']} 방문일지 ({row['document_number']})"
-        if not await confirm(f"{what}를 삭제할까요? 첨부파일도 함께 삭제됩니다.", action="삭제", danger=True):
-            return
-        try:
-            await visits.delete_visit(row["id"], by=self.actor)
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        ui.notify("삭제했습니다.")
-        await self.refresh()
+        if await delete_visit_asking(self.actor, row["id"], what):
+            await self.refresh()
 
     async def excel(self) -> None:
         schedule = self.checked_schedule()

@@ -7,11 +7,10 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from pages.components.dialogs import confirm
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
-from pages.visit_editor import open_visit_editor
+from pages.visit_editor import delete_visit_asking, open_visit_editor
 from services import visits
 
 COLUMNS = [
@@ -98,15 +97,8 @@ class CustomerVisits(ui.column):
         if not (row := self._selected()):
             return
         what = f"{row['written_on']} 방문일지 ({row['document_number']}{', ' + row['purpose'] if row['purpose'] else ''})"
-        if not await confirm(f"{what}를 삭제할까요? 첨부파일도 함께 삭제됩니다.", action="삭제", danger=True):
-            return
-        try:
-            await visits.delete_visit(row["id"], by=self.actor)
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        ui.notify("삭제했습니다.")
-        await self.refresh()
+        if await delete_visit_asking(self.actor, row["id"], what):
+            await self.refresh()
 
     async def print_selected(self) -> None:
         if not (row := self._selected()):
