@@ -14,27 +14,20 @@ from core.korean import format_amount
 from models.item import Item
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from services import items
 from services.excel import Column, export_rows
 
-
-def _col(
-    name: str, label: str, *, align: str = "left", sortable: bool = False, field: str | None = None
-) -> dict:
-    return {"name": name, "label": label, "field": field or name, "align": align, "sortable": sortable}
-
-
 COLUMNS = [
-    _col("code", "품번", sortable=True),
-    _col("name", "품명", sortable=True),
-    _col("spec", "규격", sortable=True),
-    _col("unit", "단위"),
-    _col("unit_price", "단가", align="right", sortable=True, field="price"),
-    _col("taxable", "과세", align="center", field="taxable_label"),
-    _col("active", "사용", align="center", field="active_label"),
+    column("code", "품번", sortable=True),
+    column("name", "품명", sortable=True),
+    column("spec", "규격", sortable=True),
+    column("unit", "단위"),
+    column("unit_price", "단가", align="right", sortable=True, field="price"),
+    column("taxable", "과세", align="center", field="taxable_label"),
+    column("active", "사용", align="center", field="active_label"),
 ]
 EXCEL_COLUMNS = [
     Column("품번", 14),

@@ -18,6 +18,7 @@ from models.codes import CodeKind
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.paged_table import column
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -29,19 +30,15 @@ from services.sales import Ledger, LedgerEntry, LedgerKind
 KIND_LABELS = {LedgerKind.ORDER: "수주", LedgerKind.SHIPMENT: "출고", LedgerKind.RECEIPT: "수금"}
 
 
-def _col(name: str, label: str, align: str = "left") -> dict:
-    return {"name": name, "label": label, "field": name, "align": align}
-
-
 COLUMNS = [
-    _col("date", "일자"),
-    _col("kind", "구분"),
-    _col("number", "번호"),
-    _col("summary", "적요"),
-    _col("order", "수주금액", "right"),
-    _col("shipment", "출고금액", "right"),
-    _col("receipt", "수금액", "right"),
-    _col("balance", "잔액", "right"),
+    column("date", "일자"),
+    column("kind", "구분"),
+    column("number", "번호"),
+    column("summary", "적요"),
+    column("order", "수주금액", "right"),
+    column("shipment", "출고금액", "right"),
+    column("receipt", "수금액", "right"),
+    column("balance", "잔액", "right"),
 ]
 EXCEL_COLUMNS = [
     Column("일자", 12, "date"),
@@ -64,15 +61,15 @@ PRINT_COLUMNS = [
     PrintColumn("잔액", "right", "11%"),
 ]
 LINE_COLUMNS = [
-    _col("seq", "NO", "right"),
-    _col("item_code", "품번"),
-    _col("name", "품명"),
-    _col("spec", "규격"),
-    _col("quantity", "수량", "right"),
-    _col("unit_price", "단가", "right"),
-    _col("supply", "공급가액", "right"),
-    _col("vat", "부가세", "right"),
-    _col("total", "합계금액", "right"),
+    column("seq", "NO", "right"),
+    column("item_code", "품번"),
+    column("name", "품명"),
+    column("spec", "규격"),
+    column("quantity", "수량", "right"),
+    column("unit_price", "단가", "right"),
+    column("supply", "공급가액", "right"),
+    column("vat", "부가세", "right"),
+    column("total", "합계금액", "right"),
 ]
 
 

@@ -18,7 +18,7 @@ from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
-from pages.components.paged_table import Page, PagedTable, PageRequest
+from pages.components.paged_table import Page, PagedTable, PageRequest, column
 from pages.components.toolbar import Toolbar
 from pages.customer_window import open_customer
 from pages.frame import protected_page
@@ -58,24 +58,20 @@ AGREEMENT_TABS: dict[str, tuple[str, ContractState | None]] = {
 }
 
 
-def _col(name: str, label: str, align: str = "left", sortable: bool = False) -> dict:
-    return {"name": name, "label": label, "field": name, "align": align, "sortable": sortable}
-
-
 DUE_COLUMNS = [
-    _col("seq", "순번", "right"),
-    _col("written", "작성", "center"),
-    _col("company_name", "거래처명", sortable=True),
-    _col("product_group", "제품군"),
-    _col("status", "업체상태"),
-    _col("class_a", "분류A"),
-    _col("class_b", "분류B"),
-    _col("class_c", "분류C"),
-    _col("registered_on", "등록일자", "center", sortable=True),
-    _col("free_end_on", "무상종료일", "center", sortable=True),
-    _col("paid_end_on", "유상종료일", "center", sortable=True),
-    _col("amount", "유지보수금액", "right"),
-    _col("business_number", "사업자번호", "center"),
+    column("seq", "순번", "right"),
+    column("written", "작성", "center"),
+    column("company_name", "거래처명", sortable=True),
+    column("product_group", "제품군"),
+    column("status", "업체상태"),
+    column("class_a", "분류A"),
+    column("class_b", "분류B"),
+    column("class_c", "분류C"),
+    column("registered_on", "등록일자", "center", sortable=True),
+    column("free_end_on", "무상종료일", "center", sortable=True),
+    column("paid_end_on", "유상종료일", "center", sortable=True),
+    column("amount", "유지보수금액", "right"),
+    column("business_number", "사업자번호", "center"),
 ]
 
 DUE_EXPORT = [
@@ -95,20 +91,20 @@ DUE_EXPORT = [
 ]
 
 AGREEMENT_COLUMNS = [
-    _col("seq", "순번", "right"),
-    _col("settlement_month", "정산월", "center", sortable=True),
-    _col("state", "정산", "center"),
-    _col("company_name", "거래처명", sortable=True),
-    _col("product_group", "제품군"),
-    _col("fee", "소급비", "right"),
-    _col("total_amount", "유지보수금액", "right", sortable=True),
-    _col("first_delivery", "최초납품일", "center"),
-    _col("contract_date", "계약일자", "center", sortable=True),
-    _col("start_on", "시작일", "center", sortable=True),
-    _col("end_on", "종료일자", "center", sortable=True),
-    _col("business_number", "사업자번호", "center"),
-    _col("type", "유형", "center"),
-    _col("form", "납입형태", "center"),
+    column("seq", "순번", "right"),
+    column("settlement_month", "정산월", "center", sortable=True),
+    column("state", "정산", "center"),
+    column("company_name", "거래처명", sortable=True),
+    column("product_group", "제품군"),
+    column("fee", "소급비", "right"),
+    column("total_amount", "유지보수금액", "right", sortable=True),
+    column("first_delivery", "최초납품일", "center"),
+    column("contract_date", "계약일자", "center", sortable=True),
+    column("start_on", "시작일", "center", sortable=True),
+    column("end_on", "종료일자", "center", sortable=True),
+    column("business_number", "사업자번호", "center"),
+    column("type", "유형", "center"),
+    column("form", "납입형태", "center"),
 ]
 
 AGREEMENT_EXPORT = [

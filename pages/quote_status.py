@@ -20,7 +20,7 @@ from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.date_input import DateInput
 from pages.components.dialogs import confirm
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -49,55 +49,49 @@ SORT_CHOICES: dict[str, tuple[str, str, bool]] = {
 PRINT_LIMIT = 2000
 
 
-def _col(
-    name: str, label: str, *, sortable: bool = False, align: str = "left", field: str | None = None
-) -> dict:
-    return {"name": name, "label": label, "field": field or name, "align": align, "sortable": sortable}
-
-
 FULL_COLUMNS = [
-    _col("seq", "순번", align="right"),
-    _col("state", "견적상태", sortable=True, field="state_label"),
-    _col("quote_date", "견적일자", sortable=True),
-    _col("valid_until", "유효일자", sortable=True),
-    _col("recipient", "거래처", sortable=True),
-    _col("number", "견적번호", sortable=True),
-    _col("title", "견적제목", sortable=True),
-    _col("delivery_site", "납품현장"),
-    _col("customer_class", "고객분류"),
-    _col("progress", "진행분류"),
-    _col("staff", "담당자", sortable=True),
-    _col("phone", "전화번호"),
-    _col("supply_total", "공급가액", sortable=True, align="right", field="supply"),
-    _col("vat_total", "부가세", align="right", field="vat"),
-    _col("total_amount", "합계금액", sortable=True, align="right", field="total"),
-    _col("processed", "처리"),
+    column("seq", "순번", align="right"),
+    column("state", "견적상태", sortable=True, field="state_label"),
+    column("quote_date", "견적일자", sortable=True),
+    column("valid_until", "유효일자", sortable=True),
+    column("recipient", "거래처", sortable=True),
+    column("number", "견적번호", sortable=True),
+    column("title", "견적제목", sortable=True),
+    column("delivery_site", "납품현장"),
+    column("customer_class", "고객분류"),
+    column("progress", "진행분류"),
+    column("staff", "담당자", sortable=True),
+    column("phone", "전화번호"),
+    column("supply_total", "공급가액", sortable=True, align="right", field="supply"),
+    column("vat_total", "부가세", align="right", field="vat"),
+    column("total_amount", "합계금액", sortable=True, align="right", field="total"),
+    column("processed", "처리"),
 ]
 TAB_COLUMNS = [
-    _col("seq", "순번", align="right"),
-    _col("state", "견적상태", sortable=True, field="state_label"),
-    _col("quote_date", "견적일자", sortable=True),
-    _col("title", "견적제목", sortable=True),
-    _col("staff", "담당자", sortable=True),
-    _col("contact", "고객담당", field="contact_name"),
-    _col("supply_total", "공급가액", sortable=True, align="right", field="supply"),
-    _col("total_amount", "합계금액", sortable=True, align="right", field="total"),
-    _col("phone", "전화번호"),
-    _col("fax", "팩스번호"),
-    _col("number", "견적번호", sortable=True),
-    _col("processed", "처리"),
+    column("seq", "순번", align="right"),
+    column("state", "견적상태", sortable=True, field="state_label"),
+    column("quote_date", "견적일자", sortable=True),
+    column("title", "견적제목", sortable=True),
+    column("staff", "담당자", sortable=True),
+    column("contact", "고객담당", field="contact_name"),
+    column("supply_total", "공급가액", sortable=True, align="right", field="supply"),
+    column("total_amount", "합계금액", sortable=True, align="right", field="total"),
+    column("phone", "전화번호"),
+    column("fax", "팩스번호"),
+    column("number", "견적번호", sortable=True),
+    column("processed", "처리"),
 ]
 LINE_COLUMNS = [
-    _col("seq", "NO", align="right"),
-    _col("item_code", "품번"),
-    _col("name", "품명"),
-    _col("spec", "규격"),
-    _col("unit", "단위"),
-    _col("quantity", "수량", align="right"),
-    _col("unit_price", "단가", align="right"),
-    _col("supply", "공급가액", align="right"),
-    _col("vat", "부가세", align="right"),
-    _col("total", "합계금액", align="right"),
+    column("seq", "NO", align="right"),
+    column("item_code", "품번"),
+    column("name", "품명"),
+    column("spec", "규격"),
+    column("unit", "단위"),
+    column("quantity", "수량", align="right"),
+    column("unit_price", "단가", align="right"),
+    column("supply", "공급가액", align="right"),
+    column("vat", "부가세", align="right"),
+    column("total", "합계금액", align="right"),
 ]
 EXCEL_COLUMNS = [
     Column("견적상태", 10),

@@ -12,6 +12,14 @@ from nicegui import ui
 
 from services.paging import Page, PageRequest
 
+
+def column(
+    name: str, label: str, align: str = "left", sortable: bool = False, *, field: str | None = None
+) -> dict:
+    """A Quasar table column showing the row's `field` (default: `name`)."""
+    return {"name": name, "label": label, "field": field or name, "align": align, "sortable": sortable}
+
+
 Fetch = Callable[[PageRequest], Awaitable[Page]]
 
 
