@@ -121,6 +121,16 @@ async def _owner_exists(slot: AttachmentSlot, owner_id: int) -> bool:
     return await owner.exists(id=owner_id)
 
 
+async def store_bytes(path: Path, data: bytes) -> None:
+    """Write an uploaded file (its folder made when missing) off the event loop."""
+
+    def write() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    await asyncio.to_thread(write)
+
+
 async def store_attachment(
     *, slot: AttachmentSlot, owner_id: int, filename: str, data: bytes, by: Actor
 ) -> Attachment:
@@ -133,12 +143,7 @@ async def store_attachment(
         raise NotFound("첨부할 자료")
     stored_name = uuid.uuid4().hex
     path = _stored_path(stored_name)
-
-    def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-    await asyncio.to_thread(write)
+    await store_bytes(path, data)
     try:
         with acting_as(by):
             return await Attachment.create(

@@ -25,6 +25,7 @@ from core.korean import (
 )
 from core.settings import get_settings
 from models.settings import AppSetting
+from services.attachments import store_bytes
 
 SETTING_KEY = "company"
 STAMP_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
@@ -168,12 +169,7 @@ async def save_stamp(*, by: Actor, version: int, filename: str, data: bytes) -> 
     current = await get_company()
     stored = f"stamp-{uuid.uuid4().hex}.{extension}"
     path = _company_dir() / stored
-
-    def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-    await asyncio.to_thread(write)
+    await store_bytes(path, data)
     values = {k: getattr(current, k) for k in CompanyInfo.__dataclass_fields__ if k != "version"}
     try:
         info = await _store(values | {"stamp": stored}, by=by, version=version)

@@ -43,6 +43,7 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, CustomerHistory
 from models.staff import Staff
 from services import phone_directory, search_index
+from services.attachments import store_bytes
 from services.balances import customer_balances
 from services.excel import Column, export_rows
 from services.list_pdf import render_list_pdf
@@ -889,12 +890,7 @@ async def set_map_image(
     extension = check_map_image(filename, data)
     stored_name = f"{uuid.uuid4().hex}.{extension}"
     path = _map_path(stored_name)
-
-    def write() -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-
-    await asyncio.to_thread(write)
+    await store_bytes(path, data)
     try:
         customer = await get_customer(customer_id)
         previous = customer.map_image
