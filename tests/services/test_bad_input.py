@@ -966,7 +966,9 @@ async def test_the_good_inputs_of_the_corpus_are_accepted(office):
     for operation in OPERATIONS:
         if operation.name == "SMS":  # needs a Centrex line and server: see tests/services/test_sms.py
             continue
+        before = await snapshot()
         await operation.run(office, {})
+        assert await snapshot() != before, f"{operation.name}: the good input was not stored"
 
 
 # -- spreadsheets --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import importlib
 import inspect
 import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 from nicegui.testing import User
@@ -68,8 +69,21 @@ async def test_every_foreign_key_is_indexed(isolated_data):
 
 
 async def test_migrating_twice_changes_nothing(isolated_data):
-    await migrate()
-    await migrate()
+    path = isolated_data / "twice.sqlite3"
+    url = f"sqlite://{path}"
+
+    def schema_and_applied() -> tuple[list, list]:
+        with sqlite3.connect(path) as connection:
+            schema = connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+            applied = connection.execute("SELECT * FROM tortoise_migrations ORDER BY 1").fetchall()
+        return schema, applied
+
+    await migrate(url)
+    first = schema_and_applied()
+    await migrate(url)
+    assert schema_and_applied() == first
+    migration_files = [p for p in (Path(__file__).parents[2] / "migrations").glob("0*.py")]
+    assert len(first[1]) == len(migration_files)  # every migration applied once, none again
 
 
 async def _pragmas() -> dict[str, object]:
