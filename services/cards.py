@@ -4,7 +4,6 @@ in the phone directory, so a call from a card's mobile finds its company."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -23,12 +22,11 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services import phone_directory
 from services.customers import (
-    Progress,
     code_reference_errors,
     email_error,
     parse_date,
 )
-from services.excel import Column, export_rows
+from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest
 
@@ -326,10 +324,7 @@ async def _stream(
             row = _present(raw, names, codes) | {"notes": raw["notes"], "registered_on": raw["registered_on"]}
             yield [row[key] for key, _ in EXPORT_COLUMNS]
         done += len(chunk)
-        if progress:
-            result = progress(done, total)
-            if asyncio.iscoroutine(result):
-                await result
+        await report_progress(progress, done, total)
 
 
 async def export_cards(

@@ -24,7 +24,6 @@ import datetime as dt
 import enum
 import io
 import zipfile
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +37,7 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.staff import Staff
 from services import cards, customers
+from services.excel import Progress, report_progress
 
 MAX_ROWS = 100_000
 PREVIEW_ROWS = 200
@@ -492,8 +492,6 @@ async def _match_card(values: dict[str, Any]) -> BusinessCard | None:
 
 # --- preview and import ------------------------------------------------------------------------
 
-Progress = Callable[[int, int], Awaitable[None] | None]
-
 
 async def _process(
     kind: ImportKind,
@@ -522,10 +520,8 @@ async def _process(
         else:
             outcome = await _card(number, cells, lookups, labels, by, seen, customer_ids)
         outcomes.append(outcome)
-        if on_progress and (position % 50 == 0 or position == len(rows)):
-            result = on_progress(position, len(rows))
-            if asyncio.iscoroutine(result):
-                await result
+        if position % 50 == 0 or position == len(rows):
+            await report_progress(on_progress, position, len(rows))
     return ImportReport(outcomes)
 
 

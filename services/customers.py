@@ -6,11 +6,10 @@ the benchmark), so making it faster makes everything faster."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,7 +44,7 @@ from models.staff import Staff
 from services import phone_directory, search_index
 from services.attachments import store_bytes
 from services.balances import customer_balances
-from services.excel import Column, export_rows
+from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest
 
@@ -969,8 +968,6 @@ EXPORT_COLUMNS: list[tuple[str, Column]] = [
 ]
 BALANCE_COLUMN = Column("외상잔액", 14, "amount")
 
-Progress = Callable[[int, int], Awaitable[None] | None]
-
 
 def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
     staff = names.staff.get(row["staff_id"], "") if row["staff_id"] else ""
@@ -1042,10 +1039,7 @@ async def _sqlite_stream(
             yield values
         done += len(chunk)
         last = [chunk[-1][0]] if sort == "c.code" else [chunk[-1][-1], chunk[-1][0]]
-        if progress:
-            result = progress(done, total)
-            if asyncio.iscoroutine(result):
-                await result
+        await report_progress(progress, done, total)
 
 
 async def _stream(
@@ -1079,10 +1073,7 @@ async def _stream(
                 values.append(balances.get(row["id"], 0))
             yield values
         done += len(chunk)
-        if progress:
-            result = progress(done, total)
-            if asyncio.iscoroutine(result):
-                await result
+        await report_progress(progress, done, total)
 
 
 async def export_customers(

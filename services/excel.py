@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import tempfile
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,17 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 AMOUNT_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+# how far a long export or import is: (done, total); the screen's callback may be async
+Progress = Callable[[int, int], Awaitable[None] | None]
+
+
+async def report_progress(progress: Progress | None, done: int, total: int) -> None:
+    if progress is None:
+        return
+    result = progress(done, total)
+    if asyncio.iscoroutine(result):
+        await result
 
 
 @dataclass(frozen=True)
