@@ -797,16 +797,7 @@ class CustomerBrief:
     partner_id: int | None
 
 
-_BRIEF_FIELDS = (
-    "id",
-    "code",
-    "company_name",
-    "representative",
-    "phone",
-    "mobile",
-    "contact_name",
-    "partner_id",
-)
+_BRIEF_FIELDS = tuple(CustomerBrief.__dataclass_fields__)
 
 
 async def customer_brief(customer_id: int) -> CustomerBrief | None:
