@@ -137,6 +137,18 @@ def _safe_members(archive: tarfile.TarFile, settings: Settings) -> list[tarfile.
     return members
 
 
+def _new_folder(wanted: Path) -> Path:
+    """Make the folder, or `<name>-2`, `<name>-3`… when a restore in the same second made it."""
+    for attempt in range(1, 1000):
+        folder = wanted if attempt == 1 else wanted.with_name(f"{wanted.name}-{attempt}")
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        return folder
+    raise BackupError(f"{wanted.parent}에 보관 폴더를 만들 수 없습니다.")
+
+
 def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path:
     """Replace the database and the uploaded files with the archive's. The current ones are kept aside
     in <data>/before-restore-<time>/. Refused while a server runs on this data folder."""
@@ -157,8 +169,7 @@ def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path
         result = _integrity_ok(restored)
         if result != "ok":
             raise BackupError(f"백업 파일의 데이터베이스가 손상되었습니다 (integrity_check: {result}).")
-        aside = settings.data_dir / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}"
-        aside.mkdir()
+        aside = _new_folder(settings.data_dir / f"before-restore-{dt.datetime.now():%Y%m%d-%H%M%S}")
         for suffix in ("", "-wal", "-shm"):
             current = Path(str(database) + suffix)
             if current.exists():

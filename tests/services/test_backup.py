@@ -146,3 +146,10 @@ async def test_automatic_backups_can_be_turned_off_for_a_throw_away_server(isola
     quiet = DailyBackups()
     await quiet.start()
     assert quiet._task is None and not (get_settings().data_dir / "backups").exists()
+
+
+def test_two_restores_in_the_same_second_keep_both_earlier_states(isolated_data, tmp_path):
+    archive = create_backup(tmp_path)
+    first = restore_backup(archive)
+    second = restore_backup(archive)
+    assert first != second and (first / "gogaek.sqlite3").exists() and (second / "gogaek.sqlite3").exists()
