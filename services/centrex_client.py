@@ -1,4 +1,4 @@
-"""LG U+ Centrex (인터넷전화 센트릭스) REST client, as described in TELEPHONY.md §2.
+"""LG U+ Centrex (인터넷전화 센트릭스) REST client, as described in docs/telephony.md.
 
 Every operation is a form-encoded POST to `<base>/<operation>` with `id` (the 070 line, digits)
 and `pass` (lowercase SHA-512 hex of the password); every answer is JSON with `SVC_RT`. Every

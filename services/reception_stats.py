@@ -1,4 +1,4 @@
-"""고객접수현황: reception statistics for a period (SPEC.md §7).
+"""고객접수현황: reception statistics for a period (docs/product.md, 고객접수현황).
 
 Every number is computed by the database (COUNT / MAX with GROUP BY, NOT IN for customers
 without receptions); Python only shapes the result. Lists that can be long are paged."""

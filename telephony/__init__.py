@@ -1,3 +1,3 @@
 """Incoming calls: the call bus, the serial CTI reader, the LG U+ Centrex poller and ring callback
-(TELEPHONY.md; the Centrex HTTP client itself is services.centrex_client). `telephony.runtime`
+(docs/telephony.md; the Centrex HTTP client itself is services.centrex_client). `telephony.runtime`
 holds the running instances."""
