@@ -76,7 +76,7 @@ async def create_staff(
         errors["name"] = "이름을 입력하세요."
     elif len(name) > 50:
         errors["name"] = "이름은 50자 이내로 입력하세요."
-    if problem := password_problem(password, login):
+    if problem := password_problem(password, login, name):
         errors["password"] = problem
     errors.update(wrong_texts(extension=extension, email=email, mobile=mobile))
     errors.update(wrong_ids(department=department_id) | wrong_choices(Role, role=role))

@@ -85,7 +85,7 @@ async def update_staff(
 
 
 async def _set_password(staff: Staff, password: str, by: Actor) -> None:
-    if problem := password_problem(password, staff.login):
+    if problem := password_problem(password, staff.login, staff.name):
         raise ValidationError({"password": problem})
     staff.password_hash = await hash_password_async(password)
     staff.password_changed_at = dt.datetime.now()
