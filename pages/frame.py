@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 from fastapi.responses import RedirectResponse
 from nicegui import Client, app, background_tasks, core, ui
+from nicegui.nicegui import _on_event as nicegui_on_event
 
 from core.audit import Actor
 from pages.menu import MENU, MenuEntry
@@ -97,7 +98,7 @@ def _close_pages_of(staff_id: int, kept_token_hash: str | None) -> None:
             close_page(client)
 
 
-_dispatch_event = core.sio.handlers["/"]["event"]  # NiceGUI's own: hands the event to the element
+_dispatch_event = nicegui_on_event  # NiceGUI's own socket handler: hands the event to the element
 
 
 def _gated_event(sid: str, msg: dict) -> None:
@@ -144,10 +145,10 @@ async def _pass_checked_events(client_id: str) -> None:
 
 
 def _install_session_gate() -> None:
-    if core.sio.handlers["/"]["event"] is not _gated_event:
-        core.sio.on("event", _gated_event)
-    if _close_pages_of not in auth.SESSIONS_ENDED:
-        auth.SESSIONS_ENDED.append(_close_pages_of)
+    # (the test harness imports this module afresh for every test: the newest one takes over)
+    core.sio.on("event", _gated_event)
+    auth.SESSIONS_ENDED[:] = [hook for hook in auth.SESSIONS_ENDED if hook.__module__ != __name__]
+    auth.SESSIONS_ENDED.append(_close_pages_of)
 
 
 _install_session_gate()
