@@ -264,10 +264,11 @@ def protected_page(path: str, title: str, *, admin: bool = False) -> Callable:
         params = list(inspect.signature(build).parameters.values())[1:]
 
         async def page(**kwargs):
+            here = _filled(path, kwargs)
             actor = await session_actor()
             if actor is None:
-                return login_redirect(_filled(path, kwargs))
-            with frame(title, actor, path):
+                return login_redirect(here)
+            with frame(title, actor, here):
                 if admin and not actor.is_admin:
                     ui.context.client.status_code = 403
                     with ui.card().classes("m-4"):
