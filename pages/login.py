@@ -1,6 +1,16 @@
-"""Sign-in, the one-time set-up of the first admin, and 비밀번호 변경."""
+"""Sign-in, the one-time set-up of the first admin, and 비밀번호 변경.
+
+Signing in gives the browser a new id: NiceGUI keeps the session token in `app.storage.user`,
+filed under the id in the browser's signed cookie. Someone who read that cookie before the sign-in
+(a shared reception tablet) must not be signed in with it, so the form hands the new session over
+through `/login/complete`, which files the token under a fresh id and sets the new cookie."""
 
 from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
@@ -9,22 +19,69 @@ from nicegui import app, ui
 from core.audit import Actor
 from core.errors import ValidationError
 from pages.components.forms import FieldErrors
-from pages.frame import PAGE_BUILD_SECONDS, SESSION_KEY, protected_page, session_actor
+from pages.frame import (
+    PAGE_BUILD_SECONDS,
+    SESSION_KEY,
+    SIGNED_IN_PATHS,
+    page_session_token,
+    protected_page,
+    session_actor,
+    signed_in_path_pattern,
+)
 from services import auth, staff
+
+COMPLETE_PATH = "/login/complete"
+# the browser follows the hand-over at once; a code left lying around is worth nothing soon
+HAND_OVER_SECONDS = 60.0
 
 
 def _safe_next(target: str | None) -> str:
-    """Only local paths: a crafted ?next= must not send the user to another site. Browsers drop
-    tabs and line breaks from URLs, so "/<tab>/evil.example" would become "//evil.example"."""
-    if (
-        not target
-        or not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or any(character.isspace() or not character.isprintable() for character in target)
-    ):
+    """Only a real signed-in page of this app ("/customers/12"): a crafted ?next= must not send
+    the user to another site, nor to a file or an endpoint."""
+    if not target or not any(signed_in_path_pattern(path).fullmatch(target) for path in SIGNED_IN_PATHS):
         return "/"
     return target
+
+
+@dataclass(frozen=True)
+class _HandOver:
+    browser_id: str
+    token: str
+    next: str
+    expires: float
+
+
+_hand_overs: dict[str, _HandOver] = {}
+
+
+def _hand_over(signed_in: auth.SignedIn, next_path: str) -> None:
+    """Send the browser, with a one-time code, to the route that gives it a new id and the session."""
+    now = time.monotonic()
+    for code in [code for code, waiting in _hand_overs.items() if waiting.expires < now]:
+        del _hand_overs[code]
+    code = secrets.token_urlsafe(32)
+    _hand_overs[code] = _HandOver(
+        app.storage.browser["id"], signed_in.token, _safe_next(next_path), now + HAND_OVER_SECONDS
+    )
+    ui.navigate.to(f"{COMPLETE_PATH}?code={code}")
+
+
+async def _complete_sign_in(request: Request, code: str = "") -> RedirectResponse:
+    waiting = _hand_overs.get(code)
+    if waiting is None or request.session.get("id") != waiting.browser_id:
+        return RedirectResponse("/login", status_code=303)  # not this browser's code: it stays theirs
+    del _hand_overs[code]
+    if waiting.expires < time.monotonic():
+        await auth.sign_out(waiting.token)
+        return RedirectResponse("/login", status_code=303)
+    app.storage.user.pop(SESSION_KEY, None)  # whatever the old id held
+    new_id = str(uuid.uuid4())
+    # NiceGUI creates a browser's user storage when a request arrives with a new id; this request
+    # came with the old one, so the new id's storage is made here (no public call does it)
+    await app.storage._create_user_storage(new_id)
+    request.session["id"] = new_id
+    app.storage.user[SESSION_KEY] = waiting.token
+    return RedirectResponse(waiting.next, status_code=303)
 
 
 def _client_address(request: Request) -> str:
@@ -42,6 +99,8 @@ def _centered_card(title: str) -> ui.card:
 
 
 def register() -> None:
+    app.get(COMPLETE_PATH, include_in_schema=False)(_complete_sign_in)
+
     @ui.page("/login", title="로그인 - Gogaek", response_timeout=PAGE_BUILD_SECONDS)
     async def login_page(request: Request, next: str | None = None):
         if await auth.needs_setup():
@@ -67,8 +126,7 @@ def register() -> None:
                 return
             finally:
                 button.props(remove="loading")
-            app.storage.user[SESSION_KEY] = signed_in.token
-            ui.navigate.to(_safe_next(next))
+            _hand_over(signed_in, next or "/")
 
         with _centered_card("로그인"):
             login = ui.input("아이디").props("outlined autofocus").classes("w-full").mark("login")
@@ -102,9 +160,8 @@ def register() -> None:
             except ValidationError as error:
                 errors.show(error.fields)
                 return
-            app.storage.user[SESSION_KEY] = signed_in.token
             ui.notify("관리자 계정을 만들었습니다.", type="positive")
-            ui.navigate.to("/")
+            _hand_over(signed_in, "/")
 
         with _centered_card("처음 사용 설정"):
             ui.label("이 사무실의 첫 관리자 계정을 만듭니다. 기본 비밀번호는 없습니다.").classes(
@@ -139,14 +196,17 @@ def register() -> None:
                 return
             try:
                 await staff.change_own_password(
-                    by=actor, current_password=current.value or "", new_password=new.value or ""
+                    by=actor,
+                    current_password=current.value or "",
+                    new_password=new.value or "",
+                    session_token=page_session_token(),
                 )
             except ValidationError as error:
                 errors.show(error.fields)
                 return
             for field in (current, new, confirm):
                 field.value = ""
-            ui.notify("비밀번호를 바꿨습니다.", type="positive")
+            ui.notify("비밀번호를 바꿨습니다. 다른 곳에 열려 있던 로그인은 끊었습니다.", type="positive")
 
         with ui.card().classes("w-96 max-w-full"):
             ui.label("비밀번호 변경").classes("text-h6")

@@ -10,7 +10,7 @@ from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
 from core.passwords import hash_password_async, password_problem, verify_password_async
 from models.codes import CodeEntry, CodeKind
 from models.staff import Role, Staff
-from services.auth import create_staff, end_sessions_of
+from services.auth import create_staff, end_sessions_of, require_admin_now
 
 
 async def list_staff(*, include_inactive: bool = True) -> list[Staff]:
@@ -28,7 +28,7 @@ async def staff_choices() -> dict[int, str]:
 async def add_staff(*, by: Actor, **profile) -> Staff:
     """Create an account: login, name, password, role, and optionally extension, department_id,
     email, mobile, active (see services.auth.create_staff)."""
-    by.require_admin()
+    await require_admin_now(by)
     return await create_staff(by=by, **profile)
 
 
@@ -45,7 +45,7 @@ async def update_staff(
     email: str = "",
     mobile: str = "",
 ) -> Staff:
-    by.require_admin()
+    await require_admin_now(by)
     staff = await Staff.fetch(staff_id, "사용자")
     refuse(
         wrong_texts(name=name, extension=extension, email=email, mobile=mobile),
@@ -79,13 +79,14 @@ async def update_staff(
     with acting_as(by):
         await staff.save()
     if not active or role_changed:
-        # signed-in screens act with the rights read at sign-in: a new role needs a new sign-in
+        # a page acts with the rights read when it was built: a new role needs a new sign-in,
+        # and the person's open pages are closed at once
         await end_sessions_of(staff.id)
     return staff
 
 
 async def _set_password(staff: Staff, password: str, by: Actor) -> None:
-    if problem := password_problem(password, staff.login):
+    if problem := password_problem(password, staff.login, staff.name):
         raise ValidationError({"password": problem})
     staff.password_hash = await hash_password_async(password)
     staff.password_changed_at = dt.datetime.now()
@@ -95,16 +96,21 @@ async def _set_password(staff: Staff, password: str, by: Actor) -> None:
 
 async def reset_password(staff_id: int, *, by: Actor, new_password: str) -> None:
     """An admin sets a new password; the user's open sessions end."""
-    by.require_admin()
+    await require_admin_now(by)
     staff = await Staff.fetch(staff_id, "사용자")
     await _set_password(staff, new_password, by)
     await end_sessions_of(staff.id)
 
 
-async def change_own_password(*, by: Actor, current_password: str, new_password: str) -> None:
+async def change_own_password(
+    *, by: Actor, current_password: str, new_password: str, session_token: str | None = None
+) -> None:
+    """A person changes their password; every other session of theirs ends (whoever else knew
+    the old password is signed out), the one in `session_token` stays."""
     staff = await Staff.get(id=by.id)
     if not await verify_password_async(staff.password_hash, current_password):
         raise ValidationError({"current_password": "현재 비밀번호가 올바르지 않습니다."})
     if current_password == new_password:
         raise ValidationError({"password": "현재 비밀번호와 다른 비밀번호를 입력하세요."})
     await _set_password(staff, new_password, by)
+    await end_sessions_of(staff.id, keep_token=session_token)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
+import json
 
 from nicegui.testing import User
 
@@ -36,8 +38,11 @@ async def sign_in(user: User, login: str, password: str = PASSWORD, *, retries: 
 
     NiceGUI's simulation has one ui.navigate for all simulated browsers, and it belongs to whichever
     browser last had an attribute read (every update sent to a signed-in browser reads one). So the
-    redirect after signing in may go to another browser. The session is this browser's own either
-    way: when the redirect does not arrive, opening the start page shows whether signing in worked."""
+    redirect after signing in, which hands the new session to this browser through a one-time code
+    (pages.login), may go to another browser, where the code is refused. When the redirect does not
+    arrive, this browser follows its own code."""
+    from pages import login as login_page
+
     await user.open("/login")
     user.find("login").type(login)
     user.find("password").type(password)
@@ -45,8 +50,25 @@ async def sign_in(user: User, login: str, password: str = PASSWORD, *, retries: 
     try:
         await user.should_see(marker="signed-in-name", retries=retries)
     except AssertionError:
-        await user.open("/")
+        browser = browser_id(user)
+        code = next(code for code, waiting in login_page._hand_overs.items() if waiting.browser_id == browser)
+        await user.open(f"{login_page.COMPLETE_PATH}?code={code}")
         await user.should_see(marker="signed-in-name", retries=retries)
+
+
+def session_token(user: User) -> str | None:
+    """The session token the simulated browser holds (its user storage under its browser id)."""
+    from nicegui import app
+
+    from pages.frame import SESSION_KEY
+
+    return app.storage._users[browser_id(user)].get(SESSION_KEY)
+
+
+def browser_id(user: User) -> str:
+    """The browser id in the simulated browser's signed session cookie."""
+    payload = user.http_client.cookies["session"].split(".")[0]
+    return json.loads(base64.b64decode(payload + "=="))["id"]
 
 
 async def eventually(predicate, within: float = 10.0, interval: float = 0.02):

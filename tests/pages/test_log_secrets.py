@@ -8,17 +8,15 @@ import hashlib
 import logging
 
 import pytest
-from nicegui import app
 from nicegui.testing import User
 
 from core.logs import setup_logging
 from models.staff import Staff
-from pages.frame import SESSION_KEY
 from services import centrex_users, lifecycle, telephony_settings
 from telephony import runtime
 from telephony.bus import CallReport
 from tests.telephony.centrex_server import CentrexServer
-from tests.utils import PASSWORD, eventually, make_admin, sign_in
+from tests.utils import PASSWORD, eventually, make_admin, session_token, sign_in
 
 LINE = "07012345678"
 CENTREX_PASSWORD = "centrex-Secret-pw"
@@ -62,7 +60,7 @@ async def test_the_log_names_failures_and_never_secrets(user: User, log_file, ce
     user.find("login-button").click()
     await user.should_see("아이디 또는 비밀번호가 올바르지 않습니다.", retries=50)
     await sign_in(user, "boss")
-    token = app.storage.user[SESSION_KEY]
+    token = session_token(user)
 
     await centrex_users.save_centrex_user(by=admin, number070=LINE, password=CENTREX_PASSWORD)
     await telephony_settings.save_centrex_settings(

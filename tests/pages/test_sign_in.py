@@ -6,7 +6,7 @@ from core.errors import PermissionDenied
 from models.staff import Role, Staff
 from pages.frame import ADMIN_PATHS, SESSION_KEY
 from services import auth, staff
-from tests.utils import PASSWORD, eventually, make_admin, make_staff, sign_in
+from tests.utils import PASSWORD, browser_id, eventually, make_admin, make_staff, session_token, sign_in
 
 
 async def test_first_run_shows_setup_then_signs_the_admin_in(user: User):
@@ -47,19 +47,20 @@ async def test_wrong_password_shows_a_korean_message(user: User):
     await user.should_see("아이디 또는 비밀번호가 올바르지 않습니다.", retries=50)
 
 
-async def test_repeated_failures_show_the_rate_limit_message(user: User):
+async def test_repeated_failures_show_the_wait_before_the_next_try(user: User):
+    auth.throttle.clear()
     await make_admin(login="target")
     await user.open("/login")
     user.find("login").type("target")
     message = user.find("login-message").elements.pop()
-    for _ in range(5):
+    for _ in range(auth.LoginThrottle.FREE_PER_LOGIN):
         message.text = ""
         user.find("password").clear().type("wrong-password")
         user.find("login-button").click()
         await eventually(lambda: message.text == "아이디 또는 비밀번호가 올바르지 않습니다.")
     user.find("password").clear().type(PASSWORD)
     user.find("login-button").click()
-    await user.should_see("로그인 시도가 너무 많습니다", retries=30)
+    await user.should_see("로그인 시도가 너무 많습니다. 2초 뒤에 다시 시도하세요.", retries=30)
 
 
 async def test_staff_are_refused_every_admin_screen_on_the_server(user: User):
@@ -85,11 +86,11 @@ async def test_signed_out_visitors_are_sent_to_login(user: User):
 async def test_logout_ends_the_session_on_the_server(user: User):
     await make_admin(login="boss")
     await sign_in(user, "boss")
-    token = app.storage.user[SESSION_KEY]
+    token = session_token(user)
     user.find("로그아웃").click()
     await user.should_see("로그인", retries=30)
     assert await auth.resume_session(token) is None
-    app.storage.user[SESSION_KEY] = token  # replaying the old token does not help
+    app.storage._users[browser_id(user)][SESSION_KEY] = token  # replaying the old token does not help
     response = await user.http_client.get("/settings/users")
     assert response.status_code == 303
 
@@ -181,7 +182,7 @@ async def test_admin_edits_a_staff_member_renames_promotes_and_disables(user: Us
     stored = await Staff.get(id=member.id)
     assert (stored.role, stored.active) == (Role.STAFF, False)
     assert await auth.resume_session(open_session.token) is None
-    with pytest.raises(auth.SignInRefused, match="사용이 중지된 계정"):
+    with pytest.raises(auth.SignInRefused, match=auth.WRONG_CREDENTIALS):
         await auth.sign_in(login="clerk", password=PASSWORD, address="10.1.1.5")
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from core.audit import Actor
 from core.errors import PermissionDenied, ValidationError
 from core.settings import reload_settings
 from models.staff import Role, Staff, StaffSession
@@ -37,24 +38,97 @@ async def test_wrong_password_gives_one_message_for_unknown_login_too(db):
             await auth.sign_in(login=login, password="wrong-password", address="10.0.0.1")
 
 
-async def test_repeated_failures_are_rate_limited_per_login(db):
+class Clock:
+    """A clock the test moves by hand, so delays are checked without waiting for them."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = Clock()
+    monkeypatch.setattr(auth, "throttle", auth.LoginThrottle(clock=fake))
+    return fake
+
+
+async def fail(login: str, address: str, times: int = 1) -> None:
+    """Wrong passwords, each after waiting out (on the test's clock) the delay the last one set."""
+    for _ in range(times):
+        auth.throttle.clock.now += auth.throttle.wait_seconds(login, address)
+        with pytest.raises(auth.SignInRefused, match=auth.WRONG_CREDENTIALS):
+            await auth.sign_in(login=login, password="wrong-password", address=address)
+
+
+async def test_failures_make_the_next_try_wait_longer_and_longer(db, clock):
     await make_staff(login="park")
-    for _ in range(5):
-        with pytest.raises(auth.SignInRefused, match="올바르지 않습니다"):
-            await auth.sign_in(login="park", password="wrong-password", address="10.0.0.2")
-    with pytest.raises(auth.SignInRefused, match=r"로그인 시도가 너무 많습니다. \d+분 뒤에"):
-        await auth.sign_in(login="park", password=PASSWORD, address="10.0.0.3")
-    auth.unlock_login("park")
-    assert (await auth.sign_in(login="park", password=PASSWORD, address="10.0.0.3")).actor.name
+    await fail("park", "10.0.0.2", times=auth.LoginThrottle.FREE_PER_LOGIN)
+    waits = []
+    for _ in range(4):
+        with pytest.raises(auth.SignInRefused, match=r"로그인 시도가 너무 많습니다. (\d+)초 뒤에") as refused:
+            await auth.sign_in(login="park", password=PASSWORD, address="10.0.0.2")
+        waits.append(int(refused.value.args[0].split(". ")[1].split("초")[0]))
+        await fail("park", "10.0.0.2")
+    assert waits == [2, 4, 8, 16]
+    clock.now += 10_000  # capped at a few minutes, and forgotten after an hour
+    assert (await auth.sign_in(login="park", password=PASSWORD, address="10.0.0.2")).actor.name
 
 
-async def test_repeated_failures_are_rate_limited_per_address(db):
-    for number in range(20):
-        with pytest.raises(auth.SignInRefused):
-            await auth.sign_in(login=f"guess{number}", password="x", address="10.9.9.9")
+async def test_the_wait_is_capped_at_a_few_minutes(db, clock):
+    await fail("nobody", "10.0.0.3", times=20)
+    assert auth.throttle.wait_seconds("nobody", "10.0.0.3") == auth.LoginThrottle.MAX_DELAY_SECONDS
+    clock.now += 60
+    with pytest.raises(auth.SignInRefused, match="4분 뒤에"):
+        await auth.sign_in(login="nobody", password="x", address="10.0.0.3")
+
+
+async def test_someone_elses_failures_do_not_lock_out_the_admin(db, clock):
+    """A colleague's mischief at another desk: 30 wrong tries at the admin's login."""
+    await make_admin(login="boss")
+    await fail("boss", "10.0.0.66", times=30)
+    assert (await auth.sign_in(login="boss", password=PASSWORD, address="10.0.0.10")).actor.is_admin
+
+
+async def test_the_admin_lifts_the_wait(db, clock):
+    await make_staff(login="ahn")
+    await fail("ahn", "10.0.0.11", times=6)
+    with pytest.raises(auth.SignInRefused, match="너무 많습니다"):
+        await auth.sign_in(login="ahn", password=PASSWORD, address="10.0.0.11")
+    auth.unlock_login("ahn")
+    assert (await auth.sign_in(login="ahn", password=PASSWORD, address="10.0.0.11")).actor.name
+
+
+async def test_many_logins_guessed_from_one_address_slow_that_address_only(db, clock):
+    for number in range(auth.LoginThrottle.FREE_PER_ADDRESS):
+        await fail(f"guess{number}", "10.9.9.9")
     await make_staff(login="choi")
     with pytest.raises(auth.SignInRefused, match="너무 많습니다"):
         await auth.sign_in(login="choi", password=PASSWORD, address="10.9.9.9")
+    assert (await auth.sign_in(login="choi", password=PASSWORD, address="10.9.9.10")).actor.name
+    clock.now += 2
+    assert (await auth.sign_in(login="choi", password=PASSWORD, address="10.9.9.9")).actor.name
+
+
+async def test_a_disabled_account_gets_the_wrong_password_message(db, clock):
+    admin = await make_admin()
+    member = await make_staff(login="gone")
+    record = await Staff.get(id=member.id)
+    await staff.update_staff(
+        member.id,
+        by=admin,
+        version=record.version,
+        name=record.name,
+        role=Role.STAFF,
+        extension="",
+        active=False,
+    )
+    for password in (PASSWORD, "wrong-password"):
+        with pytest.raises(auth.SignInRefused) as refused:
+            await auth.sign_in(login="gone", password=password, address="10.0.0.12")
+        assert str(refused.value) == auth.WRONG_CREDENTIALS
 
 
 async def test_session_resumes_until_signed_out(db):
@@ -100,7 +174,7 @@ async def test_disabling_a_user_ends_every_session(db):
     )
     assert await auth.resume_session(first.token) is None
     assert await auth.resume_session(second.token) is None
-    with pytest.raises(auth.SignInRefused, match="사용이 중지된 계정"):
+    with pytest.raises(auth.SignInRefused, match=auth.WRONG_CREDENTIALS):
         await auth.sign_in(login="seo", password=PASSWORD, address="10.0.0.8")
 
 
@@ -208,3 +282,68 @@ async def test_session_expiry_follows_the_configured_hours_and_days(db, monkeypa
     )
     assert await auth.resume_session(idle.token) is None
     assert await auth.resume_session(old.token) is None
+
+
+async def demote(admin: Actor, member: Actor) -> None:
+    record = await Staff.get(id=member.id)
+    await staff.update_staff(
+        member.id,
+        by=admin,
+        version=record.version,
+        name=record.name,
+        role=Role.STAFF,
+        extension="",
+        active=True,
+    )
+
+
+async def test_a_demoted_admins_old_rights_do_not_manage_users(db):
+    """A page keeps the Actor it was built with; the user services read the account as it is now."""
+    boss = await make_admin(login="boss")
+    former = await make_admin(login="former")
+    await demote(boss, former)
+    assert former.is_admin  # what an open page still holds
+    with pytest.raises(PermissionDenied):
+        await staff.add_staff(by=former, login="mole", name="첩자", password="Long-pass-123", role=Role.ADMIN)
+    with pytest.raises(PermissionDenied):
+        await staff.reset_password(boss.id, by=former, new_password="Hijack-12345")
+    assert not await Staff.exists(login="mole")
+
+
+async def test_changing_ones_own_password_ends_ones_other_sessions(db):
+    member = await make_staff(login="yang")
+    here = await auth.sign_in(login="yang", password=PASSWORD, address="10.0.2.1")
+    elsewhere = await auth.sign_in(login="yang", password=PASSWORD, address="10.0.2.2")
+    ended = []
+    auth.SESSIONS_ENDED.append(lambda staff_id, kept: ended.append((staff_id, kept)))
+    try:
+        await staff.change_own_password(
+            by=member, current_password=PASSWORD, new_password="New-pass-5678", session_token=here.token
+        )
+    finally:
+        auth.SESSIONS_ENDED.pop()
+    assert await auth.resume_session(here.token) is not None
+    assert await auth.resume_session(elsewhere.token) is None
+    assert ended == [(member.id, auth.token_digest(here.token))]
+
+
+async def test_only_the_persons_activity_keeps_a_session_alive(db):
+    await make_staff(login="baek")
+    signed_in = await auth.sign_in(login="baek", password=PASSWORD, address="10.0.2.3")
+    digest = auth.token_digest(signed_in.token)
+    earlier = dt.datetime.now() - dt.timedelta(minutes=30)
+    await StaffSession.filter(token_hash=digest).update(last_seen_at=earlier)
+    assert await auth.resume_session(signed_in.token, touch=False) is not None  # the page's timer
+    assert (await StaffSession.get(token_hash=digest)).last_seen_at == earlier
+    assert await auth.resume_session(signed_in.token) is not None  # a click or a page load
+    assert (await StaffSession.get(token_hash=digest)).last_seen_at > earlier
+
+
+async def test_a_page_holds_only_while_the_account_keeps_its_role_and_state(db):
+    member = await make_staff(login="nam")
+    signed_in = await auth.sign_in(login="nam", password=PASSWORD, address="10.0.2.4")
+    assert await auth.session_holds(signed_in.token, member)
+    await Staff.filter(id=member.id).update(role=Role.ADMIN)  # changed outside the services
+    assert not await auth.session_holds(signed_in.token, member)
+    await Staff.filter(id=member.id).update(role=Role.STAFF, active=False)
+    assert not await auth.session_holds(signed_in.token, member)
