@@ -125,6 +125,14 @@ def _prune_unconnected_clients() -> None:
             client.delete()
 
 
+def _open_pages() -> dict[str, int]:
+    """Pages the server holds in memory, and how many of them have their browser connected."""
+    from nicegui import Client
+
+    clients = list(Client.instances.values())
+    return {"open": len(clients), "connected": sum(client.has_socket_connection for client in clients)}
+
+
 def _harden(settings: Settings) -> None:
     from nicegui import core
 
@@ -151,6 +159,7 @@ def build_app() -> Settings:
     backups = DailyBackups()
     lifecycle.register_background("backups", backups.start, backups.stop)
     register_status("backup", backups.status)
+    register_status("pages", _open_pages)
     from telephony.runtime import install as install_telephony
 
     install_telephony(app)
