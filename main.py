@@ -186,7 +186,7 @@ def run_kwargs(settings: Settings) -> dict:
     }
 
 
-def restrict_permissions(data_dir: Path) -> None:
+def _restrict_permissions(data_dir: Path) -> None:
     """Only the account running the server may read the data folder: the database, backups,
     uploaded files, session storage, logs and the cookie secret hold the office's customers.
     New files get owner-only permissions from the umask; files made before are corrected."""
@@ -217,7 +217,7 @@ def _fail(message: str) -> None:
 
 def _check_data_dir(settings: Settings) -> None:
     try:
-        restrict_permissions(settings.data_dir)
+        _restrict_permissions(settings.data_dir)
         probe = settings.data_dir / ".write-test"
         probe.write_text("ok")
         probe.unlink()
