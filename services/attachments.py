@@ -269,6 +269,8 @@ class PendingUploads:
         self.files: list[PendingFile] = []
         self._folder = get_settings().pending_uploads_dir / uuid.uuid4().hex
         self._reserved = 0
+        self._arriving = 0  # files being received now (the browser sends several at once)
+        self._released = False
 
     @classmethod
     def server_bytes(cls) -> int:
@@ -300,28 +302,35 @@ class PendingUploads:
         """Spool one uploaded file, checked like a stored attachment; a ValidationError (and
         nothing kept) when it is refused."""
         name = clean_filename(filename)
+        if self._released:
+            raise ValidationError({"file": "양식이 닫혀 파일을 버렸습니다."})
         count_limit = get_settings().pending_upload_files
-        if len(self.files) >= count_limit:
+        if len(self.files) + self._arriving >= count_limit:
             raise ValidationError(
                 {
                     "file": f"저장하지 않은 양식에는 파일을 {count_limit}개까지 올릴 수 있습니다. 먼저 저장한 뒤 더 올리세요."
                 }
             )
         path = self._folder / uuid.uuid4().hex
-        await asyncio.to_thread(_make_folder, self._folder)
         size = 0
+        self._arriving += 1
         try:
+            await asyncio.to_thread(_make_folder, self._folder)
             with path.open("wb") as file:
                 async for chunk in chunks:
                     self._reserve(len(chunk))
                     size += len(chunk)
                     await asyncio.to_thread(file.write, chunk)
+            if self._released:  # the form was closed while the file arrived
+                raise ValidationError({"file": "양식이 닫혀 파일을 버렸습니다."})
             head = await asyncio.to_thread(_read_head, path)
             content_type = check_upload(name, size, head)
         except BaseException:
             self._unreserve(size)
             path.unlink(missing_ok=True)
             raise
+        finally:
+            self._arriving -= 1
         pending = PendingFile(name=name, path=path, size=size, content_type=content_type)
         self.files.append(pending)
         return pending
@@ -351,6 +360,7 @@ class PendingUploads:
 
     def release(self) -> None:
         """Delete the waiting files (the form was closed without saving)."""
+        self._released = True
         for pending in self.files:
             pending.path.unlink(missing_ok=True)
             self._unreserve(pending.size)

@@ -105,12 +105,15 @@ class AttachmentBox(ui.column):
         return self.waiting.files
 
     async def _receive(self, filename: str, chunks: AsyncIterator[bytes]) -> None:
-        await self.waiting.add(filename, chunks)
-        if self.owner_id is not None:
+        if self.owner_id is None:
+            await self.waiting.add(filename, chunks)
+        else:  # a saved record: checked on disk the same way, then moved into place at once
+            arriving = attachments.PendingUploads()
             try:
-                await self.waiting.store(slot=self.slot, owner_id=self.owner_id, by=self.actor)
+                await arriving.add(filename, chunks)
+                await arriving.store(slot=self.slot, owner_id=self.owner_id, by=self.actor)
             finally:
-                self.waiting.release()
+                arriving.release()
         self.upload.reset()
         await self.refresh()
 

@@ -238,3 +238,17 @@ async def test_waiting_files_are_bounded_per_form_and_per_server(db, isolated_da
     for waiting in (first, second, third):
         waiting.release()
     assert _spooled(isolated_data) == [] and attachments.PendingUploads.server_bytes() == 0
+
+
+async def test_a_file_still_arriving_when_its_form_closes_is_not_kept(db, isolated_data):
+    waiting = attachments.PendingUploads()
+
+    async def slow_upload():
+        yield b"%PDF-1.4 first half "
+        waiting.release()  # the form is closed while the rest of the file arrives
+        yield b"second half"
+
+    with pytest.raises(ValidationError, match="양식이 닫혀"):
+        await waiting.add("견적서.pdf", slow_upload())
+    assert waiting.files == [] and _spooled(isolated_data) == []
+    assert attachments.PendingUploads.server_bytes() == 0
