@@ -1,6 +1,7 @@
 """Gogaek 고객관리 — entry point and command line.
 
-    python main.py                      serve on http://0.0.0.0:8080 (--host, --port)
+    python main.py                      serve on http://0.0.0.0:8080 (--host, --port;
+                                        --certfile/--keyfile: https)
     python main.py migrate              apply database migrations
     python main.py create-admin ...     create an admin account (scriptable set-up)
     python main.py seed-demo            load the manual's example office
@@ -19,6 +20,7 @@ import os
 import secrets
 import socket
 import sys
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -39,6 +41,8 @@ from core.settings import Settings, reload_settings, use_office_timezone
 from services import lifecycle
 
 TITLE = "Gogaek 고객관리"
+UNCONNECTED_CLIENT_SECONDS = 15.0
+UNCONNECTED_PRUNE_SECONDS = 2.0
 
 
 def _storage_secret(settings: Settings) -> str:
@@ -86,14 +90,59 @@ async def healthz() -> JSONResponse:
     return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
 
+def _upload_allowed(client_id: str, browser_id: str | None) -> bool:
+    """An upload goes to a signed-in page, from the browser that opened that page."""
+    from nicegui import Client
+
+    from pages.frame import signed_in_clients
+
+    client = Client.instances.get(client_id)
+    if client is None or browser_id is None or client_id not in signed_in_clients:
+        return False
+    try:
+        owner = client.request.session.get("id")
+    except (ValueError, AssertionError):  # a page built without a request or a session
+        return False
+    return owner == browser_id
+
+
+def _prune_unconnected_clients() -> None:
+    """A page whose browser never opens its websocket (a probe, a link preview, a closed tab)
+    keeps its whole element tree; NiceGUI frees it only a minute after it was made, too late when
+    thousands arrive. Here it is freed UNCONNECTED_CLIENT_SECONDS after the page was sent: a slow
+    tablet connects well within that, a page still being built is not touched, and a page that
+    connected once is left to NiceGUI's reconnect_timeout."""
+    from nicegui import Client
+
+    from core.security import RESPONSE_STARTED
+
+    sent_before = time.monotonic() - UNCONNECTED_CLIENT_SECONDS
+    for client in list(Client.instances.values()):
+        request = client._request  # the page's request; None for NiceGUI's own pages
+        if client.has_socket_connection or client._delete_tasks or request is None:
+            continue
+        if request.scope.get(RESPONSE_STARTED, sent_before + 1) <= sent_before:
+            client.delete()
+
+
+def _open_pages() -> dict[str, int]:
+    """Pages the server holds in memory, and how many of them have their browser connected."""
+    from nicegui import Client
+
+    clients = list(Client.instances.values())
+    return {"open": len(clients), "connected": sum(client.has_socket_connection for client in clients)}
+
+
 def _harden(settings: Settings) -> None:
     from nicegui import core
 
-    from core.security import SecurityHeadersMiddleware, UploadLimitMiddleware
+    from core.security import SecurityHeadersMiddleware, UploadLimitMiddleware, UploadSessionMiddleware
 
     app.add_middleware(UploadLimitMiddleware, limit_bytes=settings.upload_limit_bytes)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(UploadSessionMiddleware, allowed=_upload_allowed)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.uses_tls)
     core.sio.eio.cors_allowed_origins = None  # websocket: same origin only
+    app.on_startup(lambda: app.timer(UNCONNECTED_PRUNE_SECONDS, _prune_unconnected_clients))
 
 
 def build_app() -> Settings:
@@ -110,6 +159,7 @@ def build_app() -> Settings:
     backups = DailyBackups()
     lifecycle.register_background("backups", backups.start, backups.stop)
     register_status("backup", backups.status)
+    register_status("pages", _open_pages)
     from telephony.runtime import install as install_telephony
 
     install_telephony(app)
@@ -121,7 +171,9 @@ def build_app() -> Settings:
 
 
 def run_kwargs(settings: Settings) -> dict:
+    tls = {"ssl_certfile": str(settings.tls_certfile), "ssl_keyfile": str(settings.tls_keyfile)}
     return {
+        **(tls if settings.uses_tls else {}),
         "title": TITLE,
         "language": "ko-KR",
         "favicon": "📇",
@@ -129,9 +181,33 @@ def run_kwargs(settings: Settings) -> dict:
         "show": False,
         "show_welcome_message": False,
         "storage_secret": _storage_secret(settings),
-        "session_middleware_kwargs": {"same_site": "lax", "https_only": False},
+        "session_middleware_kwargs": {"same_site": "lax", "https_only": settings.uses_tls},
         "reconnect_timeout": 10.0,
     }
+
+
+def _restrict_permissions(data_dir: Path) -> None:
+    """Only the account running the server may read the data folder: the database, backups,
+    uploaded files, session storage, logs and the cookie secret hold the office's customers.
+    New files get owner-only permissions from the umask; files made before are corrected."""
+    os.umask(0o077)
+    if os.name == "nt":  # Windows: the folder's ACL decides
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for root, folders, files in os.walk(data_dir):
+        for name in folders:
+            _chmod_quietly(Path(root) / name, 0o700)
+        for name in files:
+            _chmod_quietly(Path(root) / name, 0o600)
+
+
+def _chmod_quietly(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError:  # removed meanwhile, or another owner's: the umask still covers new files
+        pass
 
 
 def _fail(message: str) -> None:
@@ -141,7 +217,7 @@ def _fail(message: str) -> None:
 
 def _check_data_dir(settings: Settings) -> None:
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        _restrict_permissions(settings.data_dir)
         probe = settings.data_dir / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -161,16 +237,33 @@ def _check_port(host: str, port: int) -> None:
             _fail(f"포트 {port}을(를) 이미 다른 프로그램이 사용 중입니다. --port 로 다른 포트를 지정하세요.")
 
 
-def serve(host: str, port: int) -> None:
+def _use_tls_files(certfile: str | None, keyfile: str | None) -> None:
+    """--certfile/--keyfile win over GOGAEK_TLS_CERT/GOGAEK_TLS_KEY; both or neither."""
+    if certfile:
+        os.environ["GOGAEK_TLS_CERT"] = certfile
+    if keyfile:
+        os.environ["GOGAEK_TLS_KEY"] = keyfile
+    paths = [os.environ.get(name, "").strip() for name in ("GOGAEK_TLS_CERT", "GOGAEK_TLS_KEY")]
+    if any(paths) and not all(paths):
+        _fail("HTTPS에는 인증서(--certfile)와 개인 키(--keyfile)가 모두 필요합니다.")
+    for path in filter(None, paths):
+        if not Path(path).is_file():
+            _fail(f"인증서 또는 키 파일 {path}이(가) 없습니다.")
+
+
+def serve(host: str, port: int, certfile: str | None = None, keyfile: str | None = None) -> None:
+    from services.attachments import clear_pending_uploads
     from services.backup import BackupError, server_lock
 
     use_office_timezone()
+    _use_tls_files(certfile, keyfile)
     settings = reload_settings()
     _check_data_dir(settings)
     _check_port(host, port)
     setup_logging(settings.data_dir)
     try:
         with server_lock(settings):
+            clear_pending_uploads()
             build_app()
             ui.run(host=host, port=port, **run_kwargs(settings))
     except BackupError as error:
@@ -228,16 +321,23 @@ def _address_options(
     parser: argparse.ArgumentParser,
     default_host: object = argparse.SUPPRESS,
     default_port: object = argparse.SUPPRESS,
+    default_tls: object = argparse.SUPPRESS,
 ) -> None:
-    """--host/--port, accepted before `serve` and after it (where an absent option keeps the
+    """--host/--port (and --certfile/--keyfile for HTTPS), accepted before `serve` and after it (where an absent option keeps the
     value given before)."""
     parser.add_argument("--host", default=default_host, help="서버 주소 (기본 0.0.0.0: 사무실 네트워크 전체)")
     parser.add_argument("--port", type=int, default=default_port, help="서버 포트 (기본 8080)")
+    parser.add_argument(
+        "--certfile", default=default_tls, help="HTTPS 인증서 파일 (PEM; 또는 GOGAEK_TLS_CERT)"
+    )
+    parser.add_argument(
+        "--keyfile", default=default_tls, help="HTTPS 개인 키 파일 (PEM; 또는 GOGAEK_TLS_KEY)"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python main.py", description=f"{TITLE}: 실행과 관리 명령")
-    _address_options(parser, default_host="0.0.0.0", default_port=8080)
+    _address_options(parser, default_host="0.0.0.0", default_port=8080, default_tls=None)
     commands = parser.add_subparsers(dest="command", metavar="명령")
     _address_options(commands.add_parser("serve", help="서버 실행 (명령을 생략하면 이것)"))
     commands.add_parser("migrate", help="데이터베이스 구조를 최신으로 맞춤 (서버 시작 때도 자동 실행)")
@@ -258,7 +358,7 @@ def main(argv: list[str] | None = None) -> None:
     use_office_timezone()
     settings = reload_settings()
     if args.command in (None, "serve"):
-        serve(args.host, args.port)
+        serve(args.host, args.port, args.certfile, args.keyfile)
         return
     _check_data_dir(settings)
     setup_logging(settings.data_dir)

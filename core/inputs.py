@@ -30,6 +30,12 @@ def wrong_texts(**values: Any) -> dict[str, str]:
     }
 
 
+def search_text(value: Any) -> str:
+    """What a search box's text can match: control characters removed (nothing stored contains
+    them, and PostgreSQL refuses a NUL byte in any query), trimmed; "" for what is not text."""
+    return CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else ""
+
+
 def is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 

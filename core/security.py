@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -34,9 +36,19 @@ SECURITY_HEADERS = [
 ]
 
 
+# sent only when the server itself speaks HTTPS: on plain HTTP it would lock browsers out
+HSTS_HEADER = (b"strict-transport-security", b"max-age=31536000")
+
+
+# when the answer to a request began (time.monotonic()), kept in the request's scope: a page sent
+# long ago whose browser never connected can be freed
+RESPONSE_STARTED = "gogaek.response_started"
+
+
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.headers = [*SECURITY_HEADERS, HSTS_HEADER] if hsts else SECURITY_HEADERS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,16 +57,41 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
+                scope[RESPONSE_STARTED] = time.monotonic()
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
-                    (name, value) for name, value in SECURITY_HEADERS if name not in present
+                    (name, value) for name, value in self.headers if name not in present
                 ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-UPLOAD_PATH = re.compile(r"^/_nicegui/client/[^/]+/upload/")
+UPLOAD_PATH = re.compile(r"^/_nicegui/client/(?P<client>[^/]+)/upload/")
+
+
+class UploadSessionMiddleware:
+    """Uploads only from the browser that opened the page owning the upload element, and only to a
+    signed-in page: `allowed(client_id, browser_id)` decides (browser_id is the id NiceGUI keeps in
+    the signed session cookie; the session middleware runs before this one). Anything else is
+    refused with 403 before the body is read."""
+
+    def __init__(self, app: ASGIApp, allowed: Callable[[str, str | None], bool]) -> None:
+        self.app = app
+        self.allowed = allowed
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        match = UPLOAD_PATH.match(scope["path"]) if scope["type"] == "http" else None
+        if match is None:
+            await self.app(scope, receive, send)
+            return
+        browser_id = (scope.get("session") or {}).get("id")
+        if not self.allowed(match["client"], browser_id):
+            await _refuse(send, 403, "로그인이 필요합니다. 화면을 새로 고친 뒤 다시 올리세요.")
+            return
+        await self.app(scope, receive, send)
+
+
 _MULTIPART_OVERHEAD = 64 * 1024
 
 
@@ -102,11 +139,15 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(send: Send) -> None:
-    body = json.dumps({"detail": "파일이 너무 큽니다."}, ensure_ascii=False).encode()
+    await _refuse(send, 413, "파일이 너무 큽니다.")
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),

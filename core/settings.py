@@ -18,6 +18,12 @@ class Settings:
     session_idle_hours: float = 8.0
     session_max_days: float = 7.0
     upload_limit_mb: int = 20
+    # files waiting in forms not saved yet: per form and for the whole server
+    pending_upload_files: int = 10
+    pending_upload_mb: int = 100
+    pending_uploads_total_mb: int = 1024
+    tls_certfile: Path | None = None
+    tls_keyfile: Path | None = None
     backup_keep: int = 14
     automatic_backups: bool = True
     extra: dict[str, str] = field(default_factory=dict)
@@ -41,6 +47,15 @@ class Settings:
         return self.data_dir / "customer_maps"
 
     @property
+    def pending_uploads_dir(self) -> Path:
+        """Uploads to forms not saved yet (on disk, not in memory); emptied at start-up."""
+        return self.data_dir / "pending-uploads"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.tls_certfile is not None
+
+    @property
     def company_files_dir(self) -> Path:
         """The company's stamp (직인) and logo for printed quotes."""
         return self.data_dir / "company"
@@ -60,6 +75,11 @@ def _float(name: str, default: float) -> float:
     return float(raw) if raw else default
 
 
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name, "").strip()
+    return Path(raw).resolve() if raw else None
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("GOGAEK_DATA_DIR", "data")).resolve()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite://{data_dir / 'gogaek.sqlite3'}"
@@ -69,6 +89,11 @@ def load_settings() -> Settings:
         session_idle_hours=_float("GOGAEK_SESSION_IDLE_HOURS", 8.0),
         session_max_days=_float("GOGAEK_SESSION_MAX_DAYS", 7.0),
         upload_limit_mb=int(_float("GOGAEK_UPLOAD_LIMIT_MB", 20)),
+        pending_upload_files=int(_float("GOGAEK_PENDING_UPLOAD_FILES", 10)),
+        pending_upload_mb=int(_float("GOGAEK_PENDING_UPLOAD_MB", 100)),
+        pending_uploads_total_mb=int(_float("GOGAEK_PENDING_UPLOADS_TOTAL_MB", 1024)),
+        tls_certfile=_path("GOGAEK_TLS_CERT"),
+        tls_keyfile=_path("GOGAEK_TLS_KEY"),
         backup_keep=int(_float("GOGAEK_BACKUP_KEEP", 14)),
         # off only where something else backs the data up, or for a throw-away server (benchmarks)
         automatic_backups=os.environ.get("GOGAEK_AUTO_BACKUP", "on").strip().lower()

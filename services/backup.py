@@ -69,7 +69,7 @@ def create_backup(
         target = backups_dir(settings) / f"{prefix}{stamp}.tar.gz"
     elif target.is_dir() or not target.name.endswith(".tar.gz"):  # a folder, perhaps still to make
         target = target / f"{BACKUP_PREFIX}{stamp}.tar.gz"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:
         copy = Path(work) / DATABASE_NAME
         source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
@@ -83,6 +83,9 @@ def create_backup(
         if result != "ok":
             raise BackupError(f"백업본 검사에 실패했습니다 (integrity_check: {result}).")
         partial = target.with_name(target.name + ".partial")
+        # the archive holds everything the database and the uploaded files hold: owner only
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(copy, arcname=DATABASE_NAME)
             for folder in settings.user_file_dirs:

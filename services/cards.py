@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
-from core.inputs import wrong_ids, wrong_texts
+from core.inputs import search_text, wrong_ids, wrong_texts
 from core.korean import format_date, format_phone, phone_error
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
@@ -93,10 +93,10 @@ def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
         query = query.filter(group_a_id=filters.group_a_id)
     if filters.group_b_id:
         query = query.filter(group_b_id=filters.group_b_id)
-    if filters.name.strip():
-        query = query.filter(name__icontains=filters.name.strip())
-    if filters.company.strip():
-        query = query.filter(company_name__icontains=filters.company.strip())
+    if name := search_text(filters.name):
+        query = query.filter(name__icontains=name)
+    if company := search_text(filters.company):
+        query = query.filter(company_name__icontains=company)
     if filters.employment:
         query = query.filter(employment=filters.employment)
     return query

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
-from core.inputs import refuse, wrong_ids, wrong_texts
+from core.inputs import refuse, search_text, wrong_ids, wrong_texts
 from core.korean import (
     business_number_error,
     chosung,
@@ -159,7 +159,7 @@ async def _filtered(filters: CustomerFilters) -> QuerySet[Customer]:
         query = query.filter(management_stop_date__lte=dt.date.today())
     if filters.staff_id:
         query = query.filter(staff_id=filters.staff_id)
-    name = filters.company_name.strip()
+    name = search_text(filters.company_name)
     if name:
         query = query.filter(company_name_condition(name))
     if filters.business_number.strip():
@@ -357,7 +357,7 @@ async def _sqlite_terms(reader: SqliteReader, filters: CustomerFilters) -> tuple
         terms.append(_Term("c.management_stop_date <= ?", (dt.date.today().isoformat(),)))
     if filters.staff_id:
         terms.append(_Term("c.staff_id = ?", (filters.staff_id,)))
-    name = filters.company_name.strip()
+    name = search_text(filters.company_name)
     if name:
         initials = has_initials(name)
         found = await search_index.customer_name_condition(
@@ -447,7 +447,7 @@ PHONE_LIKE = re.compile(r"[\d\s\-()]+")
 async def lookup_customers(text: str, *, limit: int = 20) -> list[CustomerChoice]:
     """What a picker's one search box finds: company name (초성 too), customer code prefix, or
     (when the text is a number) any stored number of the customer or its cards."""
-    text = (text or "").strip()
+    text = search_text(text)
     if not text:
         return []
     condition = company_name_condition(text)

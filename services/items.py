@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from core.audit import Actor, acting_as
 from core.errors import InUseError, ValidationError
-from core.inputs import refuse, whole_number, wrong_ids, wrong_texts
+from core.inputs import refuse, search_text, whole_number, wrong_ids, wrong_texts
 from models.item import Item
 from models.quote import QuoteLine
 
@@ -67,7 +67,7 @@ async def iter_items(*, search: str = "") -> AsyncIterator[Item]:
 
 async def search_items(text: str, *, limit: int = 50) -> list[Item]:
     """Active items for a quote line: exact code first, then code prefix, then name matches."""
-    text = text.strip()
+    text = search_text(text)
     query = Item.filter(active=True).filter(_search_filter(text))
     rows = await query.order_by("code").limit(limit)
     exact = [item for item in rows if item.code == text]
@@ -75,7 +75,7 @@ async def search_items(text: str, *, limit: int = 50) -> list[Item]:
 
 
 async def find_item_by_code(code: str) -> Item | None:
-    code = code.strip()
+    code = search_text(code)
     return await Item.get_or_none(code=code, active=True) if code else None
 
 

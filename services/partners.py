@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
-from core.inputs import is_whole, refuse, wrong_ids, wrong_texts
+from core.inputs import is_whole, refuse, search_text, wrong_ids, wrong_texts
 from core.korean import business_number_error, digits_only, format_business_number, format_phone, phone_error
 from models.customer import Customer, TradingPartner
 from services.customers import email_error
@@ -161,7 +161,7 @@ async def get_partner(partner_id: int) -> TradingPartner:
 
 async def search_partners(query: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
     """🔍: partners by name fragment, code or business number (digits)."""
-    text = (query or "").strip()
+    text = search_text(query)
     partners = TradingPartner.all()
     if text:
         digits = digits_only(text)

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import NotFound, ValidationError
-from core.inputs import refuse, wrong_dates, wrong_ids, wrong_texts
+from core.inputs import refuse, search_text, wrong_dates, wrong_ids, wrong_texts
 from core.inputs import whole_number as parse_whole_number
 from core.korean import amount_in_words, format_phone, phone_error
 from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
@@ -589,7 +589,7 @@ async def find_customers(text: str, *, limit: int = 30) -> list[PartyChoice]:
 
 
 async def find_partners(text: str, *, limit: int = 30) -> list[PartyChoice]:
-    text = text.strip()
+    text = search_text(text)
     query = TradingPartner.all()
     if text:
         query = query.filter(Q(name__icontains=text) | Q(code__startswith=text))

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import SqliteReader, TextHead, sqlite_reader
 from core.errors import NotFound, ValidationError
-from core.inputs import refuse, wrong_choices, wrong_ids, wrong_texts
+from core.inputs import refuse, search_text, wrong_choices, wrong_ids, wrong_texts
 from core.korean import chosung, format_phone, phone_digits
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
@@ -131,7 +131,7 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
         query = query.filter(reception_type_id=filters.reception_type_id)
     if filters.state:
         query = query.filter(state=filters.state)
-    text = filters.search_text.strip()
+    text = search_text(filters.search_text)
     if not text:
         return query, False, None
     if filters.search_field == SearchField.CUSTOMER:
@@ -448,7 +448,7 @@ async def _sqlite_log(
         query.filters.append(("r.reception_type_id", filters.reception_type_id))
     if filters.state:
         query.filters.append(("r.state", str(filters.state)))
-    text = filters.search_text.strip()
+    text = search_text(filters.search_text)
     if text:
         await _add_text(reader, query, filters, text)
     condition, params = query.sql()

@@ -1,19 +1,76 @@
 """올리기 / 파일첨부: a list of attached files with upload and delete.
 
-For a record not saved yet, uploads wait in memory and are stored by `store_pending(owner_id)`
-right after the record's first save."""
+For a record not saved yet, uploads wait on disk (services.attachments.PendingUploads) and are
+stored by `store_pending(owner_id)` right after the record's first save; closing the form without
+saving deletes them. A refused file is answered with an error status, so the uploader marks it
+failed (red), and a Korean message says why."""
 
 from __future__ import annotations
 
-from nicegui import events, ui
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from nicegui import app, ui
+from starlette.datastructures import UploadFile
 
 from core.audit import Actor
-from core.errors import ValidationError
+from core.errors import GogaekError
 from core.settings import get_settings
 from models.attachment import AttachmentSlot
 from pages.components.dialogs import confirm
 from pages.files import attachment_url
 from services import attachments
+
+_CHUNK_BYTES = 1024 * 1024
+
+
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await upload.read(_CHUNK_BYTES):
+        yield chunk
+
+
+class CheckedUpload(ui.upload):
+    """ui.upload whose route hands each file's bytes to `receive(name, chunks)` as they arrive and
+    answers 422 with the ValidationError's message when it refuses the file."""
+
+    def __init__(
+        self,
+        receive: Callable[[str, AsyncIterator[bytes]], Awaitable[None]],
+        *,
+        label: str,
+        max_file_size: int,
+    ) -> None:
+        super().__init__(label=label, multiple=True, auto_upload=True, max_file_size=max_file_size)
+        self._receive = receive
+        app.remove_route(self._registered_url)  # NiceGUI's route always answers "success"
+        app.post(self._registered_url, include_in_schema=False)(self._route)
+
+    async def _route(self, request: Request) -> JSONResponse:
+        if self.is_ignoring_events:
+            return JSONResponse({"detail": "올리기를 지금 쓸 수 없습니다."}, status_code=403)
+        async with request.form(max_files=1, max_fields=10) as form:
+            for value in form.values():
+                if isinstance(value, UploadFile):
+                    refused = await self._accept(value.filename or "", _chunks(value))
+                    if refused:
+                        return JSONResponse({"detail": refused}, status_code=422)
+        return JSONResponse({"upload": "success"})
+
+    async def handle_uploads(self, files: list[ui.upload.FileUpload]) -> None:
+        """Simulated uploads (page tests) take the same way as the route's."""
+        for file in files:
+            await self._accept(file.name, file.iterate())
+
+    async def _accept(self, filename: str, chunks: AsyncIterator[bytes]) -> str | None:
+        """None when the file was taken, else the message shown (also returned)."""
+        with self.parent_slot or self.client.layout.default_slot:
+            try:
+                await self._receive(filename, chunks)
+            except GogaekError as error:  # refused, or the record was deleted meanwhile
+                ui.notify(str(error), type="negative", multi_line=True)
+                return str(error)
+        return None
 
 
 class AttachmentBox(ui.column):
@@ -23,21 +80,17 @@ class AttachmentBox(ui.column):
         super().__init__()
         self.classes("gap-1 w-full")
         self.actor, self.slot, self.owner_id = actor, slot, owner_id
-        self.pending: list[tuple[str, bytes]] = []
+        self.waiting = attachments.PendingUploads()
         limit = get_settings().upload_limit_bytes
         with self:
             with ui.row().classes("items-center gap-2"):
                 ui.label(label).classes("text-caption text-grey-8")
                 self.upload = (
-                    ui.upload(
-                        label="올리기",
-                        multiple=True,
-                        auto_upload=True,
-                        max_file_size=limit,
-                        on_upload=self._uploaded,
-                        on_rejected=lambda: ui.notify(
+                    CheckedUpload(self._receive, label="올리기", max_file_size=limit)
+                    .on_rejected(
+                        lambda: ui.notify(
                             f"{limit // 1024 // 1024}MB보다 큰 파일은 올릴 수 없습니다.", type="negative"
-                        ),
+                        )
                     )
                     .props("flat dense bordered hide-upload-btn")
                     .classes("w-64")
@@ -46,34 +99,32 @@ class AttachmentBox(ui.column):
             self.files = ui.column().classes("gap-0")
         ui.timer(0, self.refresh, once=True)
 
-    async def _uploaded(self, event: events.UploadEventArguments) -> None:
-        data = await event.file.read()
+    @property
+    def pending(self) -> list[attachments.PendingFile]:
+        """Files waiting for the record's first save."""
+        return self.waiting.files
+
+    async def _receive(self, filename: str, chunks: AsyncIterator[bytes]) -> None:
         if self.owner_id is None:
+            await self.waiting.add(filename, chunks)
+        else:  # a saved record: checked on disk the same way, then moved into place at once
+            arriving = attachments.PendingUploads()
             try:
-                attachments.check_upload(attachments.clean_filename(event.file.name), data)
-            except ValidationError as error:
-                ui.notify(str(error), type="negative")
-                return
-            self.pending.append((event.file.name, data))
-        else:
-            try:
-                await attachments.store_attachment(
-                    slot=self.slot, owner_id=self.owner_id, filename=event.file.name, data=data, by=self.actor
-                )
-            except ValidationError as error:
-                ui.notify(str(error), type="negative")
-                return
+                await arriving.add(filename, chunks)
+                await arriving.store(slot=self.slot, owner_id=self.owner_id, by=self.actor)
+            finally:
+                arriving.release()
         self.upload.reset()
         await self.refresh()
 
     async def store_pending(self, owner_id: int) -> None:
         self.owner_id = owner_id
-        for name, data in self.pending:
-            await attachments.store_attachment(
-                slot=self.slot, owner_id=owner_id, filename=name, data=data, by=self.actor
-            )
-        self.pending.clear()
+        await self.waiting.store(slot=self.slot, owner_id=owner_id, by=self.actor)
         await self.refresh()
+
+    def _handle_delete(self) -> None:
+        self.waiting.release()  # the form was closed, or its page left: nobody will save these
+        super()._handle_delete()
 
     async def refresh(self) -> None:
         stored = await attachments.list_attachments(self.slot, self.owner_id) if self.owner_id else []
@@ -89,10 +140,10 @@ class AttachmentBox(ui.column):
                     ui.button(
                         icon="close", on_click=lambda i=item: self._delete(i.id, i.original_name)
                     ).props("flat dense round size=xs")
-            for name, data in self.pending:
+            for waiting in self.pending:
                 with ui.row().classes("items-center gap-1"):
                     ui.icon("schedule", size="xs")
-                    ui.label(f"{name} ({len(data) / 1024:,.0f}KB, 저장하면 올라갑니다)").classes(
+                    ui.label(f"{waiting.name} ({waiting.size / 1024:,.0f}KB, 저장하면 올라갑니다)").classes(
                         "text-caption"
                     )
 

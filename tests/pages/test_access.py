@@ -176,7 +176,7 @@ async def test_health_check_names_states_not_secrets(user: User):
     )
     response = await user.http_client.get("/healthz")
     report = response.json()
-    assert set(report) == {"ok", "database", "backup", "cti", "centrex"}
+    assert set(report) == {"ok", "database", "backup", "cti", "centrex", "pages"}
     assert report["database"]["ok"] is True
     text = response.text
     settings = get_settings()

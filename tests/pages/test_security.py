@@ -13,9 +13,13 @@ async def test_pages_carry_security_headers(user: User):
 
 
 async def test_uploads_above_the_limit_are_refused_by_the_server(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    client = await user.open("/settings/company")
+    upload = user.find("company-stamp-upload").elements.pop()
     limit = get_settings().upload_limit_bytes
     response = await user.http_client.post(
-        "/_nicegui/client/any-client/upload/any-upload",
+        f"/_nicegui/client/{client.id}/upload/{upload.id}",
         content=b"x" * (limit + 200 * 1024),
         headers={"content-type": "multipart/form-data; boundary=x"},
     )

@@ -1040,3 +1040,36 @@ async def test_a_wrong_current_password_changes_nothing(office):
     with pytest.raises(ValidationError):
         await staff.change_own_password(by=office.clerk, current_password=PASSWORD, new_password="\x00" * 12)
     assert await snapshot() == before
+
+
+# every search box: a control character (a NUL byte among them) cannot be in anything stored, so
+# it is left out of the search instead of reaching the database (PostgreSQL refuses a NUL in a
+# query: "invalid byte sequence for encoding UTF8: 0x00")
+SEARCHES: dict[str, Callable[[str], Awaitable[Any]]] = {
+    "customer picker": lambda text: customers.lookup_customers(text),
+    "reception form customer picker": lambda text: receptions.find_customers(text),
+    "quote customer picker": lambda text: quotes.find_customers(text),
+    "quote partner picker": lambda text: quotes.find_partners(text),
+    "item search": lambda text: items.search_items(text),
+    "item code": lambda text: items.find_item_by_code(text),
+    "partner search": lambda text: partners.search_partners(text),
+    "customer list": lambda text: customers.search_customers(customers.CustomerFilters(company_name=text)),
+    "reception log": lambda text: receptions.reception_log(receptions.LogFilters(search_text=text)),
+    "card list": lambda text: cards.search_cards(cards.CardFilters(name=text, company=text)),
+}
+
+
+def _found(result: Any) -> Any:
+    rows = getattr(result, "rows", result)
+    if isinstance(rows, list):
+        return [row.get("id") if isinstance(row, dict) else getattr(row, "id", row) for row in rows]
+    return getattr(rows, "id", rows)
+
+
+@pytest.mark.parametrize("search", list(SEARCHES), ids=str)
+async def test_searches_leave_control_characters_out_on_every_database(office, search):
+    run = SEARCHES[search]
+    plain = _found(await run("재근상사"))
+    for typed in ("재근\x00상사", "\x00재근상사\x1b", "재근상사\x7f"):
+        assert _found(await run(typed)) == plain, repr(typed)
+    assert _found(await run("\x00")) == _found(await run(""))

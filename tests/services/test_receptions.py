@@ -200,7 +200,7 @@ async def test_reception_attachments_have_limits_and_stay_under_the_data_folder(
             data=b"\x89PNG" + b"0" * (1024 * 1024),
             by=kim,
         )
-    with pytest.raises(ValidationError, match="실행 파일"):
+    with pytest.raises(ValidationError, match=r"\.bat 파일은 첨부할 수 없습니다"):
         await attachments.store_attachment(
             slot=AttachmentSlot.RECEPTION_ANSWER,
             owner_id=reception.id,
