@@ -8,6 +8,7 @@ stack (newest on top) instead of replacing each other."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -21,7 +22,7 @@ from models.reception import CallSource
 from models.telephony import CallEventSource
 from pages.components.dialogs import TransientDialog
 from pages.components.phone import dial_button
-from pages.customer_window import open_customer
+from pages.customer_window import customer_url
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from services import call_popup, customers
 from services.call_popup import CallPopup
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 MAX_CARDS = 5
 MAX_REMEMBERED_CALLS = 200
 STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positive"}
+# above Quasar's header and drawers (2000–3000) and its dialogs and menus (6000), below its
+# tooltips and notifications (9000+)
+TOP_LAYER_Z = 7000
 
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
 _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every screen
@@ -78,9 +82,9 @@ class CallCard(ui.card):
                     detail += f" · 내선 {popup.extension}"
                 ui.label(detail).classes("text-caption text-grey-7")
                 ui.space()
-                ui.button(icon="close", on_click=self.dismiss).props("flat round dense size=sm").mark(
-                    "call-popup-close"
-                )
+                ui.button(icon="close", on_click=self.dismiss).props(
+                    'flat round dense size=sm aria-label="전화 알림 닫기"'
+                ).mark("call-popup-close")
             customer = popup.customer
             if customer:
                 with ui.row().classes("w-full items-center gap-2"):
@@ -131,7 +135,7 @@ class CallCard(ui.card):
                 info = ui.button(
                     "고객정보",
                     icon="business",
-                    on_click=lambda: open_customer(customer.id if customer else None),
+                    on_click=lambda: _open_customer_keeping_dialogs(customer.id if customer else None),
                 ).props("dense outline no-caps")
                 info.mark("call-popup-customer-open")
                 if not customer:
@@ -347,16 +351,36 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
     return show
 
 
+def _top_layer(position: str, x_offset: int, y_offset: int) -> ui.page_sticky:
+    """A corner of the screen that nothing covers: page content, sticky table headers, the
+    header, the left menu and open dialogs all paint below it. A pressed button in it does not
+    take the keyboard focus, so a form being typed in keeps its caret (an open dialog would
+    otherwise pull the focus back to its first field)."""
+    layer = ui.page_sticky(position, x_offset=x_offset, y_offset=y_offset)
+    layer.style(f"z-index: {TOP_LAYER_Z}")
+    layer.on("mousedown", js_handler="(event) => event.preventDefault()")
+    return layer
+
+
+def _open_customer_keeping_dialogs(customer_id: int | None) -> None:
+    """고객정보 from the popup: a form open on this screen would be lost by leaving the page, so
+    then the customer opens in a new tab."""
+    url = json.dumps(customer_url(customer_id))
+    ui.run_javascript(
+        f"if (document.querySelector('.q-dialog')) window.open({url}, '_blank'); else window.location.href = {url};"
+    )
+
+
 def _install(actor: Actor) -> None:
     """Frame hook: runs inside every signed-in page."""
     client = ui.context.client
-    with ui.page_sticky("top-right", x_offset=12, y_offset=12):
+    with _top_layer("top-right", 12, 12):
         stack = PopupStack(actor)
     _stacks[client.id] = stack
     client.on_delete(lambda: _stacks.pop(client.id, None))
-    with ui.page_sticky("bottom-right", x_offset=16, y_offset=16):
+    with _top_layer("bottom-right", 16, 16):
         ui.button(icon="phone_callback", on_click=_recent_calls_dialog(stack)).props(
-            "round dense color=primary"
+            'round dense color=primary aria-label="최근 수신 전화"'
         ).tooltip("최근 수신 전화").mark("recent-calls")
 
 

@@ -1,0 +1,189 @@
+"""End-to-end: the call popup is usable on the screens a receptionist works on. A caller-ID block
+written to a real pty pops the card; the element at the centre of its 접수작성 button is that
+button (nothing paints over it), and a real pointer click opens the reception form with the
+caller's customer. The same holds for 최근 수신 전화 and for a call that arrives while a reception
+form is being typed in (the form keeps its focus and its text).
+
+One server for the module (the demo office); every case rings a different demo customer so the
+same-number window never merges two cases."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import Server, sign_in, start_server, stop_server
+from tests.telephony.devices import FakeSerialDevice, modem_block
+
+pytestmark = pytest.mark.e2e
+
+SMALL = {"width": 1024, "height": 768}
+LARGE = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Iterator[tuple[Server, FakeSerialDevice]]:
+    directory = tmp_path_factory.mktemp("popup-screens")
+    device = FakeSerialDevice(directory)
+    running = start_server(
+        directory / "e2e-data",
+        extra_env={"GOGAEK_CTI_PORT": str(device.path), "GOGAEK_CTI_BAUD": "9600"},
+        seed_demo=True,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while httpx.get(f"{running.url}/healthz").json()["cti"]["state"] != "connected":
+            assert time.monotonic() < deadline, "the CTI reader did not connect"
+            time.sleep(0.1)
+        yield running, device
+    finally:
+        stop_server(running)
+        device.close()
+
+
+def customer_id(server: Server, name: str) -> int:
+    with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
+        (found,) = db.execute("SELECT id FROM customer WHERE company_name = ?", (name,)).fetchone()
+    return found
+
+
+def screen(browser, server: Server, viewport: dict) -> Page:
+    context = browser.new_context(viewport=viewport, locale="ko-KR")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, server.url)
+    return page
+
+
+def assert_on_top(page: Page, target: Locator) -> None:
+    """The element a pointer at the target's centre would hit is the target or inside it."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    hit = target.evaluate(
+        "(el, [x, y]) => { const hit = document.elementFromPoint(x, y);"
+        " return el.contains(hit) ? '' : (hit ? hit.outerHTML.slice(0, 200) : 'nothing'); }",
+        [x, y],
+    )
+    assert hit == "", f"something covers it at ({x:.0f}, {y:.0f}): {hit}"
+
+
+def popup_card(page: Page, number: str) -> Locator:
+    return page.locator(".q-page-sticky .q-card", has_text=number)
+
+
+def reception_form_for(page: Page, customer: str) -> Locator:
+    form = page.get_by_role("dialog").filter(has_text="AS접수내용 작성").last
+    expect(form.get_by_label("고객", exact=True)).to_have_value(f"{customer} ({CODES[customer]})")
+    return form
+
+
+def close_form(page: Page, form: Locator) -> None:
+    forms = page.get_by_role("dialog").filter(has_text="AS접수내용 작성")
+    before = forms.count()
+    form.get_by_role("button", name="닫기", exact=True).click()
+    expect(forms).to_have_count(before - 1)
+
+
+def act_on_popup_and_recent_calls(page: Page, number: str, shown: str, customer: str, device) -> None:
+    device.write(modem_block(number))
+    card = popup_card(page, shown)
+    expect(card.get_by_text(customer)).to_be_visible()
+    write = card.get_by_role("button", name="접수작성")
+    assert_on_top(page, write)
+    write.click()
+    close_form(page, reception_form_for(page, customer))
+
+    card.get_by_role("button", name="전화 알림 닫기").click()
+    expect(card).to_have_count(0)
+    recent = page.get_by_role("button", name="최근 수신 전화")
+    assert_on_top(page, recent)
+    recent.click()
+    calls = page.get_by_role("dialog").filter(has_text="최근 수신 전화")
+    calls.locator(".q-item", has_text=shown).first.click()
+    card = popup_card(page, shown)
+    expect(card.get_by_text(customer)).to_be_visible()
+    write = card.get_by_role("button", name="접수작성")
+    assert_on_top(page, write)
+    write.click()
+    close_form(page, reception_form_for(page, customer))
+
+
+CODES = {
+    "재근상사": "140213-001",
+    "(주)해동통신": "140123-001",
+    "(주)A상호": "150701-001",
+    "제이원제이원": "150702-001",
+}
+
+# (screen, viewport, number rung, as shown, the caller's customer); every number is a demo customer's
+CASES = [
+    ("/", SMALL, "029998888", "02-999-8888", "재근상사"),
+    ("/", LARGE, "028088016", "02-808-8016", "(주)해동통신"),
+    ("customer", SMALL, "021234567", "02-123-4567", "(주)A상호"),
+    ("customer", LARGE, "023335555", "02-333-5555", "제이원제이원"),
+    ("/cards", LARGE, "0102225555", "010-222-5555", "재근상사"),
+    ("/settings/cti", LARGE, "01098765432", "010-9876-5432", "(주)해동통신"),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "viewport", "number", "shown", "customer"),
+    CASES,
+    ids=[f"{where}-{viewport['width']}" for where, viewport, *_ in CASES],
+)
+def test_the_popup_and_recent_calls_are_on_top_and_clickable(
+    office, browser, where, viewport, number, shown, customer
+):
+    server, device = office
+    page = screen(browser, server, viewport)
+    try:
+        path = f"/customers/{customer_id(server, customer)}" if where == "customer" else where
+        page.goto(server.url + path)
+        page.wait_for_load_state("networkidle")
+        act_on_popup_and_recent_calls(page, number, shown, customer, device)
+        page.screenshot(
+            path=server.data_dir / f"popup-{where.strip('/').replace('/', '-')}-{viewport['width']}.png"
+        )
+    finally:
+        page.context.close()
+
+
+def test_a_call_during_a_reception_form_shows_above_it_without_taking_its_input(office, browser):
+    server, device = office
+    page = screen(browser, server, LARGE)
+    try:
+        page.goto(f"{server.url}/customers/{customer_id(server, '(주)A상호')}")
+        page.get_by_role("button", name="접수 추가").click()
+        typing = reception_form_for(page, "(주)A상호")
+        inquiry = typing.get_by_label("접수내용 (고객 문의)")
+        inquiry.click()
+        page.keyboard.type("복합기 토너 교체 요청")
+
+        device.write(modem_block("0109876543"))  # 제이원제이원's mobile
+        card = popup_card(page, "010-987-6543")
+        expect(card.get_by_text("제이원제이원")).to_be_visible()
+        page.keyboard.type(" (오늘 중)")  # the call took no focus: typing goes on in the form
+        expect(inquiry).to_have_value("복합기 토너 교체 요청 (오늘 중)")
+
+        write = card.get_by_role("button", name="접수작성")
+        assert_on_top(page, write)
+        write.click()
+        second = reception_form_for(page, "제이원제이원")
+        close_form(page, second)
+        expect(typing).to_be_visible()
+        expect(inquiry).to_have_value("복합기 토너 교체 요청 (오늘 중)")
+
+        card.get_by_role("button", name="고객정보").click()  # leaving would lose the form: a new tab
+        expect(typing).to_be_visible()
+        expect(inquiry).to_have_value("복합기 토너 교체 요청 (오늘 중)")
+        page.screenshot(path=Path(server.data_dir) / "popup-over-reception-form.png")
+    finally:
+        page.context.close()
