@@ -35,9 +35,6 @@ log = logging.getLogger(__name__)
 MAX_CARDS = 5
 MAX_REMEMBERED_CALLS = 200
 STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positive"}
-# above Quasar's header and drawers (2000–3000) and its dialogs and menus (6000), below its
-# tooltips and notifications (9000+)
-TOP_LAYER_Z = 7000
 
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
 _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every screen
@@ -349,6 +346,11 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
         dialog.open()
 
     return show
+
+
+# above Quasar's header and drawers (2000–3000) and its dialogs and menus (6000), below its
+# tooltips and notifications (9000+)
+TOP_LAYER_Z = 7000
 
 
 def _top_layer(position: str, x_offset: int, y_offset: int) -> ui.page_sticky:
