@@ -214,6 +214,7 @@ class RecentCall:
     event_id: int
     occurred_at: dt.datetime
     display_number: str
+    has_number: bool  # False: 발신번호 표시 제한 / 발신번호 없음
     customer_name: str
     source_label: str
     extension: str
@@ -239,6 +240,7 @@ async def recent_calls(limit: int = 20) -> list[RecentCall]:
             event_id=r["id"],
             occurred_at=r["occurred_at"],
             display_number=format_phone(r["number"]) if r["digits"] else r["number"],
+            has_number=bool(r["digits"]),
             customer_name=r["customer__company_name"] or "",
             source_label=SOURCE_LABELS.get(CallEventSource(r["source"]), r["source"]),
             extension=r["extension"],

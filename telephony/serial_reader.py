@@ -123,7 +123,7 @@ class ModemParser:
             announced = self.flush()
             if value.upper() == "P":
                 self._pending = DetectedCall(PRIVATE_NUMBER)
-            elif value.upper() == "O":
+            elif value.upper() == "O" or not value:  # out of area, or no number given at all
                 self._pending = DetectedCall(OUT_OF_AREA)
             elif number := _number(value):
                 self._pending = DetectedCall(number)

@@ -8,7 +8,6 @@ stack (newest on top) instead of replacing each other."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -105,9 +104,11 @@ class CallCard(ui.card):
                     ui.label(f"외상잔액 {format_amount(customer.balance)}원").mark("call-popup-balance")
                     ui.label(f"유지보수 {popup.maintenance}").mark("call-popup-maintenance")
             else:
-                ui.label("여러 고객의 번호" if popup.number_shared else "미등록 번호").classes(
-                    "text-h6 text-negative leading-tight"
-                ).mark("call-popup-unknown")
+                if not popup.digits:
+                    unknown = popup.number  # 발신번호 표시 제한 / 발신번호 없음
+                else:
+                    unknown = "여러 고객의 번호" if popup.number_shared else "미등록 번호"
+                ui.label(unknown).classes("text-h6 text-negative leading-tight").mark("call-popup-unknown")
                 if popup.card_person:
                     company = f" ({popup.card_company})" if popup.card_company else ""
                     ui.label(f"명함: {popup.card_person}{company}").classes("text-body2")
@@ -137,10 +138,10 @@ class CallCard(ui.card):
                 info.mark("call-popup-customer-open")
                 if not customer:
                     info.disable()
-                ui.button("번호연결", icon="link", on_click=self.open_link_dialog).props(
-                    "dense outline no-caps"
-                ).mark("call-popup-link")
-                if popup.digits:
+                if popup.digits:  # a withheld number cannot be linked nor called back
+                    ui.button("번호연결", icon="link", on_click=self.open_link_dialog).props(
+                        "dense outline no-caps"
+                    ).mark("call-popup-link")
                     ui.space()
                     dial_button(actor, popup.digits)
 
@@ -335,7 +336,8 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
                             ui.label(format_datetime(call.occurred_at)[5:]).classes("text-caption")
                         with ui.item_section():
                             ui.item_label(call.display_number)
-                            ui.item_label(call.customer_name or "미등록 번호").props("caption")
+                            if call.customer_name or call.has_number:
+                                ui.item_label(call.customer_name or "미등록 번호").props("caption")
                         with ui.item_section().props("side"):
                             if call.reception_count:
                                 ui.badge("접수됨", color="positive").props("outline")
@@ -367,10 +369,9 @@ def _top_layer(position: str, x_offset: int, y_offset: int) -> ui.page_sticky:
 def _open_customer_keeping_dialogs(customer_id: int | None) -> None:
     """고객정보 from the popup: a form open on this screen would be lost by leaving the page, so
     then the customer opens in a new tab."""
-    url = json.dumps(customer_url(customer_id))
-    ui.run_javascript(
-        f"if (document.querySelector('.q-dialog')) window.open({url}, '_blank'); else window.location.href = {url};"
-    )
+    elements = ui.context.client.elements.values()
+    form_open = any(isinstance(element, ui.dialog) and element.value for element in elements)
+    ui.navigate.to(customer_url(customer_id), new_tab=form_open)
 
 
 def _install(actor: Actor) -> None:

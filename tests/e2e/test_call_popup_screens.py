@@ -181,9 +181,33 @@ def test_a_call_during_a_reception_form_shows_above_it_without_taking_its_input(
         expect(typing).to_be_visible()
         expect(inquiry).to_have_value("복합기 토너 교체 요청 (오늘 중)")
 
-        card.get_by_role("button", name="고객정보").click()  # leaving would lose the form: a new tab
+        with page.context.expect_page() as opened:  # leaving would lose the form: a new tab
+            card.get_by_role("button", name="고객정보").click()
+        expect(opened.value).to_have_url(f"{server.url}/customers/{customer_id(server, '제이원제이원')}")
         expect(typing).to_be_visible()
         expect(inquiry).to_have_value("복합기 토너 교체 요청 (오늘 중)")
         page.screenshot(path=Path(server.data_dir) / "popup-over-reception-form.png")
+    finally:
+        page.context.close()
+
+
+def test_withheld_calls_20_seconds_apart_are_two_cards_and_two_records(office, browser):
+    server, device = office
+    page = screen(browser, server, LARGE)
+    try:
+        page.goto(f"{server.url}/cards")
+        device.write(modem_block("P"))
+        withheld = page.locator(".q-page-sticky .q-card", has_text="발신번호 표시 제한")
+        expect(withheld).to_have_count(1)
+        time.sleep(20)  # the next withheld call, well inside the same-number window
+        device.write(modem_block("P"))
+        expect(withheld).to_have_count(2)
+        expect(withheld.get_by_text("미등록 번호")).to_have_count(0)
+        expect(withheld.get_by_role("button", name="번호연결")).to_have_count(0)
+        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
+            (records,) = db.execute(
+                "SELECT count(*) FROM call_event WHERE number = '발신번호 표시 제한'"
+            ).fetchone()
+        assert records == 2
     finally:
         page.context.close()
