@@ -37,7 +37,8 @@ OUT_OF_AREA = "발신지역외"
 # how a call without a caller number is recorded and shown
 WITHHELD = "발신번호 표시 제한"
 NO_NUMBER = "발신번호 없음"
-_HIDDEN_NUMBERS = {
+# what sources say instead of a number (lower case) → how that call is recorded
+HIDDEN_NUMBERS = {
     **dict.fromkeys(("p", "private", "anonymous", "restricted", PRIVATE_NUMBER, WITHHELD), WITHHELD),
     **dict.fromkeys(("", "o", "unknown", "unavailable", OUT_OF_AREA, NO_NUMBER), NO_NUMBER),
 }
@@ -47,7 +48,7 @@ def hidden_number(number: str) -> str | None:
     """WITHHELD or NO_NUMBER for what a source says when the caller's number is not given (serial
     `P`/`O`, Centrex or PBX `anonymous`, an empty field, a text without digits); None for a number."""
     text = number.strip()
-    if label := _HIDDEN_NUMBERS.get(text.lower()):
+    if label := HIDDEN_NUMBERS.get(text.lower()):
         return label
     return None if phone_digits(text) else NO_NUMBER
 
