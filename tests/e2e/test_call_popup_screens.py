@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import Server, sign_in, start_server, stop_server
+from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block
 
 pytestmark = pytest.mark.e2e
@@ -27,13 +28,28 @@ SMALL = {"width": 1024, "height": 768}
 LARGE = {"width": 1366, "height": 900}
 
 
+CENTREX_LINE, CENTREX_PASSWORD = "07012345678", "centrex-pw-1"
+
+
 @pytest.fixture(scope="module")
-def office(tmp_path_factory) -> Iterator[tuple[Server, FakeSerialDevice]]:
+def centrex() -> Iterator[CentrexServer]:
+    server = CentrexServer().start()
+    server.add_line(CENTREX_LINE, CENTREX_PASSWORD)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory, centrex) -> Iterator[tuple[Server, FakeSerialDevice]]:
     directory = tmp_path_factory.mktemp("popup-screens")
     device = FakeSerialDevice(directory)
     running = start_server(
         directory / "e2e-data",
-        extra_env={"GOGAEK_CTI_PORT": str(device.path), "GOGAEK_CTI_BAUD": "9600"},
+        extra_env={
+            "GOGAEK_CTI_PORT": str(device.path),
+            "GOGAEK_CTI_BAUD": "9600",
+            "GOGAEK_CENTREX_BASE_URL": centrex.base_url,
+        },
         seed_demo=True,
     )
     try:
@@ -209,5 +225,36 @@ def test_withheld_calls_20_seconds_apart_are_two_cards_and_two_records(office, b
                 "SELECT count(*) FROM call_event WHERE number = '발신번호 표시 제한'"
             ).fetchone()
         assert records == 2
+    finally:
+        page.context.close()
+
+
+def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
+    server, device = office
+    page = screen(browser, server, LARGE)
+    try:
+        page.goto(f"{server.url}/settings/centrex")  # the admin's own 070 line
+        page.get_by_role("button", name="추가[F5]").click()
+        editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
+        editor.get_by_label("070 번호").fill(CENTREX_LINE)
+        editor.get_by_label("비밀번호").first.fill(CENTREX_PASSWORD)
+        editor.get_by_label("사원").click()
+        page.get_by_role("option", name="관리자").click()
+        editor.get_by_role("button", name="저장").click()
+        expect(editor).to_have_count(0)
+
+        page.goto(f"{server.url}/cards")
+        device.write(modem_block("023335555"))  # 제이원제이원
+        card = popup_card(page, "02-333-5555")
+        dial = card.get_by_role("button", name="02-333-5555 전화걸기")
+        assert_on_top(page, dial)
+        centrex.misbehave(delay=1.0)  # the answer takes a while: the button is busy meanwhile
+        dial.click(click_count=3)
+        expect(dial.locator(".q-spinner")).to_be_visible()
+        expect(page.get_by_text("내 전화기가 울리면 받으세요. 02-333-5555(으)로 연결합니다.")).to_be_visible()
+        expect(dial.locator(".q-spinner")).to_have_count(0)
+        centrex.behave()
+        page.wait_for_timeout(1000)  # any click still on its way has arrived by now
+        assert centrex.dialled == [{"line": CENTREX_LINE, "destination": "023335555"}]
     finally:
         page.context.close()
