@@ -200,10 +200,13 @@ class CallCard(ui.card):
             return
         name = popup.customer.name if popup.customer else ""
         ui.notify(
-            f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다."
+            f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다.",
+            type="positive",
         )
-        self.popup = popup
-        self.render()
+        for card in list(_cards.get(popup.event_id, [])):  # this call's card on every screen
+            if not card.is_deleted:
+                card.popup = popup
+                card.render()
 
     def open_link_dialog(self) -> None:
         with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full"):
@@ -230,8 +233,9 @@ class CallCard(ui.card):
                     for candidate in found:
 
                         async def pick(c=candidate) -> None:
-                            dialog.close()
-                            await self.link(c.id)
+                            dialog.close()  # the dialog goes away: what follows happens on the card
+                            with self:
+                                await self.link(c.id)
 
                         with ui.item(on_click=pick).props("clickable dense").mark("link-result"):
                             ui.item_section(candidate.company_name)

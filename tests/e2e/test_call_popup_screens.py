@@ -10,7 +10,9 @@ same-number window never merges two cases."""
 from __future__ import annotations
 
 import sqlite3
+import struct
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -256,5 +258,47 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
         centrex.behave()
         page.wait_for_timeout(1000)  # any click still on its way has arrived by now
         assert centrex.dialled == [{"line": CENTREX_LINE, "destination": "023335555"}]
+    finally:
+        page.context.close()
+
+
+def tiny_png() -> bytes:
+    row = b"\x00" + b"\xff\x00\x00" * 4
+    raw = zlib.compress(row * 4)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+def test_linking_a_number_and_registering_a_map_show_at_once(office, browser, tmp_path):
+    server, device = office
+    page = screen(browser, server, LARGE)
+    try:
+        page.goto(f"{server.url}/")
+        device.write(modem_block("0315550000"))
+        card = popup_card(page, "031-555-0000")
+        expect(card.get_by_text("미등록 번호")).to_be_visible()
+        card.get_by_role("button", name="번호연결").click()
+        linker = page.get_by_role("dialog").filter(has_text="번호연결: 031-555-0000")
+        linker.get_by_label("고객명, 고객코드 또는 전화번호").fill("재근상사")
+        linker.get_by_role("button", name="조회").click()
+        linker.locator(".q-item", has_text="재근상사").click()
+        expect(page.get_by_text("031-555-0000을(를) 재근상사에 연결했습니다.", exact=False)).to_be_visible()
+        expect(card.get_by_text("재근상사")).to_be_visible()  # the card, without a reload
+        expect(card.get_by_text("미등록 번호")).to_have_count(0)
+
+        page.goto(f"{server.url}/customers/{customer_id(server, '제이원제이원')}")
+        page.get_by_role("button", name="약도등록").click()
+        image = tmp_path / "map.png"
+        image.write_bytes(tiny_png())
+        page.get_by_role("dialog").filter(has_text="약도등록").locator("input[type=file]").set_input_files(
+            image
+        )
+        expect(page.get_by_text("약도를 등록했습니다.")).to_be_visible()
+        expect(page.locator("img[src*='customer-maps']").first).to_be_visible()  # the thumbnail, without a reload
+        assert "RuntimeError" not in (server.data_dir / "server.log").read_text()
     finally:
         page.context.close()
