@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # the most getinboundcall returns per page
 MAX_PAGES = 10  # catching up after an outage reads at most this many pages in one round
-MAX_BACKOFF_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 30.0
 # a row older than this when first seen rang while nobody was polling: recorded, not popped up
 # (the bus remembers a number's calls for longer, so a late row never pops a call up twice)
 STALE_AFTER = ANNOUNCED_AGE

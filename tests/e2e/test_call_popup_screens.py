@@ -298,7 +298,33 @@ def test_linking_a_number_and_registering_a_map_show_at_once(office, browser, tm
             image
         )
         expect(page.get_by_text("약도를 등록했습니다.")).to_be_visible()
-        expect(page.locator("img[src*='customer-maps']").first).to_be_visible()  # the thumbnail, without a reload
+        expect(
+            page.locator("img[src*='customer-maps']").first
+        ).to_be_visible()  # the thumbnail, without a reload
         assert "RuntimeError" not in (server.data_dir / "server.log").read_text()
+    finally:
+        page.context.close()
+
+
+def test_a_centrex_line_failing_authentication_is_shown_on_every_screen(office, browser):
+    """Last in the module: the failing line stays registered."""
+    server, _ = office
+    page = screen(browser, server, LARGE)
+    try:
+        page.goto(f"{server.url}/settings/centrex")
+        page.get_by_role("button", name="추가[F5]").click()
+        editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
+        editor.get_by_label("070 번호").fill("07099998888")  # unknown to the service: 1003
+        editor.get_by_label("비밀번호").first.fill("wrong-password")
+        editor.get_by_role("button", name="저장").click()
+        expect(editor).to_have_count(0)
+
+        page.goto(f"{server.url}/cards")
+        banner = page.get_by_text("센트릭스 수신 내역을 못 읽고 있습니다")
+        expect(banner).to_be_visible(timeout=60000)
+        expect(banner).to_contain_text("인증")
+        assert_on_top(page, banner)
+        expect(page.get_by_label("전화 연결 문제")).to_be_visible()
+        page.screenshot(path=server.data_dir / "telephony-banner.png")
     finally:
         page.context.close()
