@@ -19,12 +19,12 @@ from core.errors import GogaekError
 from core.korean import format_amount, format_datetime
 from models.reception import CallSource
 from models.telephony import CallEventSource
-from pages.components.dialogs import TransientDialog
+from pages.components.dialogs import TransientDialog, confirm
 from pages.components.phone import dial_button
 from pages.customer_window import customer_url
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from services import call_popup, customers
-from services.call_popup import CallPopup
+from services.call_popup import CallPopup, Candidate
 from services.telephony_settings import PopupTarget
 from telephony import runtime
 from telephony.bus import IncomingCall
@@ -114,15 +114,31 @@ class CallCard(ui.card):
                     ui.label(f"명함: {popup.card_person}{company}").classes("text-body2")
                 if popup.caller_name:
                     ui.label(f"발신자 이름: {popup.caller_name}").classes("text-body2")
-                if popup.candidates:
-                    which = "이 번호를 쓰는 고객" if popup.number_shared else "번호가 비슷한 고객"
-                    ui.label(f"{which} (눌러서 이 번호를 연결):").classes("text-caption text-grey-8")
+                if popup.candidates and popup.number_shared:
+                    ui.label("이 번호를 쓰는 고객 (눌러서 이 번호를 연결):").classes(
+                        "text-caption text-grey-8"
+                    )
                     with ui.row().classes("gap-1"):
                         for candidate in popup.candidates[:5]:
                             ui.button(
                                 f"{candidate.name}",
                                 on_click=lambda c=candidate: self.link(c.id),
                             ).props("outline dense no-caps size=sm").mark("call-popup-candidate")
+                elif popup.candidates:  # only a resemblance: a suggestion to check, not a link
+                    ui.label("비슷한 번호 (같은 고객인지 확인하세요):").classes("text-caption text-grey-8")
+                    with ui.column().classes("w-full gap-0"):
+                        for candidate in popup.candidates[:5]:
+                            with (
+                                ui.row()
+                                .classes("w-full items-center gap-2 no-wrap text-body2")
+                                .mark("call-popup-suggestion")
+                            ):
+                                ui.label(candidate.name).classes("ellipsis")
+                                ui.label(candidate.matched_number).classes("text-grey-8 whitespace-nowrap")
+                                ui.space()
+                                ui.button("연결…", on_click=lambda c=candidate: self.confirm_link(c)).props(
+                                    "flat dense no-caps size=sm"
+                                ).mark("call-popup-candidate")
             self._receptions()
             self.taken_label = ui.label().classes("text-caption text-warning").mark("call-popup-taken")
             self.show_taken()
@@ -207,6 +223,16 @@ class CallCard(ui.card):
             if not card.is_deleted:
                 card.popup = popup
                 card.render()
+
+    async def confirm_link(self, candidate: Candidate) -> None:
+        number = f" ({candidate.matched_number})" if candidate.matched_number else ""
+        question = (
+            f"{self.popup.display_number}을(를) {candidate.name}{number}의 번호로 연결할까요? "
+            "다음 전화부터 이 고객으로 표시됩니다."
+        )
+        if await confirm(question, action="연결"):
+            with self:
+                await self.link(candidate.id)
 
     def open_link_dialog(self) -> None:
         with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full"):
