@@ -40,6 +40,13 @@ _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every s
 _taken: dict[int, str] = {}  # call event id → who is writing (or wrote) its reception, as shown
 
 
+def _on_open_screen(element: ui.element) -> bool:
+    try:
+        return not element.is_deleted and element.client.id in Client.instances
+    except RuntimeError:  # its browser tab is gone
+        return False
+
+
 def prefill_for(popup: CallPopup) -> ReceptionPrefill:
     """접수작성 from a popup: the reception starts with the call's time, number, customer and source."""
     return ReceptionPrefill(
@@ -219,8 +226,8 @@ class CallCard(ui.card):
             f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다.",
             type="positive",
         )
-        for card in list(_cards.get(popup.event_id, [])):  # this call's card on every screen
-            if not card.is_deleted:
+        for card in list(_cards.get(popup.event_id, [])):  # this call's card on every open screen
+            if card is self or _on_open_screen(card):
                 card.popup = popup
                 card.render()
 
