@@ -25,6 +25,12 @@ _dialling: set[int] = set()  # staff ids with a clickdial request in flight
 _last_dial: dict[int, tuple[str, float]] = {}  # staff id → (digits, monotonic time it was sent)
 
 
+def forget_dials() -> None:
+    """Forget the gestures in flight or just sent (at start-up, like the call bus's memory)."""
+    _dialling.clear()
+    _last_dial.clear()
+
+
 class NoCentrexLine(GogaekError):
     def __init__(self, message: str) -> None:
         super().__init__(message)

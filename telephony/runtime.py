@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from services import health, lifecycle
+from services import centrex_users, health, lifecycle
 from services.telephony_settings import (
     CallSettings,
     load_call_settings,
@@ -82,6 +82,7 @@ async def apply_centrex_settings() -> None:
 
 async def start() -> None:
     call_bus.reset()
+    centrex_users.forget_dials()
     await apply_call_settings()
     await apply_cti_settings()
     await apply_centrex_settings()

@@ -15,7 +15,6 @@ LINE, PASSWORD = "07012345678", "centrex-pw-1"
 
 
 async def test_a_dial_without_an_answer_shows_result_unknown_and_is_not_resent(user: User, monkeypatch):
-    monkeypatch.setattr(centrex_users, "_last_dial", {})
     monkeypatch.setattr(centrex_users, "DIAL_GESTURE_SECONDS", 600.0)  # however slow this machine is
     server = CentrexServer().start()
     try:

@@ -20,10 +20,9 @@ PASSWORD = "centrex-pw-1"
 
 
 @pytest.fixture(autouse=True)
-def fresh_dial_memory(monkeypatch):
+def fresh_dial_memory():
     """Staff ids repeat from one test's database to the next; the process's dial memory must not."""
-    monkeypatch.setattr(centrex_users, "_last_dial", {})
-    monkeypatch.setattr(centrex_users, "_dialling", set())
+    centrex_users.forget_dials()
 
 
 @pytest.fixture
