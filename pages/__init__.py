@@ -27,6 +27,7 @@ PAGE_MODULES = [
     "settings_centrex",
     "components.call_popup",
     "components.phone",
+    "components.telephony_alerts",
 ]
 
 

@@ -316,15 +316,19 @@ def _map_block(editor: CustomerEditor) -> None:
         except ValidationError as error:
             ui.notify(error.fields["map_image"], type="negative")
             return
-        dialog.close()
+        dialog.close()  # and deleted: what follows happens in the header, not in the dialog
+        with holder:
+            await store(event.file.name, data)
+
+    async def store(filename: str, data: bytes) -> None:
         if editor.customer_id is None:
-            editor.pending_map = (event.file.name, data)
+            editor.pending_map = (filename, data)
             show()
             return
         try:
             updated = await customers.set_map_image(
                 editor.customer_id,
-                filename=event.file.name,
+                filename=filename,
                 data=data,
                 by=editor.actor,
                 version=editor.version,

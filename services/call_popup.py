@@ -44,6 +44,7 @@ class Candidate:
     id: int
     code: str
     name: str
+    matched_number: str = ""  # the customer's number that resembles the caller's (formatted)
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,10 @@ async def _recent_receptions(*, customer_id: int | None, digits: str) -> tuple[R
     )
 
 
+def _formatted(digits: str) -> str:
+    return format_phone(digits) if digits else ""
+
+
 def _preview(text: str) -> str:
     line = " ".join((text or "").split())
     return line if len(line) <= INQUIRY_PREVIEW else line[: INQUIRY_PREVIEW - 1] + "…"
@@ -178,7 +183,10 @@ async def build_popup(
         customer=customer,
         card_person=match.card.name if match.card else "",
         card_company=match.card.company_name if match.card else "",
-        candidates=tuple(Candidate(c.id, c.code, c.company_name) for c in match.candidates),
+        candidates=tuple(
+            Candidate(c.id, c.code, c.company_name, _formatted(match.matched_numbers.get(c.id, "")))
+            for c in match.candidates
+        ),
         number_shared=match.shared,
         receptions=await _recent_receptions(customer_id=customer.id if customer else None, digits=digits),
         maintenance=maintenance,
@@ -214,6 +222,7 @@ class RecentCall:
     event_id: int
     occurred_at: dt.datetime
     display_number: str
+    has_number: bool  # False: 발신번호 표시 제한 / 발신번호 없음
     customer_name: str
     source_label: str
     extension: str
@@ -239,6 +248,7 @@ async def recent_calls(limit: int = 20) -> list[RecentCall]:
             event_id=r["id"],
             occurred_at=r["occurred_at"],
             display_number=format_phone(r["number"]) if r["digits"] else r["number"],
+            has_number=bool(r["digits"]),
             customer_name=r["customer__company_name"] or "",
             source_label=SOURCE_LABELS.get(CallEventSource(r["source"]), r["source"]),
             extension=r["extension"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 
 from core.audit import Actor, acting_as
@@ -13,15 +14,30 @@ from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import phone_digits
 from models.staff import Staff
 from models.telephony import CentrexUser
-from services.centrex_client import CentrexClient, UserInfo, password_sha512
+from services.centrex_client import CentrexClient, CentrexError, UserInfo, password_sha512
 from services.telephony_settings import load_centrex_settings, ring_path
 
 NUMBER070 = re.compile(r"^070\d{7,8}$")
+# clicks on the same number this soon after a dial was sent belong to the same gesture
+DIAL_GESTURE_SECONDS = 5.0
+
+_dialling: set[int] = set()  # staff ids with a clickdial request in flight
+_last_dial: dict[int, tuple[str, float]] = {}  # staff id → (digits, monotonic time it was sent)
+
+
+def forget_dials() -> None:
+    """Forget the gestures in flight or just sent (at start-up, like the call bus's memory)."""
+    _dialling.clear()
+    _last_dial.clear()
 
 
 class NoCentrexLine(GogaekError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
+
+
+class DialAlreadyRequested(GogaekError):
+    """A click that belongs to a dial already sent (or being sent): nothing was sent again."""
 
 
 @dataclass(frozen=True)
@@ -178,13 +194,29 @@ async def click_dial(*, by: Actor, number: str) -> str:
     digits = phone_digits(number)
     if len(digits) < 3:
         raise ValidationError({"number": "걸 전화번호가 없습니다."})
-    user = await line_of(by)
-    if user is None:
-        raise NoCentrexLine(
-            "전화걸기에 쓸 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 "
-            f"{by.name}님의 070 번호를 등록해야 합니다."
-        )
-    await (await client_for(user)).click_dial(digits)
+    # one request per gesture per staff member, decided before the first await
+    if by.id in _dialling:
+        raise DialAlreadyRequested("전화를 거는 중입니다. 내 전화기가 울리면 받으세요.")
+    last = _last_dial.get(by.id)
+    if last and last[0] == digits and time.monotonic() - last[1] < DIAL_GESTURE_SECONDS:
+        raise DialAlreadyRequested("방금 이 번호로 전화를 걸었습니다. 내 전화기가 울리면 받으세요.")
+    _dialling.add(by.id)
+    try:
+        user = await line_of(by)
+        if user is None:
+            raise NoCentrexLine(
+                "전화걸기에 쓸 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 "
+                f"{by.name}님의 070 번호를 등록해야 합니다."
+            )
+        try:
+            await (await client_for(user)).click_dial(digits)
+        except CentrexError as error:
+            if error.maybe_delivered:  # the result is unknown: the phone may ring; never re-sent by itself
+                _last_dial[by.id] = (digits, time.monotonic())
+            raise
+        _last_dial[by.id] = (digits, time.monotonic())
+    finally:
+        _dialling.discard(by.id)
     return digits
 
 

@@ -38,6 +38,7 @@ class CallerMatch:
     candidates: list[Customer] = field(default_factory=list)
     card: BusinessCard | None = None
     shared: bool = False  # the candidates all have exactly this number (not merely a similar one)
+    matched_numbers: dict[int, str] = field(default_factory=dict)  # candidate id → its number that matched
 
     @property
     def matched(self) -> bool:
@@ -244,8 +245,9 @@ async def resolve_caller(number: str | None) -> CallerMatch:
 
     An explicit link wins, then an exact number of exactly one customer. A number given without
     its area code matches by subscriber number. Otherwise customers whose numbers share the
-    subscriber part, or at least the last four digits, are offered as candidates. Customers and
-    the card come back partial (CALLER_FIELDS, CARD_FIELDS)."""
+    subscriber part (the same number in another area-code form, or 7+ trailing digits in common)
+    are offered as candidates, each with the number it matched; a shorter tail in common is no
+    evidence and offers nothing. Customers and the card come back partial (CALLER_FIELDS, CARD_FIELDS)."""
     digits = phone_digits(number)
     match = CallerMatch(digits=digits)
     if len(digits) < 4:
@@ -269,14 +271,21 @@ async def resolve_caller(number: str | None) -> CallerMatch:
         return match
     # a number without its area code (808-8016), but not a nationwide 15xx/16xx/18xx number
     local_call = not digits.startswith("0") and len(digits) <= 8 and not _is_nationwide(digits)
-    for tail in dict.fromkeys((digits[-SUBSCRIBER_DIGITS:], digits[-4:])):
-        owners = await directory.owners_ending_with(tail, MAX_CANDIDATES * 3)
-        if local_call and len(owners) == 1 and len(tail) == SUBSCRIBER_DIGITS:
-            match.customer = await directory.customer(owners[0])
-            return match
-        if owners:
-            match.candidates = await directory.customers(owners)
-            return match
+    if len(digits) < SUBSCRIBER_DIGITS:
+        return match
+    tail = digits[-SUBSCRIBER_DIGITS:]
+    owners = await directory.owners_ending_with(tail, MAX_CANDIDATES * 3)
+    if local_call and len(owners) == 1:
+        match.customer = await directory.customer(owners[0])
+        return match
+    if owners:
+        match.candidates = await directory.customers(owners)
+        ids = [c.id for c in match.candidates]
+        rows = await PhoneEntry.filter(customer_id__in=ids, **_ends_with(tail)).values_list(
+            "customer_id", "digits"
+        )
+        for owner, number in rows:
+            match.matched_numbers.setdefault(owner, number)
     return match
 
 

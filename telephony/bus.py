@@ -1,7 +1,10 @@
 """The call bus: every source (serial CTI, Centrex poller, ring callback) publishes here.
 
 One call, one popup: reports of the same number within the de-duplication window are the same
-call, whichever source they come from. A new call is resolved once through the phone directory,
+call, whichever source they come from, and a number's calls are remembered for longer than the age
+at which a Centrex row is still announced, so a late row never pops a call up a second time. A
+call without a caller number (withheld or unavailable) is always its own call: only a device
+repeating itself while the same call rings is folded in. A new call is resolved once through the phone directory,
 stored as a CallEvent (so a missed popup can be found later) and handed to every subscriber. A
 subscriber that fails or hangs never stops the others, the sources or the next call."""
 
@@ -23,9 +26,31 @@ from services.phone_directory import CallerMatch, resolve_caller
 log = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_SECONDS = 30.0
+# a reported call older than this rang while nobody listened: recorded, not popped up (the poller)
+ANNOUNCED_AGE = dt.timedelta(minutes=5)
+# a device repeats a call's data on every ring (about every 3 s) while it rings
+RING_REPEAT_SECONDS = 8.0
 
+# what the serial reader reports for NMBR = P and NMBR = O
 PRIVATE_NUMBER = "발신번호표시제한"
 OUT_OF_AREA = "발신지역외"
+# how a call without a caller number is recorded and shown
+WITHHELD = "발신번호 표시 제한"
+NO_NUMBER = "발신번호 없음"
+# what sources say instead of a number (lower case) → how that call is recorded
+HIDDEN_NUMBERS = {
+    **dict.fromkeys(("p", "private", "anonymous", "restricted", PRIVATE_NUMBER, WITHHELD), WITHHELD),
+    **dict.fromkeys(("", "o", "unknown", "unavailable", OUT_OF_AREA, NO_NUMBER), NO_NUMBER),
+}
+
+
+def hidden_number(number: str) -> str | None:
+    """WITHHELD or NO_NUMBER for what a source says when the caller's number is not given (serial
+    `P`/`O`, Centrex or PBX `anonymous`, an empty field, a text without digits); None for a number."""
+    text = number.strip()
+    if label := HIDDEN_NUMBERS.get(text.lower()):
+        return label
+    return None if phone_digits(text) else NO_NUMBER
 
 
 @dataclass(frozen=True)
@@ -62,11 +87,16 @@ Subscriber = Callable[[IncomingCall], Awaitable[None] | None]
 
 
 class CallBus:
-    def __init__(self, window_seconds: float = DEFAULT_WINDOW_SECONDS) -> None:
+    def __init__(
+        self, window_seconds: float = DEFAULT_WINDOW_SECONDS, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """`clock` gives the arrival times the window is measured with (seconds, any origin)."""
         self.window_seconds = window_seconds
+        self._clock = clock
         self._subscribers: dict[str, Subscriber] = {}
-        # number → (arrival, the call's time, whether that time came from the source)
-        self._recent: dict[str, tuple[float, dt.datetime, bool]] = {}
+        # number → its recent calls: (last report's arrival, the call's time, whether that time
+        # came from the source); a list, since a late report may be of an earlier call
+        self._recent: dict[str, list[tuple[float, dt.datetime, bool]]] = {}
         self._deliveries: set[asyncio.Task] = set()
 
     def subscribe(self, key: str, subscriber: Subscriber) -> None:
@@ -82,39 +112,52 @@ class CallBus:
 
     def _is_repeat(self, key: str, now: float, occurred_at: dt.datetime, timed: bool) -> bool:
         """Same number within the window, measured by arrival (a box repeating itself on every
-        ring) or by the call's own time (Centrex reports a call after it rang). When both reports
-        carry the call's own time (Centrex rows), that time alone decides: the calls of a line's
-        history read at once after an outage arrive together but are still separate calls."""
-        seen = self._recent.get(key)
-        if seen is None:
-            return False
-        arrived, first_time, first_timed = seen
-        window = self.window_seconds
-        same_time = abs((occurred_at - first_time).total_seconds()) <= window
-        repeat = same_time if timed and first_timed else now - arrived <= window or same_time
-        if repeat:
-            self._recent[key] = (now, first_time, first_timed)  # a long ringing stays the same call
-        return repeat
+        ring) or by the call's own time (Centrex reports a call after it rang, up to
+        ANNOUNCED_AGE late). When both reports carry the call's own time (Centrex rows), that time
+        alone decides: the calls of a line's history read at once after an outage arrive together
+        but are still separate calls. A call without a number (`hidden:` keys) is only repeated by
+        its own source while it rings."""
+        calls = self._recent.get(key, [])
+        hidden = key.startswith("hidden:")
+        for index, (arrived, first_time, first_timed) in enumerate(calls):
+            if hidden:
+                repeat = now - arrived <= RING_REPEAT_SECONDS
+            else:
+                same_time = abs((occurred_at - first_time).total_seconds()) <= self.window_seconds
+                by_arrival = now - arrived <= self.window_seconds
+                repeat = same_time if timed and first_timed else by_arrival or same_time
+            if repeat:
+                if not timed:  # a long ringing stays the same call; a late row does not prolong it
+                    calls[index] = (now, first_time, first_timed)
+                return True
+        return False
+
+    def _remember(self, key: str, now: float, occurred_at: dt.datetime, timed: bool) -> None:
+        self._recent.setdefault(key, []).append((now, occurred_at, timed))
 
     def _forget_old(self, now: float) -> None:
-        horizon = max(self.window_seconds * 4, 120)
-        for key in [k for k, (arrived, _, _) in self._recent.items() if now - arrived > horizon]:
-            del self._recent[key]
+        """Kept longer than a late Centrex row can still be announced (plus the window both ways)."""
+        horizon = max(self.window_seconds * 4, ANNOUNCED_AGE.total_seconds() + 2 * self.window_seconds)
+        for key in list(self._recent):
+            calls = [seen for seen in self._recent[key] if now - seen[0] <= horizon]
+            if calls:
+                self._recent[key] = calls
+            else:
+                del self._recent[key]
 
     async def publish(self, report: CallReport) -> IncomingCall | None:
         """Returns the new call, or None when it repeats one already announced (or cannot be stored)."""
-        number = report.number.strip()
-        digits = phone_digits(number)
-        key = digits or number
-        if not key:
-            return None
+        hidden = hidden_number(report.number)
+        number = hidden or report.number.strip()
+        digits = "" if hidden else phone_digits(number)
+        key = f"hidden:{report.source}:{hidden}" if hidden else digits
         occurred_at = report.occurred_at or dt.datetime.now()
         timed = report.occurred_at is not None
-        now = time.monotonic()
+        now = self._clock()
         # decided before the first await, so two sources reporting at once still make one call
         if self._is_repeat(key, now, occurred_at, timed):
             return None
-        self._recent[key] = (now, occurred_at, timed)
+        self._remember(key, now, occurred_at, timed)
         self._forget_old(now)
         try:
             match = await resolve_caller(digits) if digits else CallerMatch(digits="")

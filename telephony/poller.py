@@ -22,15 +22,16 @@ from models.telephony import CallEventSource, CentrexUser
 from services.centrex_client import CentrexClient, CentrexError, Failure, InboundCall
 from services.lifecycle import watch
 from services.telephony_settings import CentrexSettings
-from telephony.bus import CallBus, CallReport
+from telephony.bus import ANNOUNCED_AGE, CallBus, CallReport
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # the most getinboundcall returns per page
 MAX_PAGES = 10  # catching up after an outage reads at most this many pages in one round
-MAX_BACKOFF_SECONDS = 60.0
+MAX_BACKOFF_SECONDS = 30.0
 # a row older than this when first seen rang while nobody was polling: recorded, not popped up
-STALE_AFTER = dt.timedelta(minutes=5)
+# (the bus remembers a number's calls for longer, so a late row never pops a call up twice)
+STALE_AFTER = ANNOUNCED_AGE
 
 
 @dataclass
@@ -136,9 +137,7 @@ class CentrexPoller:
             calls = await self._calls_since(client, user.last_seen_no, user_id)
             last_seen = max((c.no for c in calls), default=user.last_seen_no)
             fresh_after = dt.datetime.now() - STALE_AFTER
-            for call in calls:
-                if not call.caller:
-                    continue
+            for call in calls:  # a row without SRC is a call without a caller number, still a call
                 await self.bus.publish(
                     CallReport(
                         source=CallEventSource.CENTREX,

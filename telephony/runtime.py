@@ -5,9 +5,12 @@ after saving settings."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from fastapi import FastAPI
 
-from services import health, lifecycle
+from services import centrex_users, health, lifecycle
 from services.telephony_settings import (
     CallSettings,
     load_call_settings,
@@ -20,6 +23,10 @@ from telephony.ring_callback import ROUTE as RING_ROUTE
 from telephony.ring_callback import RingCallback
 from telephony.serial_reader import CtiReader
 
+# a device away this long, or a line failing this many polls in a row, is shown on every screen
+CTI_DOWN_NOTICE = dt.timedelta(minutes=1)
+CENTREX_FAILURES_NOTICE = 2
+
 call_bus = CallBus()
 cti_reader = CtiReader(call_bus)
 centrex_poller = CentrexPoller(call_bus)
@@ -30,6 +37,31 @@ _call_settings = CallSettings()
 def call_settings() -> CallSettings:
     """How popups are routed (read by the popup component on every call)."""
     return _call_settings
+
+
+@dataclass(frozen=True)
+class Problem:
+    settings_path: str  # where an admin fixes it
+    message: str
+
+
+def problems() -> list[Problem]:
+    """What keeps calls from popping up right now, for the banner on every screen."""
+    found = []
+    down_since = cti_reader.down_since
+    if down_since and dt.datetime.now() - down_since >= CTI_DOWN_NOTICE:
+        minutes = int((dt.datetime.now() - down_since).total_seconds() // 60)
+        found.append(
+            Problem(
+                "/settings/cti", f"CTI 장치가 {minutes}분 넘게 연결되지 않았습니다: {cti_reader.last_error}"
+            )
+        )
+    for line in centrex_poller.lines.values():
+        if line.failures >= CENTREX_FAILURES_NOTICE:
+            found.append(
+                Problem("/settings/centrex", f"센트릭스 수신 내역을 못 읽고 있습니다: {line.last_error}")
+            )
+    return found
 
 
 async def apply_cti_settings() -> None:
@@ -50,6 +82,7 @@ async def apply_centrex_settings() -> None:
 
 async def start() -> None:
     call_bus.reset()
+    centrex_users.forget_dials()
     await apply_call_settings()
     await apply_cti_settings()
     await apply_centrex_settings()

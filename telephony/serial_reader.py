@@ -123,7 +123,7 @@ class ModemParser:
             announced = self.flush()
             if value.upper() == "P":
                 self._pending = DetectedCall(PRIVATE_NUMBER)
-            elif value.upper() == "O":
+            elif value.upper() == "O" or not value:  # out of area, or no number given at all
                 self._pending = DetectedCall(OUT_OF_AREA)
             elif number := _number(value):
                 self._pending = DetectedCall(number)
@@ -189,6 +189,7 @@ class CtiReader:
         self.last_call_at: dt.datetime | None = None
         self.last_call_number = ""
         self.retry_at: dt.datetime | None = None
+        self.down_since: dt.datetime | None = None  # enabled but without a device since then
         self._task: asyncio.Task | None = None
         self._wake = asyncio.Event()
         self._attempted = asyncio.Event()  # set after every attempt to open the port
@@ -249,10 +250,13 @@ class CtiReader:
             self.since = dt.datetime.now()
         if state != State.RETRYING:
             self.retry_at = None
+        if state in (State.CONNECTED, State.DISABLED):
+            self.down_since = None
 
     def _failed(self, message: str) -> None:
         if message != self.last_error or self.state != State.RETRYING:
             log.warning("CTI %s: %s", self.settings.port, message)
+        self.down_since = self.down_since or dt.datetime.now()
         self.last_error = message
         self._set_state(State.RETRYING)
 

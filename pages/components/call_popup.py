@@ -19,12 +19,12 @@ from core.errors import GogaekError
 from core.korean import format_amount, format_datetime
 from models.reception import CallSource
 from models.telephony import CallEventSource
-from pages.components.dialogs import TransientDialog
+from pages.components.dialogs import TransientDialog, confirm
 from pages.components.phone import dial_button
-from pages.customer_window import open_customer
+from pages.customer_window import customer_url
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from services import call_popup, customers
-from services.call_popup import CallPopup
+from services.call_popup import CallPopup, Candidate
 from services.telephony_settings import PopupTarget
 from telephony import runtime
 from telephony.bus import IncomingCall
@@ -38,6 +38,13 @@ STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positiv
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
 _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every screen
 _taken: dict[int, str] = {}  # call event id → who is writing (or wrote) its reception, as shown
+
+
+def _on_open_screen(element: ui.element) -> bool:
+    try:
+        return not element.is_deleted and element.client.id in Client.instances
+    except RuntimeError:  # its browser tab is gone
+        return False
 
 
 def prefill_for(popup: CallPopup) -> ReceptionPrefill:
@@ -78,9 +85,9 @@ class CallCard(ui.card):
                     detail += f" · 내선 {popup.extension}"
                 ui.label(detail).classes("text-caption text-grey-7")
                 ui.space()
-                ui.button(icon="close", on_click=self.dismiss).props("flat round dense size=sm").mark(
-                    "call-popup-close"
-                )
+                ui.button(icon="close", on_click=self.dismiss).props(
+                    'flat round dense size=sm aria-label="전화 알림 닫기"'
+                ).mark("call-popup-close")
             customer = popup.customer
             if customer:
                 with ui.row().classes("w-full items-center gap-2"):
@@ -104,23 +111,41 @@ class CallCard(ui.card):
                     ui.label(f"외상잔액 {format_amount(customer.balance)}원").mark("call-popup-balance")
                     ui.label(f"유지보수 {popup.maintenance}").mark("call-popup-maintenance")
             else:
-                ui.label("여러 고객의 번호" if popup.number_shared else "미등록 번호").classes(
-                    "text-h6 text-negative leading-tight"
-                ).mark("call-popup-unknown")
+                if not popup.digits:
+                    unknown = popup.number  # 발신번호 표시 제한 / 발신번호 없음
+                else:
+                    unknown = "여러 고객의 번호" if popup.number_shared else "미등록 번호"
+                ui.label(unknown).classes("text-h6 text-negative leading-tight").mark("call-popup-unknown")
                 if popup.card_person:
                     company = f" ({popup.card_company})" if popup.card_company else ""
                     ui.label(f"명함: {popup.card_person}{company}").classes("text-body2")
                 if popup.caller_name:
                     ui.label(f"발신자 이름: {popup.caller_name}").classes("text-body2")
-                if popup.candidates:
-                    which = "이 번호를 쓰는 고객" if popup.number_shared else "번호가 비슷한 고객"
-                    ui.label(f"{which} (눌러서 이 번호를 연결):").classes("text-caption text-grey-8")
+                if popup.candidates and popup.number_shared:
+                    ui.label("이 번호를 쓰는 고객 (눌러서 이 번호를 연결):").classes(
+                        "text-caption text-grey-8"
+                    )
                     with ui.row().classes("gap-1"):
                         for candidate in popup.candidates[:5]:
                             ui.button(
                                 f"{candidate.name}",
                                 on_click=lambda c=candidate: self.link(c.id),
                             ).props("outline dense no-caps size=sm").mark("call-popup-candidate")
+                elif popup.candidates:  # only a resemblance: a suggestion to check, not a link
+                    ui.label("비슷한 번호 (같은 고객인지 확인하세요):").classes("text-caption text-grey-8")
+                    with ui.column().classes("w-full gap-0"):
+                        for candidate in popup.candidates[:5]:
+                            with (
+                                ui.row()
+                                .classes("w-full items-center gap-2 no-wrap text-body2")
+                                .mark("call-popup-suggestion")
+                            ):
+                                ui.label(candidate.name).classes("ellipsis")
+                                ui.label(candidate.matched_number).classes("text-grey-8 whitespace-nowrap")
+                                ui.space()
+                                ui.button("연결…", on_click=lambda c=candidate: self.confirm_link(c)).props(
+                                    "flat dense no-caps size=sm"
+                                ).mark("call-popup-candidate")
             self._receptions()
             self.taken_label = ui.label().classes("text-caption text-warning").mark("call-popup-taken")
             self.show_taken()
@@ -131,15 +156,15 @@ class CallCard(ui.card):
                 info = ui.button(
                     "고객정보",
                     icon="business",
-                    on_click=lambda: open_customer(customer.id if customer else None),
+                    on_click=lambda: _open_customer_keeping_dialogs(customer.id if customer else None),
                 ).props("dense outline no-caps")
                 info.mark("call-popup-customer-open")
                 if not customer:
                     info.disable()
-                ui.button("번호연결", icon="link", on_click=self.open_link_dialog).props(
-                    "dense outline no-caps"
-                ).mark("call-popup-link")
-                if popup.digits:
+                if popup.digits:  # a withheld number cannot be linked nor called back
+                    ui.button("번호연결", icon="link", on_click=self.open_link_dialog).props(
+                        "dense outline no-caps"
+                    ).mark("call-popup-link")
                     ui.space()
                     dial_button(actor, popup.digits)
 
@@ -198,10 +223,23 @@ class CallCard(ui.card):
             return
         name = popup.customer.name if popup.customer else ""
         ui.notify(
-            f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다."
+            f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다.",
+            type="positive",
         )
-        self.popup = popup
-        self.render()
+        for card in list(_cards.get(popup.event_id, [])):  # this call's card on every open screen
+            if card is self or _on_open_screen(card):
+                card.popup = popup
+                card.render()
+
+    async def confirm_link(self, candidate: Candidate) -> None:
+        number = f" ({candidate.matched_number})" if candidate.matched_number else ""
+        question = (
+            f"{self.popup.display_number}을(를) {candidate.name}{number}의 번호로 연결할까요? "
+            "다음 전화부터 이 고객으로 표시됩니다."
+        )
+        if await confirm(question, action="연결"):
+            with self:
+                await self.link(candidate.id)
 
     def open_link_dialog(self) -> None:
         with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full"):
@@ -228,8 +266,9 @@ class CallCard(ui.card):
                     for candidate in found:
 
                         async def pick(c=candidate) -> None:
-                            dialog.close()
-                            await self.link(c.id)
+                            dialog.close()  # the dialog goes away: what follows happens on the card
+                            with self:
+                                await self.link(c.id)
 
                         with ui.item(on_click=pick).props("clickable dense").mark("link-result"):
                             ui.item_section(candidate.company_name)
@@ -334,7 +373,8 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
                             ui.label(format_datetime(call.occurred_at)[5:]).classes("text-caption")
                         with ui.item_section():
                             ui.item_label(call.display_number)
-                            ui.item_label(call.customer_name or "미등록 번호").props("caption")
+                            if call.customer_name or call.has_number:
+                                ui.item_label(call.customer_name or "미등록 번호").props("caption")
                         with ui.item_section().props("side"):
                             if call.reception_count:
                                 ui.badge("접수됨", color="positive").props("outline")
@@ -347,16 +387,40 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
     return show
 
 
+# above Quasar's header and drawers (2000–3000) and its dialogs and menus (6000), below its
+# tooltips and notifications (9000+)
+TOP_LAYER_Z = 7000
+
+
+def _top_layer(position: str, x_offset: int, y_offset: int) -> ui.page_sticky:
+    """A corner of the screen that nothing covers: page content, sticky table headers, the
+    header, the left menu and open dialogs all paint below it. A pressed button in it does not
+    take the keyboard focus, so a form being typed in keeps its caret (an open dialog would
+    otherwise pull the focus back to its first field)."""
+    layer = ui.page_sticky(position, x_offset=x_offset, y_offset=y_offset)
+    layer.style(f"z-index: {TOP_LAYER_Z}")
+    layer.on("mousedown", js_handler="(event) => event.preventDefault()")
+    return layer
+
+
+def _open_customer_keeping_dialogs(customer_id: int | None) -> None:
+    """고객정보 from the popup: a form open on this screen would be lost by leaving the page, so
+    then the customer opens in a new tab."""
+    elements = ui.context.client.elements.values()
+    form_open = any(isinstance(element, ui.dialog) and element.value for element in elements)
+    ui.navigate.to(customer_url(customer_id), new_tab=form_open)
+
+
 def _install(actor: Actor) -> None:
     """Frame hook: runs inside every signed-in page."""
     client = ui.context.client
-    with ui.page_sticky("top-right", x_offset=12, y_offset=12):
+    with _top_layer("top-right", 12, 12):
         stack = PopupStack(actor)
     _stacks[client.id] = stack
     client.on_delete(lambda: _stacks.pop(client.id, None))
-    with ui.page_sticky("bottom-right", x_offset=16, y_offset=16):
+    with _top_layer("bottom-right", 16, 16):
         ui.button(icon="phone_callback", on_click=_recent_calls_dialog(stack)).props(
-            "round dense color=primary"
+            'round dense color=primary aria-label="최근 수신 전화"'
         ).tooltip("최근 수신 전화").mark("recent-calls")
 
 

@@ -14,6 +14,7 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.phone_links import PHONE_ACTIONS, PhoneAction, PhoneOwner
 from services import centrex_users, sms
+from services.centrex_client import CentrexError
 
 
 def is_mobile(number: str) -> bool:
@@ -21,11 +22,23 @@ def is_mobile(number: str) -> bool:
 
 
 async def dial(actor: Actor, number: str) -> None:
-    """Ring the signed-in staff member's phone, then connect it to `number`."""
+    """Ring the signed-in staff member's phone, then connect it to `number`. Sent once per
+    gesture (services.centrex_users.click_dial); a request without an answer is never re-sent."""
     try:
         digits = await centrex_users.click_dial(by=actor, number=number)
-    except ValidationError as error:
+    except (ValidationError, centrex_users.DialAlreadyRequested) as error:
         ui.notify(str(error), type="warning")
+        return
+    except CentrexError as error:
+        if error.maybe_delivered:
+            ui.notify(
+                f"전화걸기 결과 모름: {error} 요청이 전달됐을 수 있으니 내 전화기가 울리는지 보세요. "
+                "울리지 않으면 잠시 뒤 다시 누르세요.",
+                type="warning",
+                multi_line=True,
+            )
+        else:
+            ui.notify(f"전화걸기 실패: {error}", type="negative", multi_line=True)
         return
     except GogaekError as error:
         ui.notify(f"전화걸기 실패: {error}", type="negative", multi_line=True)
@@ -34,8 +47,20 @@ async def dial(actor: Actor, number: str) -> None:
 
 
 def dial_button(actor: Actor, number: str) -> ui.button:
-    button = ui.button(icon="phone", on_click=lambda: dial(actor, number))
-    button.props("flat round dense size=sm color=primary").tooltip(f"{format_phone(number)} 전화걸기")
+    """전화걸기, busy from the first click until the server has its answer."""
+
+    async def press() -> None:
+        if button.props.get("loading"):
+            return
+        button.props("loading")
+        try:
+            await dial(actor, number)
+        finally:
+            button.props(remove="loading")
+
+    button = ui.button(icon="phone", on_click=press)
+    button.props(f'flat round dense size=sm color=primary aria-label="{format_phone(number)} 전화걸기"')
+    button.tooltip(f"{format_phone(number)} 전화걸기")
     return button.mark("dial")
 
 

@@ -1,6 +1,8 @@
 """API사용자등록 (services.centrex_users): lines, 연결확인, click-to-dial and the ring-callback
 registration against a local server speaking the Centrex protocol (TELEPHONY.md §2)."""
 
+import asyncio
+
 import pytest
 
 from core.errors import PermissionDenied, ValidationError
@@ -15,6 +17,12 @@ from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
 PASSWORD = "centrex-pw-1"
+
+
+@pytest.fixture(autouse=True)
+def fresh_dial_memory():
+    """Staff ids repeat from one test's database to the next; the process's dial memory must not."""
+    centrex_users.forget_dials()
 
 
 @pytest.fixture
@@ -106,3 +114,43 @@ async def test_ring_callback_registration_points_at_the_secret_path(admin, centr
 
     await ts.renew_ring_secret(by=admin)
     assert not (await centrex_users.ring_callback_registration(user.id, by=admin)).points_here
+
+
+async def test_click_to_dial_sends_one_request_per_gesture_per_staff_member(admin, centrex):
+    clerk = await make_staff(name="홍길동")
+    other = await make_staff(name="김철수")
+    await centrex_users.save_centrex_user(by=admin, number070=LINE, password=PASSWORD, staff_id=clerk.id)
+    centrex.add_line("07087654321", PASSWORD)
+    await centrex_users.save_centrex_user(
+        by=admin, number070="07087654321", password=PASSWORD, staff_id=other.id
+    )
+
+    centrex.misbehave(delay=0.2)  # slow enough for the clicks to meet the request in flight
+    results = await asyncio.gather(
+        *(centrex_users.click_dial(by=clerk, number="02-999-8888") for _ in range(3)), return_exceptions=True
+    )
+    centrex.behave()
+    assert results.count("029998888") == 1
+    assert sum(isinstance(r, centrex_users.DialAlreadyRequested) for r in results) == 2
+    with pytest.raises(centrex_users.DialAlreadyRequested, match="방금 이 번호로"):
+        await centrex_users.click_dial(by=clerk, number="029998888")  # a late click of the same gesture
+    assert await centrex_users.click_dial(by=other, number="02-999-8888") == "029998888"
+    assert await centrex_users.click_dial(by=clerk, number="031-111-2222") == "0311112222"
+    assert centrex.dialled == [
+        {"line": LINE, "destination": "029998888"},
+        {"line": "07087654321", "destination": "029998888"},
+        {"line": LINE, "destination": "0311112222"},
+    ]
+
+
+async def test_a_dial_without_an_answer_is_result_unknown_and_not_sent_again(admin, centrex):
+    clerk = await make_staff(name="홍길동")
+    await centrex_users.save_centrex_user(by=admin, number070=LINE, password=PASSWORD, staff_id=clerk.id)
+    centrex.misbehave(delay=1.0)  # longer than the 0.5 s timeout: carried out, answer lost
+    with pytest.raises(CentrexError) as lost:
+        await centrex_users.click_dial(by=clerk, number="02-999-8888")
+    assert lost.value.maybe_delivered
+    centrex.behave()
+    with pytest.raises(centrex_users.DialAlreadyRequested):
+        await centrex_users.click_dial(by=clerk, number="02-999-8888")
+    assert centrex.dialled == [{"line": LINE, "destination": "029998888"}]

@@ -192,7 +192,7 @@ async def test_each_failure_is_shown_and_retried_with_backoff(centrex, line, mis
 def test_backoff_doubles_per_failure_and_is_capped():
     poller = CentrexPoller(CallBus())
     poller.settings = CentrexSettings(poll_seconds=3)
-    assert [poller.backoff(n) for n in range(6)] == [3, 6, 12, 24, 48, 60]
+    assert [poller.backoff(n) for n in range(6)] == [3, 6, 12, 24, 30, 30]
 
 
 async def test_disabled_lines_are_not_polled(centrex, line):

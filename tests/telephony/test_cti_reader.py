@@ -6,8 +6,8 @@ import pytest
 
 from models.telephony import CallEvent, CallEventSource
 from services.telephony_settings import CtiSettings, Preset
-from telephony.bus import CallBus
-from telephony.serial_reader import LineSplitter, ModemParser, RegexParser, State
+from telephony.bus import OUT_OF_AREA, CallBus
+from telephony.serial_reader import DetectedCall, LineSplitter, ModemParser, RegexParser, State
 from tests.telephony.devices import FakeSerialDevice, modem_block
 from tests.telephony.factories import make_customer
 from tests.utils import eventually
@@ -56,7 +56,10 @@ async def test_private_and_out_of_area_numbers(reader, device):
     device.write(modem_block("P"))
     device.write(modem_block("O"))
     await eventually(lambda: len(reader.heard) == 2)
-    assert [c.number for c in reader.heard] == ["발신번호표시제한", "발신지역외"]
+    assert [c.number for c in reader.heard] == ["발신번호 표시 제한", "발신번호 없음"]
+    assert all(c.digits == "" and c.match.customer is None for c in reader.heard)
+    parser = ModemParser()  # a field without any number is a call without a number too
+    assert [parser.feed(line) for line in ("RING", "NMBR =", "RING")] == [[], [], [DetectedCall(OUT_OF_AREA)]]
 
 
 async def test_a_block_without_a_trailing_blank_line_is_still_announced(reader, device):
@@ -87,7 +90,6 @@ async def test_garbage_and_partial_lines_are_ignored(reader, device):
     await connect(reader, device)
     device.write(b"\x00\xff\xfe garbage \x1b[2J\r\n")
     device.write(b"NMBR = not-a-number\r\n\r\n")
-    device.write(b"NMBR = \r\n\r\n")
     device.write(b"x" * 5000)  # a run without any line end
     device.write(b"\r\nOK\r\nERROR\r\nDATE = 1127\r\nTIME =\r\n=\r\n")
     device.write("NAME = 홍길동\r\n".encode("cp949"))

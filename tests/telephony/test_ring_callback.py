@@ -56,15 +56,71 @@ async def test_a_wrong_or_missing_secret_is_not_found(ring):
     assert heard == [] and await CallEvent.all().count() == 0
 
 
-async def test_extra_missing_or_repeated_keys_are_rejected(ring):
+async def test_missing_or_repeated_keys_and_numbers_that_are_not_digits_are_refused(ring):
     http, _, heard = ring
     url = f"/centrex/ring/{SECRET}.html"
-    extra = await http.get(url, params=query(debug="1"))
     missing = await http.get(url, params={k: v for k, v in query().items() if k != "kind"})
     repeated = await http.get(url + "?sender=1&sender=2&receiver=1&kind=1&inner_num=1")
-    no_number = await http.get(url, params=query(sender="anonymous"))
-    assert [r.status_code for r in (extra, missing, repeated, no_number)] == [400, 400, 400, 400]
-    assert heard == []
+    refused = [missing, repeated]
+    for sender in ("02-999-8888<script>", "0299998888 OR 1=1", "+82 2 999 8888", "0" * 21, "abc"):
+        refused.append(await http.get(url, params=query(sender=sender)))
+    assert [r.status_code for r in refused] == [400] * 7
+    assert heard == [] and await CallEvent.all().count() == 0
+
+
+async def test_unknown_extra_keys_are_ignored_and_dashes_are_fine(ring):
+    http, _, heard = ring
+    url = f"/centrex/ring/{SECRET}.html"
+    response = await http.get(url, params=query(sender="02-999-8888", message="", debug="1"))
+    assert response.status_code == 200 and response.text == "OK"
+    await eventually(lambda: len(heard) == 1)
+    assert heard[0].digits == "029998888"
+
+
+async def test_only_a_voice_call_pops_up_not_an_sms_notice(ring):
+    http, bus, heard = ring
+    url = f"/centrex/ring/{SECRET}.html"
+    sms = await http.get(url, params=query(kind="2", sender="01012345678", message="안녕하세요"))
+    assert sms.status_code == 200  # answered, so the service does not repeat it
+    voice = await http.get(url, params=query(kind="1", sender="01099998888"))
+    assert voice.status_code == 200
+    await eventually(lambda: len(heard) == 1)
+    await bus.drain()
+    assert [c.digits for c in heard] == ["01099998888"]
+    assert await CallEvent.all().count() == 1
+
+
+async def test_a_withheld_caller_is_a_call_without_a_number(ring):
+    http, _, heard = ring
+    response = await http.get(f"/centrex/ring/{SECRET}.html", params=query(sender="anonymous"))
+    assert response.status_code == 200
+    await eventually(lambda: len(heard) == 1)
+    assert (heard[0].number, heard[0].digits) == ("발신번호 표시 제한", "")
+
+
+async def test_each_source_address_is_limited(db):
+    bus = CallBus()
+    heard = []
+    bus.subscribe("test", heard.append)
+    callback = RingCallback(bus)
+    callback.configure(SECRET)
+    app = FastAPI()
+    app.add_api_route(ROUTE, callback.endpoint, methods=["GET"])
+
+    def client_from(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://office")
+
+    url = f"/centrex/ring/{SECRET}.html"
+    async with client_from("198.51.100.7") as guesser, client_from("203.0.113.9") as centrex:
+        guesses = [
+            (await guesser.get(f"/centrex/ring/guess-{n}.html", params=query())).status_code
+            for n in range(60)
+        ]
+        assert guesses == [404] * 60
+        assert (await guesser.get(url, params=query())).status_code == 429  # even with the right secret now
+        assert (await centrex.get(url, params=query())).status_code == 200
+    await eventually(lambda: len(heard) == 1)
 
 
 async def test_a_ring_and_the_polled_row_of_the_same_call_make_one_popup(ring):
