@@ -90,11 +90,12 @@ async def healthz() -> JSONResponse:
     return JSONResponse(report, status_code=200 if report["ok"] else 503)
 
 
-def _upload_allowed(client_id: str, browser_id: str | None) -> bool:
-    """An upload goes to a signed-in page, from the browser that opened that page."""
+async def _upload_allowed(client_id: str, browser_id: str | None) -> bool:
+    """An upload goes to a signed-in page, from the browser that opened that page, while the
+    page's session and account still hold (checked now, like every other action)."""
     from nicegui import Client
 
-    from pages.frame import signed_in_clients
+    from pages.frame import page_may_act, signed_in_clients
 
     client = Client.instances.get(client_id)
     if client is None or browser_id is None or client_id not in signed_in_clients:
@@ -103,7 +104,7 @@ def _upload_allowed(client_id: str, browser_id: str | None) -> bool:
         owner = client.request.session.get("id")
     except (ValueError, AssertionError):  # a page built without a request or a session
         return False
-    return owner == browser_id
+    return owner == browser_id and await page_may_act(client_id)
 
 
 def _prune_unconnected_clients() -> None:

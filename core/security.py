@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -76,7 +76,7 @@ class UploadSessionMiddleware:
     the signed session cookie; the session middleware runs before this one). Anything else is
     refused with 403 before the body is read."""
 
-    def __init__(self, app: ASGIApp, allowed: Callable[[str, str | None], bool]) -> None:
+    def __init__(self, app: ASGIApp, allowed: Callable[[str, str | None], Awaitable[bool]]) -> None:
         self.app = app
         self.allowed = allowed
 
@@ -86,7 +86,7 @@ class UploadSessionMiddleware:
             await self.app(scope, receive, send)
             return
         browser_id = (scope.get("session") or {}).get("id")
-        if not self.allowed(match["client"], browser_id):
+        if not await self.allowed(match["client"], browser_id):
             await _refuse(send, 403, "로그인이 필요합니다. 화면을 새로 고친 뒤 다시 올리세요.")
             return
         await self.app(scope, receive, send)

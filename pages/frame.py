@@ -154,6 +154,20 @@ def _install_session_gate() -> None:
 _install_session_gate()
 
 
+async def page_may_act(client_id: str) -> bool:
+    """Whether the signed-in page `client_id` may still act, read from the database now (for
+    requests that do not pass the event gate, such as uploads). A page that may not is closed."""
+    actor = signed_in_clients.get(client_id)
+    token, _ = _page_sessions.get(client_id, ("", ""))
+    if actor is None:
+        return False
+    if await auth.session_holds(token, actor):
+        return True
+    if client := Client.instances.get(client_id):
+        close_page(client)
+    return False
+
+
 def page_session_token() -> str | None:
     """The session token of the signed-in page being served (the one it was built with)."""
     token, _ = _page_sessions.get(ui.context.client.id, ("", ""))

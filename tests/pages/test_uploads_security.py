@@ -4,12 +4,16 @@ waiting in an unsaved form are on disk, not in memory, and are released when the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 from nicegui import app
 from nicegui.testing import User
 
 from core.settings import get_settings
 from models.attachment import Attachment
+from models.staff import StaffSession
+from pages.frame import signed_in_clients
 from services.attachments import PendingUploads
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
@@ -111,3 +115,19 @@ async def test_files_waiting_in_an_unsaved_form_are_on_disk_and_released_when_it
     await eventually(lambda: _spooled() == [], within=10)
     assert PendingUploads.server_bytes() == before
     assert not await Attachment.exists()
+
+
+async def test_an_upload_from_a_page_whose_session_ran_out_is_refused_and_closes_the_page(user: User):
+    """Uploads are plain HTTP requests, not page events: they check the account as it is now too."""
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    await sign_in(user, "clerk")
+    client_id, url = await _reception_form(user)
+    idle = timedelta(hours=get_settings().session_idle_hours, minutes=1)
+    for session in await StaffSession.filter(revoked_at=None):
+        await StaffSession.filter(id=session.id).update(last_seen_at=session.last_seen_at - idle)
+
+    response = await user.http_client.post(url, **_multipart("견적서.pdf", PDF))
+    assert response.status_code == 403
+    assert _spooled() == []
+    assert client_id not in signed_in_clients
