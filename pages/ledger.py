@@ -19,6 +19,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import column
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -279,6 +280,7 @@ class LedgerScreen:
                             amount=amount.value,
                             method_id=method.value,
                             memo=memo.value or "",
+                            form_token=save_action.form_token,
                         )
                 except ValidationError as error:
                     errors.show(error.fields)
@@ -290,9 +292,8 @@ class LedgerScreen:
                 dialog.close()
                 await self.load()
 
-            amount.on("keydown.enter", save)
             with ui.row().classes("w-full justify-end"):
-                ui.button("저장", on_click=save).props("unelevated").mark("receipt-save")
+                save_action = SaveAction(save).trigger_on_enter(amount).mark("receipt-save")
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 

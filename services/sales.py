@@ -25,6 +25,7 @@ from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.balances import partner_balance
 from services.quotes import LineInput, compute_totals, create_numbered, line_fields, validate_lines
+from services.submissions import create_once
 
 MAX_RECEIPT = 100_000_000_000_000
 LEDGER_LIMIT = 3000
@@ -348,8 +349,10 @@ async def add_receipt(
     amount: Any,
     method_id: int | None = None,
     memo: str = "",
+    form_token: str | None = None,
 ) -> Receipt:
-    """수금: money received lowers the partner's credit balance."""
+    """수금: money received lowers the partner's credit balance. Numbered YYMMDD-NNN by the
+    receipt date; once per `form_token`."""
     refuse(wrong_ids(partner=partner_id, method=method_id))
     value, errors = _receipt_errors(received_on, amount, memo)
     await _check_method(method_id, errors)
@@ -357,13 +360,24 @@ async def add_receipt(
         errors["partner"] = "거래처를 찾을 수 없습니다."
     if errors:
         raise ValidationError(errors)
-    with acting_as(by):
+    assert received_on is not None
+
+    async def create(number: str) -> Receipt:
         return await Receipt.create(
+            number=number,
             partner_id=partner_id,
             received_on=received_on,
             amount=value,
             method_id=method_id,
             memo=memo.strip(),
+        )
+
+    with acting_as(by):
+        return await create_once(
+            Receipt,
+            "receipt",
+            form_token,
+            lambda: create_numbered(Receipt, "number", received_on, create),
         )
 
 
@@ -487,7 +501,7 @@ async def partner_ledger(
         await Receipt.filter(partner_id=partner_id, **_date_filter("received_on", date_from, date_to))
         .order_by("received_on", "id")
         .limit(LEDGER_LIMIT + 1)
-        .values("id", "received_on", "amount", "memo", "method_id", "method__name", "version")
+        .values("id", "number", "received_on", "amount", "memo", "method_id", "method__name", "version")
     )
     truncated = any(len(rows) > LEDGER_LIMIT for rows in (orders, shipments, receipts))
     orders, shipments, receipts = orders[:LEDGER_LIMIT], shipments[:LEDGER_LIMIT], receipts[:LEDGER_LIMIT]
@@ -542,7 +556,7 @@ async def partner_ledger(
             LedgerKind.RECEIPT,
             r["id"],
             r["received_on"],
-            "",
+            r["number"],
             " ".join(part for part in (r["method__name"] or "", r["memo"]) if part),
             receipt_amount=r["amount"],
             memo=r["memo"],
