@@ -31,6 +31,7 @@ from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, Rec
 from models.staff import Staff
 from services import search_index
 from services.customers import company_name_condition, has_initials, lookup_customers
+from services.submissions import already_made, create_once
 
 LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
 # up to this many text matches are collected (and counted) exactly; beyond it, matches are common
@@ -696,16 +697,28 @@ def _apply_state_rule(values: dict[str, Any], by: Actor) -> None:
 
 
 async def save_reception(
-    data: ReceptionInput, *, by: Actor, reception_id: int | None = None, version: int | None = None
+    data: ReceptionInput,
+    *,
+    by: Actor,
+    reception_id: int | None = None,
+    version: int | None = None,
+    form_token: str | None = None,
 ) -> Reception:
-    """Create (reception_id None) or edit a reception. Editing needs the version the user opened;
-    a stale one raises StaleRecordError and changes nothing."""
+    """Create (reception_id None, once per `form_token`) or edit a reception. Editing needs the
+    version the user opened; a stale one raises StaleRecordError and changes nothing."""
+    if reception_id is None and (made := await already_made(Reception, "reception", form_token)):
+        return made
     values = await _validated(data)
     _apply_state_rule(values, by)
     with acting_as(by):
         if reception_id is None:
-            return await Reception.create(
-                **values, source=CallSource(data.source), call_event_id=data.call_event_id
+            return await create_once(
+                Reception,
+                "reception",
+                form_token,
+                lambda: Reception.create(
+                    **values, source=CallSource(data.source), call_event_id=data.call_event_id
+                ),
             )
         if version is None:
             raise ValueError("editing a reception needs the version the user opened")

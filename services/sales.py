@@ -25,7 +25,7 @@ from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.balances import partner_balance
 from services.quotes import LineInput, compute_totals, create_numbered, line_fields, validate_lines
-from services.submissions import create_once
+from services.submissions import already_made, create_once
 
 MAX_RECEIPT = 100_000_000_000_000
 LEDGER_LIMIT = 3000
@@ -239,8 +239,11 @@ async def create_order(
     lines: Sequence[LineInput | Mapping[str, Any]],
     customer_id: int | None = None,
     memo: str = "",
+    form_token: str | None = None,
 ) -> SalesOrder:
-    """주문등록: a sales order entered directly (not from a quote)."""
+    """주문등록: a sales order entered directly (not from a quote), once per `form_token`."""
+    if made := await already_made(SalesOrder, "order", form_token):
+        return made
     refuse(
         wrong_dates(order_date=order_date),
         wrong_ids(partner=partner_id, customer=customer_id),
@@ -280,7 +283,9 @@ async def create_order(
         return order
 
     with acting_as(by):
-        return await create_numbered(SalesOrder, "number", order_date, create)
+        return await create_once(
+            SalesOrder, "order", form_token, lambda: create_numbered(SalesOrder, "number", order_date, create)
+        )
 
 
 async def delete_order(order_id: int, *, by: Actor) -> None:

@@ -24,7 +24,11 @@ def new_form_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-async def _made_before(model: type[M], kind: str, token: str) -> M | None:
+async def already_made(model: type[M], kind: str, token: str | None) -> M | None:
+    """The record this form token already made, if any (services check it before validating, so
+    a repeated save is not refused as a duplicate of itself)."""
+    if token is None:
+        return None
     done = await FormSubmission.get_or_none(token=token)
     if done is None:
         return None
@@ -41,7 +45,7 @@ async def create_once(model: type[M], kind: str, token: str | None, create: Call
         return await create()
     if not isinstance(token, str) or not 0 < len(token) <= MAX_TOKEN_CHARS:
         raise ValidationError({"": "입력창의 저장 표식이 잘못되었습니다. 창을 닫고 다시 여세요."})
-    if (record := await _made_before(model, kind, token)) is not None:
+    if (record := await already_made(model, kind, token)) is not None:
         return record
     try:
         async with in_transaction() as connection:
@@ -50,6 +54,6 @@ async def create_once(model: type[M], kind: str, token: str | None, create: Call
             return record
     except IntegrityError:
         # the same form saved at the very same moment (the unique token): that save's record
-        if (record := await _made_before(model, kind, token)) is not None:
+        if (record := await already_made(model, kind, token)) is not None:
             return record
         raise
