@@ -16,6 +16,7 @@ from models.codes import CodeKind
 from models.customer import Customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.customer_images import map_image_url
 from pages.customer_window import customer_url, open_customer
 from pages.field_helpers import choice, date_field, required
@@ -101,6 +102,7 @@ class CustomerEditor:
         self._saved = self._snapshot(self.initial)
         self._flagged = False
         self.title: ui.label | None = None
+        self.save_action: SaveAction | None = None
 
     # --- fields -------------------------------------------------------------------------------
 
@@ -160,6 +162,7 @@ class CustomerEditor:
                     customer_id=self.customer_id,
                     version=self.version,
                     confirm_duplicates=confirmed,
+                    form_token=self.save_action.form_token if self.save_action else None,
                 )
             except DuplicateCustomerError as duplicate:
                 errors.clear()
@@ -404,8 +407,8 @@ async def customer_header(actor: Actor, customer_id: int | None, customer: Custo
                             await result
 
                     ui.button(action.label, icon=action.icon, on_click=run).props("dense flat no-caps")
-            ui.button("저장", icon="save", on_click=editor.save).props("dense unelevated no-caps").mark(
-                "customer-save"
+            editor.save_action = (
+                SaveAction(editor.save, icon="save").props("dense unelevated no-caps").mark("customer-save")
             )
             if customer:
                 ui.button("삭제", icon="delete", on_click=editor.delete).props(

@@ -293,7 +293,9 @@ class LedgerScreen:
                 await self.load()
 
             with ui.row().classes("w-full justify-end"):
-                save_action = SaveAction(save).trigger_on_enter(amount).mark("receipt-save")
+                save_action = (
+                    SaveAction(save).trigger_on_enter(amount).props("unelevated").mark("receipt-save")
+                )
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 

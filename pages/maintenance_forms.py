@@ -20,6 +20,7 @@ from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from services import maintenance, products
 from services.codes import code_choices
 from services.staff import staff_choices
@@ -454,7 +455,9 @@ async def open_contract_editor(
                 errors.show(problems)
                 return
             try:
-                contract = await maintenance.save_contract(values, by=actor)
+                contract = await maintenance.save_contract(
+                    values, by=actor, form_token=save_button.form_token
+                )
             except ValidationError as error:
                 errors.show(error.fields)
                 return
@@ -484,7 +487,7 @@ async def open_contract_editor(
                 icon="print",
                 on_click=lambda: print_agreements([detail.id], "계약") if detail.id else None,
             ).props("flat no-caps")
-            ui.button("저장", icon="save", on_click=save).mark("contract-save")
+            save_button = SaveAction(save, icon="save").mark("contract-save")
             ui.button("닫기", on_click=close).props("flat").mark("contract-close")
         show_title()
     dialog.open()

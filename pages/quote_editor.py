@@ -20,6 +20,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -144,14 +145,13 @@ class QuoteEditor:
             self.state_badge = ui.badge("").props("outline")
             self.processed_label = ui.label("").classes("text-caption text-grey-8").mark("quote-processed")
             ui.space()
-            self.save_button = ui.button("저장", icon="save", on_click=self.save).props(
-                "dense unelevated no-caps"
-            )
+            self.save_button = SaveAction(self.save, icon="save").props("dense unelevated no-caps")
             self.save_button.mark("quote-save")
             ui.button("인쇄", icon="print", on_click=self.print).props("dense outline no-caps").mark(
                 "quote-print"
             )
-            self.copy_button = ui.button("복사", icon="content_copy", on_click=self.copy).props(
+            # a copy is a new quote too: one per gesture, however often it is clicked meanwhile
+            self.copy_button = SaveAction(self.copy, text="복사", icon="content_copy").props(
                 "outline no-caps"
             )
             self.copy_button.mark("quote-copy")
@@ -457,7 +457,12 @@ class QuoteEditor:
             return False
         try:
             if self.quote_id is None:
-                quote = await quotes.create_quote(by=self.actor, form=self.form(), lines=self.lines.values())
+                quote = await quotes.create_quote(
+                    by=self.actor,
+                    form=self.form(),
+                    lines=self.lines.values(),
+                    form_token=self.save_button.form_token,
+                )
             else:
                 quote = await quotes.update_quote(
                     self.quote_id,

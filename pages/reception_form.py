@@ -20,6 +20,7 @@ from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.phone_links import PhoneOwner, phone_input_actions
 from pages.sales_links import open_new_order
 from services import codes, phone_directory, receptions
@@ -295,7 +296,9 @@ class ReceptionForm:
                     "reception-link-number"
                 )
                 ui.space()
-                ui.button("저장", icon="save", on_click=self.save).props("unelevated").mark("reception-save")
+                self.save_action = (
+                    SaveAction(self.save, icon="save").props("unelevated").mark("reception-save")
+                )
                 ui.button("닫기", on_click=self.close).props("flat").mark("reception-close")
 
         self.errors = FieldErrors(
@@ -412,7 +415,11 @@ class ReceptionForm:
         self.errors.clear()
         try:
             reception = await receptions.save_reception(
-                self._input(), by=self.actor, reception_id=self.reception_id, version=self.version
+                self._input(),
+                by=self.actor,
+                reception_id=self.reception_id,
+                version=self.version,
+                form_token=self.save_action.form_token,
             )
         except ValidationError as error:
             self.errors.show(error.fields)

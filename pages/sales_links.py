@@ -16,6 +16,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from services import sales
 
@@ -114,6 +115,7 @@ async def open_order_dialog(
                     order_date=order_date.date,
                     lines=lines.values(),
                     memo=memo.value or "",
+                    form_token=save_button.form_token,
                 )
             except ValidationError as error:
                 errors.show({k: v for k, v in error.fields.items() if not k.startswith("lines.")})
@@ -135,7 +137,7 @@ async def open_order_dialog(
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("저장", icon="save", on_click=save).props("unelevated no-caps").mark("order-save")
+            save_button = SaveAction(save, icon="save").props("unelevated no-caps").mark("order-save")
             ui.button("닫기", on_click=close).props("flat no-caps").mark("order-close")
     dialog.open()
 

@@ -28,6 +28,7 @@ from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.save_action import SaveAction
 from services import customers, visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
@@ -156,9 +157,11 @@ class VisitEditor:
                 ui.button("인쇄", icon="print", on_click=self.print).props("dense unelevated no-caps").mark(
                     "visit-print"
                 )
-                ui.button("저장", icon="save", on_click=self.save).props(
-                    "dense unelevated no-caps color=primary"
-                ).mark("visit-save")
+                self.save_action = (
+                    SaveAction(self.save, icon="save")
+                    .props("dense unelevated no-caps color=primary")
+                    .mark("visit-save")
+                )
                 ui.button("닫기", icon="close", on_click=self.close).props("dense flat no-caps").mark(
                     "visit-close"
                 )
@@ -493,6 +496,7 @@ class VisitEditor:
                 body_html=sent,
                 visit_id=self.visit_id,
                 version=self.version,
+                form_token=self.save_action.form_token,
             )
         except ValidationError as error:
             self.errors.show(error.fields)

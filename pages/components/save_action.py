@@ -18,18 +18,36 @@ from services.submissions import new_form_token
 
 class SaveAction(ui.button):
     """`SaveAction(on_save)`: `on_save()` runs for one gesture at a time; `form_token` is what the
-    create service gets. After a save the form stays open for another new record: `renew()`."""
+    create service gets. A second button of the same form (연속저장) is `SaveAction(other,
+    text="연속저장", along=first)`: one token, one busy state for both. A form that stays open
+    for the next new record calls `renew()` after saving."""
 
-    def __init__(self, on_save: Callable[[], Any], *, text: str = "저장", icon: str | None = None) -> None:
+    def __init__(
+        self,
+        on_save: Callable[[], Any],
+        *,
+        text: str = "저장",
+        icon: str | None = None,
+        along: SaveAction | None = None,
+    ) -> None:
         super().__init__(text, icon=icon, on_click=self.run)
         self._on_save = on_save
-        self.busy = False
-        self.form_token = new_form_token()
-        self.props("unelevated")
+        self._lead: SaveAction = along._lead if along is not None else self
+        if along is None:
+            self._busy = False
+            self._token = new_form_token()
+
+    @property
+    def form_token(self) -> str:
+        return self._lead._token
+
+    @property
+    def busy(self) -> bool:
+        return self._lead._busy
 
     def renew(self) -> None:
         """A fresh token: the next save is a new record, not the one just made."""
-        self.form_token = new_form_token()
+        self._lead._token = new_form_token()
 
     def trigger_on_enter(self, *fields: ui.element) -> SaveAction:
         for field in fields:
@@ -38,15 +56,16 @@ class SaveAction(ui.button):
 
     async def run(self) -> None:
         # set before the first await: gestures arrive in order, so every repeat sees it
-        if self.busy or not self.enabled:
+        lead = self._lead
+        if lead._busy or not self.enabled:
             return
-        self.busy = True
+        lead._busy = True
         self.props("loading")
         try:
             result = self._on_save()
             if inspect.isawaitable(result):
                 await result
         finally:
-            self.busy = False
+            lead._busy = False
             if not self.is_deleted:
                 self.props(remove="loading")

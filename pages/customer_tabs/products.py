@@ -11,6 +11,7 @@ from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
 from pages.maintenance_forms import amount_input, date_field, guard, read_date, read_int, when_shown
@@ -213,6 +214,7 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     note=note.value or "",
                     key_locks=list(key_locks.value or []),
                     modules=modules.values(),
+                    form_token=save_button.form_token,
                     **dates,
                 )
             except GogaekError as error:
@@ -234,7 +236,7 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("저장", icon="save", on_click=save).mark("product-save")
+            save_button = SaveAction(save, icon="save").mark("product-save")
             ui.button("닫기", on_click=close).props("flat").mark("product-close")
     dialog.open()
 
