@@ -59,18 +59,151 @@ def _partner_id(server: Server) -> int:
     return _one(server, "SELECT partner_id FROM customer WHERE code = '140213-001'")
 
 
-@pytest.mark.parametrize("gesture", ["dblclick", "enter+click"])
-def test_receipt(office, signed_in, gesture):
-    page = signed_in
-    partner = _partner_id(office)
-    before = _count(office, "SELECT count(*) FROM receipt WHERE partner_id = ?", partner)
-    page.goto(f"{office.url}/ledger/{partner}")
-    page.get_by_role("button", name="수금입력[F5]").click()
+def _customer_id(server: Server) -> int:
+    return _one(server, "SELECT id FROM customer WHERE code = '140213-001'")
+
+
+def _dialog_save(page: Page):
+    return page.get_by_role("dialog").get_by_role("button", name="저장", exact=True)
+
+
+# Every "new record" form: how to open and fill it (returns its 저장 and a field where Enter
+# saves, or None), what it says once saved, and how to count what it made.
+def _customer_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/new")
+    page.get_by_label("법인상호").fill("더블클릭상사")
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _reception_form(page: Page, server: Server):
+    page.goto(server.url)
+    page.get_by_test_id("log-add").click()
+    page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)").fill("더블클릭 접수")
+    return _dialog_save(page), None
+
+
+def _card_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=cards")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("이름", exact=True).fill("더블클릭")
+    return _dialog_save(page), None
+
+
+def _product_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=products")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("관리품목 *").click()
+    page.get_by_role("option").first.click()
+    return _dialog_save(page), None
+
+
+def _contract_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=maintenance")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("제품군 (제품관리 등록 제품)").click()
+    page.get_by_role("option").first.click()
+    return _dialog_save(page), None
+
+
+def _visit_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=visits")
+    page.get_by_role("button", name="추가[F5]").click()
     dialog = page.get_by_role("dialog")
-    amount = dialog.get_by_label("금액 *")
+    dialog.get_by_label("방문일자 *").fill("2026-03-06")
+    dialog.get_by_label("방문목적").fill("더블클릭 방문")
+    return _dialog_save(page), None
+
+
+def _item_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes/items")
+    page.get_by_role("button", name="추가[F5]").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("품번 *").fill("DBL-1")
+    name = dialog.get_by_label("품명 *")
+    name.fill("더블클릭 품목")
+    return _dialog_save(page), None
+
+
+def _code_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes")
+    page.get_by_role("button", name="추가", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("코드", exact=True).fill("DBL")
+    name = dialog.get_by_label("이름", exact=True)
+    name.fill("더블클릭코드")
+    return _dialog_save(page), name
+
+
+def _template_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes/html")
+    page.get_by_label("문서 이름 *").fill("더블클릭양식")
+    page.get_by_role("button", name="기본양식 불러오기").click()
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _quote_form(page: Page, server: Server):
+    page.goto(f"{server.url}/quotes/new?customer={_customer_id(server)}")
+    page.get_by_label("견적제목").fill("더블클릭 견적")
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _order_form(page: Page, server: Server):
+    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    page.get_by_role("button", name="주문등록").click()
+    page.get_by_role("button", name="텍스트줄 추가").click()
+    page.locator('[data-cell="line-0-name"]').locator("xpath=descendant-or-self::input").first.fill(
+        "더블클릭 주문"
+    )
+    return _dialog_save(page), None
+
+
+def _receipt_form(page: Page, server: Server):
+    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    page.get_by_role("button", name="수금입력[F5]").click()
+    amount = page.get_by_role("dialog").get_by_label("금액 *")
     amount.fill("5,500,000")
-    save = dialog.get_by_role("button", name="저장")
-    _double_save(page, save, amount, gesture)
-    expect(page.get_by_text("수금을 저장했습니다.").first).to_be_visible()
+    return _dialog_save(page), amount
+
+
+FORMS = {
+    "customer": (_customer_form, "SELECT count(*) FROM customer WHERE company_name = '더블클릭상사'"),
+    "reception": (_reception_form, "SELECT count(*) FROM reception WHERE inquiry = '더블클릭 접수'"),
+    "card": (_card_form, "SELECT count(*) FROM business_card WHERE name = '더블클릭'"),
+    "product": (_product_form, "SELECT count(*) FROM customer_product"),
+    "contract": (_contract_form, "SELECT count(*) FROM maintenance_contract"),
+    "visit": (_visit_form, "SELECT count(*) FROM visit_report WHERE purpose = '더블클릭 방문'"),
+    "item": (_item_form, "SELECT count(*) FROM item WHERE code = 'DBL-1'"),
+    "code": (_code_form, "SELECT count(*) FROM code_entry WHERE name = '더블클릭코드'"),
+    "html_template": (_template_form, "SELECT count(*) FROM html_template WHERE name = '더블클릭양식'"),
+    "quote": (_quote_form, "SELECT count(*) FROM quote WHERE title = '더블클릭 견적'"),
+    "order": (_order_form, "SELECT count(*) FROM sales_order"),
+    "receipt": (_receipt_form, "SELECT count(*) FROM receipt"),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_double_clicked_save_makes_one_record(office, signed_in, form):
+    page = signed_in
+    open_form, count = FORMS[form]
+    before = _count(office, count)
+    save, _ = open_form(page, office)
+    save.dblclick()
+    try:
+        expect(page.get_by_text("저장했습니다").first).to_be_visible()
+    except AssertionError:
+        page.screenshot(path=f"/tmp/once-{form}.png")
+        raise
     _settled(page)
-    assert _count(office, "SELECT count(*) FROM receipt WHERE partner_id = ?", partner) == before + 1
+    assert _count(office, count) == before + 1
+
+
+@pytest.mark.parametrize("form", [name for name in FORMS if name in ("receipt", "code")])
+def test_enter_and_a_click_together_make_one_record(office, signed_in, form):
+    page = signed_in
+    open_form, count = FORMS[form]
+    before = _count(office, count)
+    save, field = open_form(page, office)
+    _double_save(page, save, field, "enter+click")
+    expect(page.get_by_text("저장했습니다").first).to_be_visible()
+    _settled(page)
+    assert _count(office, count) == before + 1
