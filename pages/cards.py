@@ -15,6 +15,7 @@ from models.card import Employment
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -217,14 +218,13 @@ async def open_card_editor(
                 for key in ("name", "mobile", "direct_phone", "extension", "email", "notes"):
                     fields[key].value = ""
                 saved_snapshot["value"] = current()
+                guard.refresh()
                 name.run_method("focus")
             else:
                 dialog.close()
 
         async def close() -> None:
-            if current() != saved_snapshot["value"] and not await confirm(
-                "저장하지 않은 내용이 있습니다. 닫을까요?", action="닫기", danger=True
-            ):
+            if not await may_leave(current() != saved_snapshot["value"]):
                 return
             dialog.close()
 
@@ -236,6 +236,7 @@ async def open_card_editor(
                     "card-save-next"
                 ).move(target_index=0)
             ui.button("닫기", on_click=close).props("flat").mark("card-close")
+    guard = LeaveGuard(lambda: current() != saved_snapshot["value"], form=dialog)
     dialog.open()
 
 

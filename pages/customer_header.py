@@ -16,6 +16,7 @@ from models.codes import CodeKind
 from models.customer import Customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_images import map_image_url
 from pages.customer_window import customer_url, open_customer
@@ -31,14 +32,6 @@ _DATE_FIELDS = {
     "first_delivery_date",
     "management_stop_date",
 }
-
-_LEAVE_GUARD = """
-<script>
-window.addEventListener('beforeunload', (e) => {
-  if (window.gogaekDirty) { e.preventDefault(); e.returnValue = ''; }
-});
-</script>
-"""
 
 # client id → the editor of the customer window open in that browser tab
 _editors: dict[str, CustomerEditor] = {}
@@ -100,7 +93,7 @@ class CustomerEditor:
         self.fields: dict[str, ui.element] = {}
         self.pending_map: tuple[str, bytes] | None = None
         self._saved = self._snapshot(self.initial)
-        self._flagged = False
+        self.guard = LeaveGuard(lambda: self.dirty)
         self.title: ui.label | None = None
         self.save_action: SaveAction | None = None
 
@@ -132,10 +125,7 @@ class CustomerEditor:
         return self._snapshot(self.values()) != self._saved or self.pending_map is not None
 
     def _changed(self) -> None:
-        dirty = self.dirty
-        if dirty != self._flagged:
-            self._flagged = dirty
-            ui.run_javascript(f"window.gogaekDirty = {'true' if dirty else 'false'}")
+        self.guard.refresh()
 
     def _loaded(self, customer: Customer) -> None:
         """After a save: the stored (normalised) values back into the form."""
@@ -195,8 +185,7 @@ class CustomerEditor:
                     app.storage.user[FLASH_KEY] = f"저장했습니다. 약도는 올리지 못했습니다: {error}"
                 self.pending_map = None
             app.storage.user.setdefault(FLASH_KEY, f"저장했습니다. 고객코드 {saved.code}")
-            self._flagged = False
-            ui.run_javascript("window.gogaekDirty = false")
+            self.guard.release()
             open_customer(saved.id)
             return
         self._loaded(saved)
@@ -204,12 +193,9 @@ class CustomerEditor:
 
     async def leave(self, target: str) -> None:
         """Go elsewhere, asking first when there are unsaved changes."""
-        if self.dirty and not await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 이동할까요?", action="이동", danger=True
-        ):
+        if not await may_leave(self.dirty, action="이동"):
             return
-        self._flagged = False
-        ui.run_javascript("window.gogaekDirty = false")
+        self.guard.release()
         ui.navigate.to(target)
 
     async def move(self, forward: bool) -> None:
@@ -237,8 +223,7 @@ class CustomerEditor:
             ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
             return
         app.storage.user[FLASH_KEY] = f"고객 '{self.company_name}'을(를) 삭제했습니다."
-        self._flagged = False
-        ui.run_javascript("window.gogaekDirty = false")
+        self.guard.release()
         ui.navigate.to("/")
 
 
@@ -378,7 +363,6 @@ async def customer_header(actor: Actor, customer_id: int | None, customer: Custo
     client = ui.context.client
     _editors[client.id] = editor
     client.on_delete(lambda: _editors.pop(client.id, None))
-    ui.add_head_html(_LEAVE_GUARD)
     initial = editor.initial
     statuses = await choices_with(CodeKind.CUSTOMER_STATUS, initial.status_id)
     departments = await choices_with(CodeKind.DEPARTMENT, initial.department_id)

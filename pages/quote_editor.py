@@ -20,6 +20,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from pages.frame import protected_page
@@ -130,6 +131,7 @@ class QuoteEditor:
         self.processed = False
         self._loading = False
         self.client = ui.context.client
+        self.guard = LeaveGuard(lambda: self.dirty)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -302,14 +304,11 @@ class QuoteEditor:
         if self._loading or self.dirty:
             return
         self.dirty = True
-        # handlers of rows that were just re-rendered have no live slot: talk to the client directly
-        self.client.run_javascript(
-            "window.onbeforeunload = (e) => { e.preventDefault(); e.returnValue = ''; };"
-        )
+        self.guard.refresh()
 
     def _clean(self) -> None:
         self.dirty = False
-        self.client.run_javascript("window.onbeforeunload = null;")
+        self.guard.refresh()
 
     async def _staff_changed(self, event) -> None:
         if not self._loading and event.value and not self.department.value:
@@ -549,9 +548,7 @@ class QuoteEditor:
         return customer_url(self.customer_id) + "?tab=quotes" if self.customer_id else "/status/quotes"
 
     async def close(self) -> None:
-        if self.dirty and not await confirm(
-            "저장하지 않은 변경 내용이 있습니다. 저장하지 않고 닫을까요?", action="닫기"
-        ):
+        if not await may_leave(self.dirty):
             return
         self._clean()
         ui.navigate.to(self._return_url())

@@ -18,8 +18,9 @@ from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
-from pages.components.dialogs import TransientDialog, confirm
+from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.phone_links import PhoneOwner, phone_input_actions
 from pages.sales_links import open_new_order
@@ -324,6 +325,7 @@ class ReceptionForm:
         self.category_large.on_value_change(self._large_changed)
         self.category_medium.on_value_change(self._medium_changed)
         self.saved_snapshot = self._snapshot()
+        self.leave_guard = LeaveGuard(lambda: self._snapshot() != self.saved_snapshot, form=self.dialog)
         self.dialog.open()
         return self.dialog
 
@@ -442,6 +444,7 @@ class ReceptionForm:
         self.processed_at.value = format_datetime(parse_or_none(detail.data.processed_at), seconds=True)
         self.title.set_text(f"접수 #{reception.id}")
         self.saved_snapshot = self._snapshot()
+        self.leave_guard.refresh()
         ui.notify("저장했습니다.", type="positive")
         if self.on_saved:
             result = self.on_saved(reception.id)
@@ -450,9 +453,7 @@ class ReceptionForm:
         return True
 
     async def close(self) -> None:
-        if self._snapshot() != self.saved_snapshot and not await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?", action="닫기", danger=True
-        ):
+        if not await may_leave(self._snapshot() != self.saved_snapshot):
             return
         self.dialog.close()
 

@@ -16,6 +16,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from services import sales
@@ -95,6 +96,7 @@ async def open_order_dialog(
     def changed() -> None:
         nonlocal dirty
         dirty = True
+        guard.refresh()
 
     with TransientDialog().props("persistent") as dialog, ui.card().classes("w-[1100px] max-w-full"):
         ui.label(f"수주등록 — {partner_name}").classes("text-h6")
@@ -132,13 +134,14 @@ async def open_order_dialog(
                     await result
 
         async def close() -> None:
-            if dirty and not await confirm("저장하지 않은 내용이 있습니다. 닫을까요?", action="닫기"):
+            if not await may_leave(dirty):
                 return
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
             save_button = SaveAction(save, icon="save").props("unelevated no-caps").mark("order-save")
             ui.button("닫기", on_click=close).props("flat no-caps").mark("order-close")
+    guard = LeaveGuard(lambda: dirty, form=dialog)
     dialog.open()
 
 
