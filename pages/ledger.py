@@ -18,6 +18,7 @@ from models.codes import CodeKind
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.paged_table import column
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -250,11 +251,12 @@ class LedgerScreen:
                 .props("dense outlined stack-label")
                 .classes("w-full")
             )
-            memo = (
+            memo = limit_text(
                 ui.input("적요", value=row["memo"] if row else "")
                 .props("dense outlined stack-label")
                 .classes("w-full")
-                .mark("receipt-memo")
+                .mark("receipt-memo"),
+                sales.RECEIPT_MEMO_MAX,
             )
             errors = FieldErrors(
                 {"received_on": received_on, "amount": amount, "method": method, "memo": memo}

@@ -20,6 +20,7 @@ from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.phone_links import PhoneOwner, phone_input_actions
@@ -250,21 +251,23 @@ class ReceptionForm:
                 )
             with ui.grid().classes("w-full gap-2 grid-cols-1 md:grid-cols-2"):
                 with ui.column().classes("gap-1"):
-                    self.inquiry = (
+                    self.inquiry = limit_text(
                         ui.textarea("접수내용 (고객 문의)", value=data.inquiry)
                         .props(dense + " autogrow input-style='min-height: 7em'")
                         .classes("w-full")
-                        .mark("reception-inquiry")
+                        .mark("reception-inquiry"),
+                        receptions.MAX_TEXT,
                     )
                     self.inquiry_files = AttachmentBox(
                         self.actor, AttachmentSlot.RECEPTION_INQUIRY, self.reception_id, label="접수내용 첨부"
                     )
                 with ui.column().classes("gap-1"):
-                    self.answer = (
+                    self.answer = limit_text(
                         ui.textarea("처리답변", value=data.answer)
                         .props(dense + " autogrow input-style='min-height: 7em'")
                         .classes("w-full")
-                        .mark("reception-answer")
+                        .mark("reception-answer"),
+                        receptions.MAX_TEXT,
                     )
                     self.answer_files = AttachmentBox(
                         self.actor, AttachmentSlot.RECEPTION_ANSWER, self.reception_id, label="처리답변 첨부"

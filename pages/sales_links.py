@@ -16,6 +16,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
@@ -102,7 +103,10 @@ async def open_order_dialog(
         ui.label(f"수주등록 — {partner_name}").classes("text-h6")
         with ui.row().classes("w-full items-start gap-2"):
             order_date = DateInput("수주일자 *", dt.date.today()).classes("w-44").mark("order-date")
-            memo = ui.input("메모").props("dense outlined stack-label").classes("grow").mark("order-memo")
+            memo = limit_text(
+                ui.input("메모").props("dense outlined stack-label").classes("grow").mark("order-memo"),
+                sales.ORDER_MEMO_MAX,
+            )
         order_date.on_value_change(changed)
         memo.on_value_change(changed)
         lines = LinesEditor([], on_change=changed, item_hint="수주")

@@ -28,6 +28,8 @@ from services.quotes import LineInput, compute_totals, create_numbered, line_fie
 from services.submissions import already_made, create_once
 
 MAX_RECEIPT = 100_000_000_000_000
+RECEIPT_MEMO_MAX = 255
+ORDER_MEMO_MAX = 2000
 LEDGER_LIMIT = 3000
 _LINE_COLUMNS = (
     "seq",
@@ -260,8 +262,8 @@ async def create_order(
     errors |= line_errors
     if not kept and not line_errors:
         errors["lines"] = "품목을 한 줄 이상 입력하세요."
-    if len(memo) > 2000:
-        errors["memo"] = "메모는 2,000자 이내입니다."
+    if len(memo) > ORDER_MEMO_MAX:
+        errors["memo"] = f"메모는 {ORDER_MEMO_MAX:,}자 이내입니다."
     if errors:
         raise ValidationError(errors)
     assert order_date is not None
@@ -336,8 +338,8 @@ def _receipt_errors(received_on: dt.date | None, amount: Any, memo: str) -> tupl
         errors["amount"] = "수금액은 0보다 커야 합니다."
     elif value > MAX_RECEIPT:
         errors["amount"] = "수금액이 너무 큽니다."
-    if "memo" not in errors and len(memo.strip()) > 255:
-        errors["memo"] = "적요는 255자 이내입니다."
+    if "memo" not in errors and len(memo.strip()) > RECEIPT_MEMO_MAX:
+        errors["memo"] = f"적요는 {RECEIPT_MEMO_MAX}자 이내입니다."
     return value, errors
 
 

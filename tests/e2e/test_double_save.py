@@ -207,3 +207,67 @@ def test_enter_and_a_click_together_make_one_record(office, signed_in, form):
     expect(page.get_by_text("저장했습니다").first).to_be_visible()
     _settled(page)
     assert _count(office, count) == before + 1
+
+
+# Size limits: a paste over a field's limit is refused at the field with the text kept; a value the
+# server never received cannot end in 저장했습니다.
+
+
+def _paste(page: Page, field, text: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    field.click()
+    field.press("End")
+    field.press("Control+V")
+
+
+def test_a_paste_over_the_limit_is_refused_with_the_text_kept(office, signed_in):
+    page = signed_in
+    before = _count(office, "SELECT count(*) FROM receipt")
+    _receipt_form(page, office)
+    memo = page.get_by_role("dialog").get_by_label("적요")
+    memo.fill("계좌입금")
+    _paste(page, memo, "가" * 252)  # 4 + 252 = 256 > 255
+    expect(page.get_by_text("붙여넣지 않았습니다: 255자까지")).to_be_visible()
+    expect(memo).to_have_value("계좌입금")
+    _paste(page, memo, "가" * 251)  # exactly 255 is fine
+    expect(memo).to_have_value("계좌입금" + "가" * 251)
+    _dialog_save(page).click()
+    expect(page.get_by_text("수금을 저장했습니다.")).to_be_visible()
+    _settled(page)
+    assert _count(office, "SELECT count(*) FROM receipt") == before + 1
+    assert _one(office, "SELECT memo FROM receipt ORDER BY id DESC LIMIT 1") == "계좌입금" + "가" * 251
+
+
+def test_a_two_megabyte_paste_is_refused_and_the_form_keeps_working(office, signed_in):
+    page = signed_in
+    page.goto(office.url)
+    page.get_by_test_id("log-add").click()
+    inquiry = page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")
+    inquiry.fill("프린터 안 됨")
+    _paste(page, inquiry, "로그" * 1_000_000)
+    expect(page.get_by_text("붙여넣지 않았습니다: 20,000자까지")).to_be_visible()
+    expect(inquiry).to_have_value("프린터 안 됨")
+    inquiry.press("End")
+    inquiry.type(" - 재부팅 후에도")
+    _dialog_save(page).click()
+    expect(page.get_by_text("저장했습니다.").first).to_be_visible()
+    _settled(page)
+    assert (
+        _count(office, "SELECT count(*) FROM reception WHERE inquiry = '프린터 안 됨 - 재부팅 후에도'") == 1
+    )
+
+
+def test_a_value_the_server_never_received_is_not_reported_saved(office, signed_in):
+    page = signed_in
+    before = _count(office, "SELECT count(*) FROM receipt")
+    _receipt_form(page, office)
+    memo = page.get_by_role("dialog").get_by_label("적요")
+    memo.fill("계좌입금")
+    # what a dropped websocket message leaves behind: the browser shows text the server never got
+    memo.evaluate("(input) => { input.value = input.value + ' (서버에 안 간 글)'; }")
+    _dialog_save(page).click()
+    expect(page.get_by_text("서버에 다 전달되지 않아 저장하지 않았습니다")).to_be_visible()
+    expect(page.get_by_text("수금을 저장했습니다.")).to_have_count(0)
+    _settled(page)
+    assert _count(office, "SELECT count(*) FROM receipt") == before
