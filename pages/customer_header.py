@@ -14,6 +14,7 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import digits_only, format_business_number
 from models.codes import CodeKind
 from models.customer import Customer
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
@@ -169,7 +170,13 @@ class CustomerEditor:
                 return
             except StaleRecordError as error:
                 errors.clear()
-                ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
+                choice = await ask_about_conflict(error, self.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    self.version = error.latest_version
+                    continue
+                if choice == RELOAD and self.customer_id is not None:
+                    self.guard.release()
+                    open_customer(self.customer_id)
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)
