@@ -38,6 +38,17 @@ def _one(server: Server, sql: str, *args):
         return connection.execute(sql, args).fetchone()[0]
 
 
+SAVED_WITHIN_MS = 30_000  # a loaded two-core machine; the wait ends as soon as it shows
+
+
+def _saved(page: Page, form: str) -> None:
+    """The form says it saved (a new customer opens as itself, with a flash that may be gone)."""
+    if form == "customer":
+        expect(page.get_by_text("고객정보 (더블클릭상사)")).to_be_visible(timeout=SAVED_WITHIN_MS)
+    else:
+        expect(page.get_by_text("저장했습니다").first).to_be_visible(timeout=SAVED_WITHIN_MS)
+
+
 def _settled(page: Page) -> None:
     """Every gesture sent before has been handled: a reload is answered after them."""
     page.reload()
@@ -188,11 +199,7 @@ def test_a_double_clicked_save_makes_one_record(office, signed_in, form):
     before = _count(office, count)
     save, _ = open_form(page, office)
     save.dblclick()
-    try:
-        expect(page.get_by_text("저장했습니다").first).to_be_visible()
-    except AssertionError:
-        page.screenshot(path=f"/tmp/once-{form}.png")
-        raise
+    _saved(page, form)
     _settled(page)
     assert _count(office, count) == before + 1
 
@@ -204,7 +211,7 @@ def test_enter_and_a_click_together_make_one_record(office, signed_in, form):
     before = _count(office, count)
     save, field = open_form(page, office)
     _double_save(page, save, field, "enter+click")
-    expect(page.get_by_text("저장했습니다").first).to_be_visible()
+    _saved(page, form)
     _settled(page)
     assert _count(office, count) == before + 1
 
