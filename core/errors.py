@@ -22,9 +22,20 @@ class ValidationError(GogaekError):
 class StaleRecordError(GogaekError):
     """Someone else saved the record after it was opened (optimistic locking)."""
 
-    def __init__(self, changed_by: str | None, changed_at: datetime | None) -> None:
+    def __init__(
+        self,
+        changed_by: str | None,
+        changed_at: datetime | None,
+        *,
+        latest_version: int | None = None,
+        differing: tuple[str, ...] = (),
+    ) -> None:
         self.changed_by = changed_by
         self.changed_at = changed_at
+        # to re-apply my edits on top of what is stored now: save again with `latest_version`;
+        # `differing` names the fields where my values and the stored ones differ
+        self.latest_version = latest_version
+        self.differing = differing
         who = changed_by or "다른 사용자"
         when = f" {changed_at:%Y-%m-%d %H:%M}에" if changed_at else ""
         super().__init__(

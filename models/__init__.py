@@ -17,4 +17,5 @@ MODEL_MODULES = [
     "models.quote",
     "models.sales",
     "models.telephony",
+    "models.form_submission",
 ]

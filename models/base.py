@@ -21,6 +21,7 @@ from core.fields import LocalDatetimeField
 from core.inputs import CONTROL_CHARACTERS, WRONG_CHARACTERS, WRONG_CHOICE, WRONG_DATE
 
 REDACTED_FIELDS = frozenset({"password_hash", "password_sha512", "token_hash"})
+_BOOKKEEPING = frozenset({"id", "created_by_id", "updated_by_id"})
 _MAX_AUDIT_VALUE = 200
 
 
@@ -167,7 +168,16 @@ class Record(Model):
         if current is None:
             raise RecordDeleted()
         changed_by = await Staff.filter(id=current.updated_by_id).using_db(conn).first()
-        raise StaleRecordError(changed_by.name if changed_by else None, current.updated_at)
+        stored, mine = current._field_values(), self._field_values()
+        differing = tuple(
+            name for name, value in mine.items() if name not in _BOOKKEEPING and stored.get(name) != value
+        )
+        raise StaleRecordError(
+            changed_by.name if changed_by else None,
+            current.updated_at,
+            latest_version=current.version,  # type: ignore[attr-defined]
+            differing=differing,
+        )
 
     async def save(
         self,

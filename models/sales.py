@@ -66,8 +66,11 @@ class ShipmentLine(DocumentLine, Record):
 
 
 class Receipt(Versioned, Record):
-    """수금: money received from a partner, receipts lower the credit balance."""
+    """수금: money received from a partner, receipts lower the credit balance. The 수금번호
+    (YYMMDD-NNN of the receipt date) lets a duplicate be spotted in the ledger; receipts entered
+    before numbering existed have none."""
 
+    number = fields.CharField(max_length=20, default="", db_index=True)
     partner = fields.ForeignKeyField(
         "models.TradingPartner", on_delete=fields.RESTRICT, related_name="receipts", db_index=True
     )

@@ -15,7 +15,9 @@ from models.card import Employment
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.customer_header import choices_with
 from pages.customer_search import list_styles, pick_customer, run_export, run_print, table_order
@@ -189,7 +191,11 @@ async def open_card_editor(
         async def save(keep_open: bool) -> None:
             try:
                 saved = await cards.save_card(
-                    current(), by=actor, card_id=card.id if card else None, version=state["version"]
+                    current(),
+                    by=actor,
+                    card_id=card.id if card else None,
+                    version=state["version"],
+                    form_token=save_button.form_token,
                 )
             except ValidationError as error:
                 errors.show(error.fields)
@@ -208,28 +214,29 @@ async def open_card_editor(
                 if result is not None:
                     await result
             if keep_open:  # 연속저장: a fresh form for the next card of the same company
+                save_button.renew()
                 for key in ("name", "mobile", "direct_phone", "extension", "email", "notes"):
                     fields[key].value = ""
                 saved_snapshot["value"] = current()
+                guard.refresh()
                 name.run_method("focus")
             else:
                 dialog.close()
 
         async def close() -> None:
-            if current() != saved_snapshot["value"] and not await confirm(
-                "저장하지 않은 내용이 있습니다. 닫을까요?", action="닫기", danger=True
-            ):
+            if not await may_leave(current() != saved_snapshot["value"]):
                 return
             dialog.close()
 
         show_link()
         with ui.row().classes("w-full justify-end"):
+            save_button = SaveAction(lambda: save(False), icon="save").mark("card-save")
             if card is None:
-                ui.button("연속저장", on_click=lambda: save(True)).props("flat no-caps").mark(
+                SaveAction(lambda: save(True), text="연속저장", along=save_button).props("flat no-caps").mark(
                     "card-save-next"
-                )
-            ui.button("저장", icon="save", on_click=lambda: save(False)).mark("card-save")
+                ).move(target_index=0)
             ui.button("닫기", on_click=close).props("flat").mark("card-close")
+    guard = LeaveGuard(lambda: current() != saved_snapshot["value"], form=dialog)
     dialog.open()
 
 

@@ -12,6 +12,7 @@ from core.errors import GogaekError, InUseError
 from models.codes import CodeEntry, CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.frame import protected_page, session_actor
 from services import codes
 
@@ -251,6 +252,7 @@ class CodeGrid:
                         parent_id=self.parent_id,
                         entry_id=row["id"] if row else None,
                         version=row["version"] if row else None,
+                        form_token=save_button.form_token,
                     )
                 except GogaekError as error:
                     errors.refuse(error)
@@ -258,6 +260,7 @@ class CodeGrid:
                 ui.notify("저장했습니다.", type="positive")
                 await self.load(self.parent_id)
                 if keep_open and not editing:
+                    save_button.renew()
                     errors.clear()
                     for element in (code, name, short_name, description):
                         element.value = ""
@@ -266,12 +269,12 @@ class CodeGrid:
                 else:
                     dialog.close()
 
-            for element in (code, name, short_name, description):
-                element.on("keydown.enter", lambda: save(keep_open=True))
             with ui.row().classes("w-full justify-end"):
-                if not editing:
-                    ui.button("연속저장", on_click=lambda: save(keep_open=True)).props("flat no-caps")
-                ui.button("저장", on_click=lambda: save(keep_open=False)).mark("code-save")
+                save_button = SaveAction(lambda: save(keep_open=False)).props("unelevated").mark("code-save")
+                save_next = SaveAction(lambda: save(keep_open=True), text="연속저장", along=save_button)
+                save_next.props("flat no-caps").move(target_index=0)
+                save_next.set_visibility(not editing)
+                save_next.trigger_on_enter(code, name, short_name, description)
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 

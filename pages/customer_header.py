@@ -14,8 +14,11 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import digits_only, format_business_number
 from models.codes import CodeKind
 from models.customer import Customer
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from pages.customer_images import map_image_url
 from pages.customer_window import customer_url, open_customer
 from pages.field_helpers import choice, date_field, required
@@ -30,14 +33,6 @@ _DATE_FIELDS = {
     "first_delivery_date",
     "management_stop_date",
 }
-
-_LEAVE_GUARD = """
-<script>
-window.addEventListener('beforeunload', (e) => {
-  if (window.gogaekDirty) { e.preventDefault(); e.returnValue = ''; }
-});
-</script>
-"""
 
 # client id → the editor of the customer window open in that browser tab
 _editors: dict[str, CustomerEditor] = {}
@@ -99,8 +94,9 @@ class CustomerEditor:
         self.fields: dict[str, ui.element] = {}
         self.pending_map: tuple[str, bytes] | None = None
         self._saved = self._snapshot(self.initial)
-        self._flagged = False
+        self.guard = LeaveGuard(lambda: self.dirty)
         self.title: ui.label | None = None
+        self.save_action: SaveAction | None = None
 
     # --- fields -------------------------------------------------------------------------------
 
@@ -130,10 +126,7 @@ class CustomerEditor:
         return self._snapshot(self.values()) != self._saved or self.pending_map is not None
 
     def _changed(self) -> None:
-        dirty = self.dirty
-        if dirty != self._flagged:
-            self._flagged = dirty
-            ui.run_javascript(f"window.gogaekDirty = {'true' if dirty else 'false'}")
+        self.guard.refresh()
 
     def _loaded(self, customer: Customer) -> None:
         """After a save: the stored (normalised) values back into the form."""
@@ -160,6 +153,7 @@ class CustomerEditor:
                     customer_id=self.customer_id,
                     version=self.version,
                     confirm_duplicates=confirmed,
+                    form_token=self.save_action.form_token if self.save_action else None,
                 )
             except DuplicateCustomerError as duplicate:
                 errors.clear()
@@ -176,7 +170,13 @@ class CustomerEditor:
                 return
             except StaleRecordError as error:
                 errors.clear()
-                ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
+                choice = await ask_about_conflict(error, self.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    self.version = error.latest_version
+                    continue
+                if choice == RELOAD and self.customer_id is not None:
+                    self.guard.release()
+                    open_customer(self.customer_id)
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)
@@ -192,8 +192,7 @@ class CustomerEditor:
                     app.storage.user[FLASH_KEY] = f"저장했습니다. 약도는 올리지 못했습니다: {error}"
                 self.pending_map = None
             app.storage.user.setdefault(FLASH_KEY, f"저장했습니다. 고객코드 {saved.code}")
-            self._flagged = False
-            ui.run_javascript("window.gogaekDirty = false")
+            self.guard.release()
             open_customer(saved.id)
             return
         self._loaded(saved)
@@ -201,12 +200,9 @@ class CustomerEditor:
 
     async def leave(self, target: str) -> None:
         """Go elsewhere, asking first when there are unsaved changes."""
-        if self.dirty and not await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 이동할까요?", action="이동", danger=True
-        ):
+        if not await may_leave(self.dirty, action="이동"):
             return
-        self._flagged = False
-        ui.run_javascript("window.gogaekDirty = false")
+        self.guard.release()
         ui.navigate.to(target)
 
     async def move(self, forward: bool) -> None:
@@ -234,8 +230,7 @@ class CustomerEditor:
             ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
             return
         app.storage.user[FLASH_KEY] = f"고객 '{self.company_name}'을(를) 삭제했습니다."
-        self._flagged = False
-        ui.run_javascript("window.gogaekDirty = false")
+        self.guard.release()
         ui.navigate.to("/")
 
 
@@ -379,7 +374,6 @@ async def customer_header(actor: Actor, customer_id: int | None, customer: Custo
     client = ui.context.client
     _editors[client.id] = editor
     client.on_delete(lambda: _editors.pop(client.id, None))
-    ui.add_head_html(_LEAVE_GUARD)
     initial = editor.initial
     statuses = await choices_with(CodeKind.CUSTOMER_STATUS, initial.status_id)
     departments = await choices_with(CodeKind.DEPARTMENT, initial.department_id)
@@ -408,8 +402,8 @@ async def customer_header(actor: Actor, customer_id: int | None, customer: Custo
                             await result
 
                     ui.button(action.label, icon=action.icon, on_click=run).props("dense flat no-caps")
-            ui.button("저장", icon="save", on_click=editor.save).props("dense unelevated no-caps").mark(
-                "customer-save"
+            editor.save_action = (
+                SaveAction(editor.save, icon="save").props("dense unelevated no-caps").mark("customer-save")
             )
             if customer:
                 ui.button("삭제", icon="delete", on_click=editor.delete).props(

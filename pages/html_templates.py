@@ -15,6 +15,7 @@ from core.errors import GogaekError, ValidationError
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import html_templates
 
@@ -72,8 +73,10 @@ class TemplateScreen:
                     ui.button("기본양식 불러오기", icon="restore", on_click=self.load_default).props(
                         "dense flat no-caps"
                     )
-                    ui.button("저장", icon="save", on_click=self.save).props("dense unelevated no-caps").mark(
-                        "template-save"
+                    self.save_action = (
+                        SaveAction(self.save, icon="save")
+                        .props("dense unelevated no-caps")
+                        .mark("template-save")
                     )
                 with (
                     ui.expansion(
@@ -179,6 +182,7 @@ class TemplateScreen:
         if not await self._may_leave():
             return
         self._show(None, None, "", "", True)
+        self.save_action.renew()
         await self.reload()
         self.name.run_method("focus")
 
@@ -199,6 +203,7 @@ class TemplateScreen:
                 active=self.active.value,
                 template_id=self.template_id,
                 version=self.version,
+                form_token=self.save_action.form_token,
             )
         except ValidationError as error:
             self.errors.show({k: v for k, v in error.fields.items() if k == "name"})

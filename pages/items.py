@@ -15,6 +15,7 @@ from models.item import Item
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from services import items
@@ -176,6 +177,7 @@ class ItemsScreen:
                         active=active.value,
                         item_id=row["id"] if row else None,
                         version=row["version"] if row else None,
+                        form_token=save_button.form_token,
                     )
                 except GogaekError as error:
                     errors.refuse(error)
@@ -183,6 +185,7 @@ class ItemsScreen:
                 ui.notify("저장했습니다.", type="positive")
                 await self.table.refresh()
                 if keep_open and not editing:
+                    save_button.renew()
                     errors.clear()
                     for element in (code, name, spec, unit, price):
                         element.value = ""
@@ -191,9 +194,11 @@ class ItemsScreen:
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
+                save_button = SaveAction(lambda: save(False)).props("unelevated").mark("item-save")
                 if not editing:
-                    ui.button("연속저장", on_click=lambda: save(True)).props("flat no-caps")
-                ui.button("저장", on_click=lambda: save(False)).props("unelevated").mark("item-save")
+                    SaveAction(lambda: save(True), text="연속저장", along=save_button).props(
+                        "flat no-caps"
+                    ).mark("item-save-next").move(target_index=0)
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 

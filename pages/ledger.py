@@ -18,7 +18,9 @@ from models.codes import CodeKind
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.paged_table import column
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -249,11 +251,12 @@ class LedgerScreen:
                 .props("dense outlined stack-label")
                 .classes("w-full")
             )
-            memo = (
+            memo = limit_text(
                 ui.input("적요", value=row["memo"] if row else "")
                 .props("dense outlined stack-label")
                 .classes("w-full")
-                .mark("receipt-memo")
+                .mark("receipt-memo"),
+                sales.RECEIPT_MEMO_MAX,
             )
             errors = FieldErrors(
                 {"received_on": received_on, "amount": amount, "method": method, "memo": memo}
@@ -279,6 +282,7 @@ class LedgerScreen:
                             amount=amount.value,
                             method_id=method.value,
                             memo=memo.value or "",
+                            form_token=save_action.form_token,
                         )
                 except ValidationError as error:
                     errors.show(error.fields)
@@ -290,9 +294,10 @@ class LedgerScreen:
                 dialog.close()
                 await self.load()
 
-            amount.on("keydown.enter", save)
             with ui.row().classes("w-full justify-end"):
-                ui.button("저장", on_click=save).props("unelevated").mark("receipt-save")
+                save_action = (
+                    SaveAction(save).trigger_on_enter(amount).props("unelevated").mark("receipt-save")
+                )
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 

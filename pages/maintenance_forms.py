@@ -18,8 +18,10 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
-from pages.components.dialogs import TransientDialog, confirm
+from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from services import maintenance, products
 from services.codes import code_choices
 from services.staff import staff_choices
@@ -454,7 +456,9 @@ async def open_contract_editor(
                 errors.show(problems)
                 return
             try:
-                contract = await maintenance.save_contract(values, by=actor)
+                contract = await maintenance.save_contract(
+                    values, by=actor, form_token=save_button.form_token
+                )
             except ValidationError as error:
                 errors.show(error.fields)
                 return
@@ -466,15 +470,14 @@ async def open_contract_editor(
                 return
             detail.id, detail.version = contract.id, contract.version
             saved["values"] = snapshot()
+            guard.refresh()
             show_title()
             ui.notify("저장했습니다.", type="positive")
             if on_saved:
                 await on_saved()
 
         async def close() -> None:
-            if snapshot() != saved["values"] and not await confirm(
-                "저장하지 않은 변경 내용이 있습니다. 닫을까요?", action="닫기", danger=True
-            ):
+            if not await may_leave(snapshot() != saved["values"]):
                 return
             dialog.close()
 
@@ -484,7 +487,8 @@ async def open_contract_editor(
                 icon="print",
                 on_click=lambda: print_agreements([detail.id], "계약") if detail.id else None,
             ).props("flat no-caps")
-            ui.button("저장", icon="save", on_click=save).mark("contract-save")
+            save_button = SaveAction(save, icon="save").mark("contract-save")
             ui.button("닫기", on_click=close).props("flat").mark("contract-close")
         show_title()
+    guard = LeaveGuard(lambda: snapshot() != saved["values"], form=dialog)
     dialog.open()

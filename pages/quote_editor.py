@@ -20,6 +20,8 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
@@ -129,6 +131,7 @@ class QuoteEditor:
         self.processed = False
         self._loading = False
         self.client = ui.context.client
+        self.guard = LeaveGuard(lambda: self.dirty)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -144,14 +147,13 @@ class QuoteEditor:
             self.state_badge = ui.badge("").props("outline")
             self.processed_label = ui.label("").classes("text-caption text-grey-8").mark("quote-processed")
             ui.space()
-            self.save_button = ui.button("저장", icon="save", on_click=self.save).props(
-                "dense unelevated no-caps"
-            )
+            self.save_button = SaveAction(self.save, icon="save").props("dense unelevated no-caps")
             self.save_button.mark("quote-save")
             ui.button("인쇄", icon="print", on_click=self.print).props("dense outline no-caps").mark(
                 "quote-print"
             )
-            self.copy_button = ui.button("복사", icon="content_copy", on_click=self.copy).props(
+            # a copy is a new quote too: one per gesture, however often it is clicked meanwhile
+            self.copy_button = SaveAction(self.copy, text="복사", icon="content_copy").props(
                 "outline no-caps"
             )
             self.copy_button.mark("quote-copy")
@@ -302,14 +304,11 @@ class QuoteEditor:
         if self._loading or self.dirty:
             return
         self.dirty = True
-        # handlers of rows that were just re-rendered have no live slot: talk to the client directly
-        self.client.run_javascript(
-            "window.onbeforeunload = (e) => { e.preventDefault(); e.returnValue = ''; };"
-        )
+        self.guard.refresh()
 
     def _clean(self) -> None:
         self.dirty = False
-        self.client.run_javascript("window.onbeforeunload = null;")
+        self.guard.refresh()
 
     async def _staff_changed(self, event) -> None:
         if not self._loading and event.value and not self.department.value:
@@ -457,7 +456,12 @@ class QuoteEditor:
             return False
         try:
             if self.quote_id is None:
-                quote = await quotes.create_quote(by=self.actor, form=self.form(), lines=self.lines.values())
+                quote = await quotes.create_quote(
+                    by=self.actor,
+                    form=self.form(),
+                    lines=self.lines.values(),
+                    form_token=self.save_button.form_token,
+                )
             else:
                 quote = await quotes.update_quote(
                     self.quote_id,
@@ -544,9 +548,7 @@ class QuoteEditor:
         return customer_url(self.customer_id) + "?tab=quotes" if self.customer_id else "/status/quotes"
 
     async def close(self) -> None:
-        if self.dirty and not await confirm(
-            "저장하지 않은 변경 내용이 있습니다. 저장하지 않고 닫을까요?", action="닫기"
-        ):
+        if not await may_leave(self.dirty):
             return
         self._clean()
         ui.navigate.to(self._return_url())

@@ -18,8 +18,11 @@ from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
-from pages.components.dialogs import TransientDialog, confirm
+from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from pages.phone_links import PhoneOwner, phone_input_actions
 from pages.sales_links import open_new_order
 from services import codes, phone_directory, receptions
@@ -248,21 +251,23 @@ class ReceptionForm:
                 )
             with ui.grid().classes("w-full gap-2 grid-cols-1 md:grid-cols-2"):
                 with ui.column().classes("gap-1"):
-                    self.inquiry = (
+                    self.inquiry = limit_text(
                         ui.textarea("접수내용 (고객 문의)", value=data.inquiry)
                         .props(dense + " autogrow input-style='min-height: 7em'")
                         .classes("w-full")
-                        .mark("reception-inquiry")
+                        .mark("reception-inquiry"),
+                        receptions.MAX_TEXT,
                     )
                     self.inquiry_files = AttachmentBox(
                         self.actor, AttachmentSlot.RECEPTION_INQUIRY, self.reception_id, label="접수내용 첨부"
                     )
                 with ui.column().classes("gap-1"):
-                    self.answer = (
+                    self.answer = limit_text(
                         ui.textarea("처리답변", value=data.answer)
                         .props(dense + " autogrow input-style='min-height: 7em'")
                         .classes("w-full")
-                        .mark("reception-answer")
+                        .mark("reception-answer"),
+                        receptions.MAX_TEXT,
                     )
                     self.answer_files = AttachmentBox(
                         self.actor, AttachmentSlot.RECEPTION_ANSWER, self.reception_id, label="처리답변 첨부"
@@ -295,7 +300,9 @@ class ReceptionForm:
                     "reception-link-number"
                 )
                 ui.space()
-                ui.button("저장", icon="save", on_click=self.save).props("unelevated").mark("reception-save")
+                self.save_action = (
+                    SaveAction(self.save, icon="save").props("unelevated").mark("reception-save")
+                )
                 ui.button("닫기", on_click=self.close).props("flat").mark("reception-close")
 
         self.errors = FieldErrors(
@@ -321,6 +328,7 @@ class ReceptionForm:
         self.category_large.on_value_change(self._large_changed)
         self.category_medium.on_value_change(self._medium_changed)
         self.saved_snapshot = self._snapshot()
+        self.leave_guard = LeaveGuard(lambda: self._snapshot() != self.saved_snapshot, form=self.dialog)
         self.dialog.open()
         return self.dialog
 
@@ -412,7 +420,11 @@ class ReceptionForm:
         self.errors.clear()
         try:
             reception = await receptions.save_reception(
-                self._input(), by=self.actor, reception_id=self.reception_id, version=self.version
+                self._input(),
+                by=self.actor,
+                reception_id=self.reception_id,
+                version=self.version,
+                form_token=self.save_action.form_token,
             )
         except ValidationError as error:
             self.errors.show(error.fields)
@@ -435,6 +447,7 @@ class ReceptionForm:
         self.processed_at.value = format_datetime(parse_or_none(detail.data.processed_at), seconds=True)
         self.title.set_text(f"접수 #{reception.id}")
         self.saved_snapshot = self._snapshot()
+        self.leave_guard.refresh()
         ui.notify("저장했습니다.", type="positive")
         if self.on_saved:
             result = self.on_saved(reception.id)
@@ -443,9 +456,7 @@ class ReceptionForm:
         return True
 
     async def close(self) -> None:
-        if self._snapshot() != self.saved_snapshot and not await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?", action="닫기", danger=True
-        ):
+        if not await may_leave(self._snapshot() != self.saved_snapshot):
             return
         self.dialog.close()
 

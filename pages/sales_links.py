@@ -16,6 +16,9 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from services import sales
 
@@ -94,12 +97,16 @@ async def open_order_dialog(
     def changed() -> None:
         nonlocal dirty
         dirty = True
+        guard.refresh()
 
     with TransientDialog().props("persistent") as dialog, ui.card().classes("w-[1100px] max-w-full"):
         ui.label(f"수주등록 — {partner_name}").classes("text-h6")
         with ui.row().classes("w-full items-start gap-2"):
             order_date = DateInput("수주일자 *", dt.date.today()).classes("w-44").mark("order-date")
-            memo = ui.input("메모").props("dense outlined stack-label").classes("grow").mark("order-memo")
+            memo = limit_text(
+                ui.input("메모").props("dense outlined stack-label").classes("grow").mark("order-memo"),
+                sales.ORDER_MEMO_MAX,
+            )
         order_date.on_value_change(changed)
         memo.on_value_change(changed)
         lines = LinesEditor([], on_change=changed, item_hint="수주")
@@ -114,6 +121,7 @@ async def open_order_dialog(
                     order_date=order_date.date,
                     lines=lines.values(),
                     memo=memo.value or "",
+                    form_token=save_button.form_token,
                 )
             except ValidationError as error:
                 errors.show({k: v for k, v in error.fields.items() if not k.startswith("lines.")})
@@ -130,13 +138,14 @@ async def open_order_dialog(
                     await result
 
         async def close() -> None:
-            if dirty and not await confirm("저장하지 않은 내용이 있습니다. 닫을까요?", action="닫기"):
+            if not await may_leave(dirty):
                 return
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("저장", icon="save", on_click=save).props("unelevated no-caps").mark("order-save")
+            save_button = SaveAction(save, icon="save").props("unelevated no-caps").mark("order-save")
             ui.button("닫기", on_click=close).props("flat no-caps").mark("order-close")
+    guard = LeaveGuard(lambda: dirty, form=dialog)
     dialog.open()
 
 

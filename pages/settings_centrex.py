@@ -13,6 +13,7 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.phone import open_sms_dialog
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.settings_cti import OriginCaptions
@@ -231,7 +232,7 @@ def register() -> None:
                                 number.value or "", password.value or "", row["id"] if row else None, result
                             ),
                         ).props("outline no-caps").mark("centrex-check")
-                        ui.button("저장", on_click=save).mark("centrex-save")
+                        SaveAction(save).mark("centrex-save")
                         ui.button("닫기", on_click=dialog.close).props("flat")
                 dialog.open()
 
@@ -378,9 +379,7 @@ def register() -> None:
                 ui.notify("새 비밀 주소를 만들었습니다. 콜백 등록을 다시 하세요.")
 
             with ui.row().classes("w-full gap-1"):
-                ui.button("저장", icon="save", on_click=save).props("unelevated no-caps").mark(
-                    "centrex-settings-save"
-                )
+                SaveAction(save, icon="save").props("unelevated no-caps").mark("centrex-settings-save")
                 ui.button("콜백 등록 (선택한 회선)", icon="cloud_upload", on_click=register_callback).props(
                     "outline no-caps"
                 ).mark("ring-register")

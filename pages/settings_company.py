@@ -8,6 +8,7 @@ from core.audit import Actor
 from core.errors import GogaekError
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import company
 
@@ -50,9 +51,7 @@ class CompanyScreen:
                 element.props("dense outlined stack-label")
             self.errors = FieldErrors(fields)
             with ui.row().classes("w-full justify-end"):
-                ui.button("저장", icon="save", on_click=self.save).props("unelevated no-caps").mark(
-                    "company-save"
-                )
+                SaveAction(self.save, icon="save").props("unelevated no-caps").mark("company-save")
         with ui.card().classes("w-full max-w-[720px] p-3 gap-2"):
             ui.label("도장 이미지 (선택)").classes("text-subtitle1")
             ui.label("PNG·JPG·GIF, 1MB 이하. 배경이 투명한 PNG가 가장 깔끔하게 인쇄됩니다.").classes(

@@ -13,6 +13,7 @@ from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_datetime
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import telephony_settings as ts
 from telephony import runtime
@@ -248,7 +249,7 @@ def register() -> None:
                 ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")
 
             with ui.row().classes("w-full items-center gap-2"):
-                ui.button("저장", icon="save", on_click=save).props("unelevated no-caps").mark("cti-save")
+                SaveAction(save, icon="save").props("unelevated no-caps").mark("cti-save")
 
         with ui.card().classes("w-full max-w-[900px] gap-1"):
             ui.label("수신 내용 시험").classes("text-subtitle1 text-weight-medium")
@@ -342,4 +343,4 @@ def register() -> None:
                 await runtime.apply_call_settings()
                 ui.notify("저장했습니다.", type="positive")
 
-            ui.button("저장", icon="save", on_click=save_calls).props("unelevated no-caps").mark("calls-save")
+            SaveAction(save_calls, icon="save").props("unelevated no-caps").mark("calls-save")

@@ -11,6 +11,7 @@ from models.codes import CodeKind
 from models.staff import Role, Staff
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import auth, codes, staff
 
@@ -145,7 +146,7 @@ def register() -> None:
                     await reload()
 
                 with ui.row().classes("w-full justify-end"):
-                    ui.button("저장", on_click=save).mark("user-save")
+                    SaveAction(save).props("unelevated").mark("user-save")
                     ui.button("닫기", on_click=dialog.close).props("flat")
             dialog.open()
 

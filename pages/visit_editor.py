@@ -28,6 +28,8 @@ from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from services import customers, visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
@@ -156,9 +158,11 @@ class VisitEditor:
                 ui.button("인쇄", icon="print", on_click=self.print).props("dense unelevated no-caps").mark(
                     "visit-print"
                 )
-                ui.button("저장", icon="save", on_click=self.save).props(
-                    "dense unelevated no-caps color=primary"
-                ).mark("visit-save")
+                self.save_action = (
+                    SaveAction(self.save, icon="save")
+                    .props("dense unelevated no-caps color=primary")
+                    .mark("visit-save")
+                )
                 ui.button("닫기", icon="close", on_click=self.close).props("dense flat no-caps").mark(
                     "visit-close"
                 )
@@ -281,6 +285,7 @@ class VisitEditor:
             element.on("blur", self.offer_refill)
         self.visitor.on_value_change(lambda: self.header_changed("visitor", ask_now=True))
         self.state.on_value_change(lambda: self.header_changed("state", ask_now=True))
+        self.leave_guard = LeaveGuard(self.dirty, form=self.dialog)
         self.dialog.open()
 
     # ------------------------------------------------------------ the body
@@ -493,6 +498,7 @@ class VisitEditor:
                 body_html=sent,
                 visit_id=self.visit_id,
                 version=self.version,
+                form_token=self.save_action.form_token,
             )
         except ValidationError as error:
             self.errors.show(error.fields)
@@ -512,6 +518,7 @@ class VisitEditor:
             self.last_push = "save"  # show what was stored (unless the user typed on meanwhile)
             self.set_body(visit.body_html, filled=was_untouched)
         self.saved = self.snapshot()
+        self.leave_guard.refresh()
         ui.notify(f"저장했습니다 ({visit.document_number}).", type="positive")
         if self.on_saved:
             result = self.on_saved(visit.id)
@@ -532,9 +539,7 @@ class VisitEditor:
         ui.download.content(pdf, filename, "application/pdf")
 
     async def close(self) -> None:
-        if self.dirty() and not await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?", action="닫기", danger=True
-        ):
+        if not await may_leave(self.dirty()):
             return
         self.dialog.close()
 

@@ -29,6 +29,7 @@ from services.customers import (
 from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest
+from services.submissions import already_made, create_once
 
 EXPORT_CHUNK = 1000
 PRINT_LIMIT = 1000
@@ -253,20 +254,33 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
 
 
 async def save_card(
-    data: CardInput, *, by: Actor, card_id: int | None = None, version: int | None = None
+    data: CardInput,
+    *,
+    by: Actor,
+    card_id: int | None = None,
+    version: int | None = None,
+    form_token: str | None = None,
 ) -> BusinessCard:
-    """Add (card_id None) or edit a card; its numbers join the phone directory under its customer."""
+    """Add (card_id None, once per `form_token`) or edit a card; its numbers join the phone
+    directory under its customer."""
+    if card_id is None and (made := await already_made(BusinessCard, "card", form_token)):
+        return made
     values, errors = await validate_card(data)
     if errors:
         raise ValidationError(errors)
+
+    async def create() -> BusinessCard:
+        card = await BusinessCard.create(**values)
+        await phone_directory.sync_card_phones(card)
+        return card
+
     with acting_as(by):
+        if card_id is None:
+            return await create_once(BusinessCard, "card", form_token, create)
         async with in_transaction():
-            if card_id is None:
-                card = await BusinessCard.create(**values)
-            else:
-                card = await BusinessCard.fetch(card_id, "명함")
-                card.edit(values, version)
-                await card.save()
+            card = await BusinessCard.fetch(card_id, "명함")
+            card.edit(values, version)
+            await card.save()
             await phone_directory.sync_card_phones(card)
     return card
 

@@ -11,6 +11,7 @@ from core.audit import SYSTEM, Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_choices, wrong_ids, wrong_numbers, wrong_texts
 from models.codes import CodeEntry, CodeKind
+from services.submissions import already_made, create_once
 
 K = CodeKind
 
@@ -238,9 +239,12 @@ async def save_code(
     parent_id: int | None = None,
     entry_id: int | None = None,
     version: int | None = None,
+    form_token: str | None = None,
 ) -> CodeEntry:
-    """Add (entry_id None) or edit one row. Codes are unique per table."""
+    """Add (entry_id None, once per `form_token`) or edit one row. Codes are unique per table."""
     by.require_admin()
+    if entry_id is None and (made := await already_made(CodeEntry, "code", form_token)):
+        return made
     refuse(
         wrong_texts(code=code, name=name, short_name=short_name, description=description),
         wrong_ids(parent=parent_id, entry=entry_id),
@@ -286,15 +290,20 @@ async def save_code(
             if sort_order is None:
                 sort_order = await CodeEntry.filter(kind=kind, parent_id=parent_id).count() + 1
             try:
-                return await CodeEntry.create(
-                    kind=kind,
-                    code=code,
-                    name=name,
-                    short_name=short_name.strip(),
-                    description=description.strip(),
-                    sort_order=sort_order,
-                    active=active,
-                    parent=parent,
+                return await create_once(
+                    CodeEntry,
+                    "code",
+                    form_token,
+                    lambda: CodeEntry.create(
+                        kind=kind,
+                        code=code,
+                        name=name,
+                        short_name=short_name.strip(),
+                        description=description.strip(),
+                        sort_order=sort_order,
+                        active=active,
+                        parent=parent,
+                    ),
                 )
             except IntegrityError as exc:
                 raise ValidationError({"code": f"코드 '{code}'는 이미 있습니다."}) from exc

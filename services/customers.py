@@ -47,6 +47,7 @@ from services.balances import customer_balances
 from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest
+from services.submissions import already_made, create_once
 
 CODE_PATTERN = re.compile(r"^\S{1,12}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -689,11 +690,15 @@ async def save_customer(
     version: int | None = None,
     code: str | None = None,
     confirm_duplicates: bool = False,
+    form_token: str | None = None,
 ) -> Customer:
     """Add (customer_id None) or edit a customer. A new customer gets the next `YYMMDD-NNN` code of
     its registration date unless `code` is given (import, demo data). Editing refuses the save
     when the record changed since `version` was read (StaleRecordError). Same business number or
-    phone as another customer raises DuplicateCustomerError unless `confirm_duplicates`."""
+    phone as another customer raises DuplicateCustomerError unless `confirm_duplicates`. A new
+    customer is made once per `form_token`."""
+    if customer_id is None and (made := await already_made(Customer, "customer", form_token)):
+        return made
     values, errors = await validate_customer(data)
     if code is not None and customer_id is None:
         code = code.strip()
@@ -709,7 +714,7 @@ async def save_customer(
             raise DuplicateCustomerError(duplicates)
     with acting_as(by):
         if customer_id is None:
-            return await _create_customer(values, code)
+            return await create_once(Customer, "customer", form_token, lambda: _create_customer(values, code))
         return await _update_customer(customer_id, values, version)
 
 

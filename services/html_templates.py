@@ -23,6 +23,7 @@ from html_forms.templates import (
     unknown_placeholders,
 )
 from models.visit import HtmlTemplate, VisitReport
+from services.submissions import already_made, create_once
 
 NAME_MAX = 100
 
@@ -96,9 +97,13 @@ async def save_template(
     active: bool = True,
     template_id: int | None = None,
     version: int | None = None,
+    form_token: str | None = None,
 ) -> HtmlTemplate:
-    """Create or update a template (admin only). Editing passes the version the admin opened."""
+    """Create (once per `form_token`) or update a template (admin only). Editing passes the
+    version the admin opened."""
     by.require_admin()
+    if template_id is None and (made := await already_made(HtmlTemplate, "html_template", form_token)):
+        return made
     name, cleaned = check_template(name=name, html=html)
     duplicate = HtmlTemplate.filter(name=name)
     if template_id is not None:
@@ -112,8 +117,15 @@ async def save_template(
         template.name, template.html, template.active = name, cleaned, active
         if version is not None:
             template.version = version
+
+    async def create() -> HtmlTemplate:
+        await template.save()
+        return template
+
     try:
         with acting_as(by):
+            if template_id is None:
+                return await create_once(HtmlTemplate, "html_template", form_token, create)
             await template.save()
     except IntegrityError as exc:
         raise ValidationError({"name": f"'{name}' 문서가 이미 있습니다."}) from exc

@@ -15,6 +15,7 @@ from core.errors import InUseError, ValidationError
 from core.inputs import refuse, search_text, whole_number, wrong_ids, wrong_texts
 from models.item import Item
 from models.quote import QuoteLine
+from services.submissions import already_made, create_once
 
 MAX_UNIT_PRICE = 100_000_000_000  # 1천억 원: far above any real price, far below 64-bit overflow
 SORTABLE = {"code": "code", "name": "name", "spec": "spec", "unit_price": "unit_price"}
@@ -91,9 +92,12 @@ async def save_item(
     active: bool = True,
     item_id: int | None = None,
     version: int | None = None,
+    form_token: str | None = None,
 ) -> Item:
-    """Add (item_id None) or edit an item. Codes are unique."""
+    """Add (item_id None, once per `form_token`) or edit an item. Codes are unique."""
     by.require_admin()
+    if item_id is None and (made := await already_made(Item, "item", form_token)):
+        return made
     refuse(wrong_texts(code=code, name=name, spec=spec, unit=unit), wrong_ids(item=item_id))
     code, name, spec, unit = code.strip(), name.strip(), spec.strip(), unit.strip()
     errors: dict[str, str] = {}
@@ -121,14 +125,19 @@ async def save_item(
     with acting_as(by):
         if item_id is None:
             try:
-                return await Item.create(
-                    code=code,
-                    name=name,
-                    spec=spec,
-                    unit=unit,
-                    unit_price=price,
-                    taxable=taxable,
-                    active=active,
+                return await create_once(
+                    Item,
+                    "item",
+                    form_token,
+                    lambda: Item.create(
+                        code=code,
+                        name=name,
+                        spec=spec,
+                        unit=unit,
+                        unit_price=price,
+                        taxable=taxable,
+                        active=active,
+                    ),
                 )
             except IntegrityError as exc:
                 raise ValidationError({"code": f"품번 '{code}'은(는) 이미 있습니다."}) from exc

@@ -35,6 +35,7 @@ from models.product import CustomerProduct, KeyLock, ProductModule
 from models.staff import Staff
 from services import company
 from services.codes import PAYMENT_FORM_MONTHS
+from services.submissions import already_made, create_once
 
 
 @dataclass(frozen=True)
@@ -488,9 +489,14 @@ def _refuse_wrong_types(detail: ContractDetail) -> None:
     )
 
 
-async def save_contract(detail: ContractDetail, *, by: Actor) -> MaintenanceContract:
-    """Add (detail.id None) or edit a contract with its lines, all or nothing. The total is
-    computed here; a state change follows the state rule in the same transaction."""
+async def save_contract(
+    detail: ContractDetail, *, by: Actor, form_token: str | None = None
+) -> MaintenanceContract:
+    """Add (detail.id None, once per `form_token`) or edit a contract with its lines, all or
+    nothing. The total is computed here; a state change follows the state rule in the same
+    transaction."""
+    if detail.id is None and (made := await already_made(MaintenanceContract, "contract", form_token)):
+        return made
     _refuse_wrong_types(detail)
     detail.retroactive_fee = whole_number(detail.retroactive_fee)
     detail.settlement_month = detail.settlement_month.strip()
@@ -514,7 +520,9 @@ async def save_contract(detail: ContractDetail, *, by: Actor) -> MaintenanceCont
             raise NotFound("유지보수 계약")
     await _validate_contract(detail)
     product = await CustomerProduct.get(id=detail.product_id)
-    with acting_as(by):
+
+    async def write() -> MaintenanceContract:
+        nonlocal contract
         async with in_transaction():
             before = None
             if contract is None:
@@ -542,7 +550,12 @@ async def save_contract(detail: ContractDetail, *, by: Actor) -> MaintenanceCont
             await _apply_state_rule(contract, before)
             await contract.save()
             await _replace_lines(contract.id, detail.lines)
-    return contract
+        return contract
+
+    with acting_as(by):
+        if contract is None:
+            return await create_once(MaintenanceContract, "contract", form_token, write)
+        return await write()
 
 
 async def _replace_lines(contract_id: int, lines: Sequence[LineInput]) -> None:

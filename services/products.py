@@ -19,6 +19,7 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.maintenance import MaintenanceContract
 from models.product import CustomerProduct, KeyLock, ProductModule
+from services.submissions import already_made, create_once
 
 MAX_KEY_LOCK_LENGTH = 50
 MAX_USERS = 1_000_000
@@ -256,8 +257,12 @@ async def save_product(
     modules: Sequence[ModuleInput] = (),
     product_id: int | None = None,
     version: int | None = None,
+    form_token: str | None = None,
 ) -> CustomerProduct:
-    """Add (product_id None) or edit a product with its key locks and modules, all or nothing."""
+    """Add (product_id None, once per `form_token`) or edit a product with its key locks and
+    modules, all or nothing."""
+    if product_id is None and (made := await already_made(CustomerProduct, "product", form_token)):
+        return made
     refuse(
         wrong_ids(customer=customer_id, product=product_id, product_group=product_group_id),
         wrong_dates(
@@ -284,29 +289,35 @@ async def save_product(
     modules = [
         ModuleInput(row.module_id, whole_number(row.user_count), whole_number(row.amount)) for row in modules
     ]
+
+    async def create() -> CustomerProduct:
+        made = await CustomerProduct.create(
+            customer_id=customer_id,
+            product_group_id=product_group_id,
+            licence_number=licence_number,
+            first_registered_on=first_registered_on,
+            free_end_on=free_end_on,
+            paid_end_on=paid_end_on,
+            note=note,
+        )
+        await _sync_key_locks(made.id, numbers)
+        await _sync_modules(made.id, modules)
+        return made
+
     try:
         with acting_as(by):
+            if product is None:
+                return await create_once(CustomerProduct, "product", form_token, create)
             async with in_transaction():
-                if product is None:
-                    product = await CustomerProduct.create(
-                        customer_id=customer_id,
-                        product_group_id=product_group_id,
-                        licence_number=licence_number,
-                        first_registered_on=first_registered_on,
-                        free_end_on=free_end_on,
-                        paid_end_on=paid_end_on,
-                        note=note,
-                    )
-                else:
-                    product.product_group_id = product_group_id
-                    product.licence_number = licence_number
-                    product.first_registered_on = first_registered_on
-                    product.free_end_on = free_end_on
-                    product.paid_end_on = paid_end_on
-                    product.note = note
-                    if version is not None:
-                        product.version = version
-                    await product.save()
+                product.product_group_id = product_group_id
+                product.licence_number = licence_number
+                product.first_registered_on = first_registered_on
+                product.free_end_on = free_end_on
+                product.paid_end_on = paid_end_on
+                product.note = note
+                if version is not None:
+                    product.version = version
+                await product.save()
                 await _sync_key_locks(product.id, numbers)
                 await _sync_modules(product.id, modules)
     except IntegrityError as exc:  # another user took the number between the check and the save

@@ -34,6 +34,7 @@ from models.staff import Staff
 from services import company, search_index
 from services.customers import lookup_customers
 from services.search_index import like_pattern
+from services.submissions import already_made, create_once
 
 MAX_QUANTITY = 10_000_000
 MAX_UNIT_PRICE = 100_000_000_000
@@ -402,9 +403,15 @@ async def _checked(
 
 
 async def create_quote(
-    *, by: Actor, form: QuoteForm, lines: Sequence[LineInput | Mapping[str, Any]] = ()
+    *,
+    by: Actor,
+    form: QuoteForm,
+    lines: Sequence[LineInput | Mapping[str, Any]] = (),
+    form_token: str | None = None,
 ) -> Quote:
-    """A new quote with the quote date's next number."""
+    """A new quote with the quote date's next number, once per `form_token`."""
+    if made := await already_made(Quote, "quote", form_token):
+        return made
     checked, totals = await _checked(form, lines)
     assert form.quote_date is not None
 
@@ -416,7 +423,12 @@ async def create_quote(
         return quote
 
     with acting_as(by):
-        return await create_numbered(Quote, "number", form.quote_date, create, next_quote_number)
+        return await create_once(
+            Quote,
+            "quote",
+            form_token,
+            lambda: create_numbered(Quote, "number", form.quote_date, create, next_quote_number),
+        )
 
 
 async def update_quote(

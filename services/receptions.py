@@ -23,7 +23,7 @@ from core.audit import Actor, acting_as
 from core.db import SqliteReader, TextHead, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_choices, wrong_ids, wrong_texts
-from core.korean import chosung, format_phone, phone_digits
+from core.korean import chosung, format_phone, phone_digits, phone_error
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -31,6 +31,7 @@ from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, Rec
 from models.staff import Staff
 from services import search_index
 from services.customers import company_name_condition, has_initials, lookup_customers
+from services.submissions import already_made, create_once
 
 LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
 # up to this many text matches are collected (and counted) exactly; beyond it, matches are common
@@ -625,15 +626,33 @@ async def _validated(data: ReceptionInput) -> dict[str, Any]:
         errors["phone"] = "전화번호에는 숫자와 - 만 입력하세요."
     elif len(phone) > 30:
         errors["phone"] = "전화번호가 너무 깁니다."
+    elif len(phone_digits(phone)) > 4 and (problem := phone_error(phone)):
+        errors["phone"] = problem  # 4 digits or fewer: an internal line, as the CTI reports it
     extension = (data.extension or "").strip()
     if len(extension) > 20:
         errors["extension"] = "내선번호는 20자 이내입니다."
+    elif extension and not extension.isdigit():
+        errors["extension"] = "내선번호는 숫자로만 입력하세요."
     contact_name = (data.contact_name or "").strip()
     if len(contact_name) > 50:
         errors["contact_name"] = "담당자는 50자 이내입니다."
     for key, text in (("inquiry", data.inquiry), ("answer", data.answer)):
         if len(text or "") > MAX_TEXT:
             errors[key] = f"{MAX_TEXT:,}자까지 입력할 수 있습니다."
+    if not any(
+        (
+            phone,
+            (data.inquiry or "").strip(),
+            (data.answer or "").strip(),
+            data.customer_id,
+            contact_name,
+            data.reception_type_id,
+            data.category_large_id,
+        )
+    ):
+        errors["inquiry"] = (
+            "빈 접수입니다. 전화번호, 고객, 담당자, 접수구분이나 접수내용 중 하나는 입력하세요."
+        )
     if data.customer_id is not None and not await Customer.exists(id=data.customer_id):
         errors["customer"] = "선택한 고객이 없습니다 (삭제되었을 수 있습니다). 다시 고르세요."
     await _check_code(errors, "reception_type", data.reception_type_id, CodeKind.RECEPTION_TYPE, "접수구분")
@@ -696,16 +715,28 @@ def _apply_state_rule(values: dict[str, Any], by: Actor) -> None:
 
 
 async def save_reception(
-    data: ReceptionInput, *, by: Actor, reception_id: int | None = None, version: int | None = None
+    data: ReceptionInput,
+    *,
+    by: Actor,
+    reception_id: int | None = None,
+    version: int | None = None,
+    form_token: str | None = None,
 ) -> Reception:
-    """Create (reception_id None) or edit a reception. Editing needs the version the user opened;
-    a stale one raises StaleRecordError and changes nothing."""
+    """Create (reception_id None, once per `form_token`) or edit a reception. Editing needs the
+    version the user opened; a stale one raises StaleRecordError and changes nothing."""
+    if reception_id is None and (made := await already_made(Reception, "reception", form_token)):
+        return made
     values = await _validated(data)
     _apply_state_rule(values, by)
     with acting_as(by):
         if reception_id is None:
-            return await Reception.create(
-                **values, source=CallSource(data.source), call_event_id=data.call_event_id
+            return await create_once(
+                Reception,
+                "reception",
+                form_token,
+                lambda: Reception.create(
+                    **values, source=CallSource(data.source), call_event_id=data.call_event_id
+                ),
             )
         if version is None:
             raise ValueError("editing a reception needs the version the user opened")

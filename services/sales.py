@@ -25,8 +25,11 @@ from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.balances import partner_balance
 from services.quotes import LineInput, compute_totals, create_numbered, line_fields, validate_lines
+from services.submissions import already_made, create_once
 
 MAX_RECEIPT = 100_000_000_000_000
+RECEIPT_MEMO_MAX = 255
+ORDER_MEMO_MAX = 2000
 LEDGER_LIMIT = 3000
 _LINE_COLUMNS = (
     "seq",
@@ -238,8 +241,11 @@ async def create_order(
     lines: Sequence[LineInput | Mapping[str, Any]],
     customer_id: int | None = None,
     memo: str = "",
+    form_token: str | None = None,
 ) -> SalesOrder:
-    """주문등록: a sales order entered directly (not from a quote)."""
+    """주문등록: a sales order entered directly (not from a quote), once per `form_token`."""
+    if made := await already_made(SalesOrder, "order", form_token):
+        return made
     refuse(
         wrong_dates(order_date=order_date),
         wrong_ids(partner=partner_id, customer=customer_id),
@@ -256,8 +262,8 @@ async def create_order(
     errors |= line_errors
     if not kept and not line_errors:
         errors["lines"] = "품목을 한 줄 이상 입력하세요."
-    if len(memo) > 2000:
-        errors["memo"] = "메모는 2,000자 이내입니다."
+    if len(memo) > ORDER_MEMO_MAX:
+        errors["memo"] = f"메모는 {ORDER_MEMO_MAX:,}자 이내입니다."
     if errors:
         raise ValidationError(errors)
     assert order_date is not None
@@ -279,7 +285,9 @@ async def create_order(
         return order
 
     with acting_as(by):
-        return await create_numbered(SalesOrder, "number", order_date, create)
+        return await create_once(
+            SalesOrder, "order", form_token, lambda: create_numbered(SalesOrder, "number", order_date, create)
+        )
 
 
 async def delete_order(order_id: int, *, by: Actor) -> None:
@@ -330,8 +338,8 @@ def _receipt_errors(received_on: dt.date | None, amount: Any, memo: str) -> tupl
         errors["amount"] = "수금액은 0보다 커야 합니다."
     elif value > MAX_RECEIPT:
         errors["amount"] = "수금액이 너무 큽니다."
-    if "memo" not in errors and len(memo.strip()) > 255:
-        errors["memo"] = "적요는 255자 이내입니다."
+    if "memo" not in errors and len(memo.strip()) > RECEIPT_MEMO_MAX:
+        errors["memo"] = f"적요는 {RECEIPT_MEMO_MAX}자 이내입니다."
     return value, errors
 
 
@@ -348,8 +356,10 @@ async def add_receipt(
     amount: Any,
     method_id: int | None = None,
     memo: str = "",
+    form_token: str | None = None,
 ) -> Receipt:
-    """수금: money received lowers the partner's credit balance."""
+    """수금: money received lowers the partner's credit balance. Numbered YYMMDD-NNN by the
+    receipt date; once per `form_token`."""
     refuse(wrong_ids(partner=partner_id, method=method_id))
     value, errors = _receipt_errors(received_on, amount, memo)
     await _check_method(method_id, errors)
@@ -357,13 +367,24 @@ async def add_receipt(
         errors["partner"] = "거래처를 찾을 수 없습니다."
     if errors:
         raise ValidationError(errors)
-    with acting_as(by):
+    assert received_on is not None
+
+    async def create(number: str) -> Receipt:
         return await Receipt.create(
+            number=number,
             partner_id=partner_id,
             received_on=received_on,
             amount=value,
             method_id=method_id,
             memo=memo.strip(),
+        )
+
+    with acting_as(by):
+        return await create_once(
+            Receipt,
+            "receipt",
+            form_token,
+            lambda: create_numbered(Receipt, "number", received_on, create),
         )
 
 
@@ -487,7 +508,7 @@ async def partner_ledger(
         await Receipt.filter(partner_id=partner_id, **_date_filter("received_on", date_from, date_to))
         .order_by("received_on", "id")
         .limit(LEDGER_LIMIT + 1)
-        .values("id", "received_on", "amount", "memo", "method_id", "method__name", "version")
+        .values("id", "number", "received_on", "amount", "memo", "method_id", "method__name", "version")
     )
     truncated = any(len(rows) > LEDGER_LIMIT for rows in (orders, shipments, receipts))
     orders, shipments, receipts = orders[:LEDGER_LIMIT], shipments[:LEDGER_LIMIT], receipts[:LEDGER_LIMIT]
@@ -542,7 +563,7 @@ async def partner_ledger(
             LedgerKind.RECEIPT,
             r["id"],
             r["received_on"],
-            "",
+            r["number"],
             " ".join(part for part in (r["method__name"] or "", r["memo"]) if part),
             receipt_amount=r["amount"],
             memo=r["memo"],

@@ -33,6 +33,7 @@ from models.staff import Staff
 from models.visit import HtmlTemplate, VisitReport, VisitState
 from services.attachments import delete_attachments_of
 from services.excel import Column, export_rows
+from services.submissions import already_made, create_once
 
 PURPOSE_MAX = 200
 BODY_MAX_BYTES = 2 * 1024 * 1024
@@ -214,9 +215,12 @@ async def save_visit(
     body_html: str = "",
     visit_id: int | None = None,
     version: int | None = None,
+    form_token: str | None = None,
 ) -> VisitReport:
-    """Create (visit_id None) or update a visit report. Editing passes the version the user opened;
+    """Create (visit_id None, once per `form_token`) or update a visit report. Editing passes the version the user opened;
     a stale version raises StaleRecordError. The body is stored sanitised."""
+    if visit_id is None and (made := await already_made(VisitReport, "visit", form_token)):
+        return made
     refuse(
         wrong_ids(customer=customer_id, visitor=visitor_id, template=template_id, visit=visit_id),
         wrong_texts(visit_time=visit_time, purpose=purpose, body=body_html),
@@ -268,7 +272,7 @@ async def save_visit(
             visit.edit(fields, version)
             await visit.save()
             return visit
-        return await _create_numbered(fields)
+        return await create_once(VisitReport, "visit", form_token, lambda: _create_numbered(fields))
 
 
 async def _create_numbered(fields: dict[str, Any]) -> VisitReport:

@@ -9,6 +9,8 @@ import datetime as dt
 
 from nicegui import ui
 
+from core.dates import IMPOSSIBLE_DATE, is_impossible_date
+
 
 def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
@@ -21,7 +23,11 @@ def parse_date(value: object) -> dt.date | None:
 
 class DateInput(ui.input):
     def __init__(self, label: str, value: dt.date | None = None) -> None:
-        super().__init__(label, value=value.isoformat() if value else "")
+        super().__init__(
+            label,
+            value=value.isoformat() if value else "",
+            validation=lambda text: IMPOSSIBLE_DATE if is_impossible_date(text) else None,
+        )
         self.props('dense outlined stack-label mask="####-##-##" placeholder="YYYY-MM-DD"')
         with (
             self,

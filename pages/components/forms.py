@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from core.dates import IMPOSSIBLE_DATE, is_impossible_date
 from core.errors import GogaekError, ValidationError
 
 
@@ -28,6 +29,9 @@ class FieldErrors:
             if element is None:
                 unplaced.append(message)
                 continue
+            if is_impossible_date(getattr(element, "value", None)):
+                # whatever the check said ("입력하세요", "형식"), the day typed does not exist
+                message = IMPOSSIBLE_DATE
             element.props["error"] = True
             element.props["error-message"] = message
             element.update()

@@ -21,10 +21,14 @@ ACTIONS: list[tuple[str, str, str, str]] = [
 ]
 
 # Browsers use F3/F5/F7… themselves (find, reload, caret browsing); on our screens they are ours.
+# Keys belong to what is in front: while a dialog is open the screen's shortcuts behind it do
+# nothing (this capturing listener runs first, so the screen's keyboard never hears the key).
 _CLAIM_FUNCTION_KEYS = """
 <script>
 document.addEventListener('keydown', (e) => {
-  if (['F3','F5','F7','F8','F9','F10'].includes(e.key) && !e.ctrlKey && !e.altKey && !e.metaKey) e.preventDefault();
+  if (!['F3','F5','F7','F8','F9','F10'].includes(e.key) || e.ctrlKey || e.altKey || e.metaKey) return;
+  e.preventDefault();
+  if (document.querySelector('.q-dialog__inner')) e.stopPropagation();
 }, true);
 </script>
 """

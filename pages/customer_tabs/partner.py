@@ -11,6 +11,7 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_business_number
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.customer_header import CustomerEditor, current_editor
 from pages.customer_window import customer_tab
 from pages.field_helpers import required, text_input
@@ -148,7 +149,7 @@ async def _create(actor: Actor, editor: CustomerEditor, customer_id: int, done) 
             await done()
 
         with ui.row().classes("w-full justify-end"):
-            save_button = ui.button("저장", icon="save", on_click=save).mark("partner-save")
+            save_button = SaveAction(save, icon="save").mark("partner-save")
             ui.button("닫기", on_click=dialog.close).props("flat")
     dialog.open()
 

@@ -11,6 +11,8 @@ from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
 from pages.maintenance_forms import amount_input, date_field, guard, read_date, read_int, when_shown
@@ -213,6 +215,7 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     note=note.value or "",
                     key_locks=list(key_locks.value or []),
                     modules=modules.values(),
+                    form_token=save_button.form_token,
                     **dates,
                 )
             except GogaekError as error:
@@ -222,20 +225,20 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
             refreshed = await products.get_product(product.id)
             key_locks.value = list(refreshed.key_locks)  # as stored (capitals, no spaces)
             saved["values"] = snapshot()
+            guard.refresh()
             title.set_text("제품 수정")
             ui.notify("저장했습니다.", type="positive")
             await on_saved()
 
         async def close() -> None:
-            if snapshot() != saved["values"] and not await confirm(
-                "저장하지 않은 변경 내용이 있습니다. 닫을까요?", action="닫기", danger=True
-            ):
+            if not await may_leave(snapshot() != saved["values"]):
                 return
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
-            ui.button("저장", icon="save", on_click=save).mark("product-save")
+            save_button = SaveAction(save, icon="save").mark("product-save")
             ui.button("닫기", on_click=close).props("flat").mark("product-close")
+    guard = LeaveGuard(lambda: snapshot() != saved["values"], form=dialog)
     dialog.open()
 
 

@@ -65,7 +65,8 @@ async def sample_ids() -> dict[str, str]:
     customer = await make_customer("재근상사")
     quote = await make_quote(admin, customer)
     reception = await receptions.save_reception(
-        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=admin.id), by=admin
+        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=admin.id, inquiry="첨부 확인"),
+        by=admin,
     )
     stored = await attachments.store_attachment(
         slot=AttachmentSlot.RECEPTION_ANSWER,

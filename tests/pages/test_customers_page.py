@@ -154,6 +154,10 @@ async def test_a_stale_save_keeps_the_typed_values_and_names_who_changed_it(user
     await user.should_see("현빈님이", retries=30)
     assert user.find("customer-memo").elements.pop().value == "내가 쓴 메모"
     assert (await Customer.get(id=customer.id)).memo == "현빈이 먼저 저장"
+    # my edit, re-applied on top of 현빈's version: the differing field is named
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 메모")
+    user.find("conflict-reapply").click()
+    await eventually(lambda: Customer.filter(id=customer.id, memo="내가 쓴 메모").exists())
 
 
 async def test_erp_partner_is_created_from_the_customer_window(user: User):

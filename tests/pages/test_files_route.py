@@ -9,7 +9,8 @@ async def test_download_needs_a_session_and_is_never_inline(user: User):
     await make_admin(login="boss")
     member = await make_staff(login="clerk")
     reception = await receptions.save_reception(
-        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=member.id), by=member
+        receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=member.id, inquiry="첨부 확인"),
+        by=member,
     )
     stored = await attachments.store_attachment(
         slot=AttachmentSlot.RECEPTION_ANSWER,

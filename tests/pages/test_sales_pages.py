@@ -210,3 +210,18 @@ async def test_order_entry_from_the_customer_tab_and_a_customer_without_partner(
     user.find("order-save").click()
     await user.should_see("품목을 한 줄 이상 입력하세요.", retries=50)
     assert await SalesOrder.all().count() == 0
+
+
+async def test_an_impossible_receipt_date_is_named_as_such_and_nothing_is_saved(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    await sign_in(user, "clerk")
+    await user.open(f"/ledger/{customer.partner_id}")
+    user.find("ledger-add").click()
+    date = _one(user, "receipt-date")
+    date.value = "2026-02-30"
+    user.find("receipt-amount").type("5,500,000")
+    user.find("receipt-save").click()
+    await soon(lambda: date.props.get("error-message") == "존재하지 않는 날짜입니다.")
+    assert not await Receipt.filter(partner_id=customer.partner_id).exists()

@@ -50,6 +50,7 @@ from services import (
     telephony_settings,
     visits,
 )
+from services.submissions import new_form_token
 from tests.utils import PASSWORD, make_admin, make_staff
 
 MIXED = "재근상사 😀👨‍👩‍👧 株式会社 Ωμέγα Привет ㄱㄴㄷ"
@@ -969,6 +970,23 @@ async def test_the_good_inputs_of_the_corpus_are_accepted(office):
         before = await snapshot()
         await operation.run(office, {})
         assert await snapshot() != before, f"{operation.name}: the good input was not stored"
+
+
+# the create services whose corpus runner passes extra keywords through to the service
+DOUBLE_SUBMITS = ("visit report", "html template", "item", "sales order", "receipt")
+
+
+@pytest.mark.parametrize("name", DOUBLE_SUBMITS)
+async def test_a_double_submit_of_one_form_stores_one_record(office, name):
+    """The same form saved twice (a double click, a retry after a dropped connection) — the
+    second save carries the same form token and changes nothing."""
+    operation = next(op for op in OPERATIONS if op.name == name)
+    token = new_form_token()
+    first = await operation.run(office, {"form_token": token})
+    after_first = await snapshot()
+    again = await operation.run(office, {"form_token": token})
+    assert again.id == first.id
+    assert await snapshot() == after_first
 
 
 # -- spreadsheets --------------------------------------------------------------------------------

@@ -57,6 +57,27 @@ async def test_customer_second_save_names_the_first(db):
     assert (await Customer.get(id=customer.id)).memo == "먼저 쓴 메모"
 
 
+async def test_my_edits_are_reapplied_on_top_of_the_latest_version(db):
+    first, second = await first_and_second()
+    customer = await customers.save_customer(
+        customers.CustomerInput(company_name="재근상사", registered_on="2014-02-13", phone="02-111-2222"),
+        by=first,
+    )
+    opened_by_both = await Customer.get(id=customer.id)
+    await edit_customer(first, opened_by_both, "먼저 쓴 메모")
+    with pytest.raises(StaleRecordError) as refused:
+        await edit_customer(second, opened_by_both, "나중에 쓴 메모")
+    conflict = refused.value
+    assert conflict.differing == ("memo",)  # the one field where mine and the stored differ
+    assert conflict.latest_version == opened_by_both.version + 1
+    # 내 입력으로 다시 저장: the same values, on top of the version stored now
+    data = dataclasses.replace(customers.CustomerInput.of(opened_by_both), memo="나중에 쓴 메모")
+    saved = await customers.save_customer(
+        data, by=second, customer_id=customer.id, version=conflict.latest_version
+    )
+    assert saved.memo == "나중에 쓴 메모" and saved.version == conflict.latest_version + 1
+
+
 async def test_contract_second_save_names_the_first(db):
     first, second = await first_and_second()
     customer = await make_customer("재근상사")

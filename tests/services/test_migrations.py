@@ -36,7 +36,7 @@ async def test_migrating_an_empty_database_creates_every_table(isolated_data):
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
     expected = _model_tables()
-    assert len(expected) == 30
+    assert len(expected) == 31
     assert expected <= tables
     assert {
         "customer",

@@ -150,11 +150,15 @@ async def test_bad_input_names_every_field_and_stores_nothing(db):
 
 async def test_dates_can_be_typed_without_seconds(db):
     kim = await make_staff()
-    reception = await receive(kim, received_at="2016-09-21 17:49")
+    reception = await receive(kim, received_at="2016-09-21 17:49", inquiry="견적 문의")
     assert reception.received_at == dt.datetime(2016, 9, 21, 17, 49)
     with pytest.raises(ValidationError, match="처리일시가 접수일시보다 빠릅니다"):
         await receive(
-            kim, received_at="2016-09-21 17:49", state=ReceptionState.DONE, processed_at="2016-09-20 09:00"
+            kim,
+            received_at="2016-09-21 17:49",
+            inquiry="견적 문의",
+            state=ReceptionState.DONE,
+            processed_at="2016-09-20 09:00",
         )
 
 
@@ -395,3 +399,18 @@ async def test_finding_customers_for_the_form(db):
     brief = await receptions.customer_brief(jaegeun.id)
     assert brief is not None and brief.company_name == "재근상사" and brief.phone == "02-999-8888"
     assert await receptions.customer_brief(999_999) is None
+
+
+async def test_the_form_refuses_a_wrong_extension_a_non_number_and_an_empty_reception(db):
+    kim = await make_staff(name="김데모")
+    with pytest.raises(ValidationError) as refused:
+        await receive(kim, phone="02-808-8016", extension="내선3")
+    assert refused.value.fields == {"extension": "내선번호는 숫자로만 입력하세요."}
+    with pytest.raises(ValidationError) as refused:
+        await receive(kim, phone="123-45678-9999999")
+    assert "올바른 전화번호가 아닙니다" in refused.value.fields["phone"]
+    with pytest.raises(ValidationError) as refused:
+        await receive(kim)
+    assert "빈 접수입니다" in refused.value.fields["inquiry"]
+    assert not await Reception.exists()
+    await receive(kim, phone="1234", extension="12")  # an internal line as the CTI reports it

@@ -1,0 +1,71 @@
+"""The one leave guard of every form: while a form holds input that is not saved, leaving it by
+any road asks first. Inside the app (닫기, prev/next, another document) the form awaits
+`may_leave()`, which asks "저장하지 않은 내용이 있습니다"; every road out of the page (the menu, a
+link, ui.navigate, the browser's refresh or close) meets the browser's own leave question, which
+`LeaveGuard` arms while its form is dirty and disarms once it is saved or closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import Client, ui
+from nicegui.elements.mixins.value_element import ValueElement
+
+from pages.components.dialogs import confirm
+
+MESSAGE = "저장하지 않은 내용이 있습니다."
+
+# one Set per browser tab of the forms that are dirty now; the page may be left when it is empty
+_ARM = """
+if (!window.gogaekDirtyForms) {
+  window.gogaekDirtyForms = new Set();
+  window.addEventListener('beforeunload', (e) => {
+    if (window.gogaekDirtyForms.size) { e.preventDefault(); e.returnValue = ''; }
+  });
+}
+"""
+
+
+_QUESTIONS = {"닫기": "닫을까요?", "이동": "이동할까요?", "옮기기": "옮길까요?"}
+
+
+async def may_leave(dirty: bool, *, action: str = "닫기") -> bool:
+    """Ask before throwing unsaved input away (True: go ahead). `action`: 닫기, 이동 or 옮기기."""
+    if not dirty:
+        return True
+    return await confirm(f"{MESSAGE} 저장하지 않고 {_QUESTIONS[action]}", action=action, danger=True)
+
+
+class LeaveGuard:
+    """`LeaveGuard(is_dirty, form=container)`: watches every input inside the form and keeps the
+    browser's leave question armed while `is_dirty()`; `refresh()` after a save or a change made
+    by the server, `release()` when the form goes away (closing a dialog form does it)."""
+
+    def __init__(self, is_dirty: Callable[[], bool], *, form: ui.element | None = None) -> None:
+        self.client: Client = form.client if form is not None else ui.context.client
+        self.key = f"form-{form.id if form is not None else id(self)}"
+        self.is_dirty = is_dirty
+        self.armed = False
+        if form is not None:
+            self.watch(*(e for e in form.descendants() if isinstance(e, ValueElement)))
+        if isinstance(form, ui.dialog):
+            form.on_value_change(lambda event: None if event.value else self.release())
+
+    def watch(self, *elements: ValueElement) -> LeaveGuard:
+        """Inputs added to the form later (rows of a lines editor…)."""
+        for element in elements:
+            element.on_value_change(self.refresh)
+        return self
+
+    def refresh(self) -> None:
+        self._arm(self.is_dirty())
+
+    def release(self) -> None:
+        self._arm(False)
+
+    def _arm(self, dirty: bool) -> None:
+        if dirty == self.armed or self.client.id not in Client.instances:
+            return
+        self.armed = dirty
+        change = "add" if dirty else "delete"
+        self.client.run_javascript(f"{_ARM} window.gogaekDirtyForms.{change}('{self.key}');")

@@ -1,0 +1,280 @@
+"""The double-click sweep: on every "new record" form, 저장 double-clicked (and Enter in a field
+followed by a click) makes exactly one row in the database file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Server, sign_in, start_server, stop_server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Iterator[Server]:
+    running = start_server(tmp_path_factory.mktemp("double-save") / "e2e-data", seed_demo=True)
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def signed_in(office: Server, page: Page) -> Page:
+    sign_in(page, office.url)
+    return page
+
+
+def _count(server: Server, sql: str, *args) -> int:
+    with sqlite3.connect(Path(server.data_dir) / "gogaek.sqlite3") as connection:
+        return connection.execute(sql, args).fetchone()[0]
+
+
+def _one(server: Server, sql: str, *args):
+    with sqlite3.connect(Path(server.data_dir) / "gogaek.sqlite3") as connection:
+        return connection.execute(sql, args).fetchone()[0]
+
+
+SAVED_WITHIN_MS = 30_000  # a loaded two-core machine; the wait ends as soon as it shows
+
+
+def _saved(page: Page, form: str) -> None:
+    """The form says it saved (a new customer opens as itself, with a flash that may be gone)."""
+    if form == "customer":
+        expect(page.get_by_text("고객정보 (더블클릭상사)")).to_be_visible(timeout=SAVED_WITHIN_MS)
+    else:
+        expect(page.get_by_text("저장했습니다").first).to_be_visible(timeout=SAVED_WITHIN_MS)
+
+
+def _settled(page: Page) -> None:
+    """Every gesture sent before has been handled: a reload is answered after them."""
+    page.reload()
+    page.wait_for_load_state("networkidle")
+
+
+def _double_save(page: Page, save, field, gesture: str) -> None:
+    """The two gestures, sent before the server can answer the first one."""
+    if gesture == "dblclick":
+        save.dblclick()
+        return
+    box = save.bounding_box()
+    assert box is not None
+    field.press("Enter")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def _partner_id(server: Server) -> int:
+    return _one(server, "SELECT partner_id FROM customer WHERE code = '140213-001'")
+
+
+def _customer_id(server: Server) -> int:
+    return _one(server, "SELECT id FROM customer WHERE code = '140213-001'")
+
+
+def _dialog_save(page: Page):
+    return page.get_by_role("dialog").get_by_role("button", name="저장", exact=True)
+
+
+# Every "new record" form: how to open and fill it (returns its 저장 and a field where Enter
+# saves, or None), what it says once saved, and how to count what it made.
+def _customer_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/new")
+    page.get_by_label("법인상호").fill("더블클릭상사")
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _reception_form(page: Page, server: Server):
+    page.goto(server.url)
+    page.get_by_test_id("log-add").click()
+    page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)").fill("더블클릭 접수")
+    return _dialog_save(page), None
+
+
+def _card_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=cards")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("이름", exact=True).fill("더블클릭")
+    return _dialog_save(page), None
+
+
+def _product_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=products")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("관리품목 *").click()
+    page.get_by_role("option").first.click()
+    return _dialog_save(page), None
+
+
+def _contract_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=maintenance")
+    page.get_by_role("button", name="추가[F5]").click()
+    page.get_by_role("dialog").get_by_label("제품군 (제품관리 등록 제품)").click()
+    page.get_by_role("option").first.click()
+    return _dialog_save(page), None
+
+
+def _visit_form(page: Page, server: Server):
+    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=visits")
+    page.get_by_role("button", name="추가[F5]").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("방문일자 *").fill("2026-03-06")
+    dialog.get_by_label("방문목적").fill("더블클릭 방문")
+    return _dialog_save(page), None
+
+
+def _item_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes/items")
+    page.get_by_role("button", name="추가[F5]").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("품번 *").fill("DBL-1")
+    name = dialog.get_by_label("품명 *")
+    name.fill("더블클릭 품목")
+    return _dialog_save(page), None
+
+
+def _code_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes")
+    page.get_by_role("button", name="추가", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("코드", exact=True).fill("DBL")
+    name = dialog.get_by_label("이름", exact=True)
+    name.fill("더블클릭코드")
+    return _dialog_save(page), name
+
+
+def _template_form(page: Page, server: Server):
+    page.goto(f"{server.url}/codes/html")
+    page.get_by_label("문서 이름 *").fill("더블클릭양식")
+    page.get_by_role("button", name="기본양식 불러오기").click()
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _quote_form(page: Page, server: Server):
+    page.goto(f"{server.url}/quotes/new?customer={_customer_id(server)}")
+    page.get_by_label("견적제목").fill("더블클릭 견적")
+    return page.get_by_role("button", name="저장", exact=True), None
+
+
+def _order_form(page: Page, server: Server):
+    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    page.get_by_role("button", name="주문등록").click()
+    page.get_by_role("button", name="텍스트줄 추가").click()
+    page.locator('[data-cell="line-0-name"]').locator("xpath=descendant-or-self::input").first.fill(
+        "더블클릭 주문"
+    )
+    return _dialog_save(page), None
+
+
+def _receipt_form(page: Page, server: Server):
+    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    page.get_by_role("button", name="수금입력[F5]").click()
+    amount = page.get_by_role("dialog").get_by_label("금액 *")
+    amount.fill("5,500,000")
+    return _dialog_save(page), amount
+
+
+FORMS = {
+    "customer": (_customer_form, "SELECT count(*) FROM customer WHERE company_name = '더블클릭상사'"),
+    "reception": (_reception_form, "SELECT count(*) FROM reception WHERE inquiry = '더블클릭 접수'"),
+    "card": (_card_form, "SELECT count(*) FROM business_card WHERE name = '더블클릭'"),
+    "product": (_product_form, "SELECT count(*) FROM customer_product"),
+    "contract": (_contract_form, "SELECT count(*) FROM maintenance_contract"),
+    "visit": (_visit_form, "SELECT count(*) FROM visit_report WHERE purpose = '더블클릭 방문'"),
+    "item": (_item_form, "SELECT count(*) FROM item WHERE code = 'DBL-1'"),
+    "code": (_code_form, "SELECT count(*) FROM code_entry WHERE name = '더블클릭코드'"),
+    "html_template": (_template_form, "SELECT count(*) FROM html_template WHERE name = '더블클릭양식'"),
+    "quote": (_quote_form, "SELECT count(*) FROM quote WHERE title = '더블클릭 견적'"),
+    "order": (_order_form, "SELECT count(*) FROM sales_order"),
+    "receipt": (_receipt_form, "SELECT count(*) FROM receipt"),
+}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_double_clicked_save_makes_one_record(office, signed_in, form):
+    page = signed_in
+    open_form, count = FORMS[form]
+    before = _count(office, count)
+    save, _ = open_form(page, office)
+    save.dblclick()
+    _saved(page, form)
+    _settled(page)
+    assert _count(office, count) == before + 1
+
+
+@pytest.mark.parametrize("form", [name for name in FORMS if name in ("receipt", "code")])
+def test_enter_and_a_click_together_make_one_record(office, signed_in, form):
+    page = signed_in
+    open_form, count = FORMS[form]
+    before = _count(office, count)
+    save, field = open_form(page, office)
+    _double_save(page, save, field, "enter+click")
+    _saved(page, form)
+    _settled(page)
+    assert _count(office, count) == before + 1
+
+
+# Size limits: a paste over a field's limit is refused at the field with the text kept; a value the
+# server never received cannot end in 저장했습니다.
+
+
+def _paste(page: Page, field, text: str) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", text)
+    field.click()
+    field.press("End")
+    field.press("Control+V")
+
+
+def test_a_paste_over_the_limit_is_refused_with_the_text_kept(office, signed_in):
+    page = signed_in
+    before = _count(office, "SELECT count(*) FROM receipt")
+    _receipt_form(page, office)
+    memo = page.get_by_role("dialog").get_by_label("적요")
+    memo.fill("계좌입금")
+    _paste(page, memo, "가" * 252)  # 4 + 252 = 256 > 255
+    expect(page.get_by_text("붙여넣지 않았습니다: 255자까지")).to_be_visible()
+    expect(memo).to_have_value("계좌입금")
+    _paste(page, memo, "가" * 251)  # exactly 255 is fine
+    expect(memo).to_have_value("계좌입금" + "가" * 251)
+    _dialog_save(page).click()
+    expect(page.get_by_text("수금을 저장했습니다.")).to_be_visible()
+    _settled(page)
+    assert _count(office, "SELECT count(*) FROM receipt") == before + 1
+    assert _one(office, "SELECT memo FROM receipt ORDER BY id DESC LIMIT 1") == "계좌입금" + "가" * 251
+
+
+def test_a_two_megabyte_paste_is_refused_and_the_form_keeps_working(office, signed_in):
+    page = signed_in
+    page.goto(office.url)
+    page.get_by_test_id("log-add").click()
+    inquiry = page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")
+    inquiry.fill("프린터 안 됨")
+    _paste(page, inquiry, "로그" * 1_000_000)
+    expect(page.get_by_text("붙여넣지 않았습니다: 20,000자까지")).to_be_visible()
+    expect(inquiry).to_have_value("프린터 안 됨")
+    inquiry.press("End")
+    inquiry.type(" - 재부팅 후에도")
+    _dialog_save(page).click()
+    expect(page.get_by_text("저장했습니다.").first).to_be_visible()
+    _settled(page)
+    assert (
+        _count(office, "SELECT count(*) FROM reception WHERE inquiry = '프린터 안 됨 - 재부팅 후에도'") == 1
+    )
+
+
+def test_a_value_the_server_never_received_is_not_reported_saved(office, signed_in):
+    page = signed_in
+    before = _count(office, "SELECT count(*) FROM receipt")
+    _receipt_form(page, office)
+    memo = page.get_by_role("dialog").get_by_label("적요")
+    memo.fill("계좌입금")
+    # what a dropped websocket message leaves behind: the browser shows text the server never got
+    memo.evaluate("(input) => { input.value = input.value + ' (서버에 안 간 글)'; }")
+    _dialog_save(page).click()
+    expect(page.get_by_text("서버에 다 전달되지 않아 저장하지 않았습니다")).to_be_visible()
+    expect(page.get_by_text("수금을 저장했습니다.")).to_have_count(0)
+    _settled(page)
+    assert _count(office, "SELECT count(*) FROM receipt") == before

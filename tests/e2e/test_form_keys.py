@@ -1,0 +1,57 @@
+"""Keys belong to what is in front, and unsaved input is never thrown away silently: F5 (the
+manual's 추가 and every Korean user's refresh reflex) and F9 (엑셀) pressed inside an open
+reception form leave the form and its text alone and do nothing behind it; closing, reloading or
+leaving a dirty form asks first."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+TEXT = "F키 누르기 전에 쓴 접수내용"
+
+
+def _open_reception_with_text(page: Page) -> None:
+    page.get_by_test_id("log-add").click()
+    form = page.get_by_role("dialog")
+    form.get_by_label("접수내용 (고객 문의)").fill(TEXT)
+    # the form told the browser it holds unsaved input
+    page.wait_for_function("window.gogaekDirtyForms && window.gogaekDirtyForms.size > 0")
+
+
+def test_f5_and_f9_in_an_open_reception_form_act_on_nothing_behind_it(server, page):
+    sign_in(page, server.url)
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    _open_reception_with_text(page)
+    inquiry = page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")
+    inquiry.press("F5")
+    inquiry.press("F9")
+    # a round trip after the keys: 닫기 asks, because the text is still unsaved
+    page.get_by_role("dialog").get_by_role("button", name="닫기", exact=True).click()
+    expect(page.get_by_text("저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?")).to_be_visible()
+    page.get_by_role("button", name="취소").click()
+    expect(inquiry).to_have_value(TEXT)
+    assert page.url.rstrip("/") == server.url
+    assert downloads == []
+    expect(page.get_by_text("고객정보 (새 고객)")).to_have_count(0)
+
+
+def test_the_same_keys_without_a_dialog_still_work(server, page):
+    sign_in(page, server.url)
+    page.keyboard.press("F5")
+    page.wait_for_url(f"{server.url}/customers/new")
+
+
+def test_reloading_or_closing_a_dirty_form_asks_first(server, page):
+    sign_in(page, server.url)
+    _open_reception_with_text(page)
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # stay on the page
+    expect(page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")).to_have_value(TEXT)
