@@ -62,8 +62,12 @@ Subscriber = Callable[[IncomingCall], Awaitable[None] | None]
 
 
 class CallBus:
-    def __init__(self, window_seconds: float = DEFAULT_WINDOW_SECONDS) -> None:
+    def __init__(
+        self, window_seconds: float = DEFAULT_WINDOW_SECONDS, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """`clock` gives the arrival times the window is measured with (seconds, any origin)."""
         self.window_seconds = window_seconds
+        self._clock = clock
         self._subscribers: dict[str, Subscriber] = {}
         # number → (arrival, the call's time, whether that time came from the source)
         self._recent: dict[str, tuple[float, dt.datetime, bool]] = {}
@@ -110,7 +114,7 @@ class CallBus:
             return None
         occurred_at = report.occurred_at or dt.datetime.now()
         timed = report.occurred_at is not None
-        now = time.monotonic()
+        now = self._clock()
         # decided before the first await, so two sources reporting at once still make one call
         if self._is_repeat(key, now, occurred_at, timed):
             return None
