@@ -44,9 +44,21 @@ User.should_see.__kwdefaults__["retries"] = 30
 User.should_not_see.__kwdefaults__["retries"] = 60
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fast feedback first: the end-to-end tests (real server + Chromium) run last."""
-    items.sort(key=lambda item: "e2e" in item.path.parts)
+    """Fast feedback first: the end-to-end tests (real server + Chromium) run last.
+
+    In parallel runs (`-n`, pytest-xdist with `--dist loadgroup`) the long reliability tests
+    (marked `slow`: crash safety, load) are one group, run one after the other on one worker, and
+    are handed out first: the other workers share the rest of the suite meanwhile, and neither
+    reliability test competes with the other for the two cores."""
+    parallel = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    for item in items:
+        if parallel and item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("reliability"))
+    items.sort(
+        key=lambda item: (not (parallel and item.get_closest_marker("slow")), "e2e" in item.path.parts)
+    )
 
 
 async def _prepare(database_url: str) -> None:
