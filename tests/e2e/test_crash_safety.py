@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, ROOT, start_server
+from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, ROOT, STARTUP_DEADLINE, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -43,7 +43,7 @@ def launch(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + STARTUP_DEADLINE
     while time.monotonic() < deadline:
         assert process.poll() is None, log.read_text()
         try:
