@@ -74,21 +74,21 @@ def open_attempts(monkeypatch) -> list[float]:
 async def test_a_device_unplugged_for_minutes_is_back_by_itself(db, device, open_attempts):
     bus = CallBus()
     heard = Heard(bus)
-    time = VirtualTime()
-    reader = CtiReader(bus, sleep=time.sleep)
+    clock = VirtualTime()
+    reader = CtiReader(bus, sleep=clock.sleep)
     await reader.configure(CtiSettings(enabled=True, port=str(device.path)))
     try:
         await eventually(lambda: reader.state == State.CONNECTED)
         device.write(modem_block("0211110001"))
         await eventually(lambda: heard.numbers == ["0211110001"])
 
-        attempts_before = len(open_attempts)
+        attempts_before, waits_before = len(open_attempts), len(clock.waits)
         device.unplug()
         await eventually(lambda: reader.state == State.RETRYING)
-        await eventually(lambda: time.now >= MINUTES, within=60)  # minutes unplugged
+        await eventually(lambda: clock.now >= MINUTES, within=60)  # minutes unplugged
         assert reader.running and reader.state in (State.RETRYING, State.CONNECTING)
         assert "장치" in reader.last_error or "포트" in reader.last_error
-        waits = list(time.waits)
+        waits = clock.waits[waits_before:]
         first, longest = serial_reader.FIRST_RETRY_SECONDS, serial_reader.MAX_RETRY_SECONDS
         assert waits[:6] == [first, 2 * first, 4 * first, 8 * first, 16 * first, longest]
         assert all(wait == longest for wait in waits[5:]), (
@@ -119,8 +119,8 @@ async def test_centrex_down_for_minutes_then_back_misses_no_call(db, centrex):
     line = await centrex_users.save_centrex_user(by=admin, number070=LINE, password="centrex-pw")
     bus = CallBus()
     heard = Heard(bus)
-    time = VirtualTime()
-    poller = CentrexPoller(bus, sleep=time.sleep)
+    clock = VirtualTime()
+    poller = CentrexPoller(bus, sleep=clock.sleep)
     await poller.configure(
         CentrexSettings(base_url=centrex.base_url, poll_seconds=CENTREX_POLL, timeout_seconds=0.5)
     )
@@ -132,14 +132,14 @@ async def test_centrex_down_for_minutes_then_back_misses_no_call(db, centrex):
         centrex.go_down()
         await eventually(lambda: poller.lines[line.id].failures > 0)
         centrex.ring(LINE, "0233334444")  # rings while we cannot ask
-        went_down = time.now
-        await eventually(lambda: time.now - went_down >= MINUTES, within=60)  # minutes down
+        went_down = clock.now
+        await eventually(lambda: clock.now - went_down >= MINUTES, within=60)  # minutes down
         status = poller.status()
         assert status["errors"] == 1 and status["polling"] == 1, "still polling, error shown"
         assert "연결할 수 없습니다" in status["detail"][0]["last_error"]
         failures = poller.lines[line.id].failures
         assert 2 <= failures <= 10, "backs off instead of hammering (every 3 s would be 80 tries)"
-        assert time.waits[-1] == poller_module.MAX_BACKOFF_SECONDS and max(time.waits) == time.waits[-1]
+        assert clock.waits[-1] == poller_module.MAX_BACKOFF_SECONDS and max(clock.waits) == clock.waits[-1]
 
         centrex.come_back()
         await eventually(lambda: "0233334444" in heard.numbers)
