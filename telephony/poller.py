@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,8 +51,17 @@ class LineStatus:
 
 
 class CentrexPoller:
-    def __init__(self, bus: CallBus, *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES) -> None:
+    def __init__(
+        self,
+        bus: CallBus,
+        *,
+        page_size: int = PAGE_SIZE,
+        max_pages: int = MAX_PAGES,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        """`sleep` waits between polls (tests pass one that needs no real time)."""
         self.bus = bus
+        self._sleep = sleep
         self.page_size = page_size
         self.max_pages = max_pages
         self.settings = CentrexSettings()
@@ -215,4 +225,4 @@ class CentrexPoller:
             delay = self.backoff(line.failures if line else 0)
             if line:
                 line.next_poll_at = dt.datetime.now() + dt.timedelta(seconds=delay)
-            await asyncio.sleep(delay)
+            await self._sleep(delay)

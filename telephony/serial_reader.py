@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -180,8 +181,10 @@ def describe_error(error: BaseException, port: str) -> str:
 class CtiReader:
     """One serial port, reconnecting forever while enabled."""
 
-    def __init__(self, bus: CallBus) -> None:
+    def __init__(self, bus: CallBus, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        """`sleep` waits out the backoff between attempts (tests pass one that needs no real time)."""
         self.bus = bus
+        self._sleep = sleep
         self.settings = CtiSettings()
         self.state = State.DISABLED
         self.since: dt.datetime | None = None
@@ -263,8 +266,13 @@ class CtiReader:
     async def _pause(self, seconds: float) -> None:
         """Wait before the next attempt, cut short by CTI재접속."""
         self.retry_at = dt.datetime.now() + dt.timedelta(seconds=seconds)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        woken = asyncio.ensure_future(self._wake.wait())
+        slept = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((woken, slept), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+            slept.cancel()
         self._wake.clear()
 
     async def _run(self, settings: CtiSettings) -> None:

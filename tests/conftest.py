@@ -4,7 +4,8 @@ so tests start in milliseconds). Service tests use the `db` fixture; page tests 
 
 Set GOGAEK_TEST_DATABASE_URL=postgres://user:pass@host:5432/name to run against PostgreSQL instead:
 the database `name` is created, migrated and seeded once, and put back in exactly that state
-before every test (the user needs the CREATEDB right)."""
+before every test (the user needs the CREATEDB right). With pytest-xdist (`-n`), each worker uses a
+database of its own named after it (`name_gw0`, …)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,18 @@ from tortoise import Tortoise
 from core.db import migrate, tortoise_config
 from core.settings import reload_settings, use_office_timezone
 
-EXTERNAL_DATABASE = os.environ.get("GOGAEK_TEST_DATABASE_URL")
+
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist every worker gets a database of its own: `name_gw0`, `name_gw1`, …"""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, _, rest = url.rpartition("/")
+    name, question, query = rest.partition("?")
+    return f"{base}/{name}_{worker}{question}{query}"
+
+
+EXTERNAL_DATABASE = _per_worker(os.environ.get("GOGAEK_TEST_DATABASE_URL"))
 
 # NiceGUI's User waits 0.3 s for an element by default. Page builders and event handlers here await
 # the database (and sometimes password hashing); on a loaded two-core machine that can take longer,
@@ -32,9 +44,21 @@ User.should_see.__kwdefaults__["retries"] = 30
 User.should_not_see.__kwdefaults__["retries"] = 60
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fast feedback first: the end-to-end tests (real server + Chromium) run last."""
-    items.sort(key=lambda item: "e2e" in item.path.parts)
+    """Fast feedback first: the end-to-end tests (real server + Chromium) run last.
+
+    In parallel runs (`-n`, pytest-xdist with `--dist loadgroup`) the long reliability tests
+    (marked `slow`: crash safety, load) are one group, run one after the other on one worker, and
+    are handed out first: the other workers share the rest of the suite meanwhile, and neither
+    reliability test competes with the other for the two cores."""
+    parallel = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+    for item in items:
+        if parallel and item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("reliability"))
+    items.sort(
+        key=lambda item: (not (parallel and item.get_closest_marker("slow")), "e2e" in item.path.parts)
+    )
 
 
 async def _prepare(database_url: str) -> None:

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 MAX_CARDS = 5
 MAX_REMEMBERED_CALLS = 200
 STATE_COLORS = {"미처리": "negative", "보류": "warning", "완료": "positive"}
+# waits out the delay before the others' popups (mode 'extension first'); tests hold it instead
+sleep = asyncio.sleep
 
 _stacks: dict[str, PopupStack] = {}  # client id → that browser tab's stack
 _cards: dict[int, list[CallCard]] = {}  # call event id → its cards on every screen
@@ -349,7 +351,7 @@ async def show_call(call: IncomingCall) -> None:
     now, later = _routes(call)
     _push(now, popup)
     if later:
-        await asyncio.sleep(runtime.call_settings().others_delay_seconds)
+        await sleep(runtime.call_settings().others_delay_seconds)
         if call.event_id not in _taken:
             _push(later, popup)
 

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "E2e-admin-pass-1"
 CHROMIUM = os.environ.get("GOGAEK_CHROMIUM", "/usr/bin/chromium")
+STARTUP_DEADLINE = 240.0  # seconds a server may take to answer /healthz before a test gives up
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -86,7 +87,8 @@ def start_server(data_dir: Path, extra_env: dict[str, str] | None = None, seed_d
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # generous: with the suite in several processes on two cores, a start can take a minute or more
+    deadline = time.monotonic() + STARTUP_DEADLINE
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError((data_dir / "server.log").read_text())

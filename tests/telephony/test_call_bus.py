@@ -5,11 +5,24 @@ from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from telephony.bus import CallBus, CallReport
 from tests.telephony.factories import make_customer
-from tests.utils import make_staff
+from tests.utils import eventually, make_staff
 
 
 def cti(number: str, **kwargs) -> CallReport:
     return CallReport(source=CallEventSource.CTI, number=number, **kwargs)
+
+
+class Clock:
+    """The bus's arrival clock, moved by the test instead of by waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 async def test_a_call_is_resolved_stored_and_announced(db):
@@ -50,13 +63,14 @@ async def test_the_same_number_within_the_window_is_one_call_across_sources(db):
 
 async def test_a_later_centrex_report_of_the_same_call_is_still_the_same_call(db):
     """Centrex lists a call after it ended: its own time says it is the call CTI already showed."""
-    bus = CallBus(window_seconds=0.2)
+    clock = Clock()
+    bus = CallBus(window_seconds=30, clock=clock)
     rang_at = dt.datetime.now()
     assert await bus.publish(cti("029998888", occurred_at=rang_at))
-    await asyncio.sleep(0.3)
+    clock.advance(45)  # the call has ended when Centrex lists it
     late = CallReport(source=CallEventSource.CENTREX, number="029998888", occurred_at=rang_at)
     assert await bus.publish(late) is None
-    await asyncio.sleep(0.3)
+    clock.advance(45)
     new_call = CallReport(
         source=CallEventSource.CENTREX, number="029998888", occurred_at=rang_at + dt.timedelta(minutes=5)
     )
@@ -82,11 +96,17 @@ async def test_a_numbers_calls_reported_together_after_an_outage_stay_separate_c
 
 
 async def test_after_the_window_the_same_number_is_a_new_call(db):
-    bus = CallBus(window_seconds=0.2)
+    clock = Clock()
+    bus = CallBus(window_seconds=30, clock=clock)
     assert await bus.publish(cti("029998888"))
+    clock.advance(20)
+    assert await bus.publish(cti("029998888")) is None  # still ringing: the window starts again
+    clock.advance(25)
     assert await bus.publish(cti("029998888")) is None
-    await asyncio.sleep(0.5)
-    assert await bus.publish(cti("029998888", occurred_at=dt.datetime.now() + dt.timedelta(seconds=1)))
+    clock.advance(31)
+    # (the call's own time has moved on as much: the test's clock only drives the arrival clock)
+    later = dt.datetime.now() + dt.timedelta(seconds=76)
+    assert await bus.publish(cti("029998888", occurred_at=later))
 
 
 async def test_two_sources_reporting_at_the_same_moment_make_one_call(db):
@@ -117,7 +137,7 @@ async def test_a_failing_or_hanging_subscriber_does_not_stop_the_others(db, capl
     bus.subscribe("fine", fine)
     assert await bus.publish(cti("029998888"))
     assert await bus.publish(cti("0212345678"))
-    await asyncio.sleep(0.05)
+    await eventually(lambda: len(heard) == 2)
     assert heard == ["029998888", "0212345678"]
     assert "popup crashed" in caplog.text
 

@@ -148,16 +148,21 @@ async def test_cti_reconnect_reconnects_at_once(reader, device):
 async def test_cti_reconnect_cuts_the_backoff_short(db, tmp_path):
     from telephony.serial_reader import CtiReader
 
+    async def backoff_without_end(seconds: float) -> None:  # only CTI재접속 can end the wait
+        backoffs.append(seconds)
+        await asyncio.Event().wait()
+
+    backoffs: list[float] = []
     fake = FakeSerialDevice(tmp_path)
     fake.unplug()
-    reader = CtiReader(CallBus())
+    reader = CtiReader(CallBus(), sleep=backoff_without_end)
     await reader.configure(CtiSettings(enabled=True, port=str(fake.path)))
     try:
-        await eventually(lambda: reader.state == State.RETRYING)
-        await asyncio.sleep(2.5)  # now waiting 2-4 s before the next attempt
+        await eventually(lambda: reader.state == State.RETRYING and backoffs)
         fake.plug_in()
         reader.reconnect()
-        await eventually(lambda: reader.state == State.CONNECTED, within=1)
+        await eventually(lambda: reader.state == State.CONNECTED)
+        assert backoffs == [1.0]  # the one wait, cut short
     finally:
         await reader.stop()
         fake.close()
