@@ -14,6 +14,8 @@ import io
 import os
 import shutil
 import sqlite3
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,6 +183,22 @@ def isolated_data(
     reload_settings()
     yield data_dir
     reload_settings()
+
+
+@pytest.fixture(autouse=True)
+def forget_open_pages() -> Iterator[None]:
+    """The simulated pages of a test end with it: the next test (a service test too) must not find
+    them in the page registries, nor close them on a loop that is gone, nor count the files their
+    forms were holding."""
+    yield
+    frame = sys.modules.get("pages.frame")
+    if frame is not None:
+        frame.signed_in_clients.clear()
+        frame._page_sessions.clear()
+        frame._waiting_events.clear()
+    attachments = sys.modules.get("services.attachments")
+    if attachments is not None:
+        attachments.PendingUploads._server_bytes = 0
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import base64
 import itertools
 import json
 
+from nicegui import storage
 from nicegui.testing import User
 
 from core.audit import SYSTEM, Actor
@@ -54,6 +55,10 @@ async def sign_in(user: User, login: str, password: str = PASSWORD, *, retries: 
         code = next(code for code, waiting in login_page._hand_overs.items() if waiting.browser_id == browser)
         await user.open(f"{login_page.COMPLETE_PATH}?code={code}")
         await user.should_see(marker="signed-in-name", retries=retries)
+    # The simulation runs a click's handlers in the test's own context, whose request is the last
+    # one the test itself sent (the /login page, under the browser id that signing in replaced);
+    # a real browser's handlers run with their page's request. Give the test the page's request.
+    storage.request_contextvar.set(user.client.request)
 
 
 def session_token(user: User) -> str | None:

@@ -146,9 +146,14 @@ def _code_form(page: Page, server: Server):
 
 
 def _template_form(page: Page, server: Server):
-    page.goto(f"{server.url}/codes/html")
-    page.get_by_label("문서 이름 *").fill("더블클릭양식")
+    page.goto(f"{server.url}/codes/html")  # opens on the first template: 추가 starts a new one
+    page.get_by_role("button", name="추가").click()
+    name = page.get_by_label("문서 이름 *")
+    expect(name).to_have_value("")
+    expect(name).to_be_focused()  # the server has made the form new
+    name.fill("더블클릭양식")
     page.get_by_role("button", name="기본양식 불러오기").click()
+    expect(page.get_by_text("기본 상담일지 양식을 불러왔습니다")).to_be_visible()
     return page.get_by_role("button", name="저장", exact=True), None
 
 

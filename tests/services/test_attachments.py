@@ -216,8 +216,7 @@ async def test_waiting_files_are_bounded_per_form_and_per_server(db, isolated_da
     monkeypatch.setenv("GOGAEK_PENDING_UPLOAD_MB", "1")
     monkeypatch.setenv("GOGAEK_PENDING_UPLOADS_TOTAL_MB", "2")
     reload_settings()
-    before = attachments.PendingUploads.server_bytes()
-    assert before == 0
+    assert attachments.PendingUploads.server_bytes() == 0
     half = b"%PDF-1.4 " + b"x" * (512 * 1024 - 9)
     first = attachments.PendingUploads()
     await first.add("a.pdf", _chunks(half))
