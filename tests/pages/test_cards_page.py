@@ -128,8 +128,15 @@ async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_sta
     user.find("map-register").click()
     await user.should_see(marker="map-upload", retries=30)
     upload = user.find("map-upload").elements.pop()
-    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", b"MZ\x90\x00 a program")])
+    # refused through the uploader's own route: an error status (the uploader marks the file failed)
+    # with the service's reason, the dialog still open
+    response = await user.http_client.post(
+        upload.props["url"], files={"file": ("약도.png", b"MZ\x90\x00 a program", "image/png")}
+    )
+    assert response.status_code == 422
+    assert "이미지가 아닙니다. PNG, JPG, GIF, WEBP, BMP만 올릴 수 있습니다." in response.json()["detail"]
     await user.should_see("이미지가 아닙니다", retries=30)
+    await user.should_see(marker="map-upload")
     await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", PNG)])
     await user.should_see("약도를 등록했습니다.", retries=30)
     await user.should_see(marker="map-thumbnail", retries=30)
