@@ -14,6 +14,7 @@ from core.korean import format_amount
 from models.item import Item
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -164,6 +165,11 @@ class ItemsScreen:
                 {"code": code, "name": name, "spec": spec, "unit": unit, "unit_price": price}
             )
 
+            def current() -> tuple:
+                return tuple(e.value for e in (code, name, spec, unit, price, taxable, active))
+
+            saved = {"value": current()}
+
             async def save(keep_open: bool) -> None:
                 try:
                     await items.save_item(
@@ -189,8 +195,14 @@ class ItemsScreen:
                     errors.clear()
                     for element in (code, name, spec, unit, price):
                         element.value = ""
+                    saved["value"] = current()
+                    guard.refresh()
                     code.run_method("focus")
                 else:
+                    dialog.close()
+
+            async def close() -> None:
+                if await may_leave(current() != saved["value"]):
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
@@ -199,7 +211,9 @@ class ItemsScreen:
                     SaveAction(lambda: save(True), text="연속저장", along=save_button).props(
                         "flat no-caps"
                     ).mark("item-save-next").move(target_index=0)
-                ui.button("닫기", on_click=dialog.close).props("flat")
+                ui.button("닫기", on_click=close).props("flat").mark("item-close")
+        dialog.props("persistent")
+        guard = LeaveGuard(lambda: current() != saved["value"], form=dialog)
         dialog.open()
 
     async def excel(self) -> None:

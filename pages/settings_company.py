@@ -11,6 +11,7 @@ from core.errors import GogaekError
 from pages.components.attachments import CheckedUpload, read_upload
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import company
@@ -26,7 +27,7 @@ class CompanyScreen:
         self.version = info.version
         ui.label("회사정보").classes("text-h6")
         ui.label("견적서 갑지의 공급자 칸에 인쇄됩니다.").classes("text-grey-8")
-        with ui.card().classes("w-full max-w-[720px] p-3"):
+        with ui.card().classes("w-full max-w-[720px] p-3") as form:
             with ui.element("div").classes("grid grid-cols-1 sm:grid-cols-2 gap-x-3 gap-y-1 w-full"):
                 self.name = ui.input("상호 *", value=info.name).mark("company-name")
                 self.business_number = ui.input("사업자번호", value=info.business_number_display).mark(
@@ -55,6 +56,7 @@ class CompanyScreen:
             self.errors = FieldErrors(fields)
             with ui.row().classes("w-full justify-end"):
                 SaveAction(self.save, icon="save").props("unelevated no-caps").mark("company-save")
+        self.guard = FormGuard(form)
         with ui.card().classes("w-full max-w-[720px] p-3 gap-2"):
             ui.label("도장 이미지 (선택)").classes("text-subtitle1")
             ui.label("PNG·JPG·GIF, 1MB 이하. 배경이 투명한 PNG가 가장 깔끔하게 인쇄됩니다.").classes(
@@ -104,6 +106,7 @@ class CompanyScreen:
         self.business_number.value = info.business_number_display
         self.phone.value = info.phone
         self.fax.value = info.fax
+        self.guard.saved()
         ui.notify("회사정보를 저장했습니다.", type="positive")
 
     async def upload_stamp(self, filename: str, chunks: AsyncIterator[bytes]) -> None:
