@@ -15,6 +15,7 @@ from models.card import Employment
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.save_action import SaveAction
@@ -137,10 +138,12 @@ async def open_card_editor(
         with ui.grid().classes("w-full gap-2").style(grid_style):
             group_a = choice(options[CodeKind.CARD_GROUP_A], "분류A", initial.group_a_id)
             group_b = choice(options[CodeKind.CARD_GROUP_B], "분류B", initial.group_b_id)
-        notes = (
+        notes = limit_text(
             ui.textarea("비고", value=initial.notes)
             .props("outlined dense stack-label autogrow")
             .classes("w-full")
+            .mark("card-notes"),
+            cards.NOTES_MAX,
         )
         fields = {
             "name": name,

@@ -20,6 +20,7 @@ from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from services import maintenance, products
@@ -216,7 +217,10 @@ class _LineRow:
                 .classes("w-20")
             )
             self.amount = amount_input("유지보수금액", line.amount).classes("w-36").mark("line-amount")
-            self.note = ui.input("비고", value=line.note).props("dense outlined").classes("w-40")
+            self.note = limit_text(
+                ui.input("비고", value=line.note).props("dense outlined").classes("w-40"),
+                maintenance.NOTE_MAX,
+            )
             self.pc = (
                 ui.number("PC", value=line.pc_count, min=0, format="%d")
                 .props("dense outlined")
@@ -369,7 +373,13 @@ async def open_contract_editor(
                 "dense outlined"
             )
             sales.classes("w-32")
-            note = ui.input("비고", value=detail.note).props("dense outlined").classes("w-56")
+            note = limit_text(
+                ui.input("비고", value=detail.note)
+                .props("dense outlined")
+                .classes("w-56")
+                .mark("contract-note"),
+                maintenance.NOTE_MAX,
+            )
         ui.label("유지보수 내역").classes("text-subtitle2 q-mt-sm")
         total = ui.label().classes("text-subtitle1 text-weight-bold self-end").mark("contract-total")
 

@@ -20,6 +20,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
@@ -243,10 +244,12 @@ class QuoteEditor:
             self.delivery_terms = (
                 ui.input("납품조건").props("dense outlined stack-label").classes("sm:col-span-2")
             )
-            self.remarks = (
+            self.remarks = limit_text(
                 ui.textarea("비고")
                 .props("dense outlined stack-label autogrow rows=1")
                 .classes("sm:col-span-2 lg:col-span-4")
+                .mark("quote-remarks"),
+                quotes.REMARKS_MAX,
             )
         self.header_inputs = [
             self.quote_date,

@@ -28,6 +28,7 @@ from pages.components.attachments import AttachmentBox
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from services import customers, visits
@@ -204,11 +205,12 @@ class VisitEditor:
                         ui.button(icon="search", on_click=self.choose_customer).props(
                             "flat dense round"
                         ).mark("visit-customer-search")
-                self.purpose = (
+                self.purpose = limit_text(
                     ui.input("방문목적", value=form.purpose if form else "")
-                    .props("outlined dense maxlength=200")
+                    .props("outlined dense")
                     .classes("sm:col-span-2")
-                    .mark("visit-purpose")
+                    .mark("visit-purpose"),
+                    visits.PURPOSE_MAX,
                 )
                 self.template = (
                     ui.select(

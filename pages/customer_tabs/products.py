@@ -11,6 +11,7 @@ from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -131,10 +132,12 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
             paid_end = date_field("유상종료일", current.paid_end_on if current else None).mark(
                 "product-paid-end"
             )
-            note = (
+            note = limit_text(
                 ui.input("비고", value=current.note if current else "")
                 .props("dense outlined")
                 .classes("w-56")
+                .mark("product-note"),
+                products.NOTE_MAX,
             )
         key_locks = (
             ui.input_chips(
