@@ -13,6 +13,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from models.card import Employment
 from models.codes import CodeKind
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -205,7 +206,14 @@ async def open_card_editor(
                 return
             except StaleRecordError as error:
                 errors.clear()
-                ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
+                choice = await ask_about_conflict(error, errors.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    state["version"] = error.latest_version  # my input on top of what is stored now
+                    await save(keep_open)
+                elif choice == RELOAD and card is not None:
+                    guard.release()
+                    dialog.close()
+                    await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

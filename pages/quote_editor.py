@@ -16,6 +16,7 @@ from core.audit import Actor
 from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
 from models.codes import CodeKind
 from models.quote import QuoteState
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
@@ -482,7 +483,13 @@ class QuoteEditor:
                 self.lines.clear_errors()
             return False
         except StaleRecordError as error:
-            ui.notify(str(error), type="negative", multi_line=True, timeout=10000)
+            choice = await ask_about_conflict(error, self.errors.fields)
+            if choice == REAPPLY and error.latest_version is not None:
+                self.version = error.latest_version  # my input on top of what is stored now
+                return await self.save()
+            if choice == RELOAD and self.quote_id is not None:
+                await self.load(self.quote_id)
+                self._clean()
             return False
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)

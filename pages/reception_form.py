@@ -18,6 +18,7 @@ from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -453,7 +454,14 @@ class ReceptionForm:
             self.errors.show(error.fields)
             return False
         except StaleRecordError as error:
-            ui.notify(str(error), type="negative", multi_line=True, timeout=10000)
+            choice = await ask_about_conflict(error, self.errors.fields)
+            if choice == REAPPLY and error.latest_version is not None:
+                self.version = error.latest_version  # my input on top of what is stored now
+                return await self.save()
+            if choice == RELOAD and self.reception_id is not None:
+                self.leave_guard.release()
+                self.dialog.close()
+                await open_reception_form(self.actor, reception_id=self.reception_id, on_saved=self.on_saved)
             return False
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
