@@ -212,8 +212,9 @@ async def open_card_editor(
                     await save(keep_open)
                 elif choice == RELOAD and card is not None:
                     guard.release()
-                    dialog.close()
-                    await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
+                    dialog.close()  # and deleted: the latest version opens on the page itself
+                    with dialog.client.layout:
+                        await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

@@ -460,8 +460,11 @@ class ReceptionForm:
                 return await self.save()
             if choice == RELOAD and self.reception_id is not None:
                 self.leave_guard.release()
-                self.dialog.close()
-                await open_reception_form(self.actor, reception_id=self.reception_id, on_saved=self.on_saved)
+                self.dialog.close()  # and deleted: the latest version opens on the page itself
+                with self.dialog.client.layout:
+                    await open_reception_form(
+                        self.actor, reception_id=self.reception_id, on_saved=self.on_saved
+                    )
             return False
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)

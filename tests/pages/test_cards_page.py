@@ -212,3 +212,25 @@ async def test_a_card_is_edited_on_the_page_and_the_list_shows_the_change(user: 
     )
     assert await BusinessCard.all().count() == 1
     await user.should_not_see(marker="card-save")  # 저장 closed the dialog
+
+
+async def test_someone_saving_a_card_first_keeps_my_input_and_can_load_the_latest(user: User):
+    boss = await make_admin(login="boss")
+    card = await cards.save_card(CardInput(name="호면수", company_name="(주)A상호"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 1)
+    user.find("cards-table").trigger("rowDblclick", [{}, cards_table.rows[0], 0])
+    await user.should_see(marker="card-name", retries=30)
+
+    theirs = CardInput(name="호면수", company_name="(주)A상호", mobile="010-1111-2222")
+    await cards.save_card(theirs, by=boss, card_id=card.id, version=card.version)
+
+    user.find("card-mobile").type("010-3333-4444")
+    user.find("card-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 휴대폰", retries=30)
+    assert next(iter(user.find("card-mobile").elements)).value == "010-3333-4444"  # kept
+    user.find("conflict-reload").click()
+    await eventually(lambda: next(iter(user.find("card-mobile").elements)).value == "010-1111-2222")
+    assert (await BusinessCard.get(id=card.id)).mobile == "010-1111-2222"

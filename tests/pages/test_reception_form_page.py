@@ -85,3 +85,24 @@ async def test_someone_saving_first_keeps_my_reception_input_and_reapplies_it(us
     await user.should_see("저장했습니다.", retries=30)
     stored = await Reception.get(id=first.id)
     assert stored.inquiry == "용지걸림 — 롤러 교체 필요" and stored.version == first.version + 2
+
+
+async def test_loading_the_latest_reception_after_a_conflict_shows_what_was_saved(user: User):
+    boss = await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    at = (dt.datetime.now() - dt.timedelta(minutes=1)).replace(microsecond=0)
+    first = await save_reception(
+        ReceptionInput(received_at=at, receiver_id=clerk.id, inquiry="토너"), by=clerk
+    )
+    await sign_in(user, "clerk")
+    await _open_in_the_log(user, "토너")
+    theirs = (await get_reception(first.id)).data
+    theirs.answer = "토너 발송함"
+    await save_reception(theirs, by=boss, reception_id=first.id, version=first.version)
+
+    user.find("reception-answer").type("내일 방문")
+    user.find("reception-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 처리답변", retries=30)
+    user.find("conflict-reload").click()
+    await eventually(lambda: _one(user, "reception-answer").value == "토너 발송함")
+    assert (await Reception.get(id=first.id)).answer == "토너 발송함"
