@@ -6,9 +6,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -221,6 +222,17 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     form_token=save_button.form_token,
                     **dates,
                 )
+            except StaleRecordError as error:
+                choice = await ask_about_conflict(error, errors.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    state["version"] = error.latest_version  # my input on top of what is stored now
+                    await save()
+                elif choice == RELOAD and state["id"] is not None:
+                    guard.release()
+                    dialog.close()  # and deleted: the latest version opens on the page itself
+                    with dialog.client.layout:
+                        await open_product_editor(actor, customer_id, state["id"], on_saved)
+                return
             except GogaekError as error:
                 errors.refuse(error)
                 return
