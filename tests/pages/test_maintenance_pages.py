@@ -330,3 +330,36 @@ async def eventually_stored(product_id: int, note: str) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"the product's note never became {note!r}")
+
+
+async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(user: User):
+    from core.audit import acting_as
+
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    await make_product(SYSTEM, customer, free_end_on=dt.date(2019, 3, 31), modules=[("C011", 20, 5_000_000)])
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-add", retries=30)
+    user.find("contracts-add").click()
+    await user.should_see(marker="contract-save", retries=30)
+    user.find("contract-save").click()
+    await user.should_see("유지보수 계약 수정", retries=30)
+    contract = await MaintenanceContract.get(customer_id=customer.id)
+
+    contract.note = "남이 쓴 비고"  # someone else saves the contract while it is open here
+    with acting_as(SYSTEM):
+        await contract.save()
+
+    user.find("contract-note").type("내가 쓴 비고")
+    user.find("contract-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
+    user.find("conflict-reapply").click()
+    for _ in range(100):
+        if (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고":
+            break
+        await asyncio.sleep(0.05)
+    assert (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고"
