@@ -9,9 +9,10 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount
 from models.item import Item
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
@@ -168,7 +169,7 @@ class ItemsScreen:
             def current() -> tuple:
                 return tuple(e.value for e in (code, name, spec, unit, price, taxable, active))
 
-            saved = {"value": current()}
+            saved = {"value": current(), "version": row["version"] if row else None}
 
             async def save(keep_open: bool) -> None:
                 try:
@@ -182,9 +183,21 @@ class ItemsScreen:
                         taxable=taxable.value,
                         active=active.value,
                         item_id=row["id"] if row else None,
-                        version=row["version"] if row else None,
+                        version=saved["version"],
                         form_token=save_button.form_token,
                     )
+                except StaleRecordError as error:
+                    choice = await ask_about_conflict(error, errors.fields)
+                    if choice == REAPPLY and error.latest_version is not None:
+                        saved["version"] = error.latest_version  # my input on top of what is stored now
+                        await save(keep_open)
+                    elif choice == RELOAD and row is not None:
+                        guard.release()
+                        dialog.close()  # and deleted: the latest version opens on the page itself
+                        latest = await items.get_item(row["id"])
+                        with dialog.client.layout:
+                            self.open_editor(_row(latest))
+                    return
                 except GogaekError as error:
                     errors.refuse(error)
                     return
