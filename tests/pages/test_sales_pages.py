@@ -11,7 +11,7 @@ from models.item import Item
 from models.sales import Receipt, SalesOrder
 from services import company, items, sales
 from tests.sales_factories import line, make_customer, make_item, make_quote, soon
-from tests.utils import make_admin, make_staff, sign_in
+from tests.utils import make_admin, make_staff, shown_values, sign_in
 
 
 def _one(user: User, marker: str):
@@ -252,7 +252,7 @@ async def test_someone_saving_an_item_first_keeps_my_input_and_can_load_the_late
     await user.should_see("내 입력과 저장된 값이 다른 항목: 규격", retries=30)
     assert _one(user, "item-spec").value == "10유저"  # kept
     user.find("conflict-reload").click()
-    await soon(lambda: _one(user, "item-spec").value == "5유저")
+    await soon(lambda: shown_values(user, "item-spec") == ["5유저"])  # the conflicted dialog is gone
     user.find("item-spec").clear().type("10유저")
     user.find("item-save").click()
     await user.should_see("저장했습니다.", retries=50)
