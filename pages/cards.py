@@ -13,8 +13,10 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from models.card import Employment
 from models.codes import CodeKind
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.save_action import SaveAction
@@ -137,10 +139,12 @@ async def open_card_editor(
         with ui.grid().classes("w-full gap-2").style(grid_style):
             group_a = choice(options[CodeKind.CARD_GROUP_A], "분류A", initial.group_a_id)
             group_b = choice(options[CodeKind.CARD_GROUP_B], "분류B", initial.group_b_id)
-        notes = (
+        notes = limit_text(
             ui.textarea("비고", value=initial.notes)
             .props("outlined dense stack-label autogrow")
             .classes("w-full")
+            .mark("card-notes"),
+            cards.NOTES_MAX,
         )
         fields = {
             "name": name,
@@ -202,7 +206,15 @@ async def open_card_editor(
                 return
             except StaleRecordError as error:
                 errors.clear()
-                ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
+                choice = await ask_about_conflict(error, errors.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    state["version"] = error.latest_version  # my input on top of what is stored now
+                    await save(keep_open)
+                elif choice == RELOAD and card is not None:
+                    guard.release()
+                    dialog.close()  # and deleted: the latest version opens on the page itself
+                    with dialog.client.layout:
+                        await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

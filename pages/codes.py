@@ -12,6 +12,7 @@ from core.errors import GogaekError, InUseError
 from models.codes import CodeEntry, CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page, session_actor
 from services import codes
@@ -236,6 +237,11 @@ class CodeGrid:
                 {"code": code, "name": name, "short_name": short_name, "description": description}
             )
 
+            def current() -> tuple:
+                return tuple(e.value for e in (code, name, short_name, description, sort_order, active))
+
+            saved = {"value": current()}
+
             async def save(keep_open: bool) -> None:
                 if (actor := await self._acting()) is None:
                     return
@@ -265,8 +271,14 @@ class CodeGrid:
                     for element in (code, name, short_name, description):
                         element.value = ""
                     sort_order.value = None
+                    saved["value"] = current()
+                    guard.refresh()
                     code.run_method("focus")
                 else:
+                    dialog.close()
+
+            async def close() -> None:
+                if await may_leave(current() != saved["value"]):
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
@@ -275,7 +287,9 @@ class CodeGrid:
                 save_next.props("flat no-caps").move(target_index=0)
                 save_next.set_visibility(not editing)
                 save_next.trigger_on_enter(code, name, short_name, description)
-                ui.button("닫기", on_click=dialog.close).props("flat")
+                ui.button("닫기", on_click=close).props("flat").mark("code-close")
+        dialog.props("persistent")
+        guard = LeaveGuard(lambda: current() != saved["value"], form=dialog)
         dialog.open()
 
 

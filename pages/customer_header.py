@@ -5,15 +5,17 @@ version the user opened (optimistic locking) and the duplicate warning."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from typing import Any
 
-from nicegui import app, events, ui
+from nicegui import app, ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import digits_only, format_business_number
 from models.codes import CodeKind
 from models.customer import Customer
+from pages.components.attachments import CheckedUpload, read_upload
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -291,29 +293,27 @@ def _map_block(editor: CustomerEditor) -> None:
             ui.label(
                 f"PNG, JPG, GIF, WEBP, BMP 이미지를 {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
             ).classes("text-caption text-grey-8")
-            ui.upload(
+            CheckedUpload(
+                lambda filename, chunks: uploaded(filename, chunks, dialog),
                 label="이미지 파일",
-                auto_upload=True,
                 max_file_size=limit,
-                on_upload=lambda event: uploaded(event, dialog),
-                on_rejected=lambda: ui.notify(
+                multiple=False,
+            ).on_rejected(
+                lambda: ui.notify(
                     f"약도 이미지는 {limit // 1024 // 1024}MB까지 올릴 수 있습니다.", type="negative"
-                ),
+                )
             ).props('accept="image/*" flat bordered').classes("w-full").mark("map-upload")
             with ui.row().classes("w-full justify-end"):
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 
-    async def uploaded(event: events.UploadEventArguments, dialog: ui.dialog) -> None:
-        data = await event.file.read()
-        try:
-            customers.check_map_image(event.file.name, data)
-        except ValidationError as error:
-            ui.notify(error.fields["map_image"], type="negative")
-            return
+    async def uploaded(filename: str, chunks: AsyncIterator[bytes], dialog: ui.dialog) -> None:
+        """A refused file raises here: the uploader marks it failed and says why."""
+        data = await read_upload(chunks, limit)
+        customers.check_map_image(filename, data)
         dialog.close()  # and deleted: what follows happens in the header, not in the dialog
         with holder:
-            await store(event.file.name, data)
+            await store(filename, data)
 
     async def store(filename: str, data: bytes) -> None:
         if editor.customer_id is None:

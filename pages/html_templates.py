@@ -15,6 +15,7 @@ from core.errors import GogaekError, ValidationError
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import html_templates
@@ -63,7 +64,7 @@ class TemplateScreen:
                     .mark("template-table")
                 )
                 self.table.on("rowClick", lambda e: self.open(e.args[1]["id"]))
-            with ui.card().classes("p-2 flex-1 min-w-0 gap-1"):
+            with ui.card().classes("p-2 flex-1 min-w-0 gap-1") as form:
                 with ui.row().classes("w-full items-center gap-2"):
                     self.name = (
                         ui.input("문서 이름 *").props("outlined dense").classes("w-64").mark("template-name")
@@ -111,6 +112,7 @@ class TemplateScreen:
                 self.panels.on_value_change(self.switch_view)
                 self.html_error = ui.label().classes("text-negative text-caption").mark("template-html-error")
         self.errors = FieldErrors({"name": self.name})
+        self.guard = LeaveGuard(lambda: self.snapshot() != self.saved, form=form)
 
     # ------------------------------------------------------------ state
 
@@ -153,11 +155,7 @@ class TemplateScreen:
         self.table.update()
 
     async def _may_leave(self) -> bool:
-        if self.snapshot() == self.saved:
-            return True
-        return await confirm(
-            "저장하지 않은 내용이 있습니다. 저장하지 않고 다른 문서로 옮길까요?", action="옮기기"
-        )
+        return await may_leave(self.snapshot() != self.saved, action="옮기기")
 
     def _show(self, template_id: int | None, version: int | None, name: str, html: str, active: bool) -> None:
         self.template_id, self.version = template_id, version
@@ -169,6 +167,7 @@ class TemplateScreen:
         if self.panels.value == "preview":
             self.preview.set_content(html_templates.preview(html))
         self.saved = self.snapshot()
+        self.guard.refresh()
 
     async def open(self, template_id: int) -> None:
         if template_id == self.template_id or not await self._may_leave():

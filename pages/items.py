@@ -9,11 +9,13 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount
 from models.item import Item
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -164,6 +166,11 @@ class ItemsScreen:
                 {"code": code, "name": name, "spec": spec, "unit": unit, "unit_price": price}
             )
 
+            def current() -> tuple:
+                return tuple(e.value for e in (code, name, spec, unit, price, taxable, active))
+
+            saved = {"value": current(), "version": row["version"] if row else None}
+
             async def save(keep_open: bool) -> None:
                 try:
                     await items.save_item(
@@ -176,9 +183,21 @@ class ItemsScreen:
                         taxable=taxable.value,
                         active=active.value,
                         item_id=row["id"] if row else None,
-                        version=row["version"] if row else None,
+                        version=saved["version"],
                         form_token=save_button.form_token,
                     )
+                except StaleRecordError as error:
+                    choice = await ask_about_conflict(error, errors.fields)
+                    if choice == REAPPLY and error.latest_version is not None:
+                        saved["version"] = error.latest_version  # my input on top of what is stored now
+                        await save(keep_open)
+                    elif choice == RELOAD and row is not None:
+                        guard.release()
+                        dialog.close()  # and deleted: the latest version opens on the page itself
+                        latest = await items.get_item(row["id"])
+                        with dialog.client.layout:
+                            self.open_editor(_row(latest))
+                    return
                 except GogaekError as error:
                     errors.refuse(error)
                     return
@@ -189,8 +208,14 @@ class ItemsScreen:
                     errors.clear()
                     for element in (code, name, spec, unit, price):
                         element.value = ""
+                    saved["value"] = current()
+                    guard.refresh()
                     code.run_method("focus")
                 else:
+                    dialog.close()
+
+            async def close() -> None:
+                if await may_leave(current() != saved["value"]):
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
@@ -199,7 +224,9 @@ class ItemsScreen:
                     SaveAction(lambda: save(True), text="연속저장", along=save_button).props(
                         "flat no-caps"
                     ).mark("item-save-next").move(target_index=0)
-                ui.button("닫기", on_click=dialog.close).props("flat")
+                ui.button("닫기", on_click=close).props("flat").mark("item-close")
+        dialog.props("persistent")
+        guard = LeaveGuard(lambda: current() != saved["value"], form=dialog)
         dialog.open()
 
     async def excel(self) -> None:

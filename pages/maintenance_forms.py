@@ -18,8 +18,10 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from services import maintenance, products
@@ -216,7 +218,10 @@ class _LineRow:
                 .classes("w-20")
             )
             self.amount = amount_input("유지보수금액", line.amount).classes("w-36").mark("line-amount")
-            self.note = ui.input("비고", value=line.note).props("dense outlined").classes("w-40")
+            self.note = limit_text(
+                ui.input("비고", value=line.note).props("dense outlined").classes("w-40"),
+                maintenance.NOTE_MAX,
+            )
             self.pc = (
                 ui.number("PC", value=line.pc_count, min=0, format="%d")
                 .props("dense outlined")
@@ -369,7 +374,13 @@ async def open_contract_editor(
                 "dense outlined"
             )
             sales.classes("w-32")
-            note = ui.input("비고", value=detail.note).props("dense outlined").classes("w-56")
+            note = limit_text(
+                ui.input("비고", value=detail.note)
+                .props("dense outlined")
+                .classes("w-56")
+                .mark("contract-note"),
+                maintenance.NOTE_MAX,
+            )
         ui.label("유지보수 내역").classes("text-subtitle2 q-mt-sm")
         total = ui.label().classes("text-subtitle1 text-weight-bold self-end").mark("contract-total")
 
@@ -463,7 +474,17 @@ async def open_contract_editor(
                 errors.show(error.fields)
                 return
             except StaleRecordError as error:
-                ui.notify(str(error), type="negative", multi_line=True)
+                choice = await ask_about_conflict(error, errors.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    detail.version = error.latest_version  # my input on top of what is stored now
+                    await save()
+                elif choice == RELOAD and detail.id is not None:
+                    guard.release()
+                    dialog.close()  # and deleted: the latest version opens on the page itself
+                    with dialog.client.layout:
+                        await open_contract_editor(
+                            actor, customer_id, contract_id=detail.id, on_saved=on_saved
+                        )
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

@@ -16,10 +16,12 @@ from core.audit import Actor
 from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
 from models.codes import CodeKind
 from models.quote import QuoteState
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
@@ -243,10 +245,12 @@ class QuoteEditor:
             self.delivery_terms = (
                 ui.input("납품조건").props("dense outlined stack-label").classes("sm:col-span-2")
             )
-            self.remarks = (
+            self.remarks = limit_text(
                 ui.textarea("비고")
                 .props("dense outlined stack-label autogrow rows=1")
                 .classes("sm:col-span-2 lg:col-span-4")
+                .mark("quote-remarks"),
+                quotes.REMARKS_MAX,
             )
         self.header_inputs = [
             self.quote_date,
@@ -479,7 +483,13 @@ class QuoteEditor:
                 self.lines.clear_errors()
             return False
         except StaleRecordError as error:
-            ui.notify(str(error), type="negative", multi_line=True, timeout=10000)
+            choice = await ask_about_conflict(error, self.errors.fields)
+            if choice == REAPPLY and error.latest_version is not None:
+                self.version = error.latest_version  # my input on top of what is stored now
+                return await self.save()
+            if choice == RELOAD and self.quote_id is not None:
+                await self.load(self.quote_id)
+                self._clean()
             return False
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)

@@ -18,6 +18,7 @@ from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -233,6 +234,9 @@ class ReceptionForm:
                     .props(dense)
                     .mark("reception-route")
                 )
+            # a known customer's number, typed: that customer, one click away
+            self.number_owners = ui.row().classes("w-full items-center gap-1").mark("reception-number-owners")
+            self.number_owners.set_visibility(False)
             with ui.grid().classes("w-full gap-2 grid-cols-1 sm:grid-cols-3"):
                 self.category_large = (
                     ui.select(large, label="접수분류 (대)", value=data.category_large_id, clearable=True)
@@ -326,6 +330,7 @@ class ReceptionForm:
             }
         )
         self.category_large.on_value_change(self._large_changed)
+        self.phone.on_value_change(self._offer_number_owners)
         self.category_medium.on_value_change(self._medium_changed)
         self.saved_snapshot = self._snapshot()
         self.leave_guard = LeaveGuard(lambda: self._snapshot() != self.saved_snapshot, form=self.dialog)
@@ -399,6 +404,8 @@ class ReceptionForm:
     def _set_customer(self, customer: CustomerBrief | None) -> None:
         self.customer = customer
         self.customer_field.value = customer_label(customer)
+        if customer:
+            self.number_owners.set_visibility(False)
         if customer and not self.contact.value and customer.contact_name:
             self.contact.value = customer.contact_name
 
@@ -409,12 +416,29 @@ class ReceptionForm:
             self._set_customer(chosen)
         return chosen
 
+    async def _offer_number_owners(self) -> None:
+        """While no customer is chosen, the customers the typed number belongs to are offered."""
+        typed = self.phone.value or ""
+        owners = [] if self.customer else await receptions.customers_with_number(typed)
+        if (self.phone.value or "") != typed:  # typed on meanwhile: the newer lookup answers
+            return
+        self.number_owners.clear()
+        with self.number_owners:
+            if owners:
+                ui.label("이 번호의 고객:").classes("text-caption text-grey-8")
+            for owner in owners:
+                ui.button(
+                    customer_label(owner), icon="person", on_click=lambda o=owner: self._set_customer(o)
+                ).props("dense flat no-caps").tooltip("이 고객으로 접수").mark("reception-number-owner")
+        self.number_owners.set_visibility(bool(owners))
+
     def _phone_owner(self) -> PhoneOwner:
         name = self.contact.value or (self.customer.company_name if self.customer else "")
         return PhoneOwner(name, self.customer.id if self.customer else None)
 
-    def clear_customer(self) -> None:
+    async def clear_customer(self) -> None:
         self._set_customer(None)
+        await self._offer_number_owners()
 
     async def save(self) -> bool:
         self.errors.clear()
@@ -430,7 +454,17 @@ class ReceptionForm:
             self.errors.show(error.fields)
             return False
         except StaleRecordError as error:
-            ui.notify(str(error), type="negative", multi_line=True, timeout=10000)
+            choice = await ask_about_conflict(error, self.errors.fields)
+            if choice == REAPPLY and error.latest_version is not None:
+                self.version = error.latest_version  # my input on top of what is stored now
+                return await self.save()
+            if choice == RELOAD and self.reception_id is not None:
+                self.leave_guard.release()
+                self.dialog.close()  # and deleted: the latest version opens on the page itself
+                with self.dialog.client.layout:
+                    await open_reception_form(
+                        self.actor, reception_id=self.reception_id, on_saved=self.on_saved
+                    )
             return False
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)

@@ -11,6 +11,7 @@ from core.korean import format_datetime, format_phone
 from models.telephony import SmsStatus
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.phone import open_sms_dialog
 from pages.components.save_action import SaveAction
@@ -224,6 +225,10 @@ def register() -> None:
                         await runtime.centrex_poller.refresh()
                         await reload()
 
+                    async def close() -> None:
+                        if await guard.may_close():
+                            dialog.close()
+
                     with ui.row().classes("w-full justify-end"):
                         ui.button(
                             "연결확인",
@@ -233,7 +238,10 @@ def register() -> None:
                             ),
                         ).props("outline no-caps").mark("centrex-check")
                         SaveAction(save).mark("centrex-save")
-                        ui.button("닫기", on_click=dialog.close).props("flat")
+                        ui.button("닫기", on_click=close).props("flat").mark("centrex-close")
+
+                dialog.props("persistent")
+                guard = FormGuard(dialog)
                 dialog.open()
 
             with Toolbar(
@@ -257,7 +265,7 @@ def register() -> None:
             ui.timer(5.0, reload)
 
         # -- connection settings ----------------------------------------------------------------
-        with ui.card().classes("w-full gap-1"):
+        with ui.card().classes("w-full gap-1") as connection_form:
             ui.label("센트릭스 연결 설정").classes("text-subtitle1 text-weight-medium")
             for message in loaded.env_errors.values():
                 ui.label(message).classes("text-warning")
@@ -336,6 +344,7 @@ def register() -> None:
                 errors.clear()
                 state["version"], state["settings"] = saved.version, saved.values
                 origin_caption.update(saved)
+                connection_guard.saved()
                 show_ring_url()
                 await runtime.apply_centrex_settings()
                 ui.notify("저장했습니다.", type="positive")
@@ -389,6 +398,7 @@ def register() -> None:
                 ui.button("비밀 주소 새로 만들기", icon="autorenew", on_click=renew_secret).props(
                     "flat no-caps"
                 )
+        connection_guard = FormGuard(connection_form)
 
         # -- SMS outbox -------------------------------------------------------------------------
         with ui.card().classes("w-full gap-1"):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from nicegui import events, ui
+from collections.abc import AsyncIterator
+
+from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
+from pages.components.attachments import CheckedUpload, read_upload
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import company
@@ -23,7 +27,7 @@ class CompanyScreen:
         self.version = info.version
         ui.label("회사정보").classes("text-h6")
         ui.label("견적서 갑지의 공급자 칸에 인쇄됩니다.").classes("text-grey-8")
-        with ui.card().classes("w-full max-w-[720px] p-3"):
+        with ui.card().classes("w-full max-w-[720px] p-3") as form:
             with ui.element("div").classes("grid grid-cols-1 sm:grid-cols-2 gap-x-3 gap-y-1 w-full"):
                 self.name = ui.input("상호 *", value=info.name).mark("company-name")
                 self.business_number = ui.input("사업자번호", value=info.business_number_display).mark(
@@ -52,6 +56,7 @@ class CompanyScreen:
             self.errors = FieldErrors(fields)
             with ui.row().classes("w-full justify-end"):
                 SaveAction(self.save, icon="save").props("unelevated no-caps").mark("company-save")
+        self.guard = FormGuard(form)
         with ui.card().classes("w-full max-w-[720px] p-3 gap-2"):
             ui.label("도장 이미지 (선택)").classes("text-subtitle1")
             ui.label("PNG·JPG·GIF, 1MB 이하. 배경이 투명한 PNG가 가장 깔끔하게 인쇄됩니다.").classes(
@@ -59,15 +64,15 @@ class CompanyScreen:
             )
             with ui.row().classes("items-center gap-4"):
                 self.stamp = ui.image().classes("w-24 h-24 border").mark("company-stamp")
-                ui.upload(
+                self.stamp_upload = CheckedUpload(
+                    self.upload_stamp,
                     label="도장 올리기",
-                    auto_upload=True,
                     max_file_size=company.STAMP_LIMIT_BYTES,
-                    on_upload=self.upload_stamp,
-                    on_rejected=lambda: ui.notify("1MB보다 큰 이미지는 올릴 수 없습니다.", type="negative"),
-                ).props("accept=image/png,image/jpeg,image/gif flat bordered").classes("w-64").mark(
-                    "company-stamp-upload"
-                )
+                    multiple=False,
+                ).on_rejected(lambda: ui.notify("1MB보다 큰 이미지는 올릴 수 없습니다.", type="negative"))
+                self.stamp_upload.props("accept=image/png,image/jpeg,image/gif flat bordered").classes(
+                    "w-64"
+                ).mark("company-stamp-upload")
                 self.remove_button = ui.button("도장 삭제", icon="delete", on_click=self.remove_stamp).props(
                     "flat no-caps color=negative"
                 )
@@ -101,19 +106,14 @@ class CompanyScreen:
         self.business_number.value = info.business_number_display
         self.phone.value = info.phone
         self.fax.value = info.fax
+        self.guard.saved()
         ui.notify("회사정보를 저장했습니다.", type="positive")
 
-    async def upload_stamp(self, event: events.UploadEventArguments) -> None:
-        data = await event.file.read()
-        try:
-            info = await company.save_stamp(
-                by=self.actor, version=self.version, filename=event.file.name, data=data
-            )
-        except GogaekError as error:
-            ui.notify(str(error), type="negative", multi_line=True)
-            return
-        finally:
-            event.sender.reset()
+    async def upload_stamp(self, filename: str, chunks: AsyncIterator[bytes]) -> None:
+        """A refused file raises here: the uploader marks it failed and says why."""
+        data = await read_upload(chunks, company.STAMP_LIMIT_BYTES)
+        info = await company.save_stamp(by=self.actor, version=self.version, filename=filename, data=data)
+        self.stamp_upload.reset()
         self.version = info.version
         await self.show_stamp(info)
         ui.notify("도장 이미지를 저장했습니다.", type="positive")

@@ -13,6 +13,7 @@ from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_datetime
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import telephony_settings as ts
@@ -148,7 +149,7 @@ def register() -> None:
             refresh_status()
             ui.timer(1.0, refresh_status)
 
-        with ui.card().classes("w-full max-w-[900px] gap-1"):
+        with ui.card().classes("w-full max-w-[900px] gap-1") as device_form:
             ui.label("장치 설정").classes("text-subtitle1 text-weight-medium")
             for message in cti.env_errors.values():
                 ui.label(message).classes("text-warning")
@@ -244,12 +245,14 @@ def register() -> None:
                 errors.clear()
                 state["version"] = saved.version
                 origin_caption.update(saved)
+                device_guard.saved()
                 await runtime.apply_cti_settings()
                 refresh_status()
                 ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")
 
             with ui.row().classes("w-full items-center gap-2"):
                 SaveAction(save, icon="save").props("unelevated no-caps").mark("cti-save")
+        device_guard = FormGuard(device_form)
 
         with ui.card().classes("w-full max-w-[900px] gap-1"):
             ui.label("수신 내용 시험").classes("text-subtitle1 text-weight-medium")
@@ -279,7 +282,7 @@ def register() -> None:
                 else:
                     sample_result.set_text("이 줄에서는 번호를 찾지 못했습니다.")
 
-        with ui.card().classes("w-full max-w-[900px] gap-1"):
+        with ui.card().classes("w-full max-w-[900px] gap-1") as calls_form:
             ui.label("전화 팝업").classes("text-subtitle1 text-weight-medium")
             call_values = calls.values
             with ui.row().classes("w-full gap-4"):
@@ -340,7 +343,9 @@ def register() -> None:
                     return
                 call_errors.clear()
                 call_state["version"] = saved.version
+                calls_guard.saved()
                 await runtime.apply_call_settings()
                 ui.notify("저장했습니다.", type="positive")
 
             SaveAction(save_calls, icon="save").props("unelevated no-caps").mark("calls-save")
+        calls_guard = FormGuard(calls_form)

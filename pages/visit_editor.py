@@ -21,13 +21,15 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError, StaleRecordError, ValidationError
 from models.attachment import AttachmentSlot
 from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from services import customers, visits
@@ -204,11 +206,12 @@ class VisitEditor:
                         ui.button(icon="search", on_click=self.choose_customer).props(
                             "flat dense round"
                         ).mark("visit-customer-search")
-                self.purpose = (
+                self.purpose = limit_text(
                     ui.input("방문목적", value=form.purpose if form else "")
-                    .props("outlined dense maxlength=200")
+                    .props("outlined dense")
                     .classes("sm:col-span-2")
-                    .mark("visit-purpose")
+                    .mark("visit-purpose"),
+                    visits.PURPOSE_MAX,
                 )
                 self.template = (
                     ui.select(
@@ -502,6 +505,23 @@ class VisitEditor:
             )
         except ValidationError as error:
             self.errors.show(error.fields)
+            return
+        except StaleRecordError as error:
+            choice = await ask_about_conflict(error, self.errors.fields)
+            if choice == REAPPLY and error.latest_version is not None:
+                self.version = error.latest_version  # my input on top of what is stored now
+                await self.save()
+            elif choice == RELOAD and self.visit_id is not None:
+                self.leave_guard.release()
+                self.dialog.close()  # and deleted: the latest version opens on the page itself
+                with self.dialog.client.layout:
+                    await open_visit_editor(
+                        self.actor,
+                        visit_id=self.visit_id,
+                        customer_id=self.customer_id,
+                        customer_fixed=self.customer_fixed,
+                        on_saved=self.on_saved,
+                    )
             return
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True, timeout=10000)

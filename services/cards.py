@@ -189,6 +189,7 @@ class CardInput:
         return cls(**{name: getattr(card, name) for name in cls.__dataclass_fields__})
 
 
+NOTES_MAX = 20_000
 _LIMITS = {
     "name": 50,
     "extension": 20,
@@ -196,7 +197,7 @@ _LIMITS = {
     "homepage": 200,
     "company_name": 100,
     "company_address": 200,
-    "notes": 20_000,
+    "notes": NOTES_MAX,
 }
 _CODE_KINDS = {
     "position_id": CodeKind.POSITION,

@@ -507,6 +507,8 @@ class CustomerInput:
         return cls(**{name: getattr(customer, name) for name in cls.__dataclass_fields__})
 
 
+MEMO_MAX = 20_000
+HISTORY_NOTE_MAX = 4_000
 _TEXT_LIMITS = {
     "company_name": 100,
     "representative": 50,
@@ -518,7 +520,7 @@ _TEXT_LIMITS = {
     "address": 200,
     "address_detail": 200,
     "contact_name": 50,
-    "memo": 20_000,
+    "memo": MEMO_MAX,
 }
 _DATE_FIELDS = (
     "registered_on",
@@ -839,8 +841,8 @@ async def add_history_note(customer_id: int, note: str, *, by: Actor) -> Custome
     text = (note or "").strip()
     if not text:
         raise ValidationError({"note": "이력 내용을 입력하세요."})
-    if len(text) > 4000:
-        raise ValidationError({"note": "이력은 4,000자 이내로 입력하세요."})
+    if len(text) > HISTORY_NOTE_MAX:
+        raise ValidationError({"note": f"이력은 {HISTORY_NOTE_MAX:,}자 이내로 입력하세요."})
     refuse(wrong_texts(note=text), wrong_ids(customer_id=customer_id))
     if not await Customer.exists(id=customer_id):
         raise NotFound("고객")

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from core.audit import Actor, acting_as
-from core.errors import InUseError, ValidationError
+from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, search_text, whole_number, wrong_ids, wrong_texts
 from models.item import Item
 from models.quote import QuoteLine
@@ -78,6 +78,14 @@ async def search_items(text: str, *, limit: int = 50) -> list[Item]:
 async def find_item_by_code(code: str) -> Item | None:
     code = search_text(code)
     return await Item.get_or_none(code=code, active=True) if code else None
+
+
+async def get_item(item_id: int) -> Item:
+    refuse(wrong_ids(item=item_id))
+    item = await Item.get_or_none(id=item_id)
+    if item is None:
+        raise NotFound("품목")
+    return item
 
 
 async def save_item(

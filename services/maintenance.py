@@ -370,8 +370,8 @@ async def _validate_contract(detail: ContractDetail) -> None:
         and not await CodeEntry.filter(id=detail.payment_form_id, kind=CodeKind.PAYMENT_FORM).exists()
     ):
         errors["payment_form"] = "납입형태가 올바르지 않습니다."
-    if len(detail.note) > 255:
-        errors["note"] = "비고는 255자 이내입니다."
+    if len(detail.note) > NOTE_MAX:
+        errors["note"] = f"비고는 {NOTE_MAX}자 이내입니다."
     if "product" not in errors:
         product = await CustomerProduct.get(id=detail.product_id)
         modules = set(
@@ -392,8 +392,8 @@ async def _validate_contract(detail: ContractDetail) -> None:
                     f"{index}행: 키락번호 '{line.key_lock_number}'는 이 고객의 제품관리에 없습니다. "
                     "등록된 키락에서 고르세요."
                 )
-            elif len(line.note) > 255:
-                errors["lines"] = f"{index}행: 비고는 255자 이내입니다."
+            elif len(line.note) > NOTE_MAX:
+                errors["lines"] = f"{index}행: 비고는 {NOTE_MAX}자 이내입니다."
             if "lines" in errors:
                 break
         if detail.start_on and detail.end_on and "end_on" not in errors:
@@ -454,6 +454,7 @@ async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | N
 
 MAX_AMOUNT = 100_000_000_000
 MAX_COUNT = 1_000_000
+NOTE_MAX = 255
 
 
 def _refuse_wrong_types(detail: ContractDetail) -> None:

@@ -22,6 +22,7 @@ from models.product import CustomerProduct, KeyLock, ProductModule
 from services.submissions import already_made, create_once
 
 MAX_KEY_LOCK_LENGTH = 50
+NOTE_MAX = 255
 MAX_USERS = 1_000_000
 MAX_AMOUNT = 100_000_000_000
 
@@ -192,8 +193,8 @@ async def _validate(
         )
     if len(licence_number) > 50:
         errors["licence_number"] = "고객허가번호는 50자 이내입니다."
-    if len(note) > 255:
-        errors["note"] = "비고는 255자 이내입니다."
+    if len(note) > NOTE_MAX:
+        errors["note"] = f"비고는 {NOTE_MAX}자 이내입니다."
 
     numbers: list[str] = []
     for raw in key_locks:

@@ -277,6 +277,7 @@ class QuoteForm:
     remarks: str = ""
 
 
+REMARKS_MAX = 20_000
 _LENGTHS = {
     "title": (200, "견적제목"),
     "contact_name": (50, "담당자"),
@@ -284,7 +285,7 @@ _LENGTHS = {
     "delivery_site": (200, "납품현장"),
     "payment_terms": (200, "결제조건"),
     "delivery_terms": (200, "납품조건"),
-    "remarks": (20_000, "비고"),
+    "remarks": (REMARKS_MAX, "비고"),
 }
 
 

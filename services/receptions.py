@@ -29,7 +29,7 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
-from services import search_index
+from services import phone_directory, search_index
 from services.customers import company_name_condition, has_initials, lookup_customers
 from services.submissions import already_made, create_once
 
@@ -834,6 +834,23 @@ _BRIEF_FIELDS = tuple(CustomerBrief.__dataclass_fields__)
 async def customer_brief(customer_id: int) -> CustomerBrief | None:
     values = await Customer.filter(id=customer_id).first().values(*_BRIEF_FIELDS)
     return CustomerBrief(**values) if values else None
+
+
+async def customers_with_number(number: str) -> list[CustomerBrief]:
+    """The customers a typed 전화번호 belongs to, the way the call popup resolves a caller: the one
+    customer it names, or every customer that has exactly this number; a merely similar number
+    offers nobody (the form offers these to the person typing, who picks with one click)."""
+    if len(phone_digits(number)) < phone_directory.SUBSCRIBER_DIGITS:
+        return []
+    match = await phone_directory.resolve_caller(number)
+    if match.customer is not None:
+        ids = [match.customer.id]
+    elif match.shared:
+        ids = [c.id for c in match.candidates][: phone_directory.MAX_CANDIDATES]
+    else:
+        return []
+    rows = {row["id"]: row for row in await Customer.filter(id__in=ids).values(*_BRIEF_FIELDS)}
+    return [CustomerBrief(**rows[i]) for i in ids if i in rows]
 
 
 async def find_customers(text: str, *, limit: int = 30) -> list[CustomerBrief]:

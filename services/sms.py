@@ -2,7 +2,9 @@
 
 The outbox row is written *before* the request as "unknown" and settled by the answer, so a
 message whose answer never came (timeout, server crash, our own crash) stays "unknown" and is
-never sent again automatically: the user decides after checking with the recipient."""
+never sent again automatically: the user decides after checking with the recipient. One send
+gesture is one message: the dialog's form token is written with the outbox row, and the same token
+again returns that row without asking Centrex a second time."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from models.customer import Customer
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services.centrex_client import CentrexError
 from services.centrex_users import client_for, line_of
+from services.submissions import already_made, create_once
 
+SMS_KIND = "sms"
 SMS_MAX_BYTES = 80
 LMS_MAX_BYTES = 720
 # Korean SMS counts bytes in EUC-KR: Hangul 2, ASCII 1. CP949 is EUC-KR plus the Hangul
@@ -78,9 +82,13 @@ async def send_sms(
     text: str,
     customer_id: int | None = None,
     card_id: int | None = None,
+    form_token: str | None = None,
 ) -> SmsMessage:
     """Send one message and return its outbox row (status sent, failed or unknown).
-    Bad input raises ValidationError and sends nothing."""
+    Bad input raises ValidationError and sends nothing. A `form_token` already used returns the
+    message it sent (whatever its status) and sends nothing."""
+    if (earlier := await already_made(SmsMessage, SMS_KIND, form_token)) is not None:
+        return earlier
     refuse(wrong_texts(destination=destination, text=text), wrong_ids(customer=customer_id, card=card_id))
     errors: dict[str, str] = {}
     if customer_id is not None and not await Customer.exists(id=customer_id):
@@ -109,18 +117,29 @@ async def send_sms(
             "문자를 보낼 센트릭스 회선이 없습니다. 관리자가 설정 → API사용자등록에서 등록하세요."
         )
     client = await client_for(line)
-    with acting_as(by):
-        message = await SmsMessage.create(
-            destination=digits,
-            text=text,
-            kind=size.kind,
-            status=SmsStatus.UNKNOWN,
-            result_message="전송 중",
-            staff_id=by.id,
-            centrex_user_id=line.id,
-            customer_id=customer_id,
-            card_id=card_id,
+    made: list[SmsMessage] = []
+
+    async def record() -> SmsMessage:
+        made.append(
+            await SmsMessage.create(
+                destination=digits,
+                text=text,
+                kind=size.kind,
+                status=SmsStatus.UNKNOWN,
+                result_message="전송 중",
+                staff_id=by.id,
+                centrex_user_id=line.id,
+                customer_id=customer_id,
+                card_id=card_id,
+            )
         )
+        return made[-1]
+
+    with acting_as(by):
+        # committed before the request: no transaction is held open across the HTTP call
+        message = await create_once(SmsMessage, SMS_KIND, form_token, record)
+        if not made or message is not made[-1]:  # the same gesture's message, sent already
+            return message
         try:
             receipt = await client.send_sms(digits, text)
         except CentrexError as error:

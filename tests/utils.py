@@ -76,6 +76,15 @@ def browser_id(user: User) -> str:
     return json.loads(base64.b64decode(payload + "=="))["id"]
 
 
+def shown_values(user: User, marker: str) -> list:
+    """The values of the elements with `marker` on the page now ([] while there are none, e.g.
+    between a dialog closing and the next one opening)."""
+    try:
+        return [element.value for element in user.find(marker).elements]
+    except AssertionError:
+        return []
+
+
 async def eventually(predicate, within: float = 10.0, interval: float = 0.02):
     """Wait until `predicate()` is truthy (event handlers run as background tasks); returns it."""
     deadline = asyncio.get_running_loop().time() + within

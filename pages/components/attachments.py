@@ -30,6 +30,16 @@ async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
         yield chunk
 
 
+async def read_upload(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """A small file's bytes, at most one byte over `limit` (enough for the service to refuse it)."""
+    data = bytearray()
+    async for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            break
+    return bytes(data[: limit + 1])
+
+
 class CheckedUpload(ui.upload):
     """ui.upload whose route hands each file's bytes to `receive(name, chunks)` as they arrive and
     answers 422 with the ValidationError's message when it refuses the file."""
@@ -40,8 +50,9 @@ class CheckedUpload(ui.upload):
         *,
         label: str,
         max_file_size: int,
+        multiple: bool = True,
     ) -> None:
-        super().__init__(label=label, multiple=True, auto_upload=True, max_file_size=max_file_size)
+        super().__init__(label=label, multiple=multiple, auto_upload=True, max_file_size=max_file_size)
         self._receive = receive
         app.remove_route(self._registered_url)  # NiceGUI's route always answers "success"
         app.post(self._registered_url, include_in_schema=False)(self._route)

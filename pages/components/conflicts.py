@@ -13,11 +13,15 @@ RELOAD = "reload"
 
 
 async def ask_about_conflict(error: StaleRecordError, fields: dict[str, ui.element]) -> str | None:
-    """REAPPLY, RELOAD or None (keep editing). Marks the differing fields of the form."""
-    differing = [name for name in error.differing if name in fields or f"{name}_id" in fields]
+    """REAPPLY, RELOAD or None (keep editing). Marks the differing fields of the form. `fields`
+    maps the record's field names to the form's inputs; `customer` and `customer_id` both match."""
     labels = []
-    for name in differing:
-        element = fields.get(name) or fields[f"{name}_id"]
+    for name in error.differing:
+        element = next(
+            (fields[key] for key in (name, f"{name}_id", name.removesuffix("_id")) if key in fields), None
+        )
+        if element is None:
+            continue
         labels.append(str(element.props.get("label") or name).rstrip(" *"))
         element.props["error"] = True
         element.props["error-message"] = "다른 사용자가 저장한 값과 다릅니다."

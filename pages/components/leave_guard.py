@@ -69,3 +69,25 @@ class LeaveGuard:
         self.armed = dirty
         change = "add" if dirty else "delete"
         self.client.run_javascript(f"{_ARM} window.gogaekDirtyForms.{change}('{self.key}');")
+
+
+class FormGuard(LeaveGuard):
+    """`FormGuard(form)`: the leave guard of a form whose inputs are all its state (a settings
+    card, a small dialog): dirty while any input differs from its value when the form was built
+    or last `saved()`."""
+
+    def __init__(self, form: ui.element) -> None:
+        self.inputs = [e for e in form.descendants() if isinstance(e, ValueElement)]
+        self.baseline = self._values()
+        super().__init__(lambda: self._values() != self.baseline, form=form)
+
+    def _values(self) -> list:
+        return [element.value for element in self.inputs]
+
+    def saved(self) -> None:
+        """The form's values as they are now are the saved ones."""
+        self.baseline = self._values()
+        self.refresh()
+
+    async def may_close(self) -> bool:
+        return await may_leave(self.is_dirty())

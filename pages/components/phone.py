@@ -12,6 +12,7 @@ from core.korean import format_phone, phone_digits
 from models.telephony import SmsStatus
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.save_action import SaveAction
 from pages.phone_links import PHONE_ACTIONS, PhoneAction, PhoneOwner
 from services import centrex_users, sms
 from services.centrex_client import CentrexError
@@ -92,7 +93,7 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
         size_label = ui.label().classes("text-caption self-end").mark("sms-size")
         outcome = ui.label().classes("text-warning text-body2 hidden").mark("sms-outcome")
         errors = FieldErrors({"destination": to, "text": text})
-        state = {"sent_unknown": False, "sending": False}
+        state = {"sent_unknown": False}
 
         def show_size(value: str) -> None:
             size = sms.measure(value)
@@ -105,15 +106,13 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
         show_size("")
 
         async def send() -> None:
-            if state["sending"]:
-                return
+            """One gesture, one message: 보내기 is busy until the answer and its token makes a
+            repeated gesture return the message already sent."""
             if state["sent_unknown"] and not await confirm(
                 "바로 전에 보낸 문자의 결과를 알 수 없습니다. 받는 분이 이미 받았을 수 있습니다. 그래도 다시 보낼까요?",
                 action="다시 보내기",
             ):
                 return
-            state["sending"] = True
-            send_button.props("loading")
             try:
                 message = await sms.send_sms(
                     by=actor,
@@ -121,14 +120,13 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
                     text=text.value or "",
                     customer_id=owner.customer_id,
                     card_id=owner.card_id,
+                    form_token=send_button.form_token,
                 )
             except GogaekError as error:
                 errors.refuse(error)
                 return
-            finally:
-                state["sending"] = False
-                send_button.props(remove="loading")
             errors.clear()
+            send_button.renew()  # sending again (after a failure, or 결과 모름 and a yes) is a new message
             if message.status == SmsStatus.SENT:
                 ui.notify(sms.describe(message), type="positive")
                 dialog.close()
@@ -148,7 +146,7 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
-            send_button = ui.button("보내기", icon="send", on_click=send).mark("sms-send")
+            send_button = SaveAction(send, text="보내기", icon="send").mark("sms-send")
             ui.button("닫기", on_click=close).props("flat").mark("sms-close")
     dialog.open()
 

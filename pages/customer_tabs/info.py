@@ -10,6 +10,7 @@ from core.errors import ValidationError
 from core.korean import format_datetime
 from models.codes import CodeKind
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.customer_header import choices_with, current_editor
 from pages.customer_window import customer_tab
 from pages.field_helpers import choice, required, text_input
@@ -75,10 +76,13 @@ async def info_tab(actor: Actor, customer_id: int) -> None:
         editor.register("service_class_id", choice(service, "서비스분류", initial.service_class_id))
     editor.register(
         "memo",
-        ui.textarea("메모", value=editor.value("memo") or "")
-        .props("outlined dense stack-label autogrow")
-        .classes("w-full")
-        .mark("customer-memo"),
+        limit_text(
+            ui.textarea("메모", value=editor.value("memo") or "")
+            .props("outlined dense stack-label autogrow")
+            .classes("w-full")
+            .mark("customer-memo"),
+            customers.MEMO_MAX,
+        ),
     )
     await _history(actor, customer_id)
 
@@ -90,11 +94,12 @@ async def _history(actor: Actor, customer_id: int) -> None:
             ui.label("고객을 저장한 뒤 이력을 추가할 수 있습니다.").classes("text-caption text-grey-7")
             return
         with ui.row().classes("w-full items-start gap-2 no-wrap"):
-            note = (
+            note = limit_text(
                 ui.textarea("새 이력 (작성자와 일시는 자동으로 남습니다)")
                 .props("outlined dense stack-label autogrow")
                 .classes("flex-1")
-                .mark("history-note")
+                .mark("history-note"),
+                customers.HISTORY_NOTE_MAX,
             )
             add_button = (
                 ui.button("이력추가", icon="note_add").props("dense unelevated no-caps").mark("history-add")

@@ -6,11 +6,13 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
+from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -131,10 +133,12 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
             paid_end = date_field("유상종료일", current.paid_end_on if current else None).mark(
                 "product-paid-end"
             )
-            note = (
+            note = limit_text(
                 ui.input("비고", value=current.note if current else "")
                 .props("dense outlined")
                 .classes("w-56")
+                .mark("product-note"),
+                products.NOTE_MAX,
             )
         key_locks = (
             ui.input_chips(
@@ -218,6 +222,17 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     form_token=save_button.form_token,
                     **dates,
                 )
+            except StaleRecordError as error:
+                choice = await ask_about_conflict(error, errors.fields)
+                if choice == REAPPLY and error.latest_version is not None:
+                    state["version"] = error.latest_version  # my input on top of what is stored now
+                    await save()
+                elif choice == RELOAD and state["id"] is not None:
+                    guard.release()
+                    dialog.close()  # and deleted: the latest version opens on the page itself
+                    with dialog.client.layout:
+                        await open_product_editor(actor, customer_id, state["id"], on_saved)
+                return
             except GogaekError as error:
                 errors.refuse(error)
                 return

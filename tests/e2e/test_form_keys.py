@@ -6,7 +6,7 @@ leaving a dirty form asks first."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.e2e.conftest import sign_in
 
@@ -55,3 +55,65 @@ def test_reloading_or_closing_a_dirty_form_asks_first(server, page):
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # stay on the page
     expect(page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")).to_have_value(TEXT)
+
+
+DIRTY = "window.gogaekDirtyForms && window.gogaekDirtyForms.size > 0"
+CLEAN = "!window.gogaekDirtyForms || window.gogaekDirtyForms.size === 0"
+
+
+def _leave(question: Dialog, asked: list[str]) -> None:
+    asked.append(question.type)
+    question.accept()  # leave: the next form starts clean
+
+
+def _settings_forms(page: Page, url: str) -> None:
+    """Typing into a page's form arms the browser's leave question (reload, close, the menu)."""
+    for path, label in (
+        ("/codes/html", "문서 이름 *"),
+        ("/settings/company", "대표자"),
+        ("/settings/cti", "포트"),
+        ("/settings/centrex", "서버 주소"),
+    ):
+        page.goto(f"{url}{path}")
+        field = page.get_by_label(label, exact=True)
+        field.fill(field.input_value() + "7")
+        page.wait_for_function(DIRTY)
+        asked: list[str] = []
+        page.once("dialog", lambda question, asked=asked: _leave(question, asked))
+        page.reload()
+        assert asked == ["beforeunload"], path
+
+
+def _dialog_forms(page: Page, url: str) -> None:
+    """닫기 on a dialog form with typed input asks first, and keeps the input."""
+    for path, opener, label in (
+        ("/codes", "추가", "코드"),
+        ("/codes/items", "추가[F5]", "품번 *"),
+        ("/settings/centrex", "추가[F5]", "내선번호"),
+    ):
+        page.goto(f"{url}{path}")
+        page.get_by_role("button", name=opener, exact=True).first.click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label(label, exact=True).fill("77")
+        page.wait_for_function(DIRTY)
+        dialog.get_by_role("button", name="닫기", exact=True).click()
+        expect(page.get_by_text("저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?")).to_be_visible()
+        page.get_by_role("button", name="취소").click()
+        expect(dialog.get_by_label(label, exact=True)).to_have_value("77")
+        dialog.get_by_role("button", name="닫기", exact=True).click()
+        page.get_by_role("dialog").filter(has_text="저장하지 않은").get_by_role("button", name="닫기").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        page.wait_for_function(CLEAN)
+
+
+def test_every_editor_and_settings_form_asks_before_unsaved_input_is_lost(server, page):
+    sign_in(page, server.url)
+    _settings_forms(page, server.url)
+    _dialog_forms(page, server.url)
+    # saving disarms: the company form saved, a reload goes through without a question
+    page.goto(f"{server.url}/settings/company")
+    page.get_by_label("상호 *", exact=True).fill("재근상사")
+    page.wait_for_function(DIRTY)
+    page.get_by_role("button", name="저장", exact=True).click()
+    expect(page.get_by_text("회사정보를 저장했습니다.")).to_be_visible()
+    page.wait_for_function(CLEAN)

@@ -11,7 +11,7 @@ from models.customer import Customer
 from services import cards, customers
 from services.cards import CardInput
 from services.customers import CustomerInput
-from tests.utils import eventually, make_admin, sign_in
+from tests.utils import eventually, make_admin, shown_values, sign_in
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -129,8 +129,15 @@ async def test_map_image_upload_takes_images_only_and_is_served_to_signed_in_sta
     user.find("map-register").click()
     await user.should_see(marker="map-upload", retries=30)
     upload = user.find("map-upload").elements.pop()
-    await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", b"MZ\x90\x00 a program")])
+    # refused through the uploader's own route: an error status (the uploader marks the file failed)
+    # with the service's reason, the dialog still open
+    response = await user.http_client.post(
+        upload.props["url"], files={"file": ("약도.png", b"MZ\x90\x00 a program", "image/png")}
+    )
+    assert response.status_code == 422
+    assert "이미지가 아닙니다. PNG, JPG, GIF, WEBP, BMP만 올릴 수 있습니다." in response.json()["detail"]
     await user.should_see("이미지가 아닙니다", retries=30)
+    await user.should_see(marker="map-upload")
     await upload.handle_uploads([ui.upload.SmallFileUpload("약도.png", "image/png", PNG)])
     await user.should_see("약도를 등록했습니다.", retries=30)
     await user.should_see(marker="map-thumbnail", retries=30)
@@ -206,3 +213,25 @@ async def test_a_card_is_edited_on_the_page_and_the_list_shows_the_change(user: 
     )
     assert await BusinessCard.all().count() == 1
     await user.should_not_see(marker="card-save")  # 저장 closed the dialog
+
+
+async def test_someone_saving_a_card_first_keeps_my_input_and_can_load_the_latest(user: User):
+    boss = await make_admin(login="boss")
+    card = await cards.save_card(CardInput(name="호면수", company_name="(주)A상호"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 1)
+    user.find("cards-table").trigger("rowDblclick", [{}, cards_table.rows[0], 0])
+    await user.should_see(marker="card-name", retries=30)
+
+    theirs = CardInput(name="호면수", company_name="(주)A상호", mobile="010-1111-2222")
+    await cards.save_card(theirs, by=boss, card_id=card.id, version=card.version)
+
+    user.find("card-mobile").type("010-3333-4444")
+    user.find("card-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 휴대폰", retries=30)
+    assert next(iter(user.find("card-mobile").elements)).value == "010-3333-4444"  # kept
+    user.find("conflict-reload").click()
+    await eventually(lambda: "010-1111-2222" in shown_values(user, "card-mobile"))
+    assert (await BusinessCard.get(id=card.id)).mobile == "010-1111-2222"

@@ -1,6 +1,7 @@
 """유지보수관리 screens as a user drives them: TOSP작성 from 유지보수대상업체 for two customers, then
 계약 in the customer window's 유지보수관리 tab, and the product's 유상종료일 follows."""
 
+import asyncio
 import datetime as dt
 import io
 
@@ -289,3 +290,76 @@ async def test_the_agreement_list_exports_to_excel_and_prints(user: User):
     assert "유지보수동의서작성 - 전체" in text and "2건" in text
     assert "재근상사" in text and "=모드시스템" in text
     assert "5,000,000" in text and "200,000" in text and "2020-06-30" in text
+
+
+async def test_someone_saving_a_product_first_keeps_my_input_and_reapplies_it(user: User):
+    from core.audit import acting_as
+
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    product = await make_product(SYSTEM, customer, key_locks=["NZ090101"])
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-products").click()
+    await user.should_see(marker="products-table", retries=30)
+    table = _table(user, "products-table")
+    await eventually(lambda: len(table.rows) == 1)
+    user.find("products-table").trigger("rowDblclick", [{}, table.rows[0], 0])
+    await user.should_see(marker="product-save", retries=30)
+
+    stored = await CustomerProduct.get(id=product.id)  # someone else saves it meanwhile
+    stored.note = "남이 쓴 비고"
+    with acting_as(SYSTEM):
+        await stored.save()
+
+    user.find("product-note").type("내가 쓴 비고")
+    user.find("product-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
+    user.find("conflict-reapply").click()
+    await eventually_stored(product.id, "내가 쓴 비고")
+
+
+async def eventually_stored(product_id: int, note: str) -> None:
+    async def stored() -> bool:
+        return (await CustomerProduct.get(id=product_id)).note == note
+
+    for _ in range(100):
+        if await stored():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the product's note never became {note!r}")
+
+
+async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(user: User):
+    from core.audit import acting_as
+
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    await make_product(SYSTEM, customer, free_end_on=dt.date(2019, 3, 31), modules=[("C011", 20, 5_000_000)])
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-add", retries=30)
+    user.find("contracts-add").click()
+    await user.should_see(marker="contract-save", retries=30)
+    user.find("contract-save").click()
+    await user.should_see("유지보수 계약 수정", retries=30)
+    contract = await MaintenanceContract.get(customer_id=customer.id)
+
+    contract.note = "남이 쓴 비고"  # someone else saves the contract while it is open here
+    with acting_as(SYSTEM):
+        await contract.save()
+
+    user.find("contract-note").type("내가 쓴 비고")
+    user.find("contract-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
+    user.find("conflict-reapply").click()
+    for _ in range(100):
+        if (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고":
+            break
+        await asyncio.sleep(0.05)
+    assert (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고"

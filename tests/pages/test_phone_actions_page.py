@@ -143,3 +143,20 @@ async def test_a_caller_is_called_back_from_the_reception_log_and_the_reception_
     click(user, "dial", "reception-phone")
     await eventually(lambda: len(centrex.dialled) == 2)
     assert centrex.dialled[1] == {"line": LINE, "destination": "01030641111"}
+
+
+async def test_a_double_click_on_sms_send_sends_one_message(user: User, centrex):
+    await office_with_a_line(centrex)
+    jaegeun = await make_customer("재근상사", "02-999-8888", mobile="010-222-5555")
+    await sign_in(user, "boss")
+    await user.open(customer_url(jaegeun.id))
+    await user.should_see(marker="customer-mobile", retries=50)
+    click(user, "sms", "customer-mobile")
+    await user.should_see("문자보내기 — 재근상사", retries=50)
+    user.find("sms-text").type("한 번만 가야 하는 문자")
+    centrex.misbehave(delay=0.5)  # the answer takes a while: the second click comes meanwhile
+    user.find("sms-send").click()
+    user.find("sms-send").click()
+    await user.should_see("010-222-5555로 SMS를 보냈습니다", retries=100)
+    assert len(centrex.calls_to("smssend")) == 1
+    assert await SmsMessage.filter(text="한 번만 가야 하는 문자").count() == 1

@@ -237,3 +237,26 @@ async def test_copy_from_the_editor_opens_a_new_quote_with_a_new_number_and_the_
     assert await QuoteLine.filter(quote_id=copy.id).order_by("seq").values_list(*fields) == original
     assert copy.state == QuoteState.IN_PROGRESS and copy.total_amount == source.total_amount
     assert (await Quote.get(id=source.id)).state == QuoteState.CANCELLED  # the original is left alone
+
+
+async def test_someone_saving_first_keeps_my_quote_input_and_reapplies_it(user: User):
+    from core.audit import acting_as
+
+    await make_admin(login="boss")
+    writer = await make_staff(login="hong", name="홍길동")
+    quote = await make_quote(writer, await make_customer(), [{"name": "A", "quantity": 1, "unit_price": 100}])
+    await sign_in(user, "hong")
+    await user.open(f"/quotes/{quote.id}")
+    await user.should_see(f"견적번호 {quote.number}")
+
+    stored = await Quote.get(id=quote.id)  # someone else saves it while it is open here
+    stored.title = "다른 사람이 고친 제목"
+    with acting_as(writer):
+        await stored.save()
+
+    user.find("quote-title").clear().type("내가 고친 제목")
+    user.find("quote-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 견적제목", retries=30)
+    user.find("conflict-reapply").click()
+    await user.should_see("을(를) 저장했습니다.", retries=50)
+    assert (await Quote.get(id=quote.id)).title == "내가 고친 제목"

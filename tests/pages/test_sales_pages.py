@@ -9,9 +9,9 @@ from pypdf import PdfReader
 
 from models.item import Item
 from models.sales import Receipt, SalesOrder
-from services import company, sales
-from tests.sales_factories import line, make_customer, make_quote, soon
-from tests.utils import make_admin, make_staff, sign_in
+from services import company, items, sales
+from tests.sales_factories import line, make_customer, make_item, make_quote, soon
+from tests.utils import make_admin, make_staff, shown_values, sign_in
 
 
 def _one(user: User, marker: str):
@@ -225,3 +225,35 @@ async def test_an_impossible_receipt_date_is_named_as_such_and_nothing_is_saved(
     user.find("receipt-save").click()
     await soon(lambda: date.props.get("error-message") == "존재하지 않는 날짜입니다.")
     assert not await Receipt.filter(partner_id=customer.partner_id).exists()
+
+
+async def test_someone_saving_an_item_first_keeps_my_input_and_can_load_the_latest(user: User):
+    boss = await make_admin(login="boss")
+    item = await make_item("9998", "ERP영업관리", 5_000_000)
+    await sign_in(user, "boss")
+    await user.open("/codes/items")
+    await user.should_see(marker="items-table")
+    table = _one(user, "items-table")
+    await soon(lambda: len(table.rows) == 1)
+    user.find("items-table").trigger("rowDblclick", [{}, table.rows[0], 0])
+    await user.should_see(marker="item-save", retries=30)
+
+    await items.save_item(
+        by=boss,
+        code="9998",
+        name="ERP영업관리",
+        spec="5유저",
+        unit_price=5_000_000,
+        item_id=item.id,
+        version=item.version,
+    )
+    user.find("item-spec").type("10유저")
+    user.find("item-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 규격", retries=30)
+    assert _one(user, "item-spec").value == "10유저"  # kept
+    user.find("conflict-reload").click()
+    await soon(lambda: shown_values(user, "item-spec") == ["5유저"])  # the conflicted dialog is gone
+    user.find("item-spec").clear().type("10유저")
+    user.find("item-save").click()
+    await user.should_see("저장했습니다.", retries=50)
+    assert (await Item.get(id=item.id)).spec == "10유저"

@@ -131,3 +131,24 @@ async def test_an_upload_from_a_page_whose_session_ran_out_is_refused_and_closes
     assert response.status_code == 403
     assert _spooled() == []
     assert client_id not in signed_in_clients
+
+
+async def test_a_refused_company_stamp_is_marked_failed_with_the_services_reason(user: User):
+    from services import company
+    from tests.pages.test_cards_page import PNG
+
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/settings/company")
+    url = user.find("company-stamp-upload").elements.pop().props["url"]
+
+    response = await user.http_client.post(url, **_multipart("도장.png", b"MZ\x90\x00 a program"))
+    assert response.status_code == 422
+    assert "도장 이미지는 PNG, JPG, GIF 파일만 올릴 수 있습니다" in response.json()["detail"]
+    await user.should_see("PNG, JPG, GIF 파일만", retries=30)
+    assert (await company.get_company()).stamp == ""
+
+    response = await user.http_client.post(url, **_multipart("도장.png", PNG))
+    assert response.status_code == 200, response.text
+    await user.should_see("도장 이미지를 저장했습니다.", retries=30)
+    assert (await company.get_company()).stamp.endswith(".png")

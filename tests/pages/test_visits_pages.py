@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 import io
 
@@ -360,3 +361,38 @@ async def test_the_week_view_shows_a_visit_on_its_day(user: User):
     user.find("calendar-next").click()
     await eventually(lambda: title.text != week)
     await user.should_not_see("10:30 재근상사", retries=30)
+
+
+async def test_someone_saving_a_visit_first_keeps_my_input_and_reapplies_it(user: User):
+    from core.audit import SYSTEM, acting_as
+
+    await make_staff(login="leejy", name="이주연")
+    customer = await _jaegeun()
+    await sign_in(user, "leejy")
+    await user.open("/status/visits")
+    user.find("schedule-add").click()
+    await user.should_see(marker="visit-save", retries=50)
+    user.find("visit-date").type("2019-03-29")
+    user.find("visit-customer-search").click()
+    await user.should_see(marker="customer-search-input", retries=50)
+    user.find("customer-search-input").type("재근")
+    await user.should_see(marker=f"customer-choice-{customer.id}", retries=50)
+    user.find(f"customer-choice-{customer.id}").click()
+    user.find("visit-purpose").type("설치")
+    user.find("visit-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    visit = await VisitReport.get(customer_id=customer.id)
+
+    visit.purpose = "남이 고친 목적"  # someone else saves the visit while it is open here
+    with acting_as(SYSTEM):
+        await visit.save()
+
+    user.find("visit-purpose").clear().type("설치 및 교육")
+    user.find("visit-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 방문목적", retries=50)
+    user.find("conflict-reapply").click()
+    for _ in range(100):
+        if (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육":
+            break
+        await asyncio.sleep(0.05)
+    assert (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육"

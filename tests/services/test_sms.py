@@ -113,3 +113,25 @@ async def test_staff_without_their_own_line_send_from_the_office_line(clerk, cen
     other = await make_staff()
     message = await sms.send_sms(by=other, destination="01022225555", text="안내")
     assert message.status == SmsStatus.SENT and centrex.sent_sms[0]["line"] == LINE
+
+
+async def test_one_form_token_is_one_message_and_one_smssend_request(clerk, centrex):
+    token = "sms-gesture-1"
+    first = await sms.send_sms(by=clerk, destination="010-222-5555", text="한 번", form_token=token)
+    again = await sms.send_sms(by=clerk, destination="010-222-5555", text="한 번", form_token=token)
+    assert again.id == first.id and again.status == SmsStatus.SENT
+    assert len(centrex.calls_to("smssend")) == 1
+
+    # the same gesture arriving twice at once (a retry while the first is still in flight)
+    centrex.misbehave(delay=0.3)
+    both = await asyncio.gather(
+        *(
+            sms.send_sms(by=clerk, destination="010-222-5555", text="동시에", form_token="sms-gesture-2")
+            for _ in range(2)
+        )
+    )
+    centrex.behave()
+    assert both[0].id == both[1].id
+    assert len(centrex.calls_to("smssend")) == 2
+    assert await SmsMessage.filter(text="동시에").count() == 1
+    assert (await SmsMessage.get(id=both[0].id)).status == SmsStatus.SENT
