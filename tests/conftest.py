@@ -48,18 +48,21 @@ User.should_not_see.__kwdefaults__["retries"] = 60
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Fast feedback first: the end-to-end tests (real server + Chromium) run last.
+    """Run alone: fast feedback first, the end-to-end tests (real server + Chromium) last.
 
-    In parallel runs (`-n`, pytest-xdist with `--dist loadgroup`) the long reliability tests
-    (marked `slow`: crash safety, load) are one group, run one after the other on one worker, and
-    are handed out first: the other workers share the rest of the suite meanwhile, and neither
-    reliability test competes with the other for the two cores."""
+    In parallel runs (`-n`, pytest-xdist with `--dist loadgroup`) the long tests go first so that
+    the short ones fill the workers' gaps at the end instead of one worker finishing a long
+    browser test alone: the reliability tests (marked `slow`: crash safety, load) as one group,
+    one after the other on one worker, then the end-to-end tests, then the rest."""
     parallel = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     for item in items:
         if parallel and item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.xdist_group("reliability"))
     items.sort(
-        key=lambda item: (not (parallel and item.get_closest_marker("slow")), "e2e" in item.path.parts)
+        key=lambda item: (
+            not (parallel and item.get_closest_marker("slow")),
+            ("e2e" in item.path.parts) != parallel,
+        )
     )
 
 

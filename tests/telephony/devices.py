@@ -33,6 +33,10 @@ class FakeSerialDevice:
         self.master = master
 
     def unplug(self) -> None:
+        """The device node goes away, as /dev/ttyUSB0 does when the cable is pulled (a link left to
+        the closed pty could meet another test's new pty under the same /dev/pts number)."""
+        if self.path.is_symlink():
+            self.path.unlink()
         if self.master is not None:
             os.close(self.master)
             self.master = None
