@@ -18,7 +18,7 @@ from bench.run import RATIO_MIN_SCALE, Operation, _result
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.bench  # timed: not next to other tests (`-m bench` runs it alone)
+@pytest.mark.alone  # timed: not next to other tests (`-m alone` runs it alone)
 def test_generator_and_runner_measure_every_operation(tmp_path: Path):
     db = tmp_path / "bench.sqlite3"
     out = tmp_path / "results.json"

@@ -25,7 +25,7 @@ from models.reception import Reception
 from services import customers
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]  # fifty people: the machine to itself
 
 SECONDS = float(os.environ.get("GOGAEK_LOAD_SECONDS", "30"))
 USERS = int(os.environ.get("GOGAEK_LOAD_USERS", "50"))
