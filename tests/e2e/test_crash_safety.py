@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, ROOT, STARTUP_DEADLINE, start_server
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.alone]  # twenty restarts: the machine to itself
 
 KILLS = int(os.environ.get("GOGAEK_CRASH_KILLS", "20"))
 SAVED_TITLE = re.compile(r"^접수 #(\d+)$")
