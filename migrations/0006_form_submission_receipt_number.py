@@ -29,6 +29,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Receipt',
             name='number',
-            field=fields.CharField(default='', db_index=True, max_length=20),
+            field=fields.CharField(default='', db_default='', db_index=True, max_length=20),
         ),
     ]

@@ -70,7 +70,7 @@ class Receipt(Versioned, Record):
     (YYMMDD-NNN of the receipt date) lets a duplicate be spotted in the ledger; receipts entered
     before numbering existed have none."""
 
-    number = fields.CharField(max_length=20, default="", db_index=True)
+    number = fields.CharField(max_length=20, default="", db_default="", db_index=True)
     partner = fields.ForeignKeyField(
         "models.TradingPartner", on_delete=fields.RESTRICT, related_name="receipts", db_index=True
     )
