@@ -10,12 +10,13 @@ database of its own named after it (`name_gw0`, …)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,11 +40,26 @@ def _per_worker(url: str | None) -> str | None:
 
 EXTERNAL_DATABASE = _per_worker(os.environ.get("GOGAEK_TEST_DATABASE_URL"))
 
-# NiceGUI's User waits 0.3 s for an element by default. Page builders and event handlers here await
-# the database (and sometimes password hashing); on a loaded two-core machine that can take longer,
-# so wait up to 3 s. A test still fails as soon as the wait runs out.
-User.should_see.__kwdefaults__["retries"] = 30
-User.should_not_see.__kwdefaults__["retries"] = 60
+# NiceGUI's User waits 0.3 s for an element by default, and the tests here ask for 2-5 s. Page
+# builders and event handlers await the database (and sometimes password hashing); on two cores
+# running the suite in four processes beside their browsers that can take far longer, so every
+# wait lasts at least 20 s. A wait ends as soon as the page shows (or stops showing) the element,
+# so a passing test is not slower for it.
+PATIENCE_SECONDS = 20
+
+
+def _patient(wait: Callable, pause: float) -> Callable:
+    floor = round(PATIENCE_SECONDS / pause)
+
+    @functools.wraps(wait)
+    async def patient(self: User, *args, retries: int = 0, **kwargs) -> None:
+        await wait(self, *args, retries=max(retries, floor), **kwargs)
+
+    return patient
+
+
+User.should_see = _patient(User.should_see, pause=0.1)
+User.should_not_see = _patient(User.should_not_see, pause=0.05)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks

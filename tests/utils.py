@@ -85,7 +85,7 @@ def shown_values(user: User, marker: str) -> list:
         return []
 
 
-async def eventually(predicate, within: float = 10.0, interval: float = 0.02):
+async def eventually(predicate, within: float = 20.0, interval: float = 0.02):
     """Wait until `predicate()` is truthy (event handlers run as background tasks); returns it."""
     deadline = asyncio.get_running_loop().time() + within
     while True:

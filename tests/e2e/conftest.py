@@ -15,12 +15,17 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "E2e-admin-pass-1"
 CHROMIUM = os.environ.get("GOGAEK_CHROMIUM", "/usr/bin/chromium")
 STARTUP_DEADLINE = 240.0  # seconds a server may take to answer /healthz before a test gives up
+# how long an action or an `expect` waits for the page: on two cores running the suite in four
+# processes beside their browsers, a round trip that takes 50 ms alone can take seconds; the
+# waits end as soon as the page shows what is expected, so a passing test is not slower for it
+PATIENCE_MS = 20_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -30,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+expect.set_options(timeout=PATIENCE_MS)
 
 
 def _free_port() -> int:
@@ -146,9 +154,15 @@ def page(browser):
         viewport={"width": 1280, "height": 800}, locale="ko-KR", accept_downloads=True
     )
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PATIENCE_MS)
     yield page
     context.close()
+
+
+def connected(page) -> None:
+    """The page is loaded and its live connection to the server is up (waiting for the network
+    to fall quiet instead never ends when the connection falls back to long polling)."""
+    page.wait_for_function("window.did_handshake === true")
 
 
 def sign_in(page, url: str, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD) -> None:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import Server, sign_in, start_server, stop_server
+from tests.e2e.conftest import PATIENCE_MS, Server, connected, sign_in, start_server, stop_server
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block
 
@@ -74,7 +74,7 @@ def customer_id(server: Server, name: str) -> int:
 def screen(browser, server: Server, viewport: dict) -> Page:
     context = browser.new_context(viewport=viewport, locale="ko-KR")
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(PATIENCE_MS)
     sign_in(page, server.url)
     return page
 
@@ -165,7 +165,7 @@ def test_the_popup_and_recent_calls_are_on_top_and_clickable(
     try:
         path = f"/customers/{customer_id(server, customer)}" if where == "customer" else where
         page.goto(server.url + path)
-        page.wait_for_load_state("networkidle")
+        connected(page)
         act_on_popup_and_recent_calls(page, number, shown, customer, device)
         page.screenshot(
             path=server.data_dir / f"popup-{where.strip('/').replace('/', '-')}-{viewport['width']}.png"

@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, ROOT, STARTUP_DEADLINE, start_server
+from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PATIENCE_MS, ROOT, STARTUP_DEADLINE, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.alone]  # twenty restarts: the machine to itself
 
@@ -70,7 +70,7 @@ def fresh_tab(page):
     context = page.context
     page.close()
     tab = context.new_page()
-    tab.set_default_timeout(15000)
+    tab.set_default_timeout(PATIENCE_MS)
     return tab
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, sign_in, start_server, stop_server
+from tests.e2e.conftest import Server, connected, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -52,7 +52,7 @@ def _saved(page: Page, form: str) -> None:
 def _settled(page: Page) -> None:
     """Every gesture sent before has been handled: a reload is answered after them."""
     page.reload()
-    page.wait_for_load_state("networkidle")
+    connected(page)
 
 
 def _double_save(page: Page, save, field, gesture: str) -> None:

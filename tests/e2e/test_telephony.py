@@ -8,8 +8,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PATIENCE_MS, start_server, stop_server
 from tests.e2e.conftest import sign_in as sign_in_browser
-from tests.e2e.conftest import start_server, stop_server
 from tests.telephony.devices import modem_block
 
 pytestmark = pytest.mark.e2e
@@ -50,7 +50,7 @@ def test_a_modem_caller_id_pops_up_in_two_signed_in_browsers(cti_server, device,
     other_context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="ko-KR")
     try:
         other = other_context.new_page()
-        other.set_default_timeout(15000)
+        other.set_default_timeout(PATIENCE_MS)
         sign_in_browser(other, cti_server.url, CLERK_LOGIN, CLERK_PASSWORD)
         other.goto(f"{cti_server.url}/settings/password")  # any screen
         expect(other.get_by_text("비밀번호 변경").first).to_be_visible()
