@@ -335,6 +335,8 @@ class ReceptionForm:
         self.saved_snapshot = self._snapshot()
         self.leave_guard = LeaveGuard(lambda: self._snapshot() != self.saved_snapshot, form=self.dialog)
         self.dialog.open()
+        if data.phone and not data.customer_id:  # a call's number (several customers share it…)
+            await self._offer_number_owners()
         return self.dialog
 
     # -- values ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from nicegui.testing.user_interaction import UserInteraction
 
 from core.korean import format_datetime
 from models.codes import CodeEntry, CodeKind
+from models.customer import Customer
 from models.reception import CallSource, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
@@ -261,6 +262,30 @@ async def test_writing_the_reception_is_announced_on_the_other_screens(user: Use
     await eventually(lambda: cards(user) and cards(other))
     other.find(marker="call-popup-reception").click()
     await user.should_see("김데모님이 접수를 작성하고 있습니다.", retries=50)
+
+
+async def test_a_reception_from_a_number_of_several_customers_offers_each_at_once(user: User):
+    """The number came with the call: the form offers its customers without it being retyped."""
+    await make_customer("하이디자인", "02-555-1234")
+    chosen = await make_customer("하이인쇄", "02-555-1234")
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await ring("025551234")
+    await user.should_see(marker="call-popup-unknown", retries=50)
+    user.find(marker="call-popup-reception").click()
+    await user.should_see(marker="reception-save", retries=50)
+    assert field(user, "reception-phone") == "02-555-1234"
+    assert field(user, "reception-customer") == ""
+    await user.should_see(marker="reception-number-owner")
+    with user:
+        owners = list(ElementFilter(marker="reception-number-owner", local_scope=False))
+    assert sorted(o.text for o in owners) == [
+        f"하이디자인 ({(await Customer.get(company_name='하이디자인')).code})",
+        f"하이인쇄 ({chosen.code})",
+    ]
+    UserInteraction(user, {next(o for o in owners if o.text.startswith("하이인쇄"))}, None).click()
+    await eventually(lambda: field(user, "reception-customer") == f"하이인쇄 ({chosen.code})")
+    await user.should_not_see(marker="reception-number-owner")
 
 
 async def test_writing_a_reception_from_the_popup_creates_it_for_the_callers_customer(user: User):
