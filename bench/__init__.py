@@ -1,1 +1,1 @@
-"""The benchmark office: a deterministic data generator and the benchmark runner (BENCHMARKS.md)."""
+"""The benchmark office: a deterministic data generator and the benchmark runner (docs/performance.md)."""

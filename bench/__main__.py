@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     generate.add_argument("--db", type=Path, default=Path("bench/bench.sqlite3"))
     generate.add_argument("--seed", type=int, default=20261127)
-    run = commands.add_parser("run", help="measure every operation of BENCHMARKS.md")
+    run = commands.add_parser("run", help="measure every operation of docs/performance.md")
     run.add_argument("--db", type=Path, default=Path("bench/bench.sqlite3"))
     run.add_argument("--out", type=Path, default=Path("bench/results.json"))
     run.add_argument("--only", nargs="*", default=None, help="names of operations to run")

@@ -1,4 +1,4 @@
-"""The two rows of BENCHMARKS.md that need real browsers (not run by CI):
+"""The two rows of docs/performance.md that need real browsers (not run by CI):
 
 - incoming call → popup visible in 5 connected Chromium tabs (p95 ≤ 300 ms): a caller-ID block is
   written to a pseudo-terminal the server reads as its serial CTI device (GOGAEK_CTI_PORT); each tab

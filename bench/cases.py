@@ -1,4 +1,4 @@
-"""The operations of BENCHMARKS.md: for each, the service call its page makes and a raw-SQL
+"""The operations of docs/performance.md: for each, the service call its page makes and a raw-SQL
 baseline that fetches the same rows with the plain `sqlite3` module (same file, same run).
 
 Inputs are picked from the data file with a fixed seed, so every run measures the same calls.

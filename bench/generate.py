@@ -1,4 +1,4 @@
-"""Deterministic benchmark office (BENCHMARKS.md): realistic Korean customers, cards, receptions,
+"""Deterministic benchmark office (docs/performance.md): realistic Korean customers, cards, receptions,
 products, contracts, quotes and visits, bulk-inserted into a database built by the real
 migrations (see BASE_MIGRATION). Scale 1.0 = 100 000 customers, 250 000 cards, 1 000 000 receptions, 40 000 products,
 20 000 contracts, 50 000 quotes with 300 000 lines, 30 000 visits, 50 staff."""

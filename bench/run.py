@@ -1,4 +1,4 @@
-"""The benchmark runner (BENCHMARKS.md): every operation of the target table measured through the
+"""The benchmark runner (docs/performance.md): every operation of the target table measured through the
 service function its page calls, next to a raw-SQL baseline that fetches the same rows with the
 plain `sqlite3` module on the same file, in the same run.
 

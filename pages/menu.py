@@ -1,4 +1,4 @@
-"""The left menu (SPEC.md "Menu"). Paths are the single source of truth for page URLs."""
+"""The left menu (docs/product.md, "Screens"). Paths are the single source of truth for page URLs."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What the incoming-call popup shows (SPEC.md §11), computed once per call for every screen:
+"""What the incoming-call popup shows (docs/telephony.md), computed once per call for every screen:
 the number, the matched customer's summary (code, name, status, staff, classifications, credit
 balance) or candidates, the last 5 receptions, the maintenance state. Also the recent calls
 list (a missed popup can be found again) and 번호연결 from the popup."""

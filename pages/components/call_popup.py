@@ -1,4 +1,4 @@
-"""The incoming-call popup on every signed-in screen (SPEC.md §11).
+"""The incoming-call popup on every signed-in screen (docs/telephony.md, "One call, one popup").
 
 Installed through pages.frame.FRAME_HOOKS: every signed-in page gets a stack in its top-right
 corner, and a 최근 수신 전화 button to find a missed call again. The call bus resolves a call

@@ -1,5 +1,5 @@
 """The benchmark harness itself (issue #9), at scale 0.02: the generator builds a small office and
-the runner measures every operation of BENCHMARKS.md, with numbers for each, and judges them by
+the runner measures every operation of docs/performance.md, with numbers for each, and judges them by
 the rule for that scale: every p95 and memory target must be met (an office 50 times smaller must
 be at least as fast), while the ratio targets, set for scale 1.0, are shown but not judged
 (bench/run.py says why). A missed target, a crash or a missing row fails the test."""

@@ -1,4 +1,4 @@
-"""The frame around every screen: SPEC.md's menu (admin-only entries only for admins) and
+"""The frame around every screen: the menu of docs/product.md (admin-only entries only for admins) and
 Korean component texts (Quasar's ko-KR language pack)."""
 
 from nicegui import ui

@@ -1,5 +1,5 @@
 """The Centrex HTTP client (services.centrex_client) against a local server speaking the Centrex
-protocol (TELEPHONY.md §2)."""
+protocol (docs/telephony.md)."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """API사용자등록 (services.centrex_users): lines, 연결확인, click-to-dial and the ring-callback
-registration against a local server speaking the Centrex protocol (TELEPHONY.md §2)."""
+registration against a local server speaking the Centrex protocol (docs/telephony.md)."""
 
 import asyncio
 

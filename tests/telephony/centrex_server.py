@@ -1,4 +1,4 @@
-"""A local HTTP server speaking the LG U+ Centrex REST protocol (TELEPHONY.md §2), for tests.
+"""A local HTTP server speaking the LG U+ Centrex REST protocol (docs/telephony.md), for tests.
 
 It checks `id`/`pass` like the real service (1003 on a wrong pair), keeps per-line inbound call
 lists, counts SMS quota, remembers ring-callback registrations and records every request. Tests

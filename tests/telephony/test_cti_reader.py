@@ -1,4 +1,4 @@
-"""The serial caller-ID reader against a real pseudo-terminal (TELEPHONY.md §1)."""
+"""The serial caller-ID reader against a real pseudo-terminal (docs/telephony.md)."""
 
 import asyncio
 
