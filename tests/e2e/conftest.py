@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,27 +66,40 @@ class Server:
         )
 
 
+# per test process: the data folder `create-admin` (and `seed-demo`) made, once for each kind of
+# office; every server starts on a copy of it, since each command costs seconds of CPU
+_offices: dict[bool, Path] = {}
+
+
+def _office(env: dict[str, str], seed_demo: bool) -> Path:
+    made = _offices.get(seed_demo)
+    if made is None:
+        made = Path(tempfile.mkdtemp(prefix="gogaek-e2e-office-")) / "data"
+        atexit.register(shutil.rmtree, made.parent, ignore_errors=True)
+        env = {**env, "GOGAEK_DATA_DIR": str(made), "DATABASE_URL": f"sqlite://{made / 'gogaek.sqlite3'}"}
+        commands = [["create-admin", "--login", ADMIN_LOGIN, "--password", ADMIN_PASSWORD]]
+        commands += [["seed-demo"]] if seed_demo else []
+        for command in commands:
+            subprocess.run(
+                [sys.executable, "main.py", *command], cwd=ROOT, env=env, check=True, capture_output=True
+            )
+        _offices[seed_demo] = made
+    return made
+
+
 def start_server(data_dir: Path, extra_env: dict[str, str] | None = None, seed_demo: bool = False) -> Server:
+    """`python main.py` on a copy of a fresh office (an admin account; the demo data if `seed_demo`)."""
+    assert "DATABASE_URL" not in (extra_env or {}), "the servers here run on their SQLite file"
     env = {
         **os.environ,
         "GOGAEK_DATA_DIR": str(data_dir),
         "DATABASE_URL": f"sqlite://{data_dir / 'gogaek.sqlite3'}",
-        **(extra_env or {}),
     }
     env.pop("NICEGUI_USER_SIMULATION", None)
     env.pop("NICEGUI_STORAGE_PATH", None)
     env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would think the server runs inside pytest
-    subprocess.run(
-        [sys.executable, "main.py", "create-admin", "--login", ADMIN_LOGIN, "--password", ADMIN_PASSWORD],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    if seed_demo:
-        subprocess.run(
-            [sys.executable, "main.py", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True
-        )
+    shutil.copytree(_office(env, seed_demo), data_dir, dirs_exist_ok=True)
+    env.update(extra_env or {})
     port = _free_port()
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
