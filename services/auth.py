@@ -29,6 +29,7 @@ from core.passwords import (
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.staff import Role, Staff, StaffSession
+from services.submissions import already_made, create_once
 
 WRONG_CREDENTIALS = "아이디 또는 비밀번호가 올바르지 않습니다."
 
@@ -143,7 +144,11 @@ async def create_staff(
     email: str = "",
     mobile: str = "",
     active: bool = True,
+    form_token: str | None = None,
 ) -> Staff:
+    """A new account, once per `form_token` (a repeated save returns the account it made)."""
+    if made := await already_made(Staff, "staff", form_token):
+        return made
     login = login.strip()
     name = name.strip()
     errors: dict[str, str] = {}
@@ -168,20 +173,27 @@ async def create_staff(
     if login and "login" not in errors and await Staff.filter(login=login).exists():
         errors["login"] = "이미 사용 중인 아이디입니다."
     if errors:
+        if made := await already_made(Staff, "staff", form_token):
+            return made  # the same form, saved a moment ago: its account has this login now
         raise ValidationError(errors)
     password_hash = await hash_password_async(password)
     with acting_as(by):
-        return await Staff.create(
-            login=login,
-            name=name,
-            role=role,
-            extension=extension.strip(),
-            department_id=department_id,
-            email=email.strip(),
-            mobile=mobile.strip(),
-            active=active,
-            password_hash=password_hash,
-            password_changed_at=dt.datetime.now(),
+        return await create_once(
+            Staff,
+            "staff",
+            form_token,
+            lambda: Staff.create(
+                login=login,
+                name=name,
+                role=role,
+                extension=extension.strip(),
+                department_id=department_id,
+                email=email.strip(),
+                mobile=mobile.strip(),
+                active=active,
+                password_hash=password_hash,
+                password_changed_at=dt.datetime.now(),
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from core.korean import phone_digits
 from models.staff import Staff
 from models.telephony import CentrexUser
 from services.centrex_client import CentrexClient, CentrexError, UserInfo, password_sha512
+from services.submissions import already_made, create_once
 from services.telephony_settings import load_centrex_settings, ring_path
 
 NUMBER070 = re.compile(r"^070\d{7,8}$")
@@ -95,9 +96,12 @@ async def save_centrex_user(
     extension: str = "",
     staff_id: int | None = None,
     enabled: bool = True,
+    form_token: str | None = None,
 ) -> CentrexUser:
-    """Add or edit a line. On edit an empty password keeps the stored hash."""
+    """Add (once per `form_token`) or edit a line. On edit an empty password keeps the stored hash."""
     by.require_admin()
+    if user_id is None and (made := await already_made(CentrexUser, "centrex_user", form_token)):
+        return made
     refuse(
         wrong_texts(number070=number070, password=password, extension=extension),
         wrong_ids(user=user_id, staff_id=staff_id),
@@ -116,15 +120,22 @@ async def save_centrex_user(
     if staff_id is not None and not await Staff.exists(id=staff_id):
         errors["staff_id"] = "사원을 찾을 수 없습니다."
     if errors:
+        if user_id is None and (made := await already_made(CentrexUser, "centrex_user", form_token)):
+            return made  # the same form, saved a moment ago: its line has this number now
         raise ValidationError(errors)
     with acting_as(by):
         if user_id is None:
-            return await CentrexUser.create(
-                number070=digits,
-                password_sha512=password_sha512(password),
-                extension=extension,
-                staff_id=staff_id,
-                enabled=enabled,
+            return await create_once(
+                CentrexUser,
+                "centrex_user",
+                form_token,
+                lambda: CentrexUser.create(
+                    number070=digits,
+                    password_sha512=password_sha512(password),
+                    extension=extension,
+                    staff_id=staff_id,
+                    enabled=enabled,
+                ),
             )
         user = await CentrexUser.fetch(user_id, "API 사용자")
         if user.number070 != digits:

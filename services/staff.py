@@ -25,11 +25,11 @@ async def staff_choices() -> dict[int, str]:
     return {s.id: s.name for s in await Staff.filter(active=True).order_by("name")}
 
 
-async def add_staff(*, by: Actor, **profile) -> Staff:
-    """Create an account: login, name, password, role, and optionally extension, department_id,
-    email, mobile, active (see services.auth.create_staff)."""
+async def add_staff(*, by: Actor, form_token: str | None = None, **profile) -> Staff:
+    """Create an account (once per `form_token`): login, name, password, role, and optionally
+    extension, department_id, email, mobile, active (see services.auth.create_staff)."""
     await require_admin_now(by)
-    return await create_staff(by=by, **profile)
+    return await create_staff(by=by, form_token=form_token, **profile)
 
 
 async def update_staff(

@@ -218,6 +218,32 @@ async def _create_receipt(clerk, token):
     return await _receipt(clerk, partner_id, token)
 
 
+async def _create_staff(clerk, token):
+    from models.staff import Role, Staff
+    from services.auth import actor_for
+    from services.staff import add_staff
+
+    existing = await Staff.get_or_none(login="token-admin")  # one admin: the rows count the new one
+    admin = actor_for(existing) if existing else await make_admin(login="token-admin")
+    return await add_staff(
+        by=admin,
+        login="token-clerk",
+        name="토큰직원",
+        password="Gogaek-token-9",
+        role=Role.STAFF,
+        form_token=token,
+    )
+
+
+async def _create_centrex_line(clerk, token):
+    from services.centrex_users import save_centrex_user
+
+    admin = await make_admin()
+    return await save_centrex_user(
+        by=admin, number070="070-1234-5678", password="centrex-pw", form_token=token
+    )
+
+
 CREATES = {
     "customer": _create_customer,
     "reception": _create_reception,
@@ -231,6 +257,8 @@ CREATES = {
     "quote": _create_quote,
     "order": _create_order,
     "receipt": _create_receipt,
+    "staff": _create_staff,
+    "centrex_line": _create_centrex_line,
 }
 
 
