@@ -3,12 +3,14 @@ followed by a click) makes exactly one row in the database file."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import Server, connected, sign_in, start_server, stop_server
 
@@ -100,19 +102,32 @@ def _card_form(page: Page, server: Server):
     return _dialog_save(page), None
 
 
+def _choose_first(page: Page, label: str) -> None:
+    """Open a dialog's select and pick its first option (a click that lands while the dialog is
+    still being drawn on a busy machine may leave the list closed: click it again)."""
+    field = page.get_by_role("dialog").get_by_label(label)
+    option = page.get_by_role("option").first
+    for _ in range(5):
+        field.click()
+        try:
+            option.wait_for(state="visible", timeout=4_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    option.click()
+
+
 def _product_form(page: Page, server: Server):
     page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=products")
     page.get_by_role("button", name="추가[F5]").click()
-    page.get_by_role("dialog").get_by_label("관리품목 *").click()
-    page.get_by_role("option").first.click()
+    _choose_first(page, "관리품목 *")
     return _dialog_save(page), None
 
 
 def _contract_form(page: Page, server: Server):
     page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=maintenance")
     page.get_by_role("button", name="추가[F5]").click()
-    page.get_by_role("dialog").get_by_label("제품군 (제품관리 등록 제품)").click()
-    page.get_by_role("option").first.click()
+    _choose_first(page, "제품군 (제품관리 등록 제품)")
     return _dialog_save(page), None
 
 
@@ -135,11 +150,14 @@ def _item_form(page: Page, server: Server):
     return _dialog_save(page), None
 
 
+_codes = itertools.count(1)
+
+
 def _code_form(page: Page, server: Server):
     page.goto(f"{server.url}/codes")
     page.get_by_role("button", name="추가", exact=True).click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_label("코드", exact=True).fill("DBL")
+    dialog.get_by_label("코드", exact=True).fill(f"DBL{next(_codes)}")  # tests share the server
     name = dialog.get_by_label("이름", exact=True)
     name.fill("더블클릭코드")
     return _dialog_save(page), name
