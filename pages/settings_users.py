@@ -94,8 +94,10 @@ def register() -> None:
                     .props("outlined dense")
                     .mark("user-role")
                 )
-                extension = ui.input("내선번호", value=row["extension"] if row else "").props(
-                    "outlined dense"
+                extension = (
+                    ui.input("내선번호", value=row["extension"] if row else "")
+                    .props("outlined dense")
+                    .mark("user-extension")
                 )
                 department = ui.select(
                     departments, label="부서", value=row["department_id"] if row else None, clearable=True

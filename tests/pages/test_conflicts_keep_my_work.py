@@ -3,13 +3,18 @@ form names the differing field and offers to save my input on top of the latest 
 (내 입력으로 다시 저장) or to load the latest (최신 내용 불러오기)."""
 
 import datetime as dt
+from dataclasses import replace
 
 from nicegui.testing import User
 
 from models.codes import CodeEntry, CodeKind
+from models.customer import Customer, TradingPartner
 from models.sales import Receipt
+from models.staff import Role, Staff
 from models.visit import HtmlTemplate
-from services import codes, company, html_templates, sales
+from services import codes, company, customers, html_templates, sales, staff
+from services import telephony_settings as ts
+from services.customers import CustomerInput
 from tests.sales_factories import make_customer
 from tests.utils import eventually, make_admin, make_staff, shown_values, sign_in
 
@@ -167,3 +172,85 @@ async def test_an_html_template_saved_first_by_another_admin_is_saved_with_my_na
     await user.should_see("저장했습니다.", retries=50)
     stored = await HtmlTemplate.get(id=template.id)
     assert stored.name == "상담일지(영업)" and stored.version == template.version + 2
+
+
+async def test_a_staff_member_saved_first_by_another_admin_is_saved_with_my_extension_on_top(user: User):
+    boss = await make_admin(login="boss")
+    member = await make_staff(login="clerk", name="김사원")
+    await sign_in(user, "boss")
+    await user.open("/settings/users")
+    table = _one(user, "users-table")
+    await eventually(lambda: any(r["login"] == "clerk" for r in table.rows))
+    table.selected = [next(row for row in table.rows if row["login"] == "clerk")]
+    user.find("user-edit").click()
+    await user.should_see("사용자 수정", retries=50)
+
+    opened = (await Staff.get(id=member.id)).version
+    await staff.update_staff(
+        member.id, by=boss, version=opened, name="김사원", role=Role.STAFF, extension="202", active=True
+    )
+    _one(user, "user-extension").value = "201"
+    user.find("user-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 내선번호", retries=50)
+    user.find("conflict-reapply").click()
+    await user.should_see("저장했습니다.", retries=50)
+    stored = await Staff.get(id=member.id)
+    assert (stored.extension, stored.version) == ("201", opened + 2)
+
+
+async def test_call_popup_settings_saved_first_by_another_admin_can_be_loaded(user: User):
+    boss = await make_admin(login="boss")
+    other = await make_admin(login="other")
+    first = await ts.save_call_settings(
+        by=boss, version=None, dedup_seconds=10, popup_target="all", others_delay_seconds=5
+    )
+    await sign_in(user, "boss")
+    await user.open("/settings/cti")
+    await user.should_see(marker="calls-save", retries=50)
+
+    await ts.save_call_settings(
+        by=other, version=first.version, dedup_seconds=30, popup_target="all", others_delay_seconds=5
+    )
+    _one(user, "calls-dedup").value = 20
+    user.find("calls-save").click()
+    await user.should_see("내 입력과 저장된 값이 다른 항목: 같은 전화로 볼 시간(초)", retries=50)
+    user.find("conflict-reload").click()
+    await eventually(lambda: _one(user, "calls-dedup").value == 30)
+    _one(user, "calls-delay").value = 7  # with the loaded version, my next save goes through
+    user.find("calls-save").click()
+    await user.should_see("저장했습니다.", retries=50)
+    stored = await ts.load_call_settings()
+    assert (stored.values.dedup_seconds, stored.values.others_delay_seconds) == (30, 7)
+
+
+async def test_a_partner_made_after_someone_edited_the_customer_is_linked_on_top(user: User):
+    boss = await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await customers.save_customer(
+        CustomerInput(company_name="재근상사", registered_on="2014-02-13"), by=boss, confirm_duplicates=True
+    )
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-partner", retries=50)
+    user.find("tab-partner").click()
+    await user.should_see(marker="partner-create", retries=50)
+
+    edited = replace(CustomerInput.of(customer), memo="다른 사람의 메모")
+    await customers.save_customer(edited, by=boss, customer_id=customer.id, version=customer.version)
+    user.find("partner-create").click()
+    await user.should_see(marker="partner-save", retries=50)
+    user.find("partner-save").click()
+    await user.should_see(marker="conflict-reapply", retries=50)
+    user.find("conflict-reapply").click()
+    await user.should_see("거래처를 등록하고 연결했습니다.", retries=50)
+    stored = await Customer.get(id=customer.id)
+    partner = await TradingPartner.get(code="140213-001")
+    assert stored.partner_id == partner.id and stored.memo == "다른 사람의 메모"
+
+    # the header shows the customer as stored now, so its own save does not undo the other edit
+    user.find("tab-info").click()
+    await eventually(lambda: _one(user, "customer-memo").value == "다른 사람의 메모")
+    _one(user, "customer-memo").value = "다른 사람의 메모, 확인함"
+    user.find("customer-save").click()
+    await user.should_see("저장했습니다.", retries=50)
+    assert (await Customer.get(id=customer.id)).memo == "다른 사람의 메모, 확인함"
