@@ -1,5 +1,8 @@
+from typing import Any
+
 from tortoise import fields
 
+from core.errors import StaleRecordError
 from models.base import Record, Versioned
 
 
@@ -11,3 +14,24 @@ class AppSetting(Versioned, Record):
 
     class Meta:
         table = "app_setting"
+
+    def differing_keys(self, value: Any) -> tuple[str, ...]:
+        """The keys of the JSON value where `value` and this row's differ."""
+        mine = value if isinstance(value, dict) else {}
+        stored = self.value if isinstance(self.value, dict) else {}
+        return tuple(key for key in {**mine, **stored} if mine.get(key) != stored.get(key))
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        # a conflict names the settings that differ, not the one JSON column holding them all
+        try:
+            await super().save(*args, **kwargs)
+        except StaleRecordError as error:
+            stored = await AppSetting.get_or_none(id=self.pk)
+            if stored is None or "value" not in error.differing:
+                raise
+            raise StaleRecordError(
+                error.changed_by,
+                error.changed_at,
+                latest_version=error.latest_version,
+                differing=stored.differing_keys(self.value),
+            ) from error

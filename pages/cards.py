@@ -13,7 +13,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from models.card import Employment
 from models.codes import CodeKind
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -192,6 +192,17 @@ async def open_card_editor(
 
         saved_snapshot = {"value": current()}
 
+        async def reapply(latest_version: int, keep_open: bool) -> None:
+            state["version"] = latest_version  # my input on top of what is stored now
+            await save(keep_open)
+
+        async def reload() -> None:
+            assert card is not None
+            guard.release()
+            dialog.close()  # and deleted: the latest version opens on the page itself
+            with dialog.client.layout:
+                await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
+
         async def save(keep_open: bool) -> None:
             try:
                 saved = await cards.save_card(
@@ -206,15 +217,12 @@ async def open_card_editor(
                 return
             except StaleRecordError as error:
                 errors.clear()
-                choice = await ask_about_conflict(error, errors.fields)
-                if choice == REAPPLY and error.latest_version is not None:
-                    state["version"] = error.latest_version  # my input on top of what is stored now
-                    await save(keep_open)
-                elif choice == RELOAD and card is not None:
-                    guard.release()
-                    dialog.close()  # and deleted: the latest version opens on the page itself
-                    with dialog.client.layout:
-                        await open_card_editor(actor, card_id=card.id, customer=customer, on_saved=on_saved)
+                await keep_my_work(
+                    error,
+                    errors.fields,
+                    reapply=lambda version: reapply(version, keep_open),
+                    reload=reload if card is not None else None,
+                )
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

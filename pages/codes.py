@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, InUseError
+from core.errors import GogaekError, InUseError, StaleRecordError
 from models.codes import CodeEntry, CodeKind
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
@@ -241,6 +242,26 @@ class CodeGrid:
                 return tuple(e.value for e in (code, name, short_name, description, sort_order, active))
 
             saved = {"value": current()}
+            state = {"version": row["version"] if row else None}
+
+            async def reapply(latest_version: int) -> None:
+                state["version"] = latest_version  # my input on top of what is stored now
+                await save(keep_open=False)
+
+            async def reload() -> None:
+                assert row is not None
+                try:
+                    latest = await codes.get_code(row["id"])
+                except GogaekError as error:
+                    ui.notify(str(error), type="negative", multi_line=True)
+                    return
+                errors.clear()
+                code.value, name.value = latest.code, latest.name
+                short_name.value, description.value = latest.short_name, latest.description
+                sort_order.value, active.value = latest.sort_order, latest.active
+                state["version"] = latest.version
+                saved["value"] = current()
+                guard.refresh()
 
             async def save(keep_open: bool) -> None:
                 if (actor := await self._acting()) is None:
@@ -257,9 +278,14 @@ class CodeGrid:
                         active=active.value,
                         parent_id=self.parent_id,
                         entry_id=row["id"] if row else None,
-                        version=row["version"] if row else None,
+                        version=state["version"],
                         form_token=save_button.form_token,
                     )
+                except StaleRecordError as error:
+                    errors.clear()
+                    fields = errors.fields | {"sort_order": sort_order, "active": active}
+                    await keep_my_work(error, fields, reapply=reapply, reload=reload)
+                    return
                 except GogaekError as error:
                     errors.refuse(error)
                     return

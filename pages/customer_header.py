@@ -130,8 +130,9 @@ class CustomerEditor:
     def _changed(self) -> None:
         self.guard.refresh()
 
-    def _loaded(self, customer: Customer) -> None:
-        """After a save: the stored (normalised) values back into the form."""
+    def show_stored(self, customer: Customer) -> None:
+        """After a save (here or of the customer's partner link): the stored (normalised) values
+        and their version back into the form."""
         self.version = customer.version
         self.company_name = customer.company_name
         self.initial = CustomerInput.of(customer)
@@ -197,7 +198,7 @@ class CustomerEditor:
             self.guard.release()
             open_customer(saved.id)
             return
-        self._loaded(saved)
+        self.show_stored(saved)
         ui.notify("저장했습니다.", type="positive")
 
     async def leave(self, target: str) -> None:

@@ -11,7 +11,8 @@ import json
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError, StaleRecordError, ValidationError
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
@@ -208,11 +209,34 @@ class TemplateScreen:
             self.errors.show({k: v for k, v in error.fields.items() if k == "name"})
             self.html_error.set_text(error.fields.get("html", ""))
             return
+        except StaleRecordError as error:
+            await keep_my_work(
+                error,
+                {"name": self.name, "active": self.active},
+                labels={"html": "본문"},
+                reapply=self.reapply,
+                reload=self.load_latest,
+            )
+            return
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True, timeout=10000)
             return
         self._show(template.id, template.version, template.name, template.html, template.active)
         ui.notify("저장했습니다.", type="positive")
+        await self.reload()
+
+    async def reapply(self, latest_version: int) -> None:
+        self.version = latest_version  # my input on top of what is stored now
+        await self.save()
+
+    async def load_latest(self) -> None:
+        assert self.template_id is not None
+        try:
+            template = await html_templates.get_template(self.template_id)
+        except GogaekError as error:
+            ui.notify(str(error), type="negative", multi_line=True)
+            return
+        self._show(template.id, template.version, template.name, template.html, template.active)
         await self.reload()
 
     async def delete(self) -> None:

@@ -12,7 +12,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount
 from models.item import Item
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
@@ -171,6 +171,18 @@ class ItemsScreen:
 
             saved = {"value": current(), "version": row["version"] if row else None}
 
+            async def reapply(latest_version: int, keep_open: bool) -> None:
+                saved["version"] = latest_version  # my input on top of what is stored now
+                await save(keep_open)
+
+            async def reload() -> None:
+                assert row is not None
+                guard.release()
+                dialog.close()  # and deleted: the latest version opens on the page itself
+                latest = await items.get_item(row["id"])
+                with dialog.client.layout:
+                    self.open_editor(_row(latest))
+
             async def save(keep_open: bool) -> None:
                 try:
                     await items.save_item(
@@ -187,16 +199,12 @@ class ItemsScreen:
                         form_token=save_button.form_token,
                     )
                 except StaleRecordError as error:
-                    choice = await ask_about_conflict(error, errors.fields)
-                    if choice == REAPPLY and error.latest_version is not None:
-                        saved["version"] = error.latest_version  # my input on top of what is stored now
-                        await save(keep_open)
-                    elif choice == RELOAD and row is not None:
-                        guard.release()
-                        dialog.close()  # and deleted: the latest version opens on the page itself
-                        latest = await items.get_item(row["id"])
-                        with dialog.client.layout:
-                            self.open_editor(_row(latest))
+                    await keep_my_work(
+                        error,
+                        errors.fields,
+                        reapply=lambda version: reapply(version, keep_open),
+                        reload=reload if row is not None else None,
+                    )
                     return
                 except GogaekError as error:
                     errors.refuse(error)

@@ -15,6 +15,7 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_amount, format_business_number, format_date
 from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
+from pages.components.conflicts import keep_my_work
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -261,6 +262,25 @@ class LedgerScreen:
             errors = FieldErrors(
                 {"received_on": received_on, "amount": amount, "method": method, "memo": memo}
             )
+            state = {"version": row["version"] if row else None}
+
+            async def reapply(latest_version: int) -> None:
+                state["version"] = latest_version  # my input on top of what is stored now
+                await save()
+
+            async def reload() -> None:
+                assert row is not None
+                try:
+                    latest = await sales.get_receipt(row["id"])
+                except GogaekError as error:
+                    ui.notify(str(error), type="negative", multi_line=True)
+                    return
+                errors.clear()
+                received_on.set_date(latest.received_on)
+                amount.value = format_amount(latest.amount)
+                method.value = latest.method_id
+                memo.value = latest.memo
+                state["version"] = latest.version
 
             async def save() -> None:
                 try:
@@ -268,7 +288,7 @@ class LedgerScreen:
                         await sales.update_receipt(
                             row["id"],
                             by=self.actor,
-                            version=row["version"],
+                            version=state["version"],
                             received_on=received_on.date,
                             amount=amount.value,
                             method_id=method.value,
@@ -287,7 +307,11 @@ class LedgerScreen:
                 except ValidationError as error:
                     errors.show(error.fields)
                     return
-                except (StaleRecordError, GogaekError) as error:
+                except StaleRecordError as error:
+                    errors.clear()
+                    await keep_my_work(error, errors.fields, reapply=reapply, reload=reload)
+                    return
+                except GogaekError as error:
                     ui.notify(str(error), type="negative", multi_line=True)
                     return
                 ui.notify("수금을 저장했습니다.", type="positive")

@@ -18,7 +18,7 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -442,6 +442,17 @@ async def open_contract_editor(
             title.set_text("유지보수 계약 수정" if detail.id else "유지보수 계약 추가")
             print_button.set_visibility(detail.id is not None)
 
+        async def reapply(latest_version: int) -> None:
+            detail.version = latest_version  # my input on top of what is stored now
+            await save()
+
+        async def reload() -> None:
+            assert detail.id is not None
+            guard.release()
+            dialog.close()  # and deleted: the latest version opens on the page itself
+            with dialog.client.layout:
+                await open_contract_editor(actor, customer_id, contract_id=detail.id, on_saved=on_saved)
+
         async def save() -> None:
             errors.clear()
             problems: dict[str, str] = {}
@@ -474,17 +485,9 @@ async def open_contract_editor(
                 errors.show(error.fields)
                 return
             except StaleRecordError as error:
-                choice = await ask_about_conflict(error, errors.fields)
-                if choice == REAPPLY and error.latest_version is not None:
-                    detail.version = error.latest_version  # my input on top of what is stored now
-                    await save()
-                elif choice == RELOAD and detail.id is not None:
-                    guard.release()
-                    dialog.close()  # and deleted: the latest version opens on the page itself
-                    with dialog.client.layout:
-                        await open_contract_editor(
-                            actor, customer_id, contract_id=detail.id, on_saved=on_saved
-                        )
+                await keep_my_work(
+                    error, errors.fields, reapply=reapply, reload=reload if detail.id is not None else None
+                )
                 return
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_datetime, format_phone
 from models.telephony import SmsStatus
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import FormGuard
@@ -205,18 +206,43 @@ def register() -> None:
                         }
                     )
 
+                    state = {"version": row["version"] if row else None}
+
+                    async def reapply(latest_version: int) -> None:
+                        state["version"] = latest_version  # my input on top of what is stored now
+                        await save()
+
+                    async def load_latest() -> None:
+                        assert row is not None
+                        users = await centrex_users.list_centrex_users()
+                        latest = next((u for u in users if u.id == row["id"]), None)
+                        if latest is None:
+                            ui.notify("다른 사용자가 이 API 사용자를 삭제했습니다.", type="negative")
+                            return
+                        errors.clear()
+                        number.value, password.value = format_phone(latest.number070), ""
+                        extension.value, member.value = latest.extension, latest.staff_id
+                        enabled.value = latest.enabled
+                        state["version"] = latest.version
+                        guard.saved()
+
                     async def save() -> None:
                         try:
                             await centrex_users.save_centrex_user(
                                 by=actor,
                                 user_id=row["id"] if row else None,
-                                version=row["version"] if row else None,
+                                version=state["version"],
                                 number070=number.value or "",
                                 password=password.value or "",
                                 extension=extension.value or "",
                                 staff_id=member.value,
                                 enabled=enabled.value,
                             )
+                        except StaleRecordError as error:
+                            errors.clear()
+                            fields = errors.fields | {"password_sha512": password, "enabled": enabled}
+                            await keep_my_work(error, fields, reapply=reapply, reload=load_latest)
+                            return
                         except GogaekError as error:
                             errors.refuse(error)
                             return
@@ -327,6 +353,21 @@ def register() -> None:
 
             show_ring_url()
 
+            async def reapply(latest_version: int) -> None:
+                state["version"] = latest_version  # my input on top of what is stored now
+                await save()
+
+            async def load_latest() -> None:
+                latest = await ts.load_centrex_settings()
+                errors.clear()
+                base_url.value, poll.value = latest.values.base_url, latest.values.poll_seconds
+                timeout.value, ring_host.value = latest.values.timeout_seconds, latest.values.ring_host
+                ring_port.value = latest.values.ring_port
+                state["version"], state["settings"] = latest.version, latest.values
+                origin_caption.update(latest)
+                connection_guard.saved()
+                show_ring_url()
+
             async def save() -> None:
                 try:
                     saved = await ts.save_centrex_settings(
@@ -338,6 +379,10 @@ def register() -> None:
                         ring_host=ring_host.value or "",
                         ring_port=ring_port.value,
                     )
+                except StaleRecordError as error:
+                    errors.clear()
+                    await keep_my_work(error, errors.fields, reapply=reapply, reload=load_latest)
+                    return
                 except GogaekError as error:
                     errors.refuse(error)
                     return

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from pages.components.attachments import CheckedUpload, read_upload
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import FormGuard
@@ -98,16 +99,36 @@ class CompanyScreen:
                 phone=self.phone.value or "",
                 fax=self.fax.value or "",
             )
+        except StaleRecordError as error:
+            self.errors.clear()
+            await keep_my_work(error, self.errors.fields, reapply=self.reapply, reload=self.reload)
+            return
         except GogaekError as error:
             self.errors.refuse(error)
             return
+        self.show(info)
+        ui.notify("회사정보를 저장했습니다.", type="positive")
+
+    async def reapply(self, latest_version: int) -> None:
+        self.version = latest_version  # my input on top of what is stored now
+        await self.save()
+
+    async def reload(self) -> None:
+        self.show(await company.get_company())
+
+    def show(self, info: company.CompanyInfo) -> None:
+        """The stored values and their version; the form is clean."""
         self.errors.clear()
         self.version = info.version
+        self.name.value = info.name
         self.business_number.value = info.business_number_display
+        self.representative.value = info.representative
         self.phone.value = info.phone
+        self.business_type.value = info.business_type
+        self.business_item.value = info.business_item
         self.fax.value = info.fax
+        self.address.value = info.address
         self.guard.saved()
-        ui.notify("회사정보를 저장했습니다.", type="positive")
 
     async def upload_stamp(self, filename: str, chunks: AsyncIterator[bytes]) -> None:
         """A refused file raises here: the uploader marks it failed and says why."""

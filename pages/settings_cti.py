@@ -10,8 +10,9 @@ import serial.tools.list_ports
 from nicegui import run, ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_datetime
+from pages.components.conflicts import keep_my_work
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
@@ -227,6 +228,24 @@ def register() -> None:
             )
             state = {"version": cti.version}
 
+            async def reapply(latest_version: int) -> None:
+                state["version"] = latest_version  # my input on top of what is stored now
+                await save()
+
+            async def load_latest() -> None:
+                latest = await ts.load_cti_settings()
+                errors.clear()
+                enabled.value, port.value, baud.value = (
+                    latest.values.enabled,
+                    latest.values.port,
+                    latest.values.baud,
+                )
+                preset.value, regex.value = latest.values.preset.value, latest.values.regex
+                init.value = "\n".join(latest.values.init_commands)
+                state["version"] = latest.version
+                origin_caption.update(latest)
+                device_guard.saved()
+
             async def save() -> None:
                 try:
                     saved = await ts.save_cti_settings(
@@ -239,6 +258,10 @@ def register() -> None:
                         regex=regex.value or "",
                         init_commands=init.value or "",
                     )
+                except StaleRecordError as error:
+                    errors.clear()
+                    await keep_my_work(error, errors.fields, reapply=reapply, reload=load_latest)
+                    return
                 except GogaekError as error:
                     errors.refuse(error)
                     return
@@ -329,6 +352,18 @@ def register() -> None:
             )
             call_state = {"version": calls.version}
 
+            async def reapply_calls(latest_version: int) -> None:
+                call_state["version"] = latest_version  # my input on top of what is stored now
+                await save_calls()
+
+            async def load_latest_calls() -> None:
+                latest = await ts.load_call_settings()
+                call_errors.clear()
+                dedup.value, target.value = latest.values.dedup_seconds, latest.values.popup_target.value
+                delay.value = latest.values.others_delay_seconds
+                call_state["version"] = latest.version
+                calls_guard.saved()
+
             async def save_calls() -> None:
                 try:
                     saved = await ts.save_call_settings(
@@ -338,6 +373,12 @@ def register() -> None:
                         popup_target=target.value,
                         others_delay_seconds=delay.value,
                     )
+                except StaleRecordError as error:
+                    call_errors.clear()
+                    await keep_my_work(
+                        error, call_errors.fields, reapply=reapply_calls, reload=load_latest_calls
+                    )
+                    return
                 except GogaekError as error:
                     call_errors.refuse(error)
                     return

@@ -5,10 +5,11 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError
+from core.errors import GogaekError, StaleRecordError
 from core.korean import format_datetime
 from models.codes import CodeKind
 from models.staff import Role, Staff
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.save_action import SaveAction
@@ -93,8 +94,10 @@ def register() -> None:
                     .props("outlined dense")
                     .mark("user-role")
                 )
-                extension = ui.input("내선번호", value=row["extension"] if row else "").props(
-                    "outlined dense"
+                extension = (
+                    ui.input("내선번호", value=row["extension"] if row else "")
+                    .props("outlined dense")
+                    .mark("user-extension")
                 )
                 department = ui.select(
                     departments, label="부서", value=row["department_id"] if row else None, clearable=True
@@ -110,13 +113,36 @@ def register() -> None:
                     | ({"password": password} if password else {})
                 )
 
+                state = {"version": row["version"] if row else None}
+
+                async def reapply(latest_version: int) -> None:
+                    state["version"] = latest_version  # my input on top of what is stored now
+                    await save()
+
+                async def load_latest() -> None:
+                    assert row is not None
+                    try:
+                        latest = await staff.get_staff(row["id"])
+                    except GogaekError as error:
+                        ui.notify(str(error), type="negative", multi_line=True)
+                        return
+                    errors.clear()
+                    name.value, role.value, extension.value = latest.name, latest.role.value, latest.extension
+                    department.value, email.value, mobile.value = (
+                        latest.department_id,
+                        latest.email,
+                        latest.mobile,
+                    )
+                    active.value = latest.active
+                    state["version"] = latest.version
+
                 async def save() -> None:
                     try:
                         if editing:
                             await staff.update_staff(
                                 row["id"],
                                 by=actor,
-                                version=row["version"],
+                                version=state["version"],
                                 name=name.value or "",
                                 role=Role(role.value),
                                 extension=extension.value or "",
@@ -138,6 +164,16 @@ def register() -> None:
                                 mobile=mobile.value or "",
                                 active=active.value,
                             )
+                    except StaleRecordError as error:
+                        errors.clear()
+                        fields = errors.fields | {
+                            "extension": extension,
+                            "department": department,
+                            "email": email,
+                            "mobile": mobile,
+                        }
+                        await keep_my_work(error, fields, reapply=reapply, reload=load_latest)
+                        return
                     except GogaekError as error:
                         errors.refuse(error)
                         return

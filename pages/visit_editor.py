@@ -25,7 +25,7 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from models.attachment import AttachmentSlot
 from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
@@ -483,6 +483,22 @@ class VisitEditor:
     def dirty(self) -> bool:
         return self.snapshot() != self.saved or bool(self.attachments.pending)
 
+    async def _reapply(self, latest_version: int) -> None:
+        self.version = latest_version  # my input on top of what is stored now
+        await self.save()
+
+    async def _reload(self) -> None:
+        self.leave_guard.release()
+        self.dialog.close()  # and deleted: the latest version opens on the page itself
+        with self.dialog.client.layout:
+            await open_visit_editor(
+                self.actor,
+                visit_id=self.visit_id,
+                customer_id=self.customer_id,
+                customer_fixed=self.customer_fixed,
+                on_saved=self.on_saved,
+            )
+
     async def save(self) -> None:
         sent = self.body()
         was_untouched = self.untouched()
@@ -507,21 +523,12 @@ class VisitEditor:
             self.errors.show(error.fields)
             return
         except StaleRecordError as error:
-            choice = await ask_about_conflict(error, self.errors.fields)
-            if choice == REAPPLY and error.latest_version is not None:
-                self.version = error.latest_version  # my input on top of what is stored now
-                await self.save()
-            elif choice == RELOAD and self.visit_id is not None:
-                self.leave_guard.release()
-                self.dialog.close()  # and deleted: the latest version opens on the page itself
-                with self.dialog.client.layout:
-                    await open_visit_editor(
-                        self.actor,
-                        visit_id=self.visit_id,
-                        customer_id=self.customer_id,
-                        customer_fixed=self.customer_fixed,
-                        on_saved=self.on_saved,
-                    )
+            await keep_my_work(
+                error,
+                self.errors.fields,
+                reapply=self._reapply,
+                reload=self._reload if self.visit_id is not None else None,
+            )
             return
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True, timeout=10000)

@@ -226,6 +226,10 @@ async def code_level(entry: CodeEntry) -> int:
     return level
 
 
+async def get_code(entry_id: int) -> CodeEntry:
+    return await CodeEntry.fetch(entry_id, "코드")
+
+
 async def save_code(
     *,
     by: Actor,

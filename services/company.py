@@ -84,7 +84,15 @@ async def _store(value: dict[str, str], *, by: Actor, version: int) -> CompanyIn
             try:
                 setting = await AppSetting.create(key=SETTING_KEY, value=value)
             except IntegrityError as exc:  # another admin saved first
-                raise StaleRecordError(None, None) from exc
+                first = await AppSetting.get_or_none(key=SETTING_KEY)
+                if first is None:
+                    raise
+                raise StaleRecordError(
+                    None,
+                    first.updated_at,
+                    latest_version=first.version,
+                    differing=first.differing_keys(value),
+                ) from exc
         else:
             setting.value = value
             setting.version = version

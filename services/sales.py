@@ -388,6 +388,10 @@ async def add_receipt(
         )
 
 
+async def get_receipt(receipt_id: int) -> Receipt:
+    return await Receipt.fetch(receipt_id, "수금")
+
+
 async def update_receipt(
     receipt_id: int,
     *,

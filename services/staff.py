@@ -25,6 +25,10 @@ async def staff_choices() -> dict[int, str]:
     return {s.id: s.name for s in await Staff.filter(active=True).order_by("name")}
 
 
+async def get_staff(staff_id: int) -> Staff:
+    return await Staff.fetch(staff_id, "사용자")
+
+
 async def add_staff(*, by: Actor, form_token: str | None = None, **profile) -> Staff:
     """Create an account (once per `form_token`): login, name, password, role, and optionally
     extension, department_id, email, mobile, active (see services.auth.create_staff)."""

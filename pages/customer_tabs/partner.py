@@ -9,6 +9,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_business_number
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.save_action import SaveAction
@@ -126,6 +127,23 @@ async def _create(actor: Actor, editor: CustomerEditor, customer_id: int, done) 
                 inputs[name] = required(element) if is_required else element
         errors = FieldErrors(inputs)
 
+        async def reapply(latest_version: int) -> None:
+            editor.version = latest_version  # the link on top of the customer as stored now
+            await save()
+
+        async def reload() -> None:
+            """The customer as stored now, in the header and as this form's draft."""
+            try:
+                latest = await customers.get_customer(customer_id)
+                fresh = await partners.partner_draft(customer_id)
+            except GogaekError as error:
+                ui.notify(str(error), type="negative", multi_line=True)
+                return
+            editor.show_stored(latest)
+            errors.clear()
+            for name, element in inputs.items():
+                element.value = getattr(fresh, name)
+
         async def save() -> None:
             if not save_button.enabled:  # a second click while the first save runs
                 return
@@ -139,11 +157,15 @@ async def _create(actor: Actor, editor: CustomerEditor, customer_id: int, done) 
                 save_button.enable()
                 errors.show(error.fields)
                 return
-            except (StaleRecordError, GogaekError) as error:
+            except StaleRecordError as error:
+                save_button.enable()
+                await keep_my_work(error, inputs, reapply=reapply, reload=reload)  # the customer's conflict
+                return
+            except GogaekError as error:
                 save_button.enable()
                 ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
                 return
-            editor.version = customer.version
+            editor.show_stored(customer)  # someone's edits of the customer re-applied over show here too
             ui.notify("거래처를 등록하고 연결했습니다.", type="positive")
             dialog.close()
             await done()

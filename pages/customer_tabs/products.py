@@ -9,7 +9,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount, format_date
 from models.codes import CodeKind
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -194,6 +194,16 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
 
         saved = {"values": snapshot()}
 
+        async def reapply(latest_version: int) -> None:
+            state["version"] = latest_version  # my input on top of what is stored now
+            await save()
+
+        async def reload() -> None:
+            guard.release()
+            dialog.close()  # and deleted: the latest version opens on the page itself
+            with dialog.client.layout:
+                await open_product_editor(actor, customer_id, state["id"], on_saved)
+
         async def save() -> None:
             errors.clear()
             problems: dict[str, str] = {}
@@ -223,15 +233,9 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                     **dates,
                 )
             except StaleRecordError as error:
-                choice = await ask_about_conflict(error, errors.fields)
-                if choice == REAPPLY and error.latest_version is not None:
-                    state["version"] = error.latest_version  # my input on top of what is stored now
-                    await save()
-                elif choice == RELOAD and state["id"] is not None:
-                    guard.release()
-                    dialog.close()  # and deleted: the latest version opens on the page itself
-                    with dialog.client.layout:
-                        await open_product_editor(actor, customer_id, state["id"], on_saved)
+                await keep_my_work(
+                    error, errors.fields, reapply=reapply, reload=reload if state["id"] is not None else None
+                )
                 return
             except GogaekError as error:
                 errors.refuse(error)

@@ -49,9 +49,12 @@ async def test_staff_cannot_change_it_and_a_stale_form_is_refused(db):
         await _save(await make_staff())
     first = await _save(admin)
     await _save(admin, version=first.version, representative="박대표")
-    with pytest.raises(StaleRecordError):
+    with pytest.raises(StaleRecordError) as stale:
         await _save(admin, version=first.version, representative="이대표")
     assert (await company.get_company()).representative == "박대표"
+    # what the form needs to re-apply: the setting that differs (not its JSON column) and the version
+    assert stale.value.differing == ("representative",)
+    assert stale.value.latest_version == first.version + 1
 
 
 async def test_stamp_image_is_stored_in_the_data_folder_and_inlined(db, isolated_data):
@@ -69,3 +72,14 @@ async def test_stamp_image_is_stored_in_the_data_folder_and_inlined(db, isolated
     cleared = await company.remove_stamp(by=admin, version=replaced.version)
     assert cleared.stamp == "" and await company.stamp_data_uri() == ""
     assert (await company.get_company()).name == "(주)고객소프트"
+
+
+async def test_two_admins_saving_the_block_for_the_first_time_meet_a_conflict_they_can_re_apply(db):
+    admin = await make_admin()
+    first = await _save(admin, version=0, representative="박대표")
+    with pytest.raises(StaleRecordError) as stale:
+        await _save(admin, version=0, representative="이대표")  # opened before the first save
+    assert stale.value.differing == ("representative",)
+    await _save(admin, version=stale.value.latest_version, representative="이대표")
+    info = await company.get_company()
+    assert info.representative == "이대표" and info.version == first.version + 1

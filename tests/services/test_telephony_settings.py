@@ -89,8 +89,9 @@ async def test_a_stale_save_is_refused(db):
     admin = await make_admin()
     first = await save_cti(admin)
     await save_cti(admin, version=first.version, baud=19200)
-    with pytest.raises(StaleRecordError):
+    with pytest.raises(StaleRecordError) as stale:
         await save_cti(admin, version=first.version, baud=38400)
+    assert stale.value.differing == ("baud",) and stale.value.latest_version == first.version + 1
 
 
 async def test_only_admins_change_telephony_settings(db):
