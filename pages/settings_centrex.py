@@ -237,6 +237,7 @@ def register() -> None:
                                 extension=extension.value or "",
                                 staff_id=member.value,
                                 enabled=enabled.value,
+                                form_token=save_action.form_token,
                             )
                         except StaleRecordError as error:
                             errors.clear()
@@ -263,7 +264,7 @@ def register() -> None:
                                 number.value or "", password.value or "", row["id"] if row else None, result
                             ),
                         ).props("outline no-caps").mark("centrex-check")
-                        SaveAction(save).mark("centrex-save")
+                        save_action = SaveAction(save).mark("centrex-save")
                         ui.button("닫기", on_click=close).props("flat").mark("centrex-close")
 
                 dialog.props("persistent")

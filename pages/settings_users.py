@@ -163,6 +163,7 @@ def register() -> None:
                                 email=email.value or "",
                                 mobile=mobile.value or "",
                                 active=active.value,
+                                form_token=save_action.form_token,
                             )
                     except StaleRecordError as error:
                         errors.clear()
@@ -182,7 +183,7 @@ def register() -> None:
                     await reload()
 
                 with ui.row().classes("w-full justify-end"):
-                    SaveAction(save).props("unelevated").mark("user-save")
+                    save_action = SaveAction(save).props("unelevated").mark("user-save")
                     ui.button("닫기", on_click=dialog.close).props("flat")
             dialog.open()
 

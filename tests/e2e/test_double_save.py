@@ -199,6 +199,25 @@ def _receipt_form(page: Page, server: Server):
     return _dialog_save(page), amount
 
 
+def _staff_form(page: Page, server: Server):
+    page.goto(f"{server.url}/settings/users")
+    page.get_by_role("button", name="추가", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("아이디").fill("dblclick")
+    dialog.get_by_label("이름", exact=True).fill("더블클릭직원")
+    dialog.get_by_label("초기 비밀번호 (8자 이상)").fill("Dbl-click-pass-9")
+    return _dialog_save(page), None
+
+
+def _centrex_line_form(page: Page, server: Server):
+    page.goto(f"{server.url}/settings/centrex")
+    page.get_by_role("button", name="추가[F5]").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("070 번호").fill("070-5555-1234")
+    dialog.get_by_label("비밀번호", exact=True).fill("centrex-pw")
+    return _dialog_save(page), None
+
+
 FORMS = {
     "customer": (_customer_form, "SELECT count(*) FROM customer WHERE company_name = '더블클릭상사'"),
     "reception": (_reception_form, "SELECT count(*) FROM reception WHERE inquiry = '더블클릭 접수'"),
@@ -212,6 +231,8 @@ FORMS = {
     "quote": (_quote_form, "SELECT count(*) FROM quote WHERE title = '더블클릭 견적'"),
     "order": (_order_form, "SELECT count(*) FROM sales_order"),
     "receipt": (_receipt_form, "SELECT count(*) FROM receipt"),
+    "staff": (_staff_form, "SELECT count(*) FROM staff WHERE login = 'dblclick'"),
+    "centrex_line": (_centrex_line_form, "SELECT count(*) FROM centrex_user WHERE number070 = '07055551234'"),
 }
 
 
