@@ -68,10 +68,16 @@ class CentrexPoller:
         self.lines: dict[int, LineStatus] = {}
         self._tasks: dict[int, asyncio.Task] = {}
         self._http: httpx.AsyncClient | None = None
+        # one (re)configuration at a time: two at once would leave two tasks polling one line
+        self._configuring = asyncio.Lock()
 
     async def configure(self, settings: CentrexSettings) -> None:
         """(Re)start one polling task per enabled API user with these settings."""
-        await self.stop()
+        async with self._configuring:
+            await self._stop_polling()
+            await self._start_polling(settings)
+
+    async def _start_polling(self, settings: CentrexSettings) -> None:
         self.settings = settings
         self._http = httpx.AsyncClient()
         users = (
@@ -91,6 +97,10 @@ class CentrexPoller:
         await self.configure(self.settings)
 
     async def stop(self) -> None:
+        async with self._configuring:
+            await self._stop_polling()
+
+    async def _stop_polling(self) -> None:
         tasks, self._tasks = list(self._tasks.values()), {}
         for task in tasks:
             task.cancel()
@@ -143,6 +153,8 @@ class CentrexPoller:
             # first contact: remember where history ends (page 1 holds the newest), announce nothing old
             calls = await client.inbound_calls(page=1, per_page=self.page_size)
             last_seen = max((c.no for c in calls), default=0)
+            # only where no other round has set it meanwhile: a later baseline would skip a call
+            await CentrexUser.filter(id=user_id, last_seen_no__isnull=True).update(last_seen_no=last_seen)
         else:
             calls = await self._calls_since(client, user.last_seen_no, user_id)
             last_seen = max((c.no for c in calls), default=user.last_seen_no)
@@ -160,11 +172,11 @@ class CentrexPoller:
                     )
                 )
                 announced += 1
+            # never backwards (a slower round of an old task must not re-open calls already seen)
+            await CentrexUser.filter(id=user_id, last_seen_no__lt=last_seen).update(last_seen_no=last_seen)
         now = dt.datetime.now()
         # technical columns: no audit entry, no version bump every few seconds
-        await CentrexUser.filter(id=user_id).update(
-            last_seen_no=last_seen, last_success_at=now, last_error=""
-        )
+        await CentrexUser.filter(id=user_id).update(last_success_at=now, last_error="")
         line = self.lines.setdefault(user_id, LineStatus(user_id))
         line.last_success_at, line.last_error, line.failures = now, "", 0
         return announced

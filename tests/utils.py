@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import itertools
 import json
 
@@ -90,7 +91,7 @@ async def eventually(predicate, within: float = 20.0, interval: float = 0.02):
     deadline = asyncio.get_running_loop().time() + within
     while True:
         result = predicate()
-        if asyncio.iscoroutine(result):
+        if inspect.isawaitable(result):  # a coroutine, or a query such as `.exists()`
             result = await result
         if result:
             return result

@@ -106,7 +106,7 @@ async def test_admin_adds_a_staff_member(user: User):
     user.find("user-save").click()
     await user.should_see("저장했습니다.", retries=50)
     table = user.find("users-table").elements.pop()
-    assert any(row["login"] == "newbie" and row["name"] == "신입" for row in table.rows)
+    await eventually(lambda: any(row["login"] == "newbie" and row["name"] == "신입" for row in table.rows))
     assert (await auth.sign_in(login="newbie", password="Newbie-pass-1", address="t")).actor.name == "신입"
 
 

@@ -204,3 +204,18 @@ async def test_disabled_lines_are_not_polled(centrex, line):
         assert centrex.requests == [] and poller.status()["lines"] == 0
     finally:
         await poller.stop()
+
+
+async def test_two_reconfigurations_at_once_leave_one_task_per_line(centrex, line):
+    """Saving the settings while a line is saved must not leave two tasks polling one line."""
+    poller, heard = make_poller(centrex, poll_seconds=0.2)
+    await asyncio.gather(*(poller.configure(poller.settings) for _ in range(3)))
+    try:
+        polling = [t for t in asyncio.all_tasks() if t.get_name() == f"centrex-{line.id}" and not t.done()]
+        assert len(polling) == 1
+        await eventually(lambda: CentrexUser.filter(id=line.id, last_seen_no__not_isnull=True).exists())
+        centrex.ring(LINE, "029998888")
+        await eventually(lambda: [c.digits for c in heard] == ["029998888"])
+    finally:
+        await poller.stop()
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == f"centrex-{line.id}" and not t.done()]
