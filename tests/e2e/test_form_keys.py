@@ -103,15 +103,17 @@ def _dialog_forms(page: Page, url: str) -> None:
     ):
         page.goto(f"{url}{path}")
         page.get_by_role("button", name=opener, exact=True).first.click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.get_by_role("dialog").filter(has=page.get_by_label(label, exact=True))
+        question = page.get_by_role("dialog").filter(has_text="저장하지 않은 내용이 있습니다")
         dialog.get_by_label(label, exact=True).fill("77")
         page.wait_for_function(DIRTY)
         dialog.get_by_role("button", name="닫기", exact=True).click()
         expect(page.get_by_text("저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?")).to_be_visible()
-        page.get_by_role("button", name="취소").click()
+        question.get_by_role("button", name="취소").click()
+        expect(question).to_have_count(0)  # gone, not still fading out over the form
         expect(dialog.get_by_label(label, exact=True)).to_have_value("77")
         dialog.get_by_role("button", name="닫기", exact=True).click()
-        page.get_by_role("dialog").filter(has_text="저장하지 않은").get_by_role("button", name="닫기").click()
+        question.get_by_role("button", name="닫기").click()
         expect(page.get_by_role("dialog")).to_have_count(0)
         page.wait_for_function(CLEAN)
 
