@@ -13,11 +13,12 @@ import io
 import os
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+# ReportLab and xhtml2pdf are imported where a PDF is made: loading them is a quarter of the
+# server's start, and most sessions print nothing
+if TYPE_CHECKING:
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 FONT_FAMILY = "GogaekKorean"
 CID_FONT = "HYGothic-Medium"
@@ -50,6 +51,9 @@ def font_files() -> tuple[str, str] | None:
 def font_css() -> str:
     files = font_files()
     if files is None:
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
         pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
         return f"html, body, table, td, th, p, div, span, h1, h2, h3 {{ font-family: {CID_FONT}; }}"
     regular, bold = files
@@ -63,6 +67,8 @@ def font_css() -> str:
 @cache
 def resource_policy() -> ResourceAccessPolicy:
     """No network at all, and local reads only from the chosen font's folder."""
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
     files = font_files()
     font_dir = Path(files[0]).resolve().parent if files else None
     return ResourceAccessPolicy(allow_remote=False, base_dir=font_dir, max_render_seconds=60)
@@ -90,6 +96,8 @@ def pdf_document(html: str, *, extra_css: str = "") -> str:
 
 def render_pdf(html: str, *, extra_css: str = "") -> bytes:
     """Render a full document body (or a whole HTML page) to PDF bytes. Blocking: use render_pdf_async."""
+    from xhtml2pdf import pisa
+
     document = pdf_document(html, extra_css=extra_css)
     output = io.BytesIO()
     result = pisa.CreatePDF(document, dest=output, encoding="utf-8", resource_policy=resource_policy())

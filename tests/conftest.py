@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from nicegui.testing import User
 from tortoise import Tortoise
 
+from core import passwords
 from core.db import migrate, tortoise_config
 from core.settings import reload_settings, use_office_timezone
 
@@ -47,6 +49,12 @@ EXTERNAL_DATABASE = _per_worker(os.environ.get("GOGAEK_TEST_DATABASE_URL"))
 # so a passing test is not slower for it.
 PATIENCE_SECONDS = 20
 
+# Argon2id stays the algorithm, with the smallest costs: hashing is slow on purpose (0.2 s of CPU
+# with the recommended parameters), and the tests here make and check about a thousand passwords.
+# A hash carries its own parameters, so verifying works the same way. The end-to-end tests run the
+# real server, with the recommended parameters.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
 
 def _patient(wait: Callable, pause: float) -> Callable:
     floor = round(PATIENCE_SECONDS / pause)
@@ -69,11 +77,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     In parallel runs (`-n`, pytest-xdist with `--dist loadgroup`) the long tests go first so that
     the short ones fill the workers' gaps at the end instead of one worker finishing a long
     browser test alone: the reliability tests (marked `slow`: crash safety, load) as one group,
-    one after the other on one worker, then the end-to-end tests, then the rest."""
+    one after the other on one worker, then the end-to-end tests, then the rest. The end-to-end
+    tests of one module stay on one worker: its browser and its module-wide server (e.g. the call
+    popup's demo office) start once, not once on every worker that got one of its tests."""
     parallel = bool(os.environ.get("PYTEST_XDIST_WORKER"))
     for item in items:
         if parallel and item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.xdist_group("reliability"))
+        elif parallel and "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
     items.sort(
         key=lambda item: (
             not (parallel and item.get_closest_marker("slow")),

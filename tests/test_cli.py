@@ -94,6 +94,10 @@ def test_a_data_folder_that_cannot_be_written_is_named_in_korean(tmp_path):
 def test_backup_then_restore_asks_first_and_brings_the_data_back(tmp_path):
     data_dir = tmp_path / "data"
     assert run(data_dir, "create-admin", "--login", "boss", "--password", "Cli-test-pass-1").returncode == 0
+    # the product hashes with argon2id's recommended costs (the in-process tests use the smallest)
+    with sqlite3.connect(data_dir / "gogaek.sqlite3") as connection:
+        (stored,) = connection.execute("SELECT password_hash FROM staff WHERE login = 'boss'").fetchone()
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     stamp = data_dir / "company" / "stamp.png"
     stamp.parent.mkdir()
     stamp.write_bytes(b"\x89PNG stamp")
