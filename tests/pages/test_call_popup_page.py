@@ -16,7 +16,7 @@ from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from pages.components import call_popup as call_popup_component
 from pages.components.call_popup import CallCard, prefill_for
-from services import call_popup
+from services import call_popup, receptions
 from services import telephony_settings as ts
 from telephony import runtime
 from telephony.bus import CallReport
@@ -363,3 +363,27 @@ async def test_calling_back_from_the_popup_rings_my_own_centrex_line(user: User)
         assert server.dialled == [{"line": "07012345678", "destination": "029998888"}]
     finally:
         server.stop()
+
+
+async def test_the_popup_lists_the_callers_recent_receptions_as_typed_never_as_markup(user: User):
+    customer = await make_customer("재근상사", "02-999-8888", code="140213-001")
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김사원")
+    await receptions.save_reception(
+        receptions.ReceptionInput(
+            received_at="2026-11-27 10:30",
+            phone="02-999-8888",
+            customer_id=customer.id,
+            receiver_id=clerk.id,
+            inquiry="<b>토너</b> 교체 & 점검",
+        ),
+        by=clerk,
+    )
+    await sign_in(user, "clerk")
+    await ring("029998888")
+    await user.should_see(marker="call-popup-receptions")
+    await user.should_see("최근 접수 1건")
+    with user:
+        [lines] = ElementFilter(marker="call-popup-receptions", local_scope=False)
+    assert "&lt;b&gt;토너&lt;/b&gt; 교체 &amp; 점검" in lines.content and "<b>" not in lines.content
+    assert "26-11-27 10:30" in lines.content and "미처리" in lines.content
