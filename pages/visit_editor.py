@@ -12,6 +12,7 @@ HTML. Admins get a source view (raw HTML); leaving it sanitises what was typed."
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -134,6 +135,8 @@ class VisitEditor:
         self.fill_seq = 0  # bumped by every fill and refill: an older one that finishes late is dropped
         self.refilled: set[str] = set()  # header fields refilled silently since the template fill
         self.last_push = "template"  # what the last body written by the server was: template or fields
+        # held while a refused body is weighed: leaving a header field meanwhile waits for what is stale
+        self.weighing_refusal = asyncio.Lock()
 
     # ------------------------------------------------------------ building
 
@@ -325,12 +328,13 @@ class VisitEditor:
             return
         # the header fields whose filled spots are out of date are asked about when the user
         # leaves a header field, as after any edit by hand
-        body, header = self.body(), self.header()
-        as_is, _ = await visits.refilled_body(body, header, [])
-        for name in self.refilled:
-            updated, _ = await visits.refilled_body(body, header, self._placeholders({name}))
-            if updated != as_is:
-                self.stale.add(name)
+        async with self.weighing_refusal:
+            body, header = self.body(), self.header()
+            as_is, _ = await visits.refilled_body(body, header, [])
+            for name in self.refilled:
+                updated, _ = await visits.refilled_body(body, header, self._placeholders({name}))
+                if updated != as_is:
+                    self.stale.add(name)
 
     def header(self) -> VisitHeader:
         return VisitHeader(
@@ -414,6 +418,8 @@ class VisitEditor:
 
     async def offer_refill(self) -> None:
         """Ask whether the edited body should take the changed header fields too."""
+        async with self.weighing_refusal:  # a refusal arriving just before this blur counts
+            pass
         if not self.stale or self.quiet or self.source_mode:
             return
         fields, self.stale = self.stale, set()
