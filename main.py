@@ -24,6 +24,8 @@ import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from core.korean import josa
+
 # NiceGUI reads its storage folder when imported: keep browser storage inside the data folder.
 os.environ.setdefault(
     "NICEGUI_STORAGE_PATH", str(Path(os.environ.get("GOGAEK_DATA_DIR", "data")).resolve() / ".nicegui")
@@ -235,7 +237,9 @@ def _check_port(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError:
-            _fail(f"포트 {port}을(를) 이미 다른 프로그램이 사용 중입니다. --port 로 다른 포트를 지정하세요.")
+            _fail(
+                f"포트 {port}{josa(port, '을')} 이미 다른 프로그램이 사용 중입니다. --port 로 다른 포트를 지정하세요."
+            )
 
 
 def _use_tls_files(certfile: str | None, keyfile: str | None) -> None:
@@ -249,7 +253,7 @@ def _use_tls_files(certfile: str | None, keyfile: str | None) -> None:
         _fail("HTTPS에는 인증서(--certfile)와 개인 키(--keyfile)가 모두 필요합니다.")
     for path in filter(None, paths):
         if not Path(path).is_file():
-            _fail(f"인증서 또는 키 파일 {path}이(가) 없습니다.")
+            _fail(f"인증서 또는 키 파일 {path}{josa(path, '이')} 없습니다.")
 
 
 def serve(host: str, port: int, certfile: str | None = None, keyfile: str | None = None) -> None:
@@ -305,7 +309,7 @@ async def _create_admin(login: str, password: str, name: str) -> None:
             staff = await create_staff(login=login, name=name, password=password, role=Role.ADMIN, by=SYSTEM)
         except ValidationError as error:
             _fail(str(error))
-        print(f"관리자 '{staff.login}' ({staff.name})을(를) 만들었습니다.")
+        print(f"관리자 '{staff.login}' ({staff.name}){josa(staff.login, '을')} 만들었습니다.")
 
 
 async def _seed_demo() -> None:

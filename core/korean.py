@@ -1,4 +1,5 @@
-"""Korean text helpers: 초성 (initial consonants), phone numbers, business numbers, amounts, dates."""
+"""Korean text helpers: 초성 (initial consonants), particles (조사), phone numbers, business numbers,
+amounts, dates."""
 
 from __future__ import annotations
 
@@ -31,6 +32,83 @@ def is_chosung_query(text: str) -> bool:
     """True when the query consists only of initial consonants (the user typed ㅈㄱㅅㅅ)."""
     stripped = text.replace(" ", "")
     return bool(stripped) and all(ch in _CHOSUNG_CHARS for ch in stripped)
+
+
+# 조사 pairs: (after a final consonant, after a vowel). 으로/로 takes 로 after ㄹ too.
+_PARTICLES = {
+    form: pair
+    for pair in [("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"), ("으로", "로")]
+    for form in pair
+}
+_FINALS = " ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"  # a syllable's final, by (code - 가) % 28
+_DIGIT_FINALS = ["ㅇ", "ㄹ", "", "ㅁ", "", "", "ㄱ", "ㄹ", "ㄹ", ""]  # 영 일 이 삼 사 오 육 칠 팔 구
+_ROUND_FINALS = ["ㅂ", "ㄱ", "ㄴ", "ㄴ"]  # 십 백 천 만 (억, 조 … end in a consonant too)
+_LETTER_FINALS = {
+    "l": "ㄹ",
+    "r": "ㄹ",
+    "m": "ㅁ",
+    "n": "ㄴ",
+}  # 엘 알 엠 엔; other letter names end in a vowel
+_WORD_FINALS = [
+    ("ng", "ㅇ"),
+    ("le", "ㄹ"),
+    ("l", "ㄹ"),
+    ("m", "ㅁ"),
+    ("n", "ㄴ"),
+    ("k", "ㄱ"),
+    ("p", "ㅂ"),
+    ("t", "ㅅ"),
+]
+_TRAILING = " '\"‘’“”.,"
+
+
+def _without_closing_parenthesis(text: str) -> str:
+    """ "서울(Seoul)" → "서울": a particle after a parenthesis follows the word before it."""
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            return text[:index].rstrip(_TRAILING) or text  # "(주)" alone is read as it is
+    return text
+
+
+def _final_consonant(word: str) -> str | None:
+    """The final consonant the word is read with ("" after a vowel, None when it cannot be told):
+    its last Hangul syllable's, a number's as read (3 삼, 10 십, 2,000 천, 31 일), a letter's name
+    (SMS 에스, HTML 엘), an English word's ending (Excel ㄹ). Quotes are skipped."""
+    text = word.rstrip(_TRAILING)
+    if text.endswith(")"):
+        text = _without_closing_parenthesis(text)
+    if not text:
+        return None
+    last = text[-1]
+    if _HANGUL_FIRST <= ord(last) <= _HANGUL_LAST:
+        return _FINALS[(ord(last) - _HANGUL_FIRST) % 28].strip()
+    if last in _CHOSUNG_CHARS:
+        return last
+    if last.isdigit():
+        digits = re.search(r"[\d,]+$", text).group().replace(",", "")
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if zeros and digits.strip("0"):
+            return _ROUND_FINALS[min(zeros, 4) - 1]
+        return _DIGIT_FINALS[int(last)]
+    if last.isascii() and last.isalpha():
+        letters = re.search(r"[A-Za-z]+$", text).group()
+        if len(letters) == 1 or letters.isupper():  # an abbreviation is read letter by letter
+            return _LETTER_FINALS.get(last.lower(), "")
+        return next((final for ending, final in _WORD_FINALS if letters.lower().endswith(ending)), "")
+    return None
+
+
+def josa(word: object, particle: str) -> str:
+    """The form of 은/는, 이/가, 을/를, 과/와 or 으로/로 that follows `word` as it is read:
+    `josa("재근상사", "을") == "를"`, `josa("견적서 Q-12", "은") == "는"`, `josa("서울", "으로") == "로"`.
+    Where the reading cannot be told (a symbol), both forms: "을(를)", "(으)로"."""
+    with_final, without = _PARTICLES[particle]
+    final = _final_consonant(str(word))
+    if final is None:
+        return "(으)로" if with_final == "으로" else f"{with_final}({without})"
+    return without if not final or (final == "ㄹ" and with_final == "으로") else with_final
 
 
 def digits_only(text: str | None) -> str:

@@ -256,9 +256,9 @@ def password_problem(password: str, login: str = "", name: str = "") -> str | No
     if not isinstance(password, str) or CONTROL_CHARACTERS.search(password):
         return "비밀번호에 제어 문자를 쓸 수 없습니다."
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"비밀번호는 {MIN_PASSWORD_LENGTH}자 이상이어야 합니다."
+        return f"비밀번호는 {MIN_PASSWORD_LENGTH:,}자 이상이어야 합니다."
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"비밀번호는 {MAX_PASSWORD_LENGTH}자 이내로 입력하세요."
+        return f"비밀번호는 {MAX_PASSWORD_LENGTH:,}자 이내로 입력하세요."
     if login and password.lower() == login.lower():
         return "아이디와 같은 비밀번호는 사용할 수 없습니다."
     if len(set(password)) < 4:

@@ -102,7 +102,7 @@ def render_pdf(html: str, *, extra_css: str = "") -> bytes:
     output = io.BytesIO()
     result = pisa.CreatePDF(document, dest=output, encoding="utf-8", resource_policy=resource_policy())
     if result.err:
-        raise RuntimeError(f"PDF 생성 실패 ({result.err}건의 오류)")
+        raise RuntimeError(f"PDF 생성 실패 ({result.err:,}건의 오류)")
     return output.getvalue()
 
 

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.korean import josa
 from models.card import Employment
 from models.codes import CodeKind
 from pages.components.conflicts import keep_my_work
@@ -228,7 +229,7 @@ async def open_card_editor(
                 ui.notify(str(error), type="negative", multi_line=True)
                 return
             errors.clear()
-            ui.notify(f"명함 '{saved.name}'을(를) 저장했습니다.", type="positive")
+            ui.notify(f"명함 '{saved.name}'{josa(saved.name, '을')} 저장했습니다.", type="positive")
             if on_saved:
                 result = on_saved()
                 if result is not None:
@@ -265,7 +266,9 @@ async def delete_card_asking(actor: Actor, row: dict[str, Any] | None, on_delete
         ui.notify("먼저 명함을 선택하세요.", type="warning")
         return
     company = f" ({row['company_name']})" if row.get("company_name") else ""
-    if not await confirm(f"명함 '{row['name']}'{company}을(를) 삭제할까요?", action="삭제", danger=True):
+    if not await confirm(
+        f"명함 '{row['name']}'{company}{josa(row['name'], '을')} 삭제할까요?", action="삭제", danger=True
+    ):
         return
     try:
         await cards.delete_card(row["id"], by=actor)

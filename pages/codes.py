@@ -9,6 +9,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, InUseError, StaleRecordError
+from core.korean import josa
 from models.codes import CodeEntry, CodeKind
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
@@ -163,7 +164,9 @@ class CodeGrid:
             ui.notify(str(error), type="negative", multi_line=True)
             await self.load(self.parent_id)
             return False
-        ui.notify(f"'{row['name']}'을(를) {'사용' if active else '사용 안 함'}으로 바꿨습니다.")
+        ui.notify(
+            f"'{row['name']}'{josa(row['name'], '을')} {'사용' if active else '사용 안 함'}으로 바꿨습니다."
+        )
         await self.load(self.parent_id)
         return True
 
@@ -175,7 +178,7 @@ class CodeGrid:
         if not (row := self._selected_row()):
             return
         with TransientDialog() as dialog, ui.card():
-            ui.label(f"{self.title} '{row['code']} {row['name']}'을(를) 삭제할까요?")
+            ui.label(f"{self.title} '{row['code']} {row['name']}'{josa(row['name'], '을')} 삭제할까요?")
             with ui.row():
                 ui.button("삭제", on_click=lambda: dialog.submit(True)).props("color=negative").mark(
                     "confirm-delete"

@@ -12,7 +12,7 @@ from nicegui import app, ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import digits_only, format_business_number
+from core.korean import digits_only, format_business_number, josa
 from models.codes import CodeKind
 from models.customer import Customer
 from pages.components.attachments import CheckedUpload, read_upload
@@ -221,7 +221,7 @@ class CustomerEditor:
         if self.customer_id is None:
             return
         if not await confirm(
-            f"고객 '{self.company_name}' ({self.code})을(를) 삭제할까요? "
+            f"고객 '{self.company_name}' ({self.code}){josa(self.company_name, '을')} 삭제할까요? "
             "업체정보이력도 함께 삭제되고, 명함은 소속 고객 없이 남습니다.",
             action="삭제",
             danger=True,
@@ -232,7 +232,9 @@ class CustomerEditor:
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
             return
-        app.storage.user[FLASH_KEY] = f"고객 '{self.company_name}'을(를) 삭제했습니다."
+        app.storage.user[FLASH_KEY] = (
+            f"고객 '{self.company_name}'{josa(self.company_name, '을')} 삭제했습니다."
+        )
         self.guard.release()
         ui.navigate.to("/")
 
@@ -243,7 +245,9 @@ async def _ask_about_duplicates(error: DuplicateCustomerError) -> str | int | No
         ui.label("이미 등록된 고객과 겹칩니다").classes("text-h6")
         for duplicate in error.duplicates:
             with ui.row().classes("w-full items-center no-wrap"):
-                ui.label(f"{duplicate.company_name} ({duplicate.code}): {duplicate.reason}이(가) 같습니다.")
+                ui.label(
+                    f"{duplicate.company_name} ({duplicate.code}): {duplicate.reason}{josa(duplicate.reason, '이')} 같습니다."
+                )
                 ui.space()
                 ui.button("열기", on_click=lambda d=duplicate: dialog.submit(d.customer_id)).props(
                     "flat dense no-caps"

@@ -12,6 +12,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.korean import josa
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
@@ -245,7 +246,7 @@ class TemplateScreen:
             return
         name = self.name.value
         if not await confirm(
-            f"Html문서 '{name}'을(를) 삭제할까요? 이미 작성된 방문일지의 본문은 그대로 남습니다.",
+            f"Html문서 '{name}'{josa(name, '을')} 삭제할까요? 이미 작성된 방문일지의 본문은 그대로 남습니다.",
             action="삭제",
             danger=True,
         ):

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
-from core.korean import format_amount
+from core.korean import format_amount, josa
 from models.item import Item
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
@@ -130,7 +130,9 @@ class ItemsScreen:
         if not (row := self._need_selection()):
             return
         if not await confirm(
-            f"품목 '{row['code']} {row['name']}'을(를) 삭제할까요?", action="삭제", danger=True
+            f"품목 '{row['code']} {row['name']}'{josa(row['name'], '을')} 삭제할까요?",
+            action="삭제",
+            danger=True,
         ):
             return
         try:
@@ -138,7 +140,7 @@ class ItemsScreen:
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return
-        ui.notify(f"품목 '{row['name']}'을(를) 삭제했습니다.")
+        ui.notify(f"품목 '{row['name']}'{josa(row['name'], '을')} 삭제했습니다.")
         await self.table.refresh()
 
     def open_editor(self, row: dict[str, Any] | None) -> None:

@@ -12,7 +12,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import format_amount, format_business_number, format_date
+from core.korean import format_amount, format_business_number, format_date, josa
 from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.conflicts import keep_my_work
@@ -387,7 +387,7 @@ class LedgerScreen:
         extra = (
             "" if kind == LedgerKind.RECEIPT else " 품목 줄도 함께 삭제되고, 견적서의 상태는 그대로입니다."
         )
-        if not await confirm(f"{what}을(를) 삭제할까요?{extra}", action="삭제", danger=True):
+        if not await confirm(f"{what}{josa(what, '을')} 삭제할까요?{extra}", action="삭제", danger=True):
             return
         try:
             if kind == LedgerKind.RECEIPT:
@@ -399,7 +399,7 @@ class LedgerScreen:
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return
-        ui.notify(f"{what}을(를) 삭제했습니다.")
+        ui.notify(f"{what}{josa(what, '을')} 삭제했습니다.")
         await self.load()
 
     # -- orders ------------------------------------------------------------------------------
@@ -424,7 +424,7 @@ class LedgerScreen:
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return
-        ui.notify(f"출고 {shipment.number}을(를) 등록했습니다.", type="positive")
+        ui.notify(f"출고 {shipment.number}{josa(shipment.number, '을')} 등록했습니다.", type="positive")
         await self.load()
 
     # -- export ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_business_number, format_date
+from core.korean import format_amount, format_business_number, format_date, josa
 from html_forms.maintenance import list_html
 from html_forms.pdf import render_pdf_async
 from models.codes import CodeKind
@@ -468,7 +468,7 @@ class MaintenanceScreen:
                 await self.refresh_all()
                 if result.created:
                     ui.notify(
-                        f"유지보수동의서 {len(result.created)}건을 작성했습니다 (발송전).", type="positive"
+                        f"유지보수동의서 {len(result.created):,}건을 작성했습니다 (발송전).", type="positive"
                     )
                 if not result.skipped:
                     dialog.close()
@@ -589,7 +589,9 @@ class MaintenanceScreen:
         suffix = (
             " 제품의 유상종료일도 계약 종료일로 바뀌었습니다." if state == ContractState.CONTRACTED else ""
         )
-        ui.notify(f"{changed}건을 {state.value}(으)로 바꿨습니다.{suffix}", type="positive")
+        ui.notify(
+            f"{changed:,}건을 {state.value}{josa(state.value, '으로')} 바꿨습니다.{suffix}", type="positive"
+        )
         self.agreement_table.selected = []
         await self.refresh_all()
 
@@ -600,7 +602,7 @@ class MaintenanceScreen:
 
     async def print_selected_agreements(self) -> None:
         chosen = list(self.agreement_table.selected)
-        hint = chosen[0]["company_name"] if len(chosen) == 1 else f"{len(chosen)}건"
+        hint = chosen[0]["company_name"] if len(chosen) == 1 else f"{len(chosen):,}건"
         await print_agreements([r["id"] for r in chosen], hint)
 
     # ---- toolbar

@@ -14,6 +14,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
+from core.korean import josa
 from models.codes import CodeKind
 from models.quote import QuoteState
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
@@ -500,7 +501,7 @@ class QuoteEditor:
         self._clean()
         if created:
             ui.navigate.history.replace(quote_url(quote.id))
-        ui.notify(f"견적서 {quote.number}을(를) 저장했습니다.", type="positive")
+        ui.notify(f"견적서 {quote.number}{josa(quote.number, '을')} 저장했습니다.", type="positive")
         return True
 
     async def _saved(self) -> bool:
@@ -524,7 +525,7 @@ class QuoteEditor:
         if self.quote_id is None or not await self._saved():
             return
         copy = await quotes.copy_quote(self.quote_id, by=self.actor)
-        ui.notify(f"새 견적서 {copy.number}(으)로 복사했습니다.", type="positive")
+        ui.notify(f"새 견적서 {copy.number}{josa(copy.number, '으로')} 복사했습니다.", type="positive")
         ui.navigate.to(quote_url(copy.id))
 
     async def process(self, kind: Processing) -> None:
@@ -540,7 +541,7 @@ class QuoteEditor:
             return
         detail = await quotes.get_quote(self.quote_id)
         if not await confirm(
-            f"견적서 {detail.quote.number} ({detail.recipient})을(를) 삭제할까요? 품목 줄도 함께 삭제됩니다.",
+            f"견적서 {detail.quote.number} ({detail.recipient}){josa(detail.quote.number, '을')} 삭제할까요? 품목 줄도 함께 삭제됩니다.",
             action="삭제",
             danger=True,
         ):
@@ -551,7 +552,7 @@ class QuoteEditor:
             ui.notify(str(error), type="negative", multi_line=True)
             return
         self._clean()
-        ui.notify(f"견적서 {detail.quote.number}을(를) 삭제했습니다.")
+        ui.notify(f"견적서 {detail.quote.number}{josa(detail.quote.number, '을')} 삭제했습니다.")
         ui.navigate.to(self._return_url())
 
     def _return_url(self) -> str:

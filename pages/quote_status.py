@@ -15,7 +15,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_date
+from core.korean import format_amount, format_date, josa
 from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.date_input import DateInput
@@ -510,7 +510,8 @@ class QuoteBrowser(ui.column):
             return
         copy = await quotes.copy_quote(row["id"], by=self.actor)
         ui.notify(
-            f"견적서 {row['number']}을(를) 새 견적서 {copy.number}(으)로 복사했습니다.", type="positive"
+            f"견적서 {row['number']}{josa(row['number'], '을')} 새 견적서 {copy.number}{josa(copy.number, '으로')} 복사했습니다.",
+            type="positive",
         )
         await self.table.refresh()
 
@@ -518,7 +519,7 @@ class QuoteBrowser(ui.column):
         if not (row := self._need_selection()):
             return
         if not await confirm(
-            f"견적서 {row['number']} ({row['title'] or row['recipient']})을(를) 삭제할까요? 품목 줄도 함께 삭제됩니다.",
+            f"견적서 {row['number']} ({row['title'] or row['recipient']}){josa(row['number'], '을')} 삭제할까요? 품목 줄도 함께 삭제됩니다.",
             action="삭제",
             danger=True,
         ):
@@ -528,7 +529,7 @@ class QuoteBrowser(ui.column):
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return
-        ui.notify(f"견적서 {row['number']}을(를) 삭제했습니다.")
+        ui.notify(f"견적서 {row['number']}{josa(row['number'], '을')} 삭제했습니다.")
         self._show_detail(None)
         self.selected = None
         await self.table.refresh()
@@ -540,7 +541,7 @@ class QuoteBrowser(ui.column):
         if done:
             document = "수주번호" if kind == Processing.ORDER else "출고번호"
             ui.notify(
-                f"견적서 {row['number']}은(는) 이미 {kind.value}되었습니다 ({document} {done}).",
+                f"견적서 {row['number']}{josa(row['number'], '은')} 이미 {kind.value}되었습니다 ({document} {done}).",
                 type="warning",
             )
             return

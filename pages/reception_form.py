@@ -97,7 +97,7 @@ async def pick_customer(initial_text: str = "") -> CustomerBrief | None:
             ]
             table.selected = table.rows[:1] if len(table.rows) == 1 else []
             hint.set_text(
-                "찾는 고객이 없습니다." if not results else f"{len(results)}건 (더블클릭 또는 선택)"
+                "찾는 고객이 없습니다." if not results else f"{len(results):,}건 (더블클릭 또는 선택)"
             )
             table.update()
 

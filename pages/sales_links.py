@@ -11,7 +11,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
-from core.korean import format_amount
+from core.korean import format_amount, josa
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
@@ -76,7 +76,7 @@ async def process_quote(actor: Actor, quote_id: int, number: str, recipient: str
         ui.notify(str(error), type="negative", multi_line=True)
         return False
     ui.notify(
-        f"{document} {made.number} ({format_amount(made.total_amount)}원)을(를) 등록했습니다. 견적서는 신청완료입니다.",
+        f"{document} {made.number} ({format_amount(made.total_amount)}원){josa(made.number, '을')} 등록했습니다. 견적서는 신청완료입니다.",
         type="positive",
         multi_line=True,
     )
@@ -130,7 +130,7 @@ async def open_order_dialog(
             except GogaekError as error:
                 ui.notify(str(error), type="negative", multi_line=True)
                 return
-            ui.notify(f"수주 {order.number}을(를) 저장했습니다.", type="positive")
+            ui.notify(f"수주 {order.number}{josa(order.number, '을')} 저장했습니다.", type="positive")
             dialog.close()
             if on_saved:
                 result = on_saved()

@@ -7,7 +7,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import format_datetime, format_phone
+from core.korean import format_datetime, format_phone, josa
 from models.telephony import SmsStatus
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
@@ -114,7 +114,7 @@ def register() -> None:
                 if not (row := selected()):
                     return
                 if not await confirm(
-                    f"API 사용자 {row['number070_label']}({row['staff_name'] or '사원 없음'})을(를) 삭제할까요?",
+                    f"API 사용자 {row['number070_label']}({row['staff_name'] or '사원 없음'}){josa(row['number070_label'], '을')} 삭제할까요?",
                     action="삭제",
                     danger=True,
                 ):

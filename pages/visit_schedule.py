@@ -200,7 +200,7 @@ class VisitCalendar(ui.column):
                     for entry in entries[:MONTH_CELL_ENTRIES]:
                         self._entry(entry, detailed=False)
                     if len(entries) > MONTH_CELL_ENTRIES:
-                        ui.label(f"+{len(entries) - MONTH_CELL_ENTRIES}건 더").classes(
+                        ui.label(f"+{len(entries) - MONTH_CELL_ENTRIES:,}건 더").classes(
                             "text-caption text-primary cursor-pointer underline"
                         ).on("click", lambda d=day: self.show_week_of(d))
                 day += dt.timedelta(days=1)

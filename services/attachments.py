@@ -22,6 +22,7 @@ import filetype
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, wrong_choices, wrong_ids
+from core.korean import josa
 from core.settings import get_settings
 from models.attachment import Attachment, AttachmentSlot
 from models.reception import Reception
@@ -105,7 +106,7 @@ def clean_filename(name: str) -> str:
     if len(name) > MAX_FILENAME_CHARS:
         raise ValidationError(
             {
-                "file": f"파일 이름이 너무 깁니다 ({len(name):,}자). {MAX_FILENAME_CHARS}자 이내로 바꿔 올리세요."
+                "file": f"파일 이름이 너무 깁니다 ({len(name):,}자). {MAX_FILENAME_CHARS:,}자 이내로 바꿔 올리세요."
             }
         )
     return name
@@ -126,11 +127,11 @@ def check_upload(name: str, size: int, head: bytes) -> str:
     if size > limit:
         raise ValidationError(
             {
-                "file": f"'{name}'은(는) {size / 1024 / 1024:.1f}MB입니다. {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
+                "file": f"'{name}'{josa(name, '은')} {size / 1024 / 1024:.1f}MB입니다. {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
             }
         )
     if not size:
-        raise ValidationError({"file": f"'{name}'은(는) 빈 파일입니다."})
+        raise ValidationError({"file": f"'{name}'{josa(name, '은')} 빈 파일입니다."})
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in DOCUMENT_EXTENSIONS + IMAGE_EXTENSIONS:
         shown = f".{extension} 파일" if extension else "확장자가 없는 파일"
@@ -308,7 +309,7 @@ class PendingUploads:
         if len(self.files) + self._arriving >= count_limit:
             raise ValidationError(
                 {
-                    "file": f"저장하지 않은 양식에는 파일을 {count_limit}개까지 올릴 수 있습니다. 먼저 저장한 뒤 더 올리세요."
+                    "file": f"저장하지 않은 양식에는 파일을 {count_limit:,}개까지 올릴 수 있습니다. 먼저 저장한 뒤 더 올리세요."
                 }
             )
         path = self._folder / uuid.uuid4().hex

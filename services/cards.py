@@ -220,7 +220,7 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
         errors["name"] = "이름을 입력하세요."
     for name, limit in _LIMITS.items():
         if len(values[name]) > limit:
-            errors[name] = f"{limit}자 이내로 입력하세요."
+            errors[name] = f"{limit:,}자 이내로 입력하세요."
     errors.update(wrong_texts(**{name: values[name] for name in (*_LIMITS, "mobile", "direct_phone", "fax")}))
     try:
         values["employment"] = Employment(values["employment"] or Employment.EMPLOYED)

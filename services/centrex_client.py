@@ -12,12 +12,15 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from core.errors import GogaekError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://centrex.uplus.co.kr/RestApi"
 DEFAULT_TIMEOUT_SECONDS = 5.0
@@ -146,17 +149,20 @@ class CentrexClient:
                 async with httpx.AsyncClient(timeout=self.timeout) as http:
                     response = await http.post(url, data=body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            log.warning("Centrex %s: %r", url, error)  # the technical detail goes to the log, not on screen
             raise CentrexError(
                 Failure.UNREACHABLE,
-                f"센트릭스 서버에 연결할 수 없습니다 ({type(error).__name__}). 인터넷 연결과 서버 주소를 확인하세요.",
+                "센트릭스 서버에 연결할 수 없습니다. 인터넷 연결과 서버 주소를 확인하세요.",
             ) from error
         except httpx.TimeoutException as error:
             raise CentrexError(
                 Failure.TIMEOUT, f"센트릭스 서버가 {self.timeout:g}초 안에 응답하지 않았습니다."
             ) from error
         except httpx.HTTPError as error:
+            log.warning("Centrex %s: %r", url, error)
             raise CentrexError(
-                Failure.BAD_RESPONSE, f"센트릭스 서버와 통신 중 오류가 났습니다 ({type(error).__name__})."
+                Failure.BAD_RESPONSE,
+                "센트릭스 서버와 주고받는 중에 연결이 끊겼습니다. 잠시 뒤에 다시 해 보고, 계속되면 서버 주소를 확인하세요.",
             ) from error
         if response.status_code != 200:
             raise CentrexError(

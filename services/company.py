@@ -21,6 +21,7 @@ from core.korean import (
     digits_only,
     format_business_number,
     format_phone,
+    josa,
     phone_error,
 )
 from core.settings import get_settings
@@ -139,7 +140,7 @@ async def save_company(
         errors["name"] = "상호를 입력하세요."
     for key, (limit, label) in _TEXT_FIELDS.items():
         if len(values[key]) > limit:
-            errors[key] = f"{label}은(는) {limit}자 이내입니다."
+            errors[key] = f"{label}{josa(label, '은')} {limit:,}자 이내입니다."
     if problem := business_number_error(business_number):
         errors["business_number"] = problem
     for key, raw in (("phone", phone), ("fax", fax)):

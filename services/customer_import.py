@@ -31,7 +31,7 @@ from openpyxl import load_workbook
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
-from core.korean import phone_digits
+from core.korean import josa, phone_digits
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -302,7 +302,7 @@ def _resolve_codes(
             continue
         code_id = lookups.codes.get((kind.value, _normal(name)))
         if code_id is None:
-            reasons.append(f"{labels[key]} '{name}'이(가) 기초정보에 없습니다.")
+            reasons.append(f"{labels[key]} '{name}'{josa(name, '이')} 기초정보에 없습니다.")
         resolved[target] = code_id
     return resolved
 
@@ -344,7 +344,7 @@ def _customer_row(number: int, cells: dict[str, Any], lookups: _Lookups) -> _Cus
     if staff_name:
         values["staff_id"] = lookups.staff.get(_normal(staff_name))
         if values["staff_id"] is None:
-            reasons.append(f"담당사원 '{staff_name}'이(가) 사원 목록에 없습니다.")
+            reasons.append(f"담당사원 '{staff_name}'{josa(staff_name, '이')} 사원 목록에 없습니다.")
     given = {key for key, value in values.items() if value not in ("", None)}
     if not values.get("registered_on"):
         values["registered_on"] = dt.date.today()
@@ -438,7 +438,7 @@ async def _card_row(
         elif employment in ("퇴사", "2", "2.퇴사"):
             values["employment"] = Employment.LEFT
         else:
-            reasons.append(f"근무 '{employment}'은(는) 재직 또는 퇴사여야 합니다.")
+            reasons.append(f"근무 '{employment}'{josa(employment, '은')} 재직 또는 퇴사여야 합니다.")
     code = _text(cells.get("customer_code"))
     if code:
         if code not in customer_ids:

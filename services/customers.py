@@ -33,6 +33,7 @@ from core.korean import (
     format_business_number,
     format_date,
     format_phone,
+    josa,
     phone_digits,
     phone_error,
 )
@@ -594,7 +595,7 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
         errors["company_name"] = "법인상호를 입력하세요."
     for name, limit in _TEXT_LIMITS.items():
         if len(values[name]) > limit:
-            errors[name] = f"{limit}자 이내로 입력하세요."
+            errors[name] = f"{limit:,}자 이내로 입력하세요."
     errors.update(wrong_texts(**{name: values[name] for name in (*_TEXT_LIMITS, *_PHONE_FIELDS)}))
     for name in _DATE_FIELDS:
         try:
@@ -873,7 +874,7 @@ def _map_path(stored_name: str) -> Path:
 def check_map_image(filename: str, data: bytes) -> str:
     """The file extension to store, or a ValidationError: images only (by content), size-limited."""
     if not data:
-        raise ValidationError({"map_image": f"'{filename}'은(는) 빈 파일입니다."})
+        raise ValidationError({"map_image": f"'{filename}'{josa(filename, '은')} 빈 파일입니다."})
     if len(data) > MAP_IMAGE_LIMIT:
         raise ValidationError(
             {"map_image": f"약도 이미지는 {MAP_IMAGE_LIMIT // 1024 // 1024}MB까지 올릴 수 있습니다."}
@@ -882,7 +883,7 @@ def check_map_image(filename: str, data: bytes) -> str:
     if kind is None or kind.mime not in MAP_IMAGE_TYPES:
         raise ValidationError(
             {
-                "map_image": f"'{filename}'은(는) 이미지가 아닙니다. PNG, JPG, GIF, WEBP, BMP만 올릴 수 있습니다."
+                "map_image": f"'{filename}'{josa(filename, '은')} 이미지가 아닙니다. PNG, JPG, GIF, WEBP, BMP만 올릴 수 있습니다."
             }
         )
     return MAP_IMAGE_TYPES[kind.mime]

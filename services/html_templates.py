@@ -74,7 +74,7 @@ def check_template(*, name: str, html: str) -> tuple[str, str]:
     if not name:
         errors["name"] = "문서 이름을 입력하세요."
     elif len(name) > NAME_MAX:
-        errors["name"] = f"문서 이름은 {NAME_MAX}자까지 쓸 수 있습니다."
+        errors["name"] = f"문서 이름은 {NAME_MAX:,}자까지 쓸 수 있습니다."
     cleaned = sanitize_html(html)
     if not cleaned.strip():
         errors["html"] = "문서 내용을 입력하세요."

@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from core.audit import Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, search_text, whole_number, wrong_ids, wrong_texts
+from core.korean import josa
 from models.item import Item
 from models.quote import QuoteLine
 from services.submissions import already_made, create_once
@@ -127,7 +128,7 @@ async def save_item(
     elif not 0 <= price <= MAX_UNIT_PRICE:
         errors["unit_price"] = "단가는 0원 이상 1,000억 원 이하입니다."
     if code and "code" not in errors and await Item.filter(code=code).exclude(id=item_id or 0).exists():
-        errors["code"] = f"품번 '{code}'은(는) 이미 있습니다. 다른 품번을 입력하세요."
+        errors["code"] = f"품번 '{code}'{josa(code, '은')} 이미 있습니다. 다른 품번을 입력하세요."
     if errors:
         raise ValidationError(errors)
     with acting_as(by):
@@ -148,7 +149,7 @@ async def save_item(
                     ),
                 )
             except IntegrityError as exc:
-                raise ValidationError({"code": f"품번 '{code}'은(는) 이미 있습니다."}) from exc
+                raise ValidationError({"code": f"품번 '{code}'{josa(code, '은')} 이미 있습니다."}) from exc
         item = await Item.fetch(item_id, "품목")
         item.code, item.name, item.spec, item.unit = code, name, spec, unit
         item.unit_price = price or 0
@@ -166,7 +167,7 @@ async def delete_item(item_id: int, *, by: Actor) -> None:
     item = await Item.fetch(item_id, "품목")
     if await QuoteLine.filter(item_id=item_id).exists():
         raise InUseError(
-            f"품목 '{item.code} {item.name}'은(는) 견적서에 쓰여 삭제할 수 없습니다. "
+            f"품목 '{item.code} {item.name}'{josa(item.name, '은')} 견적서에 쓰여 삭제할 수 없습니다. "
             "대신 '사용 안 함'으로 바꾸면 검색에서 빠집니다."
         )
     with acting_as(by):

@@ -27,6 +27,7 @@ from core.inputs import (
     wrong_numbers,
     wrong_texts,
 )
+from core.korean import josa
 from html_forms.maintenance import AgreementDocument, AgreementLine
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -61,7 +62,7 @@ async def maintenance_summary(customer_id: int, today: dt.date | None = None) ->
     if paid and paid >= today:
         return MaintenanceSummary("유상", f"유상 유지보수 중 (~{paid:%Y-%m-%d}){suffix}", paid)
     if free and free >= today:
-        return MaintenanceSummary("무상", f"무상 기간 (~{free:%Y-%m-%d}){suffix}", free)
+        return MaintenanceSummary("무상", f"무상 유지보수 중 (~{free:%Y-%m-%d}){suffix}", free)
     ended = max((d for d in (paid, free) if d), default=None)
     if ended:
         return MaintenanceSummary("만료", f"유지보수 만료 ({ended:%Y-%m-%d}){suffix}", ended)
@@ -371,7 +372,7 @@ async def _validate_contract(detail: ContractDetail) -> None:
     ):
         errors["payment_form"] = "납입형태가 올바르지 않습니다."
     if len(detail.note) > NOTE_MAX:
-        errors["note"] = f"비고는 {NOTE_MAX}자 이내입니다."
+        errors["note"] = f"비고는 {NOTE_MAX:,}자 이내입니다."
     if "product" not in errors:
         product = await CustomerProduct.get(id=detail.product_id)
         modules = set(
@@ -384,16 +385,16 @@ async def _validate_contract(detail: ContractDetail) -> None:
         )
         for index, line in enumerate(detail.lines, start=1):
             if line.module_id and line.module_id not in modules:
-                errors["lines"] = f"{index}행: 이 제품군의 모듈을 선택하세요."
+                errors["lines"] = f"{index:,}행: 이 제품군의 모듈을 선택하세요."
             elif min(line.user_count, line.amount, line.pc_count) < 0:
-                errors["lines"] = f"{index}행: 유저수, 금액, PC는 0 이상이어야 합니다."
+                errors["lines"] = f"{index:,}행: 유저수, 금액, PC는 0 이상이어야 합니다."
             elif line.key_lock_number and line.key_lock_number not in locks:
                 errors["lines"] = (
-                    f"{index}행: 키락번호 '{line.key_lock_number}'는 이 고객의 제품관리에 없습니다. "
+                    f"{index:,}행: 키락번호 '{line.key_lock_number}'{josa(line.key_lock_number, '은')} 이 고객의 제품관리에 없습니다. "
                     "등록된 키락에서 고르세요."
                 )
             elif len(line.note) > NOTE_MAX:
-                errors["lines"] = f"{index}행: 비고는 {NOTE_MAX}자 이내입니다."
+                errors["lines"] = f"{index:,}행: 비고는 {NOTE_MAX:,}자 이내입니다."
             if "lines" in errors:
                 break
         if detail.start_on and detail.end_on and "end_on" not in errors:
@@ -468,7 +469,7 @@ def _refuse_wrong_types(detail: ContractDetail) -> None:
             or wrong_texts(note=line.note, key_lock=line.key_lock_number)
         ):
             lines["lines"] = (
-                f"{index}행: 모듈은 목록에서 고르고, 유저수·금액·PC는 0 이상의 정수로 입력하세요 "
+                f"{index:,}행: 모듈은 목록에서 고르고, 유저수·금액·PC는 0 이상의 정수로 입력하세요 "
                 "(금액은 1,000억 원까지)."
             )
             break

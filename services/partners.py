@@ -93,7 +93,7 @@ def _validate(data: PartnerInput) -> tuple[dict[str, Any], dict[str, str]]:
         errors["name"] = "거래처명을 입력하세요."
     for name, limit in _LIMITS.items():
         if len(values[name]) > limit:
-            errors[name] = f"{limit}자 이내로 입력하세요."
+            errors[name] = f"{limit:,}자 이내로 입력하세요."
     if message := business_number_error(values["business_number"]):
         errors["business_number"] = message
     values["business_number"] = digits_only(values["business_number"])

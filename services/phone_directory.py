@@ -112,7 +112,7 @@ async def link_number(number: str, customer_id: int, *, by: Actor) -> None:
     if not PHONE_CHARACTERS.fullmatch(number.strip()):
         raise ValidationError({"phone": "전화번호에는 숫자와 - 만 입력하세요."})
     if len(digits) > MAX_DIGITS:
-        raise ValidationError({"phone": f"전화번호는 {MAX_DIGITS}자리까지입니다."})
+        raise ValidationError({"phone": f"전화번호는 {MAX_DIGITS:,}자리까지입니다."})
     if customer_id is None or not await Customer.exists(id=customer_id):
         raise NotFound("고객")
     with acting_as(by):

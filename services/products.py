@@ -194,7 +194,7 @@ async def _validate(
     if len(licence_number) > 50:
         errors["licence_number"] = "고객허가번호는 50자 이내입니다."
     if len(note) > NOTE_MAX:
-        errors["note"] = f"비고는 {NOTE_MAX}자 이내입니다."
+        errors["note"] = f"비고는 {NOTE_MAX:,}자 이내입니다."
 
     numbers: list[str] = []
     for raw in key_locks:
@@ -202,7 +202,7 @@ async def _validate(
         if not number:
             continue
         if len(number) > MAX_KEY_LOCK_LENGTH:
-            errors["key_locks"] = f"키락번호는 {MAX_KEY_LOCK_LENGTH}자 이내입니다: {number[:20]}…"
+            errors["key_locks"] = f"키락번호는 {MAX_KEY_LOCK_LENGTH:,}자 이내입니다: {number[:20]}…"
             break
         if number in numbers:
             errors["key_locks"] = f"키락번호 '{number}'를 두 번 입력했습니다."
@@ -223,20 +223,20 @@ async def _validate(
             minimum=0, maximum=MAX_AMOUNT, amount=row.amount
         ):
             errors["modules"] = (
-                f"{index}행: 유저수와 금액은 0 이상의 정수로 입력하세요 (금액은 1,000억 원까지)."
+                f"{index:,}행: 유저수와 금액은 0 이상의 정수로 입력하세요 (금액은 1,000억 원까지)."
             )
             break
         if wrong_ids(module=row.module_id):
-            errors["modules"] = f"{index}행: 모듈을 목록에서 다시 고르세요."
+            errors["modules"] = f"{index:,}행: 모듈을 목록에서 다시 고르세요."
             break
         if not row.module_id:
-            errors["modules"] = f"{index}행: 모듈을 선택하세요."
+            errors["modules"] = f"{index:,}행: 모듈을 선택하세요."
             break
         if row.module_id not in allowed:
-            errors["modules"] = f"{index}행: 선택한 제품군의 모듈이 아닙니다."
+            errors["modules"] = f"{index:,}행: 선택한 제품군의 모듈이 아닙니다."
             break
         if row.module_id in seen:
-            errors["modules"] = f"{index}행: 같은 모듈이 두 번 있습니다."
+            errors["modules"] = f"{index:,}행: 같은 모듈이 두 번 있습니다."
             break
         seen.add(row.module_id)
     if errors:
@@ -362,7 +362,7 @@ async def delete_product(product_id: int, *, by: Actor, version: int | None = No
     contracts = await MaintenanceContract.filter(product_id=product_id).count()
     if contracts:
         raise InUseError(
-            f"이 제품에는 유지보수 계약 {contracts}건이 있어 삭제할 수 없습니다. "
+            f"이 제품에는 유지보수 계약 {contracts:,}건이 있어 삭제할 수 없습니다. "
             "유지보수관리 탭에서 계약을 먼저 삭제하세요."
         )
     with acting_as(by):

@@ -23,7 +23,7 @@ from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_dates, wrong_ids, wrong_texts
 from core.inputs import whole_number as parse_whole_number
-from core.korean import amount_in_words, format_phone, phone_error
+from core.korean import amount_in_words, format_phone, josa, phone_error
 from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
@@ -172,7 +172,7 @@ def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[
             errors[f"lines.{index}.{name}"] = f"{where}: 입력할 수 없는 제어 문자가 들어 있습니다."
         kept.append(line)
     if len(kept) > MAX_LINES:
-        errors["lines"] = f"한 견적서에는 {MAX_LINES}줄까지 넣을 수 있습니다."
+        errors["lines"] = f"한 견적서에는 {MAX_LINES:,}줄까지 넣을 수 있습니다."
     return kept, errors
 
 
@@ -314,7 +314,7 @@ async def _validate_form(form: QuoteForm) -> dict[str, str]:
         errors["partner"] = "선택한 거래처가 없습니다. 다시 선택하세요."
     for name, (limit, label) in _LENGTHS.items():
         if len(getattr(form, name).strip()) > limit:
-            errors[name] = f"{label}은(는) {limit}자 이내입니다."
+            errors[name] = f"{label}{josa(label, '은')} {limit:,}자 이내입니다."
     for name in ("phone", "fax"):
         if problem := phone_error(getattr(form, name)):
             errors[name] = problem

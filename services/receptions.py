@@ -23,7 +23,7 @@ from core.audit import Actor, acting_as
 from core.db import SqliteReader, TextHead, sqlite_reader
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_choices, wrong_ids, wrong_texts
-from core.korean import chosung, format_phone, phone_digits, phone_error
+from core.korean import chosung, format_phone, josa, phone_digits, phone_error
 from core.settings import get_settings
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -579,9 +579,9 @@ async def _check_code(
         return
     entry = await CodeEntry.get_or_none(id=code_id)
     if entry is None or entry.kind != kind:
-        errors[key] = f"{label}이(가) 올바르지 않습니다. 목록에서 다시 고르세요."
+        errors[key] = f"{label}{josa(label, '이')} 올바르지 않습니다. 목록에서 다시 고르세요."
     elif parent_id is not ... and entry.parent_id != parent_id:
-        errors[key] = f"{label}이(가) 상위 분류에 속하지 않습니다. 다시 고르세요."
+        errors[key] = f"{label}{josa(label, '이')} 상위 분류에 속하지 않습니다. 다시 고르세요."
 
 
 async def _validated(data: ReceptionInput) -> dict[str, Any]:

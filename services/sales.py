@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.errors import GogaekError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_dates, wrong_ids, wrong_texts
+from core.korean import josa
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
 from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
@@ -78,7 +79,9 @@ async def _quote_for_processing(quote_id: int) -> tuple[Quote, int]:
     if quote is None:
         raise NotFound("견적서")
     if quote.state == QuoteState.CANCELLED:
-        raise ValidationError({"": f"견적서 {quote.number}은(는) 취소된 견적서라 처리할 수 없습니다."})
+        raise ValidationError(
+            {"": f"견적서 {quote.number}{josa(quote.number, '은')} 취소된 견적서라 처리할 수 없습니다."}
+        )
     partner_id = quote.partner_id or (quote.customer.partner_id if quote.customer else None)
     if not partner_id:
         raise PartnerRequired(quote.customer_id, quote.customer.company_name if quote.customer else "")
@@ -103,7 +106,7 @@ async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | No
     async def create(number: str) -> SalesOrder:
         if existing := await SalesOrder.get_or_none(quote_id=quote_id):
             raise AlreadyProcessed(
-                f"견적서 {quote.number}은(는) 이미 주문처리되었습니다 (수주번호 {existing.number})."
+                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다 (수주번호 {existing.number})."
             )
         order = await SalesOrder.create(
             number=number,
@@ -127,7 +130,9 @@ async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | No
         try:
             return await create_numbered(SalesOrder, "number", day, create)
         except IntegrityError as exc:  # a colleague processed it at the same moment
-            raise AlreadyProcessed(f"견적서 {quote.number}은(는) 이미 주문처리되었습니다.") from exc
+            raise AlreadyProcessed(
+                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다."
+            ) from exc
 
 
 async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
@@ -140,12 +145,12 @@ async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date |
     async def create(number: str) -> Shipment:
         if existing := await Shipment.get_or_none(quote_id=quote_id):
             raise AlreadyProcessed(
-                f"견적서 {quote.number}은(는) 이미 출고처리되었습니다 (출고번호 {existing.number})."
+                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다 (출고번호 {existing.number})."
             )
         order = await SalesOrder.get_or_none(quote_id=quote_id)
         if order and (shipped := await Shipment.filter(order_id=order.id).first()):
             raise AlreadyProcessed(
-                f"견적서 {quote.number}의 수주 {order.number}은(는) 이미 출고되었습니다 (출고번호 {shipped.number})."
+                f"견적서 {quote.number}의 수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다 (출고번호 {shipped.number})."
             )
         shipment = await Shipment.create(
             number=number,
@@ -167,7 +172,9 @@ async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date |
         try:
             return await create_numbered(Shipment, "number", day, create)
         except IntegrityError as exc:
-            raise AlreadyProcessed(f"견적서 {quote.number}은(는) 이미 출고처리되었습니다.") from exc
+            raise AlreadyProcessed(
+                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다."
+            ) from exc
 
 
 async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
@@ -179,7 +186,7 @@ async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = N
     async def create(number: str) -> Shipment:
         if shipped := await Shipment.filter(order_id=order_id).first():
             raise AlreadyProcessed(
-                f"수주 {order.number}은(는) 이미 출고되었습니다 (출고번호 {shipped.number})."
+                f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다 (출고번호 {shipped.number})."
             )
         quote_shipment = await Shipment.get_or_none(quote_id=order.quote_id) if order.quote_id else None
         if quote_shipment:
@@ -205,7 +212,9 @@ async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = N
         try:
             return await create_numbered(Shipment, "number", day, create)
         except IntegrityError as exc:
-            raise AlreadyProcessed(f"수주 {order.number}은(는) 이미 출고되었습니다.") from exc
+            raise AlreadyProcessed(
+                f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다."
+            ) from exc
 
 
 @dataclass(frozen=True)
@@ -295,7 +304,7 @@ async def delete_order(order_id: int, *, by: Actor) -> None:
     if shipped := await Shipment.filter(order_id=order_id).first():
         raise ValidationError(
             {
-                "": f"수주 {order.number}은(는) 출고({shipped.number})되어 삭제할 수 없습니다. 출고를 먼저 삭제하세요."
+                "": f"수주 {order.number}{josa(order.number, '은')} 출고({shipped.number})되어 삭제할 수 없습니다. 출고를 먼저 삭제하세요."
             }
         )
     with acting_as(by):
@@ -339,7 +348,7 @@ def _receipt_errors(received_on: dt.date | None, amount: Any, memo: str) -> tupl
     elif value > MAX_RECEIPT:
         errors["amount"] = "수금액이 너무 큽니다."
     if "memo" not in errors and len(memo.strip()) > RECEIPT_MEMO_MAX:
-        errors["memo"] = f"적요는 {RECEIPT_MEMO_MAX}자 이내입니다."
+        errors["memo"] = f"적요는 {RECEIPT_MEMO_MAX:,}자 이내입니다."
     return value, errors
 
 

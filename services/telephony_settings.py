@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
 from core.inputs import refuse, whole_number, wrong_texts
+from core.korean import josa
 from core.settings import get_settings
 from models.settings import AppSetting
 from services.centrex_client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_SECONDS
@@ -171,7 +172,9 @@ async def _load(kind: type[T]) -> Loaded[T]:
             values[name] = parse(raw)
             origins[name] = Origin.ENV
         except (TypeError, ValueError):
-            env_errors[name] = f"환경변수 {variable}의 값 '{raw}'이(가) 올바르지 않아 무시했습니다."
+            env_errors[name] = (
+                f"환경변수 {variable}의 값 '{raw}'{josa(raw, '이')} 올바르지 않아 무시했습니다."
+            )
             log.warning("ignoring invalid environment variable %s=%r", variable, raw)
     if kind is CtiSettings and origins.get("port") == Origin.ENV and "enabled" not in env_names:
         # giving the port at start-up means "read it": headless set-up needs no second switch

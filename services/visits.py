@@ -240,7 +240,7 @@ async def save_visit(
     progress = check(lambda: _state(state))
     purpose = (purpose or "").strip()
     if len(purpose) > PURPOSE_MAX:
-        errors["purpose"] = f"방문목적은 {PURPOSE_MAX}자까지 쓸 수 있습니다."
+        errors["purpose"] = f"방문목적은 {PURPOSE_MAX:,}자까지 쓸 수 있습니다."
     if not customer_id:
         errors["customer"] = "고객을 선택하세요."
     elif not await Customer.exists(id=customer_id):

@@ -20,7 +20,7 @@ from typing import Any
 
 import serial_asyncio
 
-from core.korean import phone_digits
+from core.korean import josa, phone_digits
 from models.telephony import CallEventSource
 from services.lifecycle import watch
 from services.telephony_settings import CtiSettings, Preset
@@ -166,16 +166,17 @@ def describe_error(error: BaseException, port: str) -> str:
     """A Korean sentence for the settings screen (no secrets, no stack traces)."""
     code = getattr(error, "errno", None)
     if isinstance(error, FileNotFoundError) or code == errno.ENOENT:
-        return f"포트 {port}을(를) 찾을 수 없습니다. 장치 연결과 포트 이름을 확인하세요."
+        return f"포트 {port}{josa(port, '을')} 찾을 수 없습니다. 장치 연결과 포트 이름을 확인하세요."
     if isinstance(error, PermissionError) or code == errno.EACCES:
-        return f"포트 {port}을(를) 열 권한이 없습니다 (리눅스는 dialout 그룹 확인)."
+        return f"포트 {port}{josa(port, '을')} 열 권한이 없습니다 (리눅스는 dialout 그룹 확인)."
     if code == errno.EBUSY:
-        return f"포트 {port}을(를) 다른 프로그램이 사용 중입니다."
+        return f"포트 {port}{josa(port, '을')} 다른 프로그램이 사용 중입니다."
     if isinstance(error, asyncio.TimeoutError):
-        return f"포트 {port}을(를) 여는 데 시간이 너무 걸립니다."
+        return f"포트 {port}{josa(port, '을')} 여는 데 시간이 너무 걸립니다."
     if isinstance(error, EOFError):
         return "장치 연결이 끊겼습니다 (USB 분리 또는 전원 꺼짐)."
-    return f"장치 연결이 끊겼거나 열 수 없습니다 ({type(error).__name__})."
+    log.warning("CTI %s: %r", port, error)  # the technical detail goes to the log, not on screen
+    return "장치 연결이 끊겼거나 포트를 열 수 없습니다. 장치 전원과 케이블, 포트 설정을 확인하세요."
 
 
 class CtiReader:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from core.korean import josa
+
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="SQLite data folder")
@@ -78,7 +80,7 @@ def test_a_busy_port_is_named_in_korean(tmp_path, where):
         args = ["--host", "127.0.0.1", "--port", port, "serve"]
         result = run(tmp_path / "data", *(args if where == "before" else ["serve", *args[:4]]))
     assert result.returncode == 2
-    assert f"포트 {port}을(를) 이미 다른 프로그램이 사용 중입니다" in result.stderr
+    assert f"포트 {port}{josa(port, '을')} 이미 다른 프로그램이 사용 중입니다" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 
 from core.audit import Actor
 from core.errors import GogaekError
+from core.korean import josa
 from core.settings import get_settings
 from models.attachment import AttachmentSlot
 from pages.components.dialogs import confirm
@@ -159,6 +160,6 @@ class AttachmentBox(ui.column):
                     )
 
     async def _delete(self, attachment_id: int, name: str) -> None:
-        if await confirm(f"첨부파일 '{name}'을(를) 삭제할까요?", action="삭제", danger=True):
+        if await confirm(f"첨부파일 '{name}'{josa(name, '을')} 삭제할까요?", action="삭제", danger=True):
             await attachments.delete_attachment(attachment_id, by=self.actor)
             await self.refresh()

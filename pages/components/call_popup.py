@@ -17,7 +17,7 @@ from nicegui.client import Client
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_datetime
+from core.korean import format_amount, format_datetime, josa
 from models.reception import CallSource
 from models.telephony import CallEventSource
 from pages.components.dialogs import TransientDialog, confirm
@@ -125,7 +125,7 @@ class CallCard(ui.card):
                     ui.label(" · ".join(facts)).classes("text-body2")
                 with ui.row().classes("w-full gap-3 text-body2"):
                     ui.label(f"외상잔액 {format_amount(customer.balance)}원").mark("call-popup-balance")
-                    ui.label(f"유지보수 {popup.maintenance}").mark("call-popup-maintenance")
+                    ui.label(popup.maintenance).mark("call-popup-maintenance")
             else:
                 if not popup.digits:
                     unknown = popup.number  # 발신번호 표시 제한 / 발신번호 없음
@@ -190,7 +190,7 @@ class CallCard(ui.card):
         if not popup.receptions:
             ui.label(f"{title}: 없음").classes("text-caption text-grey-7")
             return
-        ui.label(f"{title} {len(popup.receptions)}건").classes("text-caption text-grey-8")
+        ui.label(f"{title} {len(popup.receptions):,}건").classes("text-caption text-grey-8")
         # one element for the lines, not five per line: a call builds this card on every open
         # screen at once, and each NiceGUI element costs a fraction of a millisecond
         ui.html(reception_lines_html(popup.receptions), sanitize=False).classes("w-full text-caption").mark(
@@ -237,7 +237,7 @@ class CallCard(ui.card):
             return
         name = popup.customer.name if popup.customer else ""
         ui.notify(
-            f"{popup.display_number}을(를) {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다.",
+            f"{popup.display_number}{josa(popup.display_number, '을')} {name}에 연결했습니다. 다음 전화부터 이 고객으로 표시됩니다.",
             type="positive",
         )
         for card in list(_cards.get(popup.event_id, [])):  # this call's card on every open screen
@@ -248,7 +248,7 @@ class CallCard(ui.card):
     async def confirm_link(self, candidate: Candidate) -> None:
         number = f" ({candidate.matched_number})" if candidate.matched_number else ""
         question = (
-            f"{self.popup.display_number}을(를) {candidate.name}{number}의 번호로 연결할까요? "
+            f"{self.popup.display_number}{josa(self.popup.display_number, '을')} {candidate.name}{number}의 번호로 연결할까요? "
             "다음 전화부터 이 고객으로 표시됩니다."
         )
         if await confirm(question, action="연결"):

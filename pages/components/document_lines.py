@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import ui
 
-from core.korean import format_amount
+from core.korean import format_amount, josa
 from models.item import Item
 from pages.components.dialogs import TransientDialog
 from services import items
@@ -342,7 +342,7 @@ class LinesEditor(ui.column):
 
             def pick(row: dict[str, Any]) -> None:
                 self.add_row(dict(row["item"]))
-                ui.notify(f"'{row['name']}'을(를) 추가했습니다.")
+                ui.notify(f"'{row['name']}'{josa(row['name'], '을')} 추가했습니다.")
 
             query.on("keydown.enter", load)
             table.on("rowDblclick", lambda e: pick(e.args[1]))

@@ -8,7 +8,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
-from core.korean import format_phone, phone_digits
+from core.korean import format_phone, josa, phone_digits
 from models.telephony import SmsStatus
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -44,7 +44,10 @@ async def dial(actor: Actor, number: str) -> None:
     except GogaekError as error:
         ui.notify(f"전화걸기 실패: {error}", type="negative", multi_line=True)
         return
-    ui.notify(f"내 전화기가 울리면 받으세요. {format_phone(digits)}(으)로 연결합니다.", type="positive")
+    ui.notify(
+        f"내 전화기가 울리면 받으세요. {format_phone(digits)}{josa(format_phone(digits), '으로')} 연결합니다.",
+        type="positive",
+    )
 
 
 def dial_button(actor: Actor, number: str) -> ui.button:

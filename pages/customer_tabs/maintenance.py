@@ -8,7 +8,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_date
+from core.korean import format_amount, format_date, josa
 from models.maintenance import ContractState
 from pages.components.dialogs import confirm
 from pages.components.toolbar import Toolbar
@@ -149,7 +149,9 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             else ""
         )
         if not await confirm(
-            f"유지보수 계약 '{row['label']}'과(와) 그 내역을 삭제할까요?{extra}", action="삭제", danger=True
+            f"유지보수 계약 '{row['label']}'{josa(row['label'], '과')} 그 내역을 삭제할까요?{extra}",
+            action="삭제",
+            danger=True,
         ):
             return
         try:
@@ -172,11 +174,14 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             await reload()
             return
         moved = (
-            f" 제품의 유상종료일이 {row['end_on']}(으)로 바뀌었습니다."
+            f" 제품의 유상종료일이 {row['end_on']}{josa(row['end_on'], '으로')} 바뀌었습니다."
             if state == ContractState.CONTRACTED
             else ""
         )
-        ui.notify(f"'{row['label']}'을(를) {state.value}(으)로 바꿨습니다.{moved}", type="positive")
+        ui.notify(
+            f"'{row['label']}'{josa(row['label'], '을')} {state.value}{josa(state.value, '으로')} 바꿨습니다.{moved}",
+            type="positive",
+        )
         await reload()
 
     async def print_selected(row: dict | None = None) -> None:

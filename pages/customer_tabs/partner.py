@@ -8,7 +8,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import format_business_number
+from core.korean import format_business_number, josa
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -214,7 +214,7 @@ async def _link(actor: Actor, editor: CustomerEditor, customer_id: int, done) ->
                 ui.notify(str(error), type="negative", multi_line=True, timeout=0, close_button="닫기")
                 return
             editor.version = customer.version  # stays busy: the dialog closes
-            ui.notify(f"거래처 '{row['name']}'을(를) 연결했습니다.", type="positive")
+            ui.notify(f"거래처 '{row['name']}'{josa(row['name'], '을')} 연결했습니다.", type="positive")
             dialog.close()
             await done()
 

@@ -7,7 +7,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
-from core.korean import format_amount, format_date
+from core.korean import format_amount, format_date, josa
 from models.codes import CodeKind
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
@@ -291,7 +291,7 @@ async def products_tab(actor: Actor, customer_id: int) -> None:
             return
         locks = f" (키락 {row['key_locks']})" if row["key_locks"] else ""
         if not await confirm(
-            f"제품 '{row['label']}'{locks}을(를) 삭제할까요? 키락번호와 모듈도 함께 삭제됩니다.",
+            f"제품 '{row['label']}'{locks}{josa(row['label'], '을')} 삭제할까요? 키락번호와 모듈도 함께 삭제됩니다.",
             action="삭제",
             danger=True,
         ):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.audit import SYSTEM
-from core.korean import phone_error
+from core.korean import josa, phone_error
 from models.customer import Customer
 from models.item import Item
 from models.quote import Quote, QuoteState
@@ -64,7 +64,7 @@ async def seed() -> str:
     for code, label, accepted in DEMO_QUOTES:
         customer = await Customer.get_or_none(code=code)
         if customer is None:
-            notes.append(f"고객 {code}({label})이(가) 없어 견적서를 건너뜀")
+            notes.append(f"고객 {code}({label}){josa(code, '이')} 없어 견적서를 건너뜀")
             continue
         if await Quote.filter(customer_id=customer.id, quote_date=QUOTE_DATE).exists():
             continue
@@ -89,4 +89,4 @@ async def seed() -> str:
         if accepted and defaults.partner_id:
             await sales.process_to_order(quote.id, by=actor, order_date=QUOTE_DATE)
         made_quotes += 1
-    return "; ".join([f"품목 {made_items}개, 견적서 {made_quotes}건 추가", *notes])
+    return "; ".join([f"품목 {made_items:,}개, 견적서 {made_quotes:,}건 추가", *notes])

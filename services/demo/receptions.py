@@ -178,9 +178,9 @@ async def seed() -> str:
             )
             created += 1
             unlinked += customer_id is None
-    report = f"접수 {created}건 추가"
+    report = f"접수 {created:,}건 추가"
     if linked:
-        report += f", {linked}건을 고객에 연결"
+        report += f", {linked:,}건을 고객에 연결"
     if unlinked:
-        report += f" (고객이 없어 {unlinked}건은 고객 미연결)"
+        report += f" (고객이 없어 {unlinked:,}건은 고객 미연결)"
     return report

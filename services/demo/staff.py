@@ -35,4 +35,4 @@ async def seed() -> str:
                 password_hash=await hash_password_async(secrets.token_urlsafe(24)),
             )
             created += 1
-    return f"사원 {created}명 추가 (비밀번호는 설정 → 사용자 관리에서 정하세요)"
+    return f"사원 {created:,}명 추가 (비밀번호는 설정 → 사용자 관리에서 정하세요)"

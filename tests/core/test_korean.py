@@ -6,6 +6,7 @@ from core.korean import (
     chosung,
     format_phone,
     is_chosung_query,
+    josa,
     phone_digits,
     phone_error,
 )
@@ -70,3 +71,33 @@ def test_invalid_business_numbers(number, message):
 )
 def test_amount_in_words(amount, words):
     assert amount_in_words(amount) == words
+
+
+@pytest.mark.parametrize(
+    ("word", "particle", "expected"),
+    [
+        ("재근상사", "을", "를"),  # after a vowel
+        ("홍길동", "를", "을"),  # either form may be asked for
+        ("서울", "으로", "로"),  # 으로 → 로 after ㄹ
+        ("집", "로", "으로"),
+        ("사과", "과", "와"),
+        ("품목", "와", "과"),
+        ("'임시부서'", "을", "를"),  # quotes are skipped
+        ("명함 '호면수' ((주)A상호)", "을", "를"),  # a particle after parentheses follows the word before
+        ("견적서 Q-12", "은", "는"),  # 십이
+        ("02-333-5555", "으로", "로"),  # 오
+        ("2020-03-31", "으로", "로"),  # 일 (ㄹ)
+        ("010-222-5550", "으로", "으로"),  # 영
+        ("20,000", "이", "이"),  # 이만
+        ("10", "를", "을"),  # 십
+        ("SMS", "을", "를"),  # 에스
+        ("HTML", "을", "을"),  # 엘
+        ("Excel", "을", "을"),
+        ("ㄱ", "이", "이"),  # 기역
+        ("%", "을", "을(를)"),  # cannot be told: both forms
+        ("→", "으로", "(으)로"),
+        ("", "은", "은(는)"),
+    ],
+)
+def test_josa_follows_how_the_word_is_read(word, particle, expected):
+    assert josa(word, particle) == expected

@@ -253,7 +253,7 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
         centrex.misbehave(delay=1.0)  # the answer takes a while: the button is busy meanwhile
         dial.click(click_count=3)
         expect(dial.locator(".q-spinner")).to_be_visible()
-        expect(page.get_by_text("내 전화기가 울리면 받으세요. 02-333-5555(으)로 연결합니다.")).to_be_visible()
+        expect(page.get_by_text("내 전화기가 울리면 받으세요. 02-333-5555로 연결합니다.")).to_be_visible()
         expect(dial.locator(".q-spinner")).to_have_count(0)
         centrex.behave()
         page.wait_for_timeout(1000)  # any click still on its way has arrived by now
@@ -286,7 +286,7 @@ def test_linking_a_number_and_registering_a_map_show_at_once(office, browser, tm
         linker.get_by_label("고객명, 고객코드 또는 전화번호").fill("재근상사")
         linker.get_by_role("button", name="조회").click()
         linker.locator(".q-item", has_text="재근상사").click()
-        expect(page.get_by_text("031-555-0000을(를) 재근상사에 연결했습니다.", exact=False)).to_be_visible()
+        expect(page.get_by_text("031-555-0000을 재근상사에 연결했습니다.", exact=False)).to_be_visible()
         expect(card.get_by_text("재근상사")).to_be_visible()  # the card, without a reload
         expect(card.get_by_text("미등록 번호")).to_have_count(0)
 

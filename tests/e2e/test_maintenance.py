@@ -49,7 +49,7 @@ def test_batch_agreement_pdf_and_signing_on_the_demo_data(demo_server, page):
     assert "유지보수 동의서" in text and "2020-04-01 ~ 2021-03-31" in text and "NZ090101" in text
 
     page.get_by_role("button", name="계약", exact=True).click()
-    expect(page.get_by_text("1건을 계약(으)로 바꿨습니다.", exact=False)).to_be_visible()
+    expect(page.get_by_text("1건을 계약으로 바꿨습니다.", exact=False)).to_be_visible()
     expect(page.get_by_role("tab", name="TOSP계약 (1)")).to_be_visible()
 
     page.get_by_role("tab", name="TOSP계약 (1)").click()

@@ -81,7 +81,7 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     search.press("Enter")
     for name in ("ERP영업관리", "ERP회계관리"):
         page.get_by_role("cell", name=name, exact=True).dblclick()
-        expect(page.get_by_text(f"'{name}'을(를) 추가했습니다.")).to_be_visible()
+        expect(page.get_by_text(f"'{name}'를 추가했습니다.")).to_be_visible()
     page.get_by_role("dialog").get_by_role("button", name="닫기").click()
     page.get_by_role("button", name="텍스트줄 추가").click()
     page.locator("input[data-cell=line-2-name]").fill("- 무상유지보수기간 3개월")
@@ -89,7 +89,7 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     expect(page.get_by_text("금 일천일백만원정")).to_be_visible()
 
     page.get_by_role("button", name="저장", exact=True).click()
-    expect(page.get_by_text(re.compile(r"견적서 \d{8}-\d+을\(를\) 저장했습니다"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"견적서 \d{8}-\d+[을를] 저장했습니다"))).to_be_visible()
     page.wait_for_url(re.compile(r".*/quotes/\d+$"))
 
     page.get_by_role("button", name="인쇄", exact=True).click()

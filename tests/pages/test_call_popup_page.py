@@ -1,6 +1,7 @@
 """The incoming-call popup on signed-in screens (User fixture: no browser, the real app)."""
 
 import asyncio
+import datetime as dt
 
 import httpx
 import pytest
@@ -8,9 +9,11 @@ from nicegui import ElementFilter, core
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from core.audit import SYSTEM, acting_as
 from core.korean import format_datetime
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
+from models.product import CustomerProduct
 from models.reception import CallSource, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
@@ -359,7 +362,7 @@ async def test_calling_back_from_the_popup_rings_my_own_centrex_line(user: User)
             by=admin, number070="07012345678", password="pw", staff_id=admin.id
         )
         user.find(marker="dial").click()
-        await user.should_see("내 전화기가 울리면 받으세요. 02-999-8888(으)로 연결합니다.", retries=50)
+        await user.should_see("내 전화기가 울리면 받으세요. 02-999-8888로 연결합니다.", retries=50)
         assert server.dialled == [{"line": "07012345678", "destination": "029998888"}]
     finally:
         server.stop()
@@ -387,3 +390,17 @@ async def test_the_popup_lists_the_callers_recent_receptions_as_typed_never_as_m
         [lines] = ElementFilter(marker="call-popup-receptions", local_scope=False)
     assert "&lt;b&gt;토너&lt;/b&gt; 교체 &amp; 점검" in lines.content and "<b>" not in lines.content
     assert "26-11-27 10:30" in lines.content and "미처리" in lines.content
+
+
+async def test_the_popup_says_the_maintenance_state_once_in_plain_words(user: User):
+    customer = await make_customer("재근상사", "02-999-8888", code="140213-001")
+    with acting_as(SYSTEM):
+        await CustomerProduct.create(customer=customer, paid_end_on=dt.date(2020, 3, 31))
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+
+    await ring("029998888")
+
+    await user.should_see(marker="call-popup-maintenance")
+    [label] = user.find(marker="call-popup-maintenance").elements
+    assert label.text == "유지보수 만료 (2020-03-31)"  # once, not "유지보수 유지보수 만료"

@@ -52,7 +52,7 @@ async def test_card_menu_adds_a_card_linked_to_a_picked_company_and_filters_by_n
     company = user.find("card-company").elements.pop()
     await eventually(lambda: company.value == "재근상사")
     user.find("card-save").click()
-    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    await user.should_see("명함 '홍길동'을 저장했습니다.", retries=30)
     card = await BusinessCard.get(name="홍길동")
     assert card.customer_id == jaegeun.id and card.company_address == "경기도 안산시 단원구 강서길 9"
     await eventually(lambda: len(cards_table.rows) == 2)
@@ -71,7 +71,7 @@ async def test_deleting_a_card_asks_and_names_it(user: User):
     await eventually(lambda: len(cards_table.rows) == 1)
     user.find("cards-table").trigger("rowClick", [{}, cards_table.rows[0], 0])
     user.find("cards-delete").click()
-    await user.should_see("명함 '호면수' ((주)A상호)을(를) 삭제할까요?", retries=30)
+    await user.should_see("명함 '호면수' ((주)A상호)를 삭제할까요?", retries=30)
     user.find("confirm-yes").click()
     await eventually(lambda: cards_table.rows == [])
     assert await BusinessCard.all().count() == 0
@@ -202,7 +202,7 @@ async def test_a_card_is_edited_on_the_page_and_the_list_shows_the_change(user: 
     user.find("card-mobile").clear().type("010-5555-6666")
     user.find("card-email").type("hong@example.com")
     user.find("card-save").click()
-    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    await user.should_see("명함 '홍길동'을 저장했습니다.", retries=30)
     await eventually(lambda: cards_table.rows[0]["mobile"] == "010-5555-6666")
     assert cards_table.rows[0]["email"] == "hong@example.com"
     saved = await BusinessCard.get(id=card.id)

@@ -48,12 +48,12 @@ async def test_a_code_in_use_cannot_be_deleted_and_the_dialog_switches_it_off_in
     table.selected = [next(row for row in table.rows if row["name"] == "임시부서")]
 
     user.find("code-delete-department").click()
-    await user.should_see("부서 '99 임시부서'을(를) 삭제할까요?")
+    await user.should_see("부서 '99 임시부서'를 삭제할까요?")
     user.find("confirm-delete").click()
     await user.should_see("'임시부서' 코드는 사용 중이라 삭제할 수 없습니다", retries=50)
     assert await CodeEntry.exists(id=department.id)
     user.find("code-deactivate-instead").click()
-    await user.should_see("'임시부서'을(를) 사용 안 함으로 바꿨습니다.", retries=50)
+    await user.should_see("'임시부서'를 사용 안 함으로 바꿨습니다.", retries=50)
     stored = await CodeEntry.get(id=department.id)
     assert stored.active is False
     assert stored.version == department.version + 1
@@ -69,7 +69,7 @@ async def test_an_unused_code_is_deleted_after_asking(user: User):
     table = await _department_grid(user)
     table.selected = [next(row for row in table.rows if row["id"] == unused.id)]
     user.find("code-delete-department").click()
-    await user.should_see("부서 '98 없어질부서'을(를) 삭제할까요?")
+    await user.should_see("부서 '98 없어질부서'를 삭제할까요?")
     user.find("confirm-delete").click()
     await user.should_see("삭제했습니다.", retries=50)
     assert not await CodeEntry.exists(id=unused.id)
@@ -109,5 +109,5 @@ async def test_switching_a_code_on_or_off_shows_refusals_in_korean_and_changes_n
     await Staff.filter(login="boss").update(role=Role.ADMIN)
     table.selected = [next(row for row in table.rows if row["id"] == department.id)]
     user.find("code-toggle-department").click()
-    await user.should_see("'영업2부'을(를) 사용 안 함으로 바꿨습니다.", retries=50)
+    await user.should_see("'영업2부'를 사용 안 함으로 바꿨습니다.", retries=50)
     assert (await CodeEntry.get(id=department.id)).active is False

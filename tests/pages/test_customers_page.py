@@ -131,7 +131,7 @@ async def test_a_card_is_added_in_the_customer_window(user: User):
     mobile.value = "010-1245-7845"
     user.find("card-name").type("홍길동")
     user.find("card-save").click()
-    await user.should_see("명함 '홍길동'을(를) 저장했습니다.", retries=30)
+    await user.should_see("명함 '홍길동'을 저장했습니다.", retries=30)
     cards_table = await table(user, "customer-cards-table")
     await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
     card = await BusinessCard.get(name="홍길동")
@@ -268,7 +268,7 @@ async def test_a_double_click_in_the_partner_picker_links_once_without_a_false_c
     assert gestures  # the handlers run as background tasks: wait for every one of them
     await asyncio.gather(*gestures)
 
-    await user.should_see("거래처 '재근상사 본점'을(를) 연결했습니다.", retries=30)
+    await user.should_see("거래처 '재근상사 본점'을 연결했습니다.", retries=30)
     assert not user.notify.contains("먼저 수정했습니다")  # no conflict naming the user themself
     assert sum("연결했습니다" in m for m in user.notify.messages) == 1
     linked = await Customer.get(id=customer.id)
@@ -335,7 +335,7 @@ async def test_a_duplicate_business_number_warns_and_offers_to_open_the_other_cu
     user.find("customer-business_number").type("111-22-33332")
     user.find("customer-save").click()
     await user.should_see("이미 등록된 고객과 겹칩니다", retries=30)
-    await user.should_see("재근상사 (140213-001): 사업자번호이(가) 같습니다.")
+    await user.should_see("재근상사 (140213-001): 사업자번호가 같습니다.")
     assert await Customer.all().count() == 1  # nothing saved while the user decides
     assert user.find("customer-company-name").elements.pop().value == "재근상사 안산지점"
 
@@ -354,7 +354,7 @@ async def test_a_duplicate_phone_warns_and_saves_anyway_when_asked(user: User):
     user.find("customer-company-name").type("재근물산")
     user.find("customer-phone").type("029998888")  # digits only, as typed
     user.find("customer-save").click()
-    await user.should_see("재근상사 (140213-001): 전화번호이(가) 같습니다.", retries=30)
+    await user.should_see("재근상사 (140213-001): 전화번호가 같습니다.", retries=30)
     assert await Customer.all().count() == 1
 
     user.find("duplicate-save").click()

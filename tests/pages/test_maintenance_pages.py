@@ -88,7 +88,7 @@ async def test_batch_agreements_then_signing_one_in_the_customer_window(user: Us
     assert table.rows[0]["state"] == "발송전" and table.rows[0]["end_on"] == "2020-03-31"
     table.selected = [table.rows[0]]
     user.find("contract-sign").click()
-    await user.should_see("제품의 유상종료일이 2020-03-31(으)로 바뀌었습니다.", retries=30)
+    await user.should_see("제품의 유상종료일이 2020-03-31로 바뀌었습니다.", retries=30)
     await eventually(lambda: table.rows == [])  # it left 동의서작성
     await user.should_see("동의서작성 (0)")
     user.find("contracts-tab-contracted").click()
@@ -231,7 +231,7 @@ async def test_agreements_change_state_in_the_menu_and_print(user: User):
     agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
     user.find("agreement-sign").click()
     await user.should_see(
-        "1건을 계약(으)로 바꿨습니다. 제품의 유상종료일도 계약 종료일로 바뀌었습니다.", retries=30
+        "1건을 계약으로 바꿨습니다. 제품의 유상종료일도 계약 종료일로 바뀌었습니다.", retries=30
     )
     await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
     await user.should_see("TOSP계약 (1)")

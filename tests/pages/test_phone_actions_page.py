@@ -78,7 +78,7 @@ async def test_right_click_on_a_card_in_the_customer_window_sends_it_an_sms(user
 
     user.find("customer-cards-table").trigger("rowContextmenu", [{}, row, 0])
     user.find("menu-dial").click()
-    await user.should_see("내 전화기가 울리면 받으세요. 010-222-5555(으)로 연결합니다.", retries=50)
+    await user.should_see("내 전화기가 울리면 받으세요. 010-222-5555로 연결합니다.", retries=50)
     assert centrex.dialled == [{"line": LINE, "destination": "0102225555"}]
 
 
@@ -92,7 +92,7 @@ async def test_the_buttons_next_to_a_customers_numbers_dial_and_text_it(user: Us
     assert inside(user, "sms", "customer-phone") == []  # a landline gets no SMS button
     assert inside(user, "dial", "customer-fax") == []
     click(user, "dial", "customer-phone")
-    await user.should_see("02-999-8888(으)로 연결합니다", retries=50)
+    await user.should_see("02-999-8888로 연결합니다", retries=50)
     assert centrex.dialled == [{"line": LINE, "destination": "029998888"}]
 
     click(user, "sms", "customer-mobile")
@@ -107,7 +107,7 @@ async def test_a_customer_row_can_be_called_from_the_search_list(user: User, cen
     [row] = await rows_of(user, "customers-table", 1)
     user.find("customers-table").trigger("rowContextmenu", [{}, row, 0])
     click(user, "menu-dial", "customers-menu")
-    await user.should_see("02-999-8888(으)로 연결합니다", retries=50)
+    await user.should_see("02-999-8888로 연결합니다", retries=50)
     click(user, "menu-sms", "customers-menu")
     await user.should_see("문자보내기: 문자는 휴대폰 번호(010 등)로만 보낼 수 있습니다.", retries=50)
 
@@ -129,7 +129,7 @@ async def test_a_caller_is_called_back_from_the_reception_log_and_the_reception_
 
     user.find("reception-log-table").trigger("rowContextmenu", [{}, row, 0])
     click(user, "menu-dial", "reception-log-menu")
-    await user.should_see("031-555-5555(으)로 연결합니다", retries=50)
+    await user.should_see("031-555-5555로 연결합니다", retries=50)
     click(user, "menu-sms", "reception-log-menu")
     await user.should_see("문자는 휴대폰 번호(010 등)로만 보낼 수 있습니다", retries=50)
 

@@ -44,7 +44,7 @@ async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
     user.find("item-search").trigger("keydown.enter")
     await soon(lambda: [r["code"] for r in results.rows] == ["9998"])
     user.find("item-results").trigger("rowDblclick", [None, results.rows[0], 0])
-    await user.should_see("'ERP영업관리'을(를) 추가했습니다.")
+    await user.should_see("'ERP영업관리'를 추가했습니다.")
     user.find("item-search-close").click()
 
     user.find("lines-add-text").click()
@@ -66,7 +66,7 @@ async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
     assert _text(user, "total-vat") == "2,000,000"
 
     user.find("quote-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     quote = await Quote.get(customer_id=customer.id)
     assert quote.title == "ERP 도입 견적" and quote.total_amount == 22_000_000
     assert quote.state == QuoteState.IN_PROGRESS
@@ -93,7 +93,7 @@ async def test_reorder_and_delete_lines_then_save_keeps_order(user: User):
     await soon(lambda: _absent(user, "line-1-name"))
     assert _text(user, "total-amount") == "220"
     user.find("quote-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     assert await QuoteLine.filter(quote_id=quote.id).values_list("name", flat=True) == ["B"]
 
 
@@ -136,7 +136,7 @@ async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
     assert _element(user, "quote-contact").value == "김담당"
     assert _element(user, "quote-phone").value == "02-808-8016"
     user.find("quote-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     assert (await Quote.get(title="")).contact_name == "김담당"
 
 
@@ -195,7 +195,7 @@ async def test_a_line_inserted_in_the_middle_takes_its_place_in_numbers_and_tota
     assert _text(user, "total-amount") == "2,860"
 
     user.find("quote-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     stored = (
         await QuoteLine.filter(quote_id=quote.id).order_by("seq").values_list("seq", "name", "supply_amount")
     )
@@ -223,7 +223,7 @@ async def test_copy_from_the_editor_opens_a_new_quote_with_a_new_number_and_the_
     await user.should_see(f"견적번호 {source.number}")
 
     user.find("quote-copy").click()
-    await user.should_see("(으)로 복사했습니다.", retries=50)
+    await user.should_see("로 복사했습니다.", retries=50)
     copy = await Quote.exclude(id=source.id).get()
     assert source.number.endswith("00-1") and copy.number == source.number[:-2] + "-2"  # the next of the day
     await user.should_see(f"견적번호 {copy.number}", retries=50)
@@ -258,5 +258,5 @@ async def test_someone_saving_first_keeps_my_quote_input_and_reapplies_it(user: 
     user.find("quote-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 견적제목", retries=30)
     user.find("conflict-reapply").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     assert (await Quote.get(id=quote.id)).title == "내가 고친 제목"

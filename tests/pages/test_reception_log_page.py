@@ -469,7 +469,7 @@ async def test_several_files_in_one_slot_and_a_file_over_the_limit_is_refused(us
             SmallFileUpload("현장 사진.jpg", "image/jpeg", too_big),
         ]
     )
-    await user.should_see("'현장 사진.jpg'은(는) 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
+    await user.should_see("'현장 사진.jpg'는 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
     user.find("reception-save").click()
     await user.should_see("저장했습니다.", retries=30)
     stored = await Reception.get(inquiry="도면 두 장 검토 요청")
@@ -481,6 +481,6 @@ async def test_several_files_in_one_slot_and_a_file_over_the_limit_is_refused(us
     assert len(on_disk) == 2
     answer = user.find("upload-reception_answer").elements.pop()
     await answer.handle_uploads([SmallFileUpload("처리 결과.zip", "application/zip", too_big)])
-    await user.should_see("'처리 결과.zip'은(는) 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
+    await user.should_see("'처리 결과.zip'은 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
     assert await attachments.list_attachments(AttachmentSlot.RECEPTION_ANSWER, stored.id) == []
     assert sorted(p.name for p in settings.attachments_dir.rglob("*") if p.is_file()) == on_disk

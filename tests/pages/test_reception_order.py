@@ -50,7 +50,7 @@ async def test_order_entry_from_a_reception_saves_an_order_for_its_customer(user
     user.find("line-0-unit-price").type("150000")
     await soon(lambda: _one(user, "total-amount").text == "330,000")
     user.find("order-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
 
     order = await SalesOrder.get(partner_id=jaegeun.partner_id)
     assert order.customer_id == jaegeun.id and order.order_date == dt.date.today()

@@ -92,7 +92,7 @@ async def test_ledger_order_entry_and_shipping(user: User):
     user.find("line-0-unit-price").type("150000")
     await soon(lambda: _one(user, "total-amount").text == "330,000")
     user.find("order-save").click()
-    await user.should_see("을(를) 저장했습니다.", retries=50)
+    await user.should_see("을 저장했습니다.", retries=50)
     order = await SalesOrder.get(partner_id=customer.partner_id)
     assert order.total_amount == 330_000 and order.customer_id is None
 

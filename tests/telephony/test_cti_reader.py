@@ -1,13 +1,21 @@
 """The serial caller-ID reader against a real pseudo-terminal (docs/telephony.md)."""
 
 import asyncio
+import errno
 
 import pytest
 
 from models.telephony import CallEvent, CallEventSource
 from services.telephony_settings import CtiSettings, Preset
 from telephony.bus import OUT_OF_AREA, CallBus
-from telephony.serial_reader import DetectedCall, LineSplitter, ModemParser, RegexParser, State
+from telephony.serial_reader import (
+    DetectedCall,
+    LineSplitter,
+    ModemParser,
+    RegexParser,
+    State,
+    describe_error,
+)
 from tests.telephony.devices import FakeSerialDevice, modem_block
 from tests.telephony.factories import make_customer
 from tests.utils import eventually
@@ -212,3 +220,14 @@ def test_a_cr_lf_split_across_two_reads_is_one_line_end():
     splitter = LineSplitter()
     assert splitter.feed(b"NMBR = 0212345678\r") == ["NMBR = 0212345678"]
     assert splitter.feed(b"\nNAME = A\r\n") == ["NAME = A"]
+
+
+def test_an_unforeseen_device_error_is_told_in_korean_and_its_name_kept_in_the_log(caplog):
+    message = describe_error(OSError(errno.EIO, "Input/output error"), "/dev/ttyUSB0")
+    assert (
+        message == "장치 연결이 끊겼거나 포트를 열 수 없습니다. 장치 전원과 케이블, 포트 설정을 확인하세요."
+    )
+    assert any(
+        "OSError" in record.getMessage() and "/dev/ttyUSB0" in record.getMessage()
+        for record in caplog.records
+    )
