@@ -198,6 +198,19 @@ def format_amount(value: int | float | None) -> str:
     return f"{int(value or 0):,}"
 
 
+def format_size(size: int) -> str:
+    """A file size as office staff read it: 11 → '11바이트', 1536 → '1.5KB', 1048576 → '1MB'."""
+    if size < 1024:
+        return f"{size:,}바이트"
+    value, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    text = f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+    return text.removesuffix(".0") + unit
+
+
 def format_date(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
 

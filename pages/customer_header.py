@@ -12,7 +12,7 @@ from nicegui import app, ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import digits_only, format_business_number, josa
+from core.korean import digits_only, format_business_number, format_size, josa
 from models.codes import CodeKind
 from models.customer import Customer
 from pages.components.attachments import CheckedUpload, read_upload
@@ -295,9 +295,9 @@ def _map_block(editor: CustomerEditor) -> None:
     def ask_for_image() -> None:
         with TransientDialog() as dialog, ui.card().classes("w-96 max-w-full"):
             ui.label("약도등록").classes("text-h6")
-            ui.label(
-                f"PNG, JPG, GIF, WEBP, BMP 이미지를 {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
-            ).classes("text-caption text-grey-8")
+            ui.label(f"PNG, JPG, GIF, WEBP, BMP 이미지를 {format_size(limit)}까지 올릴 수 있습니다.").classes(
+                "text-caption text-grey-8"
+            )
             CheckedUpload(
                 lambda filename, chunks: uploaded(filename, chunks, dialog),
                 label="이미지 파일",
@@ -305,7 +305,7 @@ def _map_block(editor: CustomerEditor) -> None:
                 multiple=False,
             ).on_rejected(
                 lambda: ui.notify(
-                    f"약도 이미지는 {limit // 1024 // 1024}MB까지 올릴 수 있습니다.", type="negative"
+                    f"약도 이미지는 {format_size(limit)}까지 올릴 수 있습니다.", type="negative"
                 )
             ).props('accept="image/*" flat bordered').classes("w-full").mark("map-upload")
             with ui.row().classes("w-full justify-end"):

@@ -9,6 +9,7 @@ from nicegui import events, ui
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
+from core.korean import format_size
 from core.settings import get_settings
 from pages.components.dialogs import TransientDialog
 from services import customer_import
@@ -77,7 +78,7 @@ async def open_import_dialog(
                     max_file_size=limit,
                     on_upload=uploaded,
                     on_rejected=lambda: ui.notify(
-                        f"{limit // 1024 // 1024}MB까지 올릴 수 있습니다.", type="negative"
+                        f"{format_size(limit)}까지 올릴 수 있습니다.", type="negative"
                     ),
                 )
                 .props('accept=".xlsx" flat dense bordered hide-upload-btn')

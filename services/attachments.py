@@ -22,7 +22,7 @@ import filetype
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, wrong_choices, wrong_ids
-from core.korean import josa
+from core.korean import format_size, josa
 from core.settings import get_settings
 from models.attachment import Attachment, AttachmentSlot
 from models.reception import Reception
@@ -127,7 +127,7 @@ def check_upload(name: str, size: int, head: bytes) -> str:
     if size > limit:
         raise ValidationError(
             {
-                "file": f"'{name}'{josa(name, '은')} {size / 1024 / 1024:.1f}MB입니다. {limit // 1024 // 1024}MB까지 올릴 수 있습니다."
+                "file": f"'{name}'{josa(name, '은')} {format_size(size)}입니다. {format_size(limit)}까지 올릴 수 있습니다."
             }
         )
     if not size:

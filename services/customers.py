@@ -33,6 +33,7 @@ from core.korean import (
     format_business_number,
     format_date,
     format_phone,
+    format_size,
     josa,
     phone_digits,
     phone_error,
@@ -877,7 +878,7 @@ def check_map_image(filename: str, data: bytes) -> str:
         raise ValidationError({"map_image": f"'{filename}'{josa(filename, '은')} 빈 파일입니다."})
     if len(data) > MAP_IMAGE_LIMIT:
         raise ValidationError(
-            {"map_image": f"약도 이미지는 {MAP_IMAGE_LIMIT // 1024 // 1024}MB까지 올릴 수 있습니다."}
+            {"map_image": f"약도 이미지는 {format_size(MAP_IMAGE_LIMIT)}까지 올릴 수 있습니다."}
         )
     kind = filetype.guess(data[:8192])
     if kind is None or kind.mime not in MAP_IMAGE_TYPES:

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import josa
+from core.korean import format_size, josa
 from core.settings import get_settings
 from models.attachment import AttachmentSlot
 from pages.components.dialogs import confirm
@@ -24,6 +24,8 @@ from pages.files import attachment_url
 from services import attachments
 
 _CHUNK_BYTES = 1024 * 1024
+# the box lists the files itself, with Korean sizes: Quasar's own counter ("0.0B / 0.00%") is hidden
+UPLOAD_CSS = ".attachment-upload .q-uploader__subtitle { display: none; }"
 
 
 async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
@@ -94,6 +96,7 @@ class AttachmentBox(ui.column):
         self.actor, self.slot, self.owner_id = actor, slot, owner_id
         self.waiting = attachments.PendingUploads()
         limit = get_settings().upload_limit_bytes
+        ui.add_css(UPLOAD_CSS)
         with self:
             with ui.row().classes("items-center gap-2"):
                 ui.label(label).classes("text-caption text-grey-8")
@@ -101,11 +104,11 @@ class AttachmentBox(ui.column):
                     CheckedUpload(self._receive, label="올리기", max_file_size=limit)
                     .on_rejected(
                         lambda: ui.notify(
-                            f"{limit // 1024 // 1024}MB보다 큰 파일은 올릴 수 없습니다.", type="negative"
+                            f"{format_size(limit)}보다 큰 파일은 올릴 수 없습니다.", type="negative"
                         )
                     )
                     .props("flat dense bordered hide-upload-btn")
-                    .classes("w-64")
+                    .classes("w-64 attachment-upload")
                     .mark(f"upload-{slot.value}")
                 )
             self.files = ui.column().classes("gap-0")
@@ -148,14 +151,14 @@ class AttachmentBox(ui.column):
                     ui.link(item.original_name, attachment_url(item.id), new_tab=False).props(
                         "download"
                     ).mark("attachment-link")
-                    ui.label(f"({item.size / 1024:,.0f}KB)").classes("text-caption text-grey-7")
+                    ui.label(f"({format_size(item.size)})").classes("text-caption text-grey-7")
                     ui.button(
                         icon="close", on_click=lambda i=item: self._delete(i.id, i.original_name)
                     ).props("flat dense round size=xs")
             for waiting in self.pending:
                 with ui.row().classes("items-center gap-1"):
                     ui.icon("schedule", size="xs")
-                    ui.label(f"{waiting.name} ({waiting.size / 1024:,.0f}KB, 저장하면 올라갑니다)").classes(
+                    ui.label(f"{waiting.name} ({format_size(waiting.size)}, 저장하면 올라갑니다)").classes(
                         "text-caption"
                     )
 

@@ -5,6 +5,7 @@ from core.korean import (
     business_number_error,
     chosung,
     format_phone,
+    format_size,
     is_chosung_query,
     josa,
     phone_digits,
@@ -101,3 +102,21 @@ def test_amount_in_words(amount, words):
 )
 def test_josa_follows_how_the_word_is_read(word, particle, expected):
     assert josa(word, particle) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        (11, "11바이트"),  # not "0KB" nor "11 B"
+        (1023, "1,023바이트"),
+        (1024, "1KB"),
+        (1536, "1.5KB"),
+        (700 * 1024, "700KB"),
+        (1024 * 1024, "1MB"),
+        (1024 * 1024 * 3 // 2, "1.5MB"),
+        (19 * 1024 * 1024, "19MB"),
+        (2 * 1024**3, "2GB"),
+    ],
+)
+def test_file_sizes_read_as_office_staff_read_them(size, expected):
+    assert format_size(size) == expected

@@ -25,7 +25,8 @@ def test_reception_with_attachment_processed_and_counted(server, page, tmp_path)
     attachment = tmp_path / "오류화면.txt"
     attachment.write_text("키락 오류 코드 0x12", encoding="utf-8")
     page.locator(".q-uploader input[type=file]").first.set_input_files(str(attachment))
-    expect(page.get_by_text("저장하면 올라갑니다")).to_be_visible()
+    expect(page.get_by_text("오류화면.txt (25바이트, 저장하면 올라갑니다)")).to_be_visible()
+    expect(form.locator(".q-uploader__subtitle").first).to_be_hidden()  # no "0.0B / 0.00%"
     page.get_by_role("button", name="저장", exact=True).click()
     expect(page.get_by_text("저장했습니다.")).to_be_visible()
     with page.expect_download() as download:

@@ -143,7 +143,7 @@ async def test_new_reception_keeps_typed_values_on_error_and_stores_its_attachme
     user.find("reception-inquiry").type("GS-5200 주문요청 / 우리은행, 입금자명")
     upload = user.find("upload-reception_inquiry").elements.pop()
     await upload.handle_uploads([SmallFileUpload("주문서 사본.txt", "text/plain", b"GS-5200 x 1")])
-    await user.should_see("저장하면 올라갑니다", retries=20)
+    await user.should_see("주문서 사본.txt (11바이트, 저장하면 올라갑니다)", retries=20)  # not "0KB"
 
     user.find("reception-save").click()
     received_at = user.find("reception-received-at").elements.pop()
