@@ -28,6 +28,7 @@ PAGE_MODULES = [
     "components.call_popup",
     "components.phone",
     "components.telephony_alerts",
+    "components.quasar_texts",
 ]
 
 

@@ -145,9 +145,7 @@ class LedgerScreen:
         self.note = ui.label().classes("text-caption text-warning")
         self.table = (
             ui.table(columns=COLUMNS, rows=[], row_key="key", selection="single", pagination=100)
-            .props(
-                'dense flat bordered no-data-label="이 기간의 거래가 없습니다." rows-per-page-label="페이지당"'
-            )
+            .props('dense flat bordered no-data-label="이 기간의 거래가 없습니다."')
             .classes("w-full sticky-header max-h-[65vh]")
             .mark("ledger-table")
         )

@@ -47,8 +47,8 @@ class MessageSize:
     def label(self) -> str:
         if self.unsendable:
             return f"보낼 수 없는 글자: {self.unsendable}"
-        kind = self.kind or "초과"
-        return f"{self.bytes} / {self.limit} bytes ({kind})"
+        kind = {"SMS": "단문 SMS", "LMS": "장문 LMS"}.get(self.kind, "너무 깁니다")
+        return f"{self.bytes:,} / {self.limit:,}바이트 ({kind})"
 
 
 def measure(text: str) -> MessageSize:

@@ -59,7 +59,7 @@ class PagedTable(ui.table):
         self.last_page: Page | None = None
         self.props(
             f'dense flat bordered binary-state-sort no-data-label="{empty_text}" '
-            'rows-per-page-label="페이지당" :rows-per-page-options="[20,50,100,200]"'
+            ':rows-per-page-options="[20,50,100,200]"'
         )
         self.classes("w-full sticky-header")
         self.on("request", self._on_request)

@@ -36,6 +36,9 @@ def test_reception_with_attachment_processed_and_counted(server, page, tmp_path)
 
     row = log.get_by_role("row").filter(has_text=INQUIRY)
     expect(row).to_contain_text("미처리")
+    # Quasar's table words as every table in Gogaek says them, not the stock "페이지 당 개수:"
+    expect(log).to_contain_text("페이지당 행 수:")
+    expect(log).to_contain_text("1-1 / 전체 1건")
     row.click(button="right")
     page.locator(".q-menu").get_by_text("접수처리", exact=True).click()
     expect(page.get_by_text("접수처리했습니다 (완료).")).to_be_visible()

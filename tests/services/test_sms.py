@@ -39,7 +39,8 @@ def test_bytes_are_counted_like_the_carrier_counts_them():
     assert sms.measure("가" * 361).kind == ""
     assert sms.measure("똠방각하").bytes == 8  # beyond EUC-KR's 2,350 syllables, still 2 bytes
     assert sms.measure("확인 😀").unsendable == "😀"
-    assert sms.measure("가" * 41).label == "82 / 720 bytes (LMS)"
+    assert sms.measure("가" * 41).label == "82 / 720바이트 (장문 LMS)"
+    assert sms.measure("가" * 361).label == "722 / 720바이트 (너무 깁니다)"
 
 
 async def test_a_message_is_sent_and_kept_with_the_remaining_quota(clerk, centrex):
