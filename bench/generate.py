@@ -540,12 +540,15 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[st
             linked = r.random() < 0.9
             customer = customers[r.randrange(len(customers))] if linked else None
             day = office.date_between(customer["registered_on"] if customer else start_day, today)
+            company, person = customer["company_name"] if customer else office.company(), office.person()
             yield {
                 "id": index,
                 "customer_id": customer["id"] if customer else None,
-                "company_name": customer["company_name"] if customer else office.company(),
+                "company_name": company,
+                "company_name_chosung": chosung(company),
                 "company_address": customer["address"] if customer else "",
-                "name": office.person(),
+                "name": person,
+                "name_chosung": chosung(person),
                 "employment": "재직" if r.random() < 0.85 else "퇴사",
                 "position_id": r.choice(positions),
                 "mobile": office.mobile(),

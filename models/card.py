@@ -17,8 +17,12 @@ class BusinessCard(Versioned, Record):
         "models.Customer", null=True, on_delete=fields.SET_NULL, related_name="cards", db_index=True
     )
     company_name = fields.CharField(max_length=100, default="", db_index=True)
+    company_name_chosung = fields.CharField(
+        max_length=100, default="", db_default=""
+    )  # 초성: "ㅎㄱㄷ" finds 홍길동
     company_address = fields.CharField(max_length=200, default="")
     name = fields.CharField(max_length=50, db_index=True)
+    name_chosung = fields.CharField(max_length=50, default="", db_default="")
     employment = fields.CharEnumField(Employment, max_length=5, default=Employment.EMPLOYED)
     position = code_field()
     department = code_field()

@@ -373,8 +373,8 @@ def register() -> None:
             date_to = date_field("까지", today, mark="cards-to").classes("w-36")
             group_a = choice(group_a_options, "분류A", mark="cards-group-a").classes("w-32")
             group_b = choice(group_b_options, "분류B", mark="cards-group-b").classes("w-32")
-            name = text_input("이름", mark="cards-name").classes("w-32")
-            company = text_input("회사명", mark="cards-company").classes("w-40")
+            name = text_input("이름 (초성 가능)", mark="cards-name").classes("w-36")
+            company = text_input("회사명 (초성 가능)", mark="cards-company").classes("w-44")
         errors = FieldErrors({"from": date_from, "to": date_to})
 
         def filters() -> CardFilters:

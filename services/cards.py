@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
 from core.inputs import search_text, wrong_ids, wrong_texts
-from core.korean import format_date, format_phone, phone_error
+from core.korean import chosung, format_date, format_phone, phone_error
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
@@ -24,6 +25,7 @@ from services import phone_directory
 from services.customers import (
     code_reference_errors,
     email_error,
+    has_initials,
     parse_date,
 )
 from services.excel import Column, Progress, export_rows, report_progress
@@ -81,6 +83,14 @@ _FIELDS = (
 )
 
 
+def _text_or_initials(column: str, text: str) -> Q:
+    """The column contains the text, or its 초성 contain typed initials ("ㅎㄱㄷ" finds 홍길동),
+    as 법인상호 is searched on 고객관리."""
+    if has_initials(text):
+        return Q(**{f"{column}_chosung__contains": chosung(text)})
+    return Q(**{f"{column}__icontains": text})
+
+
 def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
     query = BusinessCard.all()
     if filters.customer_id:
@@ -95,9 +105,9 @@ def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
     if filters.group_b_id:
         query = query.filter(group_b_id=filters.group_b_id)
     if name := search_text(filters.name):
-        query = query.filter(name__icontains=name)
+        query = query.filter(_text_or_initials("name", name))
     if company := search_text(filters.company):
-        query = query.filter(company_name__icontains=company)
+        query = query.filter(_text_or_initials("company_name", company))
     if filters.employment:
         query = query.filter(employment=filters.employment)
     return query
@@ -251,6 +261,8 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
                 values["company_address"] = " ".join(
                     p for p in (customer.address, customer.address_detail) if p
                 )[:200]
+    values["name_chosung"] = chosung(values["name"])[:50]  # 초성 searches ("ㅎㄱㄷ" finds 홍길동)
+    values["company_name_chosung"] = chosung(values["company_name"])[:100]
     return values, errors
 
 

@@ -60,6 +60,12 @@ async def test_card_menu_adds_a_card_linked_to_a_picked_company_and_filters_by_n
     user.find("cards-name").type("길동")
     user.find("cards-search").click()
     await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+    user.find("cards-name").clear().type("ㅎㄱㄷ")  # 초성, as 법인상호 on 고객관리
+    user.find("cards-company").type("ㅈㄱㅅ")
+    user.find("cards-search").click()
+    await eventually(
+        lambda: [(r["name"], r["company_name"]) for r in cards_table.rows] == [("홍길동", "재근상사")]
+    )
 
 
 async def test_deleting_a_card_asks_and_names_it(user: User):

@@ -1,10 +1,11 @@
 import datetime as dt
-import io
+import sqlite3
 
-import openpyxl
 import pytest
-from pypdf import PdfReader
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
 
+from core.db import tortoise_config
 from core.errors import StaleRecordError, ValidationError
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
@@ -108,30 +109,30 @@ async def test_card_menu_filters_by_period_group_name_and_customer(db):
     )
     assert await names(period) == ["호면수@(주)A상호", "홍길동@test"]
     assert await names(CardFilters(company="A상호")) == ["호면수@(주)A상호"]
+    # 초성, as 법인상호 is searched on 고객관리; the company follows a card that takes its customer's name
+    assert await names(CardFilters(name="ㅎㄱㄷ")) == ["홍길동@test", "홍길동@재근상사"]
+    assert await names(CardFilters(name="ㅎㅁ")) == ["호면수@(주)A상호"]
+    assert await names(CardFilters(company="ㅈㄱㅅㅅ")) == ["홍길동@재근상사"]
+    assert await names(CardFilters(company="ㅅㅎ")) == ["호면수@(주)A상호"]
+    assert await names(CardFilters(name="ㅎㄱㄷ", company="ㅈㄱ")) == ["홍길동@재근상사"]
 
 
-async def test_card_export_and_print(db):
-    clerk = await make_staff()
-    await cards.save_card(
-        CardInput(
-            name="홍길동",
-            company_name="=cmd|' /C calc'!A0",
-            mobile="010-1245-7845",
-            registered_on="2016-09-21",
-        ),
-        by=clerk,
-    )
-    path = await cards.export_cards(CardFilters())
-    try:
-        sheet = openpyxl.load_workbook(path).active
-        header = [c.value for c in sheet[1]]
-        assert header[:4] == ["등록일자", "이름", "직책", "근무"]
-        row = dict(zip(header, sheet[2], strict=True))
-        assert row["이름"].value == "홍길동" and row["근무"].value == "재직"
-        assert row["등록일자"].value.date() == dt.date(2016, 9, 21)
-        assert row["회사명"].value == "=cmd|' /C calc'!A0" and row["회사명"].data_type == "s"
-    finally:
-        path.unlink()
-    pdf = await cards.card_list_pdf(CardFilters())
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "명함 목록" in text and "홍길동" in text and "010-1245-7845" in text
+async def test_cards_made_before_initial_search_are_found_by_their_initials_after_migrating(tmp_path):
+    """A data folder from before 초성 search: the migration fills in every card's initials."""
+    path = tmp_path / "old.sqlite3"
+    config = tortoise_config(f"sqlite://{path}")
+    await run_migrations(config=config, target="models.0006_form_submission_receipt_number")
+    await Tortoise.close_connections()
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO business_card (company_name, company_address, name, employment, mobile, direct_phone,"
+            " extension, fax, email, homepage, registered_on, notes, version, created_at, updated_at)"
+            " VALUES ('재근상사', '', '홍길동', '재직', '', '', '', '', '', '', '2016-03-24', '', 1,"
+            " '2016-03-24 10:00:00', '2016-03-24 10:00:00')"
+        )
+    await run_migrations(config=config)
+    await Tortoise.close_connections()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute(
+            "SELECT name_chosung, company_name_chosung FROM business_card"
+        ).fetchall() == [("ㅎㄱㄷ", "ㅈㄱㅅㅅ")]
