@@ -314,19 +314,23 @@ async def customer_business_number_case(ctx: Context) -> Operation:
             if shape == 1
             else number[:5]
             if shape == 2
-            else number[:3]
+            else number[-4:]
         )
     pick = cycle(typed)
 
     def baseline(i: int) -> Any:
         digits = "".join(ch for ch in pick(i) if ch.isdigit())
+        last = digits[::-1]
         return _raw_customer_page(
-            ctx, "c.business_number >= ? AND c.business_number < ?", [digits, _prefix_end(digits)]
+            ctx,
+            "((c.business_number >= ? AND c.business_number < ?)"
+            " OR (c.business_number_reversed >= ? AND c.business_number_reversed < ?))",
+            [digits, _prefix_end(digits), last, _prefix_end(last)],
         )
 
     return Operation(
         name="customer_search_business_number",
-        description="customer search by business number (whole, or its first digits)",
+        description="customer search by business number (whole, its first digits or its last)",
         inputs=len(pick),
         target_p95_ms=30,
         ratio_target=2,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from core.korean import josa
+
 
 class GogaekError(Exception):
     """Base class: `str(error)` is a Korean sentence for the user."""
@@ -51,7 +53,7 @@ class RecordDeleted(GogaekError):
 
 class NotFound(GogaekError):
     def __init__(self, what: str = "자료") -> None:
-        super().__init__(f"{what}를 찾을 수 없습니다.")
+        super().__init__(f"{what}{josa(what, '을')} 찾을 수 없습니다.")
 
 
 class PermissionDenied(GogaekError):

@@ -33,6 +33,8 @@ class Customer(Versioned, Record):
     company_name_chosung = fields.CharField(max_length=100, default="", db_index=True)
     representative = fields.CharField(max_length=50, default="")
     business_number = fields.CharField(max_length=10, default="", db_index=True)
+    # its digits backwards: a search by the last digits walks an index, as phone numbers do
+    business_number_reversed = fields.CharField(max_length=10, default="", db_default="", db_index=True)
     business_type = fields.CharField(max_length=100, default="")
     business_item = fields.CharField(max_length=100, default="")
     phone = fields.CharField(max_length=30, default="")

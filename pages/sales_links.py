@@ -60,7 +60,7 @@ async def process_quote(actor: Actor, quote_id: int, number: str, recipient: str
     """Ask, then turn the quote into an order or a shipment. True when a document was made."""
     document = "수주" if kind == Processing.ORDER else "출고"
     if not await confirm(
-        f"견적서 {number} ({recipient})의 품목으로 {document}를 등록하고 견적서를 신청완료로 바꿀까요?",
+        f"견적서 {number} ({recipient})의 품목으로 {document}{josa(document, '을')} 등록하고 견적서를 신청완료로 바꿀까요?",
         action=kind.value,
     ):
         return False

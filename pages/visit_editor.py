@@ -23,6 +23,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.korean import josa
 from models.attachment import AttachmentSlot
 from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
@@ -605,7 +606,9 @@ async def open_visit_editor(
 async def delete_visit_asking(actor: Actor, visit_id: int, what: str) -> bool:
     """Ask, naming the visit report (`what`), then delete it with its attachments; True when
     deleted. A refusal is shown."""
-    if not await confirm(f"{what}를 삭제할까요? 첨부파일도 함께 삭제됩니다.", action="삭제", danger=True):
+    if not await confirm(
+        f"{what}{josa(what, '을')} 삭제할까요? 첨부파일도 함께 삭제됩니다.", action="삭제", danger=True
+    ):
         return False
     try:
         await visits.delete_visit(visit_id, by=actor)

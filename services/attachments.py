@@ -136,7 +136,9 @@ def check_upload(name: str, size: int, head: bytes) -> str:
     if extension not in DOCUMENT_EXTENSIONS + IMAGE_EXTENSIONS:
         shown = f".{extension} 파일" if extension else "확장자가 없는 파일"
         raise ValidationError(
-            {"file": f"'{name}': {shown}은 첨부할 수 없습니다. {ALLOWED_KINDS}만 올릴 수 있습니다."}
+            {
+                "file": f"'{name}': {shown}{josa(shown, '은')} 첨부할 수 없습니다. {ALLOWED_KINDS}만 올릴 수 있습니다."
+            }
         )
     if not _content_matches(extension, head):
         raise ValidationError(

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from core.audit import SYSTEM, Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_choices, wrong_ids, wrong_numbers, wrong_texts
+from core.korean import josa
 from models.codes import CodeEntry, CodeKind
 from services.submissions import already_made, create_once
 
@@ -286,7 +287,7 @@ async def save_code(
         and "code" not in errors
         and await CodeEntry.filter(kind=kind, code=code).exclude(id=entry_id or 0).exists()
     ):
-        errors["code"] = f"코드 '{code}'는 이미 있습니다. 다른 코드를 입력하세요."
+        errors["code"] = f"코드 '{code}'{josa(code, '은')} 이미 있습니다. 다른 코드를 입력하세요."
     if errors:
         raise ValidationError(errors)
     with acting_as(by):
@@ -310,7 +311,7 @@ async def save_code(
                     ),
                 )
             except IntegrityError as exc:
-                raise ValidationError({"code": f"코드 '{code}'는 이미 있습니다."}) from exc
+                raise ValidationError({"code": f"코드 '{code}'{josa(code, '은')} 이미 있습니다."}) from exc
         entry = await CodeEntry.get_or_none(id=entry_id, kind=kind)
         if entry is None:
             raise NotFound("코드")

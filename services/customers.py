@@ -169,8 +169,11 @@ async def _filtered(filters: CustomerFilters) -> QuerySet[Customer]:
         digits = digits_only(filters.business_number)
         if not digits:
             raise ValidationError({"business_number": "사업자번호는 숫자로 입력하세요."})
-        low, high = _prefix_bounds(digits)
-        query = query.filter(business_number__gte=low, business_number__lt=high)
+        (low, high), (last_low, last_high) = _prefix_bounds(digits), _prefix_bounds(digits[::-1])
+        query = query.filter(  # its first digits or its last, each through an index
+            Q(business_number__gte=low, business_number__lt=high)
+            | Q(business_number_reversed__gte=last_low, business_number_reversed__lt=last_high)
+        )
     if filters.phone.strip():
         if len(digits_only(filters.phone)) < phone_directory.MIN_SEARCH_DIGITS:
             raise ValidationError({"phone": "전화번호는 3자리 이상 입력하세요 (예: 8016)."})
@@ -372,7 +375,13 @@ async def _sqlite_terms(reader: SqliteReader, filters: CustomerFilters) -> tuple
         digits = digits_only(filters.business_number)
         if not digits:
             raise ValidationError({"business_number": "사업자번호는 숫자로 입력하세요."})
-        terms.append(_Term("c.business_number >= ? AND c.business_number < ?", _prefix_bounds(digits)))
+        terms.append(
+            _Term(
+                "((c.business_number >= ? AND c.business_number < ?)"
+                " OR (c.business_number_reversed >= ? AND c.business_number_reversed < ?))",
+                (*_prefix_bounds(digits), *_prefix_bounds(digits[::-1])),
+            )
+        )
         quick = quick or len(digits) >= QUICK_DIGITS
     if filters.phone.strip():
         digits = phone_digits(filters.phone)
@@ -623,6 +632,7 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
     if values["staff_id"] and "staff_id" not in wrong and not await Staff.exists(id=values["staff_id"]):
         errors["staff_id"] = "없는 사원입니다. 다시 선택하세요."
     values["company_name_chosung"] = chosung(values["company_name"])[:100]
+    values["business_number_reversed"] = values["business_number"][::-1]
     return values, errors
 
 
@@ -709,7 +719,7 @@ async def save_customer(
         if not CODE_PATTERN.match(code):
             errors["code"] = "고객코드는 공백 없이 12자 이내입니다."
         elif await Customer.exists(code=code):
-            errors["code"] = f"고객코드 '{code}'는 이미 있습니다."
+            errors["code"] = f"고객코드 '{code}'{josa(code, '은')} 이미 있습니다."
     if errors:
         raise ValidationError(errors)
     if not confirm_duplicates:
@@ -736,7 +746,9 @@ async def _create_customer(values: dict[str, Any], code: str | None) -> Customer
         except IntegrityError as exc:
             # another staff member took the same code a moment ago: take the next one
             if code is not None:
-                raise ValidationError({"code": f"고객코드 '{code}'는 이미 있습니다."}) from exc
+                raise ValidationError(
+                    {"code": f"고객코드 '{code}'{josa(code, '은')} 이미 있습니다."}
+                ) from exc
             if attempt == GENERATED_CODE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")

@@ -15,7 +15,14 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.errors import NotFound, ValidationError
 from core.inputs import is_whole, refuse, search_text, wrong_ids, wrong_texts
-from core.korean import business_number_error, digits_only, format_business_number, format_phone, phone_error
+from core.korean import (
+    business_number_error,
+    digits_only,
+    format_business_number,
+    format_phone,
+    josa,
+    phone_error,
+)
 from models.customer import Customer, TradingPartner
 from services.customers import email_error
 
@@ -115,7 +122,7 @@ async def create_partner_for_customer(
     customer's version guards the link like any other edit of the customer."""
     values, errors = _validate(data)
     if values["code"] and "code" not in errors and await TradingPartner.exists(code=values["code"]):
-        errors["code"] = f"거래처코드 '{values['code']}'는 이미 있습니다."
+        errors["code"] = f"거래처코드 '{values['code']}'{josa(values['code'], '은')} 이미 있습니다."
     if errors:
         raise ValidationError(errors)
     customer = await Customer.fetch(customer_id, "고객")
@@ -128,7 +135,9 @@ async def create_partner_for_customer(
                     customer.version = customer_version
                 await customer.save()
     except IntegrityError as exc:
-        raise ValidationError({"code": f"거래처코드 '{values['code']}'는 이미 있습니다."}) from exc
+        raise ValidationError(
+            {"code": f"거래처코드 '{values['code']}'{josa(values['code'], '은')} 이미 있습니다."}
+        ) from exc
     return partner, customer
 
 

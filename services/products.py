@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_dates, wrong_ids, wrong_numbers, wrong_texts
+from core.korean import josa
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.maintenance import MaintenanceContract
@@ -205,12 +206,12 @@ async def _validate(
             errors["key_locks"] = f"키락번호는 {MAX_KEY_LOCK_LENGTH:,}자 이내입니다: {number[:20]}…"
             break
         if number in numbers:
-            errors["key_locks"] = f"키락번호 '{number}'를 두 번 입력했습니다."
+            errors["key_locks"] = f"키락번호 '{number}'{josa(number, '을')} 두 번 입력했습니다."
             break
         owner = await key_lock_owner(number, except_product_id=product.id if product else None)
         if owner:
             errors["key_locks"] = (
-                f"키락번호 '{number}'는 이미 {owner} 고객의 제품에 등록되어 있습니다. "
+                f"키락번호 '{number}'{josa(number, '은')} 이미 {owner} 고객의 제품에 등록되어 있습니다. "
                 "키락번호는 회사 전체에서 하나만 쓸 수 있습니다."
             )
             break

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from core.audit import Actor, acting_as
 from core.errors import GogaekError, ValidationError
 from core.inputs import refuse, wrong_ids, wrong_texts
-from core.korean import format_phone, phone_digits
+from core.korean import format_phone, josa, phone_digits
 from models.card import BusinessCard
 from models.customer import Customer
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
@@ -162,9 +162,9 @@ def describe(message: SmsMessage) -> str:
     to = format_phone(message.destination)
     if message.status == SmsStatus.SENT:
         left = f" (남은 건수 {message.remaining:,})" if message.remaining is not None else ""
-        return f"{to}로 {message.kind}를 보냈습니다{left}."
+        return f"{to}{josa(to, '으로')} {message.kind}{josa(message.kind, '을')} 보냈습니다{left}."
     if message.status == SmsStatus.FAILED:
-        return f"{to}로 문자를 보내지 못했습니다: {message.result_message}"
+        return f"{to}{josa(to, '으로')} 문자를 보내지 못했습니다: {message.result_message}"
     return f"{to}: {UNKNOWN_NOTICE}"
 
 

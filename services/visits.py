@@ -22,7 +22,7 @@ from core.audit import Actor, acting_as
 from core.db import serialize_numbering
 from core.errors import NotFound, ValidationError
 from core.inputs import refuse, wrong_ids, wrong_texts
-from core.korean import chosung, format_business_number, format_date, format_phone, is_chosung_query
+from core.korean import chosung, format_business_number, format_date, format_phone, is_chosung_query, josa
 from html_forms.pdf import render_pdf_async
 from html_forms.sanitize import sanitize_html
 from html_forms.templates import CUSTOMER_FIELDS, fill, replace_fields
@@ -65,16 +65,18 @@ def parse_date(value: dt.date | str | None, *, field_name: str, label: str, requ
     if isinstance(value, dt.date):
         return value
     if value is not None and not isinstance(value, str):
-        raise ValidationError({field_name: f"{label}는 2019-03-29 형식으로 입력하세요."})
+        raise ValidationError({field_name: f"{label}{josa(label, '은')} 2019-03-29 형식으로 입력하세요."})
     text = (value or "").strip()
     if not text:
         if required:
-            raise ValidationError({field_name: f"{label}를 입력하세요."})
+            raise ValidationError({field_name: f"{label}{josa(label, '을')} 입력하세요."})
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValidationError({field_name: f"{label}는 2019-03-29 형식으로 입력하세요."}) from None
+        raise ValidationError(
+            {field_name: f"{label}{josa(label, '은')} 2019-03-29 형식으로 입력하세요."}
+        ) from None
 
 
 def normalize_time(value: str | None) -> str:

@@ -69,6 +69,7 @@ async def _jaegeun() -> tuple[Customer, bool]:
         company_name_chosung=chosung("재근상사"),
         representative="김대표",
         business_number="1112233332",
+        business_number_reversed="2333322111",
         phone="02-999-8888",
         fax="02-999-8889",
         address="경기도 안산시 단원구 강서길 9",

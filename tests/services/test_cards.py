@@ -1,11 +1,7 @@
 import datetime as dt
-import sqlite3
 
 import pytest
-from tortoise import Tortoise
-from tortoise.migrations.api import migrate as run_migrations
 
-from core.db import tortoise_config
 from core.errors import StaleRecordError, ValidationError
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
@@ -115,24 +111,3 @@ async def test_card_menu_filters_by_period_group_name_and_customer(db):
     assert await names(CardFilters(company="ㅈㄱㅅㅅ")) == ["홍길동@재근상사"]
     assert await names(CardFilters(company="ㅅㅎ")) == ["호면수@(주)A상호"]
     assert await names(CardFilters(name="ㅎㄱㄷ", company="ㅈㄱ")) == ["홍길동@재근상사"]
-
-
-async def test_cards_made_before_initial_search_are_found_by_their_initials_after_migrating(tmp_path):
-    """A data folder from before 초성 search: the migration fills in every card's initials."""
-    path = tmp_path / "old.sqlite3"
-    config = tortoise_config(f"sqlite://{path}")
-    await run_migrations(config=config, target="models.0006_form_submission_receipt_number")
-    await Tortoise.close_connections()
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            "INSERT INTO business_card (company_name, company_address, name, employment, mobile, direct_phone,"
-            " extension, fax, email, homepage, registered_on, notes, version, created_at, updated_at)"
-            " VALUES ('재근상사', '', '홍길동', '재직', '', '', '', '', '', '', '2016-03-24', '', 1,"
-            " '2016-03-24 10:00:00', '2016-03-24 10:00:00')"
-        )
-    await run_migrations(config=config)
-    await Tortoise.close_connections()
-    with sqlite3.connect(path) as connection:
-        assert connection.execute(
-            "SELECT name_chosung, company_name_chosung FROM business_card"
-        ).fetchall() == [("ㅎㄱㄷ", "ㅈㄱㅅㅅ")]

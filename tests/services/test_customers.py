@@ -238,6 +238,11 @@ async def test_search_by_business_number_staff_dates_class_and_stop(db):
     )
     assert await names(CustomerFilters(business_number="111-22")) == ["재근상사"]
     assert await names(CustomerFilters(business_number="1111111119")) == ["유일종합상사"]
+    # its last digits too, as a phone number is found (the first digits are shared by both)
+    assert await names(CustomerFilters(business_number="3332")) == ["재근상사"]
+    assert await names(CustomerFilters(business_number="11119")) == ["유일종합상사"]
+    assert await names(CustomerFilters(business_number="111")) == ["재근상사", "유일종합상사"]
+    assert await names(CustomerFilters(business_number="2233")) == []  # not any middle part
     assert await names(CustomerFilters(staff_id=lee.id)) == ["재근상사"]
     assert await names(CustomerFilters(service_class_id=maintenance)) == ["유일종합상사"]
     assert await names(CustomerFilters(stopped_only=True)) == ["유일종합상사"]

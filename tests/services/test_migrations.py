@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 from nicegui.testing import User
-from tortoise import connections
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate as run_migrations
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from core.db import migrate
+from core.db import migrate, tortoise_config
 from core.settings import get_settings
 from models import MODEL_MODULES
 
@@ -111,3 +112,36 @@ async def test_the_orm_connection_runs_in_wal_mode_with_full_sync(db):
 async def test_the_running_app_writes_with_wal_and_full_sync(user: User):
     await user.open("/login")  # the app (main.py) has started and opened its own ORM connection
     assert await _pragmas() == DURABLE
+
+
+def _insert_old_row(connection: sqlite3.Connection, table: str, **values) -> None:
+    """A row as an older version wrote it: the given values, every other required column blank."""
+    blanks = {"INT": 1, "INTEGER": None, "DATE": "2016-03-24", "TIMESTAMP": "2016-03-24 10:00:00"}
+    for _, column, kind, required, default, _ in connection.execute(f"PRAGMA table_info({table})"):
+        if required and default is None and column not in values and column != "id":
+            values[column] = blanks.get(kind, "")
+    names = ", ".join(values)
+    connection.execute(
+        f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+    )
+
+
+async def test_rows_made_before_a_search_column_are_found_after_migrating(tmp_path):
+    """A data folder from before 명함 초성 search (0007) and search by a business number's last
+    digits (0008): migrating fills the new columns of the rows already there."""
+    path = tmp_path / "old.sqlite3"
+    config = tortoise_config(f"sqlite://{path}")
+    await run_migrations(config=config, target="models.0006_form_submission_receipt_number")
+    await Tortoise.close_connections()
+    with sqlite3.connect(path) as connection:
+        _insert_old_row(connection, "business_card", name="홍길동", company_name="재근상사")
+        _insert_old_row(
+            connection, "customer", code="140213-001", company_name="재근상사", business_number="1112233332"
+        )
+    await run_migrations(config=config)
+    await Tortoise.close_connections()
+    with sqlite3.connect(path) as connection:
+        cards = connection.execute("SELECT name_chosung, company_name_chosung FROM business_card").fetchall()
+        numbers = connection.execute("SELECT business_number_reversed FROM customer").fetchall()
+    assert cards == [("ㅎㄱㄷ", "ㅈㄱㅅㅅ")]
+    assert numbers == [("2333322111",)]

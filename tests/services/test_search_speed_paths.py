@@ -169,6 +169,7 @@ async def _both(filters: CustomerFilters, request: PageRequest) -> tuple:
         CustomerFilters(company_name="없는"),
         CustomerFilters(business_number="111"),
         CustomerFilters(business_number="220-81-39938"),
+        CustomerFilters(business_number="9938"),
         CustomerFilters(phone="7230"),
         CustomerFilters(phone="02-555"),
         CustomerFilters(phone="8016"),
