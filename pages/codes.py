@@ -15,6 +15,7 @@ from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page, session_actor
 from services import codes
@@ -118,6 +119,7 @@ class CodeGrid:
             self.table.classes("w-full max-h-[60vh]").mark(f"code-table-{kind.value}")
             self.table.on("rowDblclick", lambda e: self.open_editor(e.args[1]))
             self.table.on("selection", self._selected)
+            select_on_click(self.table, self._selected)
 
     async def load(self, parent_id: int | None = None) -> None:
         self.parent_id = parent_id

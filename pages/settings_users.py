@@ -12,6 +12,7 @@ from models.staff import Role, Staff
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import auth, codes, staff
@@ -242,4 +243,5 @@ def register() -> None:
             .mark("users-table")
         )
         table.on("rowDblclick", lambda e: open_editor(e.args[1]))
+        select_on_click(table)
         await reload()

@@ -11,6 +11,7 @@ from core.errors import GogaekError
 from core.korean import format_amount, format_date, josa
 from models.maintenance import ContractState
 from pages.components.dialogs import confirm
+from pages.components.row_select import select_on_click
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
 from pages.maintenance_forms import RowMenu, guard, open_contract_editor, print_agreements, when_shown
@@ -226,6 +227,7 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             )
         table.on("rowDblclick", lambda e: edit(e.args[1]))
         table.on("selection", lambda _: show_lines())
+        select_on_click(table, show_lines)
         RowMenu(
             table,
             [

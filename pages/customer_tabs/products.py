@@ -14,6 +14,7 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
@@ -323,5 +324,6 @@ async def products_tab(actor: Actor, customer_id: int) -> None:
             .mark("products-table")
         )
         table.on("rowDblclick", lambda e: edit(e.args[1]))
+        select_on_click(table)
     when_shown(container, reload)
     await reload()

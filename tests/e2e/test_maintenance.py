@@ -60,3 +60,10 @@ def test_batch_agreement_pdf_and_signing_on_the_demo_data(demo_server, page):
     product_row = page.locator(".q-table tbody tr", has_text="뉴젠ERP").first
     expect(product_row).to_contain_text("2021-03-31")
     expect(product_row).to_contain_text("NZ090101")
+
+    # a click on a contract's row selects it, as on every list: its lines show below
+    page.get_by_role("tab", name="유지보수관리").click()
+    contract_row = page.get_by_role("row").filter(has_text="2021-03-31").filter(has_text="재계약")
+    contract_row.get_by_role("cell", name="재계약").click()
+    expect(contract_row.locator(".q-checkbox")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_text("내역 · 합계", exact=False)).to_be_visible()

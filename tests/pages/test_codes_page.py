@@ -45,7 +45,8 @@ async def test_a_code_in_use_cannot_be_deleted_and_the_dialog_switches_it_off_in
     department = await codes.save_code(by=admin, kind=CodeKind.DEPARTMENT, code="99", name="임시부서")
     await Staff.filter(id=(await make_staff()).id).update(department_id=department.id)
     table = await _department_grid(user)
-    table.selected = [next(row for row in table.rows if row["name"] == "임시부서")]
+    row = next(row for row in table.rows if row["name"] == "임시부서")
+    user.find("code-table-department").trigger("rowClick", [{}, row, 0])  # a click on the row selects it
 
     user.find("code-delete-department").click()
     await user.should_see("부서 '99 임시부서'를 삭제할까요?")

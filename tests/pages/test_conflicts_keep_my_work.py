@@ -181,7 +181,8 @@ async def test_a_staff_member_saved_first_by_another_admin_is_saved_with_my_exte
     await user.open("/settings/users")
     table = _one(user, "users-table")
     await eventually(lambda: any(r["login"] == "clerk" for r in table.rows))
-    table.selected = [next(row for row in table.rows if row["login"] == "clerk")]
+    row = next(row for row in table.rows if row["login"] == "clerk")
+    user.find("users-table").trigger("rowClick", [{}, row, 0])  # a click on the row selects it
     user.find("user-edit").click()
     await user.should_see("사용자 수정", retries=50)
 

@@ -86,7 +86,7 @@ async def test_batch_agreements_then_signing_one_in_the_customer_window(user: Us
     user.find("contracts-tab-before_sending").click()
     await eventually(lambda: len(table.rows) == 1)
     assert table.rows[0]["state"] == "발송전" and table.rows[0]["end_on"] == "2020-03-31"
-    table.selected = [table.rows[0]]
+    user.find("contracts-table").trigger("rowClick", [{}, table.rows[0], 0])  # a click on the row selects it
     user.find("contract-sign").click()
     await user.should_see("제품의 유상종료일이 2020-03-31로 바뀌었습니다.", retries=30)
     await eventually(lambda: table.rows == [])  # it left 동의서작성
