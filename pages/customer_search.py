@@ -84,6 +84,7 @@ class CustomerSearchPanel(ui.column):
         super().__init__()
         self.actor = actor
         self.on_select: Callable[[int | None], Awaitable[None]] | None = None
+        self.on_reception_saved: Callable[[int], Awaitable[None]] | None = None  # the log shows it
         self.context_row: dict[str, Any] | None = None
         self.classes("w-full gap-1")
         list_styles()
@@ -148,7 +149,7 @@ class CustomerSearchPanel(ui.column):
             ).mark("customers-table")
             with ui.context_menu().mark("customers-menu"):
                 ui.menu_item("고객정보 열기", on_click=lambda: self._open(self.context_row))
-                ui.menu_item("접수 작성", on_click=self._new_reception)
+                ui.menu_item("접수 작성", on_click=self._new_reception).mark("menu-new-reception")
                 phone_menu_items(self.actor, self._context_numbers, self._context_owner)
         self.table.on("rowDblclick", lambda e: self._open(e.args[1]))
         self.table.on("rowClick", lambda e: self._select(e.args[1]))
@@ -219,9 +220,10 @@ class CustomerSearchPanel(ui.column):
             selected = self.table.selected_row
             await self.on_select(selected["id"] if selected else None)
 
-    def _context(self, row: dict[str, Any]) -> None:
+    async def _context(self, row: dict[str, Any]) -> None:
+        """A right-click selects the customer as a click does (the log below follows it)."""
         self.context_row = row
-        self.table.selected = [row]
+        await self._select(row)
 
     def _context_numbers(self) -> dict[str, str]:
         row = self.context_row or {}
@@ -241,8 +243,12 @@ class CustomerSearchPanel(ui.column):
             prefill=ReceptionPrefill(
                 customer_id=row["id"], phone=row["phone"], contact_name=row["contact_name"]
             ),
-            on_saved=lambda _id: None,
+            on_saved=self._reception_saved,
         )
+
+    async def _reception_saved(self, reception_id: int) -> None:
+        if self.on_reception_saved:
+            await self.on_reception_saved(reception_id)
 
     async def export(self) -> None:
         try:

@@ -14,3 +14,4 @@ def register() -> None:
         search = CustomerSearchPanel(actor)
         log = ReceptionLogPanel(actor)
         search.on_select = log.show_customer
+        search.on_reception_saved = log.reception_saved

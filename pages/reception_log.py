@@ -299,15 +299,16 @@ class ReceptionLogPanel(ui.column):
     async def add(self) -> None:
         customer_id = self.customer_id if self.customer_only.value else None
         await open_reception_form(
-            self.actor, prefill=ReceptionPrefill(customer_id=customer_id), on_saved=self._saved
+            self.actor, prefill=ReceptionPrefill(customer_id=customer_id), on_saved=self.reception_saved
         )
 
     async def edit(self, row: dict[str, Any] | None = None) -> None:
         row = row or self._selected()
         if row:
-            await open_reception_form(self.actor, reception_id=row["id"], on_saved=self._saved)
+            await open_reception_form(self.actor, reception_id=row["id"], on_saved=self.reception_saved)
 
-    async def _saved(self, reception_id: int) -> None:
+    async def reception_saved(self, reception_id: int) -> None:
+        """A reception saved from here or from another panel on the screen: show it."""
         await self.refresh_visible()
 
     async def _transition(self, action, done: str) -> None:

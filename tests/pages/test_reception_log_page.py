@@ -14,7 +14,8 @@ from models.customer import Customer, TradingPartner
 from models.reception import Reception, ReceptionState
 from pages.customer_window import CUSTOMER_ACTIONS
 from pages.reception_log import ReceptionLogPanel
-from services import attachments
+from services import attachments, customers
+from services.customers import CustomerInput
 from services.phone_directory import resolve_caller
 from services.receptions import ReceptionInput, get_reception, save_reception
 from tests.utils import eventually, make_admin, make_staff, sign_in
@@ -484,3 +485,27 @@ async def test_several_files_in_one_slot_and_a_file_over_the_limit_is_refused(us
     await user.should_see("'처리 결과.zip'은 1.5MB입니다. 1MB까지 올릴 수 있습니다.", retries=30)
     assert await attachments.list_attachments(AttachmentSlot.RECEPTION_ANSWER, stored.id) == []
     assert sorted(p.name for p in settings.attachments_dir.rglob("*") if p.is_file()) == on_disk
+
+
+async def test_a_reception_written_from_a_customers_right_click_is_in_the_log_at_once(user: User):
+    boss = await make_admin(login="boss")
+    await customers.save_customer(CustomerInput(company_name="재근상사", registered_on="2014-02-13"), by=boss)
+    other = await customers.save_customer(
+        CustomerInput(company_name="하이디자인", registered_on="2016-09-21", phone="02-808-8016"), by=boss
+    )
+    await sign_in(user, "boss")
+    await user.should_see(marker="customers-table", retries=50)
+    found = user.find("customers-table").elements.pop()
+    await eventually(lambda: len(found.rows) == 2)
+    row = next(r for r in found.rows if r["id"] == other.id)
+
+    user.find("customers-table").trigger("rowContextmenu", [{}, row, 0])
+    await eventually(lambda: [r["id"] for r in found.selected] == [other.id])  # as a click selects it
+    user.find("menu-new-reception").click()
+    await user.should_see(marker="reception-inquiry", retries=50)
+    user.find("reception-inquiry").type("키락 교체 문의")
+    user.find("reception-save").click()
+    await user.should_see("저장했습니다.", retries=50)
+
+    log = _log(user)
+    await eventually(lambda: [r["inquiry"] for r in log.rows] == ["키락 교체 문의"])  # no 새로고침 needed
