@@ -15,6 +15,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import NotFound
+from pages.components import tab_counts
 from pages.frame import protected_page
 from services import customers
 
@@ -121,6 +122,7 @@ def customer_tabs(
         await recount()
 
     panels.on_value_change(lambda e: changed(e.value))
+    tab_counts.count_with(recount)
     ui.timer(0, lambda: show(first), once=True)
 
 

@@ -7,6 +7,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from pages.cards import CardList
+from pages.components import tab_counts
 from pages.components.toolbar import Toolbar
 from pages.customer_header import current_editor
 from pages.customer_window import customer_tab
@@ -42,12 +43,17 @@ async def cards_tab(actor: Actor, customer_id: int) -> None:
         )
         ui.space()
         count = ui.label().classes("text-caption text-grey-8")
+
+    def counted(text: str) -> None:
+        count.set_text(text)
+        tab_counts.rows_changed()
+
     card_list = CardList(
         actor,
         filters=lambda: CardFilters(customer_id=customer_id),
         customer=(customer_id, company),
         columns=COLUMNS,
-        on_count=count.set_text,
+        on_count=counted,
         mark="customer-cards-table",
     )
     await card_list.refresh()

@@ -10,6 +10,7 @@ from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_amount, format_date, josa
 from models.maintenance import ContractState
+from pages.components import tab_counts
 from pages.components.dialogs import confirm
 from pages.components.row_select import select_on_click
 from pages.components.toolbar import Toolbar
@@ -88,6 +89,7 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
         table.rows = rows
         table.selected = [r for r in rows if r["id"] in selected_ids]
         table.update()
+        tab_counts.rows_changed()
         await show_lines()
 
     async def show_lines() -> None:

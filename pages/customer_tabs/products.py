@@ -9,6 +9,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
 from core.korean import format_amount, format_date, josa
 from models.codes import CodeKind
+from pages.components import tab_counts
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -272,6 +273,7 @@ async def products_tab(actor: Actor, customer_id: int) -> None:
         table.rows = rows
         table.selected = [r for r in rows if r["id"] in selected]
         table.update()
+        tab_counts.rows_changed()
 
     def selected() -> dict | None:
         if not table.selected:

@@ -9,6 +9,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_amount
+from pages.components import tab_counts
 from pages.customer_window import customer_action, customer_tab
 from pages.quote_status import QuoteBrowser
 from pages.sales_links import ask_for_partner, ledger_url, open_new_order
@@ -45,7 +46,12 @@ async def quotes_tab(actor: Actor, customer_id: int) -> None:
 
     await show_balance()
     browser = QuoteBrowser(actor, customer_id=customer_id)
-    browser.on_changed = show_balance
+
+    async def changed() -> None:
+        await show_balance()
+        tab_counts.rows_changed()
+
+    browser.on_changed = changed
     await browser.build()
 
 

@@ -7,6 +7,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
+from pages.components import tab_counts
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
@@ -69,6 +70,7 @@ class CustomerVisits(ui.column):
 
     async def refresh(self) -> None:
         await self.table.refresh()
+        tab_counts.rows_changed()
 
     def _select_row(self, event) -> None:
         self.table.selected = [event.args[1]]

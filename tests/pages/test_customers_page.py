@@ -134,6 +134,8 @@ async def test_a_card_is_added_in_the_customer_window(user: User):
     await user.should_see("명함 '홍길동'을 저장했습니다.", retries=30)
     cards_table = await table(user, "customer-cards-table")
     await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+    tab = user.find("tab-cards").elements.pop()
+    await eventually(lambda: tab.props["label"] == "명함관리 (1)")  # at once, without changing tab
     card = await BusinessCard.get(name="홍길동")
     assert card.customer_id == customer.id and card.company_address == "서울시 금천구 가산동 123-45번지"
 
