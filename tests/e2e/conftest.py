@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_LOGIN = "admin"
@@ -186,3 +187,18 @@ def sign_in(page, url: str, login: str = ADMIN_LOGIN, password: str = ADMIN_PASS
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(f"{url}/")
+
+
+def choose(page: Page, field: Locator, option: str | None = None) -> None:
+    """Open a select and pick the option named `option` (the first one when None). A click that
+    lands while a dialog is still being drawn on a busy machine may leave the list closed: the
+    select is clicked again until the list shows."""
+    choice = page.get_by_role("option").first if option is None else page.get_by_role("option", name=option)
+    for _ in range(5):
+        field.click()
+        try:
+            choice.wait_for(state="visible", timeout=4_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    choice.click()

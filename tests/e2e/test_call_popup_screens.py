@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import PATIENCE_MS, Server, connected, sign_in, start_server, stop_server
+from tests.e2e.conftest import PATIENCE_MS, Server, choose, connected, sign_in, start_server, stop_server
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block
 
@@ -240,8 +240,7 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
         editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
         editor.get_by_label("070 번호").fill(CENTREX_LINE)
         editor.get_by_label("비밀번호").first.fill(CENTREX_PASSWORD)
-        editor.get_by_label("사원").click()
-        page.get_by_role("option", name="관리자").click()
+        choose(page, editor.get_by_label("사원"), "관리자")
         editor.get_by_role("button", name="저장").click()
         expect(editor).to_have_count(0)
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.e2e.conftest import Server, connected, sign_in, start_server, stop_server
+from tests.e2e.conftest import Server, choose, connected, sign_in, start_server, stop_server
 
 pytestmark = pytest.mark.e2e
 
@@ -103,18 +102,7 @@ def _card_form(page: Page, server: Server):
 
 
 def _choose_first(page: Page, label: str) -> None:
-    """Open a dialog's select and pick its first option (a click that lands while the dialog is
-    still being drawn on a busy machine may leave the list closed: click it again)."""
-    field = page.get_by_role("dialog").get_by_label(label)
-    option = page.get_by_role("option").first
-    for _ in range(5):
-        field.click()
-        try:
-            option.wait_for(state="visible", timeout=4_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    option.click()
+    choose(page, page.get_by_role("dialog").get_by_label(label))
 
 
 def _product_form(page: Page, server: Server):

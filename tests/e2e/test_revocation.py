@@ -5,7 +5,7 @@ navigation still cannot act; signing in gives the browser a new cookie."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import choose, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +21,7 @@ def open_users(page, url: str, login: str, password: str):
 def demote_deputy(page) -> None:
     page.get_by_role("cell", name="deputy").dblclick()
     expect(page.get_by_text("사용자 수정")).to_be_visible()
-    page.get_by_label("권한").click()
-    page.get_by_role("option", name="사원").click()
+    choose(page, page.get_by_label("권한"), "사원")
     page.get_by_role("button", name="저장").click()
     expect(page.get_by_text("저장했습니다.")).to_be_visible()
 
