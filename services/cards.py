@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -25,8 +24,8 @@ from services import phone_directory
 from services.customers import (
     code_reference_errors,
     email_error,
-    has_initials,
     parse_date,
+    text_or_initials,
 )
 from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
@@ -83,14 +82,6 @@ _FIELDS = (
 )
 
 
-def _text_or_initials(column: str, text: str) -> Q:
-    """The column contains the text, or its 초성 contain typed initials ("ㅎㄱㄷ" finds 홍길동),
-    as 법인상호 is searched on 고객관리."""
-    if has_initials(text):
-        return Q(**{f"{column}_chosung__contains": chosung(text)})
-    return Q(**{f"{column}__icontains": text})
-
-
 def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
     query = BusinessCard.all()
     if filters.customer_id:
@@ -105,9 +96,9 @@ def _filtered(filters: CardFilters) -> QuerySet[BusinessCard]:
     if filters.group_b_id:
         query = query.filter(group_b_id=filters.group_b_id)
     if name := search_text(filters.name):
-        query = query.filter(_text_or_initials("name", name))
+        query = query.filter(text_or_initials("name", name))
     if company := search_text(filters.company):
-        query = query.filter(_text_or_initials("company_name", company))
+        query = query.filter(text_or_initials("company_name", company))
     if filters.employment:
         query = query.filter(employment=filters.employment)
     return query

@@ -137,12 +137,13 @@ def has_initials(text: str) -> bool:
     return any(0x3131 <= ord(ch) <= 0x314E for ch in text)
 
 
-def company_name_condition(name: str, *, prefix: str = "") -> Q:
-    """Company name contains the text, or its 초성 contain the typed initials. `prefix` names the
-    relation from another model ("customer__"). The reception log searches customers with it too."""
-    if has_initials(name):
-        return Q(**{f"{prefix}company_name_chosung__contains": chosung(name)})
-    return Q(**{f"{prefix}company_name__icontains": name})
+def text_or_initials(column: str, text: str, *, prefix: str = "") -> Q:
+    """The column contains the text, or its 초성 copy (`<column>_chosung`) contains the typed
+    initials ("ㅎㄱㄷ" finds 홍길동). `prefix` names the relation from another model ("customer__").
+    법인상호 here, 명함 이름/회사명 and the reception log's customer search use it alike."""
+    if has_initials(text):
+        return Q(**{f"{prefix}{column}_chosung__contains": chosung(text)})
+    return Q(**{f"{prefix}{column}__icontains": text})
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
@@ -164,7 +165,7 @@ async def _filtered(filters: CustomerFilters) -> QuerySet[Customer]:
         query = query.filter(staff_id=filters.staff_id)
     name = search_text(filters.company_name)
     if name:
-        query = query.filter(company_name_condition(name))
+        query = query.filter(text_or_initials("company_name", name))
     if filters.business_number.strip():
         digits = digits_only(filters.business_number)
         if not digits:
@@ -462,7 +463,7 @@ async def lookup_customers(text: str, *, limit: int = 20) -> list[CustomerChoice
     text = search_text(text)
     if not text:
         return []
-    condition = company_name_condition(text)
+    condition = text_or_initials("company_name", text)
     if not has_initials(text):
         condition |= Q(code__startswith=text)
     digits = digits_only(text)

@@ -30,7 +30,7 @@ from models.customer import Customer
 from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
 from services import phone_directory, search_index
-from services.customers import company_name_condition, has_initials, lookup_customers
+from services.customers import has_initials, lookup_customers, text_or_initials
 from services.submissions import already_made, create_once
 
 LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
@@ -137,14 +137,14 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
         return query, False, None
     if filters.search_field == SearchField.CUSTOMER:
         customer_ids = (
-            await Customer.filter(company_name_condition(text))
+            await Customer.filter(text_or_initials("company_name", text))
             .limit(CUSTOMER_MATCH_CAP + 1)
             .values_list("id", flat=True)
         )
         if len(customer_ids) <= CUSTOMER_MATCH_CAP:
             return query.filter(customer_id__in=customer_ids or [0]), False, None
         # a name most customers share ("상사"): walking the newest receptions finds a page at once
-        return query.filter(company_name_condition(text, prefix="customer__")), True, None
+        return query.filter(text_or_initials("company_name", text, prefix="customer__")), True, None
     collecting = Reception.all()
     if filters.search_field == SearchField.PHONE:
         digits = phone_digits(text)
