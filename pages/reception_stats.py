@@ -75,6 +75,17 @@ SILENT_FIELDS = [
 _ellipsis = "max-width: 280px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"
 
 
+def chart_labels(chart: stats.ChartData) -> list[str]:
+    """Days as dates, weeks by their Monday ("09-19주", with the year when the chart spans more
+    than one), months as "2016-09"."""
+    if chart.unit == "day":
+        return chart.labels
+    if chart.unit == "month":
+        return [label[:7] for label in chart.labels]
+    one_year = len({label[:4] for label in chart.labels}) <= 1
+    return [f"{label[5:] if one_year else label}주" for label in chart.labels]
+
+
 def table_columns(fields: list[tuple]) -> list[dict[str, Any]]:
     return [
         {
@@ -229,7 +240,7 @@ class ReceptionStatsScreen:
                 ui.label("접수 추이 (구분별)").classes("text-subtitle2")
                 ui.space()
                 self.unit = (
-                    ui.toggle({"auto": "자동", "day": "일별", "week": "주별"}, value="auto")
+                    ui.toggle({"auto": "자동", "day": "일별", "week": "주별", "month": "월별"}, value="auto")
                     .props("dense no-caps")
                     .mark("stats-chart-unit")
                 )
@@ -354,6 +365,7 @@ class ReceptionStatsScreen:
     async def load(self) -> None:
         filters = self._filters()
         if filters is None:
+            await self._clear()  # what is on screen would pass for the period just refused
             return
         self.current = filters
         self.selected_receiver = None
@@ -367,6 +379,19 @@ class ReceptionStatsScreen:
             await self.silent_table.refresh(first_page=True)
         finally:
             notice.dismiss()
+
+    async def _clear(self) -> None:
+        """Nothing on screen: no period is current (its 엑셀 and 인쇄 have nothing to give either)."""
+        self.current = None
+        self.selected_receiver = None
+        self.staff_rows, self.staff_summary = [], None
+        self._draw_chart([], [])
+        self.staff_table.rows, self.staff_table.selected = [], []
+        self.staff_table.update()
+        for label in (self.staff_total, self.customer_total):
+            label.set_text("")
+        for table in (self.all_table, self.staff_list, self.customer_table, self.silent_table):
+            await table.refresh(first_page=True)
 
     @staticmethod
     def _chart_options(labels: list[str], series: list[tuple[str, list[int]]]) -> dict[str, Any]:
@@ -386,9 +411,11 @@ class ReceptionStatsScreen:
             return
         unit = None if self.unit.value == "auto" else self.unit.value
         chart = await stats.reception_chart(self.current, unit=unit)
-        labels = chart.labels if chart.unit == "day" else [f"{label[5:]}주" for label in chart.labels]
+        self._draw_chart(chart_labels(chart), chart.series)
+
+    def _draw_chart(self, labels: list[str], series: list[tuple[str, list[int]]]) -> None:
         self.chart.options.clear()
-        self.chart.options.update(self._chart_options(labels, chart.series))
+        self.chart.options.update(self._chart_options(labels, series))
         self.chart.update()
 
     async def _fetch_all(self, request: PageRequest) -> Page:
@@ -481,6 +508,7 @@ class ReceptionStatsScreen:
         """What the tab on screen exports and prints."""
         filters = self.current
         if filters is None:
+            ui.notify("먼저 기간을 정해 조회하세요.", type="warning")
             return None
         tab = self.tabs.value or "all"
 

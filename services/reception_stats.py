@@ -24,8 +24,8 @@ from models.reception import Reception, ReceptionState
 from models.staff import Staff
 
 NO_RECEIVER = 0  # receiver_id for receptions nobody received (e.g. written by a system process)
-MAX_PERIOD_DAYS = 366 * 5
 DAILY_CHART_MAX_DAYS = 62
+WEEKLY_CHART_MAX_DAYS = 366 * 2  # longer periods are charted per month
 TEXT_PREVIEW = 200
 
 
@@ -45,8 +45,6 @@ class StatsFilters:
     def check(self) -> None:
         if self.date_from > self.date_to:
             raise ValidationError({"date_to": "기간의 끝이 시작보다 빠릅니다."})
-        if (self.date_to - self.date_from).days > MAX_PERIOD_DAYS:
-            raise ValidationError({"date_from": "기간은 5년까지 조회할 수 있습니다."})
 
     @property
     def start(self) -> dt.datetime:
@@ -419,8 +417,8 @@ async def iter_customers_without_reception(filters: StatsFilters) -> AsyncIterat
 
 @dataclass
 class ChartData:
-    unit: str  # "day" | "week"
-    labels: list[str]  # YYYY-MM-DD of each day, or of each week's Monday
+    unit: str  # "day" | "week" | "month"
+    labels: list[str]  # YYYY-MM-DD of each day, of each week's Monday or of each month's first day
     series: list[tuple[str, list[int]]]  # (type name, one count per label)
 
 
@@ -432,34 +430,53 @@ def _as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def chart_unit(filters: StatsFilters) -> str:
+    """자동: days up to two months, weeks up to two years, months beyond."""
+    days = (filters.date_to - filters.date_from).days + 1
+    if days <= DAILY_CHART_MAX_DAYS:
+        return "day"
+    return "week" if days <= WEEKLY_CHART_MAX_DAYS else "month"
+
+
+def _bucket(day: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return day - dt.timedelta(days=day.weekday())
+    return day.replace(day=1) if unit == "month" else day
+
+
+def _next_bucket(start: dt.date, unit: str) -> dt.date:
+    if unit == "month":
+        return (start + dt.timedelta(days=31)).replace(day=1)
+    return start + dt.timedelta(days=7 if unit == "week" else 1)
+
+
 async def reception_chart(filters: StatsFilters, *, unit: str | None = None) -> ChartData:
     """Counts per day and type come from one GROUP BY; days are folded into weeks (Monday first)
-    here, at most a few thousand small rows. `unit` None: days up to two months, else weeks."""
-    days = (filters.date_to - filters.date_from).days + 1
-    unit = unit or ("day" if days <= DAILY_CHART_MAX_DAYS else "week")
+    or months here, at most a few thousand small rows. Any period is accepted: one longer than two
+    years is charted from its first reception to its last (a period from 2000 on, where the data
+    begins in 2016, is not drawn as sixteen empty years)."""
+    unit = unit or chart_unit(filters)
     groups = (
         await _receptions(filters)
         .annotate(day=_Date("received_at"), count=Count("id"))
         .group_by("day", "reception_type_id")
         .values("day", "reception_type_id", "count")
     )
-
-    def bucket(day: dt.date) -> dt.date:
-        return day - dt.timedelta(days=day.weekday()) if unit == "week" else day
-
-    first, last = bucket(filters.date_from), bucket(filters.date_to)
-    step = dt.timedelta(days=7 if unit == "week" else 1)
+    first, last = filters.date_from, filters.date_to
+    if (last - first).days + 1 > WEEKLY_CHART_MAX_DAYS:
+        days = [_as_date(g["day"]) for g in groups]
+        first, last = (max(first, min(days)), min(last, max(days))) if days else (first, first)
     buckets: list[dt.date] = []
-    current = first
-    while current <= last:
+    current, end = _bucket(first, unit), _bucket(last, unit)
+    while current <= end:
         buckets.append(current)
-        current += step
+        current = _next_bucket(current, unit)
     position = {b: i for i, b in enumerate(buckets)}
     types = await CodeEntry.filter(kind=CodeKind.RECEPTION_TYPE).order_by("sort_order", "code")
     names = {t.id: t.name for t in types}
     counts: dict[int | None, list[int]] = {}
     for g in groups:
-        index = position.get(bucket(_as_date(g["day"])))
+        index = position.get(_bucket(_as_date(g["day"]), unit))
         if index is None:
             continue
         counts.setdefault(g["reception_type_id"], [0] * len(buckets))[index] += int(g["count"])

@@ -150,14 +150,47 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
     assert "재근상사" not in text
 
 
-async def test_a_bad_period_is_explained_next_to_the_field(user: User):
+async def test_a_bad_period_is_explained_next_to_the_field_and_clears_what_was_shown(user: User):
     await make_admin(login="boss")
-    await make_staff(login="clerk")
+    clerk = await make_staff(login="clerk")
+    await save_reception(
+        ReceptionInput(received_at=dt.datetime.now(), receiver_id=clerk.id, inquiry="키락 인식 안됨"),
+        by=clerk,
+    )
     await sign_in(user, "clerk")
     await user.open("/status/receptions")
     await user.should_see(marker="stats-all-table", retries=50)
+    all_rows = _table(user, "stats-all-table")
+    await eventually(lambda: len(all_rows.rows) == 1)
     user.find("stats-from").clear().type("2016-09-30")
     user.find("stats-to").clear().type("2016-09-01")
     user.find("stats-search").click()
     end = user.find("stats-to").elements.pop()
     await eventually(lambda: "끝이 시작보다" in end.props.get("error-message", ""))
+    # the receptions of the period shown before are not left on screen as if they were this one's
+    await eventually(lambda: all_rows.rows == [])
+    chart = user.find("stats-chart").elements.pop()
+    assert chart.options["series"] == []
+    user.find("stats-excel").click()
+    await user.should_see("먼저 기간을 정해 조회하세요.")
+
+
+async def test_a_period_of_decades_is_accepted(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    await save_reception(
+        ReceptionInput(received_at=dt.datetime.now(), receiver_id=clerk.id, inquiry="키락 인식 안됨"),
+        by=clerk,
+    )
+    await sign_in(user, "clerk")
+    await user.open("/status/receptions")
+    await user.should_see(marker="stats-all-table", retries=50)
+    all_rows = _table(user, "stats-all-table")
+    user.find("stats-from").clear().type("2000-01-01")
+    user.find("stats-search").click()
+    await eventually(lambda: [r["inquiry"] for r in all_rows.rows] == ["키락 인식 안됨"])
+    start = user.find("stats-from").elements.pop()
+    assert not start.props.get("error-message")
+    chart = user.find("stats-chart").elements.pop()
+    # charted per month from the first reception, not 27 empty years
+    await eventually(lambda: len(chart.options["xAxis"]["data"]) == 1)

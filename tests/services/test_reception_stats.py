@@ -278,3 +278,18 @@ async def test_a_period_ending_before_it_starts_is_refused(db):
     backwards = StatsFilters(date_from=dt.date(2016, 9, 30), date_to=dt.date(2016, 9, 1))
     with pytest.raises(ValidationError, match="끝이 시작보다"):
         await stats.staff_summary(backwards)
+
+
+async def test_any_period_is_accepted_and_a_long_one_is_charted_per_month_where_the_data_is(office):
+    decades = StatsFilters(date_from=dt.date(2000, 1, 1), date_to=dt.date(2030, 12, 31))
+    decades.check()  # no limit on the length of a period
+    assert ids((await stats.reception_list(decades)).rows, office) == [5, 1, 2, 3, 4, 7, 6]
+    chart = await stats.reception_chart(decades)
+    # per month, from the first reception of the period (August 2016) to its last (October), not
+    # thirty years
+    assert chart.unit == "month" and chart.labels == ["2016-08-01", "2016-09-01", "2016-10-01"]
+    series = dict(chart.series)
+    assert series["고객AS"] == [1, 3, 1] and series["영업상담"] == [0, 1, 0]
+    assert sum(sum(counts) for counts in series.values()) == 7
+    two_years = StatsFilters(date_from=dt.date(2015, 1, 1), date_to=dt.date(2016, 12, 31))
+    assert (await stats.reception_chart(two_years)).unit == "week"
