@@ -22,6 +22,8 @@ def test_reception_with_attachment_processed_and_counted(server, page, tmp_path)
     form.get_by_label("전화번호").fill("02-808-8016")
     form.get_by_label("담당자", exact=True).fill("이재근")
     form.get_by_label("접수내용 (고객 문의)").fill(INQUIRY)
+    # the field's counter in Korean, with thousands separators (Quasar's own: "24 / 20000")
+    expect(form.get_by_text(f"{len(INQUIRY):,} / 20,000자")).to_be_visible()
     attachment = tmp_path / "오류화면.txt"
     attachment.write_text("키락 오류 코드 0x12", encoding="utf-8")
     page.locator(".q-uploader input[type=file]").first.set_input_files(str(attachment))
