@@ -19,7 +19,7 @@ from core.korean import format_datetime
 from models.codes import CodeKind
 from models.reception import ReceptionState
 from pages.components.dialogs import TransientDialog
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from pages.sales_links import ledger_url
@@ -38,7 +38,6 @@ SEARCH_FIELDS = {
 }
 STATE_FILTER = {"": "전체", **{s.value: s.value for s in ReceptionState}}
 
-_ellipsis = "max-width: 360px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"
 COLUMNS = [
     {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
     {"name": "received_at", "label": "접수일자", "field": "received_at", "align": "left"},
@@ -50,8 +49,9 @@ COLUMNS = [
     {"name": "category_large", "label": "대분류", "field": "category_large", "align": "left"},
     {"name": "category_medium", "label": "중분류", "field": "category_medium", "align": "left"},
     {"name": "category_small", "label": "일반분류", "field": "category_small", "align": "left"},
-    {"name": "inquiry", "label": "접수사항", "field": "inquiry", "align": "left", "style": _ellipsis},
-    {"name": "state", "label": "상태", "field": "state", "align": "center"},
+    column("inquiry", "접수사항", max_width=360),
+    # at the right edge however long 접수사항 is and however narrow the screen (1024 px)
+    column("state", "상태", "center", sticky_end=True),
 ]
 EXCEL_COLUMNS = [
     Column("접수일자", 19, "datetime"),

@@ -12,12 +12,41 @@ from nicegui import ui
 
 from services.paging import Page, PageRequest
 
+STICKY_END_CSS = """
+.q-table th.gogaek-sticky-end, .q-table td.gogaek-sticky-end {
+  position: sticky; right: 0; z-index: 1; background: #fff; box-shadow: inset 1px 0 0 rgba(0, 0, 0, 0.12);
+}
+.q-table thead th.gogaek-sticky-end { z-index: 3; }
+"""
+
 
 def column(
-    name: str, label: str, align: str = "left", sortable: bool = False, *, field: str | None = None
+    name: str,
+    label: str,
+    align: str = "left",
+    sortable: bool = False,
+    *,
+    field: str | None = None,
+    max_width: int | None = None,
+    sticky_end: bool = False,
 ) -> dict:
-    """A Quasar table column showing the row's `field` (default: `name`)."""
-    return {"name": name, "label": label, "field": field or name, "align": align, "sortable": sortable}
+    """A Quasar table column showing the row's `field` (default: `name`). `max_width` (px) cuts a
+    long text with "…" on one line; `sticky_end` keeps the column at the right edge, in view
+    however wide the other columns make the table (give it to the last column)."""
+    spec: dict[str, Any] = {
+        "name": name,
+        "label": label,
+        "field": field or name,
+        "align": align,
+        "sortable": sortable,
+    }
+    if max_width:
+        spec["style"] = (
+            f"max-width: {max_width}px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"
+        )
+    if sticky_end:
+        spec["classes"] = spec["headerClasses"] = "gogaek-sticky-end"
+    return spec
 
 
 Fetch = Callable[[PageRequest], Awaitable[Page]]
@@ -62,6 +91,8 @@ class PagedTable(ui.table):
             ':rows-per-page-options="[20,50,100,200]"'
         )
         self.classes("w-full sticky-header")
+        if any(c.get("classes") == "gogaek-sticky-end" for c in columns):
+            ui.add_css(STICKY_END_CSS)
         self.on("request", self._on_request)
         self.on_pagination_change(self._keep_row_count)
 

@@ -135,3 +135,20 @@ def test_credit_balance_shows_in_the_customer_search(server, page):
     page.get_by_role("button", name=re.compile("조회")).first.click()
     row = page.get_by_role("row").filter(has_text="외상확인상사")
     expect(row).to_contain_text("5,500,000")
+
+
+def test_quote_status_shows_the_amounts_without_scrolling_at_1024(demo_server, page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, demo_server.url)
+    page.goto(f"{demo_server.url}/status/quotes")
+    page.get_by_text("기간 전체").click()
+    page.get_by_role("button", name="조회[F3]").click()
+    table = page.locator(".q-table__container").first
+    expect(table.get_by_role("row").filter(has_text="재근상사")).to_be_visible()
+    visible_right = table.evaluate("(t) => t.getBoundingClientRect().right")
+    for heading in ("공급가액", "부가세", "합계금액"):
+        cell = table.get_by_role("columnheader", name=heading, exact=True)
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= visible_right, (heading, box, visible_right)
+    amount = table.get_by_role("row").filter(has_text="재근상사").get_by_text("11,000,000")
+    expect(amount).to_be_in_viewport()

@@ -56,3 +56,31 @@ def test_reception_with_attachment_processed_and_counted(server, page, tmp_path)
     staff_row.click()
     expect(page.get_by_text("관리자의 접수 목록")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=INQUIRY).last).to_be_visible()
+
+
+def test_the_log_shows_the_state_at_1024_and_1366_however_long_the_inquiry(server, page):
+    sign_in(page, server.url)
+    long_inquiry = "키락 인식 안됨, 재부팅 후에도 동일하고 다른 PC에서도 같은 증상 " * 8
+    page.get_by_test_id("log-add").click()
+    form = page.get_by_role("dialog")
+    form.get_by_label("전화번호").fill("02-808-8016")
+    form.get_by_label("접수내용 (고객 문의)").fill(long_inquiry)
+    page.get_by_role("button", name="저장", exact=True).click()
+    expect(page.get_by_text("저장했습니다.")).to_be_visible()
+    page.get_by_role("button", name="닫기", exact=True).click()
+    for width, height in ((1024, 768), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        # inside the window, and on top where it is drawn (not under the long 접수사항 cell); the
+        # log may draw its rows again meanwhile: wait until the state drawn last passes
+        page.wait_for_function(
+            """([row, width]) => {
+              const line = [...document.querySelectorAll('[data-testid=reception-log-table] tbody tr')]
+                .find((tr) => tr.textContent.includes(row));
+              const badge = line && [...line.querySelectorAll('.q-badge')].find((b) => b.textContent === '미처리');
+              if (!badge) return false;
+              const box = badge.getBoundingClientRect();
+              const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+              return box.width > 0 && box.right <= width && top?.closest('td')?.contains(badge) === true;
+            }""",
+            arg=["키락 인식 안됨", width],
+        )
