@@ -15,7 +15,7 @@ from core.errors import ValidationError
 
 MAX_ID = 2**31 - 1
 WRONG_CHOICE = "목록에서 다시 고르세요."
-WRONG_DATE = "날짜를 YYYY-MM-DD 형식으로 입력하세요."
+WRONG_DATE = "날짜는 연-월-일 순서로 입력하세요 (예: 2019-03-31)."
 WRONG_CHARACTERS = "입력할 수 없는 제어 문자가 들어 있습니다. 지우고 다시 입력하세요."
 # C0/C1 control characters except tab and line breaks, DEL, and lone surrogates (not encodable)
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -11,6 +11,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.inputs import WRONG_DATE
 from core.korean import josa
 from models.card import Employment
 from models.codes import CodeKind
@@ -385,7 +386,7 @@ def register() -> None:
                 try:
                     dates[key] = typed_date(element)
                 except ValueError:
-                    wrong[key] = "날짜를 YYYY-MM-DD로 입력하세요."
+                    wrong[key] = WRONG_DATE
             if wrong:
                 errors.show(wrong)
                 raise ValidationError(wrong)

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
+from core.inputs import WRONG_DATE
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
@@ -166,11 +167,11 @@ class CustomerSearchPanel(ui.column):
         try:
             date_from = typed_date(self.date_from)
         except ValueError as exc:
-            raise ValidationError({"registered_from": "날짜를 YYYY-MM-DD로 입력하세요."}) from exc
+            raise ValidationError({"registered_from": WRONG_DATE}) from exc
         try:
             date_to = typed_date(self.date_to)
         except ValueError as exc:
-            raise ValidationError({"registered_to": "날짜를 YYYY-MM-DD로 입력하세요."}) from exc
+            raise ValidationError({"registered_to": WRONG_DATE}) from exc
         return CustomerFilters(
             service_class_id=self.service_class.value,
             use_dates=bool(self.use_dates.value),

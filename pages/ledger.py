@@ -64,7 +64,7 @@ PRINT_COLUMNS = [
     PrintColumn("잔액", "right", "11%"),
 ]
 LINE_COLUMNS = [
-    column("seq", "NO", "right"),
+    column("seq", "순번", "right"),
     column("item_code", "품번"),
     column("name", "품명"),
     column("spec", "규격"),
@@ -172,7 +172,9 @@ class LedgerScreen:
     async def load(self) -> None:
         use_dates = not self.all_dates.value
         if use_dates and (self.date_from.date is None or self.date_to.date is None):
-            ui.notify("기간을 YYYY-MM-DD로 입력하거나 '기간 전체'를 선택하세요.", type="warning")
+            ui.notify(
+                "기간을 연-월-일(예: 2019-03-31)로 입력하거나 '기간 전체'를 선택하세요.", type="warning"
+            )
             return
         ledger = await sales.partner_ledger(
             self.partner_id,

@@ -14,6 +14,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
+from core.inputs import WRONG_DATE
 from core.korean import josa
 from models.codes import CodeKind
 from models.quote import QuoteState
@@ -457,7 +458,7 @@ class QuoteEditor:
         if self.processed:
             return True
         if self.valid_until.value and self.valid_until.date is None:
-            self.errors.show({"valid_until": "날짜를 YYYY-MM-DD로 입력하세요."})
+            self.errors.show({"valid_until": WRONG_DATE})
             return False
         try:
             if self.quote_id is None:

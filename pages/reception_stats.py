@@ -214,7 +214,7 @@ class ReceptionStatsScreen:
             self.service_class.classes("w-32")
             self.module = ui.select(modules, label="모듈구분", clearable=True).props(dense).classes("w-32")
             self.category_large = (
-                ui.select(large, label="접수분류(대)", clearable=True).props(dense).classes("w-32")
+                ui.select(large, label="접수분류(대)", clearable=True).props(dense).classes("w-36")
             )
             self.category_medium = ui.select({}, label="중분류", clearable=True).props(dense).classes("w-28")
             self.category_small = ui.select({}, label="일반분류", clearable=True).props(dense).classes("w-28")

@@ -171,9 +171,7 @@ def register() -> None:
                     )
                 with ui.column().classes("gap-0 w-40"):
                     baud = origin_caption.field(
-                        ui.select(list(ts.BAUD_RATES), label="속도(baud)", value=values.baud).mark(
-                            "cti-baud"
-                        ),
+                        ui.select(list(ts.BAUD_RATES), label="속도(bps)", value=values.baud).mark("cti-baud"),
                         "baud",
                     )
                 with ui.column().classes("gap-0 flex-1 min-w-[240px]"):

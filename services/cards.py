@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
-from core.inputs import search_text, wrong_ids, wrong_texts
+from core.inputs import WRONG_DATE, search_text, wrong_ids, wrong_texts
 from core.korean import chosung, format_date, format_phone, phone_error
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
@@ -230,7 +230,7 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
     try:
         values["registered_on"] = parse_date(values["registered_on"]) or dt.date.today()
     except ValueError:
-        errors["registered_on"] = "날짜를 YYYY-MM-DD 형식으로 입력하세요."
+        errors["registered_on"] = WRONG_DATE
     for name in ("mobile", "direct_phone", "fax"):
         if message := phone_error(values[name]):
             errors[name] = message

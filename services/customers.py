@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from core.audit import Actor, acting_as
 from core.db import SqliteReader, serialize_numbering, sqlite_reader
 from core.errors import GogaekError, InUseError, NotFound, ValidationError
-from core.inputs import refuse, search_text, wrong_ids, wrong_texts
+from core.inputs import WRONG_DATE, refuse, search_text, wrong_ids, wrong_texts
 from core.korean import (
     business_number_error,
     chosung,
@@ -612,7 +612,7 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
         try:
             values[name] = parse_date(values[name])
         except ValueError:
-            errors[name] = "날짜를 YYYY-MM-DD 형식으로 입력하세요."
+            errors[name] = WRONG_DATE
     if values["registered_on"] is None and "registered_on" not in errors:
         errors["registered_on"] = "등록일자를 입력하세요."
     if message := business_number_error(values["business_number"]):

@@ -28,7 +28,7 @@ class DateInput(ui.input):
             value=value.isoformat() if value else "",
             validation=lambda text: IMPOSSIBLE_DATE if is_impossible_date(text) else None,
         )
-        self.props('dense outlined stack-label mask="####-##-##" placeholder="YYYY-MM-DD"')
+        self.props('dense outlined stack-label mask="####-##-##" placeholder="연-월-일"')
         with (
             self,
             ui.menu().props("no-parent-event") as menu,

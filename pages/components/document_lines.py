@@ -21,7 +21,20 @@ CSS = """
 .doc-lines .q-field--dense .q-field__control { padding: 0 4px; }
 .doc-lines .q-field__native, .doc-lines .q-field__input { font-size: 13px; }
 """
-HEADERS = ["NO", "품번", "품명", "규격", "단위", "수량", "단가", "과세", "공급가액", "부가세", "합계금액", ""]
+HEADERS = [
+    "순번",
+    "품번",
+    "품명",
+    "규격",
+    "단위",
+    "수량",
+    "단가",
+    "과세",
+    "공급가액",
+    "부가세",
+    "합계금액",
+    "",
+]
 NUMERIC = ("quantity", "unit_price")
 ITEM_COLUMNS = [
     {"name": "code", "label": "품번", "field": "code", "align": "left"},
