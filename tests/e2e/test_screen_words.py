@@ -8,8 +8,12 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from pages.menu import MENU
 from tests.e2e.conftest import connected, sign_in
+
+pytestmark = pytest.mark.e2e
 
 # product names, units, codes and abbreviations that office staff say as they are
 ALLOWED = {
