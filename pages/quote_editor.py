@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -44,10 +45,14 @@ PARTY_COLUMNS = [
 ]
 
 
-def quote_url(quote_id: int | None, *, customer_id: int | None = None) -> str:
-    if quote_id:
-        return f"/quotes/{quote_id}"
-    return f"/quotes/new?customer={customer_id}" if customer_id else "/quotes/new"
+BACK_TO = "/status/quotes"  # the one screen a quote may return to by its address (with its filters)
+
+
+def quote_url(quote_id: int | None, *, customer_id: int | None = None, back: str | None = None) -> str:
+    """`back`: 견적현황's address as it was left, where 닫기 returns."""
+    query = {"customer": customer_id if not quote_id else None, "back": back}
+    query_text = urlencode({k: v for k, v in query.items() if v})
+    return f"/quotes/{quote_id or 'new'}" + (f"?{query_text}" if query_text else "")
 
 
 def line_rows(lines) -> list[dict[str, Any]]:
@@ -136,6 +141,7 @@ class QuoteEditor:
         self._loading = False
         self.client = ui.context.client
         self.guard = LeaveGuard(lambda: self.dirty)
+        self.back: str | None = None
 
     # -- building ----------------------------------------------------------------------------
 
@@ -501,7 +507,7 @@ class QuoteEditor:
         await self.load(quote.id)
         self._clean()
         if created:
-            ui.navigate.history.replace(quote_url(quote.id))
+            ui.navigate.history.replace(quote_url(quote.id, back=self.back))
         ui.notify(f"견적서 {quote.number}{josa(quote.number, '을')} 저장했습니다.", type="positive")
         return True
 
@@ -527,7 +533,7 @@ class QuoteEditor:
             return
         copy = await quotes.copy_quote(self.quote_id, by=self.actor)
         ui.notify(f"새 견적서 {copy.number}{josa(copy.number, '으로')} 복사했습니다.", type="positive")
-        ui.navigate.to(quote_url(copy.id))
+        ui.navigate.to(quote_url(copy.id, back=self.back))
 
     async def process(self, kind: Processing) -> None:
         if not await self._saved():
@@ -557,7 +563,9 @@ class QuoteEditor:
         ui.navigate.to(self._return_url())
 
     def _return_url(self) -> str:
-        return customer_url(self.customer_id) + "?tab=quotes" if self.customer_id else "/status/quotes"
+        if self.back:
+            return self.back
+        return customer_url(self.customer_id) + "?tab=quotes" if self.customer_id else BACK_TO
 
     async def close(self) -> None:
         if not await may_leave(self.dirty):
@@ -568,7 +576,9 @@ class QuoteEditor:
 
 def register() -> None:
     @protected_page("/quotes/{quote_id}", "견적서")
-    async def quote_page(actor: Actor, quote_id: str, customer: str | None = None) -> None:
+    async def quote_page(
+        actor: Actor, quote_id: str, customer: str | None = None, back: str | None = None
+    ) -> None:
         numeric_id = int(quote_id) if quote_id.isdigit() else None
         if quote_id != "new" and numeric_id is None:
             ui.label("견적서를 찾을 수 없습니다.").classes("text-negative")
@@ -582,4 +592,8 @@ def register() -> None:
                     "text-negative"
                 )
                 return
-        await QuoteEditor(actor).build(numeric_id, customer_id)
+        editor = QuoteEditor(actor)
+        # only 견적현황's own address: never a page elsewhere (or another site) a link could name
+        if back and (back == BACK_TO or back.startswith(BACK_TO + "?")):
+            editor.back = back
+        await editor.build(numeric_id, customer_id)

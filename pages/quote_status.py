@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -137,6 +138,16 @@ def processed_label(row: QuoteRow) -> str:
     return " · ".join(p for p in (row.order_number and "수주", row.shipment_number and "출고") if p)
 
 
+PATH = "/status/quotes"
+
+
+def _view_date(view: Mapping[str, str], key: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(view.get(key, ""))
+    except ValueError:
+        return default
+
+
 def _this_year() -> tuple[dt.date, dt.date]:
     today = dt.date.today()
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
@@ -161,9 +172,15 @@ class QuoteBrowser(ui.column):
         self.selected: dict[str, Any] | None = None
         self.on_changed: Callable[[], Any] | None = None
 
-    async def build(self) -> None:
+    async def build(self, view: Mapping[str, str] | None = None) -> None:
+        """`view`: the screen as it was left (its address's query, see `view_url`), restored."""
         in_tab = self.customer_id is not None
+        view = view or {}
         start, end = _this_year()
+        start, end = _view_date(view, "from", start), _view_date(view, "to", end)
+        sort = view.get("sort") if view.get("sort") in SORT_CHOICES else "date_desc"
+        if view.get("tab") in {tab.value for tab in QuoteTab}:
+            self.tab = QuoteTab(view["tab"])
         with self:
             with ui.row().classes("w-full items-end gap-2"):
                 self.date_from = DateInput("견적일자 부터", start).classes("w-40").mark("quote-date-from")
@@ -172,28 +189,38 @@ class QuoteBrowser(ui.column):
                 ui.button("금월", on_click=lambda: self._set_range(*_this_month())).props(
                     "flat dense no-caps"
                 )
-                self.all_dates = ui.checkbox("기간 전체", value=in_tab).mark("quote-all-dates")
+                self.all_dates = ui.checkbox("기간 전체", value=in_tab or view.get("all") == "1").mark(
+                    "quote-all-dates"
+                )
                 self.sort = (
-                    ui.select({k: v[0] for k, v in SORT_CHOICES.items()}, label="정렬조건", value="date_desc")
+                    ui.select({k: v[0] for k, v in SORT_CHOICES.items()}, label="정렬조건", value=sort)
                     .props("dense outlined stack-label")
                     .classes("w-72")
                 )
                 self.sort.on_value_change(self._sort_changed)
                 self.text = (
-                    ui.input("거래처·견적번호·제목", placeholder="일부만 입력해도 됩니다")
+                    ui.input(
+                        "거래처·견적번호·제목",
+                        value=view.get("text", "")[:100],
+                        placeholder="일부만 입력해도 됩니다",
+                    )
                     .props("dense outlined stack-label clearable")
                     .classes("w-56")
                     .mark("quote-text")
                 )
                 self.text.on("keydown.enter", self.search)
                 if not in_tab:
-                    self.department = self._select(await codes.code_choices(CodeKind.DEPARTMENT), "입력부서")
-                    self.staff = self._select(await staff_choices(), "입력사원").mark("quote-staff-filter")
+                    self.department = self._select(
+                        await codes.code_choices(CodeKind.DEPARTMENT), "입력부서", view.get("department")
+                    )
+                    self.staff = self._select(await staff_choices(), "입력사원", view.get("staff")).mark(
+                        "quote-staff-filter"
+                    )
                     self.customer_class = self._select(
-                        await codes.code_choices(CodeKind.CUSTOMER_CLASS_A), "고객분류"
+                        await codes.code_choices(CodeKind.CUSTOMER_CLASS_A), "고객분류", view.get("class")
                     )
                     self.progress = self._select(
-                        await codes.code_choices(CodeKind.CUSTOMER_STATUS), "진행분류"
+                        await codes.code_choices(CodeKind.CUSTOMER_STATUS), "진행분류", view.get("progress")
                     )
             with ui.row().classes("w-full items-center gap-1"):
                 if in_tab:
@@ -230,9 +257,7 @@ class QuoteBrowser(ui.column):
                     ).props("dense outline no-caps").mark("quotes-ship")
                 ui.space()
                 self.count = ui.label().classes("text-caption text-grey-8").mark("quotes-count")
-            with (
-                ui.tabs(value=QuoteTab.ALL.value).props("dense align=left no-caps").classes("w-full") as tabs
-            ):
+            with ui.tabs(value=self.tab.value).props("dense align=left no-caps").classes("w-full") as tabs:
                 self.tab_handles = {
                     key: ui.tab(key.value, label=label).mark(f"quote-tab-{key.value}")
                     for key, label in TAB_LABELS.items()
@@ -241,14 +266,14 @@ class QuoteBrowser(ui.column):
             self.table = PagedTable(
                 columns=TAB_COLUMNS if in_tab else FULL_COLUMNS,
                 fetch=self.fetch,
-                sort_by="quote_date",
-                descending=True,
+                sort_by=SORT_CHOICES[sort][1],
+                descending=SORT_CHOICES[sort][2],
                 rows_per_page=20 if in_tab else 50,
                 empty_text="조건에 맞는 견적서가 없습니다.",
             ).mark("quote-table")
             self.table.classes("max-h-[55vh]")
             self.table.on("rowClick", lambda e: self.select(e.args[1]))
-            self.table.on("rowDblclick", lambda e: ui.navigate.to(quote_url(e.args[1]["id"])))
+            self.table.on("rowDblclick", lambda e: self.open(e.args[1]))
             self.table.on("rowContextmenu", lambda e: self.select(e.args[1]))
             self.table.on("selection", self._selection_changed)
             with self.table, ui.context_menu():
@@ -274,11 +299,38 @@ class QuoteBrowser(ui.column):
                             .mark("quote-detail-table")
                         )
         self._show_detail(None)
-        await self.table.refresh()
+        page = await self.table.refresh()
+        if chosen := next((r for r in page.rows if str(r["id"]) == view.get("quote")), None):
+            await self.select(chosen)
 
-    def _select(self, options: dict, label: str) -> ui.select:
+    # -- the screen as it was left: kept in its address, so closing a quote opened from here (or F5)
+    # comes back to the same filters, tab and quote ----------------------------------------------
+
+    def view_url(self) -> str:
+        state = {
+            "from": "" if self.all_dates.value else self.date_from.value,
+            "to": "" if self.all_dates.value else self.date_to.value,
+            "all": "1" if self.all_dates.value else "",
+            "sort": self.sort.value,
+            "text": self.text.value or "",
+            "department": self.department.value or "",
+            "staff": self.staff.value or "",
+            "class": self.customer_class.value or "",
+            "progress": self.progress.value or "",
+            "tab": self.tab.value,
+            "quote": self.selected["id"] if self.selected else "",
+        }
+        return f"{PATH}?{urlencode({k: v for k, v in state.items() if v not in ('', None)})}"
+
+    def _remember(self) -> None:
+        if self.customer_id is None:
+            ui.navigate.history.replace(self.view_url())
+
+    def _select(self, options: dict, label: str, chosen: str | None = None) -> ui.select:
+        """A filter select; `chosen` (from the screen's address) is taken when it is one of the options."""
+        value = int(chosen) if chosen and chosen.isdigit() else None
         return (
-            ui.select(options, label=label, clearable=True)
+            ui.select(options, label=label, clearable=True, value=value if value in options else None)
             .props("dense outlined stack-label")
             .classes("w-36")
         )
@@ -320,11 +372,13 @@ class QuoteBrowser(ui.column):
         _, sort_by, descending = SORT_CHOICES[event.value]
         self.table.pagination = {**self.table.pagination, "sortBy": sort_by, "descending": descending}
         await self.table.refresh(first_page=True)
+        self._remember()
 
     async def _tab_changed(self, event) -> None:
         self.tab = QuoteTab(event.value)
         self._show_detail(None)
         await self.table.refresh(first_page=True)
+        self._remember()
 
     async def search(self) -> None:
         if not self.all_dates.value and (self.date_from.date is None or self.date_to.date is None):
@@ -334,6 +388,7 @@ class QuoteBrowser(ui.column):
             return
         self._show_detail(None)
         await self.table.refresh(first_page=True)
+        self._remember()
 
     # -- list --------------------------------------------------------------------------------
 
@@ -399,6 +454,7 @@ class QuoteBrowser(ui.column):
         self.selected = row
         self.table.selected = [row] if row else []
         self.table.update()
+        self._remember()
         if row is None:
             self._show_detail(None)
             return
@@ -495,9 +551,16 @@ class QuoteBrowser(ui.column):
     def add(self) -> None:
         ui.navigate.to(quote_url(None, customer_id=self.customer_id))
 
-    def open_selected(self) -> None:
-        if row := self._need_selection():
+    async def open(self, row: dict[str, Any]) -> None:
+        if self.customer_id is not None:
             ui.navigate.to(quote_url(row["id"]))
+            return
+        await self.select(row)  # it is the one selected when 견적현황 comes back
+        ui.navigate.to(quote_url(row["id"], back=self.view_url()))
+
+    async def open_selected(self) -> None:
+        if row := self._need_selection():
+            await self.open(row)
 
     async def print_selected(self) -> None:
         if not (row := self._need_selection()):
@@ -651,7 +714,7 @@ class QuoteBrowser(ui.column):
 
 
 def register() -> None:
-    @protected_page("/status/quotes", "견적현황")
+    @protected_page(PATH, "견적현황")
     async def quote_status_page(actor: Actor) -> None:
         ui.label("견적현황").classes("text-h6")
-        await QuoteBrowser(actor).build()
+        await QuoteBrowser(actor).build(ui.context.client.request.query_params)

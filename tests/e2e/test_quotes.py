@@ -152,3 +152,27 @@ def test_quote_status_shows_the_amounts_without_scrolling_at_1024(demo_server, p
         assert box is not None and box["x"] + box["width"] <= visible_right, (heading, box, visible_right)
     amount = table.get_by_role("row").filter(has_text="재근상사").get_by_text("11,000,000")
     expect(amount).to_be_in_viewport()
+
+
+def test_closing_a_quote_opened_from_quote_status_returns_to_its_filters_tab_and_quote(demo_server, page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, demo_server.url)
+    page.goto(f"{demo_server.url}/status/quotes")
+    page.get_by_text("기간 전체").click()
+    page.get_by_role("button", name="조회[F3]").click()
+    page.get_by_role("tab", name=re.compile("견적진행")).click()
+    row = page.locator(".q-table__container").first.get_by_role("row").filter(has_text="재근상사")
+    row.get_by_text("ERP 도입 견적").dblclick()
+    page.wait_for_url(re.compile(r"/quotes/\d+\?back="))
+    page.get_by_role("button", name="닫기").click()
+    page.wait_for_url(re.compile(r"/status/quotes\?"))
+    # the same filters, tab and quote as before the quote was opened
+    expect(page.get_by_role("checkbox", name="기간 전체")).to_be_checked()
+    expect(page.get_by_role("tab", name=re.compile("견적진행"))).to_have_attribute("aria-selected", "true")
+    expect(row).to_be_visible()
+    expect(row.get_by_role("checkbox")).to_be_checked()
+    expect(page.get_by_text("목록에서 견적서를 선택하면")).to_be_hidden()
+    # and so does F5
+    page.reload()
+    expect(page.get_by_role("tab", name=re.compile("견적진행"))).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("checkbox", name="기간 전체")).to_be_checked()
