@@ -52,3 +52,19 @@ def test_the_menu_sits_beside_the_page_on_a_desktop_and_opens_from_the_button_on
     expect(menu_entry).to_be_visible()
     menu_entry.click()
     expect(page.locator(".q-header").get_by_text("기초정보등록")).to_be_visible()
+
+
+def test_a_click_on_a_user_row_selects_it_for_editing_at_both_desk_sizes(server, page):
+    sign_in(page, server.url)
+    page.goto(f"{server.url}/settings/users")
+    table = page.locator(".q-table__container").first
+    for width, height in ((1024, 768), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        row = table.get_by_role("row").filter(has_text="admin")
+        row.get_by_role("cell", name="admin", exact=True).click()  # the cell, not the checkbox
+        expect(row.get_by_role("checkbox")).to_be_checked()
+        page.get_by_role("button", name="수정").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.get_by_label("아이디")).to_have_value("admin")
+        dialog.get_by_role("button", name="닫기").click()
+        expect(dialog).to_be_hidden()
