@@ -400,7 +400,7 @@ class MaintenanceScreen:
                         label="유형",
                     )
                     .props("dense outlined")
-                    .classes("w-56")
+                    .classes("w-64")
                 )
                 fee = amount_input("소급비", 0).classes("w-36")
             with ui.row().classes("items-start gap-2"):
@@ -411,12 +411,12 @@ class MaintenanceScreen:
                 form = (
                     ui.select(self.forms, value=yearly, label="납입형태")
                     .props("dense outlined")
-                    .classes("w-28")
+                    .classes("w-32")
                 )
                 form.mark("tosp-form")
             with ui.row().classes("items-start gap-2"):
                 contract_date = date_field("계약일자")
-                settlement = ui.input("정산월 (YYYY-MM)").props("dense outlined").classes("w-36")
+                settlement = ui.input("정산월 (예: 2019-04)").props("dense outlined").classes("w-40")
             ui.label("계약일자를 비우면 각 거래처의 종료일, 정산월을 비우면 시작 월로 작성합니다.").classes(
                 "text-caption text-grey-7"
             )

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from pages.menu import MENU
 from tests.e2e.conftest import connected, sign_in
@@ -137,6 +138,13 @@ def _settled(page) -> None:
     page.wait_for_load_state("load")
 
 
+def _checked_first_row(page) -> None:
+    page.get_by_role("tab", name=re.compile(r"^전체")).click()
+    first = page.locator(".q-table__container").first.locator("tbody tr").first
+    first.get_by_role("checkbox").click()
+    expect(first.get_by_role("checkbox")).to_be_checked()
+
+
 def _open_dialog(page, opener) -> None:
     opener.click()
     page.get_by_role("dialog").last.wait_for(state="visible")
@@ -152,6 +160,7 @@ def test_every_screen_speaks_korean_and_cuts_nothing_at_1024(demo_server, page):
     dialogs = [
         ("/", lambda: page.get_by_test_id("log-add")),
         ("/cards", lambda: page.get_by_role("button", name="추가[F5]")),
+        ("/maintenance", lambda: _checked_first_row(page) or page.get_by_role("button", name="TOSP작성")),
     ]
     found: dict[str, dict[str, str]] = {}
     cut: dict[str, list[str]] = {}
