@@ -477,15 +477,27 @@ class Ledger:
     truncated: bool = False
 
 
+def _is_item_line(row: dict[str, Any]) -> bool:
+    """An item line, not a text line ("- 무상유지보수기간 3개월": no item code, no quantity, no
+    price) nor an empty one: the rule the printed quote uses."""
+    return bool(row["item_code"] or row["quantity"] or row["unit_price"])
+
+
 def _summaries(rows: list[dict[str, Any]], owner: str) -> dict[int, str]:
-    """ "ERP영업관리 외 4건": the first line's name and how many more lines there are."""
-    names: dict[int, list[str]] = {}
+    """ "ERP영업관리 외 4건": the first item line's name and how many more item lines there are
+    (text lines and empty lines are not counted). A document of text lines only shows its first
+    line's text."""
+    lines: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        names.setdefault(row[owner], []).append(row["name"])
-    return {
-        owner_id: names_[0] + (f" 외 {len(names_) - 1}건" if len(names_) > 1 else "")
-        for owner_id, names_ in names.items()
-    }
+        lines.setdefault(row[owner], []).append(row)
+    summaries = {}
+    for owner_id, owned in lines.items():
+        items = [row["name"] for row in owned if _is_item_line(row)]
+        if items:
+            summaries[owner_id] = items[0] + (f" 외 {len(items) - 1:,}건" if len(items) > 1 else "")
+        else:
+            summaries[owner_id] = next((row["name"] for row in owned if row["name"].strip()), "")
+    return summaries
 
 
 def _date_filter(column: str, date_from: dt.date | None, date_to: dt.date | None) -> dict[str, dt.date]:
@@ -530,13 +542,13 @@ async def partner_ledger(
     order_names = _summaries(
         await SalesOrderLine.filter(order_id__in=order_ids)
         .order_by("order_id", "seq", "id")
-        .values("order_id", "name"),
+        .values("order_id", "name", "item_code", "quantity", "unit_price"),
         "order_id",
     )
     shipment_names = _summaries(
         await ShipmentLine.filter(shipment_id__in=shipment_ids)
         .order_by("shipment_id", "seq", "id")
-        .values("shipment_id", "name"),
+        .values("shipment_id", "name", "item_code", "quantity", "unit_price"),
         "shipment_id",
     )
     shipped_orders = (
