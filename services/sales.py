@@ -74,11 +74,11 @@ async def _copy_lines(source: Sequence[DocumentLine], model: type, **owner: Any)
         await model.create(**owner, **{column: getattr(line, column) for column in _LINE_COLUMNS})
 
 
-async def _quote_for_processing(quote_id: int) -> tuple[Quote, int]:
+async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int]:
     quote = await Quote.get_or_none(id=quote_id).select_related("customer")
     if quote is None:
         raise NotFound("견적서")
-    if quote.state == QuoteState.CANCELLED:
+    if quote.state == QuoteState.CANCELLED and not cancelled_ok:
         raise ValidationError(
             {"": f"견적서 {quote.number}{josa(quote.number, '은')} 취소된 견적서라 처리할 수 없습니다."}
         )
@@ -97,9 +97,12 @@ async def _accept(quote_id: int, partner_id: int) -> None:
     await quote.save()
 
 
-async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | None = None) -> SalesOrder:
-    """주문처리: a sales order (수주) from the quote's lines."""
-    quote, partner_id = await _quote_for_processing(quote_id)
+async def process_to_order(
+    quote_id: int, *, by: Actor, order_date: dt.date | None = None, cancelled_ok: bool = False
+) -> SalesOrder:
+    """주문처리: a sales order (수주) from the quote's lines. A 견적취소 quote is refused unless
+    `cancelled_ok` (the user was told it was cancelled and chose to go on)."""
+    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = order_date or dt.date.today()
     lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
@@ -135,10 +138,12 @@ async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | No
             ) from exc
 
 
-async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
+async def process_to_shipment(
+    quote_id: int, *, by: Actor, shipped_on: dt.date | None = None, cancelled_ok: bool = False
+) -> Shipment:
     """출고처리: a shipment (출고, raises the partner's credit balance) from the quote's lines,
-    linked to the quote's order when there is one."""
-    quote, partner_id = await _quote_for_processing(quote_id)
+    linked to the quote's order when there is one. A 견적취소 quote as for `process_to_order`."""
+    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = shipped_on or dt.date.today()
     lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 

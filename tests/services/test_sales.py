@@ -102,6 +102,13 @@ async def test_a_cancelled_quote_is_not_processed(db):
     quote = await make_quote(clerk, await make_customer(), state=QuoteState.CANCELLED)
     with pytest.raises(ValidationError, match="취소된 견적서"):
         await sales.process_to_order(quote.id, by=clerk)
+    with pytest.raises(ValidationError, match="취소된 견적서"):
+        await sales.process_to_shipment(quote.id, by=clerk)
+    assert not await SalesOrder.exists() and not await Shipment.exists()
+    # the user was told it was cancelled and chose 주문처리 anyway
+    order = await sales.process_to_order(quote.id, by=clerk, cancelled_ok=True)
+    assert order.quote_id == quote.id
+    assert (await Quote.get(id=quote.id)).state == QuoteState.ACCEPTED
 
 
 async def test_the_ledger_summary_counts_item_lines_only(db):
