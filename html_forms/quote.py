@@ -103,6 +103,19 @@ def _stamp(uri: str) -> str:
     return f'<img src="{_e(uri)}" width="42" height="42"/>'
 
 
+HONORIFICS = ("귀하", "귀중", "님")
+
+
+def addressed(recipient: str) -> str:
+    """The recipient with "귀하" — unless it already ends in an honorific (귀하, 귀중, 님), and
+    nothing for a blank recipient. Only the recipient gets it: the 담당자 line shows the person as
+    written."""
+    name = " ".join(recipient.split())
+    if not name:
+        return ""
+    return name if name.endswith(HONORIFICS) else f"{name} 귀하"
+
+
 def render_quote_html(document: QuoteDocument) -> str:
     company = document.company
     phone_fax = " / ".join(part for part in (document.phone, document.fax) if part)
@@ -111,7 +124,7 @@ def render_quote_html(document: QuoteDocument) -> str:
         "quote_date": format_date(document.quote_date),
         "valid_until": format_date(document.valid_until) if document.valid_until else "",
         "title": _e(document.title),
-        "recipient": _e(document.recipient),
+        "recipient": _e(addressed(document.recipient)),
         "contact_name": _e(document.contact_name),
         "phone_fax": _e(phone_fax),
         "email": _e(document.email),

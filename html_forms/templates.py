@@ -1,5 +1,6 @@
 """Html문서: named `{{placeholders}}` in document templates, checked when a template is saved and
-filled when a visit report is written.
+filled when a visit report is written. Every placeholder has an English and a Korean name
+(`{{company}}` or `{{상호}}`); both fill the same value.
 
 Filled values are HTML-escaped; a missing value fills blank. Where a placeholder stands in text
 (not inside a tag), the value is wrapped in `<span data-field="name">` so that a later change
@@ -32,6 +33,31 @@ PLACEHOLDERS: dict[str, str] = {
     "visitor": "방문자",
     "purpose": "방문목적",
     "state": "진행상태",
+}
+# name → its Korean name, the word on the office's own forms (either may be written in a template)
+KOREAN_NAMES: dict[str, str] = {
+    "company": "상호",
+    "representative": "대표자",
+    "business_number": "사업자번호",
+    "customer_code": "고객코드",
+    "contact": "담당자",
+    "phone": "전화번호",
+    "mobile": "담당자HP",
+    "fax": "팩스번호",
+    "email": "이메일",
+    "address": "주소",
+    "postal_code": "우편번호",
+    "written_on": "작성일자",
+    "document_number": "문서번호",
+    "visit_date": "방문일자",
+    "visit_time": "방문시간",
+    "visitor": "방문자",
+    "purpose": "방문목적",
+    "state": "진행상태",
+}
+_BY_NAME: dict[str, str] = {
+    **{name: name for name in PLACEHOLDERS},
+    **{k: n for n, k in KOREAN_NAMES.items()},
 }
 CUSTOMER_FIELDS = (
     "company",
@@ -68,8 +94,14 @@ def placeholders_in(html: str) -> list[str]:
     return list(seen)
 
 
+def field_name(name: str) -> str | None:
+    """The (English) field a placeholder name stands for, written in English or Korean; None when
+    unknown."""
+    return _BY_NAME.get(name.strip())
+
+
 def unknown_placeholders(html: str) -> list[str]:
-    return [name for name in placeholders_in(html) if name not in PLACEHOLDERS]
+    return [name for name in placeholders_in(html) if field_name(name) is None]
 
 
 def _in_text(html: str, position: int) -> bool:
@@ -82,8 +114,8 @@ def fill(html: str, values: Mapping[str, object | None]) -> str:
     Unknown placeholders are left as written: templates are checked when they are saved."""
 
     def replace(match: re.Match) -> str:
-        name = match.group(1).strip()
-        if name not in PLACEHOLDERS:
+        name = field_name(match.group(1))
+        if name is None:
             return match.group(0)
         raw = values.get(name)
         text = html_lib.escape("" if raw is None else str(raw), quote=True)

@@ -1,8 +1,9 @@
 """기초정보등록 → Html문서 (/codes/html, admin only): document templates for visit reports.
 
-Templates are written in the WYSIWYG editor or as HTML source, with `{{placeholders}}` from the
-list on the right; saving sanitises the HTML and refuses unknown placeholders. The preview shows
-the template filled with the manual's example visit."""
+Templates are written in the WYSIWYG editor or as HTML source, with `{{placeholders}}` — each by
+its Korean or its English name — from the list above the editor; saving sanitises the HTML and
+refuses unknown placeholders. The preview shows the template filled with the manual's example
+visit."""
 
 from __future__ import annotations
 
@@ -28,6 +29,25 @@ COLUMNS = [
     {"name": "active", "label": "사용", "field": "active_label", "align": "center"},
     {"name": "in_use", "label": "방문일지", "field": "in_use", "align": "right"},
 ]
+# The preview draws a document as the PDF (xhtml2pdf) does. The page's own stylesheet (Tailwind's
+# reset) sets every border to 0, which silently cancels a table's `border="1"`; the PDF draws it as
+# 1pt black lines around the table and every cell. Headings get the PDF's sizes, not the screen's
+# display sizes.
+PREVIEW_CSS = """
+.document-preview { font-size: 10pt; line-height: 1.35; }
+.document-preview table[border]:not([border="0"]),
+.document-preview table[border]:not([border="0"]) > * > tr > td,
+.document-preview table[border]:not([border="0"]) > * > tr > th,
+.document-preview table[border]:not([border="0"]) > tr > td,
+.document-preview table[border]:not([border="0"]) > tr > th { border: 1px solid #000; }
+.document-preview td, .document-preview th { padding: 3px 4px; vertical-align: top; }
+.document-preview h1, .document-preview h2, .document-preview h3 {
+  font-weight: bold; line-height: 1.35; letter-spacing: normal; margin: 1em 0;
+}
+.document-preview h1 { font-size: 138.5%; }
+.document-preview h2 { font-size: 123.1%; }
+.document-preview h3 { font-size: 108%; }
+"""
 EDITOR_TOOLBAR = [
     ["bold", "italic", "underline", "strike"],
     ["unordered", "ordered"],
@@ -51,7 +71,7 @@ class TemplateScreen:
             )
             ui.label("Html문서 (방문일지 문서양식)").classes("text-h6")
         with ui.row().classes("w-full no-wrap items-start gap-2"):
-            with ui.card().classes("p-2 w-52 shrink-0"):
+            with ui.card().classes("p-2 w-60 shrink-0"):
                 with ui.row().classes("w-full items-center gap-1"):
                     ui.button("추가", icon="add", on_click=self.new).props("dense unelevated no-caps").mark(
                         "template-add"
@@ -83,16 +103,23 @@ class TemplateScreen:
                     )
                 with (
                     ui.expansion(
-                        "자리표시자 — 누르면 편집기의 커서 위치에 넣습니다", icon="data_object", value=True
+                        "자리표시자 — 한글 이름이나 영문 이름을 누르면 편집기의 커서 위치에 넣습니다",
+                        icon="data_object",
+                        value=True,
                     )
                     .props("dense")
                     .classes("w-full"),
-                    ui.row().classes("w-full gap-1"),
+                    ui.element("div")
+                    .classes("w-full grid items-center justify-items-start gap-x-1 gap-y-0")
+                    .style("grid-template-columns: repeat(2, max-content max-content minmax(0, 1fr))")
+                    .mark("placeholder-list"),
                 ):
-                    for code, meaning in html_templates.placeholder_help().items():
-                        ui.chip(code, on_click=lambda c=code: self.insert(c)).props(
-                            "dense outline color=primary clickable"
-                        ).classes("font-mono").tooltip(meaning)
+                    for row in html_templates.placeholder_rows():
+                        for code in (row.korean, row.english):
+                            ui.chip(code, on_click=lambda c=code: self.insert(c)).props(
+                                "dense outline color=primary clickable"
+                            ).classes("font-mono text-xs m-0").mark(f"placeholder-{code}")
+                        ui.label(row.meaning).classes("text-caption text-grey-8 leading-tight pr-2")
                 with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
                     ui.tab("editor", label="편집")
                     ui.tab("source", label="소스(HTML)").mark("template-source-tab")
@@ -110,7 +137,12 @@ class TemplateScreen:
                             .mark("template-source")
                         )
                     with ui.tab_panel("preview").classes("p-0"):
-                        self.preview = ui.html("", sanitize=html_templates.clean_html).classes("w-full")
+                        ui.add_css(PREVIEW_CSS)
+                        self.preview = (
+                            ui.html("", sanitize=html_templates.clean_html)
+                            .classes("w-full document-preview")
+                            .mark("template-preview")
+                        )
                 self.panels.on_value_change(self.switch_view)
                 self.html_error = ui.label().classes("text-negative text-caption").mark("template-html-error")
         self.errors = FieldErrors({"name": self.name})

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_business_number, format_date, josa
+from core.korean import format_amount, format_business_number, format_date
 from html_forms.maintenance import list_html
 from html_forms.pdf import render_pdf_async
 from models.codes import CodeKind
@@ -32,6 +32,7 @@ from pages.maintenance_forms import (
     read_int,
     send_excel,
     send_pdf,
+    state_changed_message,
 )
 from pages.sales_links import ledger_url
 from services import maintenance
@@ -522,7 +523,7 @@ class MaintenanceScreen:
             )
             ui.button(
                 "발송전", icon="undo", on_click=lambda: self.change_state(ContractState.BEFORE_SENDING)
-            ).props("dense outline no-caps")
+            ).props("dense outline no-caps").mark("agreement-unsign")
             ui.button("동의서 출력", icon="picture_as_pdf", on_click=self.print_selected_agreements).props(
                 "dense unelevated no-caps"
             ).mark("agreement-print")
@@ -576,7 +577,7 @@ class MaintenanceScreen:
             ui.notify("상태를 바꿀 동의서를 체크하세요.", type="warning")
             return
         try:
-            changed = await maintenance.change_contract_states(
+            result = await maintenance.change_contract_states(
                 [r["id"] for r in chosen],
                 by=self.actor,
                 state=state,
@@ -586,11 +587,17 @@ class MaintenanceScreen:
             ui.notify(str(error), type="negative", multi_line=True)
             await self.refresh_all()
             return
-        suffix = (
-            " 제품의 유상종료일도 계약 종료일로 바뀌었습니다." if state == ContractState.CONTRACTED else ""
-        )
+        states = {r["state"] for r in chosen if r["state"] != state.value}
         ui.notify(
-            f"{changed:,}건을 {state.value}{josa(state.value, '으로')} 바꿨습니다.{suffix}", type="positive"
+            state_changed_message(
+                f"{result.changed:,}건",
+                states.pop() if len(states) == 1 else None,
+                state,
+                result.paid_end,
+                names={r["id"]: r["company_name"] for r in chosen},
+            ),
+            type="positive",
+            multi_line=True,
         )
         self.agreement_table.selected = []
         await self.refresh_all()

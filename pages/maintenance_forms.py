@@ -14,8 +14,9 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
+from core.dates import IMPOSSIBLE_DATE, is_impossible_date
 from core.errors import GogaekError, StaleRecordError, ValidationError
-from core.korean import format_amount, format_date
+from core.korean import format_amount, format_date, josa
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
 from pages.components.conflicts import keep_my_work
@@ -31,8 +32,67 @@ from services.staff import staff_choices
 DATE_ERROR = "날짜는 YYYY-MM-DD 형식으로 입력하세요 (예: 2019-03-31)."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# the editor's fields by the names the service reports problems under
+FIELD_LABELS = {
+    "product": "제품군",
+    "state": "계약상태",
+    "contract_date": "계약일자",
+    "start_on": "시작일",
+    "end_on": "종료일",
+    "contract_type": "유형",
+    "payment_method": "납부방법",
+    "payment_form": "납입형태",
+    "settlement_month": "정산월",
+    "retroactive_fee": "소급비",
+    "sales_staff": "영업담당",
+    "note": "비고",
+    "lines": "유지보수 내역",
+}
 STATE_LABELS = {s: s.value for s in ContractState}
 TYPE_LABELS = {t: t.value for t in ContractType}
+
+
+# ---------------------------------------------------------------------------------------------
+# what a state change did
+
+
+def paid_end_text(move: maintenance.PaidEndMove) -> str:
+    """'유상종료일이 2026-03-31에서 2025-03-31로 돌아갔습니다.' (back to an earlier date), '…로
+    바뀌었습니다.' (on to a later one, or set for the first time), or '… 지워졌습니다' (back to none)."""
+    if move.after is None:
+        before = format_date(move.before)
+        return f"유상종료일 {before}{josa(before, '이')} 지워졌습니다 (계약 전에는 없었습니다)."
+    after = format_date(move.after)
+    if move.before is None:
+        return f"유상종료일이 {after}{josa(after, '으로')} 바뀌었습니다."
+    went = "돌아갔습니다" if move.after < move.before else "바뀌었습니다"
+    return f"유상종료일이 {format_date(move.before)}에서 {after}{josa(after, '으로')} {went}."
+
+
+def state_changed_message(
+    subject: str,
+    before: ContractState | str | None,
+    state: ContractState,
+    moves: Sequence[maintenance.PaidEndMove],
+    names: dict[int, str] | None = None,
+) -> str:
+    """ "'ERP 2025-04-01 ~ 2026-03-31'을 발송전으로 되돌렸습니다. 제품의 유상종료일이 … 돌아갔습니다."
+    Says what happened to the product's paid end date when a contract left or entered 계약;
+    `names` (contract id → company) tells the products of several contracts apart."""
+    leaving = before is not None and ContractState(before) == ContractState.CONTRACTED
+    verb = "되돌렸습니다" if leaving and state == ContractState.BEFORE_SENDING else "바꿨습니다"
+    particle = josa(subject.strip("'"), "을")
+    text = f"{subject}{particle} {state.value}{josa(state.value, '으로')} {verb}."
+    if names:
+        return " ".join(
+            [text]
+            + [f"{names.get(move.contract_id, '')} 제품의 {paid_end_text(move)}".lstrip() for move in moves]
+        )
+    if moves:
+        return " ".join([text] + [f"제품의 {paid_end_text(move)}" for move in moves])
+    if leaving:
+        return f"{text} 제품의 유상종료일은 뒤의 계약 날짜라 그대로입니다."
+    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,6 +428,7 @@ async def open_contract_editor(
                 ui.input("정산월 (YYYY-MM)", value=detail.settlement_month)
                 .props("dense outlined")
                 .classes("w-36")
+                .mark("contract-settlement")
             )
             fee = amount_input("소급비", detail.retroactive_fee).classes("w-36").mark("contract-fee")
             sales = ui.select(staff, value=detail.sales_staff_id, label="영업담당", clearable=True).props(
@@ -453,8 +514,22 @@ async def open_contract_editor(
             with dialog.client.layout:
                 await open_contract_editor(actor, customer_id, contract_id=detail.id, on_saved=on_saved)
 
+        def show_problems(problems: dict[str, str]) -> None:
+            """Every problem at once: each field marked with its message, and one list of them
+            all above the buttons (the lines have no single field, so they are only listed)."""
+            errors.show({name: message for name, message in problems.items() if name in errors.fields})
+            listed = []
+            for name, message in problems.items():
+                element = errors.fields.get(name)
+                if element is not None and is_impossible_date(getattr(element, "value", None)):
+                    message = IMPOSSIBLE_DATE
+                listed.append(f"• {FIELD_LABELS.get(name, name)}: {message}" if name else f"• {message}")
+            problem_list.set_text(f"저장하지 못했습니다. 고칠 곳 {len(listed):,}군데:\n" + "\n".join(listed))
+            problem_list.set_visibility(True)
+
         async def save() -> None:
             errors.clear()
+            problem_list.set_visibility(False)
             problems: dict[str, str] = {}
             values = maintenance.ContractDetail(
                 customer_id=customer_id,
@@ -474,15 +549,16 @@ async def open_contract_editor(
                 note=note.value or "",
                 lines=grid.values(),
             )
-            if problems:
-                errors.show(problems)
-                return
+            moves: list[maintenance.PaidEndMove] = []
             try:
+                if problems:  # a date that cannot be read: shown with everything else to fix
+                    show_problems({**await maintenance.contract_problems(values), **problems})
+                    return
                 contract = await maintenance.save_contract(
-                    values, by=actor, form_token=save_button.form_token
+                    values, by=actor, form_token=save_button.form_token, paid_end=moves
                 )
             except ValidationError as error:
-                errors.show(error.fields)
+                show_problems(error.fields)
                 return
             except StaleRecordError as error:
                 await keep_my_work(
@@ -496,7 +572,8 @@ async def open_contract_editor(
             saved["values"] = snapshot()
             guard.refresh()
             show_title()
-            ui.notify("저장했습니다.", type="positive")
+            moved = " ".join(f"제품의 {paid_end_text(move)}" for move in moves)
+            ui.notify(f"저장했습니다. {moved}".strip(), type="positive", multi_line=bool(moves))
             if on_saved:
                 await on_saved()
 
@@ -505,6 +582,12 @@ async def open_contract_editor(
                 return
             dialog.close()
 
+        problem_list = (
+            ui.label()
+            .classes("text-negative text-body2 whitespace-pre-line w-full")
+            .mark("contract-problems")
+        )
+        problem_list.set_visibility(False)
         with ui.row().classes("w-full justify-end"):
             print_button = ui.button(
                 "동의서 인쇄",

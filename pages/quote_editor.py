@@ -16,9 +16,9 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
 from core.inputs import WRONG_DATE
-from core.korean import josa
+from core.korean import format_date, josa
 from models.codes import CodeKind
-from models.quote import QuoteState
+from models.quote import Quote, QuoteState
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
@@ -43,6 +43,14 @@ PARTY_COLUMNS = [
     {"name": "phone", "label": "전화", "field": "phone", "align": "left"},
     {"name": "partner", "label": "거래처", "field": "partner_name", "align": "left"},
 ]
+
+
+def copied_message(source_number: str, copy: Quote) -> str:
+    """What 복사 says: the new quote's number, and that it is dated today (not the source's date)."""
+    return (
+        f"견적서 {source_number}{josa(source_number, '을')} 복사해 견적서 {copy.number}{josa(copy.number, '을')} "
+        f"새로 만들었습니다. 견적일자는 오늘({format_date(copy.quote_date)})입니다."
+    )
 
 
 BACK_TO = "/status/quotes"  # the one screen a quote may return to by its address (with its filters)
@@ -531,8 +539,9 @@ class QuoteEditor:
     async def copy(self) -> None:
         if self.quote_id is None or not await self._saved():
             return
+        source = (await quotes.get_quote(self.quote_id)).quote.number
         copy = await quotes.copy_quote(self.quote_id, by=self.actor)
-        ui.notify(f"새 견적서 {copy.number}{josa(copy.number, '으로')} 복사했습니다.", type="positive")
+        ui.notify(copied_message(source, copy), type="positive", multi_line=True)
         ui.navigate.to(quote_url(copy.id, back=self.back))
 
     async def process(self, kind: Processing) -> None:

@@ -25,7 +25,7 @@ from pages.components.paged_table import Page, PagedTable, PageRequest, column, 
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
-from pages.quote_editor import quote_url
+from pages.quote_editor import copied_message, quote_url
 from pages.sales_links import Processing, process_quote
 from services import codes, quotes
 from services.excel import Column, export_rows
@@ -576,10 +576,7 @@ class QuoteBrowser(ui.column):
         if not (row := self._need_selection()):
             return
         copy = await quotes.copy_quote(row["id"], by=self.actor)
-        ui.notify(
-            f"견적서 {row['number']}{josa(row['number'], '을')} 새 견적서 {copy.number}{josa(copy.number, '으로')} 복사했습니다.",
-            type="positive",
-        )
+        ui.notify(copied_message(row["number"], copy), type="positive", multi_line=True)
         await self.table.refresh()
 
     async def delete_selected(self) -> None:

@@ -12,6 +12,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
 from core.korean import format_amount, josa
+from models.quote import QuoteState
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
@@ -20,7 +21,7 @@ from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
-from services import sales
+from services import quotes, sales
 
 # the customer window's tab where a trading partner is created or linked (거래처관리정보)
 PARTNER_TAB = "partner"
@@ -57,18 +58,28 @@ class Processing(enum.StrEnum):
 
 
 async def process_quote(actor: Actor, quote_id: int, number: str, recipient: str, kind: Processing) -> bool:
-    """Ask, then turn the quote into an order or a shipment. True when a document was made."""
+    """Ask, then turn the quote into an order or a shipment. True when a document was made. A
+    견적취소 quote is not refused outright: the question says it was cancelled, and 주문처리 (or
+    출고처리) there goes on."""
     document = "수주" if kind == Processing.ORDER else "출고"
-    if not await confirm(
-        f"견적서 {number} ({recipient})의 품목으로 {document}{josa(document, '을')} 등록하고 견적서를 신청완료로 바꿀까요?",
-        action=kind.value,
-    ):
+    try:
+        cancelled = (await quotes.get_quote(quote_id)).quote.state == QuoteState.CANCELLED
+    except GogaekError as error:
+        ui.notify(str(error), type="negative", multi_line=True)
+        return False
+    question = f"견적서 {number} ({recipient})의 품목으로 {document}{josa(document, '을')} 등록하고 견적서를 신청완료로 바꿀까요?"
+    if cancelled:
+        question = (
+            f"견적서 {number} ({recipient}){josa(number, '은')} 견적취소된 견적서입니다. "
+            f"그래도 {kind.value}할까요? 품목으로 {document}{josa(document, '을')} 등록하고 견적서를 신청완료로 바꿉니다."
+        )
+    if not await confirm(question, action=kind.value):
         return False
     try:
         if kind == Processing.ORDER:
-            made = await sales.process_to_order(quote_id, by=actor)
+            made = await sales.process_to_order(quote_id, by=actor, cancelled_ok=cancelled)
         else:
-            made = await sales.process_to_shipment(quote_id, by=actor)
+            made = await sales.process_to_shipment(quote_id, by=actor, cancelled_ok=cancelled)
     except sales.PartnerRequired as missing:
         ask_for_partner(missing.customer_id, str(missing))
         return False

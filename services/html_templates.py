@@ -1,7 +1,8 @@
 """Html문서: document templates for visit reports (admin-only editing).
 
-Templates are sanitised when saved and every `{{placeholder}}` must be a known one, so a typo is
-reported to the admin who wrote it, not discovered by the staff member filling it in."""
+Templates are sanitised when saved and every `{{placeholder}}` must be a known one (by its English
+or its Korean name), so a typo is reported to the admin who wrote it, not discovered by the staff
+member filling it in."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from core.inputs import refuse, wrong_texts
 from html_forms.sanitize import sanitize_html
 from html_forms.templates import (
     DEFAULT_TEMPLATE_NAME,
+    KOREAN_NAMES,
     PLACEHOLDERS,
     default_template_html,
     fill,
@@ -82,7 +84,7 @@ def check_template(*, name: str, html: str) -> tuple[str, str]:
     if unknown:
         listed = ", ".join("{{" + u + "}}" for u in unknown)
         errors["html"] = f"알 수 없는 자리표시자: {listed}. 쓸 수 있는 것: " + ", ".join(
-            "{{" + p + "}}" for p in PLACEHOLDERS
+            f"{row.korean} 또는 {row.english}" for row in placeholder_rows()
         )
     if errors:
         raise ValidationError(errors)
@@ -145,9 +147,21 @@ def clean_html(html: str | None) -> str:
     return sanitize_html(html)
 
 
-def placeholder_help() -> dict[str, str]:
-    """`{{name}}` → what it is filled with, for the template screen."""
-    return {"{{" + name + "}}": label for name, label in PLACEHOLDERS.items()}
+@dataclass(frozen=True)
+class PlaceholderRow:
+    """One placeholder as the template screen lists it: both ways to write it and its meaning."""
+
+    korean: str  # {{상호}}
+    english: str  # {{company}}
+    meaning: str
+
+
+def placeholder_rows() -> list[PlaceholderRow]:
+    """Every placeholder, in the order of the template screen."""
+    return [
+        PlaceholderRow("{{" + KOREAN_NAMES[name] + "}}", "{{" + name + "}}", meaning)
+        for name, meaning in PLACEHOLDERS.items()
+    ]
 
 
 def shipped_default() -> str:

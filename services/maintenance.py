@@ -9,7 +9,7 @@ import calendar
 import datetime as dt
 import enum
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
@@ -337,7 +337,8 @@ def _period_text(contract: MaintenanceContract) -> str:
     return f"{contract.start_on:%Y-%m-%d} ~ {contract.end_on:%Y-%m-%d}, {contract.state.value}"
 
 
-async def _validate_contract(detail: ContractDetail) -> None:
+async def _contract_errors(detail: ContractDetail) -> dict[str, str]:
+    """Every problem of a (normalised) contract, field → message: all of them, not the first."""
     errors: dict[str, str] = {}
     customer = await Customer.get_or_none(id=detail.customer_id)
     if customer is None:
@@ -383,20 +384,21 @@ async def _validate_contract(detail: ContractDetail) -> None:
         locks = set(
             await KeyLock.filter(product__customer_id=detail.customer_id).values_list("number", flat=True)
         )
+        rows = []
         for index, line in enumerate(detail.lines, start=1):
             if line.module_id and line.module_id not in modules:
-                errors["lines"] = f"{index:,}행: 이 제품군의 모듈을 선택하세요."
+                rows.append(f"{index:,}행: 이 제품군의 모듈을 선택하세요.")
             elif min(line.user_count, line.amount, line.pc_count) < 0:
-                errors["lines"] = f"{index:,}행: 유저수, 금액, PC는 0 이상이어야 합니다."
+                rows.append(f"{index:,}행: 유저수, 금액, PC는 0 이상이어야 합니다.")
             elif line.key_lock_number and line.key_lock_number not in locks:
-                errors["lines"] = (
+                rows.append(
                     f"{index:,}행: 키락번호 '{line.key_lock_number}'{josa(line.key_lock_number, '은')} 이 고객의 제품관리에 없습니다. "
                     "등록된 키락에서 고르세요."
                 )
             elif len(line.note) > NOTE_MAX:
-                errors["lines"] = f"{index:,}행: 비고는 {NOTE_MAX:,}자 이내입니다."
-            if "lines" in errors:
-                break
+                rows.append(f"{index:,}행: 비고는 {NOTE_MAX:,}자 이내입니다.")
+        if rows:
+            errors["lines"] = " ".join(rows)
         if detail.start_on and detail.end_on and "end_on" not in errors:
             other = await _overlapping(detail.product_id, detail.start_on, detail.end_on, except_id=detail.id)
             if other is not None:
@@ -405,8 +407,7 @@ async def _validate_contract(detail: ContractDetail) -> None:
                 )
     if detail.state == ContractState.CONTRACTED and detail.end_on is None:
         errors.setdefault("end_on", "종료일이 없는 계약은 계약 상태로 둘 수 없습니다.")
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @dataclass(frozen=True)
@@ -422,7 +423,18 @@ def _coverage(contract: MaintenanceContract) -> _Coverage:
     return _Coverage(contract.state, contract.product_id, contract.end_on)
 
 
-async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | None) -> None:
+@dataclass(frozen=True)
+class PaidEndMove:
+    """The product's paid end date (유상종료일) as a state change moved it: from `before` to
+    `after` (None: no date)."""
+
+    contract_id: int | None
+    product_id: int
+    before: dt.date | None
+    after: dt.date | None
+
+
+async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | None) -> list[PaidEndMove]:
     """THE contract state rule, used by every path that changes a contract's state, product or
     end date (the customer tab, the 유지보수관리 menu, the editor, deleting). Must run inside the
     caller's transaction, before the contract itself is saved:
@@ -432,7 +444,9 @@ async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | N
     - leaving 계약 (to 발송전, 보류, or deleted): the remembered paid end date is restored, unless
       the product's paid end date has moved on since (a later contract) — then it stays;
     - a 계약 contract whose end date or product changes: leave, then enter again.
-    Moves between 발송전 and 보류 do not touch the product; the contract's own save audits them."""
+    Moves between 발송전 and 보류 do not touch the product; the contract's own save audits them.
+    Returns how each product's paid end date moved (from before the rule to after it), so the
+    screen can say so; a date that ends where it started is not a move."""
     was_contracted = before is not None and before.state == ContractState.CONTRACTED
     is_contracted = contract.state == ContractState.CONTRACTED
     moved = (
@@ -440,17 +454,27 @@ async def _apply_state_rule(contract: MaintenanceContract, before: _Coverage | N
         and is_contracted
         and (before.product_id != contract.product_id or before.end_on != contract.end_on)
     )
+    dates: dict[int, list[dt.date | None]] = {}  # product id → [first, last] paid end date
+
+    async def set_paid_end(product: CustomerProduct, day: dt.date | None) -> None:
+        dates.setdefault(product.id, [product.paid_end_on, None])[1] = day
+        product.paid_end_on = day
+        await product.save(update_fields=["paid_end_on"])
+
     if was_contracted and (moved or not is_contracted):
         product = await CustomerProduct.get(id=before.product_id)
         if product.paid_end_on == before.end_on:
-            product.paid_end_on = contract.previous_paid_end_on
-            await product.save(update_fields=["paid_end_on"])
+            await set_paid_end(product, contract.previous_paid_end_on)
         contract.previous_paid_end_on = None
     if is_contracted and (moved or not was_contracted):
         product = await CustomerProduct.get(id=contract.product_id)
         contract.previous_paid_end_on = product.paid_end_on
-        product.paid_end_on = contract.end_on
-        await product.save(update_fields=["paid_end_on"])
+        await set_paid_end(product, contract.end_on)
+    return [
+        PaidEndMove(contract.id, product_id, first, last)
+        for product_id, (first, last) in dates.items()
+        if first != last
+    ]
 
 
 MAX_AMOUNT = 100_000_000_000
@@ -458,23 +482,33 @@ MAX_COUNT = 1_000_000
 NOTE_MAX = 255
 
 
-def _refuse_wrong_types(detail: ContractDetail) -> None:
-    """Values of the wrong type or far out of range, before anything is computed from them."""
-    lines: dict[str, str] = {}
+def _wrong_types(detail: ContractDetail) -> tuple[dict[str, str], bool]:
+    """Values of the wrong type or far out of range, before anything is computed from them:
+    (field → message, whether the other checks can still run). Numbers out of range and control
+    characters leave the rest checkable; an id, date, choice or text of the wrong type (a
+    tampered request) does not."""
+    rows = []
+    checkable = True
     for index, line in enumerate(detail.lines, start=1):
+        shape = wrong_ids(module=line.module_id) or {
+            k: v
+            for k, v in {"note": line.note, "key_lock": line.key_lock_number}.items()
+            if not isinstance(v, str)
+        }
+        if shape:
+            checkable = False
         if (
-            wrong_ids(module=line.module_id)
+            shape
             or wrong_numbers(minimum=0, maximum=MAX_COUNT, users=line.user_count, pcs=line.pc_count)
             or wrong_numbers(minimum=0, maximum=MAX_AMOUNT, amount=line.amount)
             or wrong_texts(note=line.note, key_lock=line.key_lock_number)
         ):
-            lines["lines"] = (
+            rows.append(
                 f"{index:,}행: 모듈은 목록에서 고르고, 유저수·금액·PC는 0 이상의 정수로 입력하세요 "
                 "(금액은 1,000억 원까지)."
             )
-            break
-    refuse(
-        wrong_ids(
+    tampered = {
+        **wrong_ids(
             customer=detail.customer_id,
             product=detail.product_id,
             contract=detail.id,
@@ -482,45 +516,88 @@ def _refuse_wrong_types(detail: ContractDetail) -> None:
             payment_form=detail.payment_form_id,
             sales_staff=detail.sales_staff_id,
         ),
-        wrong_dates(contract_date=detail.contract_date, start_on=detail.start_on, end_on=detail.end_on),
-        wrong_choices(ContractState, state=detail.state),
-        wrong_choices(ContractType, contract_type=detail.contract_type),
-        wrong_numbers(minimum=0, maximum=MAX_AMOUNT, retroactive_fee=detail.retroactive_fee),
-        wrong_texts(settlement_month=detail.settlement_month, note=detail.note),
-        lines,
-    )
+        **wrong_dates(contract_date=detail.contract_date, start_on=detail.start_on, end_on=detail.end_on),
+        **wrong_choices(ContractState, state=detail.state),
+        **wrong_choices(ContractType, contract_type=detail.contract_type),
+        **{
+            name: "글자로 입력하세요."
+            for name, value in (("settlement_month", detail.settlement_month), ("note", detail.note))
+            if not isinstance(value, str)
+        },
+    }
+    problems = {
+        **wrong_numbers(minimum=0, maximum=MAX_AMOUNT, retroactive_fee=detail.retroactive_fee),
+        **wrong_texts(settlement_month=detail.settlement_month, note=detail.note),
+        **({"lines": " ".join(rows)} if rows else {}),
+        **tampered,
+    }
+    return problems, checkable and not tampered
 
 
-async def save_contract(
-    detail: ContractDetail, *, by: Actor, form_token: str | None = None
-) -> MaintenanceContract:
-    """Add (detail.id None, once per `form_token`) or edit a contract with its lines, all or
-    nothing. The total is computed here; a state change follows the state rule in the same
-    transaction."""
-    if detail.id is None and (made := await already_made(MaintenanceContract, "contract", form_token)):
-        return made
-    _refuse_wrong_types(detail)
-    detail.retroactive_fee = whole_number(detail.retroactive_fee)
+def _normalise(detail: ContractDetail) -> None:
+    """Whole numbers (a wrong one counts as 0 for the checks; it has its own message), trimmed
+    texts, and no empty lines."""
+    detail.retroactive_fee = whole_number(detail.retroactive_fee) or 0
     detail.settlement_month = detail.settlement_month.strip()
     detail.note = detail.note.strip()
     detail.lines = [
         LineInput(
             module_id=line.module_id,
-            user_count=whole_number(line.user_count),
-            amount=whole_number(line.amount),
+            user_count=whole_number(line.user_count) or 0,
+            amount=whole_number(line.amount) or 0,
             note=line.note.strip(),
-            pc_count=whole_number(line.pc_count),
+            pc_count=whole_number(line.pc_count) or 0,
             key_lock_number=line.key_lock_number.strip(),
         )
         for line in detail.lines
         if line.module_id or line.amount or line.note.strip() or line.user_count
     ]
+
+
+def _merge(found: dict[str, str], first: dict[str, str]) -> dict[str, str]:
+    """Both sets of problems; for a field in both, `first`'s message, and the rows of both for
+    the lines."""
+    merged = {**found, **first}
+    if "lines" in found and "lines" in first:
+        merged["lines"] = f"{first['lines']} {found['lines']}"
+    return merged
+
+
+async def contract_problems(detail: ContractDetail) -> dict[str, str]:
+    """Every problem of a contract as typed, field → message, all at once (empty when it can be
+    saved). The editor asks this when it has problems of its own (a date it cannot read) so that
+    the user sees everything to fix together."""
+    detail = replace(detail, lines=list(detail.lines))
+    wrong, checkable = _wrong_types(detail)
+    if not checkable:
+        return wrong
+    _normalise(detail)
+    return _merge(await _contract_errors(detail), wrong)
+
+
+async def save_contract(
+    detail: ContractDetail,
+    *,
+    by: Actor,
+    form_token: str | None = None,
+    paid_end: list[PaidEndMove] | None = None,
+) -> MaintenanceContract:
+    """Add (detail.id None, once per `form_token`) or edit a contract with its lines, all or
+    nothing. The total is computed here; a state change follows the state rule in the same
+    transaction, and how it moved the product's paid end date is appended to `paid_end` (given
+    by a screen that says so)."""
+    if detail.id is None and (made := await already_made(MaintenanceContract, "contract", form_token)):
+        return made
+    wrong, checkable = _wrong_types(detail)
+    if not checkable:
+        raise ValidationError(wrong)
+    _normalise(detail)
     contract = None
     if detail.id is not None:
         contract = await MaintenanceContract.get_or_none(id=detail.id, customer_id=detail.customer_id)
         if contract is None:
             raise NotFound("유지보수 계약")
-    await _validate_contract(detail)
+    refuse(_merge(await _contract_errors(detail), wrong))
     product = await CustomerProduct.get(id=detail.product_id)
 
     async def write() -> MaintenanceContract:
@@ -549,9 +626,11 @@ async def save_contract(
             )
             contract.sales_staff_id = detail.sales_staff_id
             contract.note = detail.note
-            await _apply_state_rule(contract, before)
+            moves = await _apply_state_rule(contract, before)
             await contract.save()
             await _replace_lines(contract.id, detail.lines)
+        if paid_end is not None:
+            paid_end.extend(PaidEndMove(contract.id, m.product_id, m.before, m.after) for m in moves)
         return contract
 
     with acting_as(by):
@@ -584,9 +663,17 @@ async def _replace_lines(contract_id: int, lines: Sequence[LineInput]) -> None:
         await row.delete()
 
 
+@dataclass(frozen=True)
+class StateChange:
+    """What a state change did: the contract, and how it moved products' paid end dates."""
+
+    contract: MaintenanceContract
+    paid_end: list[PaidEndMove] = field(default_factory=list)
+
+
 async def change_contract_state(
     contract_id: int, *, by: Actor, state: ContractState, version: int | None = None
-) -> MaintenanceContract:
+) -> StateChange:
     """발송전 / 계약 / 보류 for one contract, from the customer tab or the 유지보수관리 menu.
     Everything (product paid end date, contract, audit entries) commits together or not at all."""
     state = ContractState(state)
@@ -594,33 +681,40 @@ async def change_contract_state(
         async with in_transaction():
             contract = await MaintenanceContract.fetch(contract_id, "유지보수 계약")
             if contract.state == state:
-                return contract
+                return StateChange(contract)
             if state == ContractState.CONTRACTED and contract.end_on is None:
                 raise ValidationError({"state": "종료일이 없는 계약은 계약 처리할 수 없습니다."})
             before = _coverage(contract)
             contract.state = state
             if version is not None:
                 contract.version = version
-            await _apply_state_rule(contract, before)
+            moves = await _apply_state_rule(contract, before)
             await contract.save()
-    return contract
+    return StateChange(contract, moves)
+
+
+@dataclass(frozen=True)
+class StatesChange:
+    changed: int  # how many contracts changed state
+    paid_end: list[PaidEndMove] = field(default_factory=list)
 
 
 async def change_contract_states(
     contract_ids: Sequence[int], *, by: Actor, state: ContractState, versions: dict[int, int] | None = None
-) -> int:
-    """The same rule for several selected contracts, all or nothing. Returns how many changed."""
-    changed = 0
+) -> StatesChange:
+    """The same rule for several selected contracts, all or nothing."""
+    changed, moves = 0, []
     async with in_transaction():
         for contract_id in contract_ids:
             contract = await MaintenanceContract.get_or_none(id=contract_id)
             if contract is None or contract.state == state:
                 continue
-            await change_contract_state(
+            result = await change_contract_state(
                 contract_id, by=by, state=state, version=(versions or {}).get(contract_id)
             )
+            moves += result.paid_end
             changed += 1
-    return changed
+    return StatesChange(changed, moves)
 
 
 async def delete_contract(contract_id: int, *, by: Actor, version: int | None = None) -> None:

@@ -74,11 +74,11 @@ async def _copy_lines(source: Sequence[DocumentLine], model: type, **owner: Any)
         await model.create(**owner, **{column: getattr(line, column) for column in _LINE_COLUMNS})
 
 
-async def _quote_for_processing(quote_id: int) -> tuple[Quote, int]:
+async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int]:
     quote = await Quote.get_or_none(id=quote_id).select_related("customer")
     if quote is None:
         raise NotFound("견적서")
-    if quote.state == QuoteState.CANCELLED:
+    if quote.state == QuoteState.CANCELLED and not cancelled_ok:
         raise ValidationError(
             {"": f"견적서 {quote.number}{josa(quote.number, '은')} 취소된 견적서라 처리할 수 없습니다."}
         )
@@ -97,9 +97,12 @@ async def _accept(quote_id: int, partner_id: int) -> None:
     await quote.save()
 
 
-async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | None = None) -> SalesOrder:
-    """주문처리: a sales order (수주) from the quote's lines."""
-    quote, partner_id = await _quote_for_processing(quote_id)
+async def process_to_order(
+    quote_id: int, *, by: Actor, order_date: dt.date | None = None, cancelled_ok: bool = False
+) -> SalesOrder:
+    """주문처리: a sales order (수주) from the quote's lines. A 견적취소 quote is refused unless
+    `cancelled_ok` (the user was told it was cancelled and chose to go on)."""
+    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = order_date or dt.date.today()
     lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
@@ -135,10 +138,12 @@ async def process_to_order(quote_id: int, *, by: Actor, order_date: dt.date | No
             ) from exc
 
 
-async def process_to_shipment(quote_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
+async def process_to_shipment(
+    quote_id: int, *, by: Actor, shipped_on: dt.date | None = None, cancelled_ok: bool = False
+) -> Shipment:
     """출고처리: a shipment (출고, raises the partner's credit balance) from the quote's lines,
-    linked to the quote's order when there is one."""
-    quote, partner_id = await _quote_for_processing(quote_id)
+    linked to the quote's order when there is one. A 견적취소 quote as for `process_to_order`."""
+    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = shipped_on or dt.date.today()
     lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
@@ -477,15 +482,27 @@ class Ledger:
     truncated: bool = False
 
 
+def _is_item_line(row: dict[str, Any]) -> bool:
+    """An item line, not a text line ("- 무상유지보수기간 3개월": no item code, no quantity, no
+    price) nor an empty one: the rule the printed quote uses."""
+    return bool(row["item_code"] or row["quantity"] or row["unit_price"])
+
+
 def _summaries(rows: list[dict[str, Any]], owner: str) -> dict[int, str]:
-    """ "ERP영업관리 외 4건": the first line's name and how many more lines there are."""
-    names: dict[int, list[str]] = {}
+    """ "ERP영업관리 외 4건": the first item line's name and how many more item lines there are
+    (text lines and empty lines are not counted). A document of text lines only shows its first
+    line's text."""
+    lines: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        names.setdefault(row[owner], []).append(row["name"])
-    return {
-        owner_id: names_[0] + (f" 외 {len(names_) - 1}건" if len(names_) > 1 else "")
-        for owner_id, names_ in names.items()
-    }
+        lines.setdefault(row[owner], []).append(row)
+    summaries = {}
+    for owner_id, owned in lines.items():
+        items = [row["name"] for row in owned if _is_item_line(row)]
+        if items:
+            summaries[owner_id] = items[0] + (f" 외 {len(items) - 1:,}건" if len(items) > 1 else "")
+        else:
+            summaries[owner_id] = next((row["name"] for row in owned if row["name"].strip()), "")
+    return summaries
 
 
 def _date_filter(column: str, date_from: dt.date | None, date_to: dt.date | None) -> dict[str, dt.date]:
@@ -530,13 +547,13 @@ async def partner_ledger(
     order_names = _summaries(
         await SalesOrderLine.filter(order_id__in=order_ids)
         .order_by("order_id", "seq", "id")
-        .values("order_id", "name"),
+        .values("order_id", "name", "item_code", "quantity", "unit_price"),
         "order_id",
     )
     shipment_names = _summaries(
         await ShipmentLine.filter(shipment_id__in=shipment_ids)
         .order_by("shipment_id", "seq", "id")
-        .values("shipment_id", "name"),
+        .values("shipment_id", "name", "item_code", "quantity", "unit_price"),
         "shipment_id",
     )
     shipped_orders = (

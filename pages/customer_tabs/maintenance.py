@@ -15,7 +15,14 @@ from pages.components.dialogs import confirm
 from pages.components.row_select import select_on_click
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
-from pages.maintenance_forms import RowMenu, guard, open_contract_editor, print_agreements, when_shown
+from pages.maintenance_forms import (
+    RowMenu,
+    guard,
+    open_contract_editor,
+    print_agreements,
+    state_changed_message,
+    when_shown,
+)
 from services import maintenance
 
 # sub-tab key → (label, state shown; None = all)
@@ -171,19 +178,17 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
         if not row:
             return
         try:
-            await maintenance.change_contract_state(row["id"], by=actor, state=state, version=row["version"])
+            result = await maintenance.change_contract_state(
+                row["id"], by=actor, state=state, version=row["version"]
+            )
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             await reload()
             return
-        moved = (
-            f" 제품의 유상종료일이 {row['end_on']}{josa(row['end_on'], '으로')} 바뀌었습니다."
-            if state == ContractState.CONTRACTED
-            else ""
-        )
         ui.notify(
-            f"'{row['label']}'{josa(row['label'], '을')} {state.value}{josa(state.value, '으로')} 바꿨습니다.{moved}",
+            state_changed_message(f"'{row['label']}'", row["state"], state, result.paid_end),
             type="positive",
+            multi_line=True,
         )
         await reload()
 

@@ -208,3 +208,34 @@ def test_write_save_reopen_and_print_a_visit_report(server, page):
     assert pdf.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "재근상사" in text and "일부커스터마이징" in text and "추가개발상담요청" in text
+
+
+def _border(cell) -> list[str]:
+    return cell.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.borderTopWidth, s.borderTopStyle, s.borderTopColor] }"
+    )
+
+
+def test_template_preview_draws_table_borders_as_the_pdf_and_fills_korean_placeholders(server, page):
+    sign_in(page, server.url)
+    page.goto(f"{server.url}/codes/html")
+    expect(page.get_by_label("문서 이름 *")).to_have_value("상담일지")
+    page.get_by_role("tab", name="미리보기").click()
+    preview = page.locator(".document-preview")
+    expect(preview.locator("td", has_text="재근상사")).to_be_visible()
+    # the 상담일지's <table border="1">: 1px black lines around every cell, as the PDF draws them
+    for cell in (preview.locator("td", has_text="재근상사"), preview.locator("th", has_text="방문일자")):
+        assert _border(cell) == ["1px", "solid", "rgb(0, 0, 0)"]
+    assert _border(preview.locator("table")) == ["1px", "solid", "rgb(0, 0, 0)"]
+
+    # a new template: the Korean chips insert at the caret of the real editor and the preview fills them
+    page.get_by_role("button", name="추가").click()
+    expect(page.get_by_label("문서 이름 *")).to_have_value("")
+    page.get_by_role("tab", name="편집").click()
+    content = page.locator(".q-editor__content")
+    content.click()
+    page.keyboard.type("고객: ")
+    page.get_by_text("{{상호}}", exact=True).click()
+    expect(content).to_contain_text("고객: {{상호}}")
+    page.get_by_role("tab", name="미리보기").click()
+    expect(preview).to_contain_text("고객: 재근상사")

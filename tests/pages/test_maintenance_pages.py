@@ -101,6 +101,19 @@ async def test_batch_agreements_then_signing_one_in_the_customer_window(user: Us
     await eventually(lambda: products.rows and products.rows[0]["paid_end"] == "2020-03-31")
     assert (await CustomerProduct.get(id=jaegeun_product.id)).paid_end_on == dt.date(2020, 3, 31)
 
+    # 계약 → 발송전: the paid end date goes back, and the message says from what to what
+    user.find("tab-maintenance").click()
+    user.find("contracts-tab-contracted").click()
+    await eventually(lambda: len(table.rows) == 1 and table.rows[0]["state"] == "계약")
+    user.find("contracts-table").trigger("rowClick", [{}, table.rows[0], 0])
+    user.find("contract-unsign").click()
+    await user.should_see(
+        "'뉴젠ERP 2019-04-01 ~ 2020-03-31'을 발송전으로 되돌렸습니다. "
+        "제품의 유상종료일 2020-03-31이 지워졌습니다 (계약 전에는 없었습니다).",
+        retries=30,
+    )
+    assert (await CustomerProduct.get(id=jaegeun_product.id)).paid_end_on is None
+
 
 async def test_a_key_lock_of_another_customer_is_refused_in_the_products_tab(user: User):
     await make_admin(login="boss")
@@ -167,6 +180,51 @@ async def test_adding_a_contract_computes_the_total_and_keeps_the_window_open(us
     assert (contract.start_on, contract.end_on) == (dt.date(2019, 4, 1), dt.date(2020, 3, 31))
 
 
+async def test_the_contract_editor_shows_every_problem_at_once_and_keeps_the_input(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    customer = await make_customer("재근상사")
+    await make_product(SYSTEM, customer, free_end_on=dt.date(2019, 3, 31), modules=[("C011", 20, 5_000_000)])
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="tab-products", retries=50)
+    user.find("tab-maintenance").click()
+    await user.should_see(marker="contracts-add", retries=30)
+    user.find("contracts-add").click()
+    await user.should_see(marker="contract-save", retries=30)
+    start, end = _table(user, "contract-start"), _table(user, "contract-end")
+    settlement = _table(user, "contract-settlement")
+    with user.client:
+        start.value = "2019-04-0x"  # cannot be read: checked here, the rest by the service
+        settlement.value = "2019/04"
+    user.find("contract-save").click()
+    await user.should_see(marker="contract-problems", retries=30)
+    problems = _table(user, "contract-problems")
+    await eventually(lambda: "정산월" in problems.text)
+    assert "고칠 곳 2군데" in problems.text and "• 시작일: 날짜는 YYYY-MM-DD" in problems.text
+    assert "• 정산월: 정산월은 YYYY-MM 형식으로" in problems.text
+    assert start.props["error"] and settlement.props["error"] and not end.props.get("error")
+    assert (start.value, settlement.value) == ("2019-04-0x", "2019/04")
+
+    with user.client:
+        start.value = "2020-04-01"
+        end.value = "2020-03-31"
+    user.find("contract-save").click()
+    await eventually(lambda: "종료일" in problems.text)
+    assert "• 종료일: 종료일은 시작일과 같거나 뒤여야 합니다." in problems.text
+    assert "• 정산월:" in problems.text and "시작일:" not in problems.text
+    assert end.props["error"] and settlement.props["error"] and not start.props.get("error")
+    assert not await MaintenanceContract.exists()
+
+    with user.client:
+        end.value = "2021-03-31"
+        settlement.value = "2020-04"
+    user.find("contract-save").click()
+    await user.should_see("저장했습니다.", retries=30)
+    assert not problems.visible and not end.props.get("error")
+    assert (await MaintenanceContract.get(customer_id=customer.id)).settlement_month == "2020-04"
+
+
 async def _due_office_on_screen(user: User) -> tuple:
     await make_admin(login="boss")
     await make_staff(login="clerk")
@@ -231,8 +289,24 @@ async def test_agreements_change_state_in_the_menu_and_print(user: User):
     agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
     user.find("agreement-sign").click()
     await user.should_see(
-        "1건을 계약으로 바꿨습니다. 제품의 유상종료일도 계약 종료일로 바뀌었습니다.", retries=30
+        "1건을 계약으로 바꿨습니다. =모드시스템 제품의 유상종료일이 2019-06-30에서 2020-06-30으로 바뀌었습니다.",
+        retries=30,
     )
+    # and back to 발송전: 모드시스템's paid end date returns to what it was
+    user.find("agreement-tab-contracted").click()
+    await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["=모드시스템"])
+    agreements.selected = list(agreements.rows)
+    user.find("agreement-unsign").click()
+    await user.should_see(
+        "1건을 발송전으로 되돌렸습니다. =모드시스템 제품의 유상종료일이 2020-06-30에서 2019-06-30으로 돌아갔습니다.",
+        retries=30,
+    )
+    assert (await CustomerProduct.get(customer_id=mode.id)).paid_end_on == dt.date(2019, 6, 30)
+    user.find("agreement-tab-before_sending").click()
+    await eventually(lambda: len(agreements.rows) == 2)
+    agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
+    user.find("agreement-sign").click()
+    await user.should_see("2020-06-30으로 바뀌었습니다.", retries=30)
     await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
     await user.should_see("TOSP계약 (1)")
     product = await CustomerProduct.get(customer_id=mode.id)

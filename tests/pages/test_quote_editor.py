@@ -2,6 +2,7 @@
 
 from nicegui.testing import User
 
+from core.korean import josa
 from models.quote import Quote, QuoteLine, QuoteState
 from tests.sales_factories import make_customer, make_item, make_quote, soon
 from tests.utils import eventually, make_admin, make_staff, sign_in
@@ -223,8 +224,9 @@ async def test_copy_from_the_editor_opens_a_new_quote_with_a_new_number_and_the_
     await user.should_see(f"견적번호 {source.number}")
 
     user.find("quote-copy").click()
-    await user.should_see("로 복사했습니다.", retries=50)
+    await user.should_see("새로 만들었습니다. 견적일자는 오늘", retries=50)
     copy = await Quote.exclude(id=source.id).get()
+    await user.should_see(f"견적서 {copy.number}{josa(copy.number, '을')} 새로 만들었습니다.")
     assert source.number.endswith("00-1") and copy.number == source.number[:-2] + "-2"  # the next of the day
     await user.should_see(f"견적번호 {copy.number}", retries=50)
     assert _element(user, "line-0-name").value == "ERP영업관리"

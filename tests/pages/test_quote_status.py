@@ -7,6 +7,7 @@ import openpyxl
 from nicegui.testing import User
 from pypdf import PdfReader
 
+from core.korean import josa
 from models.quote import Quote, QuoteState
 from models.sales import SalesOrder
 from tests.sales_factories import line, make_customer, make_quote, soon
@@ -128,3 +129,74 @@ async def test_status_list_goes_to_excel_and_print(user: User):
     pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "견적현황" in text and "=재근상사" in text and "5,500,000" in text
+
+
+async def test_a_cancelled_quote_asks_before_order_processing(user: User):
+    await make_admin(login="boss")
+    hong = await make_staff(login="hong", name="홍길동")
+    customer = await make_customer("재근상사")
+    quote = await make_quote(hong, customer, state=QuoteState.CANCELLED, staff_id=hong.id)
+    await sign_in(user, "hong")
+    await user.open("/status/quotes")
+    await user.should_see(marker="quote-table")
+    table = _one(user, "quote-table")
+    await soon(lambda: len(table.rows) == 1)
+    user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
+
+    user.find("quotes-order").click()
+    await user.should_see(
+        f"견적서 {quote.number} (재근상사){josa(quote.number, '은')} 견적취소된 견적서입니다. 그래도 주문처리할까요?"
+    )
+    user.find("confirm-no").click()
+    await user.should_not_see("견적취소된 견적서입니다")
+    assert not await SalesOrder.filter(quote_id=quote.id).exists()
+    assert (await Quote.get(id=quote.id)).state == QuoteState.CANCELLED
+
+    user.find("quotes-order").click()
+    await user.should_see("견적취소된 견적서입니다")
+    user.find("confirm-yes").click()
+    await user.should_see("견적서는 신청완료입니다.", retries=50)
+    assert await SalesOrder.filter(quote_id=quote.id).count() == 1
+    assert (await Quote.get(id=quote.id)).state == QuoteState.ACCEPTED
+
+
+async def test_a_cancelled_quote_asks_in_the_customer_tab_too(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김데모")
+    customer = await make_customer("재근상사")
+    quote = await make_quote(clerk, customer, state=QuoteState.CANCELLED)
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}?tab=quotes")
+    await user.should_see("외상잔액 0원", retries=50)
+    table = _one(user, "quote-table")
+    await soon(lambda: [r["number"] for r in table.rows] == [quote.number])
+    user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
+    user.find("quotes-order").click()
+    await user.should_see("견적취소된 견적서입니다. 그래도 주문처리할까요?")
+    user.find("confirm-yes").click()
+    await user.should_see("견적서는 신청완료입니다.", retries=50)
+    assert await SalesOrder.filter(quote_id=quote.id).count() == 1
+
+
+async def test_copy_names_the_new_quote_dated_today(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk", name="김데모")
+    customer = await make_customer("재근상사")
+    old = dt.date.today() - dt.timedelta(days=400)
+    source = await make_quote(clerk, customer, quote_date=old, valid_until=old + dt.timedelta(days=30))
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}?tab=quotes")
+    await user.should_see("외상잔액 0원", retries=50)
+    table = _one(user, "quote-table")
+    await soon(lambda: [r["number"] for r in table.rows] == [source.number])
+    user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
+    user.find("quotes-copy").click()
+    await soon(lambda: len(table.rows) == 2)
+    copy = await Quote.exclude(id=source.id).get()
+    today = dt.date.today()
+    assert copy.quote_date == today and copy.number.startswith(f"{today:%y%m%d}")
+    assert copy.valid_until == today + dt.timedelta(days=30)
+    await user.should_see(
+        f"견적서 {source.number}{josa(source.number, '을')} 복사해 견적서 {copy.number}{josa(copy.number, '을')} "
+        f"새로 만들었습니다. 견적일자는 오늘({today:%Y-%m-%d})입니다."
+    )

@@ -183,6 +183,33 @@ async def test_admin_edits_a_template_and_unknown_placeholders_are_refused(user:
     assert isinstance(_one(user, "template-editor"), ui.editor)
 
 
+async def test_the_template_screen_lists_korean_and_english_placeholders_and_inserts_them(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/codes/html")
+    await user.should_see(marker="placeholder-list", retries=50)
+    for code in ("{{상호}}", "{{company}}", "{{대표자}}", "{{전화번호}}", "{{phone}}", "{{방문목적}}"):
+        await user.should_see(marker=f"placeholder-{code}")
+    await user.should_see("담당자HP (명함의 휴대폰, 없으면 고객 휴대폰)")  # the meaning, not only a tooltip
+    name = _one(user, "template-name")
+    await eventually(lambda: name.value == "상담일지")
+    user.find("template-add").click()
+    await eventually(lambda: name.value == "")
+    user.find("template-name").type("한글자리")
+    user.find("template-source-tab").click()
+    source = _one(user, "template-source")
+    user.find("placeholder-{{상호}}").click()
+    user.find("placeholder-{{phone}}").click()
+    await eventually(lambda: source.value == "{{상호}}{{phone}}")
+    source.value = "<p>{{상호}} / {{전화번호}}</p>"
+    user.find("template-save").click()
+    await user.should_see("저장했습니다", retries=50)
+    assert (await HtmlTemplate.get(name="한글자리")).html == "<p>{{상호}} / {{전화번호}}</p>"
+    user.find("template-preview-tab").click()
+    preview = _one(user, "template-preview")
+    await eventually(lambda: "재근상사" in preview.content and "02-999-8888" in preview.content)
+
+
 async def test_staff_get_no_source_view(user: User):
     customer = await _jaegeun()
     await make_staff(login="clerk")

@@ -5,6 +5,7 @@ import pytest
 from core.errors import PermissionDenied, StaleRecordError, ValidationError
 from html_forms.templates import (
     DEFAULT_TEMPLATE_NAME,
+    KOREAN_NAMES,
     PLACEHOLDERS,
     default_template_html,
     fill,
@@ -52,6 +53,45 @@ def test_unknown_placeholders_are_listed():
     assert placeholders_in(html) == ["company", "회사", "phone", "contactt"]
     assert unknown_placeholders(html) == ["회사", "contactt"]
     assert fill(html, {"company": "A"}).count("{{회사}}") == 1  # filling never fails
+
+
+def test_every_placeholder_has_a_korean_name_that_fills_the_same_value_escaped():
+    assert set(KOREAN_NAMES) == set(PLACEHOLDERS)
+    assert len(set(KOREAN_NAMES.values())) == len(KOREAN_NAMES)
+    assert not set(KOREAN_NAMES.values()) & set(PLACEHOLDERS)
+    values = {**sample_values(), "company": "<b>재근&상사</b>"}
+    korean = "".join(f"<p>{{{{{KOREAN_NAMES[name]}}}}}</p>" for name in PLACEHOLDERS)
+    english = "".join(f"<p>{{{{{name}}}}}</p>" for name in PLACEHOLDERS)
+    assert fill(korean, values) == fill(english, values)
+    assert '<span data-field="company">&lt;b&gt;재근&amp;상사&lt;/b&gt;</span>' in fill(korean, values)
+    html = "<p>{{ 상호 }} {{대표자}} {{전화번호}} {{회사}}</p>"
+    assert unknown_placeholders(html) == ["회사"]
+    assert fill(html, values).endswith("{{회사}}</p>")  # unknown: left as written, as before
+    # the spots a Korean name filled are updated like any other
+    filled = fill("<td>{{방문목적}}</td>", {"purpose": "설치"})
+    assert replace_fields(filled, {"purpose": "교육"}) == (
+        '<td><span data-field="purpose">교육</span></td>',
+        1,
+    )
+
+
+def test_a_template_with_korean_placeholders_is_accepted_and_previewed():
+    _, html = html_templates.check_template(name="간단상담", html="<p>{{상호}} {{담당자}} 귀하</p>")
+    assert html == "<p>{{상호}} {{담당자}} 귀하</p>"
+    assert html_templates.preview(html) == (
+        '<p><span data-field="company">재근상사</span> <span data-field="contact">이재근</span> 귀하</p>'
+    )
+    with pytest.raises(ValidationError) as refused:
+        html_templates.check_template(name="간단상담", html="<p>{{회사}}</p>")
+    assert "{{회사}}" in refused.value.fields["html"]
+    assert "{{상호}} 또는 {{company}}" in refused.value.fields["html"]
+    rows = html_templates.placeholder_rows()
+    assert [(r.korean, r.english) for r in rows[:3]] == [
+        ("{{상호}}", "{{company}}"),
+        ("{{대표자}}", "{{representative}}"),
+        ("{{사업자번호}}", "{{business_number}}"),
+    ]
+    assert len(rows) == len(PLACEHOLDERS) and rows[0].meaning == PLACEHOLDERS["company"]
 
 
 def test_replace_fields_updates_only_the_filled_spots():

@@ -375,6 +375,50 @@ async def test_a_contract_needs_a_product_registered_in_the_products_tab(db):
         )
 
 
+async def test_every_problem_of_a_contract_is_reported_at_once(db):
+    clerk = await make_staff()
+    customer = await make_customer("재근상사")
+    product = await make_product(clerk, customer, key_locks=["MINE1"])
+    tax = await code(CodeKind.PRODUCT_MODULE, "T011")
+    detail = ContractDetail(
+        customer_id=customer.id,
+        product_id=product.id,
+        start_on=D(2020, 4, 1),
+        end_on=D(2020, 3, 31),
+        settlement_month="2020/04",
+        retroactive_fee=m.MAX_AMOUNT + 1,
+        note="가" * (m.NOTE_MAX + 1),
+        lines=[
+            LineInput(module_id=tax.id, amount=1),
+            LineInput(amount=1, key_lock_number="THEIRS"),
+            LineInput(amount=m.MAX_AMOUNT + 1, note="너무 큼"),
+        ],
+    )
+    with pytest.raises(ValidationError) as refused:
+        await m.save_contract(detail, by=clerk)
+    fields = refused.value.fields
+    assert set(fields) == {"end_on", "settlement_month", "retroactive_fee", "note", "lines"}
+    assert "종료일은 시작일과 같거나 뒤" in fields["end_on"]
+    assert "1,000억" in fields["retroactive_fee"] or "100,000,000,000" in fields["retroactive_fee"]
+    for row in ("1행: 이 제품군의 모듈", "2행: 키락번호 'THEIRS'", "3행: 모듈은 목록에서 고르고"):
+        assert row in fields["lines"], row
+    assert not await MaintenanceContract.exists()
+
+    # the editor's question when it cannot read a date: the same list, nothing saved
+    detail.start_on = None
+    problems = await m.contract_problems(detail)
+    assert set(problems) == {"start_on", "settlement_month", "retroactive_fee", "note", "lines"}
+    assert detail.retroactive_fee == m.MAX_AMOUNT + 1  # what was typed is not changed by asking
+    assert (
+        await m.contract_problems(
+            ContractDetail(
+                customer_id=customer.id, product_id=product.id, start_on=D(2020, 4, 1), end_on=D(2021, 3, 31)
+            )
+        )
+        == {}
+    )
+
+
 async def test_lines_use_the_customers_key_locks_and_the_products_modules(db):
     clerk = await make_staff()
     customer = await make_customer("재근상사")
@@ -417,6 +461,38 @@ async def test_contract_to_signed_sets_the_paid_end_and_reverting_restores_it(db
 
     await m.change_contract_state(contract.id, by=clerk, state=ContractState.CONTRACTED, version=held.version)
     assert (await CustomerProduct.get(id=product.id)).paid_end_on == D(2020, 3, 31)
+
+
+async def test_a_state_change_reports_how_the_paid_end_date_moved(db):
+    clerk = await make_staff()
+    customer = await make_customer("재근상사")
+    product = await make_product(clerk, customer, paid_end_on=D(2025, 3, 31))
+    contract = await _contract(clerk, customer, product, start=D(2025, 4, 1), end=D(2026, 3, 31))
+    signed = await m.change_contract_state(contract.id, by=clerk, state=ContractState.CONTRACTED)
+    assert signed.paid_end == [m.PaidEndMove(contract.id, product.id, D(2025, 3, 31), D(2026, 3, 31))]
+    back = await m.change_contract_state(contract.id, by=clerk, state=ContractState.BEFORE_SENDING)
+    assert back.contract.state == ContractState.BEFORE_SENDING
+    assert back.paid_end == [m.PaidEndMove(contract.id, product.id, D(2026, 3, 31), D(2025, 3, 31))]
+    assert (await CustomerProduct.get(id=product.id)).paid_end_on == D(2025, 3, 31)
+    held = await m.change_contract_state(contract.id, by=clerk, state=ContractState.ON_HOLD)
+    assert held.paid_end == []  # 발송전 → 보류 never touches the product
+
+    # a later contract holds the paid end date: leaving 계약 moves nothing, and says nothing moved
+    older = await _contract(
+        clerk, customer, product, start=D(2026, 4, 1), end=D(2027, 3, 31), state=ContractState.CONTRACTED
+    )
+    newer = await _contract(
+        clerk, customer, product, start=D(2027, 4, 1), end=D(2028, 3, 31), state=ContractState.CONTRACTED
+    )
+    assert (
+        await m.change_contract_state(older.id, by=clerk, state=ContractState.BEFORE_SENDING)
+    ).paid_end == []
+    # the editor's save reports the same way
+    moves: list = []
+    detail = await m.get_contract(newer.id)
+    detail.state = ContractState.BEFORE_SENDING
+    await m.save_contract(detail, by=clerk, paid_end=moves)
+    assert moves == [m.PaidEndMove(newer.id, product.id, D(2028, 3, 31), D(2027, 3, 31))]
 
 
 async def test_a_stale_state_change_leaves_product_and_contract_unchanged(db):
@@ -526,7 +602,8 @@ async def test_several_selected_contracts_change_state_together(db):
     changed = await m.change_contract_states(
         [c.id for c, _ in products], by=clerk, state=ContractState.CONTRACTED
     )
-    assert changed == 2
+    assert changed.changed == 2
+    assert [(m.before, m.after) for m in changed.paid_end] == [(D(2019, 3, 31), D(2020, 3, 31))] * 2
     for _, product in products:
         assert (await CustomerProduct.get(id=product.id)).paid_end_on == D(2020, 3, 31)
 

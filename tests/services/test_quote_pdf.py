@@ -94,3 +94,22 @@ async def test_quote_html_escapes_what_users_typed(db):
     markup = render_quote_html(document)
     assert "<script>" not in markup and "&lt;script&gt;" in markup
     assert "<img src=x" not in markup
+
+
+async def test_gwiha_goes_after_the_recipient_once_and_never_after_the_contact(db):
+    admin = await make_admin()
+    customer = await make_customer("재근상사")
+    quote = await make_quote(admin, customer, contact_name="이재근")
+    _, pdf = await quotes.quote_pdf(quote.id)
+    cover, detail = _pages(pdf)
+    assert "재근상사 귀하" in cover and "재근상사 귀하" in detail
+    assert "이재근" in cover and "이재근 귀하" not in cover
+    assert cover.count("귀하") == 1
+
+    for written in ("김사장님", "재근상사 귀하", "재근상사 귀중"):
+        customer.company_name = written
+        await customer.save()
+        markup = render_quote_html(await quotes.quote_document(quote.id))
+        assert f'<td class="recipient" colspan="2">{written}</td>' in markup
+        assert markup.count("귀하") == written.count("귀하") * 2  # 갑지 and 을지, never doubled
+        assert '<td class="small">담당자</td><td>이재근</td>' in markup

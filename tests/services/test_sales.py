@@ -102,6 +102,39 @@ async def test_a_cancelled_quote_is_not_processed(db):
     quote = await make_quote(clerk, await make_customer(), state=QuoteState.CANCELLED)
     with pytest.raises(ValidationError, match="취소된 견적서"):
         await sales.process_to_order(quote.id, by=clerk)
+    with pytest.raises(ValidationError, match="취소된 견적서"):
+        await sales.process_to_shipment(quote.id, by=clerk)
+    assert not await SalesOrder.exists() and not await Shipment.exists()
+    # the user was told it was cancelled and chose 주문처리 anyway
+    order = await sales.process_to_order(quote.id, by=clerk, cancelled_ok=True)
+    assert order.quote_id == quote.id
+    assert (await Quote.get(id=quote.id)).state == QuoteState.ACCEPTED
+
+
+async def test_the_ledger_summary_counts_item_lines_only(db):
+    clerk = await make_staff()
+    customer = await make_customer()
+    lines = [
+        line("- 설치 일정은 협의", 0, 0),
+        line("ERP영업관리", 1, 5_000_000, item_code="9998"),
+        line("- 무상유지보수기간 3개월"),
+        line("소모품", 3, 3_333),
+        line("무상 제공 매뉴얼", item_code="9997"),
+        line("※ 부가세 별도"),
+    ]
+    quote = await make_quote(clerk, customer, lines)
+    await sales.process_to_order(quote.id, by=clerk)
+    await sales.process_to_shipment(quote.id, by=clerk)
+    notes_only = await make_quote(clerk, customer, [line("- 견적 참고사항"), line("- 두 번째 메모")])
+    await sales.process_to_order(notes_only.id, by=clerk)
+
+    ledger = await sales.partner_ledger(customer.partner_id)
+    summaries = {(e.kind, e.summary) for e in ledger.entries}
+    assert summaries == {
+        (LedgerKind.ORDER, "ERP영업관리 외 2건"),
+        (LedgerKind.SHIPMENT, "ERP영업관리 외 2건"),
+        (LedgerKind.ORDER, "- 견적 참고사항"),
+    }
 
 
 async def test_balance_is_shipments_minus_receipts_with_a_running_ledger(db):
