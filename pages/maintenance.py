@@ -31,8 +31,8 @@ from pages.maintenance_forms import (
     read_date,
     read_int,
     send_excel,
-    send_pdf,
 )
+from pages.pdf_preview import show_pdf
 from pages.sales_links import ledger_url
 from services import maintenance
 from services.codes import code_choices
@@ -705,7 +705,12 @@ class MaintenanceScreen:
             data = await render_pdf_async(html)
         finally:
             note.dismiss()
-        send_pdf(data, f"{title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"))
+        show_pdf(
+            self.actor,
+            f"{title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"),
+            data,
+            title=f"{title} 인쇄",
+        )
 
 
 def register() -> None:

@@ -22,6 +22,7 @@ from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
+from pages.pdf_preview import show_pdf
 from pages.reception_form import customer_label, pick_customer
 from services import codes
 from services import reception_stats as stats
@@ -582,7 +583,9 @@ class ReceptionStatsScreen:
             )
         finally:
             notice.dismiss()
-        ui.download.content(pdf, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.pdf", "application/pdf")
+        show_pdf(
+            self.actor, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.pdf", pdf, title=f"{title} 인쇄"
+        )
 
 
 def register() -> None:
