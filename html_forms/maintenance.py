@@ -44,6 +44,7 @@ h1 { font-size: 14pt; margin: 0 0 2pt 0; }
 .list th, .list td { border: 0.5pt solid #666; font-size: 8pt; padding: 2px 3px; }
 .list th { background-color: #eef2f7; }
 .list td.amount { text-align: right; }
+.list th, .list td { overflow-wrap: break-word; }
 """
 
 
@@ -172,10 +173,15 @@ def list_html(
     *,
     subtitle: str = "",
     amount_columns: Iterable[int] = (),
+    widths: Sequence[float] = (),
 ) -> str:
-    """A printable list (인쇄): title, filter summary, and the rows as a table (A4 landscape)."""
+    """A printable list (인쇄): title, filter summary, and the rows as a table (A4 landscape).
+    `widths` are the columns' shares in percent (none given: the renderer shares out the width)."""
     amounts = set(amount_columns)
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    head = "".join(
+        f"<th width='{width:g}%'>{html.escape(h)}</th>" if width else f"<th>{html.escape(h)}</th>"
+        for h, width in zip(headers, widths or [0] * len(headers), strict=True)
+    )
     body = []
     for row in rows:
         cells = []

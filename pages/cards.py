@@ -427,9 +427,11 @@ def register() -> None:
             except ValidationError:
                 return
             await run_print(
+                actor,
                 toolbar.buttons["print"],
                 lambda: cards.card_list_pdf(current, sort_by=sort_by, descending=descending),
                 f"명함목록_{dt.date.today():%Y%m%d}.pdf",
+                "명함 목록 인쇄",
             )
 
         async def import_cards() -> None:

@@ -19,6 +19,7 @@ from pages.components.toolbar import Toolbar
 from pages.customer_window import open_customer
 from pages.downloads import offer_file
 from pages.field_helpers import choice, date_field, text_input, typed_date
+from pages.pdf_preview import show_pdf
 from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from services import codes, customers, staff
@@ -275,9 +276,11 @@ class CustomerSearchPanel(ui.column):
             return
         sort_by, descending = table_order(self.table)
         await run_print(
+            self.actor,
             self.toolbar.buttons["print"],
             lambda: customers.customer_list_pdf(filters, sort_by=sort_by, descending=descending),
             f"고객목록_{dt.date.today():%Y%m%d}.pdf",
+            "고객 목록 인쇄",
         )
 
     async def open_import(self) -> None:
@@ -311,8 +314,8 @@ async def run_export(actor: Actor, button: ui.button, make, filename: str) -> No
     ui.notify("엑셀 파일을 내려받습니다.", type="positive")
 
 
-async def run_print(button: ui.button, make, filename: str) -> None:
-    """인쇄: render the PDF off the event loop and hand it to the browser."""
+async def run_print(actor: Actor, button: ui.button, make, filename: str, title: str) -> None:
+    """인쇄: render the PDF off the event loop and show it in the print preview."""
     button.disable()
     notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None, type="ongoing")
     try:
@@ -320,7 +323,7 @@ async def run_print(button: ui.button, make, filename: str) -> None:
     finally:
         notice.dismiss()
         button.enable()
-    ui.download.content(pdf, filename, "application/pdf")
+    show_pdf(actor, filename, pdf, title=title)
 
 
 async def pick_customer(title: str = "고객 찾기") -> dict[str, Any] | None:

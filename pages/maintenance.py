@@ -31,13 +31,14 @@ from pages.maintenance_forms import (
     read_date,
     read_int,
     send_excel,
-    send_pdf,
     state_changed_message,
 )
+from pages.pdf_preview import show_pdf
 from pages.sales_links import ledger_url
 from services import maintenance
 from services.codes import code_choices
 from services.excel import Column, export_rows
+from services.list_pdf import column_widths
 from services.maintenance import AgreementBasis, AgreementQuery, DueQuery, DueTab
 
 PRINT_LIMIT = 3000
@@ -694,19 +695,29 @@ class MaintenanceScreen:
             ui.notify(f"인쇄는 {PRINT_LIMIT:,}건까지입니다. 전체 목록은 엑셀[F9]로 받으세요.", type="warning")
         amount_columns = [i for i, c in enumerate(columns) if c.kind == "amount"]
         printable = [[format_date(v) if isinstance(v, dt.date) else v for v in row] for row in values]
+        headers = [c.header for c in columns]
+        shown = (
+            [format_amount(v) if i in amount_columns else v for i, v in enumerate(row)] for row in printable
+        )
         html = list_html(
             f"{title} - {tab}",
-            [c.header for c in columns],
+            headers,
             printable,
             subtitle=f"{self._filter_text()} · {len(values):,}건 · 출력 {dt.date.today():%Y-%m-%d}",
             amount_columns=amount_columns,
+            widths=column_widths(headers, shown),
         )
         note = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
         try:
             data = await render_pdf_async(html)
         finally:
             note.dismiss()
-        send_pdf(data, f"{title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"))
+        show_pdf(
+            self.actor,
+            f"{title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"),
+            data,
+            title=f"{title} 인쇄",
+        )
 
 
 def register() -> None:

@@ -25,6 +25,8 @@ from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
+from pages.frame import session_actor
+from pages.pdf_preview import show_pdf
 from services import maintenance, products
 from services.codes import code_choices
 from services.staff import staff_choices
@@ -230,10 +232,6 @@ class RowMenu:
 # downloads
 
 
-def send_pdf(data: bytes, filename: str) -> None:
-    ui.download.content(data, filename, "application/pdf")
-
-
 async def send_excel(path: Path, filename: str) -> None:
     try:
         data = await asyncio.to_thread(path.read_bytes)
@@ -243,9 +241,13 @@ async def send_excel(path: Path, filename: str) -> None:
 
 
 async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> None:
-    """유지보수동의서 PDF for one or several contracts (rendered off the event loop)."""
+    """유지보수동의서 PDF for one or several contracts (rendered off the event loop), shown in the
+    print preview of whoever is signed in on this page."""
     if not contract_ids:
         ui.notify("동의서를 출력할 계약을 선택하세요.", type="warning")
+        return
+    actor = await session_actor()
+    if actor is None:
         return
     note = ui.notification("동의서를 만드는 중입니다…", spinner=True, timeout=None)
     try:
@@ -255,7 +257,12 @@ async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> N
         return
     finally:
         note.dismiss()
-    send_pdf(data, f"유지보수동의서_{filename_hint}_{dt.date.today():%Y%m%d}.pdf")
+    show_pdf(
+        actor,
+        f"유지보수동의서_{filename_hint}_{dt.date.today():%Y%m%d}.pdf",
+        data,
+        title="유지보수동의서 미리보기",
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Print preview: a generated PDF is kept in memory for a few minutes under a random token,
-served only to the staff member who made it (GET /pdf/{token}), and shown in a dialog with a
-download button. Nothing is written to disk and no URL works without that person's session."""
+served only to the staff member who made it (GET /pdf/{token}), and shown in a dialog with
+인쇄 (the browser's print dialog) and PDF 저장 (download). Every 인쇄 of every screen ends here.
+Nothing is written to disk and no URL works without that person's session."""
 
 from __future__ import annotations
 
@@ -50,23 +51,50 @@ def _disposition(kind: str, filename: str) -> str:
 
 
 def show_pdf(actor: Actor, filename: str, data: bytes, *, title: str = "인쇄 미리보기") -> None:
-    """The preview dialog: the PDF in the browser's viewer, 다운로드 saves it."""
+    """The one print preview of every screen: the PDF in the browser's viewer, 인쇄 opens the
+    browser's print dialog for it, PDF 저장 downloads it, 닫기 (or Esc) closes."""
     url = keep_pdf(actor, filename, data)
     with TransientDialog().props("maximized") as dialog, ui.card().classes("w-full h-full p-2 gap-2"):
-        with ui.row().classes("w-full items-center gap-2"):
-            ui.label(title).classes("text-h6")
-            ui.label(filename).classes("text-grey-7")
+        with ui.row().classes("w-full items-center gap-2 no-wrap"):
+            ui.label(title).classes("text-h6 whitespace-nowrap")
+            ui.label(filename).classes("text-grey-7 ellipsis min-w-0")
             ui.space()
+            print_button = ui.button("인쇄", icon="print").props("unelevated no-caps").mark("pdf-print")
             ui.button(
-                "PDF 다운로드",
+                "PDF 저장",
                 icon="download",
                 on_click=lambda: ui.download.from_url(f"{url}?download=1", filename),
-            ).props("unelevated no-caps").mark("pdf-download")
+            ).props("outline no-caps").mark("pdf-save")
             ui.button("닫기", icon="close", on_click=dialog.close).props("flat no-caps").mark("pdf-close")
-        ui.element("iframe").props(f'src="{url}" title="{title}"').classes("w-full grow border").style(
-            "min-height: 70vh"
-        ).mark("pdf-frame")
+        frame = (
+            ui.element("iframe")
+            .props(f'src="{url}" title="{title}"')
+            .classes("w-full grow border")
+            .style("min-height: 70vh")
+            .mark("pdf-frame")
+        )
+    frame.on("load", js_handler=f"() => {{ getHtmlElement({frame.id}).dataset.loaded = '1'; }}")
+    print_button.on("click", js_handler=_PRINT_JS.replace("FRAME_ID", str(frame.id)))
     dialog.open()
+
+
+# Runs in the browser, in the click itself: the viewer in the iframe prints the PDF (the same
+# origin serves it, so its window may be asked); before the PDF has arrived, it prints once loaded.
+# Should a browser refuse, the PDF opens in a tab of its own, where its viewer prints it.
+_PRINT_JS = """() => {
+    const frame = getHtmlElement(FRAME_ID);
+    if (!frame) return;
+    const print = () => {
+        try {
+            frame.contentWindow.focus();
+            frame.contentWindow.print();
+        } catch (error) {
+            window.open(frame.src, "_blank");
+        }
+    };
+    if (frame.dataset.loaded) print();
+    else frame.addEventListener("load", print, { once: true });
+}"""
 
 
 def register() -> None:

@@ -22,10 +22,12 @@ from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
+from pages.pdf_preview import show_pdf
 from pages.reception_form import customer_label, pick_customer
 from services import codes
 from services import reception_stats as stats
 from services.excel import Column, export_rows
+from services.list_pdf import column_widths, width_attribute
 from services.reception_stats import StatsFilters
 from services.receptions import CustomerBrief
 
@@ -126,9 +128,15 @@ def html_document(
     note: str,
     total: dict[str, Any] | None = None,
 ) -> str:
-    """A printable table (with its total row last). Every value is escaped: customer names and
-    texts are user input."""
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label, *_ in fields)
+    """A printable table (with its total row last), its columns as wide as what they hold. Every
+    value is escaped: customer names and texts are user input."""
+    labels = [label for _, label, *_ in fields]
+    printed = [*rows, *([total] if total else [])]
+    widths = column_widths(labels, ([shown(row.get(key)) for key, *_ in fields] for row in printed))
+    head = "".join(
+        f"<th{width_attribute(width)}>{html.escape(label)}</th>"
+        for label, width in zip(labels, widths, strict=True)
+    )
 
     def line(row: dict[str, Any], css: str = "") -> str:
         cells = "".join(
@@ -153,6 +161,7 @@ p.sub { color: #555; margin: 0 0 6px 0; }
 th { background: #dde7f3; border: 0.5px solid #888; }
 td { border: 0.5px solid #aaa; }
 td.num { text-align: right; }
+th, td { overflow-wrap: break-word; }
 tr.total td { font-weight: bold; background: #f2f2f2; }
 """
 
@@ -602,7 +611,9 @@ class ReceptionStatsScreen:
             )
         finally:
             notice.dismiss()
-        ui.download.content(pdf, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.pdf", "application/pdf")
+        show_pdf(
+            self.actor, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.pdf", pdf, title=f"{title} 인쇄"
+        )
 
 
 def register() -> None:

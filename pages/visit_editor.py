@@ -34,6 +34,7 @@ from pages.components.guarded_editor import GuardedEditor
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.save_action import SaveAction
+from pages.pdf_preview import show_pdf
 from services import customers, visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
@@ -570,7 +571,7 @@ class VisitEditor:
             return
         finally:
             notice.dismiss()
-        ui.download.content(pdf, filename, "application/pdf")
+        show_pdf(self.actor, filename, pdf, title="방문일지 미리보기")
 
     async def close(self) -> None:
         if not await may_leave(self.dirty()):

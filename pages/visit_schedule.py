@@ -22,6 +22,7 @@ from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.customer_window import open_customer
 from pages.frame import protected_page
+from pages.pdf_preview import show_pdf
 from pages.visit_editor import date_input, delete_visit_asking, open_visit_editor
 from services import visits
 from services.visits import CalendarEntry, ScheduleFilter
@@ -390,7 +391,7 @@ class ScheduleScreen:
             pdf = await visits.schedule_pdf(schedule)
         finally:
             notice.dismiss()
-        ui.download.content(pdf, f"방문일정_{dt.date.today():%Y%m%d}.pdf", "application/pdf")
+        show_pdf(self.actor, f"방문일정_{dt.date.today():%Y%m%d}.pdf", pdf, title="방문일정 인쇄")
 
 
 def register() -> None:

@@ -33,6 +33,7 @@ from models.staff import Staff
 from models.visit import HtmlTemplate, VisitReport, VisitState
 from services.attachments import delete_attachments_of
 from services.excel import Column, export_rows
+from services.list_pdf import column_widths, width_attribute
 from services.submissions import already_made, create_once
 
 PURPOSE_MAX = 200
@@ -582,36 +583,23 @@ async def schedule_pdf(schedule: ScheduleFilter) -> bytes:
     total = await query.count()
     rows = await query.order_by(schedule.date_field, "id").limit(PRINT_LIMIT).values(**_ROW_FIELDS)
     e = html_lib.escape
-    lines = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{e(str(row[k]))}</td>"
-            for k in (
-                "written_on",
-                "visit_date",
-                "visit_time",
-                "company",
-                "address",
-                "visitor",
-                "purpose",
-                "state",
-            )
-        )
-        + "</tr>"
-        for row in map(_row, rows)
+    keys = ("written_on", "visit_date", "visit_time", "company", "address", "visitor", "purpose", "state")
+    headers = ("작성일자", "방문일자", "시간", "거래처명", "주소", "방문자", "방문목적", "진행상태")
+    cells = [[str(row[k]) for k in keys] for row in map(_row, rows)]
+    lines = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in line) + "</tr>" for line in cells)
+    head = "".join(
+        f"<th{width_attribute(w)}>{e(h)}</th>"
+        for h, w in zip(headers, column_widths(headers, cells), strict=True)
     )
     shown = f"{total:,}건" if total <= PRINT_LIMIT else f"{total:,}건 중 {PRINT_LIMIT:,}건"
     document = (
         "<h2>방문일정</h2>"
         f"<p>{e(_period(schedule))} · {shown}</p>"
-        "<table border='1' cellpadding='3'><thead><tr>"
-        "<th width='11%'>작성일자</th><th width='11%'>방문일자</th><th width='6%'>시간</th>"
-        "<th width='16%'>거래처명</th><th width='24%'>주소</th><th width='8%'>방문자</th>"
-        "<th width='17%'>방문목적</th><th width='7%'>진행상태</th>"
-        f"</tr></thead><tbody>{lines}</tbody></table>"
+        f"<table border='1' cellpadding='3'><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
     )
     return await render_pdf_async(
-        document, extra_css="@page { size: a4 landscape; } td, th { font-size: 8pt; }"
+        document,
+        extra_css="@page { size: a4 landscape; margin: 1cm; } td, th { font-size: 8pt; overflow-wrap: break-word; }",
     )
 
 

@@ -107,3 +107,26 @@ async def eventually(predicate, within: float = 20.0, interval: float = 0.02):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+async def previewed_pdf(user: User, title: str | None = None, *, within: float = 60.0) -> bytes:
+    """The PDF that 인쇄 put in the print preview (titled `title`), fetched from the preview's own
+    frame as the browser's viewer fetches it; the preview is then closed with 닫기. Fails if no
+    preview opens (e.g. because the PDF was pushed as a download instead)."""
+    frames = await eventually(lambda: _elements(user, "pdf-frame"), within=within)
+    assert len(frames) == 1, "one print preview at a time"
+    if title is not None:
+        await user.should_see(title)
+    response = await user.http_client.get(frames[0].props["src"])
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    user.find("pdf-close").click()
+    await eventually(lambda: not _elements(user, "pdf-frame"))
+    return response.content
+
+
+def _elements(user: User, marker: str) -> list:
+    try:
+        return list(user.find(marker).elements)
+    except AssertionError:
+        return []

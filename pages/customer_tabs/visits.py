@@ -11,6 +11,7 @@ from pages.components import tab_counts
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.toolbar import Toolbar
 from pages.customer_window import customer_tab
+from pages.pdf_preview import show_pdf
 from pages.visit_editor import delete_visit_asking, open_visit_editor
 from services import visits
 
@@ -113,7 +114,7 @@ class CustomerVisits(ui.column):
             return
         finally:
             notice.dismiss()
-        ui.download.content(printed.pdf, printed.filename, "application/pdf")
+        show_pdf(self.actor, printed.filename, printed.pdf, title="방문일지 미리보기")
 
 
 @customer_tab(order=60, key="visits", label="방문일지")

@@ -1,5 +1,5 @@
 """End-to-end in Chromium on the demo office: 재근상사's paid maintenance ends 2020-03-31, so the
-유지보수관리 menu lists it for 2020; TOSP작성 writes the agreement, its PDF downloads with the
+유지보수관리 menu lists it for 2020; TOSP작성 writes the agreement, its preview saves a PDF with the
 customer's Korean name in it, and 계약 moves the product's 유상종료일 a year on."""
 
 import io
@@ -39,14 +39,19 @@ def test_batch_agreement_pdf_and_signing_on_the_demo_data(demo_server, page):
     expect(agreement_row).to_contain_text("2021-03-31")
     expect(agreement_row).to_contain_text("재계약")
     agreement_row.locator(".q-checkbox").click()
+    page.get_by_role("button", name="동의서 출력").click()
+    preview = page.get_by_role("dialog")
+    expect(preview.get_by_text("유지보수동의서 미리보기")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="동의서 출력").click()
+        preview.get_by_role("button", name="PDF 저장").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".pdf") and "재근상사" in download.suggested_filename
     pdf = download.path().read_bytes()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "재근상사" in text
     assert "유지보수 동의서" in text and "2020-04-01 ~ 2021-03-31" in text and "NZ090101" in text
+    preview.get_by_role("button", name="닫기").click()
+    expect(preview).to_have_count(0)
 
     page.get_by_role("button", name="계약", exact=True).click()
     expect(page.get_by_text("1건을 계약으로 바꿨습니다.", exact=False)).to_be_visible()

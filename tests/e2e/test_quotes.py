@@ -1,5 +1,5 @@
-"""End-to-end in Chromium: a quote for 재근상사 is written, printed (the PDF downloads), shipped,
-and its 외상잔액 shows up in the customer window, the ledger and the customer search."""
+"""End-to-end in Chromium: a quote for 재근상사 is written, printed (previewed; PDF 저장 downloads it),
+shipped, and its 외상잔액 shows up in the customer window, the ledger and the customer search."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_quote_for_jaegeun_is_printed_shipped_and_raises_the_credit_balance(demo
     page.get_by_role("button", name="인쇄", exact=True).click()
     expect(page.get_by_text("견적서 미리보기")).to_be_visible(timeout=30000)
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="PDF 다운로드").click()
+        page.get_by_role("button", name="PDF 저장").click()
     download = download_info.value
     assert re.fullmatch(r"견적서_\d{8}-\d+\.pdf", download.suggested_filename)
     saved = tmp_path / "quote.pdf"

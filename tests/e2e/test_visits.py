@@ -1,4 +1,5 @@
-"""A visit report written in the real WYSIWYG editor keeps its formatting, and 인쇄 downloads a PDF."""
+"""A visit report written in the real WYSIWYG editor keeps its formatting, and 인쇄 previews it
+as a PDF that PDF 저장 downloads."""
 
 import io
 import json
@@ -198,8 +199,11 @@ def test_write_save_reopen_and_print_a_visit_report(server, page):
     expect(content).to_contain_text("개발내용 : 문서제작")
     expect(content.locator("th", has_text="방문목적")).to_be_visible()
 
+    page.locator(".q-dialog").get_by_role("button", name="인쇄").click()
+    preview = page.get_by_role("dialog").filter(has_text="방문일지 미리보기")
+    expect(preview.locator("iframe")).to_be_visible()
     with page.expect_download() as download_info:
-        page.locator(".q-dialog").get_by_role("button", name="인쇄").click()
+        preview.get_by_role("button", name="PDF 저장").click()
     download = download_info.value
     assert download.suggested_filename.startswith("방문일지_") and download.suggested_filename.endswith(
         ".pdf"
@@ -208,6 +212,9 @@ def test_write_save_reopen_and_print_a_visit_report(server, page):
     assert pdf.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "재근상사" in text and "일부커스터마이징" in text and "추가개발상담요청" in text
+    page.keyboard.press("Escape")  # closes the preview, and only the preview
+    expect(preview).to_have_count(0)
+    expect(content).to_contain_text("개발내용 : 문서제작")
 
 
 def _border(cell) -> list[str]:

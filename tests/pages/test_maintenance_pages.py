@@ -14,7 +14,7 @@ from core.audit import SYSTEM
 from models.maintenance import ContractState, MaintenanceContract
 from models.product import CustomerProduct
 from tests.services.maintenance_factories import make_customer, make_product
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
 
 
 def _table(user: User, marker: str) -> ui.element:
@@ -255,8 +255,8 @@ async def test_the_due_list_exports_to_excel_and_prints(user: User):
     assert sheet.cell(row=2, column=3).data_type == "s"  # text, never a formula
 
     user.find("print").click()
-    response = await user.download.next(timeout=20)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    pdf = await previewed_pdf(user)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "유지보수대상업체 - 유지보수[무상+재계약]" in text
     assert "재근상사" in text and "=모드시스템" in text and "5,000,000" in text
 
@@ -316,8 +316,8 @@ async def test_agreements_change_state_in_the_menu_and_print(user: User):
 
     agreements.selected = list(agreements.rows)
     user.find("agreement-print").click()
-    response = await user.download.next(timeout=20)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    pdf = await previewed_pdf(user)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "재근상사" in text and "2019-04-01 ~ 2020-03-31" in text
 
 
@@ -359,8 +359,8 @@ async def test_the_agreement_list_exports_to_excel_and_prints(user: User):
     assert sheet.cell(row=mode_row, column=3).data_type == "s"  # text, never a formula
 
     user.find("print").click()
-    response = await user.download.next(timeout=20)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    pdf = await previewed_pdf(user)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "유지보수동의서작성 - 전체" in text and "2건" in text
     assert "재근상사" in text and "=모드시스템" in text
     assert "5,000,000" in text and "200,000" in text and "2020-06-30" in text

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from models.customer import Customer
 from models.reception import ReceptionState
 from services.receptions import ReceptionInput, save_reception
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
 
 
 def _table(user: User, marker: str) -> ui.table:
@@ -24,8 +24,7 @@ async def _excel(user: User) -> list[list]:
 
 async def _pdf_text(user: User) -> str:
     user.find("stats-print").click()
-    pdf = (await user.download.next(timeout=60)).content
-    assert pdf.startswith(b"%PDF")
+    pdf = await previewed_pdf(user)
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -13,7 +13,7 @@ from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
 from services import attachments
 from services.visits import save_visit
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
 
 
 async def _jaegeun() -> Customer:
@@ -355,8 +355,8 @@ async def test_the_schedule_page_exports_to_excel_and_prints(user: User):
     assert sheet.cell(row=mode_row, column=5).data_type == "s"  # text, never a formula
 
     user.find("schedule-print").click()
-    response = await user.download.next(timeout=20)
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    pdf = await previewed_pdf(user)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "재근상사" in text and "=모드시스템" in text and "추가개발상담요청" in text
     assert "2019-04-02" in text and "작년 방문" not in text
 
