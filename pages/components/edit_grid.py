@@ -69,7 +69,8 @@ _FOCUS = """(() => {
   let tries = 120;
   const go = () => {
     const root = document.getElementById('c%d');
-    const target = root && (root.querySelector('input') || (root.matches('[tabindex]') ? root : null));
+    // a checkbox is focused itself (its native input is hidden), a text cell at its input
+    const target = root && (root.matches('[tabindex]') ? root : root.querySelector('input'));
     if (!target) { if (tries-- > 0) requestAnimationFrame(go); return; }
     target.focus();
     if (target.setSelectionRange && typeof target.value === 'string') {

@@ -129,6 +129,18 @@ def test_a_name_edited_in_place_is_saved_when_the_cursor_leaves_the_row(office, 
     page.get_by_role("button", name="저장").click()
     expect(below).to_have_attribute("data-state", "saved")
 
+    # Tab reaches 사용; Enter there goes on to the next row, as in a text cell (Space ticks it)
+    row.get_by_label("순서", exact=True).click()
+    page.keyboard.press("Tab")
+    expect(row.get_by_label("사용", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(below.get_by_label("사용", exact=True)).to_be_focused()
+    expect(row.get_by_label("사용", exact=True)).to_have_attribute("aria-checked", "true")
+    expect(row).to_have_attribute("data-state", "saved")
+
+    page.get_by_role("button", name="추가").click()  # to the empty line at the bottom
+    expect(grid.locator("tr[data-row]").last.get_by_label("코드", exact=True)).to_be_focused()
+
     page.reload()
     connected(page)
     grid = _open_section(page, "부서")
