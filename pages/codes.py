@@ -1,22 +1,22 @@
-"""기초정보등록: code tables on the left, the selected table's rows on the right (admin only)."""
+"""기초정보등록: code tables on the left, the selected table's rows on the right as an editable grid
+(admin only): codes are typed in place and saved when the cursor leaves their row (see
+pages/components/edit_grid)."""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Awaitable, Callable
+import contextlib
+from typing import Any
 
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, InUseError, StaleRecordError
+from core.errors import GogaekError, InUseError
+from core.inputs import whole_number
 from core.korean import josa
 from models.codes import CodeEntry, CodeKind
-from pages.components.conflicts import keep_my_work
-from pages.components.dialogs import TransientDialog
-from pages.components.forms import FieldErrors
-from pages.components.leave_guard import LeaveGuard, may_leave
-from pages.components.row_select import select_on_click
-from pages.components.save_action import SaveAction
+from pages.components.dialogs import TransientDialog, confirm
+from pages.components.edit_grid import EditGrid, GridColumn, GridEditing, GridRow, GridSave
+from pages.components.leave_guard import may_leave
 from pages.frame import protected_page, session_actor
 from services import codes
 
@@ -57,16 +57,22 @@ LINKED_SCREENS: list[tuple[str, str]] = [
 ]
 
 COLUMNS = [
-    {"name": "code", "label": "코드", "field": "code", "align": "left", "sortable": True},
-    {"name": "name", "label": "이름", "field": "name", "align": "left", "sortable": True},
-    {"name": "short_name", "label": "약칭", "field": "short_name", "align": "left"},
-    {"name": "description", "label": "설명", "field": "description", "align": "left"},
-    {"name": "sort_order", "label": "순서", "field": "sort_order", "align": "right", "sortable": True},
-    {"name": "active", "label": "사용", "field": "active_label", "align": "center"},
+    GridColumn("code", "코드", width="88px", max_length=20),
+    GridColumn("name", "이름", max_length=100),
+    GridColumn("short_name", "약칭", width="72px", max_length=20),
+    GridColumn("description", "설명", max_length=255),
+    GridColumn("sort_order", "순서", width="56px", max_length=7, numeric=True),
+    GridColumn("active", "사용", width="44px", check=True),
 ]
+BLANK = {"code": "", "name": "", "short_name": "", "description": "", "sort_order": "", "active": True}
+SYSTEM_CODE = "프로그램이 사용하는 기본 코드라 코드값은 바꿀 수 없습니다 (이름은 바꿀 수 있습니다)."
+KEYS_HINT = (
+    "바꾼 줄은 다른 줄로 옮기거나 Enter나 저장을 누르면 저장됩니다. "
+    "Tab은 다음 칸, Enter는 다음 줄(마지막 줄에서는 새 줄), ↑↓는 위아래 줄로 갑니다."
+)
 
 
-def _row(entry: CodeEntry) -> dict:
+def _row(entry: CodeEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
         "code": entry.code,
@@ -75,121 +81,169 @@ def _row(entry: CodeEntry) -> dict:
         "description": entry.description,
         "sort_order": entry.sort_order,
         "active": entry.active,
-        "active_label": "사용" if entry.active else "사용 안 함",
         "system": entry.system,
         "version": entry.version,
     }
 
 
-class CodeGrid:
-    """One code table (or one level of a hierarchy) with 추가/수정/사용 전환/삭제."""
+def _sort_order(typed: str) -> int | str | None:
+    """순서 as typed: empty is "not given" (a new code goes last); anything that is not a whole
+    number goes to the service as typed, which says what is wrong with it."""
+    if not typed.strip():
+        return None
+    number = whole_number(typed)
+    return typed if number is None else number
 
-    def __init__(
-        self,
-        actor: Actor,
-        kind: CodeKind,
-        title: str,
-        *,
-        nested: bool,
-        on_select: Callable[[int | None], Awaitable[None]] | None = None,
-    ) -> None:
-        self.actor, self.kind, self.title, self.nested = actor, kind, title, nested
+
+async def _acting() -> Actor | None:
+    """Who acts now: the session's staff member as of this gesture (the rights read when the page
+    was opened may have been taken away since), or None after sending a signed-out user to the
+    login page."""
+    actor = await session_actor()
+    if actor is None:
+        ui.navigate.to("/login?next=/codes")
+    return actor
+
+
+class CodeTable:
+    """One code table (or one level of a hierarchy): the grid with 추가/저장/삭제. A lower level
+    shows the children of the row selected in the level above."""
+
+    def __init__(self, editing: GridEditing, kind: CodeKind, title: str, *, upper: CodeTable | None) -> None:
+        self.kind, self.title, self.upper = kind, title, upper
+        self.lower: CodeTable | None = None
         self.parent_id: int | None = None
-        self.on_select = on_select
-        with ui.card().classes("min-w-[320px] flex-1 p-2"):
-            with ui.row().classes("items-center gap-1 w-full"):
-                ui.label(title).classes("text-subtitle1 text-weight-medium")
+        if upper is not None:
+            upper.lower = self
+        # the levels of one table (대/중/일반분류) are told apart by their level
+        self.level = upper.level + 1 if upper is not None and upper.kind == kind else 1
+        name = kind.value if self.level == 1 else f"{kind.value}-{self.level}"
+        with ui.card().classes("min-w-[480px] flex-1 p-2 gap-1"):
+            with ui.row().classes("items-center gap-1 w-full no-wrap") as toolbar:
+                self.heading = ui.label(title).classes("text-subtitle1 text-weight-medium ellipsis")
                 ui.space()
+            self.hint = ui.label().classes("text-grey-7 text-caption")
+            self.grid = EditGrid(
+                editing,
+                COLUMNS,
+                marker=f"code-{name}",
+                blank=BLANK,
+                on_save=self._save,
+                on_reload=self._reload,
+                on_select=self._selected,
+                locked=lambda row: {"code": SYSTEM_CODE} if row.record.get("system") else {},
+                on_state=self._state,
+            )
+            self.grid.classes("max-h-[60vh]").mark(f"code-table-{name}")
+            self.count = ui.label().classes("text-caption text-grey-8").mark(f"code-count-{name}")
+            with toolbar:
                 self.add_button = (
-                    ui.button("추가", icon="add", on_click=lambda: self.open_editor(None))
+                    ui.button("추가", icon="add", on_click=self.grid.focus_new_line)
                     .props("dense flat no-caps")
-                    .mark(f"code-add-{kind.value}")
+                    .tooltip("맨 아래 새 줄로 갑니다")
+                    .mark(f"code-add-{name}")
                 )
-                ui.button("수정", icon="edit", on_click=self.edit_selected).props("dense flat no-caps")
-                ui.button("사용 전환", icon="toggle_on", on_click=self.toggle_selected).props(
-                    "dense flat no-caps"
-                ).mark(f"code-toggle-{kind.value}")
+                self.save_button = GridSave(self.grid).props("dense unelevated no-caps")
+                self.save_button.mark(f"code-save-{name}")
                 ui.button("삭제", icon="delete", on_click=self.delete_selected).props(
                     "dense flat no-caps color=negative"
-                ).mark(f"code-delete-{kind.value}")
-            self.hint = ui.label().classes("text-grey-7 text-caption")
-            self.table = ui.table(
-                columns=COLUMNS, rows=[], row_key="id", selection="single", pagination={"rowsPerPage": 0}
-            ).props("dense flat bordered virtual-scroll")
-            self.table.classes("w-full max-h-[60vh]").mark(f"code-table-{kind.value}")
-            self.table.on("rowDblclick", lambda e: self.open_editor(e.args[1]))
-            self.table.on("selection", self._selected)
-            select_on_click(self.table, self._selected)
+                ).mark(f"code-delete-{name}")
+        self._state()
 
-    async def load(self, parent_id: int | None = None) -> None:
+    def _state(self) -> None:
+        self.save_button.refresh()
+        changed = len(self.grid.changed_rows())
+        text = f"{self.grid.stored_count():,}건"
+        self.count.set_text(text + (f" · 저장하지 않은 줄 {changed:,}개" if changed else ""))
+
+    async def load(self, parent_id: int | None = None, parent_label: str = "") -> None:
         self.parent_id = parent_id
-        waiting = self.nested and parent_id is None
+        waiting = self.upper is not None and parent_id is None
         self.add_button.set_enabled(not waiting)
-        self.hint.set_text("왼쪽에서 상위 항목을 선택하세요." if waiting else "")
+        self.heading.set_text(f"{self.title} · {parent_label}" if parent_label else self.title)
+        self.hint.set_text(f"{self.upper.title}에서 항목을 선택하세요." if waiting and self.upper else "")
+        self.hint.set_visibility(waiting)
         rows = [] if waiting else [_row(e) for e in await codes.list_codes(self.kind, parent_id=parent_id)]
-        self.table.rows = rows
-        self.table.selected = []
-        self.table.update()
-        if self.on_select:
-            await self.on_select(None)
+        self.grid.set_rows(rows, new_lines=not waiting)
+        if self.lower is not None:
+            await self.lower.show_children_of(None)
 
-    async def _selected(self, _event=None) -> None:
-        if self.on_select:
-            await self.on_select(self.table.selected[0]["id"] if self.table.selected else None)
+    async def show_children_of(self, row: GridRow | None) -> None:
+        """The upper level's selected row changed: show its children (none for an unsaved row)."""
+        parent_id = row.record.get("id") if row is not None else None
+        if parent_id == self.parent_id and self.grid.rows:
+            return
+        if self.grid.changed_rows() and not await may_leave(True, action="이동"):
+            return
+        label = f"{row.baseline['code']} {row.baseline['name']}" if row is not None and parent_id else ""
+        await self.load(parent_id, label)
 
-    def _selected_row(self) -> dict | None:
-        if not self.table.selected:
-            ui.notify("먼저 목록에서 항목을 선택하세요.", type="warning")
+    async def _selected(self, row: GridRow | None) -> None:
+        if self.lower is not None:
+            await self.lower.show_children_of(row if row is not None and not row.is_new else None)
+
+    async def _save(self, row: GridRow, values: dict[str, Any]) -> dict[str, Any] | None:
+        if (actor := await _acting()) is None:
             return None
-        return self.table.selected[0]
+        entry = await codes.save_code(
+            by=actor,
+            kind=self.kind,
+            code=values["code"],
+            name=values["name"],
+            short_name=values["short_name"],
+            description=values["description"],
+            sort_order=_sort_order(values["sort_order"]),
+            active=values["active"],
+            parent_id=self.parent_id,
+            entry_id=row.record.get("id"),
+            version=row.record.get("version"),
+            form_token=row.token,
+        )
+        return _row(entry)
 
-    def edit_selected(self) -> None:
-        if row := self._selected_row():
-            self.open_editor(row)
+    async def _reload(self, row: GridRow) -> dict[str, Any]:
+        return _row(await codes.get_code(row.record["id"]))
 
-    async def _acting(self) -> Actor | None:
-        """Who acts now: the session's staff member as of this click (the rights read when the page
-        was opened may have been taken away since), or None after sending a signed-out user to
-        the login page."""
-        actor = await session_actor()
-        if actor is None:
-            ui.navigate.to("/login?next=/codes")
-        return actor
-
-    async def set_active(self, row: dict, active: bool) -> bool:
-        """Switch the row on/off with the version the user saw; a refusal is shown, not raised."""
-        if (actor := await self._acting()) is None:
+    async def set_active(self, row: GridRow, active: bool) -> bool:
+        """Switch the row on/off with the version the grid holds; a refusal is shown, not raised
+        (and the row shows what is stored now)."""
+        if (actor := await _acting()) is None:
             return False
+        name = row.baseline["name"]
         try:
-            await codes.set_code_active(row["id"], by=actor, active=active, version=row["version"])
+            entry = await codes.set_code_active(
+                row.record["id"], by=actor, active=active, version=row.record.get("version")
+            )
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
-            await self.load(self.parent_id)
+            with contextlib.suppress(GogaekError):  # gone meanwhile: the message said so
+                self.grid.apply_stored(row, await self._reload(row), unchanged_since=row.baseline)
             return False
-        ui.notify(
-            f"'{row['name']}'{josa(row['name'], '을')} {'사용' if active else '사용 안 함'}으로 바꿨습니다."
-        )
-        await self.load(self.parent_id)
+        self.grid.apply_stored(row, _row(entry), unchanged_since=row.baseline)
+        ui.notify(f"'{name}'{josa(name, '을')} {'사용' if active else '사용 안 함'}으로 바꿨습니다.")
         return True
 
-    async def toggle_selected(self) -> None:
-        if row := self._selected_row():
-            await self.set_active(row, not row["active"])
-
     async def delete_selected(self) -> None:
-        if not (row := self._selected_row()):
+        row = self.grid.selected
+        if row is None or row.tr.is_deleted or row.is_blank:
+            ui.notify("먼저 목록에서 항목을 선택하세요.", type="warning")
             return
+        if row.is_new:  # typed, never saved: nothing to ask the service
+            if await confirm("입력 중인 새 줄을 지울까요?", action="지우기", danger=True):
+                self.grid.remove(row)
+            return
+        code, name = row.baseline["code"], row.baseline["name"]
         with TransientDialog() as dialog, ui.card():
-            ui.label(f"{self.title} '{row['code']} {row['name']}'{josa(row['name'], '을')} 삭제할까요?")
+            ui.label(f"{self.title} '{code} {name}'{josa(name, '을')} 삭제할까요?")
             with ui.row():
                 ui.button("삭제", on_click=lambda: dialog.submit(True)).props("color=negative").mark(
                     "confirm-delete"
                 )
                 ui.button("취소", on_click=lambda: dialog.submit(False)).props("flat")
-        if not await dialog or (actor := await self._acting()) is None:
+        if not await dialog or (actor := await _acting()) is None:
             return
         try:
-            await codes.delete_code(row["id"], by=actor)
+            await codes.delete_code(row.record["id"], by=actor)
         except InUseError as error:
             self.offer_deactivate(row, str(error))
             return
@@ -197,15 +251,17 @@ class CodeGrid:
             ui.notify(str(error), type="negative", multi_line=True)
             return
         ui.notify("삭제했습니다.")
-        await self.load(self.parent_id)
+        self.grid.remove(row)
+        if self.lower is not None:
+            await self.lower.show_children_of(None)
 
-    def offer_deactivate(self, row: dict, message: str) -> None:
+    def offer_deactivate(self, row: GridRow, message: str) -> None:
         """A row in use cannot be deleted: say why and offer to switch it off instead."""
         with TransientDialog() as dialog, ui.card().classes("max-w-[440px]"):
             ui.label("삭제할 수 없습니다").classes("text-h6 text-negative")
             ui.label(message).mark("code-in-use-message")
             with ui.row().classes("w-full justify-end"):
-                if row["active"]:
+                if row.baseline["active"]:
 
                     async def deactivate() -> None:
                         if await self.set_active(row, False):
@@ -219,129 +275,33 @@ class CodeGrid:
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 
-    def open_editor(self, row: dict | None) -> None:
-        editing = row is not None
-        with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full"):
-            ui.label(f"{self.title} {'수정' if editing else '추가'}").classes("text-h6")
-            code = (
-                ui.input("코드", value=row["code"] if row else "")
-                .props("outlined dense autofocus")
-                .mark("code-code")
-            )
-            name = (
-                ui.input("이름", value=row["name"] if row else "").props("outlined dense").mark("code-name")
-            )
-            short_name = ui.input("약칭", value=row["short_name"] if row else "").props("outlined dense")
-            description = ui.input("설명", value=row["description"] if row else "").props("outlined dense")
-            sort_order = ui.number("순서", value=row["sort_order"] if row else None, format="%d").props(
-                "outlined dense"
-            )
-            active = ui.checkbox("사용", value=row["active"] if row else True)
-            for element in (code, name, short_name, description, sort_order):
-                element.classes("w-full")
-            errors = FieldErrors(
-                {"code": code, "name": name, "short_name": short_name, "description": description}
-            )
-
-            def current() -> tuple:
-                return tuple(e.value for e in (code, name, short_name, description, sort_order, active))
-
-            saved = {"value": current()}
-            state = {"version": row["version"] if row else None}
-
-            async def reapply(latest_version: int) -> None:
-                state["version"] = latest_version  # my input on top of what is stored now
-                await save(keep_open=False)
-
-            async def reload() -> None:
-                assert row is not None
-                try:
-                    latest = await codes.get_code(row["id"])
-                except GogaekError as error:
-                    ui.notify(str(error), type="negative", multi_line=True)
-                    return
-                errors.clear()
-                code.value, name.value = latest.code, latest.name
-                short_name.value, description.value = latest.short_name, latest.description
-                sort_order.value, active.value = latest.sort_order, latest.active
-                state["version"] = latest.version
-                saved["value"] = current()
-                guard.refresh()
-
-            async def save(keep_open: bool) -> None:
-                if (actor := await self._acting()) is None:
-                    return
-                try:
-                    await codes.save_code(
-                        by=actor,
-                        kind=self.kind,
-                        code=code.value or "",
-                        name=name.value or "",
-                        short_name=short_name.value or "",
-                        description=description.value or "",
-                        sort_order=int(sort_order.value) if sort_order.value is not None else None,
-                        active=active.value,
-                        parent_id=self.parent_id,
-                        entry_id=row["id"] if row else None,
-                        version=state["version"],
-                        form_token=save_button.form_token,
-                    )
-                except StaleRecordError as error:
-                    errors.clear()
-                    fields = errors.fields | {"sort_order": sort_order, "active": active}
-                    await keep_my_work(error, fields, reapply=reapply, reload=reload)
-                    return
-                except GogaekError as error:
-                    errors.refuse(error)
-                    return
-                ui.notify("저장했습니다.", type="positive")
-                await self.load(self.parent_id)
-                if keep_open and not editing:
-                    save_button.renew()
-                    errors.clear()
-                    for element in (code, name, short_name, description):
-                        element.value = ""
-                    sort_order.value = None
-                    saved["value"] = current()
-                    guard.refresh()
-                    code.run_method("focus")
-                else:
-                    dialog.close()
-
-            async def close() -> None:
-                if await may_leave(current() != saved["value"]):
-                    dialog.close()
-
-            with ui.row().classes("w-full justify-end"):
-                save_button = SaveAction(lambda: save(keep_open=False)).props("unelevated").mark("code-save")
-                save_next = SaveAction(lambda: save(keep_open=True), text="연속저장", along=save_button)
-                save_next.props("flat no-caps").move(target_index=0)
-                save_next.set_visibility(not editing)
-                save_next.trigger_on_enter(code, name, short_name, description)
-                ui.button("닫기", on_click=close).props("flat").mark("code-close")
-        dialog.props("persistent")
-        guard = LeaveGuard(lambda: current() != saved["value"], form=dialog)
-        dialog.open()
-
 
 def register() -> None:
     @protected_page("/codes", "기초정보등록", admin=True)
     async def codes_page(actor: Actor) -> None:
+        editing = GridEditing()
         with ui.row().classes("w-full no-wrap items-start gap-2"):
             with ui.card().classes("p-1 w-48 shrink-0"):
                 section_list = ui.list().props("dense separator").classes("w-full")
-            detail = ui.row().classes("flex-1 items-start gap-2 wrap")
+            with ui.column().classes("flex-1 min-w-0 gap-1"):
+                ui.label(KEYS_HINT).classes("text-caption text-grey-8")
+                detail = ui.row().classes("w-full items-start gap-2 wrap")
+        shown: dict[str, int | None] = {"index": None}
 
         async def show(index: int) -> None:
+            if index == shown["index"]:
+                return
+            # leaving the table leaves its row: save what changed, ask before dropping a refusal
+            if editing.dirty() and not await editing.save_all() and not await may_leave(True, action="이동"):
+                return
+            shown["index"] = index
             detail.clear()
-            grids: list[CodeGrid] = []
-            _, tables = SECTIONS[index]
+            editing.reset()
+            tables: list[CodeTable] = []
             with detail:
-                for level, (kind, title) in enumerate(tables):
-                    grids.append(CodeGrid(actor, kind, title, nested=level > 0))
-            for upper, lower in itertools.pairwise(grids):
-                upper.on_select = lower.load
-            await grids[0].load(None)
+                for kind, title in SECTIONS[index][1]:
+                    tables.append(CodeTable(editing, kind, title, upper=tables[-1] if tables else None))
+            await tables[0].load(None)
             for item_index, item in enumerate(items):
                 item.classes(remove="bg-blue-1 text-primary")
                 if item_index == index:

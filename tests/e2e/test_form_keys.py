@@ -97,7 +97,6 @@ def _settings_forms(page: Page, url: str) -> None:
 def _dialog_forms(page: Page, url: str) -> None:
     """닫기 on a dialog form with typed input asks first, and keeps the input."""
     for path, opener, label in (
-        ("/codes", "추가", "코드"),
         ("/codes/items", "추가[F5]", "품번 *"),
         ("/settings/centrex", "추가[F5]", "내선번호"),
     ):

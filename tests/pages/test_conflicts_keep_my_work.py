@@ -1,18 +1,18 @@
 """Conflicts keep my work on the small edit forms: when someone saved the same record first, the
 form names the differing field and offers to save my input on top of the latest version
-(내 입력으로 다시 저장) or to load the latest (최신 내용 불러오기)."""
+(내 입력으로 다시 저장) or to load the latest (최신 내용 불러오기). The rows of 기초정보등록's grid
+do the same (tests/pages/test_codes_page.py)."""
 
 import datetime as dt
 from dataclasses import replace
 
 from nicegui.testing import User
 
-from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
 from models.sales import Receipt
 from models.staff import Role, Staff
 from models.visit import HtmlTemplate
-from services import codes, company, customers, html_templates, sales, staff
+from services import company, customers, html_templates, sales, staff
 from services import telephony_settings as ts
 from services.customers import CustomerInput
 from tests.sales_factories import make_customer
@@ -116,37 +116,6 @@ async def test_company_info_saved_first_by_another_admin_keeps_mine_or_loads_the
     await user.should_see("회사정보를 저장했습니다.", retries=50)
     info = await company.get_company()
     assert info.representative == "박대표" and info.version == saved.version + 3
-
-
-async def test_a_code_entry_saved_first_by_another_admin_is_saved_with_my_name_on_top(user: User):
-    boss = await make_admin(login="boss")
-    entry = await codes.save_code(by=boss, kind=CodeKind.DEPARTMENT, code="99", name="임시부서")
-    await sign_in(user, "boss")
-    await user.open("/codes")
-    user.find("code-section-부서").click()
-    await user.should_see(marker="code-table-department", retries=50)
-    table = _one(user, "code-table-department")
-    await eventually(lambda: any(r["code"] == "99" for r in table.rows))
-    row = next(r for r in table.rows if r["code"] == "99")
-    user.find("code-table-department").trigger("rowDblclick", [{}, row, 0])
-    await user.should_see(marker="code-save", retries=50)
-
-    await codes.save_code(
-        by=boss,
-        kind=CodeKind.DEPARTMENT,
-        code="99",
-        name="영업지원부",
-        entry_id=entry.id,
-        version=entry.version,
-    )
-    _one(user, "code-name").value = "기술지원부"
-    user.find("code-save").click()
-    await user.should_see("내 입력과 저장된 값이 다른 항목: 이름", retries=50)
-    user.find("conflict-reapply").click()
-    await user.should_see("저장했습니다.", retries=50)
-    stored = await CodeEntry.get(id=entry.id)
-    assert stored.name == "기술지원부" and stored.version == entry.version + 2
-    await eventually(lambda: shown_values(user, "code-save") == [])  # the dialog closed after saving
 
 
 async def test_an_html_template_saved_first_by_another_admin_is_saved_with_my_name_on_top(user: User):
