@@ -16,6 +16,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.dates import IMPOSSIBLE_DATE, is_impossible_date
 from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.inputs import WRONG_DATE
 from core.korean import format_amount, format_date, josa
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
@@ -31,7 +32,7 @@ from services import maintenance, products
 from services.codes import code_choices
 from services.staff import staff_choices
 
-DATE_ERROR = "날짜는 YYYY-MM-DD 형식으로 입력하세요 (예: 2019-03-31)."
+DATE_ERROR = WRONG_DATE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # the editor's fields by the names the service reports problems under
@@ -430,9 +431,9 @@ async def open_contract_editor(
             form = ui.select(forms, value=detail.payment_form_id, label="납입형태", clearable=True).props(
                 "dense outlined"
             )
-            form.classes("w-28")
+            form.classes("w-32")
             settlement = (
-                ui.input("정산월 (YYYY-MM)", value=detail.settlement_month)
+                ui.input("정산월 (예: 2019-04)", value=detail.settlement_month)
                 .props("dense outlined")
                 .classes("w-36")
                 .mark("contract-settlement")

@@ -359,7 +359,7 @@ async def _contract_errors(detail: ContractDetail) -> dict[str, str]:
     elif detail.start_on and detail.end_on < detail.start_on:
         errors["end_on"] = "종료일은 시작일과 같거나 뒤여야 합니다."
     if detail.settlement_month and not _valid_month(detail.settlement_month):
-        errors["settlement_month"] = "정산월은 YYYY-MM 형식으로 입력하세요 (예: 2019-04)."
+        errors["settlement_month"] = "정산월은 연-월로 입력하세요 (예: 2019-04)."
     if detail.retroactive_fee < 0:
         errors["retroactive_fee"] = "소급비는 0 이상이어야 합니다."
     if (
@@ -1048,7 +1048,7 @@ async def _check_batch(request: BatchRequest) -> int | None:
         and request.settlement_month
         and not _valid_month(request.settlement_month)
     ):
-        errors["settlement_month"] = "정산월은 YYYY-MM 형식으로 입력하세요 (예: 2019-04)."
+        errors["settlement_month"] = "정산월은 연-월로 입력하세요 (예: 2019-04)."
     if (
         "payment_method" not in errors
         and request.payment_method_id

@@ -36,6 +36,7 @@ ALLOWED = {
     "COM",  # serial ports (COM1)
     "USB",
     "PC",
+    "HP",  # 핸드폰, as offices write it (담당자HP)
     "URL",
     "Excel",
     "PNG",

@@ -201,8 +201,8 @@ async def test_the_contract_editor_shows_every_problem_at_once_and_keeps_the_inp
     await user.should_see(marker="contract-problems", retries=30)
     problems = _table(user, "contract-problems")
     await eventually(lambda: "정산월" in problems.text)
-    assert "고칠 곳 2군데" in problems.text and "• 시작일: 날짜는 YYYY-MM-DD" in problems.text
-    assert "• 정산월: 정산월은 YYYY-MM 형식으로" in problems.text
+    assert "고칠 곳 2군데" in problems.text and "• 시작일: 날짜는 연-월-일" in problems.text
+    assert "• 정산월: 정산월은 연-월로" in problems.text
     assert start.props["error"] and settlement.props["error"] and not end.props.get("error")
     assert (start.value, settlement.value) == ("2019-04-0x", "2019/04")
 

@@ -80,7 +80,7 @@ async def test_validation_names_each_bad_field_and_saves_nothing(db):
         )
     fields = refused.value.fields
     assert fields["company_name"] == "법인상호를 입력하세요."
-    assert "YYYY-MM-DD" in fields["registered_on"]
+    assert "연-월-일" in fields["registered_on"]
     assert "검증번호" in fields["business_number"]
     assert "전화번호" in fields["phone"]
     assert "숫자" in fields["mobile"]
