@@ -56,3 +56,27 @@ def test_search_by_initials_open_move_and_export_in_chromium(demo_server, page, 
     page.keyboard.press("F5")
     page.wait_for_url(f"{demo_server.url}/customers/new")
     expect(page.get_by_text("고객정보 (새 고객)")).to_be_visible()
+
+
+def test_search_rules_are_the_same_on_customers_and_cards_in_chromium(demo_server, page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, demo_server.url)
+    customers = page.locator(".q-table").first
+    # 사업자번호 by its last digits, as phone numbers are found (재근상사: 111-22-33332)
+    page.get_by_label("사업자번호").fill("33332")
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(page.get_by_text("고객 1건")).to_be_visible()
+    expect(customers.get_by_role("cell", name="재근상사", exact=True)).to_be_visible()
+
+    # 명함: 이름 and 회사명 by 초성, as 법인상호 is
+    page.goto(f"{demo_server.url}/cards")
+    cards = page.locator(".q-table").first
+    page.get_by_label("이름 (초성 가능)").fill("ㅎㅁㅅ")
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(page.get_by_text("명함 1건")).to_be_visible()
+    expect(cards.get_by_role("cell", name="호면수", exact=True)).to_be_visible()
+    page.get_by_label("이름 (초성 가능)").fill("")
+    page.get_by_label("회사명 (초성 가능)").fill("ㅈㄱㅅㅅ")
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(page.get_by_text("명함 1건")).to_be_visible()
+    expect(cards.get_by_role("cell", name="홍길동", exact=True)).to_be_visible()
