@@ -1,6 +1,8 @@
 """A reception from start to statistics in a real Chromium: written with an attachment, processed
 from the log's right-click menu, counted for the right staff in 고객접수현황."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
@@ -56,6 +58,17 @@ def test_reception_with_attachment_processed_and_counted(server, page, tmp_path)
     staff_row.click()
     expect(page.get_by_text("관리자의 접수 목록")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text=INQUIRY).last).to_be_visible()
+
+    # any period is accepted: from 2000 on, charted per month, the reception still counted
+    page.get_by_role("tab", name="전체", exact=True).click()
+    listed = page.get_by_role("row").filter(has_text=INQUIRY).first
+    page.get_by_label("기간 부터").fill("2000-01-01")
+    page.get_by_label("까지").fill("2000-12-31")
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(listed).to_be_hidden()
+    page.get_by_label("까지").fill(dt.date.today().isoformat())
+    page.get_by_role("button", name="조회[F3]").click()
+    expect(listed).to_be_visible()
 
 
 def test_the_log_shows_the_state_at_1024_and_1366_however_long_the_inquiry(server, page):
