@@ -137,8 +137,8 @@ def compute_totals(lines: Iterable[LineInput | Mapping[str, Any]]) -> Totals:
 
 
 def total_in_words(amount: int) -> str:
-    """The amount line of a printed quote: 11,000,000 → "금 일천일백만원정"."""
-    return f"금 {amount_in_words(amount)}원정"
+    """The amount line of a printed quote: 11,000,000 → "금 일천일백만원정" (`amount_in_words`)."""
+    return amount_in_words(amount)
 
 
 def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[LineInput], dict[str, str]]:
