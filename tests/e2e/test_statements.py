@@ -62,6 +62,8 @@ def test_statement_of_a_shipment_and_receipt_of_a_payment_print_from_the_ledger(
         "거래명세서",
         "공급받는자 보관용",
         "(주)A상호",
+        "(주)고객소프트",  # the demo office's 회사정보
+        "123-45-67891",
         "ERP영업관리",
         "10,000,000",
         "1,000,000",
