@@ -327,6 +327,8 @@ class LedgerScreen:
                 await self.load()
 
             with ui.row().classes("w-full justify-end"):
+                if editing:
+                    ui.button("영수증", icon="receipt", on_click=self.print_receipt).props("outline no-caps")
                 save_action = (
                     SaveAction(save).trigger_on_enter(amount).props("unelevated").mark("receipt-save")
                 )

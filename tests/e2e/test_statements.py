@@ -37,7 +37,7 @@ def _saved_text(page: Page, title: str, filename_start: str) -> str:
     data = Path(saved.path()).read_bytes()
     assert data.startswith(b"%PDF")
     page.keyboard.press("Escape")
-    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(dialog).to_have_count(0)
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
@@ -88,6 +88,14 @@ def test_statement_of_a_shipment_and_receipt_of_a_payment_print_from_the_ledger(
         "위 금액을 정히 영수합니다.",
     ):
         assert expected in text, expected
+
+    # the receipt's own dialog prints it too
+    page.get_by_role("cell", name="수금", exact=True).dblclick()
+    receipt_dialog = page.get_by_role("dialog").filter(has_text="수금 수정")
+    receipt_dialog.get_by_role("button", name="영수증", exact=True).click()
+    assert "금 일백일십만원정" in _saved_text(page, "영수증 미리보기", "영수증_")
+    receipt_dialog.get_by_role("button", name="닫기", exact=True).click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
     # a receipt has no 거래명세서: said, nothing opens
     page.get_by_role("button", name="거래명세서", exact=True).click()
