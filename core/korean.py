@@ -127,7 +127,10 @@ def phone_digits(raw: str | None) -> str:
 
 def format_phone(raw: str | None) -> str:
     """Korean display format ('02-808-8016', '010-1234-5678', '1544-7230'); unknown shapes are
-    returned as typed."""
+    returned as typed, and so is a number with words in it ('031-1234-5678 (내선 123)'): its
+    extension must not be glued onto the number."""
+    if re.search(r"[^\d\s()+\-.]", raw or ""):
+        return (raw or "").strip()
     digits = phone_digits(raw)
     if not digits:
         return (raw or "").strip()
@@ -226,17 +229,17 @@ _SMALL_UNITS = ["", "십", "백", "천"]
 _LARGE_UNITS = ["", "만", "억", "조", "경"]
 
 
-def amount_in_words(amount: int) -> str:
-    """Amount in Korean words as printed on quotes: 11,000,000 → '일천일백만'.
-    Every digit is spoken (일천, 일백) as on Korean financial documents."""
-    if amount == 0:
+def number_in_words(number: int) -> str:
+    """A whole number in Sino-Korean words with every digit spoken: 11,000,000 → '일천일백만',
+    10 → '일십', 0 → '영'. Used inside `amount_in_words`."""
+    if number == 0:
         return "영"
-    if amount < 0:
-        return "마이너스 " + amount_in_words(-amount)
+    if number < 0:
+        return "마이너스 " + number_in_words(-number)
     groups = []
     unit = 0
-    while amount:
-        amount, group = divmod(amount, 10000)
+    while number:
+        number, group = divmod(number, 10000)
         if group:
             words = "".join(
                 _DIGITS[int(d)] + _SMALL_UNITS[3 - i] for i, d in enumerate(f"{group:04d}") if d != "0"
@@ -244,3 +247,11 @@ def amount_in_words(amount: int) -> str:
             groups.append(words + _LARGE_UNITS[unit])
         unit += 1
     return "".join(reversed(groups))
+
+
+def amount_in_words(amount: int) -> str:
+    """The one way every printed document (견적서, 유지보수동의서, 거래명세서, 영수증) writes an amount
+    in words: "금 " + the number with every digit spoken (일천, 일백, 일십 — nobody can add a digit in
+    front) + "원정", no spaces inside: 1,100,000 → '금 일백일십만원정', 10 → '금 일십원정',
+    0 → '금 영원정'."""
+    return f"금 {number_in_words(amount)}원정"

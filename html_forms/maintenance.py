@@ -26,6 +26,7 @@ AGREEMENT_CSS = """
 .grid th, .grid td { border: 0.6pt solid #444; font-size: 9pt; }
 .grid th { background-color: #eef2f7; font-weight: bold; text-align: center; width: 13%; }
 .grid th.section { background-color: #dde6f0; }
+.parties td { width: 37%; -pdf-word-wrap: CJK; }
 .lines th { width: auto; }
 .seq { width: 6%; }
 .num { text-align: right; width: 8%; }

@@ -26,7 +26,7 @@ from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.sales_links import open_order_dialog
-from services import codes, sales
+from services import codes, sales, statements
 from services.excel import Column, export_rows
 from services.sales import Ledger, LedgerEntry, LedgerKind
 
@@ -142,6 +142,12 @@ class LedgerScreen:
                 ui.button("출고처리", icon="local_shipping", on_click=self.ship_selected).props(
                     "dense outline no-caps"
                 ).mark("ledger-ship")
+                ui.button("거래명세서", icon="receipt_long", on_click=self.print_statement).props(
+                    "dense outline no-caps"
+                ).mark("ledger-statement")
+                ui.button("영수증", icon="receipt", on_click=self.print_receipt).props(
+                    "dense outline no-caps"
+                ).mark("ledger-receipt")
         self.note = ui.label().classes("text-caption text-warning")
         self.table = (
             ui.table(columns=COLUMNS, rows=[], row_key="key", selection="single", pagination=100)
@@ -158,6 +164,8 @@ class LedgerScreen:
         with self.table, ui.context_menu():
             ui.menu_item("열기", on_click=self.edit_selected)
             ui.menu_item("출고처리", on_click=self.ship_selected)
+            ui.menu_item("거래명세서 인쇄", on_click=self.print_statement)
+            ui.menu_item("영수증 인쇄", on_click=self.print_receipt)
             ui.menu_item("삭제", on_click=self.delete_selected)
         self.totals = ui.label().classes("text-caption w-full text-right tabular-nums").mark("ledger-totals")
         await self.load()
@@ -319,6 +327,8 @@ class LedgerScreen:
                 await self.load()
 
             with ui.row().classes("w-full justify-end"):
+                if editing:
+                    ui.button("영수증", icon="receipt", on_click=self.print_receipt).props("outline no-caps")
                 save_action = (
                     SaveAction(save).trigger_on_enter(amount).props("unelevated").mark("receipt-save")
                 )
@@ -372,6 +382,11 @@ class LedgerScreen:
                         await self.ship_selected()
 
                     ui.button("출고처리", icon="local_shipping", on_click=ship).props("outline no-caps")
+
+                async def statement() -> None:
+                    await self.print_statement(row)
+
+                ui.button("거래명세서", icon="receipt_long", on_click=statement).props("outline no-caps")
                 ui.button("닫기", on_click=dialog.close).props("flat")
         dialog.open()
 
@@ -426,6 +441,34 @@ class LedgerScreen:
             return
         ui.notify(f"출고 {shipment.number}{josa(shipment.number, '을')} 등록했습니다.", type="positive")
         await self.load()
+
+    # -- 거래명세서 and 영수증 ------------------------------------------------------------------
+
+    async def print_statement(self, row: dict[str, Any] | None = None) -> None:
+        if not (row := row or self._need_selection()):
+            return
+        if row["kind_value"] not in (LedgerKind.ORDER.value, LedgerKind.SHIPMENT.value):
+            ui.notify("거래명세서를 인쇄할 수주나 출고를 선택하세요.", type="warning")
+            return
+        try:
+            filename, pdf = await statements.statement_pdf(LedgerKind(row["kind_value"]), row["id"])
+        except GogaekError as error:
+            ui.notify(str(error), type="negative", multi_line=True)
+            return
+        show_pdf(self.actor, filename, pdf, title="거래명세서 미리보기")
+
+    async def print_receipt(self) -> None:
+        if not (row := self._need_selection()):
+            return
+        if row["kind_value"] != LedgerKind.RECEIPT.value:
+            ui.notify("영수증을 인쇄할 수금을 선택하세요.", type="warning")
+            return
+        try:
+            filename, pdf = await statements.receipt_pdf(row["id"])
+        except GogaekError as error:
+            ui.notify(str(error), type="negative", multi_line=True)
+            return
+        show_pdf(self.actor, filename, pdf, title="영수증 미리보기")
 
     # -- export ------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from core.korean import (
     phone_error,
 )
 from core.settings import get_settings
+from html_forms.quote import CompanyBlock
 from models.settings import AppSetting
 from services.attachments import store_bytes
 
@@ -214,3 +215,20 @@ async def stamp_data_uri(info: CompanyInfo | None = None) -> str:
     if kind is None or kind.mime not in STAMP_TYPES:
         return ""
     return f"data:{kind.mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+async def print_block() -> CompanyBlock:
+    """The 공급자 block every printed document carries (견적서, 거래명세서, 영수증); fields not
+    entered yet print as empty cells."""
+    info = await get_company()
+    return CompanyBlock(
+        name=info.name,
+        business_number=info.business_number_display,
+        representative=info.representative,
+        business_type=info.business_type,
+        business_item=info.business_item,
+        address=info.address,
+        phone=info.phone,
+        fax=info.fax,
+        stamp_uri=await stamp_data_uri(info),
+    )

@@ -24,7 +24,7 @@ from core.errors import NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_dates, wrong_ids, wrong_texts
 from core.inputs import whole_number as parse_whole_number
 from core.korean import amount_in_words, format_phone, josa, phone_error
-from html_forms.quote import CompanyBlock, PrintLine, QuoteDocument, render_quote_pdf
+from html_forms.quote import PrintLine, QuoteDocument, render_quote_pdf
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, TradingPartner
 from models.item import Item
@@ -137,8 +137,8 @@ def compute_totals(lines: Iterable[LineInput | Mapping[str, Any]]) -> Totals:
 
 
 def total_in_words(amount: int) -> str:
-    """The amount line of a printed quote: 11,000,000 → "금 일천일백만원정"."""
-    return f"금 {amount_in_words(amount)}원정"
+    """The amount line of a printed quote: 11,000,000 → "금 일천일백만원정" (`amount_in_words`)."""
+    return amount_in_words(amount)
 
 
 def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[LineInput], dict[str, str]]:
@@ -1070,18 +1070,7 @@ async def quote_lines(quote_id: int) -> list[QuoteLine]:
 async def quote_document(quote_id: int) -> QuoteDocument:
     detail = await get_quote(quote_id)
     quote = detail.quote
-    info = await company.get_company()
-    block = CompanyBlock(
-        name=info.name,
-        business_number=info.business_number_display,
-        representative=info.representative,
-        business_type=info.business_type,
-        business_item=info.business_item,
-        address=info.address,
-        phone=info.phone,
-        fax=info.fax,
-        stamp_uri=await company.stamp_data_uri(info),
-    )
+    block = await company.print_block()
     lines = [
         PrintLine(
             seq=index,

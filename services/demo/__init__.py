@@ -5,6 +5,7 @@ seeding twice changes nothing."""
 
 from __future__ import annotations
 
+from services.demo import company as company_step
 from services.demo import customers as customers_step
 from services.demo import maintenance as maintenance_step
 from services.demo import quotes as quotes_step
@@ -14,6 +15,7 @@ from services.demo import visits as visits_step
 
 # order matters: later steps look up what earlier ones created
 STEPS = [
+    company_step,
     staff_step,
     customers_step,
     receptions_step,

@@ -38,6 +38,10 @@ def test_phone_numbers(raw, digits, shown):
     assert phone_error(raw) is None
 
 
+def test_a_phone_number_with_an_extension_is_shown_as_typed():
+    assert format_phone(" 031-1234-5678 (내선 123) ") == "031-1234-5678 (내선 123)"
+
+
 def test_phone_errors_are_korean():
     assert phone_error("02-80") is not None
     assert "숫자" in phone_error("전화주세요")
@@ -64,13 +68,20 @@ def test_invalid_business_numbers(number, message):
 @pytest.mark.parametrize(
     ("amount", "words"),
     [
-        (0, "영"),
-        (10_000, "일만"),
-        (11_000_000, "일천일백만"),
-        (1_234_567_890, "일십이억삼천사백오십육만칠천팔백구십"),
+        (0, "금 영원정"),
+        (10, "금 일십원정"),
+        (11, "금 일십일원정"),
+        (10_000, "금 일만원정"),
+        (1_000_000, "금 일백만원정"),
+        (1_100_000, "금 일백일십만원정"),
+        (11_000_000, "금 일천일백만원정"),
+        (100_000_000, "금 일억원정"),
+        (100_010_000, "금 일억일만원정"),
+        (1_234_567_890, "금 일십이억삼천사백오십육만칠천팔백구십원정"),
     ],
 )
 def test_amount_in_words(amount, words):
+    """One style on every printed document: 금 …원정, every digit spoken (일십, 일백, 일천)."""
     assert amount_in_words(amount) == words
 
 

@@ -2,12 +2,15 @@
 
 import datetime as dt
 import io
+import itertools
 
 import pytest
 from pypdf import PdfReader
 
 from core.audit import acting_as
 from core.errors import StaleRecordError, ValidationError
+from html_forms.maintenance import AgreementDocument, AgreementLine, agreement_html
+from html_forms.pdf import render_pdf_async
 from models.audit import AuditEntry
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType, MaintenanceContract, MaintenanceLine
@@ -23,6 +26,7 @@ from services.maintenance import (
     DueTab,
     LineInput,
 )
+from tests.pdf_geometry import placed_text
 from tests.services.maintenance_factories import code, make_customer, make_product
 from tests.utils import make_staff
 
@@ -712,3 +716,54 @@ async def test_a_customer_with_two_products_gets_one_agreement_per_product(db):
     await m.change_contract_state(contracts[1].id, by=clerk, state=ContractState.CONTRACTED)
     assert (await CustomerProduct.get(id=tax.id)).paid_end_on == D(2020, 6, 30)
     assert (await CustomerProduct.get(id=erp.id)).paid_end_on is None
+
+
+async def test_the_agreements_party_cells_never_clip_a_long_phone_fax_or_business_number():
+    """사업자번호, 전화 and 팩스 with an extension: every value stays inside the page and no value
+    runs over its neighbour on the same line."""
+    long_phone = "031-1234-5678 (내선 123)"
+    document = AgreementDocument(
+        1,
+        "(주)재근상사 서울지점 영업본부",
+        "140213-001",
+        "김대표이사",
+        "1112233332",
+        "서울특별시 구로구 디지털로 33길 11 에이스테크노타워 8차 1001호",
+        long_phone,
+        "ERP",
+        "L-1",
+        "연간",
+        D(2019, 3, 1),
+        D(2019, 4, 1),
+        D(2020, 3, 31),
+        "계좌이체",
+        "일시납",
+        "2019-04",
+        0,
+        5_000_000,
+        "홍길동",
+        "",
+        [AgreementLine("ERP영업관리", "C011", 20, 5_000_000, "", 3, "NZ090101")],
+    )
+    company = {
+        "name": "뉴젠솔루션 주식회사",
+        "representative": "홍대표",
+        "business_number": "1234567891",
+        "phone": long_phone,
+        "fax": "031-1234-5679 (내선 124)",
+    }
+    pdf = await render_pdf_async(agreement_html([document], company, printed_on=D(2019, 3, 28)))
+    width, pieces = placed_text(pdf)
+    text = "".join(piece.text for piece in pieces)
+    for value in ("111-22-33332", "123-45-67891", long_phone, "031-1234-5679 (내선 124)"):
+        assert value in text, value
+    right_margin = width - 1.3 / 2.54 * 72
+    for piece in pieces:
+        assert piece.right <= right_margin + 1, piece
+    top = next(piece.baseline for piece in pieces if piece.text == "고객")
+    bottom = next(piece.baseline for piece in pieces if piece.text == "계약 내용")
+    party_cells = [piece for piece in pieces if bottom < piece.baseline <= top]
+    assert len(party_cells) == 2 + 6 * 4
+    for one, other in itertools.combinations(party_cells, 2):
+        if abs(one.baseline - other.baseline) < 1:
+            assert one.right <= other.left + 1 or other.right <= one.left + 1, (one, other)
