@@ -156,7 +156,12 @@ def test_every_screen_speaks_korean_and_cuts_nothing_at_1024(demo_server, page):
     page.set_viewport_size({"width": 1024, "height": 768})
     sign_in(page, demo_server.url)
     customer = f"/customers/{_first_id(demo_server, 'customer')}"
-    windows = ["/customers/new", customer, f"/quotes/{_first_id(demo_server, 'quote')}"]
+    windows = [
+        "/customers/new",
+        customer,
+        f"/quotes/{_first_id(demo_server, 'quote')}",
+        f"/ledger/{_first_id(demo_server, 'trading_partner')}",
+    ]
     # the forms people fill in most, opened from their screens (path, how to open)
     dialogs = [
         ("/", lambda: page.get_by_test_id("log-add")),
