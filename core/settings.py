@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class Settings:
     tls_keyfile: Path | None = None
     backup_keep: int = 14
     automatic_backups: bool = True
+    backup_time: dt.time = dt.time(2, 0)  # the daily automatic backup, local (office) time
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -80,6 +82,16 @@ def _path(name: str) -> Path | None:
     return Path(raw).resolve() if raw else None
 
 
+def _time_of_day(name: str, default: dt.time) -> dt.time:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return dt.time.fromisoformat(raw)
+    except ValueError as error:
+        raise ValueError(f"{name}는 시:분으로 적으세요 (예: 02:00). 지금 값: {raw!r}") from error
+
+
 def load_settings() -> Settings:
     data_dir = Path(os.environ.get("GOGAEK_DATA_DIR", "data")).resolve()
     database_url = os.environ.get("DATABASE_URL") or f"sqlite://{data_dir / 'gogaek.sqlite3'}"
@@ -98,6 +110,7 @@ def load_settings() -> Settings:
         # off only where something else backs the data up, or for a throw-away server (benchmarks)
         automatic_backups=os.environ.get("GOGAEK_AUTO_BACKUP", "on").strip().lower()
         not in ("0", "off", "no"),
+        backup_time=_time_of_day("GOGAEK_BACKUP_TIME", dt.time(2, 0)),
         extra={k: v for k, v in os.environ.items() if k.startswith("GOGAEK_")},
     )
 

@@ -12,12 +12,14 @@ import asyncio
 import datetime as dt
 import fcntl
 import logging
+import multiprocessing
 import os
 import shutil
 import sqlite3
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -75,6 +77,9 @@ def create_backup(
         source = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
         destination = sqlite3.connect(copy)
         try:
+            # one step: the copy reads one snapshot while the server goes on writing (WAL: readers
+            # never block writers). Copied in several steps, any write in between would make
+            # SQLite start the copy again, and a busy office's backup might never end.
             source.backup(destination)
         finally:
             destination.close()
@@ -188,40 +193,83 @@ def restore_backup(archive_path: Path, settings: Settings | None = None) -> Path
     return aside
 
 
-AUTOMATIC_INTERVAL = dt.timedelta(days=1)
-_CHECK_SECONDS = 3600
+START_UP_AGE = dt.timedelta(hours=36)  # at start-up, back up only when the newest is older
+QUIET_WINDOW = dt.timedelta(hours=4)  # after the backup time: a server asleep longer waits a day
+RECENT = dt.timedelta(hours=12)  # a backup this shortly before the backup time counts as tonight's
+_CHECK_SECONDS = 600  # the loop looks at the clock this often (a PC may sleep, clocks may be set)
+_RETRY_SECONDS = 3600  # after a failure
+
+
+def automatic_backup_due(
+    now: dt.datetime, newest: dt.datetime | None, *, at_start_up: bool, backup_time: dt.time
+) -> bool:
+    """At start-up: only when the newest automatic backup is over 36 h old (or there is none).
+    Afterwards: within four hours after the backup time (never in office hours), unless one was
+    made since twelve hours before it."""
+    if at_start_up:
+        return newest is None or now - newest > START_UP_AGE
+    slot = dt.datetime.combine(now.date(), backup_time)
+    if slot > now:
+        slot -= dt.timedelta(days=1)
+    return now - slot <= QUIET_WINDOW and (newest is None or newest < slot - RECENT)
+
+
+def next_check(now: dt.datetime, backup_time: dt.time) -> float:
+    """Seconds to sleep: until the next backup time, but never longer than _CHECK_SECONDS."""
+    target = dt.datetime.combine(now.date(), backup_time)
+    if target <= now:
+        target += dt.timedelta(days=1)
+    return max(1.0, min((target - now).total_seconds(), _CHECK_SECONDS))
+
+
+def _backup_in_worker(settings: Settings) -> Path:
+    """Runs in its own process at a lower priority: compressing a large database and the uploaded
+    files takes minutes of CPU that the server's interpreter never has to share."""
+    if hasattr(os, "nice"):
+        os.nice(10)
+    return create_backup(settings=settings, automatic=True)
 
 
 class DailyBackups:
-    """The automatic backup: at start-up when the newest is older than a day, then daily; keeps
-    the newest N (GOGAEK_BACKUP_KEEP)."""
+    """The automatic backup, at the office's quiet hour (GOGAEK_BACKUP_TIME, default 02:00) in a
+    worker process; at start-up only when the newest is over 36 h old; keeps the newest N
+    (GOGAEK_BACKUP_KEEP)."""
 
     def __init__(self) -> None:
         self._task: asyncio.Task | None = None
         self.last_error = ""
         self.last_backup: Path | None = None
 
-    def due(self) -> bool:
+    def due(self, *, at_start_up: bool = False, now: dt.datetime | None = None) -> bool:
         latest = latest_automatic_backup()
-        if latest is None:
-            return True
-        age = dt.datetime.now() - dt.datetime.fromtimestamp(latest.stat().st_mtime)
-        return age >= AUTOMATIC_INTERVAL
+        newest = dt.datetime.fromtimestamp(latest.stat().st_mtime) if latest else None
+        return automatic_backup_due(
+            now or dt.datetime.now(), newest, at_start_up=at_start_up, backup_time=get_settings().backup_time
+        )
 
     async def run_once(self) -> None:
+        settings = get_settings()
         try:
-            self.last_backup = await asyncio.to_thread(create_backup, automatic=True)
-            await asyncio.to_thread(prune_backups, get_settings().backup_keep)
+            with ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            ) as worker:
+                self.last_backup = await asyncio.get_running_loop().run_in_executor(
+                    worker, _backup_in_worker, settings
+                )
+            await asyncio.to_thread(prune_backups, settings.backup_keep)
             self.last_error = ""
-        except Exception as error:  # a failed backup is reported, and tried again next hour
+        except Exception as error:  # a failed backup is reported, and tried again at the next check
             self.last_error = str(error)
             log.exception("automatic backup failed")
 
     async def _loop(self) -> None:
+        if self.due(at_start_up=True):
+            await self.run_once()
         while True:
+            delay = next_check(dt.datetime.now(), get_settings().backup_time)
+            await asyncio.sleep(max(delay, _RETRY_SECONDS) if self.last_error else delay)
             if self.due():
                 await self.run_once()
-            await asyncio.sleep(_CHECK_SECONDS)
 
     async def start(self) -> None:
         settings = get_settings()

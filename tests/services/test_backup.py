@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import os
 import sqlite3
@@ -9,8 +10,10 @@ import pytest
 from core.settings import get_settings, reload_settings
 from services.backup import (
     BackupError,
+    automatic_backup_due,
     create_backup,
     latest_automatic_backup,
+    next_check,
     prune_backups,
     restore_backup,
     server_lock,
@@ -118,16 +121,67 @@ def test_only_the_newest_automatic_backups_are_kept_and_those_made_by_hand_stay(
     assert by_hand.exists()
 
 
-async def test_the_daily_backup_runs_at_start_up_when_due_and_not_again_the_same_day(isolated_data):
+async def test_the_automatic_backup_is_made_in_a_worker_process_and_not_again_at_the_next_start(
+    isolated_data,
+):
     from services.backup import DailyBackups
 
     daily = DailyBackups()
-    assert daily.due()
+    assert daily.due(at_start_up=True)  # none yet
     await daily.run_once()
     assert daily.last_error == "" and daily.last_backup == latest_automatic_backup()
     assert daily.last_backup.name.startswith("gogaek-auto-backup-")
     assert _rows(_extract_database(daily.last_backup, daily.last_backup.parent / "x"), "code_entry") > 50
-    assert not daily.due()
+    assert not daily.due(at_start_up=True)
+    # nor at tonight's backup time: it is less than twelve hours before it only if made after 14:00
+    made = dt.datetime.fromtimestamp(daily.last_backup.stat().st_mtime)
+    tonight = dt.datetime.combine(made.date() + dt.timedelta(days=1), dt.time(2, 0))
+    assert daily.due(now=tonight + dt.timedelta(minutes=5)) == (made < tonight - dt.timedelta(hours=12))
+
+
+NIGHT = dt.time(2, 0)
+
+
+def _at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 12, day, hour, minute)
+
+
+def test_backups_wait_for_the_quiet_hour_and_start_up_only_backs_up_an_old_office():
+    due = automatic_backup_due
+    # start-up: only when the newest is over 36 hours old (or there is none)
+    assert due(_at(7, 9), None, at_start_up=True, backup_time=NIGHT)
+    assert not due(_at(7, 9), _at(6, 2), at_start_up=True, backup_time=NIGHT)  # 31 h: office hours
+    assert due(_at(7, 9), _at(5, 20), at_start_up=True, backup_time=NIGHT)  # 37 h
+    # running: at 02:00, and until 06:00 for a server that slept through it, never in the day
+    assert not due(_at(7, 1, 59), _at(6, 2), at_start_up=False, backup_time=NIGHT)
+    assert due(_at(7, 2), _at(6, 2), at_start_up=False, backup_time=NIGHT)
+    assert due(_at(7, 5, 59), _at(6, 2), at_start_up=False, backup_time=NIGHT)
+    assert not due(_at(7, 6, 1), _at(6, 2), at_start_up=False, backup_time=NIGHT)
+    assert not due(_at(7, 14), _at(5, 2), at_start_up=False, backup_time=NIGHT)  # missed: wait
+    # once a night: not again after tonight's, nor right after a start-up backup at 01:30
+    assert not due(_at(7, 2, 10), _at(7, 2, 0), at_start_up=False, backup_time=NIGHT)
+    assert not due(_at(7, 2, 10), _at(7, 1, 30), at_start_up=False, backup_time=NIGHT)
+    # an office that backs up at 23:00 (GOGAEK_BACKUP_TIME=23:00): the slot before midnight counts
+    late = dt.time(23, 0)
+    assert due(_at(8, 0, 30), _at(6, 23), at_start_up=False, backup_time=late)
+    assert not due(_at(8, 0, 30), _at(7, 23, 1), at_start_up=False, backup_time=late)
+
+
+def test_the_loop_sleeps_until_the_backup_time_in_short_naps():
+    assert next_check(_at(7, 1, 55), NIGHT) == 300  # wakes at 02:00 sharp
+    assert next_check(_at(7, 9), NIGHT) == 600  # looks at the clock again in ten minutes
+    assert next_check(_at(7, 2), NIGHT) == 600  # just done: tomorrow's, in naps
+
+
+def test_the_backup_time_is_read_as_hours_and_minutes(isolated_data, monkeypatch):
+    assert get_settings().backup_time == NIGHT
+    monkeypatch.setenv("GOGAEK_BACKUP_TIME", "23:30")
+    assert reload_settings().backup_time == dt.time(23, 30)
+    monkeypatch.setenv("GOGAEK_BACKUP_TIME", "밤")
+    with pytest.raises(ValueError, match="시:분"):
+        reload_settings()
+    monkeypatch.delenv("GOGAEK_BACKUP_TIME")
+    reload_settings()
 
 
 def test_postgresql_points_to_pg_dump(isolated_data, monkeypatch):
