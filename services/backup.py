@@ -12,14 +12,13 @@ import asyncio
 import datetime as dt
 import fcntl
 import logging
-import multiprocessing
 import os
 import shutil
 import sqlite3
+import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -198,6 +197,7 @@ QUIET_WINDOW = dt.timedelta(hours=4)  # after the backup time: a server asleep l
 RECENT = dt.timedelta(hours=12)  # a backup this shortly before the backup time counts as tonight's
 _CHECK_SECONDS = 600  # the loop looks at the clock this often (a PC may sleep, clocks may be set)
 _RETRY_SECONDS = 3600  # after a failure
+_PROJECT = Path(__file__).resolve().parents[1]  # where the worker process imports this module from
 
 
 def automatic_backup_due(
@@ -222,12 +222,38 @@ def next_check(now: dt.datetime, backup_time: dt.time) -> float:
     return max(1.0, min((target - now).total_seconds(), _CHECK_SECONDS))
 
 
-def _backup_in_worker(settings: Settings) -> Path:
-    """Runs in its own process at a lower priority: compressing a large database and the uploaded
-    files takes minutes of CPU that the server's interpreter never has to share."""
+def worker_main() -> None:
+    """The automatic backup's own process: a fresh interpreter that imports only this module, at a
+    lower priority, so compressing a large database and the uploaded files takes no CPU time from
+    the server's interpreter. The settings come from the same environment as the server's."""
     if hasattr(os, "nice"):
         os.nice(10)
-    return create_backup(settings=settings, automatic=True)
+    try:
+        print(create_backup(automatic=True))
+    except BackupError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+
+
+async def _backup_in_worker() -> Path:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "from services.backup import worker_main; worker_main()",
+        cwd=_PROJECT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await process.communicate()
+    except asyncio.CancelledError:  # the server stops: the backup stops with it
+        process.kill()
+        raise
+    if process.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines()
+        log.error("backup worker failed:\n%s", "\n".join(lines))
+        raise BackupError(lines[-1] if lines else "백업을 만들지 못했습니다.")
+    return Path(out.decode().strip().splitlines()[-1])
 
 
 class DailyBackups:
@@ -248,15 +274,9 @@ class DailyBackups:
         )
 
     async def run_once(self) -> None:
-        settings = get_settings()
         try:
-            with ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            ) as worker:
-                self.last_backup = await asyncio.get_running_loop().run_in_executor(
-                    worker, _backup_in_worker, settings
-                )
-            await asyncio.to_thread(prune_backups, settings.backup_keep)
+            self.last_backup = await _backup_in_worker()
+            await asyncio.to_thread(prune_backups, get_settings().backup_keep)
             self.last_error = ""
         except Exception as error:  # a failed backup is reported, and tried again at the next check
             self.last_error = str(error)

@@ -207,3 +207,13 @@ def test_two_restores_in_the_same_second_keep_both_earlier_states(isolated_data,
     first = restore_backup(archive)
     second = restore_backup(archive)
     assert first != second and (first / "gogaek.sqlite3").exists() and (second / "gogaek.sqlite3").exists()
+
+
+async def test_a_failed_automatic_backup_is_reported_in_korean(isolated_data, monkeypatch, tmp_path):
+    from services.backup import DailyBackups
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite://{tmp_path / 'gone.sqlite3'}")
+    reload_settings()  # the worker process reads the same environment
+    daily = DailyBackups()
+    await daily.run_once()
+    assert daily.last_error.startswith("데이터베이스 파일이 없습니다") and daily.last_backup is None
