@@ -39,8 +39,9 @@ from core.audit import SYSTEM
 from core.db import migrate, open_database, tortoise_config
 from core.errors import ValidationError
 from core.logs import setup_logging
-from core.settings import Settings, reload_settings, use_office_timezone
+from core.settings import Settings, get_settings, reload_settings, use_office_timezone
 from services import lifecycle
+from services.office_network import office_urls, systemd_unit
 
 TITLE = "Gogaek 고객관리"
 UNCONNECTED_CLIENT_SECONDS = 15.0
@@ -266,6 +267,11 @@ def serve(host: str, port: int, certfile: str | None = None, keyfile: str | None
     _check_data_dir(settings)
     _check_port(host, port)
     setup_logging(settings.data_dir)
+    print(
+        f"{TITLE}: 사무실의 PC와 태블릿에서 다음 주소로 접속하세요 (설정 → 접속 주소에 QR 코드가 있습니다)."
+    )
+    for url in office_urls(host, port, tls=settings.uses_tls):
+        print(f"  {url}", flush=True)
     try:
         with server_lock(settings):
             clear_pending_uploads()
@@ -273,6 +279,21 @@ def serve(host: str, port: int, certfile: str | None = None, keyfile: str | None
             ui.run(host=host, port=port, **run_kwargs(settings))
     except BackupError as error:
         _fail(f"{error} 서버를 두 번 실행할 수 없습니다.")
+
+
+def _service_file(host: str, port: int) -> None:
+    settings = get_settings()
+    print(
+        systemd_unit(
+            folder=Path(__file__).resolve().parent,
+            python=sys.executable,
+            user=getpass.getuser(),
+            data_dir=settings.data_dir,
+            host=host,
+            port=port,
+        ),
+        end="",
+    )
 
 
 def _backup(target: str | None) -> None:
@@ -351,6 +372,12 @@ def main(argv: list[str] | None = None) -> None:
     admin.add_argument("--password", help="비밀번호 (생략하면 물어봄)")
     admin.add_argument("--name", default="관리자", help="이름 (기본 '관리자')")
     commands.add_parser("seed-demo", help="매뉴얼의 예제 회사·접수·견적 등 체험용 데이터 넣기")
+    _address_options(
+        commands.add_parser(
+            "service-file",
+            help="부팅할 때 서버를 시작하는 systemd 서비스 파일 출력 (README의 '부팅 시 실행')",
+        )
+    )
     backup = commands.add_parser(
         "backup", help="데이터베이스와 첨부파일·약도·직인 백업 (서버 실행 중에도 안전)"
     )
@@ -364,6 +391,9 @@ def main(argv: list[str] | None = None) -> None:
     settings = reload_settings()
     if args.command in (None, "serve"):
         serve(args.host, args.port, args.certfile, args.keyfile)
+        return
+    if args.command == "service-file":
+        _service_file(args.host, args.port)
         return
     _check_data_dir(settings)
     setup_logging(settings.data_dir)

@@ -25,6 +25,7 @@ PAGE_MODULES = [
     "settings_company",
     "settings_cti",
     "settings_centrex",
+    "settings_addresses",
     "components.call_popup",
     "components.phone",
     "components.telephony_alerts",

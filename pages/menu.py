@@ -38,6 +38,7 @@ MENU: tuple[MenuEntry, ...] = (
             MenuEntry("CTI환경설정", "/settings/cti", "settings_phone", admin=True),
             MenuEntry("API사용자등록", "/settings/centrex", "cloud", admin=True),
             MenuEntry("회사정보", "/settings/company", "business", admin=True),
+            MenuEntry("접속 주소", "/settings/addresses", "qr_code_2"),
             MenuEntry("비밀번호 변경", "/settings/password", "password"),
         ),
     ),

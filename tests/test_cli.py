@@ -53,6 +53,7 @@ def test_help_explains_every_command_in_korean(tmp_path):
         ("seed-demo", "예제"),
         ("backup", "백업"),
         ("restore", "복원"),
+        ("service-file", "systemd"),
     ]:
         assert command in result.stdout and words in result.stdout
     assert "--port" in run(tmp_path / "data", "serve", "--help").stdout
@@ -128,3 +129,13 @@ def test_backup_then_restore_asks_first_and_brings_the_data_back(tmp_path):
 
     missing = run(data_dir, "restore", "--yes", str(tmp_path / "nothing.tar.gz"))
     assert missing.returncode == 2 and "백업 파일이 없습니다" in missing.stderr
+
+
+def test_service_file_prints_a_systemd_unit_for_this_folder_user_and_port(tmp_path):
+    import getpass
+
+    result = run(tmp_path / "data", "service-file", "--port", "9000")
+    assert result.returncode == 0, result.stderr
+    assert f"ExecStart={sys.executable} {ROOT / 'main.py'} --host 0.0.0.0 --port 9000" in result.stdout
+    assert f"WorkingDirectory={ROOT}" in result.stdout and f"User={getpass.getuser()}" in result.stdout
+    assert f"Environment=GOGAEK_DATA_DIR={(tmp_path / 'data').resolve()}" in result.stdout

@@ -37,6 +37,7 @@ ALLOWED = {
     "USB",
     "PC",
     "HP",  # 핸드폰, as offices write it (담당자HP)
+    "QR",
     "URL",
     "Excel",
     "PNG",

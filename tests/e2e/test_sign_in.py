@@ -8,6 +8,8 @@ pytestmark = pytest.mark.e2e
 
 
 def test_admin_signs_in_and_out_in_chromium(server, page):
+    # the console told the office where to open it
+    assert f"  {server.url}\n" in (server.data_dir / "server.log").read_text()
     sign_in(page, server.url)
     expect(page.get_by_text("관리자 (관리자)")).to_be_visible()
     expect(page.get_by_text("기초정보등록")).to_be_visible()
