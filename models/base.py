@@ -72,7 +72,9 @@ def _value_problem(field: fields.Field, value: Any) -> str | None:
         return None if -limit <= value < limit else "숫자가 너무 큽니다."
     if isinstance(field, fields.DatetimeField):
         return (
-            None if isinstance(value, dt.datetime) else "날짜와 시각을 YYYY-MM-DD HH:MM 형식으로 입력하세요."
+            None
+            if isinstance(value, dt.datetime)
+            else "날짜와 시각은 연-월-일 시:분으로 입력하세요 (예: 2019-03-31 14:30)."
         )
     if isinstance(field, fields.DateField):
         return None if isinstance(value, dt.date) else WRONG_DATE
