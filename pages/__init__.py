@@ -25,6 +25,8 @@ PAGE_MODULES = [
     "settings_company",
     "settings_cti",
     "settings_centrex",
+    "settings_mail",
+    "mail_outbox",
     "components.call_popup",
     "components.phone",
     "components.telephony_alerts",

@@ -347,7 +347,8 @@ async def get_template(kind: DocumentKind) -> MailTemplate:
 
 
 async def save_template(kind: DocumentKind, *, by: Actor, subject: str, body: str) -> MailTemplate:
-    """Keep the edited template of a document kind for the next mail (anyone who sends)."""
+    """Keep the edited template of a document kind (admin, 메일환경설정)."""
+    by.require_admin()
     refuse(wrong_texts(subject=subject, body=body))
     errors = _message_errors(subject, body)
     if errors:
