@@ -323,6 +323,7 @@ PLACEHOLDERS = {
     DocumentKind.REMINDER: ("고객명", "만료일", "회사명"),
 }
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
+_EMPTY_BRACKETS = re.compile(r"(\[\s*\]|\(\s*\)) ?")
 
 
 @dataclass(frozen=True)
@@ -332,8 +333,10 @@ class MailTemplate:
 
 
 def fill(template: str, values: dict[str, str]) -> str:
-    """Replace {고객명}-style placeholders; an unknown one stays as written."""
-    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    """Replace {고객명}-style placeholders; an unknown one stays as written, and brackets left
+    empty by an empty value ("[{회사명}] …" before 회사정보 is filled in) go with it."""
+    filled = _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), template)
+    return _EMPTY_BRACKETS.sub("", filled)
 
 
 async def get_template(kind: DocumentKind) -> MailTemplate:
@@ -410,6 +413,14 @@ async def customer_recipients(customer_id: int | None) -> list[Recipient]:
     return list(unique.values())
 
 
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def agreement_file_name(company_name: str) -> str:
+    safe = _UNSAFE_IN_FILE_NAMES.sub("_", company_name).strip("_") or "고객"
+    return f"유지보수동의서_{safe}.pdf"
+
+
 async def attachment_for(kind: str, record_id: int | None) -> tuple[str, bytes] | None:
     """The PDF a mail of this kind carries, rendered from the record as it is now."""
     from services import maintenance, quotes
@@ -419,8 +430,86 @@ async def attachment_for(kind: str, record_id: int | None) -> tuple[str, bytes] 
     if kind == DocumentKind.QUOTE:
         return await quotes.quote_pdf(record_id)
     if kind in (DocumentKind.AGREEMENT, DocumentKind.REMINDER):
-        return "유지보수동의서.pdf", await maintenance.agreement_pdf([record_id])
+        [document] = await maintenance.agreement_documents([record_id])
+        return agreement_file_name(document.company_name), await maintenance.agreement_pdf([record_id])
     return None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the send dialog opens with: the template filled for this record, the customer's
+    addresses and the PDF to attach (rendered once: what is previewed is what is sent)."""
+
+    kind: DocumentKind
+    record_id: int
+    customer_id: int | None
+    recipient: str
+    recipients: list[Recipient]
+    subject: str
+    body: str
+    attachment: tuple[str, bytes]
+    sender: str
+
+
+def _won(amount: int) -> str:
+    return f"{amount:,}원"
+
+
+async def _draft(
+    kind: DocumentKind, record_id: int, customer_id: int | None, known: str, values: dict[str, str]
+) -> Draft:
+    from services import company
+
+    shown = await get_smtp_settings()
+    if not shown.configured:
+        raise MailError("메일환경설정(설정 → 메일환경설정)에서 메일 서버와 보내는 주소를 먼저 저장하세요.")
+    values = {"회사명": (await company.get_company()).name, **values}
+    template = await get_template(kind)
+    recipients = await customer_recipients(customer_id)
+    attachment = await attachment_for(kind, record_id)
+    assert attachment is not None
+    return Draft(
+        kind=kind,
+        record_id=record_id,
+        customer_id=customer_id,
+        recipient=known or (recipients[0].address if recipients else ""),
+        recipients=recipients,
+        subject=fill(template.subject, values),
+        body=fill(template.body, values),
+        attachment=attachment,
+        sender=formataddr((shown.sender_name, shown.sender_address)),
+    )
+
+
+async def quote_draft(quote_id: int) -> Draft:
+    from services import quotes
+
+    detail = await quotes.get_quote(quote_id)
+    document = await quotes.quote_document(quote_id)
+    values = {
+        "고객명": document.recipient,
+        "견적번호": document.number,
+        "견적일": f"{document.quote_date:%Y-%m-%d}",
+        "합계금액": _won(document.total_amount),
+        "담당자": document.staff_name,
+    }
+    return await _draft(DocumentKind.QUOTE, quote_id, detail.quote.customer_id, document.email, values)
+
+
+async def agreement_draft(contract_id: int) -> Draft:
+    from services import maintenance
+
+    [document] = await maintenance.agreement_documents([contract_id])
+    customer_id = await _contract_customer(contract_id)
+    values = {"고객명": document.company_name}
+    return await _draft(DocumentKind.AGREEMENT, contract_id, customer_id, "", values)
+
+
+async def _contract_customer(contract_id: int) -> int | None:
+    from models.maintenance import MaintenanceContract
+
+    found = await MaintenanceContract.filter(id=contract_id).values_list("customer_id", flat=True)
+    return found[0] if found else None
 
 
 # -- sending and the outbox ----------------------------------------------------------------------

@@ -176,6 +176,7 @@ async def test_templates_fill_placeholders_and_recipients_come_from_the_cards(db
     template = await mail.get_template(mail.DocumentKind.QUOTE)
     assert "{견적번호}" in template.subject
     assert mail.fill("{고객명} 귀하, {모름}", {"고객명": "재근상사"}) == "재근상사 귀하, {모름}"
+    assert mail.fill("[{회사명}] 견적서", {"회사명": ""}) == "견적서"
     await mail.save_template(mail.DocumentKind.QUOTE, by=admin, subject="견적 {견적번호}", body="안녕하세요")
     assert (await mail.get_template(mail.DocumentKind.QUOTE)).subject == "견적 {견적번호}"
     from models.card import BusinessCard
