@@ -26,6 +26,7 @@ from pages.maintenance_forms import (
     RowMenu,
     amount_input,
     date_field,
+    mail_agreement,
     open_contract_editor,
     print_agreements,
     read_date,
@@ -528,6 +529,11 @@ class MaintenanceScreen:
             ui.button("동의서 출력", icon="picture_as_pdf", on_click=self.print_selected_agreements).props(
                 "dense unelevated no-caps"
             ).mark("agreement-print")
+            ui.button(
+                "메일 발송",
+                icon="mail",
+                on_click=lambda: mail_agreement([r["id"] for r in self.agreement_table.selected]),
+            ).props("dense outline no-caps").mark("agreement-mail")
         with ui.element("div").classes("w-full"):
             self.agreement_table = PagedTable(
                 columns=AGREEMENT_COLUMNS,
@@ -542,6 +548,7 @@ class MaintenanceScreen:
             [
                 ("수정", self.edit_contract),
                 ("동의서 인쇄", lambda row: print_agreements([row["id"]], row["company_name"])),
+                ("동의서 메일 발송", lambda row: mail_agreement([row["id"]])),
                 ("거래내역", open_ledger),
                 ("고객정보", lambda row: open_customer(row["customer_id"])),
             ],

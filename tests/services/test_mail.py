@@ -189,3 +189,53 @@ async def test_templates_fill_placeholders_and_recipients_come_from_the_cards(db
     found = await mail.customer_recipients(customer.id)
     assert [r.address for r in found] == ["hong@example.com"]
     assert found[0].label == "홍길동 <hong@example.com>"
+
+
+async def test_an_agreement_goes_out_with_its_pdf_from_the_draft(db, smtp):
+    import datetime as dt
+
+    from services import maintenance
+    from tests.services.maintenance_factories import make_customer as make_maintenance_customer
+    from tests.services.maintenance_factories import make_product
+
+    admin = await make_admin()
+    await _configure(admin, port=smtp.port)
+    customer = await make_maintenance_customer("대한상사", email="boss@daehan.kr")
+    product = await make_product(admin, customer, paid_end_on=dt.date(2026, 12, 31))
+    contract = await maintenance.save_contract(
+        maintenance.ContractDetail(
+            customer_id=customer.id,
+            product_id=product.id,
+            start_on=dt.date(2027, 1, 1),
+            end_on=dt.date(2027, 12, 31),
+            lines=[maintenance.LineInput(amount=1_200_000)],
+        ),
+        by=admin,
+    )
+    draft = await mail.agreement_draft(contract.id)
+    assert draft.recipient == "boss@daehan.kr" and draft.customer_id == customer.id
+    assert "대한상사 귀하" in draft.body and "[" not in draft.subject
+    assert draft.attachment[0] == "유지보수동의서_대한상사.pdf"
+    row = await mail.send_mail(
+        by=admin,
+        form_token="a",
+        recipient=draft.recipient,
+        subject=draft.subject,
+        body=draft.body,
+        kind=draft.kind,
+        record_id=draft.record_id,
+        customer_id=draft.customer_id,
+        attachment=draft.attachment,
+    )
+    assert row.status == MailStatus.SENT
+    [(_, message)] = smtp.wait_for(1)
+    [part] = list(message.iter_attachments())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(part.get_content())).pages)
+    assert "대한상사" in text and "1,200,000" in text
+
+
+async def test_without_smtp_settings_no_dialog_opens(db):
+    customer = await make_customer("재근상사")
+    quote = await make_quote(await make_admin(), customer)
+    with pytest.raises(mail.MailError, match="메일환경설정"):
+        await mail.quote_draft(quote.id)
