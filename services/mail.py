@@ -211,7 +211,7 @@ def _korean(error: BaseException, login: _Login, phase: str) -> str:
         return "메일 서버가 로그인을 거부했습니다. 사용자와 비밀번호(앱 비밀번호)를 확인하세요."
     if phase == "tls" or _has_tls_cause(error):
         return "보안 연결(TLS)을 맺지 못했습니다. 보안 방식(STARTTLS/SSL)과 포트가 서버와 맞는지 확인하세요."
-    if isinstance(error, aiosmtplib.SMTPNotSupported) and phase == "login":
+    if phase == "login" and not isinstance(error, aiosmtplib.SMTPServerDisconnected | TimeoutError):
         return "메일 서버가 이 연결에서 로그인을 받지 않습니다. 보안 방식(STARTTLS/SSL)을 확인하세요."
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
         return "받는 주소를 메일 서버가 거부했습니다. 주소를 확인하세요."

@@ -112,7 +112,14 @@ async def test_an_unreachable_server_fails_in_korean_and_a_person_sends_it_again
     assert len(smtp.wait_for(1)) == 1
 
 
-async def test_connection_check_logs_in_and_tells_a_wrong_tls_choice(db, smtp):
+@pytest.fixture
+def plain():
+    server = MailServer().start()  # no AUTH offered
+    yield server
+    server.stop()
+
+
+async def test_connection_check_logs_in_and_tells_a_wrong_tls_choice(db, smtp, plain):
     admin = await make_admin()
     await _configure(admin, port=smtp.port)
     said = await mail.check_connection(
@@ -126,6 +133,10 @@ async def test_connection_check_logs_in_and_tells_a_wrong_tls_choice(db, smtp):
     with pytest.raises(mail.MailError, match=r"보안 연결\(TLS\)을 맺지 못했습니다"):
         await mail.check_connection(
             by=admin, host="127.0.0.1", port=smtp.port, security="ssl", user="", password=""
+        )
+    with pytest.raises(mail.MailError, match="로그인을 받지 않습니다"):
+        await mail.check_connection(
+            by=admin, host="127.0.0.1", port=plain.port, security="none", user="someone", password="x"
         )
     with pytest.raises(PermissionDenied):
         await mail.check_connection(
