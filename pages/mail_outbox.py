@@ -18,6 +18,7 @@ COLUMNS = [
     {"name": "created_at", "label": "보낸 시각", "field": "created_at", "align": "left"},
     {"name": "recipient", "label": "받는 사람", "field": "recipient", "align": "left"},
     {"name": "customer", "label": "고객", "field": "customer", "align": "left"},
+    {"name": "kind", "label": "종류", "field": "kind", "align": "left"},
     {
         "name": "subject",
         "label": "제목",
@@ -48,6 +49,7 @@ def _row(row: dict) -> dict:
         "created_at": format_datetime(row["created_at"]),
         "recipient": row["recipient"],
         "customer": row["customer__company_name"] or "",
+        "kind": mail.kind_label(row["record_kind"]),
         "subject": row["subject"],
         "attachments": ", ".join(row["attachment_names"] or []),
         "status": status,

@@ -662,6 +662,13 @@ async def outbox_page(*, status: str | None, offset: int, limit: int) -> tuple[l
     return rows, total
 
 
+def kind_label(kind: str) -> str:
+    try:
+        return KIND_LABELS[DocumentKind(kind)]
+    except ValueError:
+        return ""
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(MailStatus(status), status)
 

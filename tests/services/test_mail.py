@@ -1,11 +1,13 @@
 """E-mail from the record against a real SMTP server on loopback (aiosmtpd)."""
 
 import io
+import logging
 
 import pytest
 from pypdf import PdfReader
 
 from core.errors import PermissionDenied, ValidationError
+from core.logs import setup_logging
 from models.audit import AuditEntry
 from models.mail import MailMessage, MailStatus
 from models.settings import AppSetting
@@ -250,3 +252,32 @@ async def test_without_smtp_settings_no_dialog_opens(db):
     quote = await make_quote(await make_admin(), customer)
     with pytest.raises(mail.MailError, match="메일환경설정"):
         await mail.quote_draft(quote.id)
+
+
+@pytest.fixture
+def log_file(isolated_data):
+    setup_logging(isolated_data)
+    yield isolated_data / "logs" / "gogaek.log"
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_gogaek", False)]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+async def test_no_log_line_carries_the_smtp_password(db, smtp, log_file):
+    """The application log as configured (core.logs), while the password is saved, checked, used
+    and refused."""
+    admin = await make_admin()
+    await _configure(admin, port=smtp.port)
+    await mail.check_connection(
+        by=admin, host="127.0.0.1", port=smtp.port, security="none", user="office@example.com", password=""
+    )
+    await mail.send_mail(by=admin, form_token=None, recipient="a@example.com", subject="제목", body="")
+    await _configure(admin, port=smtp.port, password="Wrong-pass-99", version=1)
+    await mail.send_mail(by=admin, form_token=None, recipient="a@example.com", subject="제목", body="")
+    logging.getLogger("services.mail").warning("probe: the log file is written")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert "probe: the log file is written" in text
+    assert "app-pass-1234" not in text and "Wrong-pass-99" not in text
