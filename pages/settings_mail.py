@@ -56,7 +56,7 @@ class MailSettingsScreen:
                 element.props("dense outlined stack-label")
             self.errors = FieldErrors(fields)
             ui.label(
-                "Gmail·네이버 등은 계정 비밀번호 대신 앱 비밀번호를 씁니다. 보통 587 + STARTTLS 또는 465 + SSL/TLS입니다."
+                "지메일·네이버 등은 계정 비밀번호 대신 앱 비밀번호를 씁니다. 보통 587 + STARTTLS 또는 465 + SSL/TLS입니다."
             ).classes("text-caption text-grey-8")
             with ui.row().classes("w-full items-center justify-end gap-2"):
                 self.result = ui.label().classes("grow text-body2").mark("smtp-check-result")
