@@ -18,4 +18,5 @@ MODEL_MODULES = [
     "models.sales",
     "models.telephony",
     "models.form_submission",
+    "models.mail",
 ]

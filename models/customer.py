@@ -61,6 +61,8 @@ class Customer(Versioned, Record):
     partner = fields.ForeignKeyField(
         "models.TradingPartner", null=True, on_delete=fields.SET_NULL, related_name="customers", db_index=True
     )
+    # 수신거부: no renewal reminders (SMS or e-mail) to this customer
+    reminder_opt_out = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "customer"

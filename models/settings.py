@@ -5,6 +5,18 @@ from tortoise import fields
 from core.errors import StaleRecordError
 from models.base import Record, Versioned
 
+# keys of a setting's JSON value that are secrets (the SMTP password): kept, never audited
+SECRET_VALUE_KEYS = frozenset({"password"})
+
+
+def _without_secrets(value: Any, *, changed: bool = False) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {
+        key: ("(변경됨)" if changed else "(저장됨)") if key in SECRET_VALUE_KEYS and item else item
+        for key, item in value.items()
+    }
+
 
 class AppSetting(Versioned, Record):
     """Office-wide settings edited in 설정 (company block, CTI, Centrex, backups), one JSON value per key."""
@@ -14,6 +26,21 @@ class AppSetting(Versioned, Record):
 
     class Meta:
         table = "app_setting"
+
+    def _changes(self, created: bool) -> dict[str, Any]:
+        changes = super()._changes(created)
+        if "value" in changes:
+            if created:
+                changes["value"] = _without_secrets(changes["value"])
+            else:
+                old, new = changes["value"]
+                moved = any(
+                    (old or {}).get(key) != (new or {}).get(key)
+                    for key in SECRET_VALUE_KEYS
+                    if isinstance(old, dict) and isinstance(new, dict)
+                )
+                changes["value"] = [_without_secrets(old), _without_secrets(new, changed=moved)]
+        return changes
 
     def differing_keys(self, value: Any) -> tuple[str, ...]:
         """The keys of the JSON value where `value` and this row's differ."""

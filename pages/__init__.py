@@ -26,6 +26,8 @@ PAGE_MODULES = [
     "settings_cti",
     "settings_centrex",
     "settings_addresses",
+    "settings_mail",
+    "mail_outbox",
     "components.call_popup",
     "components.phone",
     "components.telephony_alerts",

@@ -26,6 +26,7 @@ from pages.maintenance_forms import (
     RowMenu,
     amount_input,
     date_field,
+    mail_agreement,
     open_contract_editor,
     print_agreements,
     read_date,
@@ -34,6 +35,7 @@ from pages.maintenance_forms import (
     state_changed_message,
 )
 from pages.pdf_preview import show_pdf
+from pages.reminder_dialog import open_reminder_dialog
 from pages.sales_links import ledger_url
 from services import maintenance
 from services.codes import code_choices
@@ -325,6 +327,11 @@ class MaintenanceScreen:
             ui.button("TOSP작성", icon="post_add", on_click=self.open_batch_dialog).props(
                 "dense unelevated no-caps"
             ).mark("tosp-open").tooltip("선택한 거래처의 유지보수동의서를 작성합니다")
+            ui.button("갱신 안내", icon="campaign", on_click=self.open_reminders).props(
+                "dense outline no-caps"
+            ).mark("reminder-open").tooltip(
+                "체크한 거래처나 곧 끝나는 거래처에 문자·메일로 갱신을 안내합니다"
+            )
         with ui.element("div").classes("w-full"):
             self.due_table = PagedTable(
                 columns=DUE_COLUMNS,
@@ -528,6 +535,11 @@ class MaintenanceScreen:
             ui.button("동의서 출력", icon="picture_as_pdf", on_click=self.print_selected_agreements).props(
                 "dense unelevated no-caps"
             ).mark("agreement-print")
+            ui.button(
+                "메일 발송",
+                icon="mail",
+                on_click=lambda: mail_agreement([r["id"] for r in self.agreement_table.selected]),
+            ).props("dense outline no-caps").mark("agreement-mail")
         with ui.element("div").classes("w-full"):
             self.agreement_table = PagedTable(
                 columns=AGREEMENT_COLUMNS,
@@ -542,6 +554,7 @@ class MaintenanceScreen:
             [
                 ("수정", self.edit_contract),
                 ("동의서 인쇄", lambda row: print_agreements([row["id"]], row["company_name"])),
+                ("동의서 메일 발송", lambda row: mail_agreement([row["id"]])),
                 ("거래내역", open_ledger),
                 ("고객정보", lambda row: open_customer(row["customer_id"])),
             ],
@@ -612,6 +625,9 @@ class MaintenanceScreen:
         chosen = list(self.agreement_table.selected)
         hint = chosen[0]["company_name"] if len(chosen) == 1 else f"{len(chosen):,}건"
         await print_agreements([r["id"] for r in chosen], hint)
+
+    async def open_reminders(self) -> None:
+        await open_reminder_dialog(self.actor, [r["id"] for r in self.due_table.selected])
 
     # ---- toolbar
 

@@ -25,10 +25,11 @@ from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.mail_dialog import open_mail_dialog
 from pages.components.save_action import SaveAction
 from pages.frame import session_actor
 from pages.pdf_preview import show_pdf
-from services import maintenance, products
+from services import mail, maintenance, products
 from services.codes import code_choices
 from services.staff import staff_choices
 
@@ -264,6 +265,18 @@ async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> N
         data,
         title="유지보수동의서 미리보기",
     )
+
+
+async def mail_agreement(contract_ids: Sequence[int]) -> None:
+    """유지보수동의서 by e-mail (one contract at a time: one customer, one recipient)."""
+    if len(contract_ids) != 1:
+        ui.notify("메일로 보낼 동의서를 하나만 선택하세요.", type="warning")
+        return
+    actor = await session_actor()
+    if actor is None:
+        return
+    contract_id = contract_ids[0]
+    await open_mail_dialog(actor, lambda: mail.agreement_draft(contract_id))
 
 
 # ---------------------------------------------------------------------------------------------

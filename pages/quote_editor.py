@@ -26,12 +26,13 @@ from pages.components.document_lines import LinesEditor
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.mail_dialog import open_mail_dialog
 from pages.components.save_action import SaveAction
 from pages.customer_window import customer_url
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.sales_links import Processing, process_quote
-from services import codes, quotes
+from services import codes, mail, quotes
 from services.staff import staff_choices
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -169,6 +170,9 @@ class QuoteEditor:
             self.save_button.mark("quote-save")
             ui.button("인쇄", icon="print", on_click=self.print).props("dense outline no-caps").mark(
                 "quote-print"
+            )
+            ui.button("메일 발송", icon="mail", on_click=self.send_mail).props("dense outline no-caps").mark(
+                "quote-mail"
             )
             # a copy is a new quote too: one per gesture, however often it is clicked meanwhile
             self.copy_button = SaveAction(self.copy, text="복사", icon="content_copy").props(
@@ -535,6 +539,13 @@ class QuoteEditor:
         finally:
             notice.dismiss()
         show_pdf(self.actor, filename, pdf, title="견적서 미리보기")
+
+    async def send_mail(self) -> None:
+        if not await self._saved():
+            return
+        assert self.quote_id is not None
+        quote_id = self.quote_id
+        await open_mail_dialog(self.actor, lambda: mail.quote_draft(quote_id))
 
     async def copy(self) -> None:
         if self.quote_id is None or not await self._saved():

@@ -21,13 +21,14 @@ from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.date_input import DateInput
 from pages.components.dialogs import confirm
+from pages.components.mail_dialog import open_mail_dialog
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.quote_editor import copied_message, quote_url
 from pages.sales_links import Processing, process_quote
-from services import codes, quotes
+from services import codes, mail, quotes
 from services.excel import Column, export_rows
 from services.quotes import QuoteFilters, QuoteRow, QuoteTab
 from services.staff import staff_choices
@@ -249,6 +250,9 @@ class QuoteBrowser(ui.column):
                             "dense outline no-caps"
                         ).mark("quotes-print-quote")
                 with self.toolbar:
+                    ui.button("메일 발송", icon="mail", on_click=self.mail_selected).props(
+                        "dense outline no-caps"
+                    ).mark("quotes-mail")
                     ui.button(
                         "주문처리", icon="shopping_cart", on_click=lambda: self.process(Processing.ORDER)
                     ).props("dense outline no-caps").mark("quotes-order")
@@ -571,6 +575,10 @@ class QuoteBrowser(ui.column):
         finally:
             notice.dismiss()
         show_pdf(self.actor, filename, pdf, title="견적서 미리보기")
+
+    async def mail_selected(self) -> None:
+        if row := self._need_selection():
+            await open_mail_dialog(self.actor, lambda: mail.quote_draft(row["id"]))
 
     async def copy_selected(self) -> None:
         if not (row := self._need_selection()):

@@ -513,6 +513,7 @@ class CustomerInput:
     class_c_id: int | None = None
     service_class_id: int | None = None
     memo: str = ""
+    reminder_opt_out: bool = False  # 수신거부: no renewal notices
 
     @classmethod
     def of(cls, customer: Customer) -> CustomerInput:
@@ -602,6 +603,7 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
         if isinstance(spec.default, str):  # a text field: a cleared widget gives None
             value = "" if value is None else str(value).strip()
         values[name] = value
+    values["reminder_opt_out"] = bool(values["reminder_opt_out"])
     if not values["company_name"]:
         errors["company_name"] = "법인상호를 입력하세요."
     for name, limit in _TEXT_LIMITS.items():

@@ -74,6 +74,12 @@ async def info_tab(actor: Actor, customer_id: int) -> None:
         editor.register("class_b_id", choice(class_b, "분류B", initial.class_b_id))
         editor.register("class_c_id", choice(class_c, "분류C", initial.class_c_id))
         editor.register("service_class_id", choice(service, "서비스분류", initial.service_class_id))
+        editor.register(
+            "reminder_opt_out",
+            ui.checkbox("수신거부 (갱신 안내 문자·메일 보내지 않음)", value=bool(initial.reminder_opt_out))
+            .props("dense")
+            .mark("customer-reminder-opt-out"),
+        ).style("grid-column: span 2")
     editor.register(
         "memo",
         limit_text(

@@ -18,6 +18,7 @@ from pages.customer_window import customer_tab
 from pages.maintenance_forms import (
     RowMenu,
     guard,
+    mail_agreement,
     open_contract_editor,
     print_agreements,
     state_changed_message,
@@ -197,6 +198,11 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
         if row:
             await print_agreements([row["id"]], row["label"].split(" ")[0])
 
+    async def mail_selected(row: dict | None = None) -> None:
+        row = row or selected()
+        if row:
+            await mail_agreement([row["id"]])
+
     with container:
         with ui.row().classes("items-center gap-1 w-full"):
             Toolbar(
@@ -217,6 +223,9 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             ui.button(
                 "발송전", icon="undo", on_click=lambda: change_state(ContractState.BEFORE_SENDING)
             ).props("dense outline no-caps").mark("contract-unsign")
+            ui.button("메일 발송", icon="mail", on_click=guard(container, mail_selected)).props(
+                "dense outline no-caps"
+            ).mark("contract-mail")
         with ui.tabs(value="contracted", on_change=lambda e: switch(e.value)).props(
             "dense align=left no-caps inline-label"
         ) as strip:
@@ -243,6 +252,7 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
                 ("보류로", lambda row: change_state(ContractState.ON_HOLD, row)),
                 ("발송전으로", lambda row: change_state(ContractState.BEFORE_SENDING, row)),
                 ("동의서 인쇄", print_selected),
+                ("동의서 메일 발송", mail_selected),
                 ("삭제", delete),
             ],
         )

@@ -39,6 +39,10 @@ ALLOWED = {
     "HP",  # 핸드폰, as offices write it (담당자HP)
     "QR",
     "URL",
+    "SMTP",  # the mail server settings as every provider names them (메일환경설정)
+    "STARTTLS",
+    "SSL",
+    "TLS",
     "Excel",
     "PNG",
     "JPG",

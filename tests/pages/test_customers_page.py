@@ -364,3 +364,15 @@ async def test_a_duplicate_phone_warns_and_saves_anyway_when_asked(user: User):
     saved = await Customer.get(company_name="재근물산")
     assert saved.phone == "02-999-8888" and await Customer.all().count() == 2
     assert user.back_history[-1] == f"/customers/{saved.id}"
+
+
+async def test_reminder_opt_out_is_ticked_in_the_customer_window_and_saved(user: User):
+    await make_staff(login="clerk")
+    customer = await add(await make_admin(), "재근상사", "2014-02-13")
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    await user.should_see(marker="customer-reminder-opt-out", retries=50)
+    assert user.find("customer-reminder-opt-out").elements.pop().value is False
+    user.find("customer-reminder-opt-out").click()
+    user.find("customer-save").click()
+    await eventually(lambda: Customer.filter(id=customer.id, reminder_opt_out=True).exists())

@@ -37,7 +37,7 @@ async def test_migrating_an_empty_database_creates_every_table(isolated_data):
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
     expected = _model_tables()
-    assert len(expected) == 31
+    assert len(expected) == 33
     assert expected <= tables
     assert {
         "customer",
@@ -143,5 +143,7 @@ async def test_rows_made_before_a_search_column_are_found_after_migrating(tmp_pa
     with sqlite3.connect(path) as connection:
         cards = connection.execute("SELECT name_chosung, company_name_chosung FROM business_card").fetchall()
         numbers = connection.execute("SELECT business_number_reversed FROM customer").fetchall()
+        opted_out = connection.execute("SELECT reminder_opt_out FROM customer").fetchall()
     assert cards == [("ㅎㄱㄷ", "ㅈㄱㅅㅅ")]
     assert numbers == [("2333322111",)]
+    assert opted_out == [(0,)]  # 0009: a customer from before receives reminders
