@@ -20,13 +20,14 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
+from pages.components.mail_dialog import open_mail_dialog
 from pages.components.paged_table import column
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.sales_links import open_order_dialog
-from services import codes, sales, statements
+from services import codes, mail, sales, statements
 from services.excel import Column, export_rows
 from services.sales import Ledger, LedgerEntry, LedgerKind
 
@@ -148,6 +149,9 @@ class LedgerScreen:
                 ui.button("영수증", icon="receipt", on_click=self.print_receipt).props(
                     "dense outline no-caps"
                 ).mark("ledger-receipt")
+                ui.button("메일 발송", icon="mail", on_click=self.mail_selected).props(
+                    "dense outline no-caps"
+                ).mark("ledger-mail")
         self.note = ui.label().classes("text-caption text-warning")
         self.table = (
             ui.table(columns=COLUMNS, rows=[], row_key="key", selection="single", pagination=100)
@@ -166,6 +170,7 @@ class LedgerScreen:
             ui.menu_item("출고처리", on_click=self.ship_selected)
             ui.menu_item("거래명세서 인쇄", on_click=self.print_statement)
             ui.menu_item("영수증 인쇄", on_click=self.print_receipt)
+            ui.menu_item("메일 발송 (거래명세서·영수증)", on_click=self.mail_selected)
             ui.menu_item("삭제", on_click=self.delete_selected)
         self.totals = ui.label().classes("text-caption w-full text-right tabular-nums").mark("ledger-totals")
         await self.load()
@@ -469,6 +474,18 @@ class LedgerScreen:
             ui.notify(str(error), type="negative", multi_line=True)
             return
         show_pdf(self.actor, filename, pdf, title="영수증 미리보기")
+
+    async def mail_selected(self) -> None:
+        """A 수주 or 출고 goes out as its 거래명세서, a 수금 as its 영수증."""
+        if not (row := self._need_selection()):
+            return
+        kind, record_id = row["kind_value"], row["id"]
+        if kind == LedgerKind.RECEIPT.value:
+            await open_mail_dialog(self.actor, lambda: mail.receipt_draft(record_id))
+        elif kind in (LedgerKind.ORDER.value, LedgerKind.SHIPMENT.value):
+            await open_mail_dialog(self.actor, lambda: mail.statement_draft(kind, record_id))
+        else:
+            ui.notify("메일로 보낼 수주·출고(거래명세서)나 수금(영수증)을 선택하세요.", type="warning")
 
     # -- export ------------------------------------------------------------------------------
 

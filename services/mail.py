@@ -294,13 +294,20 @@ class DocumentKind(enum.StrEnum):
     QUOTE = "quote"
     AGREEMENT = "agreement"
     REMINDER = "reminder"
+    STATEMENT = "statement"  # 거래명세서 of an order or a shipment (its record kind says which)
+    RECEIPT = "receipt"
 
 
 KIND_LABELS = {
     DocumentKind.QUOTE: "견적서",
     DocumentKind.AGREEMENT: "유지보수동의서",
     DocumentKind.REMINDER: "갱신 안내",
+    DocumentKind.STATEMENT: "거래명세서",
+    DocumentKind.RECEIPT: "영수증",
 }
+# the outbox's record kind of a 거래명세서: which document it was made from (its PDF is made again
+# from it for 다시 보내기)
+STATEMENT_OF = {"order": "statement:order", "shipment": "statement:shipment"}
 
 DEFAULT_TEMPLATES: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.QUOTE: (
@@ -316,11 +323,21 @@ DEFAULT_TEMPLATES: dict[DocumentKind, tuple[str, str]] = {
         "[{회사명}] 유지보수 계약 갱신 안내",
         "{고객명} 귀하\n\n유지보수 계약이 {만료일}에 끝납니다. 계속 지원받으시려면 갱신을 부탁드립니다.\n\n{회사명} 드림",
     ),
+    DocumentKind.STATEMENT: (
+        "[{회사명}] 거래명세서 {문서번호} 보내 드립니다",
+        "{고객명} 귀하\n\n{거래일} 거래의 거래명세서({문서번호}, 합계 {합계금액})를 첨부해 보내 드립니다.\n\n{회사명} 드림",
+    ),
+    DocumentKind.RECEIPT: (
+        "[{회사명}] 영수증 {문서번호} 보내 드립니다",
+        "{고객명} 귀하\n\n{수금일}에 받은 {금액}의 영수증을 첨부해 보내 드립니다. 감사합니다.\n\n{회사명} 드림",
+    ),
 }
 PLACEHOLDERS = {
     DocumentKind.QUOTE: ("고객명", "견적번호", "견적일", "합계금액", "회사명", "담당자"),
     DocumentKind.AGREEMENT: ("고객명", "회사명"),
     DocumentKind.REMINDER: ("고객명", "만료일", "회사명"),
+    DocumentKind.STATEMENT: ("고객명", "문서번호", "거래일", "합계금액", "회사명"),
+    DocumentKind.RECEIPT: ("고객명", "문서번호", "수금일", "금액", "회사명"),
 }
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
 _EMPTY_BRACKETS = re.compile(r"(\[\s*\]|\(\s*\)) ?")
@@ -423,12 +440,18 @@ def agreement_file_name(company_name: str) -> str:
 
 async def attachment_for(kind: str, record_id: int | None) -> tuple[str, bytes] | None:
     """The PDF a mail of this kind carries, rendered from the record as it is now."""
-    from services import maintenance, quotes
+    from services import maintenance, quotes, statements
+    from services.sales import LedgerKind
 
     if record_id is None:
         return None
     if kind == DocumentKind.QUOTE:
         return await quotes.quote_pdf(record_id)
+    if kind == DocumentKind.RECEIPT:
+        return await statements.receipt_pdf(record_id)
+    for ledger_kind, record_kind in STATEMENT_OF.items():
+        if kind == record_kind:
+            return await statements.statement_pdf(LedgerKind(ledger_kind), record_id)
     if kind in (DocumentKind.AGREEMENT, DocumentKind.REMINDER):
         [document] = await maintenance.agreement_documents([record_id])
         return agreement_file_name(document.company_name), await maintenance.agreement_pdf([record_id])
@@ -449,6 +472,11 @@ class Draft:
     body: str
     attachment: tuple[str, bytes]
     sender: str
+    record_kind: str = ""  # what the outbox keeps to make the PDF again (default: the kind)
+
+    @property
+    def stored_kind(self) -> str:
+        return self.record_kind or self.kind.value
 
 
 def _won(amount: int) -> str:
@@ -456,7 +484,13 @@ def _won(amount: int) -> str:
 
 
 async def _draft(
-    kind: DocumentKind, record_id: int, customer_id: int | None, known: str, values: dict[str, str]
+    kind: DocumentKind,
+    record_id: int,
+    customer_id: int | None,
+    known: str,
+    values: dict[str, str],
+    *,
+    record_kind: str = "",
 ) -> Draft:
     from services import company
 
@@ -466,7 +500,7 @@ async def _draft(
     values = {"회사명": (await company.get_company()).name, **values}
     template = await get_template(kind)
     recipients = await customer_recipients(customer_id)
-    attachment = await attachment_for(kind, record_id)
+    attachment = await attachment_for(record_kind or kind, record_id)
     assert attachment is not None
     return Draft(
         kind=kind,
@@ -478,6 +512,7 @@ async def _draft(
         body=fill(template.body, values),
         attachment=attachment,
         sender=formataddr((shown.sender_name, shown.sender_address)),
+        record_kind=record_kind,
     )
 
 
@@ -503,6 +538,65 @@ async def agreement_draft(contract_id: int) -> Draft:
     customer_id = await _contract_customer(contract_id)
     values = {"고객명": document.company_name}
     return await _draft(DocumentKind.AGREEMENT, contract_id, customer_id, "", values)
+
+
+async def _partner_customer(partner_id: int) -> int | None:
+    """The customer a trading partner bills (whose cards are the recipients), if one."""
+    found = await Customer.filter(partner_id=partner_id).order_by("id").values_list("id", flat=True)
+    return found[0] if found else None
+
+
+async def statement_draft(ledger_kind: str, document_id: int) -> Draft:
+    """The 거래명세서 of an order ("order") or a shipment ("shipment")."""
+    from services import statements
+    from services.sales import LedgerKind
+
+    document = await statements.statement_document(LedgerKind(ledger_kind), document_id)
+    values = {
+        "고객명": document.partner.name,
+        "문서번호": document.number,
+        "거래일": f"{document.issued_on:%Y-%m-%d}",
+        "합계금액": _won(document.total_amount),
+    }
+    partner_id = await _document_partner(ledger_kind, document_id)
+    customer_id = await _partner_customer(partner_id) if partner_id else None
+    email = await _partner_email(partner_id)
+    return await _draft(
+        DocumentKind.STATEMENT, document_id, customer_id, email, values, record_kind=STATEMENT_OF[ledger_kind]
+    )
+
+
+async def receipt_draft(receipt_id: int) -> Draft:
+    from models.sales import Receipt
+    from services import statements
+
+    document = await statements.receipt_document(receipt_id)
+    partner_id = (await Receipt.filter(id=receipt_id).values_list("partner_id", flat=True))[0]
+    values = {
+        "고객명": document.partner_name,
+        "문서번호": document.number,
+        "수금일": f"{document.received_on:%Y-%m-%d}",
+        "금액": _won(document.amount),
+    }
+    customer_id = await _partner_customer(partner_id)
+    return await _draft(
+        DocumentKind.RECEIPT, receipt_id, customer_id, await _partner_email(partner_id), values
+    )
+
+
+async def _document_partner(ledger_kind: str, document_id: int) -> int | None:
+    from models.sales import SalesOrder, Shipment
+
+    model = SalesOrder if ledger_kind == "order" else Shipment
+    found = await model.filter(id=document_id).values_list("partner_id", flat=True)
+    return found[0] if found else None
+
+
+async def _partner_email(partner_id: int | None) -> str:
+    from models.customer import TradingPartner
+
+    found = await TradingPartner.filter(id=partner_id).values_list("email", flat=True) if partner_id else []
+    return found[0] if found else ""
 
 
 async def _contract_customer(contract_id: int) -> int | None:
@@ -663,8 +757,9 @@ async def outbox_page(*, status: str | None, offset: int, limit: int) -> tuple[l
 
 
 def kind_label(kind: str) -> str:
+    """The outbox's 종류 of a record kind ("statement:order" is a 거래명세서)."""
     try:
-        return KIND_LABELS[DocumentKind(kind)]
+        return KIND_LABELS[DocumentKind(kind.split(":", 1)[0])]
     except ValueError:
         return ""
 

@@ -90,7 +90,7 @@ class MailDialog(TransientDialog):
                 recipient=self.recipient.value or "",
                 subject=self.subject.value or "",
                 body=self.body.value or "",
-                kind=self.draft.kind,
+                kind=self.draft.stored_kind,
                 record_id=self.draft.record_id,
                 customer_id=self.draft.customer_id,
                 attachment=self.draft.attachment,

@@ -163,3 +163,43 @@ async def test_an_agreement_is_mailed_from_the_agreement_list_with_its_pdf(user:
     await user.should_see("boss@jaegeun.kr로 발송했습니다.", retries=50)
     [(_, message)] = smtp.wait_for(1)
     assert [p.get_filename() for p in message.iter_attachments()] == ["유지보수동의서_재근상사.pdf"]
+
+
+async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, smtp):
+    import datetime as dt
+
+    from services import sales
+    from tests.sales_factories import line
+
+    admin = await make_admin(login="boss")
+    await mail.save_smtp_settings(
+        by=admin,
+        version=0,
+        host="127.0.0.1",
+        port=smtp.port,
+        security="none",
+        user="office@example.com",
+        password="app-pass-1234",
+        sender_address="office@example.com",
+        sender_name="",
+    )
+    customer = await make_customer("재근상사")
+    quote = await make_quote(admin, customer, [line("ERP영업관리", 1, 5_000_000, item_code="9998")])
+    order = await sales.process_to_order(quote.id, by=admin, order_date=dt.date.today())
+    shipment = await sales.ship_order(order.id, by=admin, shipped_on=dt.date.today())
+    await sign_in(user, "boss")
+    await user.open(f"/ledger/{customer.partner_id}")
+    await user.should_see(marker="ledger-table", retries=50)
+    table = element(user, "ledger-table")
+    await eventually(lambda: any(r.get("kind_value") == "shipment" for r in table.rows))
+    row = next(r for r in table.rows if r.get("kind_value") == "shipment")
+    user.find("ledger-table").trigger("rowClick", [None, row, 0])
+    user.find(marker="ledger-mail").click()
+    await user.should_see(marker="mail-dialog", retries=50)
+    assert element(user, "mail-attachment").text == f"거래명세서_{shipment.number}.pdf"
+    element(user, "mail-recipient").value = "buyer@example.com"
+    user.find(marker="mail-send").click()
+    await user.should_see("buyer@example.com으로 발송했습니다.", retries=50)
+    [(to, message)] = smtp.wait_for(1)
+    assert to == ["buyer@example.com"] and shipment.number in message["Subject"]
+    assert (await MailMessage.get()).record_kind == "statement:shipment"

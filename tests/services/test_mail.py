@@ -281,3 +281,50 @@ async def test_no_log_line_carries_the_smtp_password(db, smtp, log_file):
     text = log_file.read_text(encoding="utf-8")
     assert "probe: the log file is written" in text
     assert "app-pass-1234" not in text and "Wrong-pass-99" not in text
+
+
+async def test_a_statement_and_a_receipt_go_out_as_their_pdfs_and_go_again_from_the_outbox(db, smtp):
+    import datetime as dt
+
+    from services import sales
+    from tests.sales_factories import line
+
+    admin = await make_admin()
+    await _configure(admin, port=smtp.port)
+    customer = await make_customer("재근상사")
+    quote = await make_quote(admin, customer, [line("ERP영업관리", 1, 5_000_000, item_code="9998")])
+    order = await sales.process_to_order(quote.id, by=admin, order_date=dt.date(2019, 3, 28))
+    shipment = await sales.ship_order(order.id, by=admin, shipped_on=dt.date(2019, 4, 2))
+    receipt = await sales.add_receipt(
+        by=admin, partner_id=customer.partner_id, received_on=dt.date(2019, 4, 10), amount="5,500,000"
+    )
+
+    statement = await mail.statement_draft("shipment", shipment.id)
+    assert statement.kind == mail.DocumentKind.STATEMENT and statement.stored_kind == "statement:shipment"
+    assert statement.attachment[0] == f"거래명세서_{shipment.number}.pdf"
+    assert shipment.number in statement.subject and "5,500,000원" in statement.body
+    assert "2019-04-02" in statement.body and statement.customer_id == customer.id
+    paid = await mail.receipt_draft(receipt.id)
+    assert paid.attachment[0] == f"영수증_{receipt.number}.pdf" and "2019-04-10" in paid.body
+
+    for draft, token in ((statement, "statement"), (paid, "receipt")):
+        row = await mail.send_mail(
+            by=admin,
+            form_token=token,
+            recipient="buyer@example.com",
+            subject=draft.subject,
+            body=draft.body,
+            kind=draft.stored_kind,
+            record_id=draft.record_id,
+            customer_id=draft.customer_id,
+        )
+        assert row.status == MailStatus.SENT
+    received = smtp.wait_for(2)
+    texts = []
+    for _, message in received:
+        [part] = list(message.iter_attachments())
+        texts.append("".join(p.extract_text() for p in PdfReader(io.BytesIO(part.get_content())).pages))
+    assert "거래명세서" in texts[0] and shipment.number in texts[0] and "금 오백오십만원정" in texts[0]
+    assert "영수증" in texts[1] and receipt.number in texts[1]
+    rows, _ = await mail.outbox_page(status=None, offset=0, limit=10)
+    assert sorted(mail.kind_label(row["record_kind"]) for row in rows) == ["거래명세서", "영수증"]
