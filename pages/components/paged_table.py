@@ -85,6 +85,7 @@ class PagedTable(ui.table):
             },
         )
         self._fetch = fetch
+        self._asked = 0  # refreshes started: an answer overtaken by a later question is dropped
         self.last_page: Page | None = None
         self.props(
             f'dense flat bordered binary-state-sort no-data-label="{empty_text}" '
@@ -120,7 +121,11 @@ class PagedTable(ui.table):
     async def refresh(self, *, first_page: bool = False) -> Page:
         if first_page:
             self.pagination = {**self.pagination, "page": 1}
+        self._asked += 1
+        asked = self._asked
         page = await self._fetch(self._request())
+        if asked != self._asked:  # e.g. two filter clicks in a row: the second one's rows stay
+            return page
         self.last_page = page
         selected_keys = {row.get(self.row_key) for row in self.selected}
         self.rows = page.rows

@@ -8,5 +8,6 @@ from pages.customer_tabs import (
     products,  # noqa: F401
     quotes,  # noqa: F401
     receptions,  # noqa: F401
+    timeline,  # noqa: F401
     visits,  # noqa: F401
 )
