@@ -160,21 +160,30 @@ def _dated_range(query: QuerySet, field: str, scope: Scope) -> QuerySet:
 Loader = Callable[[Scope, int], Awaitable[tuple[list[Event], int]]]
 
 
+def newest(query: QuerySet, time_field: str, take: int, *fields: str):
+    """The newest `take` rows of a source, newest first (ties: the higher id first)."""
+    return query.order_by(f"-{time_field}", "-id").limit(take).values("id", time_field, *fields)
+
+
 async def _take(query: QuerySet, time_field: str, take: int, *fields: str) -> tuple[list[dict], int]:
     """The newest `take` rows of a source (as dicts) and how many it has in all."""
     count = await query.count()
     if not count or not take:
         return [], count
-    rows = await query.order_by(f"-{time_field}", "-id").limit(take).values("id", time_field, *fields)
-    return rows, count
+    return await newest(query, time_field, take, *fields), count
+
+
+RECEPTION_FIELDS = ("receiver_id", "inquiry_head", "state", "reception_type__name")
+
+
+def reception_query(scope: Scope) -> QuerySet:
+    """The customer's receptions in the period: the (customer_id, received_at) index."""
+    query = _timed_range(Reception.filter(customer_id=scope.customer_id), "received_at", scope)
+    return query.annotate(inquiry_head=TextHead("inquiry", 1, TEXT_CHARS * 2))
 
 
 async def _receptions(scope: Scope, take: int) -> tuple[list[Event], int]:
-    query = _timed_range(Reception.filter(customer_id=scope.customer_id), "received_at", scope)
-    query = query.annotate(inquiry_head=TextHead("inquiry", 1, TEXT_CHARS * 2))
-    rows, count = await _take(
-        query, "received_at", take, "receiver_id", "inquiry_head", "state", "reception_type__name"
-    )
+    rows, count = await _take(reception_query(scope), "received_at", take, *RECEPTION_FIELDS)
     events = [
         Event(
             Kind.RECEPTION,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tortoise.connection import get_connection
+
 from core.audit import acting_as
 from models.audit import AuditEntry
 from models.customer import CustomerHistory
@@ -207,3 +209,21 @@ async def test_a_customer_without_trading_partner_and_an_unknown_customer(db):
     page = await timeline.customer_timeline(customer.id)
     assert [row["kind"] for row in page.rows] == ["정보 변경"]  # its creation
     assert (await timeline.customer_timeline(999_999)).total == 0
+
+
+async def test_a_customers_receptions_are_read_through_its_index_in_order(db):
+    if get_connection("default").capabilities.dialect != "sqlite":
+        return  # the plan below is SQLite's
+    customer = await make_customer()
+    scope = timeline.Scope(customer.id, customer.partner_id, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    connection = get_connection("default")
+    page_sql = timeline.newest(timeline.reception_query(scope), "received_at", 50, *timeline.RECEPTION_FIELDS)
+    count_sql = timeline.reception_query(scope).count()
+    for query in (page_sql, count_sql):
+        _, plan = await connection.execute_query("EXPLAIN QUERY PLAN " + query.sql(params_inline=True))
+        details = " | ".join(row["detail"] for row in plan)
+        assert (
+            "SEARCH reception USING" in details
+            and "(customer_id=? AND received_at>? AND received_at<?)" in details
+        )
+        assert "TEMP B-TREE" not in details and "SCAN reception" not in details, details
