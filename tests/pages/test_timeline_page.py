@@ -55,3 +55,29 @@ async def test_the_history_tab_lists_filters_and_opens_a_reception(user: User):
     user.find("timeline-table").trigger("rowClick", [{}, table.rows[2], 2])
     await user.should_see(marker="reception-title", retries=50)
     assert reception.id == table.rows[2]["target_id"]
+
+
+async def test_the_period_narrows_the_history_and_a_wrong_date_is_said(user: User):
+    await make_admin(login="admin")
+    staff = await make_staff(login="kimmodu", name="김모두")
+    customer = await make_customer("재근상사")
+    with acting_as(staff):
+        for day in (1, 10, 20):
+            await Reception.create(
+                received_at=dt.datetime(2019, 3, day, 9), customer_id=customer.id, inquiry=f"{day}일 접수"
+            )
+    await sign_in(user, "kimmodu")
+    await user.open(f"/customers/{customer.id}?tab=timeline")
+    await user.should_see(marker="timeline-table", retries=50)
+    table = _table(user)
+    await eventually(lambda: len(table.rows) == 4)  # with the customer's creation
+
+    user.find("timeline-from").type("2019-03-05")
+    user.find("timeline-to").type("2019-03-20")
+    user.find("timeline-search").click()
+    await eventually(lambda: [r["text"] for r in table.rows] == ["20일 접수", "10일 접수"])
+
+    user.find("timeline-to").clear().type("2019-13-01")
+    user.find("timeline-search").click()
+    await user.should_see("기간은 연-월-일로 입력하세요 (예: 2019-03-31).")
+    assert [r["text"] for r in table.rows] == ["20일 접수", "10일 접수"]
