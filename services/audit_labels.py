@@ -37,9 +37,16 @@ TABLE_LABELS = {
     "centrex_user": "API사용자",
 }
 
-# never shown: secrets (also redacted when written) and columns kept only to search fast
+# never shown: secrets (also redacted when written), bookkeeping the row itself shows (작업자,
+# 일시) and columns kept only to search fast
 HIDDEN_FIELDS = frozenset(
     {
+        "id",
+        "version",
+        "created_at",
+        "updated_at",
+        "created_by_id",
+        "updated_by_id",
         "password_hash",
         "password_sha512",
         "token_hash",
@@ -80,7 +87,6 @@ _TOTALS = {"supply_total": "공급가액 합계", "vat_total": "부가세 합계
 
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "customer": {
-        **_CONTACT,
         "code": "고객코드",
         "registered_on": "등록일자",
         "company_name": "법인상호",
@@ -88,6 +94,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "business_number": "사업자번호",
         "business_type": "업태",
         "business_item": "종목",
+        **_CONTACT,
         "contact_name": "담당자",
         "status_id": "고객상태",
         "department_id": "담당부서",

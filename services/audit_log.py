@@ -19,6 +19,7 @@ from models.base import REDACTED_FIELDS
 from models.settings import SECRET_VALUE_KEYS
 from services.audit_labels import (
     ACTION_LABELS,
+    FIELD_LABELS,
     HIDDEN_FIELDS,
     TABLE_LABELS,
     VALUE_LABELS,
@@ -111,11 +112,22 @@ def _value(table: str, field: str, value: Any, target: str | None, names: dict[s
     return str(value)
 
 
+def _is_secret(key: str) -> bool:
+    return key in SECRET_VALUE_KEYS or any(word in key.lower() for word in ("password", "secret", "token"))
+
+
 def _secret_free(value: Any) -> Any:
-    """A setting's value without its secrets, whatever the writer did (a second line of defence)."""
+    """A setting's value without its secrets, whatever was written before (a second line of defence:
+    rows from before a key was known to be secret)."""
     if isinstance(value, dict):
-        return {k: ("(변경됨)" if k in SECRET_VALUE_KEYS and v else v) for k, v in value.items()}
+        return {k: ("(변경됨)" if _is_secret(k) and v else v) for k, v in value.items()}
     return value
+
+
+def _in_form_order(table: str, changes: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The fields in the order the registry lists them (the screen's order), unknown ones last."""
+    order = {name: index for index, name in enumerate(FIELD_LABELS.get(table, {}))}
+    return sorted(changes.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
 
 
 def _change_lines(
@@ -124,7 +136,7 @@ def _change_lines(
     table = entry.table_name
     table_refs = refs.get(table, {})
     lines: list[str] = []
-    for field, change in (entry.changes or {}).items():
+    for field, change in _in_form_order(table, entry.changes or {}):
         if field in HIDDEN_FIELDS or field in REDACTED_FIELDS:
             if entry.action == "update" and field in _SECRET_LABELS:
                 lines.append(f"{_SECRET_LABELS[field]}: 변경됨")  # that it changed, never the value

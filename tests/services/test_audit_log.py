@@ -7,7 +7,7 @@ import pytest
 from core.errors import PermissionDenied
 from models.codes import CodeEntry, CodeKind
 from models.staff import Role
-from services import audit_log, customers, mail, staff
+from services import audit_log, customers, mail, staff, telephony_settings
 from services.audit_log import OfficeLogFilters
 from services.customers import CustomerInput
 from tests.utils import make_admin, make_staff
@@ -42,6 +42,11 @@ async def test_a_change_reads_in_the_screen_words_with_code_and_staff_names(db):
     assert "담당사원: (없음) → 박영업" in newest["lines"]
     assert first["action_label"] == "생성"
     assert "법인상호: 재근상사" in first["lines"]
+    # in the screen's order, without the row's own bookkeeping (who and when are columns)
+    assert first["lines"].index("법인상호: 재근상사") < first["lines"].index("전화번호: 02-111-2222")
+    assert not any(
+        line.startswith(("id", "created", "updated")) for row in page.rows for line in row["lines"]
+    )
     assert not any("chosung" in line or "reversed" in line for row in page.rows for line in row["lines"])
 
 
@@ -118,9 +123,18 @@ async def test_passwords_and_the_smtp_password_never_appear(db):
         sender_address="office@example.com",
         sender_name="고객소프트",
     )
+    first_ring = (await telephony_settings.load_centrex_settings()).values.ring_secret
+    second_ring = (await telephony_settings.renew_ring_secret(by=admin)).values.ring_secret
     page = await audit_log.office_log(OfficeLogFilters(), by=admin, limit=500)
     text = repr(page.rows)
-    for secret in ("Secret-pass-9876", "smtp-secret-4321", "smtp-other-5555", "$argon2"):
+    for secret in (
+        "Secret-pass-9876",
+        "smtp-secret-4321",
+        "smtp-other-5555",
+        "$argon2",
+        first_ring,
+        second_ring,
+    ):
         assert secret not in text
     staff_rows = [row for row in page.rows if row["table_name"] == "staff" and row["record_id"] == person.id]
     assert any("비밀번호: 변경됨" in row["lines"] for row in staff_rows)
