@@ -344,6 +344,15 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {"pending": "보내는 중", "sent": "보냄", "failed": "실패"},
     "channel": {"sms": "문자", "email": "메일"},
     "slot": {"reception_inquiry": "접수내용", "reception_answer": "처리답변", "visit": "방문일지"},
+    "key": {
+        "company": "회사정보",
+        "mail.smtp": "메일환경설정",
+        "mail.templates": "메일 양식",
+        "reminders.sms": "갱신 안내 문자",
+        "telephony.calls": "전화 수신 설정",
+        "telephony.centrex": "센트릭스 설정",
+        "telephony.cti": "CTI환경설정",
+    },
 }
 
 

@@ -37,8 +37,12 @@ _NAME_COLUMNS = {
     "customer": "company_name",
     "trading_partner": "name",
     "item": "name",
+    "quote": "number",
+    "sales_order": "number",
+    "shipment": "number",
 }
 _EMPTY = "(없음)"
+_MASKED = ("(저장됨)", "(변경됨)")  # what models.settings writes in place of a secret
 _SECRET_LABELS = {"password_hash": "비밀번호", "password_sha512": "API 비밀번호"}
 
 
@@ -99,7 +103,8 @@ def _value(table: str, field: str, value: Any, target: str | None, names: dict[s
     if value is None or value == "" or value == []:
         return _EMPTY
     if target is not None and isinstance(value, int):
-        return names.get(target, {}).get(value) or f"(삭제된 항목 {value})"
+        known = names.get(target, {})
+        return (known[value] or str(value)) if value in known else f"(삭제된 항목 {value})"
     if isinstance(value, bool):
         return "예" if value else "아니오"
     if isinstance(value, str):
@@ -120,7 +125,7 @@ def _secret_free(value: Any) -> Any:
     """A setting's value without its secrets, whatever was written before (a second line of defence:
     rows from before a key was known to be secret)."""
     if isinstance(value, dict):
-        return {k: ("(변경됨)" if _is_secret(k) and v else v) for k, v in value.items()}
+        return {k: (v if v in _MASKED else "(숨김)") if _is_secret(k) and v else v for k, v in value.items()}
     return value
 
 

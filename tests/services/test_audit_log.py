@@ -136,6 +136,9 @@ async def test_passwords_and_the_smtp_password_never_appear(db):
         second_ring,
     ):
         assert secret not in text
+    centrex = [row["lines"] for row in page.rows if row["table_name"] == "app_setting"]
+    assert ["설정 항목: 센트릭스 설정", "설정값: ring_secret=(저장됨)"] in centrex
+    assert ["설정값 ring_secret: (저장됨) → (변경됨)"] in centrex
     staff_rows = [row for row in page.rows if row["table_name"] == "staff" and row["record_id"] == person.id]
     assert any("비밀번호: 변경됨" in row["lines"] for row in staff_rows)
     rows = [row async for row in audit_log.iter_office_log(OfficeLogFilters(), by=admin)]
