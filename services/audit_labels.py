@@ -339,7 +339,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 
 # stored values that are English words, as the screens say them
 VALUE_LABELS: dict[str, dict[str, str]] = {
-    "role": {"admin": "관리자", "staff": "직원"},
+    "role": {"admin": "관리자", "staff": "사원"},
     "source": {"manual": "직접 입력", "cti": "CTI", "centrex": "센트릭스"},
     "status": {"pending": "보내는 중", "sent": "보냄", "failed": "실패"},
     "channel": {"sms": "문자", "email": "메일"},

@@ -175,3 +175,5 @@ async def test_staff_cannot_read_the_office_log(db):
     )
     with pytest.raises(PermissionDenied):
         await audit_log.office_log(OfficeLogFilters(), by=demoted)
+    history = await audit_log.record_history("staff", demoted.id)
+    assert {f"이름: {demoted.name} → 강등", "권한: 관리자 → 사원"} <= set(history.rows[0]["lines"])
