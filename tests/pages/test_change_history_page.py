@@ -7,8 +7,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from models.codes import CodeEntry, CodeKind
-from services import customers, mail, staff
+from services import codes, customers, mail, staff
 from services.customers import CustomerInput
+from tests.pages.test_codes_page import _index, _open
 from tests.utils import eventually, make_admin, make_staff, sign_in
 
 
@@ -114,3 +115,26 @@ async def test_staff_cannot_open_the_office_log(user: User):
     await sign_in(user, "clerk")
     response = await user.http_client.get("/settings/audit")
     assert response.status_code == 403
+
+
+async def test_the_selected_code_row_has_its_history(user: User):
+    admin = await make_admin(login="boss", name="관리자")
+    department = await codes.save_code(by=admin, kind=CodeKind.DEPARTMENT, code="99", name="임시부서")
+    await codes.save_code(
+        by=admin,
+        kind=CodeKind.DEPARTMENT,
+        code="99",
+        name="지원부",
+        entry_id=department.id,
+        version=department.version,
+    )
+    await _open(user, "부서", CodeKind.DEPARTMENT)
+    user.find("change-history").click()
+    await user.should_see("먼저 목록에서 항목을 선택하세요.")
+    user.find(f"code-department-row-{_index(user, CodeKind.DEPARTMENT, '지원부')}").click()
+    user.find("change-history").click()
+    history = await _table(user, "change-history-table")
+    await eventually(lambda: history.rows)
+    assert history.rows[0]["lines"] == "이름: 임시부서 → 지원부"
+    assert history.rows[0]["actor"] == "관리자"
+    assert "종류: 부서" in history.rows[1]["lines"].split("\n")
