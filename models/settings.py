@@ -5,8 +5,9 @@ from tortoise import fields
 from core.errors import StaleRecordError
 from models.base import Record, Versioned
 
-# keys of a setting's JSON value that are secrets (the SMTP password): kept, never audited
-SECRET_VALUE_KEYS = frozenset({"password"})
+# keys of a setting's JSON value that are secrets (the SMTP password, the Centrex ring callback's
+# secret path): kept, never audited
+SECRET_VALUE_KEYS = frozenset({"password", "ring_secret"})
 
 
 def _without_secrets(value: Any, *, changed: bool = False) -> Any:

@@ -28,6 +28,7 @@ PAGE_MODULES = [
     "settings_addresses",
     "settings_mail",
     "mail_outbox",
+    "audit_log",
     "components.call_popup",
     "components.phone",
     "components.telephony_alerts",

@@ -15,6 +15,7 @@ from core.inputs import WRONG_DATE
 from core.korean import josa
 from models.card import Employment
 from models.codes import CodeKind
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -257,6 +258,7 @@ async def open_card_editor(
                 SaveAction(lambda: save(True), text="연속저장", along=save_button).props("flat no-caps").mark(
                     "card-save-next"
                 ).move(target_index=0)
+            change_history_button("business_card", card.id if card else None)
             ui.button("닫기", on_click=close).props("flat").mark("card-close")
     guard = LeaveGuard(lambda: current() != saved_snapshot["value"], form=dialog)
     dialog.open()

@@ -14,6 +14,7 @@ from core.errors import GogaekError, InUseError
 from core.inputs import whole_number
 from core.korean import josa
 from models.codes import CodeEntry, CodeKind
+from pages.components.change_history import change_history_button
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.edit_grid import EditGrid, GridColumn, GridEditing, GridRow, GridSave
 from pages.components.leave_guard import may_leave
@@ -148,6 +149,7 @@ class CodeTable:
                 ui.button("삭제", icon="delete", on_click=self.delete_selected).props(
                     "dense flat no-caps color=negative"
                 ).mark(f"code-delete-{name}")
+                change_history_button("code_entry", self._selected_id)
         self._state()
 
     def _state(self) -> None:
@@ -222,6 +224,12 @@ class CodeTable:
         self.grid.apply_stored(row, _row(entry), unchanged_since=row.baseline)
         ui.notify(f"'{name}'{josa(name, '을')} {'사용' if active else '사용 안 함'}으로 바꿨습니다.")
         return True
+
+    def _selected_id(self) -> int | str | None:
+        row = self.grid.selected
+        if row is None or row.tr.is_deleted or row.is_blank:
+            return "먼저 목록에서 항목을 선택하세요."
+        return row.record.get("id")
 
     async def delete_selected(self) -> None:
         row = self.grid.selected

@@ -16,6 +16,7 @@ from core.korean import digits_only, format_business_number, format_size, josa
 from models.codes import CodeKind
 from models.customer import Customer
 from pages.components.attachments import CheckedUpload, read_upload
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -410,6 +411,7 @@ async def customer_header(actor: Actor, customer_id: int | None, customer: Custo
             editor.save_action = (
                 SaveAction(editor.save, icon="save").props("dense unelevated no-caps").mark("customer-save")
             )
+            change_history_button("customer", lambda: editor.customer_id)
             if customer:
                 ui.button("삭제", icon="delete", on_click=editor.delete).props(
                     "dense flat no-caps color=negative"

@@ -20,6 +20,7 @@ from core.inputs import WRONG_DATE
 from core.korean import format_amount, format_date, josa
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
@@ -615,6 +616,7 @@ async def open_contract_editor(
                 icon="print",
                 on_click=lambda: print_agreements([detail.id], "계약") if detail.id else None,
             ).props("flat no-caps")
+            change_history_button("maintenance_contract", lambda: detail.id)
             save_button = SaveAction(save, icon="save").mark("contract-save")
             ui.button("닫기", on_click=close).props("flat").mark("contract-close")
         show_title()

@@ -40,6 +40,7 @@ MENU: tuple[MenuEntry, ...] = (
             MenuEntry("API사용자등록", "/settings/centrex", "cloud", admin=True),
             MenuEntry("회사정보", "/settings/company", "business", admin=True),
             MenuEntry("메일환경설정", "/settings/mail", "mail", admin=True),
+            MenuEntry("감사 로그", "/settings/audit", "policy", admin=True),
             MenuEntry("접속 주소", "/settings/addresses", "qr_code_2"),
             MenuEntry("비밀번호 변경", "/settings/password", "password"),
         ),

@@ -19,6 +19,7 @@ from core.inputs import WRONG_DATE
 from core.korean import format_date, josa
 from models.codes import CodeKind
 from models.quote import Quote, QuoteState
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
@@ -191,6 +192,7 @@ class QuoteEditor:
                 "dense outline no-caps color=negative"
             )
             self.delete_button.mark("quote-delete")
+            change_history_button("quote", lambda: self.quote_id)
             ui.button("닫기", icon="close", on_click=self.close).props("dense flat no-caps").mark(
                 "quote-close"
             )

@@ -18,6 +18,7 @@ from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
 from pages.components.attachments import AttachmentBox
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
@@ -307,6 +308,7 @@ class ReceptionForm:
                 self.save_action = (
                     SaveAction(self.save, icon="save").props("unelevated").mark("reception-save")
                 )
+                change_history_button("reception", lambda: self.reception_id)
                 ui.button("닫기", on_click=self.close).props("flat").mark("reception-close")
 
         self.errors = FieldErrors(

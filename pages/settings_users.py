@@ -9,6 +9,7 @@ from core.errors import GogaekError, StaleRecordError
 from core.korean import format_datetime
 from models.codes import CodeKind
 from models.staff import Role, Staff
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
@@ -236,6 +237,9 @@ def register() -> None:
                 "flat no-caps"
             ).mark("user-reset")
             ui.button("잠금 해제", icon="lock_open", on_click=unlock).props("flat no-caps")
+            change_history_button(
+                "staff", lambda: table.selected[0]["id"] if table.selected else "먼저 사용자를 선택하세요."
+            )
         table = (
             ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=50)
             .props("dense flat bordered")

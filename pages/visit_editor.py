@@ -27,6 +27,7 @@ from core.korean import josa
 from models.attachment import AttachmentSlot
 from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
+from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
@@ -170,6 +171,7 @@ class VisitEditor:
                     .props("dense unelevated no-caps color=primary")
                     .mark("visit-save")
                 )
+                change_history_button("visit_report", lambda: self.visit_id)
                 ui.button("닫기", icon="close", on_click=self.close).props("dense flat no-caps").mark(
                     "visit-close"
                 )
