@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -222,12 +223,24 @@ def next_check(now: dt.datetime, backup_time: dt.time) -> float:
     return max(1.0, min((target - now).total_seconds(), _CHECK_SECONDS))
 
 
+def _remove_stale_work(folder: Path, older_than: dt.timedelta = dt.timedelta(hours=1)) -> None:
+    """What a backup stopped midway left (its work folder, a .partial archive): a worker killed with
+    a stopping server cannot clean up after itself."""
+    if not folder.is_dir():
+        return
+    limit = dt.datetime.now().timestamp() - older_than.total_seconds()
+    for path in [*folder.glob("tmp*"), *folder.glob("*.partial")]:
+        if path.stat().st_mtime < limit:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
 def worker_main() -> None:
     """The automatic backup's own process: a fresh interpreter that imports only this module, at a
     lower priority, so compressing a large database and the uploaded files takes no CPU time from
     the server's interpreter. The settings come from the same environment as the server's."""
     if hasattr(os, "nice"):
         os.nice(10)
+    _remove_stale_work(backups_dir())
     try:
         print(create_backup(automatic=True))
     except BackupError as error:
@@ -235,25 +248,30 @@ def worker_main() -> None:
         sys.exit(1)
 
 
-async def _backup_in_worker() -> Path:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from services.backup import worker_main; worker_main()",
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from services.backup import worker_main; worker_main()"],
         cwd=_PROJECT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+
+
+async def _backup_in_worker() -> Path:
+    # a thread waits for the worker (plain subprocess, no event-loop child watcher): a cancelled
+    # wait ends at once, and the worker is killed with it
+    process = await asyncio.to_thread(_start_worker)
     try:
-        out, err = await process.communicate()
+        out, err = await asyncio.to_thread(process.communicate)
     except asyncio.CancelledError:  # the server stops: the backup stops with it
         process.kill()
         raise
     if process.returncode != 0:
-        lines = err.decode(errors="replace").strip().splitlines()
+        lines = err.strip().splitlines()
         log.error("backup worker failed:\n%s", "\n".join(lines))
         raise BackupError(lines[-1] if lines else "백업을 만들지 못했습니다.")
-    return Path(out.decode().strip().splitlines()[-1])
+    return Path(out.strip().splitlines()[-1])
 
 
 class DailyBackups:
@@ -297,9 +315,11 @@ class DailyBackups:
             self._task = watch(asyncio.create_task(self._loop(), name="daily backups"), "daily backups")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            self._task = None
+        """Cancel the loop and wait for it: a backup under way is killed, not waited for."""
+        task, self._task = self._task, None
+        if task:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
 
     def status(self) -> dict:
         latest = latest_automatic_backup() if get_settings().is_sqlite else None

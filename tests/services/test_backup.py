@@ -1,3 +1,4 @@
+import asyncio
 import datetime as dt
 import io
 import os
@@ -217,3 +218,23 @@ async def test_a_failed_automatic_backup_is_reported_in_korean(isolated_data, mo
     daily = DailyBackups()
     await daily.run_once()
     assert daily.last_error.startswith("데이터베이스 파일이 없습니다") and daily.last_backup is None
+
+
+async def test_stopping_the_server_stops_its_backup_at_once_and_the_next_one_clears_what_it_left(
+    isolated_data,
+):
+    from services.backup import DailyBackups
+
+    daily = DailyBackups()
+    await daily.start()  # none yet: the start-up backup begins in its worker process
+    await asyncio.sleep(0.05)
+    await asyncio.wait_for(daily.stop(), 5)  # never waits for the backup to finish
+    folder = get_settings().data_dir / "backups"
+    stale = folder / "tmp-left-by-a-killed-worker"
+    stale.mkdir(parents=True, exist_ok=True)
+    (stale / "gogaek.sqlite3").write_bytes(b"x")
+    old = dt.datetime.now().timestamp() - 2 * 3600
+    os.utime(stale, (old, old))
+    await daily.run_once()
+    assert daily.last_error == "" and not stale.exists()
+    assert [p.name for p in folder.iterdir()] == [daily.last_backup.name]
