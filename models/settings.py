@@ -1,6 +1,9 @@
+from __future__ import annotations
+
 from typing import Any
 
 from tortoise import fields
+from tortoise.exceptions import IntegrityError
 
 from core.errors import StaleRecordError
 from models.base import Record, Versioned
@@ -42,6 +45,32 @@ class AppSetting(Versioned, Record):
                 )
                 changes["value"] = [_without_secrets(old), _without_secrets(new, changed=moved)]
         return changes
+
+    @classmethod
+    async def store(cls, key: str, value: dict[str, Any], *, version: int) -> AppSetting:
+        """Save one setting as the screen that opened it at `version` saw it (0: not stored yet);
+        someone else's save in between is a StaleRecordError naming the keys that differ. The caller
+        says who acts (`acting_as`)."""
+        row = await cls.get_or_none(key=key)
+        if row is None:
+            if version != 0:
+                raise StaleRecordError(None, None)
+            try:
+                return await cls.create(key=key, value=value)
+            except IntegrityError as exc:  # another admin saved first
+                first = await cls.get_or_none(key=key)
+                if first is None:
+                    raise
+                raise StaleRecordError(
+                    None,
+                    first.updated_at,
+                    latest_version=first.version,
+                    differing=first.differing_keys(value),
+                ) from exc
+        row.value = value
+        row.version = version
+        await row.save()
+        return row
 
     def differing_keys(self, value: Any) -> tuple[str, ...]:
         """The keys of the JSON value where `value` and this row's differ."""

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
-from tortoise.exceptions import IntegrityError
 
 from core.audit import Actor, acting_as
-from core.errors import StaleRecordError, ValidationError
+from core.errors import ValidationError
 from core.inputs import refuse, wrong_texts
 from core.korean import (
     business_number_error,
@@ -78,28 +77,8 @@ async def get_company() -> CompanyInfo:
 
 
 async def _store(value: dict[str, str], *, by: Actor, version: int) -> CompanyInfo:
-    setting = await AppSetting.get_or_none(key=SETTING_KEY)
     with acting_as(by):
-        if setting is None:
-            if version != 0:
-                raise StaleRecordError(None, None)
-            try:
-                setting = await AppSetting.create(key=SETTING_KEY, value=value)
-            except IntegrityError as exc:  # another admin saved first
-                first = await AppSetting.get_or_none(key=SETTING_KEY)
-                if first is None:
-                    raise
-                raise StaleRecordError(
-                    None,
-                    first.updated_at,
-                    latest_version=first.version,
-                    differing=first.differing_keys(value),
-                ) from exc
-        else:
-            setting.value = value
-            setting.version = version
-            await setting.save()
-    return _info(setting)
+        return _info(await AppSetting.store(SETTING_KEY, value, version=version))
 
 
 async def save_company(

@@ -25,7 +25,7 @@ import aiosmtplib
 from tortoise.exceptions import IntegrityError
 
 from core.audit import Actor, acting_as
-from core.errors import GogaekError, NotFound, StaleRecordError, ValidationError
+from core.errors import GogaekError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_texts
 from core.korean import josa
 from models.card import BusinessCard
@@ -172,23 +172,7 @@ async def save_smtp_settings(
         "sender_name": sender_name,
     }
     with acting_as(by):
-        if row is None:
-            if version != 0:
-                raise StaleRecordError(None, None)
-            try:
-                row = await AppSetting.create(key=SMTP_KEY, value=value)
-            except IntegrityError as exc:  # another admin saved first
-                first = await AppSetting.get(key=SMTP_KEY)
-                raise StaleRecordError(
-                    None,
-                    first.updated_at,
-                    latest_version=first.version,
-                    differing=first.differing_keys(value),
-                ) from exc
-        else:
-            row.value = value
-            row.version = version
-            await row.save()
+        row = await AppSetting.store(SMTP_KEY, value, version=version)
     return _settings(row)[0]
 
 
