@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypika_tortoise import functions as sql_functions
+from pypika_tortoise.terms import AtTimezone
 from tortoise.expressions import Function, Q, Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
 from core.db import TextHead
 from core.errors import ValidationError
+from core.settings import TIMEZONE
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.product import CustomerProduct
@@ -63,9 +65,22 @@ class StatsPage:
 
 
 class _Date(Function):
-    """DATE(received_at): the day, on SQLite and PostgreSQL alike."""
+    """DATE(received_at): the day. SQLite stores the office's own time."""
 
     database_func = sql_functions.Date
+
+
+class _OfficeDate(Function):
+    """The office's day on PostgreSQL, which keeps the instant and would give DATE() in the session's
+    zone: a reception at 00:30 in Seoul is still the previous day in UTC."""
+
+    def _get_function_field(self, field, *default_values):
+        return sql_functions.Date(AtTimezone(field, TIMEZONE))
+
+
+def _day(field: str) -> Function:
+    on_postgres = Reception._meta.db.capabilities.dialect == "postgres"
+    return _OfficeDate(field) if on_postgres else _Date(field)
 
 
 def _customer_scope(filters: StatsFilters, prefix: str = "") -> dict[str, Any]:
@@ -458,7 +473,7 @@ async def reception_chart(filters: StatsFilters, *, unit: str | None = None) -> 
     unit = unit or chart_unit(filters)
     groups = (
         await _receptions(filters)
-        .annotate(day=_Date("received_at"), count=Count("id"))
+        .annotate(day=_day("received_at"), count=Count("id"))
         .group_by("day", "reception_type_id")
         .values("day", "reception_type_id", "count")
     )
