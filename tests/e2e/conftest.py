@@ -187,6 +187,7 @@ def sign_in(page, url: str, login: str = ADMIN_LOGIN, password: str = ADMIN_PASS
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
     page.wait_for_url(f"{url}/")
+    connected(page)  # a click before the page's live connection is up would be lost
 
 
 def choose(page: Page, field: Locator, option: str | None = None) -> None:

@@ -55,6 +55,13 @@ def _settled(page: Page) -> None:
     connected(page)
 
 
+def _open(page: Page, url: str) -> None:
+    """Go to a screen and wait for its live connection: a click that lands before it is lost (the
+    reception form then never opened under a loaded CI run)."""
+    page.goto(url)
+    connected(page)
+
+
 def _double_save(page: Page, save, field, gesture: str) -> None:
     """The two gestures, sent before the server can answer the first one."""
     if gesture == "dblclick":
@@ -81,20 +88,20 @@ def _dialog_save(page: Page):
 # Every "new record" form: how to open and fill it (returns its 저장 and a field where Enter
 # saves, or None), what it says once saved, and how to count what it made.
 def _customer_form(page: Page, server: Server):
-    page.goto(f"{server.url}/customers/new")
+    _open(page, f"{server.url}/customers/new")
     page.get_by_label("법인상호").fill("더블클릭상사")
     return page.get_by_role("button", name="저장", exact=True), None
 
 
 def _reception_form(page: Page, server: Server):
-    page.goto(server.url)
+    _open(page, server.url)
     page.get_by_test_id("log-add").click()
     page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)").fill("더블클릭 접수")
     return _dialog_save(page), None
 
 
 def _card_form(page: Page, server: Server):
-    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=cards")
+    _open(page, f"{server.url}/customers/{_customer_id(server)}?tab=cards")
     page.get_by_role("button", name="추가[F5]").click()
     page.get_by_role("dialog").get_by_label("이름", exact=True).fill("더블클릭")
     return _dialog_save(page), None
@@ -105,21 +112,21 @@ def _choose_first(page: Page, label: str) -> None:
 
 
 def _product_form(page: Page, server: Server):
-    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=products")
+    _open(page, f"{server.url}/customers/{_customer_id(server)}?tab=products")
     page.get_by_role("button", name="추가[F5]").click()
     _choose_first(page, "관리품목 *")
     return _dialog_save(page), None
 
 
 def _contract_form(page: Page, server: Server):
-    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=maintenance")
+    _open(page, f"{server.url}/customers/{_customer_id(server)}?tab=maintenance")
     page.get_by_role("button", name="추가[F5]").click()
     _choose_first(page, "제품군 (제품관리 등록 제품)")
     return _dialog_save(page), None
 
 
 def _visit_form(page: Page, server: Server):
-    page.goto(f"{server.url}/customers/{_customer_id(server)}?tab=visits")
+    _open(page, f"{server.url}/customers/{_customer_id(server)}?tab=visits")
     page.get_by_role("button", name="추가[F5]").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("방문일자 *").fill("2026-03-06")
@@ -128,7 +135,7 @@ def _visit_form(page: Page, server: Server):
 
 
 def _item_form(page: Page, server: Server):
-    page.goto(f"{server.url}/codes/items")
+    _open(page, f"{server.url}/codes/items")
     page.get_by_role("button", name="추가[F5]").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("품번 *").fill("DBL-1")
@@ -138,7 +145,7 @@ def _item_form(page: Page, server: Server):
 
 
 def _template_form(page: Page, server: Server):
-    page.goto(f"{server.url}/codes/html")  # opens on the first template: 추가 starts a new one
+    _open(page, f"{server.url}/codes/html")  # opens on the first template: 추가 starts a new one
     page.get_by_role("button", name="추가").click()
     name = page.get_by_label("문서 이름 *")
     expect(name).to_have_value("")
@@ -150,13 +157,13 @@ def _template_form(page: Page, server: Server):
 
 
 def _quote_form(page: Page, server: Server):
-    page.goto(f"{server.url}/quotes/new?customer={_customer_id(server)}")
+    _open(page, f"{server.url}/quotes/new?customer={_customer_id(server)}")
     page.get_by_label("견적제목").fill("더블클릭 견적")
     return page.get_by_role("button", name="저장", exact=True), None
 
 
 def _order_form(page: Page, server: Server):
-    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    _open(page, f"{server.url}/ledger/{_partner_id(server)}")
     page.get_by_role("button", name="주문등록").click()
     page.get_by_role("button", name="텍스트줄 추가").click()
     page.locator('[data-cell="line-0-name"]').locator("xpath=descendant-or-self::input").first.fill(
@@ -166,7 +173,7 @@ def _order_form(page: Page, server: Server):
 
 
 def _receipt_form(page: Page, server: Server):
-    page.goto(f"{server.url}/ledger/{_partner_id(server)}")
+    _open(page, f"{server.url}/ledger/{_partner_id(server)}")
     page.get_by_role("button", name="수금입력[F5]").click()
     amount = page.get_by_role("dialog").get_by_label("금액 *")
     amount.fill("5,500,000")
@@ -174,7 +181,7 @@ def _receipt_form(page: Page, server: Server):
 
 
 def _staff_form(page: Page, server: Server):
-    page.goto(f"{server.url}/settings/users")
+    _open(page, f"{server.url}/settings/users")
     page.get_by_role("button", name="추가", exact=True).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("아이디").fill("dblclick")
@@ -184,7 +191,7 @@ def _staff_form(page: Page, server: Server):
 
 
 def _centrex_line_form(page: Page, server: Server):
-    page.goto(f"{server.url}/settings/centrex")
+    _open(page, f"{server.url}/settings/centrex")
     page.get_by_role("button", name="추가[F5]").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("070 번호").fill("070-5555-1234")
@@ -265,7 +272,7 @@ def test_a_paste_over_the_limit_is_refused_with_the_text_kept(office, signed_in)
 
 def test_a_two_megabyte_paste_is_refused_and_the_form_keeps_working(office, signed_in):
     page = signed_in
-    page.goto(office.url)
+    _open(page, office.url)
     page.get_by_test_id("log-add").click()
     inquiry = page.get_by_role("dialog").get_by_label("접수내용 (고객 문의)")
     inquiry.fill("프린터 안 됨")
