@@ -3,9 +3,7 @@ filters (기간, 작업자, 대상 종류, 작업), paged on the server, and 엑
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from pathlib import Path
 
 from nicegui import ui
 
@@ -15,6 +13,7 @@ from pages.components.change_history import history_rows
 from pages.components.date_input import DateInput, parse_date
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.toolbar import Toolbar
+from pages.downloads import offer_file
 from pages.frame import protected_page
 from services import audit_log
 from services.audit_labels import ACTION_LABELS
@@ -112,14 +111,13 @@ class AuditLogScreen:
         notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
         try:
             path = await export_rows(EXCEL_COLUMNS, self._excel_rows(), sheet_title="감사 로그")
-            data = await asyncio.to_thread(Path(path).read_bytes)
-            await asyncio.to_thread(Path(path).unlink)
         except GogaekError as error:
-            notice.dismiss()
             ui.notify(str(error), type="negative")
             return
-        notice.dismiss()
-        ui.download.content(data, f"감사로그_{dt.date.today():%Y%m%d}.xlsx")
+        finally:
+            notice.dismiss()
+        # streamed from its file and deleted once sent (pages/downloads), not read into memory
+        offer_file(self.actor, path, f"감사로그_{dt.date.today():%Y%m%d}.xlsx")
         ui.notify(f"엑셀로 저장했습니다 (최대 {audit_log.EXPORT_LIMIT:,}건).")
 
     async def _excel_rows(self):
