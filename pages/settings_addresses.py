@@ -3,6 +3,8 @@ office's PCs and the reception tablet open Gogaek, each with a QR code to scan."
 
 from __future__ import annotations
 
+import asyncio
+
 import segno
 from nicegui import ui
 
@@ -27,7 +29,8 @@ def register() -> None:
             "연결되어 있어야 합니다."
         ).classes("text-grey-8")
         with ui.row().classes("gap-4"):
-            for url in office_urls("", port, tls=tls):
+            # the host name lookup may wait on the network: off the event loop
+            for url in await asyncio.to_thread(office_urls, "", port, tls=tls):
                 with ui.card().classes("items-center p-4 gap-2").mark("office-address"):
                     ui.image(segno.make(url, error="m").svg_data_uri(scale=6)).classes("w-48 h-48").props(
                         f'alt="{url} QR 코드" no-spinner no-transition'
