@@ -1067,6 +1067,12 @@ async def quote_lines(quote_id: int) -> list[QuoteLine]:
 # The printed quote (갑지 + 을지)
 
 
+def is_text_line(item_code: str, quantity: object, unit_price: object) -> bool:
+    """A text line ("- 무상유지보수기간 3개월": no item code, no quantity, no price) or an empty one,
+    not an item: printed without amounts, and not counted in "외 N건"."""
+    return not item_code and not quantity and not unit_price
+
+
 async def quote_document(quote_id: int) -> QuoteDocument:
     detail = await get_quote(quote_id)
     quote = detail.quote
@@ -1083,7 +1089,7 @@ async def quote_document(quote_id: int) -> QuoteDocument:
             supply_amount=line.supply_amount,
             vat_amount=line.vat_amount,
             total_amount=line.total_amount,
-            text_only=not line.item_code and not line.quantity and not line.unit_price,
+            text_only=is_text_line(line.item_code, line.quantity, line.unit_price),
         )
         for index, line in enumerate(detail.lines, start=1)
     ]

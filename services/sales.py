@@ -25,7 +25,14 @@ from models.customer import Customer, TradingPartner
 from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.balances import partner_balance
-from services.quotes import LineInput, compute_totals, create_numbered, line_fields, validate_lines
+from services.quotes import (
+    LineInput,
+    compute_totals,
+    create_numbered,
+    is_text_line,
+    line_fields,
+    validate_lines,
+)
 from services.submissions import already_made, create_once
 
 MAX_RECEIPT = 100_000_000_000_000
@@ -482,12 +489,6 @@ class Ledger:
     truncated: bool = False
 
 
-def _is_item_line(row: dict[str, Any]) -> bool:
-    """An item line, not a text line ("- 무상유지보수기간 3개월": no item code, no quantity, no
-    price) nor an empty one: the rule the printed quote uses."""
-    return bool(row["item_code"] or row["quantity"] or row["unit_price"])
-
-
 def _summaries(rows: list[dict[str, Any]], owner: str) -> dict[int, str]:
     """ "ERP영업관리 외 4건": the first item line's name and how many more item lines there are
     (text lines and empty lines are not counted). A document of text lines only shows its first
@@ -497,7 +498,11 @@ def _summaries(rows: list[dict[str, Any]], owner: str) -> dict[int, str]:
         lines.setdefault(row[owner], []).append(row)
     summaries = {}
     for owner_id, owned in lines.items():
-        items = [row["name"] for row in owned if _is_item_line(row)]
+        items = [
+            row["name"]
+            for row in owned
+            if not is_text_line(row["item_code"], row["quantity"], row["unit_price"])
+        ]
         if items:
             summaries[owner_id] = items[0] + (f" 외 {len(items) - 1:,}건" if len(items) > 1 else "")
         else:

@@ -17,6 +17,7 @@ from html_forms.statement import (
 from models.customer import TradingPartner
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.company import print_block
+from services.quotes import is_text_line
 from services.sales import LedgerKind
 
 
@@ -61,7 +62,7 @@ async def statement_document(kind: LedgerKind, document_id: int) -> StatementDoc
                 unit_price=line.unit_price,
                 supply_amount=line.supply_amount,
                 vat_amount=line.vat_amount,
-                text_only=not line.item_code and not line.quantity and not line.unit_price,
+                text_only=is_text_line(line.item_code, line.quantity, line.unit_price),
             )
             for line in lines
         ],
