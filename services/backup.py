@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -87,7 +88,9 @@ def create_backup(
         result = _integrity_ok(copy)
         if result != "ok":
             raise BackupError(f"백업본 검사에 실패했습니다 (integrity_check: {result}).")
-        partial = target.with_name(target.name + ".partial")
+        # its own name: two backups started in the same second (two starts of the app) must not
+        # write one file; the one finishing last replaces the other with an equal copy
+        partial = target.with_name(f"{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
         # the archive holds everything the database and the uploaded files hold: owner only
         partial.touch(mode=0o600)
         partial.chmod(0o600)

@@ -238,3 +238,12 @@ async def test_stopping_the_server_stops_its_backup_at_once_and_the_next_one_cle
     await daily.run_once()
     assert daily.last_error == "" and not stale.exists()
     assert [p.name for p in folder.iterdir()] == [daily.last_backup.name]
+
+
+def test_two_backups_in_the_same_second_both_succeed(isolated_data):
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(lambda _: create_backup(automatic=True), range(2)))
+    assert all(path.is_file() for path in made)
+    assert not list((get_settings().data_dir / "backups").glob("*.partial"))
