@@ -1,15 +1,25 @@
 import enum
 
 from tortoise import fields
+from tortoise.indexes import Index
 
 from core.fields import LocalDatetimeField
 from models.base import Record, Versioned, staff_field
+from models.reception import Direction
 
 
 class CallEventSource(enum.StrEnum):
     CTI = "cti"
     CENTREX = "centrex"
     RING = "ring"
+    WEBHOOK = "webhook"  # an IP-PBX posting to /cti/<token>
+    DIAL = "dial"  # 전화걸기 (click-to-dial) from Gogaek
+
+
+class CallOutcome(enum.StrEnum):
+    ANSWERED = "응답"
+    MISSED = "부재중"
+    UNKNOWN = "알 수 없음"  # the source never says (a serial CTI box reports only the ring)
 
 
 class SmsStatus(enum.StrEnum):
@@ -35,8 +45,12 @@ class CentrexUser(Versioned, Record):
 
 
 class CallEvent(Record):
-    """One incoming call as reported by a source, after de-duplication, kept so a missed popup
-    can still be found."""
+    """One call (수신 or 발신) as reported by a source, after de-duplication: the 통화내역 row.
+
+    `outcome`, `answered_at`, `ended_at` and `duration_seconds` are settled after the call by the
+    sources that know them (Centrex call history, a PBX's answer/hangup); `staff` is who took it;
+    a missed call stays on 부재중 전화 until `handled_at` is set (by a person, a call back or a
+    reception written from it)."""
 
     audited = False
 
@@ -50,9 +64,31 @@ class CallEvent(Record):
     )
     external_id = fields.CharField(max_length=40, default="")
     caller_name = fields.CharField(max_length=50, default="")
+    direction = fields.CharEnumField(Direction, max_length=5, default=Direction.INBOUND)
+    outcome = fields.CharEnumField(CallOutcome, max_length=10, default=CallOutcome.UNKNOWN)
+    answered_at = LocalDatetimeField(null=True)
+    ended_at = LocalDatetimeField(null=True)
+    duration_seconds = fields.IntField(null=True)
+    staff = staff_field()
+    handled_at = LocalDatetimeField(null=True)
+    handled_by = fields.ForeignKeyField(
+        "models.Staff", null=True, on_delete=fields.RESTRICT, related_name=False
+    )
+    handled_memo = fields.CharField(max_length=255, default="")
 
     class Meta:
         table = "call_event"
+        indexes = (
+            # 부재중 전화: the open missed calls, newest first
+            Index(fields=("outcome", "handled_at", "occurred_at"), name="call_event_missed"),
+            # a customer's calls (통화·문자 tab) newest first
+            Index(fields=("customer_id", "occurred_at"), name="call_event_customer"),
+            # the calls of one number (customer tab over all its numbers, a call back)
+            Index(fields=("digits", "occurred_at"), name="call_event_digits"),
+            # a staff member's calls (통화 통계, 오늘); the column added later gets its index here
+            Index(fields=("staff_id", "occurred_at"), name="call_event_staff"),
+            Index(fields=("handled_by_id",), name="call_event_handled_by"),
+        )
 
 
 class SmsMessage(Record):
