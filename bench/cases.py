@@ -875,6 +875,44 @@ async def customer_window_case(ctx: Context) -> Operation:
     )
 
 
+async def today_board_case(ctx: Context) -> Operation:
+    from core.audit import Actor
+    from services.today import today_board
+
+    # the staff members with the most open receptions, on the data's last day at closing time
+    staff = ctx.rows(
+        "SELECT s.id, s.name FROM staff s JOIN reception r ON r.receiver_id = s.id"
+        " WHERE r.state IN ('미처리', '보류') GROUP BY s.id ORDER BY COUNT(*) DESC LIMIT 3"
+    ) or ctx.rows("SELECT id, name FROM staff LIMIT 1")
+    pick = cycle([Actor(id=i, name=name) for i, name in staff])
+    now = dt.datetime.combine(ctx.today, dt.time(17, 0))
+    return Operation(
+        name="today_board",
+        description="오늘 screen: every block's count and first rows for one staff member",
+        inputs=len(pick),
+        target_p95_ms=300,
+        service=lambda i: today_board(pick(i), now=now),
+    )
+
+
+async def customer_timeline_case(ctx: Context) -> Operation:
+    from services.timeline import customer_timeline
+
+    busiest = ctx.rows(
+        "SELECT customer_id, COUNT(*) FROM reception WHERE customer_id IS NOT NULL"
+        " GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 2"
+    )
+    ids = [customer_id for customer_id, _ in busiest] + ctx.sample("SELECT id FROM customer", 2)
+    pick = cycle(ids)
+    return Operation(
+        name="customer_timeline",
+        description=f"전체 이력 tab, first page: the busiest customer ({busiest[0][1]:,} receptions) and others",
+        inputs=len(pick),
+        target_p95_ms=300,
+        service=lambda i: customer_timeline(pick(i), limit=50),
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 
 CASES: dict[str, Factory] = {
@@ -889,6 +927,8 @@ CASES: dict[str, Factory] = {
     "maintenance_due_list": due_list_case,
     "quote_status": quote_status_case,
     "customer_window": customer_window_case,
+    "today_board": today_board_case,
+    "customer_timeline": customer_timeline_case,
 }
 LOG_CASES = [
     "reception_log",
@@ -912,6 +952,8 @@ ORDER = [
     "maintenance_due_list",
     "quote_status",
     "customer_window",
+    "today_board",
+    "customer_timeline",
     "excel_export_customers",
     "quote_pdf",
     "startup",

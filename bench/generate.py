@@ -183,6 +183,9 @@ ITEM_NAMES = [
 ]
 
 
+BUSY_CUSTOMER_RECEPTIONS = 5_000
+
+
 def counts(scale: float) -> dict[str, int]:
     return {name: max(1 if name != "staff" else 5, round(count * scale)) for name, count in BASE.items()}
 
@@ -592,6 +595,8 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[st
 
     def reception_rows() -> Iterator[dict]:
         chosen = r.choices(range(len(customers)), weights=weights, k=n["receptions"])
+        # and one customer with BUSY_CUSTOMER_RECEPTIONS more (at scale 1.0): the timeline's case
+        chosen[: round(BUSY_CUSTOMER_RECEPTIONS * scale)] = [0] * round(BUSY_CUSTOMER_RECEPTIONS * scale)
         for index, customer_index in enumerate(chosen, start=1):
             customer = customers[customer_index] if r.random() < 0.92 else None
             received = office.moment(office.date_between(reception_start, today))

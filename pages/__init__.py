@@ -6,6 +6,7 @@ import importlib
 PAGE_MODULES = [
     "login",
     "home",
+    "today",
     "customer_window",
     "customer_images",
     "cards",

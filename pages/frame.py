@@ -58,7 +58,8 @@ async def session_actor() -> Actor | None:
 
 
 def login_url(path: str) -> str:
-    return f"/login?next={quote(path, safe='/')}"
+    """The sign-in page, coming back to `path` afterwards; the bare address leads to the start page."""
+    return "/login" if path == "/" else f"/login?next={quote(path, safe='/')}"
 
 
 def login_redirect(path: str) -> RedirectResponse:

@@ -28,6 +28,7 @@ from pages.frame import (
     session_actor,
     signed_in_path_pattern,
 )
+from pages.menu import START_PATH
 from services import auth, staff
 
 COMPLETE_PATH = "/login/complete"
@@ -39,7 +40,7 @@ def _safe_next(target: str | None) -> str:
     """Only a real signed-in page of this app ("/customers/12"): a crafted ?next= must not send
     the user to another site, nor to a file or an endpoint."""
     if not target or not any(signed_in_path_pattern(path).fullmatch(target) for path in SIGNED_IN_PATHS):
-        return "/"
+        return START_PATH
     return target
 
 
@@ -126,7 +127,7 @@ def register() -> None:
                 return
             finally:
                 button.props(remove="loading")
-            _hand_over(signed_in, next or "/")
+            _hand_over(signed_in, next or START_PATH)
 
         with _centered_card("로그인"):
             login = ui.input("아이디").props("outlined autofocus").classes("w-full").mark("login")

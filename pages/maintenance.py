@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -216,21 +217,57 @@ def open_ledger(row: dict) -> None:
     ui.navigate.to(ledger_url(row["partner_id"]), new_tab=True)
 
 
+def maintenance_url(
+    *,
+    section: str = "due",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    tab: DueTab | None = None,
+) -> str:
+    """The screen opened on a section (due | agreements), a period and a due-list tab (오늘's links)."""
+    query = {
+        "section": section,
+        "from": start.isoformat() if start else "",
+        "to": end.isoformat() if end else "",
+    }
+    query["tab"] = tab.value if tab else ""
+    return "/maintenance?" + urlencode({k: v for k, v in query.items() if v})
+
+
+def _query_date(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
 class MaintenanceScreen:
     def __init__(
-        self, actor: Actor, groups: dict[int, str], methods: dict[int, str], forms: dict[int, str]
+        self,
+        actor: Actor,
+        groups: dict[int, str],
+        methods: dict[int, str],
+        forms: dict[int, str],
+        view: dict[str, str] | None = None,
     ) -> None:
         self.actor = actor
         self.methods, self.forms = methods, forms
-        self.due_tab = DueTab.FREE_AND_RENEWAL
+        view = view or {}
+        tabs = {tab.value for tab in DueTab}
+        self.due_tab = DueTab(view["tab"]) if view.get("tab") in tabs else DueTab.FREE_AND_RENEWAL
         self.agreement_tab = "before_sending"
+        section = "agreements" if view.get("section") == "agreements" else "due"
         today = dt.date.today()
 
         with ui.row().classes("items-center gap-2 w-full"):
             Toolbar(search=self.search, edit=self.edit, excel=self.export_excel, print=self.print_list)
         with ui.row().classes("items-end gap-2 w-full"):
-            self.period_from = date_field("계약기간 (부터)", dt.date(today.year, 1, 1)).mark("period-from")
-            self.period_to = date_field("(까지)", dt.date(today.year, 12, 31)).mark("period-to")
+            self.period_from = date_field(
+                "계약기간 (부터)", _query_date(view.get("from"), dt.date(today.year, 1, 1))
+            ).mark("period-from")
+            self.period_to = date_field(
+                "(까지)", _query_date(view.get("to"), dt.date(today.year, 12, 31))
+            ).mark("period-to")
             ui.button("금년", on_click=self.this_year).props("dense flat no-caps")
             ui.button("금월", on_click=self.this_month).props("dense flat no-caps")
             self.group = (
@@ -248,10 +285,10 @@ class MaintenanceScreen:
             self.customer.on("keydown.enter", self.search)
         self.filter_errors = FieldErrors({"period_from": self.period_from, "period_to": self.period_to})
 
-        with ui.tabs(value="due").props("dense align=left no-caps").classes("w-full") as self.main_tabs:
+        with ui.tabs(value=section).props("dense align=left no-caps").classes("w-full") as self.main_tabs:
             ui.tab("due", label="유지보수대상업체").mark("main-tab-due")
             ui.tab("agreements", label="유지보수동의서작성").mark("main-tab-agreements")
-        with ui.tab_panels(self.main_tabs, value="due").props("keep-alive").classes("w-full"):
+        with ui.tab_panels(self.main_tabs, value=section).props("keep-alive").classes("w-full"):
             with ui.tab_panel("due").classes("p-1 gap-1"):
                 self._build_due()
             with ui.tab_panel("agreements").classes("p-1 gap-1"):
@@ -742,5 +779,7 @@ def register() -> None:
         groups = await code_choices(CodeKind.PRODUCT_GROUP)
         methods = await code_choices(CodeKind.PAYMENT_METHOD)
         forms = await code_choices(CodeKind.PAYMENT_FORM)
-        screen = MaintenanceScreen(actor, groups, methods, forms)
+        screen = MaintenanceScreen(
+            actor, groups, methods, forms, dict(ui.context.client.request.query_params)
+        )
         await screen.refresh_all()

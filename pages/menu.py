@@ -14,7 +14,10 @@ class MenuEntry:
     children: tuple[MenuEntry, ...] = field(default_factory=tuple)
 
 
+START_PATH = "/today"  # where signing in leads unless the user was on their way to another page
+
 MENU: tuple[MenuEntry, ...] = (
+    MenuEntry("오늘", START_PATH, "today"),
     MenuEntry("고객관리", "/", "groups"),
     MenuEntry("명함관리", "/cards", "contact_page"),
     MenuEntry(

@@ -149,6 +149,19 @@ def _view_date(view: Mapping[str, str], key: str, default: dt.date) -> dt.date:
         return default
 
 
+def expiring_quotes_url(start: dt.date, end: dt.date) -> str:
+    """견적진행 quotes whose 유효기간 ends within [start, end], of any quote date (오늘's link)."""
+    query = {"all": "1", "tab": QuoteTab.IN_PROGRESS.value, "valid_from": start, "valid_to": end}
+    return f"{PATH}?{urlencode(query)}"
+
+
+def _view_day(view: Mapping[str, str], key: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(view[key]) if view.get(key) else None
+    except ValueError:
+        return None
+
+
 def _this_year() -> tuple[dt.date, dt.date]:
     today = dt.date.today()
     return dt.date(today.year, 1, 1), dt.date(today.year, 12, 31)
@@ -177,6 +190,7 @@ class QuoteBrowser(ui.column):
         """`view`: the screen as it was left (its address's query, see `view_url`), restored."""
         in_tab = self.customer_id is not None
         view = view or {}
+        self.valid_from, self.valid_to = _view_day(view, "valid_from"), _view_day(view, "valid_to")
         start, end = _this_year()
         start, end = _view_date(view, "from", start), _view_date(view, "to", end)
         sort = view.get("sort") if view.get("sort") in SORT_CHOICES else "date_desc"
@@ -210,6 +224,14 @@ class QuoteBrowser(ui.column):
                     .mark("quote-text")
                 )
                 self.text.on("keydown.enter", self.search)
+                if self.valid_from or self.valid_to:
+                    ui.chip(
+                        self._valid_label(),
+                        icon="event_busy",
+                        removable=True,
+                        text_color="white",
+                        on_value_change=lambda e: None if e.value else self._drop_valid_range(),
+                    ).props('dense data-testid="quote-valid-range"').mark("quote-valid-range")
                 if not in_tab:
                     self.department = self._select(
                         await codes.code_choices(CodeKind.DEPARTMENT), "입력부서", view.get("department")
@@ -322,6 +344,8 @@ class QuoteBrowser(ui.column):
             "class": self.customer_class.value or "",
             "progress": self.progress.value or "",
             "tab": self.tab.value,
+            "valid_from": self.valid_from or "",
+            "valid_to": self.valid_to or "",
             "quote": self.selected["id"] if self.selected else "",
         }
         return f"{PATH}?{urlencode({k: v for k, v in state.items() if v not in ('', None)})}"
@@ -358,7 +382,16 @@ class QuoteBrowser(ui.column):
             customer_class_id=None if in_tab else self.customer_class.value,
             progress_id=None if in_tab else self.progress.value,
             text=self.text.value or "",
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
         )
+
+    def _valid_label(self) -> str:
+        return f"유효기간 {format_date(self.valid_from)} ~ {format_date(self.valid_to)}"
+
+    async def _drop_valid_range(self) -> None:
+        self.valid_from = self.valid_to = None
+        await self.search()
 
     def filter_summary(self) -> str:
         filters = self.filters()
@@ -369,6 +402,8 @@ class QuoteBrowser(ui.column):
             parts.append("기간 전체")
         if filters.text:
             parts.append(f"검색어 '{filters.text}'")
+        if self.valid_from or self.valid_to:
+            parts.append(self._valid_label())
         parts.append(f"탭 {TAB_LABELS[self.tab]}")
         return " · ".join(parts)
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from nicegui import app, ui
 
@@ -37,6 +39,36 @@ SEARCH_FIELDS = {
     SearchField.INQUIRY.value: "접수사항",
 }
 STATE_FILTER = {"": "전체", **{s.value: s.value for s in ReceptionState}}
+
+
+@dataclass(frozen=True)
+class LogView:
+    """How the log opens from an address (`/?mine=1&state=미처리&before=2026-12-07T09:00`): the
+    오늘 screen's links into the full list."""
+
+    state: str = ""
+    assigned_to: bool = False
+    received_before: dt.datetime | None = None
+
+    @classmethod
+    def from_query(cls, mine: str | None, state: str | None, before: str | None) -> LogView:
+        try:
+            moment = dt.datetime.fromisoformat(before) if before else None
+        except ValueError:
+            moment = None
+        return cls(
+            state=state if state in STATE_FILTER else "", assigned_to=mine == "1", received_before=moment
+        )
+
+
+def log_url(
+    *, mine: bool = False, state: ReceptionState | None = None, before: dt.datetime | None = None
+) -> str:
+    query = {"mine": "1" if mine else "", "state": state.value if state else ""}
+    if before:
+        query["before"] = before.isoformat(timespec="minutes")
+    return "/?" + urlencode({k: v for k, v in query.items() if v})
+
 
 COLUMNS = [
     {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
@@ -84,9 +116,10 @@ class ReceptionLogPanel(ui.column):
 
     REFRESH_SECONDS = 20.0
 
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, view: LogView | None = None) -> None:
         super().__init__()
         self.actor = actor
+        self.view = view or LogView()
         self.customer_id: int | None = None
         self.cursors: dict[int, LogCursor] = {}  # page → where it ended (the next page starts after)
         self._cursor_rows = 0
@@ -139,11 +172,35 @@ class ReceptionLogPanel(ui.column):
             )
             self.search_text.on("keydown.enter", self.search)
             self.state_filter = (
-                ui.select(STATE_FILTER, label="처리상태", value="").props("dense outlined").classes("w-28")
+                ui.select(STATE_FILTER, label="처리상태", value=self.view.state)
+                .props("dense outlined")
+                .classes("w-28")
             ).mark("log-state")
             self.customer_only = ui.switch("선택 고객만", value=True).props("dense").mark("log-customer-only")
             self.customer_only.on_value_change(self.search)
             self.customer_label = ui.label().classes("text-caption text-primary").mark("log-customer-name")
+            self._build_view_chips()
+
+    def _build_view_chips(self) -> None:
+        """The filters the log was opened with from 오늘, each removable (✕)."""
+        if self.view.assigned_to:
+            self._view_chip("내 미완료 접수", "person", "log-view-mine", assigned_to=False)
+        if self.view.received_before:
+            label = f"{format_datetime(self.view.received_before)} 이전 접수"
+            self._view_chip(label, "schedule", "log-view-before", received_before=None)
+
+    def _view_chip(self, label: str, icon: str, mark: str, **cleared: Any) -> None:
+        ui.chip(
+            label,
+            icon=icon,
+            removable=True,
+            text_color="white",
+            on_value_change=lambda e: None if e.value else self._drop_view(**cleared),
+        ).props(f'dense data-testid="{mark}"').mark(mark)
+
+    async def _drop_view(self, **changes: Any) -> None:
+        self.view = replace(self.view, **changes)
+        await self.search()
 
     def _button(self, label: str, icon: str, handler, mark: str) -> ui.button:
         return (
@@ -214,6 +271,8 @@ class ReceptionLogPanel(ui.column):
             state=ReceptionState(self.state_filter.value) if self.state_filter.value else None,
             search_field=SearchField(self.search_field.value),
             search_text=self.search_text.value or "",
+            assigned_to=self.actor.id if self.view.assigned_to else None,
+            received_before=self.view.received_before,
         )
 
     async def _fetch(self, request: PageRequest) -> Page:

@@ -11,6 +11,7 @@ import asyncio
 import calendar
 import datetime as dt
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -223,21 +224,45 @@ class VisitCalendar(ui.column):
                         ui.label("일정 없음").classes("text-caption text-grey-5")
 
 
+def schedule_url(*, date_field: str, start: dt.date, end: dt.date, state: VisitState | None = None) -> str:
+    """The schedule opened on a period of written or visit dates and a state (오늘's link)."""
+    query = {"field": date_field, "from": start.isoformat(), "to": end.isoformat()}
+    if state:
+        query["state"] = state.value
+    return f"{PATH}?{urlencode(query)}"
+
+
+def _query_date(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
 class ScheduleScreen:
-    def __init__(self, actor: Actor) -> None:
+    def __init__(self, actor: Actor, view: dict[str, str] | None = None) -> None:
         self.actor = actor
+        view = view or {}
         today = dt.date.today()
         first = today.replace(day=1)
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
         with ui.row().classes("w-full items-center gap-2"):
             self.date_field = (
-                ui.select(DATE_FIELDS, value="written_on")
+                ui.select(
+                    DATE_FIELDS, value=view["field"] if view.get("field") in DATE_FIELDS else "written_on"
+                )
                 .props("outlined dense")
                 .classes("w-28")
                 .mark("schedule-date-field")
             )
-            self.start = date_input("부터", first).classes("w-40").mark("schedule-start")
-            self.end = date_input("까지", last).classes("w-40").mark("schedule-end")
+            self.start = (
+                date_input("부터", _query_date(view.get("from"), first))
+                .classes("w-40")
+                .mark("schedule-start")
+            )
+            self.end = (
+                date_input("까지", _query_date(view.get("to"), last)).classes("w-40").mark("schedule-end")
+            )
             with ui.button_group().props("flat"):
                 ui.button("금일", on_click=lambda: self.set_period(today, today)).props("dense flat no-caps")
                 ui.button("금월", on_click=lambda: self.set_period(first, last)).props("dense flat no-caps")
@@ -253,7 +278,13 @@ class ScheduleScreen:
             )
             self.company.on("keydown.enter", self.search)
             self.state = (
-                ui.select(STATE_FILTER, value="", label="진행상태").props("outlined dense").classes("w-28")
+                ui.select(
+                    STATE_FILTER,
+                    value=view["state"] if view.get("state") in STATE_FILTER else "",
+                    label="진행상태",
+                )
+                .props("outlined dense")
+                .classes("w-28")
             )
         self.errors = FieldErrors({"start": self.start, "end": self.end})
         Toolbar(
@@ -397,5 +428,5 @@ class ScheduleScreen:
 def register() -> None:
     @protected_page(PATH, "방문일정")
     async def visit_schedule_page(actor: Actor) -> None:
-        screen = ScheduleScreen(actor)
+        screen = ScheduleScreen(actor, dict(ui.context.client.request.query_params))
         await screen.table.refresh()

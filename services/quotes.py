@@ -685,6 +685,8 @@ class QuoteFilters:
     customer_class_id: int | None = None
     progress_id: int | None = None  # 진행분류: the customer's 고객상태 (견적발송, 설치완료…)
     text: str = ""  # customer or partner name, quote number, title
+    valid_from: dt.date | None = None  # 유효기간 ending within [valid_from, valid_to] (오늘's link)
+    valid_to: dt.date | None = None
 
 
 def _filter_q(filters: QuoteFilters) -> Q:
@@ -693,6 +695,10 @@ def _filter_q(filters: QuoteFilters) -> Q:
         q &= Q(quote_date__gte=filters.date_from)
     if filters.date_to:
         q &= Q(quote_date__lte=filters.date_to)
+    if filters.valid_from:
+        q &= Q(valid_until__gte=filters.valid_from)
+    if filters.valid_to:
+        q &= Q(valid_until__lte=filters.valid_to)
     for column in ("customer_id", "partner_id", "department_id", "staff_id", "customer_class_id"):
         if value := getattr(filters, column):
             q &= Q(**{column: value})

@@ -61,6 +61,24 @@ class LogFilters:
     state: ReceptionState | None = None
     search_field: SearchField = SearchField.CUSTOMER
     search_text: str = ""
+    assigned_to: int | None = None  # a staff member's open receptions (the 오늘 screen's 내 접수)
+    received_before: dt.datetime | None = None  # received before (오늘's 장기 미처리)
+
+    @property
+    def narrowed(self) -> bool:
+        """Filters besides the customer and the text: counts of the text alone do not hold."""
+        return bool(self.reception_type_id or self.state or self.assigned_to or self.received_before)
+
+
+OPEN_STATES = (ReceptionState.PENDING, ReceptionState.ON_HOLD)
+
+
+def assigned_condition(staff_id: int) -> Q:
+    """Open receptions assigned to a staff member: theirs to process, or taken by them and not
+    yet given to anyone to process."""
+    return Q(state__in=OPEN_STATES) & (
+        Q(processor_id=staff_id) | Q(processor_id__isnull=True, receiver_id=staff_id)
+    )
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,10 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
         query = query.filter(reception_type_id=filters.reception_type_id)
     if filters.state:
         query = query.filter(state=filters.state)
+    if filters.assigned_to:
+        query = query.filter(assigned_condition(filters.assigned_to))
+    if filters.received_before:
+        query = query.filter(received_at__lt=filters.received_before)
     text = search_text(filters.search_text)
     if not text:
         return query, False, None
@@ -166,7 +188,7 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
     # order. Text in more than TEXT_MATCH_CAP rows: walking newest first finds a page at once.
     ids = await collecting.filter(**collect).limit(TEXT_MATCH_CAP + 1).values_list("id", flat=True)
     if len(ids) <= TEXT_MATCH_CAP:
-        only_text = not (filters.reception_type_id or filters.state)
+        only_text = not filters.narrowed
         return query.filter(id__in=ids or [0]), False, len(ids) if only_text else None
     return query.filter(**scan), True, None
 
@@ -328,6 +350,8 @@ class _LogQuery:
     otherwise the filters' indexes (or received_at) are walked newest first."""
 
     filters: list[tuple[str, Any]] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)  # other terms on r, checked on each row
+    condition_params: list[Any] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
     text_params: list[Any] = field(default_factory=list)
     text_drives: bool = False  # collect from the text's index
@@ -346,8 +370,9 @@ class _LogQuery:
             f"+{column} = ?" if by_text and column != "r.customer_id" else f"{column} = ?"
             for column, _ in self.filters
         ]
-        terms += self.text
-        return " AND ".join(terms) or "1 = 1", [value for _, value in self.filters] + self.text_params
+        terms += self.conditions + self.text
+        params = [value for _, value in self.filters] + self.condition_params + self.text_params
+        return " AND ".join(terms) or "1 = 1", params
 
 
 async def _sqlite_count(
@@ -379,7 +404,9 @@ async def _add_text(reader: SqliteReader, query: _LogQuery, filters: LogFilters,
             return
         query.add_text(customers, *found.params)
         query.text_drives = True
-        query.exact = await _sqlite_count(reader, *query.sql()) if query.filters else receptions
+        query.exact = (
+            await _sqlite_count(reader, *query.sql()) if query.filters or query.conditions else receptions
+        )
         return
     if filters.search_field == SearchField.PHONE:
         digits = phone_digits(text)
@@ -449,6 +476,14 @@ async def _sqlite_log(
         query.filters.append(("r.reception_type_id", filters.reception_type_id))
     if filters.state:
         query.filters.append(("r.state", str(filters.state)))
+    if filters.assigned_to:
+        query.conditions.append(
+            "r.state IN (?, ?) AND (r.processor_id = ? OR (r.processor_id IS NULL AND r.receiver_id = ?))"
+        )
+        query.condition_params += [*map(str, OPEN_STATES), filters.assigned_to, filters.assigned_to]
+    if filters.received_before:
+        query.conditions.append("r.received_at < ?")
+        query.condition_params.append(filters.received_before.isoformat(sep=" "))
     text = search_text(filters.search_text)
     if text:
         await _add_text(reader, query, filters, text)

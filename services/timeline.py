@@ -1,6 +1,6 @@
 """고객 타임라인 (customer window tab 전체 이력): everything that happened with one customer, newest
 first — receptions, visits, quotes, orders, shipments, receipts (through the customer's trading
-partner), SMS, e-mails, 업체정보이력 memos, and the audit log's changes to the customer and its
+partner), SMS, calls, e-mails, 업체정보이력 memos, and the audit log's changes to the customer and its
 maintenance contracts.
 
 Paged on the server without loading a customer's whole history: every source is asked for at most
@@ -38,7 +38,7 @@ from models.quote import Quote
 from models.reception import Reception
 from models.sales import Receipt, SalesOrder, Shipment
 from models.staff import Staff
-from models.telephony import SmsMessage
+from models.telephony import CallEvent, SmsMessage
 from models.visit import VisitReport
 from services.paging import Page
 
@@ -54,6 +54,7 @@ class Kind(enum.StrEnum):
     SHIPMENT = "출고"
     RECEIPT = "수금"
     SMS = "문자"
+    CALL = "통화"
     MAIL = "메일"
     MEMO = "업체정보이력"
     CONTRACT = "계약 변경"
@@ -73,6 +74,7 @@ class Target(enum.StrEnum):
     LEDGER = "ledger"  # 거래내역 of the trading partner, target_id = partner id
     MAIL = "mail"  # the mail outbox
     SMS = "sms"  # the message itself (no screen of its own)
+    CALL = "call"  # the call itself: the line says it all
     INFO = "info"  # the customer window's 고객정보 tab
     MAINTENANCE = "maintenance"  # the customer window's 유지보수관리 tab
 
@@ -117,6 +119,7 @@ _KEY_PREFIX = {
     Kind.SHIPMENT: "shipment",
     Kind.RECEIPT: "receipt",
     Kind.SMS: "sms",
+    Kind.CALL: "call",
     Kind.MAIL: "mail",
     Kind.MEMO: "memo",
     Kind.CONTRACT: "contract-change",
@@ -297,6 +300,28 @@ async def _sms(scope: Scope, take: int) -> tuple[list[Event], int]:
     return events, count
 
 
+def _call_text(row: dict[str, Any]) -> str:
+    parts = [f"{row['direction']} {row['outcome']}", row["number"]]
+    if row["duration_seconds"]:
+        minutes, seconds = divmod(row["duration_seconds"], 60)
+        parts.append(f"{minutes}:{seconds:02d}")
+    return " · ".join(parts)
+
+
+async def _calls(scope: Scope, take: int) -> tuple[list[Event], int]:
+    """Calls the directory tied to the customer (call_event_customer: customer, then time)."""
+    query = _timed_range(CallEvent.filter(customer_id=scope.customer_id), "occurred_at", scope)
+    fields = ("staff_id", "direction", "outcome", "number", "duration_seconds")
+    rows, count = await _take(query, "occurred_at", take, *fields)
+    events = [
+        Event(
+            Kind.CALL, r["occurred_at"], True, r["id"], r["staff_id"], "", _call_text(r), Target.CALL, r["id"]
+        )
+        for r in rows
+    ]
+    return events, count
+
+
 async def _mails(scope: Scope, take: int) -> tuple[list[Event], int]:
     query = _timed_range(MailMessage.filter(customer_id=scope.customer_id), "created_at", scope)
     rows, count = await _take(query, "created_at", take, "staff_id", "recipient", "subject")
@@ -393,6 +418,7 @@ LOADERS: dict[Kind, Loader] = {
     Kind.SHIPMENT: _sales_loader(Shipment, Kind.SHIPMENT, "shipped_on"),
     Kind.RECEIPT: _sales_loader(Receipt, Kind.RECEIPT, "received_on"),
     Kind.SMS: _sms,
+    Kind.CALL: _calls,
     Kind.MAIL: _mails,
     Kind.MEMO: _memos,
     Kind.CONTRACT: _audit_loader(Kind.CONTRACT),

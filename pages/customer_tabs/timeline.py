@@ -120,8 +120,8 @@ class CustomerTimeline(ui.column):
             ui.navigate.to(f"{customer_url(self.customer_id)}?tab=info")
         elif target is Target.MAINTENANCE:
             ui.navigate.to(f"{customer_url(self.customer_id)}?tab=maintenance")
-        else:  # 문자: no screen of its own, the line says what was sent
-            ui.notify(f"{row['when']} 문자: {row['text']}")
+        else:  # 문자, 통화: no screen of their own, the line says what happened
+            ui.notify(f"{row['when']} {row['kind']}: {row['text']}")
 
 
 @customer_tab(order=80, key="timeline", label="전체 이력")

@@ -182,7 +182,7 @@ def connected(page) -> None:
 
 
 def sign_in(page, url: str, login: str = ADMIN_LOGIN, password: str = ADMIN_PASSWORD) -> None:
-    page.goto(f"{url}/login")
+    page.goto(f"{url}/login?next=/")  # to 고객관리, where most tests start (signing in leads to 오늘)
     page.get_by_label("아이디").fill(login)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()

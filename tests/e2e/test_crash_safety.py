@@ -57,7 +57,7 @@ def launch(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
 
 
 def sign_in_if_needed(page, url: str) -> None:
-    page.goto(f"{url}/login")
+    page.goto(f"{url}/login?next=/")
     if page.url.rstrip("/") != url:  # the session survived the crash: already on the home page
         page.get_by_label("아이디").fill(ADMIN_LOGIN)
         page.get_by_label("비밀번호").fill(ADMIN_PASSWORD)

@@ -7,6 +7,7 @@ from nicegui.testing import User
 from tests.utils import make_admin, make_staff, sign_in
 
 ADMIN_MENU = [
+    "오늘",
     "고객관리",
     "명함관리",
     ("고객관리현황", ["방문일정", "고객접수현황", "견적현황", "메일 발송 내역"]),
@@ -27,6 +28,7 @@ ADMIN_MENU = [
     ),
 ]
 STAFF_MENU = [
+    "오늘",
     "고객관리",
     "명함관리",
     ("고객관리현황", ["방문일정", "고객접수현황", "견적현황", "메일 발송 내역"]),

@@ -166,7 +166,7 @@ async def test_after_signing_in_next_leads_only_to_a_page_of_the_app(user: User)
         "/nowhere",
     ]:
         response = await user.http_client.get("/login", params={"next": target})
-        assert response.headers["location"] == "/", target
+        assert response.headers["location"] == "/today", target
     for target in ["/customers/12", "/settings/users", "/"]:
         response = await user.http_client.get("/login", params={"next": target})
         assert response.headers["location"] == target

@@ -281,6 +281,33 @@ async def test_the_log_lists_newest_first_with_names_and_filters(db):
     assert _inquiries(done) == ["키락 인식 안됨"] and done.rows[0]["processor_name"] == "김데모"
 
 
+async def test_the_log_filters_a_staff_members_open_receptions_and_those_received_before(db):
+    """The 오늘 screen's 내 접수 and 장기 미처리 open the log with these filters, alone or with a search."""
+    kim, _, _, _, made = await _log_fixture()
+    lee = await make_staff(name="이처리")
+    given = await Reception.get(id=made[1].id)
+    given.processor_id = lee.id
+    await given.save()
+    await receptions.process_reception(made[0].id, by=kim, version=made[0].version)
+
+    mine = await receptions.reception_log(LogFilters(assigned_to=kim.id))
+    assert _inquiries(mine) == ["GS-5200 주문요청", "교육방문 가능시간 문의"] and mine.total == 2
+    assert _inquiries(await receptions.reception_log(LogFilters(assigned_to=lee.id))) == [
+        "ADJ-50128 견적 이메일 발송요청"
+    ]
+    before = T0 + dt.timedelta(minutes=2)
+    assert _inquiries(await receptions.reception_log(LogFilters(received_before=before))) == [
+        "ADJ-50128 견적 이메일 발송요청",
+        "키락 인식 안됨",
+    ]
+    both = LogFilters(assigned_to=kim.id, received_before=before + dt.timedelta(minutes=1))
+    assert _inquiries(await receptions.reception_log(both)) == ["교육방문 가능시간 문의"]
+    searched = await receptions.reception_log(LogFilters(assigned_to=kim.id, search_text="재근"))
+    assert _inquiries(searched) == ["GS-5200 주문요청"] and searched.total == 1
+    exported = [row async for row in receptions.iter_log_rows(LogFilters(assigned_to=kim.id))]
+    assert [row["inquiry"] for row in exported] == ["GS-5200 주문요청", "교육방문 가능시간 문의"]
+
+
 @pytest.mark.parametrize(
     ("field", "text", "expected"),
     [

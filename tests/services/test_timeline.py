@@ -14,7 +14,7 @@ from models.maintenance import MaintenanceContract
 from models.quote import Quote
 from models.reception import Reception
 from models.sales import Receipt, SalesOrder, Shipment
-from models.telephony import SmsMessage, SmsStatus
+from models.telephony import CallEvent, CallEventSource, CallOutcome, SmsMessage, SmsStatus
 from models.visit import VisitReport
 from services import timeline
 from services.timeline import Kind
@@ -76,6 +76,16 @@ async def _history(customer, staff, *, prefix: str = "A") -> None:
             customer_id=customer.id,
             created_at=at(7),
         )
+        await CallEvent.create(
+            source=CallEventSource.CENTREX,
+            number="02-808-8016",
+            digits="028088016",
+            occurred_at=at(7, 15),
+            customer_id=customer.id,
+            outcome=CallOutcome.ANSWERED,
+            duration_seconds=125,
+            staff_id=staff.id,
+        )
         await MailMessage.create(
             recipient="a@example.com",
             subject="견적서 보내드립니다",
@@ -116,6 +126,7 @@ NEWEST_FIRST = [
     Kind.CONTRACT,
     Kind.MEMO,
     Kind.MAIL,
+    Kind.CALL,
     Kind.SMS,
     Kind.RECEIPT,
     Kind.SHIPMENT,
@@ -143,6 +154,7 @@ async def test_every_kind_newest_first_with_staff_text_and_target(db):
     assert texts["견적"] == "AQ-1 복합기 교체 1,650,000원"
     assert texts["방문"] == "정기점검 · 방문일 2019-03-03"
     assert texts["수금"] == "AR-1 500,000원"
+    assert texts["통화"] == "수신 응답 · 02-808-8016 · 2:05"
     assert texts["정보 변경"] == "고객정보 수정 (항목 2개)"
     assert all("B" not in row["text"][:2] for row in page.rows)  # the other customer's rows never
     whens = {row["kind"]: row["when"] for row in page.rows}
@@ -166,8 +178,8 @@ async def test_kinds_and_period_filter(db):
     page = await timeline.customer_timeline(
         customer.id, date_from=dt.date(2019, 3, 3), date_to=dt.date(2019, 3, 7)
     )
-    assert [row["kind"] for row in page.rows] == ["문자", "수금", "출고", "수주", "견적"]
-    assert page.total == 5
+    assert [row["kind"] for row in page.rows] == ["통화", "문자", "수금", "출고", "수주", "견적"]
+    assert page.total == 6
 
     page = await timeline.customer_timeline(customer.id, kinds=set())
     assert page.rows == [] and page.total == 0
