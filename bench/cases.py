@@ -256,7 +256,7 @@ def _name_fragments(ctx: Context) -> list[str]:
 
 
 def _search(filters: Any) -> Callable[[], Awaitable[Any]]:
-    from services.customers import search_customers
+    from services.customer_list import search_customers
     from services.paging import PageRequest
 
     request = PageRequest(rows_per_page=PAGE, sort_by="code", descending=True)
@@ -264,7 +264,7 @@ def _search(filters: Any) -> Callable[[], Awaitable[Any]]:
 
 
 async def customer_name_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     fragments = _name_fragments(ctx)
     pick = cycle(fragments)
@@ -284,7 +284,7 @@ async def customer_name_case(ctx: Context) -> Operation:
 
 
 async def customer_chosung_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     words = ["대한", "미래", "재근상사", "한국정보", "세무회계", "시스템"]
     words += [n.replace("(주)", "")[:3] for n in ctx.sample("SELECT company_name FROM customer", 6)]
@@ -301,7 +301,7 @@ async def customer_chosung_case(ctx: Context) -> Operation:
 
 
 async def customer_business_number_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     numbers = ctx.sample("SELECT business_number FROM customer WHERE business_number != ''", 12)
     typed = []
@@ -340,7 +340,7 @@ async def customer_business_number_case(ctx: Context) -> Operation:
 
 
 async def customer_phone_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     phones = ctx.sample("SELECT phone FROM customer WHERE phone != ''", 12)
     typed = []

@@ -35,6 +35,7 @@ from services import (
     codes,
     company,
     customer_import,
+    customer_list,
     customers,
     html_templates,
     items,
@@ -1071,7 +1072,9 @@ SEARCHES: dict[str, Callable[[str], Awaitable[Any]]] = {
     "item search": lambda text: items.search_items(text),
     "item code": lambda text: items.find_item_by_code(text),
     "partner search": lambda text: partners.search_partners(text),
-    "customer list": lambda text: customers.search_customers(customers.CustomerFilters(company_name=text)),
+    "customer list": lambda text: customer_list.search_customers(
+        customer_list.CustomerFilters(company_name=text)
+    ),
     "reception log": lambda text: receptions.reception_log(receptions.LogFilters(search_text=text)),
     "card list": lambda text: cards.search_cards(cards.CardFilters(name=text, company=text)),
 }
