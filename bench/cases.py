@@ -776,7 +776,7 @@ async def due_list_case(ctx: Context) -> Operation:
 
 
 async def quote_status_case(ctx: Context) -> Operation:
-    from services.quotes import QuoteFilters, QuoteTab, quote_status
+    from services.quote_list import QuoteFilters, QuoteTab, quote_status
 
     today = ctx.today
     ranges = [

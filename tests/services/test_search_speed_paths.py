@@ -14,7 +14,7 @@ from core.korean import chosung
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import Reception, ReceptionState
-from services import customer_list, customers, receptions, search_index
+from services import customer_list, customers, quote_list, receptions, search_index
 from services.customer_list import CustomerFilters
 from services.customers import CustomerInput
 from services.paging import PageRequest
@@ -436,8 +436,8 @@ def test_migrating_a_database_with_data_fills_the_search_indexes(isolated_data):
 @sqlite_only
 async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
     from models.quote import QuoteState
-    from services import quotes, sales
-    from services.quotes import QuoteFilters, QuoteTab
+    from services import sales
+    from services.quote_list import QuoteFilters, QuoteTab
     from tests.sales_factories import line, make_customer, make_quote
 
     today = dt.date(2026, 11, 27)
@@ -465,18 +465,18 @@ async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
         QuoteFilters(staff_id=kim.id),
         QuoteFilters(customer_id=jaegeun.id),
     ]
-    fast_reader = quotes.sqlite_reader
+    fast_reader = quote_list.sqlite_reader
     for filters in filters_list:
         for tab in QuoteTab:
             for sort_by, descending in (("quote_date", True), ("recipient", False), ("staff", True)):
-                fast = await quotes.quote_status(
+                fast = await quote_list.quote_status(
                     filters, tab=tab, sort_by=sort_by, descending=descending, limit=3, today=today
                 )
-                monkeypatch.setattr(quotes, "sqlite_reader", lambda: None)
-                orm = await quotes.quote_status(
+                monkeypatch.setattr(quote_list, "sqlite_reader", lambda: None)
+                orm = await quote_list.quote_status(
                     filters, tab=tab, sort_by=sort_by, descending=descending, limit=3, today=today
                 )
-                monkeypatch.setattr(quotes, "sqlite_reader", fast_reader)
+                monkeypatch.setattr(quote_list, "sqlite_reader", fast_reader)
                 assert fast == orm, (filters, tab, sort_by)
-    listed = await quotes.quote_status(QuoteFilters(), today=today)
+    listed = await quote_list.quote_status(QuoteFilters(), today=today)
     assert {r.order_number for r in listed.rows if r.id == made[0].id} != {""}
