@@ -715,7 +715,7 @@ async def stats_silent_case(ctx: Context) -> Operation:
 
 
 async def due_list_case(ctx: Context) -> Operation:
-    from services.maintenance import DueQuery, DueTab, due_list
+    from services.maintenance_due import DueQuery, DueTab, due_list
 
     today = ctx.today
     query = DueQuery(period_from=dt.date(today.year, 1, 1), period_to=dt.date(today.year, 12, 31))

@@ -424,7 +424,7 @@ def agreement_file_name(company_name: str) -> str:
 
 async def attachment_for(kind: str, record_id: int | None) -> tuple[str, bytes] | None:
     """The PDF a mail of this kind carries, rendered from the record as it is now."""
-    from services import maintenance, quotes, statements
+    from services import maintenance_agreements, quotes, statements
     from services.sales import LedgerKind
 
     if record_id is None:
@@ -437,8 +437,10 @@ async def attachment_for(kind: str, record_id: int | None) -> tuple[str, bytes] 
         if kind == record_kind:
             return await statements.statement_pdf(LedgerKind(ledger_kind), record_id)
     if kind in (DocumentKind.AGREEMENT, DocumentKind.REMINDER):
-        [document] = await maintenance.agreement_documents([record_id])
-        return agreement_file_name(document.company_name), await maintenance.agreement_pdf([record_id])
+        [document] = await maintenance_agreements.agreement_documents([record_id])
+        return agreement_file_name(document.company_name), await maintenance_agreements.agreement_pdf(
+            [record_id]
+        )
     return None
 
 
@@ -516,9 +518,9 @@ async def quote_draft(quote_id: int) -> Draft:
 
 
 async def agreement_draft(contract_id: int) -> Draft:
-    from services import maintenance
+    from services import maintenance_agreements
 
-    [document] = await maintenance.agreement_documents([contract_id])
+    [document] = await maintenance_agreements.agreement_documents([contract_id])
     customer_id = await _contract_customer(contract_id)
     values = {"고객명": document.company_name}
     return await _draft(DocumentKind.AGREEMENT, contract_id, customer_id, "", values)

@@ -27,7 +27,7 @@ from models.product import CustomerProduct
 from models.settings import AppSetting
 from models.telephony import SmsStatus
 from services import company, mail, sms
-from services.maintenance import maintenance_end
+from services.maintenance_periods import maintenance_end
 
 SMS_TEMPLATE_KEY = "reminders.sms"
 DEFAULT_SMS_TEMPLATE = "[{회사명}] {고객명} 유지보수 계약이 {만료일}에 끝납니다. 갱신을 부탁드립니다."

@@ -40,6 +40,7 @@ from services import (
     html_templates,
     items,
     maintenance,
+    maintenance_agreements,
     partners,
     phone_directory,
     products,
@@ -426,7 +427,9 @@ async def create_agreements(o: Office, v: Overrides) -> Any:
         "retroactive_fee": 50_000,
         **v,
     }
-    return await maintenance.create_agreements(maintenance.BatchRequest(**values), by=o.clerk)
+    return await maintenance_agreements.create_agreements(
+        maintenance_agreements.BatchRequest(**values), by=o.clerk
+    )
 
 
 async def update_quote(o: Office, v: Overrides) -> Any:
