@@ -30,7 +30,7 @@ from pages.components.mail_dialog import open_mail_dialog
 from pages.components.save_action import SaveAction
 from pages.frame import session_actor
 from pages.pdf_preview import show_pdf
-from services import mail, maintenance, maintenance_agreements, products
+from services import mail_drafts, maintenance, maintenance_agreements, products
 from services.codes import code_choices
 from services.staff import staff_choices
 
@@ -277,7 +277,7 @@ async def mail_agreement(contract_ids: Sequence[int]) -> None:
     if actor is None:
         return
     contract_id = contract_ids[0]
-    await open_mail_dialog(actor, lambda: mail.agreement_draft(contract_id))
+    await open_mail_dialog(actor, lambda: mail_drafts.agreement_draft(contract_id))
 
 
 # ---------------------------------------------------------------------------------------------

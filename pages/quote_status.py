@@ -28,7 +28,7 @@ from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.quote_editor import copied_message, quote_url
 from pages.sales_links import Processing, process_quote
-from services import codes, document_lines, mail, quote_list, quotes
+from services import codes, document_lines, mail_drafts, quote_list, quotes
 from services.excel import Column, export_rows
 from services.quote_list import QuoteFilters, QuoteRow, QuoteTab
 from services.staff import staff_choices
@@ -580,7 +580,7 @@ class QuoteBrowser(ui.column):
 
     async def mail_selected(self) -> None:
         if row := self._need_selection():
-            await open_mail_dialog(self.actor, lambda: mail.quote_draft(row["id"]))
+            await open_mail_dialog(self.actor, lambda: mail_drafts.quote_draft(row["id"]))
 
     async def copy_selected(self) -> None:
         if not (row := self._need_selection()):
