@@ -15,32 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.run import Operation
+from bench.heavy import excel_export_case, quote_pdf_case, startup_case
+from bench.operations import SEED, Context, Operation
 from core.korean import chosung, phone_digits
 
-SEED = 97
 PAGE = 100  # "first page of 100"
 SUBSCRIBER_DIGITS = 7
-Factory = Callable[["Context"], Awaitable[Operation]]
-
-
-@dataclass
-class Context:
-    db: Path
-    raw: sqlite3.Connection  # the baseline's connection
-    today: dt.date  # the newest day of the data (the generator's "today")
-
-    def rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return self.raw.execute(sql, params).fetchall()
-
-    def value(self, sql: str, params: tuple | list = ()) -> Any:
-        row = self.raw.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    def sample(self, sql: str, k: int, params: tuple | list = ()) -> list[Any]:
-        """k values from the rows of `sql` (its first column), picked with the fixed seed."""
-        values = [r[0] for r in self.rows(sql, params)]
-        return random.Random(f"{SEED}{sql}").sample(values, k=min(k, len(values))) if values else []
+Factory = Callable[[Context], Awaitable[Operation]]
 
 
 class cycle(list):
@@ -919,8 +900,6 @@ ORDER = [
 
 
 async def build_operations(db: Path, *, only: list[str] | None = None) -> list[Operation]:
-    from bench.heavy import excel_export_case, quote_pdf_case, startup_case
-
     raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     newest = raw.execute("SELECT MAX(received_at) FROM reception").fetchone()[0]
     today = dt.date.fromisoformat(str(newest)[:10]) if newest else dt.date.today()
