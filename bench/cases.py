@@ -15,32 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.run import Operation
+from bench.heavy import excel_export_case, quote_pdf_case, startup_case
+from bench.operations import SEED, Context, Operation
 from core.korean import chosung, phone_digits
 
-SEED = 97
 PAGE = 100  # "first page of 100"
 SUBSCRIBER_DIGITS = 7
-Factory = Callable[["Context"], Awaitable[Operation]]
-
-
-@dataclass
-class Context:
-    db: Path
-    raw: sqlite3.Connection  # the baseline's connection
-    today: dt.date  # the newest day of the data (the generator's "today")
-
-    def rows(self, sql: str, params: tuple | list = ()) -> list[tuple]:
-        return self.raw.execute(sql, params).fetchall()
-
-    def value(self, sql: str, params: tuple | list = ()) -> Any:
-        row = self.raw.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    def sample(self, sql: str, k: int, params: tuple | list = ()) -> list[Any]:
-        """k values from the rows of `sql` (its first column), picked with the fixed seed."""
-        values = [r[0] for r in self.rows(sql, params)]
-        return random.Random(f"{SEED}{sql}").sample(values, k=min(k, len(values))) if values else []
+Factory = Callable[[Context], Awaitable[Operation]]
 
 
 class cycle(list):
@@ -256,7 +237,7 @@ def _name_fragments(ctx: Context) -> list[str]:
 
 
 def _search(filters: Any) -> Callable[[], Awaitable[Any]]:
-    from services.customers import search_customers
+    from services.customer_list import search_customers
     from services.paging import PageRequest
 
     request = PageRequest(rows_per_page=PAGE, sort_by="code", descending=True)
@@ -264,7 +245,7 @@ def _search(filters: Any) -> Callable[[], Awaitable[Any]]:
 
 
 async def customer_name_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     fragments = _name_fragments(ctx)
     pick = cycle(fragments)
@@ -284,7 +265,7 @@ async def customer_name_case(ctx: Context) -> Operation:
 
 
 async def customer_chosung_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     words = ["대한", "미래", "재근상사", "한국정보", "세무회계", "시스템"]
     words += [n.replace("(주)", "")[:3] for n in ctx.sample("SELECT company_name FROM customer", 6)]
@@ -301,7 +282,7 @@ async def customer_chosung_case(ctx: Context) -> Operation:
 
 
 async def customer_business_number_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     numbers = ctx.sample("SELECT business_number FROM customer WHERE business_number != ''", 12)
     typed = []
@@ -340,7 +321,7 @@ async def customer_business_number_case(ctx: Context) -> Operation:
 
 
 async def customer_phone_case(ctx: Context) -> Operation:
-    from services.customers import CustomerFilters
+    from services.customer_list import CustomerFilters
 
     phones = ctx.sample("SELECT phone FROM customer WHERE phone != ''", 12)
     typed = []
@@ -715,7 +696,7 @@ async def stats_silent_case(ctx: Context) -> Operation:
 
 
 async def due_list_case(ctx: Context) -> Operation:
-    from services.maintenance import DueQuery, DueTab, due_list
+    from services.maintenance_due import DueQuery, DueTab, due_list
 
     today = ctx.today
     query = DueQuery(period_from=dt.date(today.year, 1, 1), period_to=dt.date(today.year, 12, 31))
@@ -776,7 +757,7 @@ async def due_list_case(ctx: Context) -> Operation:
 
 
 async def quote_status_case(ctx: Context) -> Operation:
-    from services.quotes import QuoteFilters, QuoteTab, quote_status
+    from services.quote_list import QuoteFilters, QuoteTab, quote_status
 
     today = ctx.today
     ranges = [
@@ -961,8 +942,6 @@ ORDER = [
 
 
 async def build_operations(db: Path, *, only: list[str] | None = None) -> list[Operation]:
-    from bench.heavy import excel_export_case, quote_pdf_case, startup_case
-
     raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     newest = raw.execute("SELECT MAX(received_at) FROM reception").fetchone()[0]
     today = dt.date.fromisoformat(str(newest)[:10]) if newest else dt.date.today()

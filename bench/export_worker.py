@@ -6,7 +6,7 @@ Reads a line per export from stdin ("go", or "quit"), answers one JSON line per 
 {"ms": export time, "rows": rows written, "bytes": file size}. The first line it prints is
 {"ready": true, "rss_mb": …} once set up.
 
-- service: the customer list's 엑셀저장 path (services.customers.export_customers with the screen's
+- service: the customer list's 엑셀저장 path (services.customer_list.export_customers with the screen's
   default filters: every customer, code order newest first). NiceGUI and the page modules are
   imported first, so the process carries what the server carries before it exports.
 - bare: the same rows (same columns, names and order) fetched with plain sqlite3 and appended as
@@ -41,7 +41,7 @@ def _bare_export(db: Path) -> tuple[int, Path]:
     from openpyxl import Workbook
 
     from core.korean import format_business_number
-    from services.customers import EXPORT_COLUMNS
+    from services.customer_list import EXPORT_COLUMNS
     from services.excel import temp_xlsx_path
 
     select = _CUSTOMER_SELECT.replace("c.partner_id\nFROM", "c.memo\nFROM")
@@ -100,7 +100,7 @@ async def _service_loop(db: Path) -> None:
 
     import pages  # noqa: F401
     from core.db import tortoise_config
-    from services.customers import CustomerFilters, export_customers
+    from services.customer_list import CustomerFilters, export_customers
 
     await Tortoise.init(config=tortoise_config(f"sqlite://{db}"))
     progress: list[tuple[int, int]] = []

@@ -16,8 +16,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.cases import Context
-from bench.run import Operation
+from bench.operations import Context, Operation
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORT_RSS_LIMIT_MB = 400

@@ -32,26 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-WARM_UP = 3
+from bench.cases import build_operations
+from bench.operations import Operation
+
 RATIO_MIN_SCALE = 0.1  # "Scale 0.1 gives a tenth of each, for quick runs"
-
-
-@dataclass
-class Operation:
-    """One row of the target table. `service(i)` and `baseline(i)` run sample i (inputs cycle).
-    A `measure` function replaces both for operations timed elsewhere (a subprocess)."""
-
-    name: str
-    description: str
-    target_p95_ms: float
-    ratio_target: float | None = None
-    service: Callable[[int], Awaitable[Any]] | None = None
-    baseline: Callable[[int], Any] | None = None
-    measure: Callable[[int], Awaitable[dict[str, Any]]] | None = None
-    warm_up: int = WARM_UP
-    inputs: int = 1  # how many different inputs the samples cycle through (all are warmed up)
-    note: str = ""
-    close: Callable[[], Any] | None = None  # called after the last sample (ends worker processes)
 
 
 @dataclass
@@ -287,7 +271,6 @@ def scale_of(db: Path) -> float:
 async def _run(db: Path, only: list[str] | None, samples: int) -> list[Result] | None:
     from tortoise import Tortoise
 
-    from bench.cases import build_operations
     from core.db import migrate, tortoise_config
 
     url = f"sqlite://{db}"

@@ -22,9 +22,9 @@ from pages.field_helpers import choice, date_field, text_input, typed_date
 from pages.pdf_preview import show_pdf
 from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
-from services import codes, customers, staff
+from services import codes, customer_list, staff
 from services.customer_import import ImportKind
-from services.customers import CustomerFilters
+from services.customer_list import CustomerFilters
 
 COLUMNS: list[dict[str, Any]] = [
     {"name": "code", "label": "고객코드", "field": "code", "align": "left", "sortable": True},
@@ -189,7 +189,7 @@ class CustomerSearchPanel(ui.column):
 
     async def _fetch(self, request: PageRequest) -> Page:
         try:
-            result = await customers.search_customers(self.filters(), request)
+            result = await customer_list.search_customers(self.filters(), request)
         except ValidationError as error:
             self.errors.show(error.fields)
             self.count.set_text("")
@@ -262,7 +262,7 @@ class CustomerSearchPanel(ui.column):
         await run_export(
             self.actor,
             self.toolbar.buttons["excel"],
-            lambda progress: customers.export_customers(
+            lambda progress: customer_list.export_customers(
                 filters, sort_by=sort_by, descending=descending, on_progress=progress
             ),
             f"고객목록_{dt.date.today():%Y%m%d}.xlsx",
@@ -278,7 +278,7 @@ class CustomerSearchPanel(ui.column):
         await run_print(
             self.actor,
             self.toolbar.buttons["print"],
-            lambda: customers.customer_list_pdf(filters, sort_by=sort_by, descending=descending),
+            lambda: customer_list.customer_list_pdf(filters, sort_by=sort_by, descending=descending),
             f"고객목록_{dt.date.today():%Y%m%d}.pdf",
             "고객 목록 인쇄",
         )
@@ -356,7 +356,7 @@ async def pick_customer(title: str = "고객 찾기") -> dict[str, Any] | None:
             digits = "".join(ch for ch in text if ch.isdigit())
             looks_like_phone = len(digits) >= 3 and len(digits) == len(text.replace("-", "").replace(" ", ""))
             filters = CustomerFilters(phone=text) if looks_like_phone else CustomerFilters(company_name=text)
-            page = await customers.search_customers(filters, PageRequest(rows_per_page=50))
+            page = await customer_list.search_customers(filters, PageRequest(rows_per_page=50))
             results.rows = page.rows
             results.update()
 

@@ -43,7 +43,8 @@ ADMIN_PATHS: set[str] = set()
 # called inside every signed-in page's frame (e.g. the incoming-call popup installs itself)
 FRAME_HOOKS: list[Callable[[Actor], None]] = []
 
-# client id → the staff member signed in on that browser tab; the call popup uses it
+# client id → the staff member signed in on that browser tab: the session gate below and the upload
+# route (main.py) let only these pages act
 signed_in_clients: dict[str, Actor] = {}
 # client id → the session token the page was built with, and the page's path (for the way back)
 _page_sessions: dict[str, tuple[str, str]] = {}

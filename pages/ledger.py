@@ -27,7 +27,7 @@ from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.sales_links import open_order_dialog
-from services import codes, mail, sales, statements
+from services import codes, mail_drafts, sales, statements
 from services.excel import Column, export_rows
 from services.sales import Ledger, LedgerEntry, LedgerKind
 
@@ -481,9 +481,9 @@ class LedgerScreen:
             return
         kind, record_id = row["kind_value"], row["id"]
         if kind == LedgerKind.RECEIPT.value:
-            await open_mail_dialog(self.actor, lambda: mail.receipt_draft(record_id))
+            await open_mail_dialog(self.actor, lambda: mail_drafts.receipt_draft(record_id))
         elif kind in (LedgerKind.ORDER.value, LedgerKind.SHIPMENT.value):
-            await open_mail_dialog(self.actor, lambda: mail.statement_draft(kind, record_id))
+            await open_mail_dialog(self.actor, lambda: mail_drafts.statement_draft(kind, record_id))
         else:
             ui.notify("메일로 보낼 수주·출고(거래명세서)나 수금(영수증)을 선택하세요.", type="warning")
 

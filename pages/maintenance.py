@@ -38,11 +38,12 @@ from pages.maintenance_forms import (
 from pages.pdf_preview import show_pdf
 from pages.reminder_dialog import open_reminder_dialog
 from pages.sales_links import ledger_url
-from services import maintenance
+from services import maintenance, maintenance_agreements, maintenance_due, maintenance_periods
 from services.codes import code_choices
 from services.excel import Column, export_rows
 from services.list_pdf import column_widths
-from services.maintenance import AgreementBasis, AgreementQuery, DueQuery, DueTab
+from services.maintenance_agreements import AgreementBasis, AgreementQuery
+from services.maintenance_due import DueQuery, DueTab
 
 PRINT_LIMIT = 3000
 
@@ -129,7 +130,7 @@ AGREEMENT_EXPORT = [
 ]
 
 
-def _due_values(row: maintenance.DueRow) -> list:
+def _due_values(row: maintenance_due.DueRow) -> list:
     return [
         "●" if row.written else "",
         row.customer_code,
@@ -147,7 +148,7 @@ def _due_values(row: maintenance.DueRow) -> list:
     ]
 
 
-def _due_row(seq: int, row: maintenance.DueRow) -> dict:
+def _due_row(seq: int, row: maintenance_due.DueRow) -> dict:
     return {
         "id": row.product_id,
         "seq": seq,
@@ -168,7 +169,7 @@ def _due_row(seq: int, row: maintenance.DueRow) -> dict:
     }
 
 
-def _agreement_values(row: maintenance.AgreementRow) -> list:
+def _agreement_values(row: maintenance_agreements.AgreementRow) -> list:
     return [
         row.settlement_month,
         row.state.value,
@@ -186,7 +187,7 @@ def _agreement_values(row: maintenance.AgreementRow) -> list:
     ]
 
 
-def _agreement_row(seq: int, row: maintenance.AgreementRow) -> dict:
+def _agreement_row(seq: int, row: maintenance_agreements.AgreementRow) -> dict:
     return {
         "id": row.contract_id,
         "seq": seq,
@@ -305,7 +306,7 @@ class MaintenanceScreen:
         today = dt.date.today()
         self.period_from.value = format_date(today.replace(day=1))
         self.period_to.value = format_date(
-            maintenance.add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
+            maintenance_periods.add_months(today.replace(day=1), 1) - dt.timedelta(days=1)
         )
 
     def _period(self) -> tuple[dt.date, dt.date] | None:
@@ -399,7 +400,7 @@ class MaintenanceScreen:
         query = self.due_query()
         if query is None:
             return Page(rows=[], total=0)
-        result = await maintenance.due_list(
+        result = await maintenance_due.due_list(
             query,
             tab=self.due_tab,
             offset=request.offset,
@@ -493,7 +494,7 @@ class MaintenanceScreen:
                 if problems:
                     errors.show(problems)
                     return
-                request = maintenance.BatchRequest(
+                request = maintenance_agreements.BatchRequest(
                     product_ids=[r["id"] for r in chosen],
                     payment_form_id=form.value,
                     payment_method_id=method.value,
@@ -507,7 +508,7 @@ class MaintenanceScreen:
                     settlement_month=(settlement.value or "").strip(),
                 )
                 try:
-                    result = await maintenance.create_agreements(request, by=self.actor)
+                    result = await maintenance_agreements.create_agreements(request, by=self.actor)
                 except GogaekError as error:
                     errors.refuse(error)
                     return
@@ -607,7 +608,7 @@ class MaintenanceScreen:
         if query is None:
             return Page(rows=[], total=0)
         state = AGREEMENT_TABS[self.agreement_tab][1]
-        result = await maintenance.agreement_list(
+        result = await maintenance_agreements.agreement_list(
             query,
             state=state,
             offset=request.offset,
@@ -694,7 +695,7 @@ class MaintenanceScreen:
                 return None
 
             async def due_rows() -> AsyncIterator[list]:
-                async for row in maintenance.due_rows_for_export(query, self.due_tab, limit=limit):
+                async for row in maintenance_due.due_rows_for_export(query, self.due_tab, limit=limit):
                     yield _due_values(row)
 
             return due_rows()
@@ -704,7 +705,7 @@ class MaintenanceScreen:
         state = AGREEMENT_TABS[self.agreement_tab][1]
 
         async def agreement_rows() -> AsyncIterator[list]:
-            async for row in maintenance.agreement_rows_for_export(query, state, limit=limit):
+            async for row in maintenance_agreements.agreement_rows_for_export(query, state, limit=limit):
                 yield _agreement_values(row)
 
         return agreement_rows()

@@ -30,7 +30,7 @@ from pages.components.mail_dialog import open_mail_dialog
 from pages.components.save_action import SaveAction
 from pages.frame import session_actor
 from pages.pdf_preview import show_pdf
-from services import mail, maintenance, products
+from services import mail_drafts, maintenance, maintenance_agreements, products
 from services.codes import code_choices
 from services.staff import staff_choices
 
@@ -254,7 +254,7 @@ async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> N
         return
     note = ui.notification("동의서를 만드는 중입니다…", spinner=True, timeout=None)
     try:
-        data = await maintenance.agreement_pdf(list(contract_ids))
+        data = await maintenance_agreements.agreement_pdf(list(contract_ids))
     except GogaekError as error:
         ui.notify(str(error), type="negative")
         return
@@ -277,7 +277,7 @@ async def mail_agreement(contract_ids: Sequence[int]) -> None:
     if actor is None:
         return
     contract_id = contract_ids[0]
-    await open_mail_dialog(actor, lambda: mail.agreement_draft(contract_id))
+    await open_mail_dialog(actor, lambda: mail_drafts.agreement_draft(contract_id))
 
 
 # ---------------------------------------------------------------------------------------------

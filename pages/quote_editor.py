@@ -33,7 +33,7 @@ from pages.customer_window import customer_url
 from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.sales_links import Processing, process_quote
-from services import codes, mail, quotes
+from services import codes, mail_drafts, quotes
 from services.staff import staff_choices
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -547,7 +547,7 @@ class QuoteEditor:
             return
         assert self.quote_id is not None
         quote_id = self.quote_id
-        await open_mail_dialog(self.actor, lambda: mail.quote_draft(quote_id))
+        await open_mail_dialog(self.actor, lambda: mail_drafts.quote_draft(quote_id))
 
     async def copy(self) -> None:
         if self.quote_id is None or not await self._saved():

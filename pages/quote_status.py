@@ -28,9 +28,9 @@ from pages.frame import protected_page
 from pages.pdf_preview import show_pdf
 from pages.quote_editor import copied_message, quote_url
 from pages.sales_links import Processing, process_quote
-from services import codes, mail, quotes
+from services import codes, document_lines, mail_drafts, quote_list, quotes
 from services.excel import Column, export_rows
-from services.quotes import QuoteFilters, QuoteRow, QuoteTab
+from services.quote_list import QuoteFilters, QuoteRow, QuoteTab
 from services.staff import staff_choices
 
 TAB_LABELS = {
@@ -457,7 +457,7 @@ class QuoteBrowser(ui.column):
         }
 
     async def fetch(self, request: PageRequest) -> Page:
-        result = await quotes.quote_status(
+        result = await quote_list.quote_status(
             self.filters(),
             tab=self.tab,
             offset=request.offset,
@@ -548,7 +548,9 @@ class QuoteBrowser(ui.column):
                 f"공급가액 {format_amount(quote.supply_total)} · 부가세 {format_amount(quote.vat_total)}"
                 f" · 합계금액 {format_amount(quote.total_amount)}"
             ).classes("text-subtitle2").mark("quote-detail-totals")
-            ui.label(quotes.total_in_words(quote.total_amount)).classes("text-subtitle1 text-weight-medium")
+            ui.label(document_lines.total_in_words(quote.total_amount)).classes(
+                "text-subtitle1 text-weight-medium"
+            )
             if quote.remarks:
                 ui.label(f"비고: {quote.remarks}").classes("whitespace-pre-wrap")
         rows = [
@@ -613,7 +615,7 @@ class QuoteBrowser(ui.column):
 
     async def mail_selected(self) -> None:
         if row := self._need_selection():
-            await open_mail_dialog(self.actor, lambda: mail.quote_draft(row["id"]))
+            await open_mail_dialog(self.actor, lambda: mail_drafts.quote_draft(row["id"]))
 
     async def copy_selected(self) -> None:
         if not (row := self._need_selection()):
@@ -662,7 +664,7 @@ class QuoteBrowser(ui.column):
     async def _all_rows(self, limit: int | None = None):
         sort_by = self.table.pagination.get("sortBy") or "quote_date"
         descending = bool(self.table.pagination.get("descending"))
-        async for row in quotes.iter_quote_rows(
+        async for row in quote_list.iter_quote_rows(
             self.filters(), tab=self.tab, sort_by=sort_by, descending=descending, limit=limit
         ):
             yield row

@@ -14,7 +14,7 @@ from models.mail import ReminderChannel
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.save_action import SaveAction
-from services import mail, reminders
+from services import mail, mail_drafts, reminders
 
 COLUMNS = [
     {"name": "company_name", "label": "고객", "field": "company_name", "align": "left"},
@@ -40,13 +40,13 @@ def _row(index: int, item: reminders.Planned, outcome: str) -> dict:
 
 async def open_reminder_dialog(actor: Actor, product_ids: Sequence[int]) -> None:
     sms_text = await reminders.get_sms_template()
-    template = await mail.get_template(mail.DocumentKind.REMINDER)
+    template = await mail_drafts.get_template(mail.DocumentKind.REMINDER)
     ReminderDialog(actor, list(product_ids), sms_text, template).open()
 
 
 class ReminderDialog(TransientDialog):
     def __init__(
-        self, actor: Actor, product_ids: list[int], sms_text: str, template: mail.MailTemplate
+        self, actor: Actor, product_ids: list[int], sms_text: str, template: mail_drafts.MailTemplate
     ) -> None:
         super().__init__()
         self.actor, self.product_ids = actor, product_ids

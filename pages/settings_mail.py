@@ -12,7 +12,7 @@ from pages.components.forms import FieldErrors
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
-from services import mail
+from services import mail, mail_drafts
 
 STORED_PASSWORD = "저장됨 (바꾸려면 입력)"
 
@@ -159,9 +159,9 @@ class MailSettingsScreen:
 
     async def show_template(self) -> None:
         kind = mail.DocumentKind(self.kind.value)
-        template = await mail.get_template(kind)
+        template = await mail_drafts.get_template(kind)
         self.placeholders.set_text(
-            "넣을 수 있는 값: " + ", ".join("{" + name + "}" for name in mail.PLACEHOLDERS[kind])
+            "넣을 수 있는 값: " + ", ".join("{" + name + "}" for name in mail_drafts.PLACEHOLDERS[kind])
         )
         self.subject.value = template.subject
         self.body.value = template.body
@@ -169,7 +169,7 @@ class MailSettingsScreen:
 
     async def save_template(self) -> None:
         try:
-            await mail.save_template(
+            await mail_drafts.save_template(
                 mail.DocumentKind(self.kind.value),
                 by=self.actor,
                 subject=self.subject.value or "",

@@ -26,7 +26,7 @@ from pages.reception_log import log_url
 from pages.visit_editor import open_visit_editor
 from pages.visit_schedule import schedule_url
 from services import today as today_service
-from services.maintenance import DueTab
+from services.maintenance_due import DueTab
 from services.today import STALE_HOUR_CHOICES, Block, TodayBoard
 
 PATH = START_PATH

@@ -385,14 +385,6 @@ async def list_attachments(slot: AttachmentSlot, owner_id: int) -> list[Attachme
     return await Attachment.filter(slot=slot, owner_id=owner_id).order_by("id")
 
 
-async def attachment_counts(slot: AttachmentSlot, owner_ids: list[int]) -> dict[int, int]:
-    rows = await Attachment.filter(slot=slot, owner_id__in=owner_ids).values_list("owner_id", flat=True)
-    counts: dict[int, int] = {}
-    for owner_id in rows:
-        counts[owner_id] = counts.get(owner_id, 0) + 1
-    return counts
-
-
 @dataclass(frozen=True)
 class Download:
     path: Path

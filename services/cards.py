@@ -21,12 +21,7 @@ from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services import phone_directory
-from services.customers import (
-    code_reference_errors,
-    email_error,
-    parse_date,
-    text_or_initials,
-)
+from services.customers import code_reference_errors, email_error, parse_date, text_or_initials
 from services.excel import Column, Progress, export_rows, report_progress
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest

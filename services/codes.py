@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -362,3 +363,11 @@ async def delete_code(entry_id: int, *, by: Actor) -> None:
         raise InUseError(
             f"'{entry.name}' 코드는 사용 중이라 삭제할 수 없습니다. 대신 '사용 안 함'으로 바꾸면 목록에서 빠집니다."
         ) from exc
+
+
+async def code_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """id → name of the code-table rows among `ids` (empty ids skipped), in one query."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(await CodeEntry.filter(id__in=wanted).values_list("id", "name"))

@@ -147,28 +147,11 @@ _CUSTOMER_COLUMNS = ", ".join(CALLER_FIELDS)
 _CARD_COLUMNS = ", ".join(CARD_FIELDS)
 
 
-_EMPTY_SNAPSHOTS: dict[type[Record], dict[str, Any]] = {}
-
-
 def _partial(model: type[R], names: Sequence[str], row: Sequence[Any]) -> R:
-    """A partial model from plain column values (ids and texts, nothing to convert): what
-    Tortoise's _init_from_db makes of a partial row, without working out its field sets again for
-    every row, and with the snapshot Record keeps for its audit log. Caller-ID lookups make these
-    on every call."""
-    obj = model.__new__(model)
-    values = dict(zip(names, row, strict=True))
-    if model not in _EMPTY_SNAPSHOTS:
-        _EMPTY_SNAPSHOTS[model] = dict.fromkeys(model._init_from_db(**values)._snapshot)
-    # straight into the instance's __dict__: Model.__setattr__ only matters for related objects
-    obj.__dict__.update(
-        values,
-        _partial=True,
-        _saved_in_db=True,
-        _custom_generated_pk=False,
-        _await_when_save={},
-        _snapshot={**_EMPTY_SNAPSHOTS[model], **values},
-    )
-    return obj
+    """A partial model from plain column values, made the way Tortoise makes a row of an
+    `.only()` query (`_init_from_db`, which Record extends with the snapshot its audit log keeps):
+    saving it without `update_fields` is refused, like any partial model."""
+    return model._init_from_db(**dict(zip(names, row, strict=True)))
 
 
 class _Directory:

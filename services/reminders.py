@@ -26,8 +26,8 @@ from models.maintenance import MaintenanceContract
 from models.product import CustomerProduct
 from models.settings import AppSetting
 from models.telephony import SmsStatus
-from services import company, mail, sms
-from services.maintenance import maintenance_end
+from services import company, mail, mail_drafts, sms
+from services.maintenance_periods import maintenance_end
 
 SMS_TEMPLATE_KEY = "reminders.sms"
 DEFAULT_SMS_TEMPLATE = "[{회사명}] {고객명} 유지보수 계약이 {만료일}에 끝납니다. 갱신을 부탁드립니다."
@@ -271,7 +271,7 @@ async def _send_one(
             message = await sms.send_sms(
                 by=by,
                 destination=item.destination,
-                text=mail.fill(sms_text, values),
+                text=mail_drafts.fill(sms_text, values),
                 customer_id=item.customer_id,
             )
             claim.sms_id = message.id
@@ -285,8 +285,8 @@ async def _send_one(
             by=by,
             form_token=None,
             recipient=item.destination,
-            subject=mail.fill(email_subject, values),
-            body=mail.fill(email_body, values),
+            subject=mail_drafts.fill(email_subject, values),
+            body=mail_drafts.fill(email_body, values),
             kind=mail.DocumentKind.REMINDER,
             record_id=item.contract_id,
             customer_id=item.customer_id,

@@ -25,14 +25,8 @@ from models.customer import Customer, TradingPartner
 from models.quote import DocumentLine, Quote, QuoteLine, QuoteState
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.balances import partner_balance
-from services.quotes import (
-    LineInput,
-    compute_totals,
-    create_numbered,
-    is_text_line,
-    line_fields,
-    validate_lines,
-)
+from services.document_lines import LineInput, compute_totals, is_text_line, line_fields, validate_lines
+from services.document_numbers import create_numbered
 from services.submissions import already_made, create_once
 
 MAX_RECEIPT = 100_000_000_000_000

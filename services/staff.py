@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
@@ -118,3 +119,11 @@ async def change_own_password(
         raise ValidationError({"password": "현재 비밀번호와 다른 비밀번호를 입력하세요."})
     await _set_password(staff, new_password, by)
     await end_sessions_of(staff.id, keep_token=session_token)
+
+
+async def staff_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """id → name of the staff members among `ids` (empty ids skipped), in one query."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return dict(await Staff.filter(id__in=wanted).values_list("id", "name"))

@@ -17,7 +17,7 @@ from html_forms.statement import (
 from models.customer import TradingPartner
 from models.sales import Receipt, SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services.company import print_block
-from services.quotes import is_text_line
+from services.document_lines import is_text_line
 from services.sales import LedgerKind
 
 

@@ -20,8 +20,9 @@ from models.reception import Direction, Reception, ReceptionState
 from models.settings import AppSetting
 from models.telephony import CallEvent, CallOutcome
 from models.visit import VisitReport, VisitState
-from services import maintenance
-from services.maintenance import AgreementQuery, DueQuery, DueTab
+from services.maintenance_agreements import AgreementQuery, agreement_list
+from services.maintenance_due import DueQuery, DueTab, due_list
+from services.maintenance_periods import add_months
 from services.receptions import assigned_condition
 
 FIRST_ROWS = 5
@@ -140,7 +141,7 @@ async def _calls(start: dt.datetime) -> CallBlock:
 
 
 async def _renewals(today: dt.date, until: dt.date) -> Block:
-    page = await maintenance.due_list(
+    page = await due_list(
         DueQuery(today, until),
         tab=DueTab.FREE_AND_RENEWAL,
         limit=FIRST_ROWS,
@@ -160,9 +161,7 @@ async def _renewals(today: dt.date, until: dt.date) -> Block:
 
 
 async def _agreements(start: dt.date, end: dt.date) -> Block:
-    page = await maintenance.agreement_list(
-        AgreementQuery(start, end), limit=FIRST_ROWS, sort_by="contract_date"
-    )
+    page = await agreement_list(AgreementQuery(start, end), limit=FIRST_ROWS, sort_by="contract_date")
     rows = [
         {
             "customer_id": r.customer_id,
@@ -198,7 +197,7 @@ def _visit_row(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def month_after_next_start(today: dt.date) -> dt.date:
-    return maintenance.add_months(today.replace(day=1), 2)
+    return add_months(today.replace(day=1), 2)
 
 
 async def today_board(actor: Actor, *, now: dt.datetime | None = None) -> TodayBoard:

@@ -1,6 +1,6 @@
 """The lines of a quote or order: one row per line with reorder / insert / delete, items found by a
 server-side search (or by typing a 품번 and Enter), and live amounts from the one service rule
-(services.quotes.compute_totals) — the server recomputes everything again on save."""
+(services.document_lines.compute_totals) — the server recomputes everything again on save."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from typing import Any
 
 from nicegui import ui
 
+from core.inputs import whole_number as parse_whole_number
 from core.korean import format_amount, josa
 from models.item import Item
 from pages.components.dialogs import TransientDialog
 from services import items
-from services.quotes import compute_totals, line_from_row, parse_whole_number, total_in_words
+from services.document_lines import compute_totals, line_from_row, total_in_words
 
 # fits the content column of a 1024-pixel screen next to the menu; wider screens give 품명 the rest
 GRID_COLUMNS = "24px 64px minmax(80px, 1fr) 52px 40px 56px 88px 24px 84px 72px 84px 56px"

@@ -15,10 +15,10 @@ from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.save_action import SaveAction
 from pages.pdf_preview import show_pdf
-from services import mail
+from services import mail, mail_drafts
 
 
-async def open_mail_dialog(actor: Actor, make_draft: Callable[[], Awaitable[mail.Draft]]) -> None:
+async def open_mail_dialog(actor: Actor, make_draft: Callable[[], Awaitable[mail_drafts.Draft]]) -> None:
     notice = ui.notification("메일에 첨부할 PDF를 만드는 중입니다…", spinner=True, timeout=None)
     try:
         draft = await make_draft()
@@ -31,7 +31,7 @@ async def open_mail_dialog(actor: Actor, make_draft: Callable[[], Awaitable[mail
 
 
 class MailDialog(TransientDialog):
-    def __init__(self, actor: Actor, draft: mail.Draft) -> None:
+    def __init__(self, actor: Actor, draft: mail_drafts.Draft) -> None:
         super().__init__()
         self.actor, self.draft = actor, draft
         filename, _ = draft.attachment

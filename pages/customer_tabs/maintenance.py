@@ -24,7 +24,7 @@ from pages.maintenance_forms import (
     state_changed_message,
     when_shown,
 )
-from services import maintenance
+from services import maintenance, maintenance_agreements
 
 # sub-tab key → (label, state shown; None = all)
 SUB_TABS: dict[str, tuple[str, ContractState | None]] = {
@@ -107,7 +107,7 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
             lines_title.set_text("계약을 선택하면 내역이 보입니다.")
         else:
             try:
-                [document] = await maintenance.agreement_documents([row["id"]])
+                [document] = await maintenance_agreements.agreement_documents([row["id"]])
             except GogaekError as error:  # deleted by someone else meanwhile
                 ui.notify(str(error), type="warning")
                 table.selected = []

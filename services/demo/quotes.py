@@ -12,7 +12,7 @@ from models.customer import Customer
 from models.item import Item
 from models.quote import Quote, QuoteState
 from models.staff import Staff
-from services import items, quotes, sales
+from services import document_lines, items, quotes, sales
 from services.auth import actor_for
 
 QUOTE_DATE = dt.date(2019, 3, 28)
@@ -37,12 +37,12 @@ async def _seed_items() -> int:
     return created
 
 
-async def _lines() -> list[quotes.LineInput]:
+async def _lines() -> list[document_lines.LineInput]:
     lines = []
     for code, *_ in DEMO_ITEMS:
         item = await Item.get(code=code)
         lines.append(
-            quotes.LineInput(
+            document_lines.LineInput(
                 name=item.name,
                 item_id=item.id,
                 item_code=item.code,
@@ -53,7 +53,7 @@ async def _lines() -> list[quotes.LineInput]:
                 taxable=item.taxable,
             )
         )
-    return lines + [quotes.LineInput(name=text) for text in TEXT_LINES]
+    return lines + [document_lines.LineInput(name=text) for text in TEXT_LINES]
 
 
 async def seed() -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bench.cases import ORDER
-from bench.run import RATIO_MIN_SCALE, Operation, _result
+from bench.operations import Operation
+from bench.run import RATIO_MIN_SCALE, _result
 
 ROOT = Path(__file__).resolve().parents[2]
 

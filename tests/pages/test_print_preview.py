@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from models.codes import CodeKind
 from models.customer import Customer
-from services import cards, maintenance
+from services import cards, maintenance_agreements
 from services.cards import CardInput
 from services.visits import save_visit
 from tests.services.maintenance_factories import code, make_customer, make_product
@@ -77,8 +77,9 @@ async def test_the_customer_windows_visit_and_agreement_print_in_the_preview(use
     text = _text(await previewed_pdf(user, "방문일지 미리보기"))
     assert "재근상사 추가개발 상담" in text
 
-    await maintenance.create_agreements(
-        maintenance.BatchRequest([product.id], (await code(CodeKind.PAYMENT_FORM, "Y")).id), by=clerk
+    await maintenance_agreements.create_agreements(
+        maintenance_agreements.BatchRequest([product.id], (await code(CodeKind.PAYMENT_FORM, "Y")).id),
+        by=clerk,
     )
     user.find("tab-maintenance").click()
     await user.should_see(marker="contracts-table", retries=30)

@@ -35,10 +35,12 @@ from services import (
     codes,
     company,
     customer_import,
+    customer_list,
     customers,
     html_templates,
     items,
     maintenance,
+    maintenance_agreements,
     partners,
     phone_directory,
     products,
@@ -425,7 +427,9 @@ async def create_agreements(o: Office, v: Overrides) -> Any:
         "retroactive_fee": 50_000,
         **v,
     }
-    return await maintenance.create_agreements(maintenance.BatchRequest(**values), by=o.clerk)
+    return await maintenance_agreements.create_agreements(
+        maintenance_agreements.BatchRequest(**values), by=o.clerk
+    )
 
 
 async def update_quote(o: Office, v: Overrides) -> Any:
@@ -1071,7 +1075,9 @@ SEARCHES: dict[str, Callable[[str], Awaitable[Any]]] = {
     "item search": lambda text: items.search_items(text),
     "item code": lambda text: items.find_item_by_code(text),
     "partner search": lambda text: partners.search_partners(text),
-    "customer list": lambda text: customers.search_customers(customers.CustomerFilters(company_name=text)),
+    "customer list": lambda text: customer_list.search_customers(
+        customer_list.CustomerFilters(company_name=text)
+    ),
     "reception log": lambda text: receptions.reception_log(receptions.LogFilters(search_text=text)),
     "card list": lambda text: cards.search_cards(cards.CardFilters(name=text, company=text)),
 }

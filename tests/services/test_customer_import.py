@@ -7,9 +7,10 @@ from openpyxl import Workbook
 from core.errors import ValidationError
 from models.card import BusinessCard, Employment
 from models.customer import Customer
-from services import customer_import, customers
+from services import customer_import, customer_list, customers
 from services.customer_import import ImportKind, RowAction
-from services.customers import CustomerFilters, CustomerInput
+from services.customer_list import CustomerFilters
+from services.customers import CustomerInput
 from tests.utils import make_staff
 
 
@@ -96,7 +97,7 @@ async def test_import_saves_good_rows_lists_bad_ones_and_reimport_does_not_dupli
     yuil = await Customer.get(company_name="유일종합상사")
     assert yuil.code == "150903-001" and yuil.phone == "02-2275-7980"
     assert (await Customer.get(company_name="하이디자인")).code == "160921-001"
-    found = await customers.search_customers(CustomerFilters(phone="8888"))
+    found = await customer_list.search_customers(CustomerFilters(phone="8888"))
     assert [r["company_name"] for r in found.rows] == ["재근상사"]  # imported numbers are searchable
 
     versions = dict(await Customer.all().values_list("id", "version"))
@@ -126,7 +127,7 @@ async def test_an_exported_file_imports_back_onto_the_same_customers(db):
         CustomerInput(company_name="재근상사", registered_on="2014-02-13", phone="02-999-8888", memo="메모"),
         by=clerk,
     )
-    path = await customers.export_customers(CustomerFilters())
+    path = await customer_list.export_customers(CustomerFilters())
     try:
         sheet = await customer_import.read_sheet(path.read_bytes())
     finally:

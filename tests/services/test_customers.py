@@ -10,8 +10,9 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer, CustomerHistory
 from models.phone import PhoneEntry
 from models.reception import Reception
-from services import cards, customers
-from services.customers import CustomerFilters, CustomerInput
+from services import cards, customer_list, customers
+from services.customer_list import CustomerFilters
+from services.customers import CustomerInput
 from services.paging import PageRequest
 from tests.utils import make_staff
 
@@ -27,7 +28,7 @@ async def add(by, name: str, *, on: str = "2014-02-13", **fields) -> Customer:
 
 
 async def names(filters: CustomerFilters, request: PageRequest | None = None) -> list[str]:
-    page = await customers.search_customers(filters, request or PageRequest(rows_per_page=100))
+    page = await customer_list.search_customers(filters, request or PageRequest(rows_per_page=100))
     return [row["company_name"] for row in page.rows]
 
 
@@ -258,18 +259,18 @@ async def test_paging_sorting_row_limit_and_balance_column(db):
     clerk = await make_staff()
     for day in range(1, 8):
         await add(clerk, f"고객{day}", on=f"2020-01-0{day}")
-    page = await customers.search_customers(CustomerFilters(), PageRequest(page=2, rows_per_page=3))
+    page = await customer_list.search_customers(CustomerFilters(), PageRequest(page=2, rows_per_page=3))
     assert page.total == 7
     assert [r["code"] for r in page.rows] == ["200104-001", "200105-001", "200106-001"]
-    newest = await customers.search_customers(
+    newest = await customer_list.search_customers(
         CustomerFilters(), PageRequest(rows_per_page=2, sort_by="company_name", descending=True)
     )
     assert [r["company_name"] for r in newest.rows] == ["고객7", "고객6"]
-    limited = await customers.search_customers(
+    limited = await customer_list.search_customers(
         CustomerFilters(row_limit=5), PageRequest(page=2, rows_per_page=3)
     )
     assert limited.total == 5 and len(limited.rows) == 2
-    with_balance = await customers.search_customers(
+    with_balance = await customer_list.search_customers(
         CustomerFilters(show_balance=True), PageRequest(rows_per_page=2)
     )
     assert [r["balance_text"] for r in with_balance.rows] == ["0", "0"]
@@ -355,7 +356,7 @@ async def test_excel_export_uses_the_filters_and_keeps_formulas_as_text(db):
         memo='=HYPERLINK("http://evil")',
     )
     await add(clerk, "하이디자인", on="2016-09-21")
-    path = await customers.export_customers(CustomerFilters(company_name="ㅈㄱㅅㅅ", show_balance=True))
+    path = await customer_list.export_customers(CustomerFilters(company_name="ㅈㄱㅅㅅ", show_balance=True))
     try:
         sheet = openpyxl.load_workbook(path).active
         header = [c.value for c in sheet[1]]
@@ -378,14 +379,14 @@ async def test_export_streams_many_rows_with_progress(db):
     for i in range(25):
         await add(clerk, f"대량고객{i:02d}", on="2020-01-01")
     seen = []
-    original = customers.EXPORT_CHUNK
-    customers.EXPORT_CHUNK = 10
+    original = customer_list.EXPORT_CHUNK
+    customer_list.EXPORT_CHUNK = 10
     try:
-        path = await customers.export_customers(
+        path = await customer_list.export_customers(
             CustomerFilters(), on_progress=lambda done, total: seen.append((done, total))
         )
     finally:
-        customers.EXPORT_CHUNK = original
+        customer_list.EXPORT_CHUNK = original
     try:
         assert seen == [(10, 25), (20, 25), (25, 25)]
         sheet = openpyxl.load_workbook(path, read_only=True).active
@@ -397,7 +398,7 @@ async def test_export_streams_many_rows_with_progress(db):
 async def test_printed_list_is_a_pdf_with_escaped_korean_text(db):
     clerk = await make_staff()
     await add(clerk, "<b>재근상사</b>", phone="02-999-8888")
-    pdf = await customers.customer_list_pdf(CustomerFilters())
+    pdf = await customer_list.customer_list_pdf(CustomerFilters())
     import io
 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)

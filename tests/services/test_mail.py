@@ -11,7 +11,7 @@ from core.logs import setup_logging
 from models.audit import AuditEntry
 from models.mail import MailMessage, MailStatus
 from models.settings import AppSetting
-from services import mail
+from services import mail, mail_drafts
 from tests.mail_server import MailServer, free_port
 from tests.sales_factories import make_customer, make_quote
 from tests.utils import make_admin, make_staff
@@ -186,12 +186,14 @@ async def test_bad_settings_and_recipients_are_refused_next_to_their_fields(db):
 
 async def test_templates_fill_placeholders_and_recipients_come_from_the_cards(db):
     admin = await make_admin()
-    template = await mail.get_template(mail.DocumentKind.QUOTE)
+    template = await mail_drafts.get_template(mail.DocumentKind.QUOTE)
     assert "{견적번호}" in template.subject
-    assert mail.fill("{고객명} 귀하, {모름}", {"고객명": "재근상사"}) == "재근상사 귀하, {모름}"
-    assert mail.fill("[{회사명}] 견적서", {"회사명": ""}) == "견적서"
-    await mail.save_template(mail.DocumentKind.QUOTE, by=admin, subject="견적 {견적번호}", body="안녕하세요")
-    assert (await mail.get_template(mail.DocumentKind.QUOTE)).subject == "견적 {견적번호}"
+    assert mail_drafts.fill("{고객명} 귀하, {모름}", {"고객명": "재근상사"}) == "재근상사 귀하, {모름}"
+    assert mail_drafts.fill("[{회사명}] 견적서", {"회사명": ""}) == "견적서"
+    await mail_drafts.save_template(
+        mail.DocumentKind.QUOTE, by=admin, subject="견적 {견적번호}", body="안녕하세요"
+    )
+    assert (await mail_drafts.get_template(mail.DocumentKind.QUOTE)).subject == "견적 {견적번호}"
     from models.card import BusinessCard
 
     customer = await make_customer("재근상사")
@@ -199,7 +201,7 @@ async def test_templates_fill_placeholders_and_recipients_come_from_the_cards(db
         customer=customer, name="홍길동", email="hong@example.com", registered_on=customer.registered_on
     )
     await BusinessCard.create(customer=customer, name="이메일없음", registered_on=customer.registered_on)
-    found = await mail.customer_recipients(customer.id)
+    found = await mail_drafts.customer_recipients(customer.id)
     assert [r.address for r in found] == ["hong@example.com"]
     assert found[0].label == "홍길동 <hong@example.com>"
 
@@ -225,7 +227,7 @@ async def test_an_agreement_goes_out_with_its_pdf_from_the_draft(db, smtp):
         ),
         by=admin,
     )
-    draft = await mail.agreement_draft(contract.id)
+    draft = await mail_drafts.agreement_draft(contract.id)
     assert draft.recipient == "boss@daehan.kr" and draft.customer_id == customer.id
     assert "대한상사 귀하" in draft.body and "[" not in draft.subject
     assert draft.attachment[0] == "유지보수동의서_대한상사.pdf"
@@ -251,7 +253,7 @@ async def test_without_smtp_settings_no_dialog_opens(db):
     customer = await make_customer("재근상사")
     quote = await make_quote(await make_admin(), customer)
     with pytest.raises(mail.MailError, match="메일환경설정"):
-        await mail.quote_draft(quote.id)
+        await mail_drafts.quote_draft(quote.id)
 
 
 @pytest.fixture
@@ -299,12 +301,12 @@ async def test_a_statement_and_a_receipt_go_out_as_their_pdfs_and_go_again_from_
         by=admin, partner_id=customer.partner_id, received_on=dt.date(2019, 4, 10), amount="5,500,000"
     )
 
-    statement = await mail.statement_draft("shipment", shipment.id)
+    statement = await mail_drafts.statement_draft("shipment", shipment.id)
     assert statement.kind == mail.DocumentKind.STATEMENT and statement.stored_kind == "statement:shipment"
     assert statement.attachment[0] == f"거래명세서_{shipment.number}.pdf"
     assert shipment.number in statement.subject and "5,500,000원" in statement.body
     assert "2019-04-02" in statement.body and statement.customer_id == customer.id
-    paid = await mail.receipt_draft(receipt.id)
+    paid = await mail_drafts.receipt_draft(receipt.id)
     assert paid.attachment[0] == f"영수증_{receipt.number}.pdf" and "2019-04-10" in paid.body
 
     for draft, token in ((statement, "statement"), (paid, "receipt")):

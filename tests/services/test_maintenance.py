@@ -17,15 +17,10 @@ from models.maintenance import ContractState, ContractType, MaintenanceContract,
 from models.product import CustomerProduct
 from models.settings import AppSetting
 from services import maintenance as m
-from services.maintenance import (
-    AgreementBasis,
-    AgreementQuery,
-    BatchRequest,
-    ContractDetail,
-    DueQuery,
-    DueTab,
-    LineInput,
-)
+from services import maintenance_agreements, maintenance_due, maintenance_periods
+from services.maintenance import ContractDetail, LineInput
+from services.maintenance_agreements import AgreementBasis, AgreementQuery, BatchRequest
+from services.maintenance_due import DueQuery, DueTab
 from tests.pdf_geometry import placed_text
 from tests.services.maintenance_factories import code, make_customer, make_product
 from tests.utils import make_staff
@@ -49,13 +44,13 @@ D = dt.date
     ],
 )
 def test_add_months_handles_month_ends_and_leap_years(day, months, expected):
-    assert m.add_months(day, months) == expected
+    assert maintenance_periods.add_months(day, months) == expected
 
 
 def test_the_automatic_period_starts_the_day_after_the_previous_end():
-    assert m.auto_period(D(2019, 3, 31), 12) == (D(2019, 4, 1), D(2020, 3, 31))
-    assert m.auto_period(D(2020, 1, 31), 1) == (D(2020, 2, 1), D(2020, 2, 29))
-    assert m.auto_period(D(2019, 12, 31), 1) == (D(2020, 1, 1), D(2020, 1, 31))
+    assert maintenance_periods.auto_period(D(2019, 3, 31), 12) == (D(2019, 4, 1), D(2020, 3, 31))
+    assert maintenance_periods.auto_period(D(2020, 1, 31), 1) == (D(2020, 2, 1), D(2020, 2, 29))
+    assert maintenance_periods.auto_period(D(2019, 12, 31), 1) == (D(2020, 1, 1), D(2020, 1, 31))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -111,7 +106,7 @@ async def test_each_due_sub_tab_lists_exactly_the_right_customers(db):
     group = await code(CodeKind.PRODUCT_GROUP, "01")
     query = DueQuery(D(2020, 2, 1), D(2020, 2, 29), product_group_id=group.id)
     for tab, expected in EXPECTED.items():
-        page = await m.due_list(query, tab=tab, limit=100, today=D(2020, 2, 29))
+        page = await maintenance_due.due_list(query, tab=tab, limit=100, today=D(2020, 2, 29))
         assert {r.company_name for r in page.rows} == expected, tab
         assert page.total == len(expected)
         assert page.counts == {t: len(names) for t, names in EXPECTED.items()}
@@ -121,7 +116,7 @@ async def test_the_period_filter_does_not_apply_to_ended_today_no_date_and_all(d
     clerk = await make_staff()
     await _due_office(clerk)
     far_away = DueQuery(D(2030, 1, 1), D(2030, 12, 31))
-    page = await m.due_list(far_away, tab=DueTab.ENDED_TODAY, limit=100, today=D(2020, 3, 1))
+    page = await maintenance_due.due_list(far_away, tab=DueTab.ENDED_TODAY, limit=100, today=D(2020, 3, 1))
     # today 2020-03-01: everything whose every end date lies before it; G (other group) is in too
     assert {r.company_name for r in page.rows} == {
         "A무상2월말",
@@ -141,9 +136,13 @@ async def test_the_period_filter_does_not_apply_to_ended_today_no_date_and_all(d
 async def test_single_day_period_at_a_month_end_includes_both_bounds(db):
     clerk = await make_staff()
     await _due_office(clerk)
-    page = await m.due_list(DueQuery(D(2020, 2, 29), D(2020, 2, 29)), tab=DueTab.FREE, today=D(2020, 1, 1))
+    page = await maintenance_due.due_list(
+        DueQuery(D(2020, 2, 29), D(2020, 2, 29)), tab=DueTab.FREE, today=D(2020, 1, 1)
+    )
     assert {r.company_name for r in page.rows} == {"A무상2월말"}
-    page = await m.due_list(DueQuery(D(2020, 2, 1), D(2020, 2, 1)), tab=DueTab.RENEWAL, today=D(2020, 1, 1))
+    page = await maintenance_due.due_list(
+        DueQuery(D(2020, 2, 1), D(2020, 2, 1)), tab=DueTab.RENEWAL, today=D(2020, 1, 1)
+    )
     assert {r.company_name for r in page.rows} == {"C유상2월1일"}
 
 
@@ -151,15 +150,19 @@ async def test_due_list_filters_by_customer_name_sorts_pages_and_shows_the_amoun
     clerk = await make_staff()
     await _due_office(clerk)
     query = DueQuery(D(2020, 2, 1), D(2020, 2, 29), customer_query="유상")
-    page = await m.due_list(query, tab=DueTab.ALL, sort_by="company_name", limit=2, today=D(2020, 2, 29))
+    page = await maintenance_due.due_list(
+        query, tab=DueTab.ALL, sort_by="company_name", limit=2, today=D(2020, 2, 29)
+    )
     assert page.total == 5  # C, D, E, H and I윤일유상
     assert [r.company_name for r in page.rows] == ["C유상2월1일", "D무상끝유상남음"]
-    second = await m.due_list(
+    second = await maintenance_due.due_list(
         query, tab=DueTab.ALL, sort_by="company_name", offset=2, limit=2, today=D(2020, 2, 29)
     )
     assert [r.company_name for r in second.rows] == ["E유상3월1일", "H유상먼저무상나중"]
     assert all(r.amount == 1_000 and r.product_group_name == "뉴젠ERP" for r in page.rows)
-    descending = await m.due_list(query, tab=DueTab.ALL, sort_by="paid_end_on", descending=True, limit=1)
+    descending = await maintenance_due.due_list(
+        query, tab=DueTab.ALL, sort_by="paid_end_on", descending=True, limit=1
+    )
     assert descending.rows[0].company_name == "D무상끝유상남음"
 
 
@@ -192,7 +195,7 @@ async def test_batch_creates_one_before_sending_contract_per_customer_and_refuse
         payment_method_id=giro.id,
         retroactive_fee=10_000,
     )
-    result = await m.create_agreements(request, by=clerk, today=D(2019, 3, 15))
+    result = await maintenance_agreements.create_agreements(request, by=clerk, today=D(2019, 3, 15))
     assert [c.company_name for c in result.created] == ["재근상사", "모드시스템"]
     assert result.skipped == []
 
@@ -215,7 +218,7 @@ async def test_batch_creates_one_before_sending_contract_per_customer_and_refuse
     # the product's dates are untouched until the agreement comes back signed (계약)
     assert (await CustomerProduct.get(id=first.id)).paid_end_on is None
 
-    again = await m.create_agreements(request, by=clerk, today=D(2019, 3, 16))
+    again = await maintenance_agreements.create_agreements(request, by=clerk, today=D(2019, 3, 16))
     assert again.created == []
     assert {s.company_name for s in again.skipped} == {"재근상사", "모드시스템"}
     assert all("이미 작성된" in s.reason for s in again.skipped)
@@ -227,10 +230,10 @@ async def test_batch_rows_are_marked_as_written_in_the_due_list(db):
     customer = await make_customer("재근상사")
     product = await make_product(clerk, customer, free_end_on=D(2019, 3, 31), modules=[("C011", 1, 100)])
     query = DueQuery(D(2019, 1, 1), D(2019, 12, 31))
-    [row] = (await m.due_list(query, today=D(2019, 4, 2))).rows
+    [row] = (await maintenance_due.due_list(query, today=D(2019, 4, 2))).rows
     assert not row.written
-    await m.create_agreements(BatchRequest([product.id], (await _yearly()).id), by=clerk)
-    [row] = (await m.due_list(query, today=D(2019, 4, 2))).rows
+    await maintenance_agreements.create_agreements(BatchRequest([product.id], (await _yearly()).id), by=clerk)
+    [row] = (await maintenance_due.due_list(query, today=D(2019, 4, 2))).rows
     assert row.written
 
 
@@ -240,7 +243,7 @@ async def test_monthly_batch_with_a_month_end_and_a_typed_period(db):
     a = await make_product(
         clerk, await make_customer("월납상사"), free_end_on=D(2020, 1, 31), modules=[("C011", 1, 30_000)]
     )
-    result = await m.create_agreements(BatchRequest([a.id], monthly.id), by=clerk)
+    result = await maintenance_agreements.create_agreements(BatchRequest([a.id], monthly.id), by=clerk)
     assert (result.created[0].start_on, result.created[0].end_on) == (D(2020, 2, 1), D(2020, 2, 29))
 
     b = await make_product(clerk, await make_customer("직접지정상사"), modules=[("C011", 1, 30_000)])
@@ -253,7 +256,7 @@ async def test_monthly_batch_with_a_month_end_and_a_typed_period(db):
         contract_date=D(2020, 2, 20),
         settlement_month="2020-03",
     )
-    result = await m.create_agreements(typed, by=clerk)
+    result = await maintenance_agreements.create_agreements(typed, by=clerk)
     contract = await MaintenanceContract.get(id=result.created[0].contract_id)
     assert (contract.start_on, contract.end_on, contract.contract_type) == (
         D(2020, 3, 1),
@@ -263,7 +266,7 @@ async def test_monthly_batch_with_a_month_end_and_a_typed_period(db):
     assert (contract.contract_date, contract.settlement_month) == (D(2020, 2, 20), "2020-03")
 
     c = await make_product(clerk, await make_customer("종료일없는상사"))
-    result = await m.create_agreements(BatchRequest([c.id], monthly.id), by=clerk)
+    result = await maintenance_agreements.create_agreements(BatchRequest([c.id], monthly.id), by=clerk)
     assert result.created == [] and "종료일이 없어" in result.skipped[0].reason
 
 
@@ -271,7 +274,7 @@ async def test_batch_input_is_checked_before_anything_is_written(db):
     clerk = await make_staff()
     product = await make_product(clerk, await make_customer("재근상사"), free_end_on=D(2019, 3, 31))
     with pytest.raises(ValidationError) as error:
-        await m.create_agreements(
+        await maintenance_agreements.create_agreements(
             BatchRequest(
                 [product.id], None, start_on=D(2020, 1, 1), end_on=D(2019, 1, 1), retroactive_fee=-1
             ),
@@ -298,9 +301,11 @@ async def test_a_failing_batch_writes_nothing(db, monkeypatch):
             raise RuntimeError("disk full")
         return await real(product_id)
 
-    monkeypatch.setattr(m, "lines_from_product", failing_on_second)
+    monkeypatch.setattr(maintenance_agreements, "lines_from_product", failing_on_second)
     with pytest.raises(RuntimeError):
-        await m.create_agreements(BatchRequest([one.id, two.id], (await _yearly()).id), by=clerk)
+        await maintenance_agreements.create_agreements(
+            BatchRequest([one.id, two.id], (await _yearly()).id), by=clerk
+        )
     assert await MaintenanceContract.all().count() == 0
     assert await MaintenanceLine.all().count() == 0
 
@@ -623,11 +628,13 @@ async def test_agreement_list_by_contract_date_or_settlement_month_with_state_co
         products.append(
             await make_product(clerk, await make_customer(name), free_end_on=free, modules=[("C011", 1, 100)])
         )
-    result = await m.create_agreements(BatchRequest([p.id for p in products], (await _yearly()).id), by=clerk)
+    result = await maintenance_agreements.create_agreements(
+        BatchRequest([p.id for p in products], (await _yearly()).id), by=clerk
+    )
     await m.change_contract_state(result.created[1].contract_id, by=clerk, state=ContractState.CONTRACTED)
 
     in_2019 = AgreementQuery(D(2019, 1, 1), D(2019, 12, 31))
-    page = await m.agreement_list(in_2019, state=ContractState.BEFORE_SENDING)
+    page = await maintenance_agreements.agreement_list(in_2019, state=ContractState.BEFORE_SENDING)
     assert [r.company_name for r in page.rows] == ["가상사"]
     assert page.counts == {
         ContractState.BEFORE_SENDING: 1,
@@ -635,11 +642,11 @@ async def test_agreement_list_by_contract_date_or_settlement_month_with_state_co
         ContractState.ON_HOLD: 0,
         None: 2,
     }
-    everything = await m.agreement_list(in_2019, state=None)
+    everything = await maintenance_agreements.agreement_list(in_2019, state=None)
     assert [r.company_name for r in everything.rows] == ["가상사", "나상사"]
 
     by_month = AgreementQuery(D(2019, 1, 1), D(2019, 1, 31), basis=AgreementBasis.SETTLEMENT_MONTH)
-    page = await m.agreement_list(by_month, state=None)
+    page = await maintenance_agreements.agreement_list(by_month, state=None)
     assert [(r.company_name, r.settlement_month) for r in page.rows] == [("다상사", "2019-01")]
 
 
@@ -649,10 +656,12 @@ async def test_the_agreement_pdf_names_the_customer_lines_totals_and_our_company
     product = await make_product(
         clerk, customer, free_end_on=D(2019, 3, 31), modules=[("C011", 20, 5_000_000)], key_locks=["NZ090101"]
     )
-    result = await m.create_agreements(BatchRequest([product.id], (await _yearly()).id), by=clerk)
+    result = await maintenance_agreements.create_agreements(
+        BatchRequest([product.id], (await _yearly()).id), by=clerk
+    )
     with acting_as(clerk):
         await AppSetting.create(key="company", value={"name": "뉴젠솔루션", "representative": "홍대표"})
-    pdf = await m.agreement_pdf([result.created[0].contract_id])
+    pdf = await maintenance_agreements.agreement_pdf([result.created[0].contract_id])
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for expected in (
         "유지보수 동의서",
@@ -676,8 +685,8 @@ async def test_a_batch_of_agreements_gives_one_page_set_per_contract(db):
             clerk, await make_customer(name), free_end_on=D(2019, 3, 31), modules=[("C011", 1, 100)]
         )
         ids.append(product.id)
-    result = await m.create_agreements(BatchRequest(ids, (await _yearly()).id), by=clerk)
-    pdf = await m.agreement_pdf([c.contract_id for c in result.created])
+    result = await maintenance_agreements.create_agreements(BatchRequest(ids, (await _yearly()).id), by=clerk)
+    pdf = await maintenance_agreements.agreement_pdf([c.contract_id for c in result.created])
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     assert len(pages) >= 2
     assert "일번상사" in pages[0] and "이번상사" not in pages[0]
@@ -697,12 +706,14 @@ async def test_a_customer_with_two_products_gets_one_agreement_per_product(db):
     tax = await make_product(
         clerk, jaegeun, group="02", paid_end_on=D(2019, 6, 30), modules=[("T011", 2, 300_000)]
     )
-    due = await m.due_list(
+    due = await maintenance_due.due_list(
         DueQuery(D(2019, 1, 1), D(2019, 12, 31)), tab=DueTab.FREE_AND_RENEWAL, today=D(2019, 3, 1)
     )
     assert sorted(row.product_id for row in due.rows) == sorted([erp.id, tax.id])  # a row per product
 
-    result = await m.create_agreements(BatchRequest([erp.id, tax.id], (await _yearly()).id), by=clerk)
+    result = await maintenance_agreements.create_agreements(
+        BatchRequest([erp.id, tax.id], (await _yearly()).id), by=clerk
+    )
     assert [c.company_name for c in result.created] == ["재근상사", "재근상사"]
     contracts = await MaintenanceContract.filter(customer_id=jaegeun.id).order_by("start_on")
     groups = [(await code(CodeKind.PRODUCT_GROUP, g)).id for g in ("01", "02")]

@@ -10,8 +10,9 @@ from core.errors import StaleRecordError, ValidationError
 from models.audit import AuditEntry
 from models.codes import CodeEntry, CodeKind
 from models.quote import Quote, QuoteLine, QuoteState
-from services import quotes, sales
-from services.quotes import LineInput, QuoteFilters, QuoteTab, compute_totals, total_in_words
+from services import quote_list, quotes, sales
+from services.document_lines import LineInput, compute_totals, total_in_words
+from services.quote_list import QuoteFilters, QuoteTab
 from tests.sales_factories import line, make_customer, make_item, make_quote
 from tests.utils import make_staff
 
@@ -85,10 +86,10 @@ async def test_numbers_stay_unique_when_many_users_save_at_once(db):
     assert other_day.number == "26031100-1"
 
     # sorted by 견적번호 the list keeps the issuing order (…-9 before …-10), on screen and in Excel
-    on_screen = await quotes.quote_status(QuoteFilters(), today=TODAY, sort_by="number", descending=False)
+    on_screen = await quote_list.quote_status(QuoteFilters(), today=TODAY, sort_by="number", descending=False)
     assert [r.number for r in on_screen.rows] == [*expected, "26031100-1"]
     exported = [
-        r.number async for r in quotes.iter_quote_rows(QuoteFilters(), sort_by="number", descending=True)
+        r.number async for r in quote_list.iter_quote_rows(QuoteFilters(), sort_by="number", descending=True)
     ]
     assert exported == ["26031100-1", *reversed(expected)]
 
@@ -134,12 +135,12 @@ async def test_expiry_is_derived_at_the_date_boundary(db):
     assert quotes.is_expired(QuoteState.IN_PROGRESS, last_valid_day, last_valid_day + dt.timedelta(days=1))
     assert not quotes.is_expired(QuoteState.ACCEPTED, last_valid_day, last_valid_day + dt.timedelta(days=1))
 
-    on_last_day = await quotes.quote_status(QuoteFilters(), today=last_valid_day)
-    day_after = await quotes.quote_status(QuoteFilters(), today=last_valid_day + dt.timedelta(days=1))
+    on_last_day = await quote_list.quote_status(QuoteFilters(), today=last_valid_day)
+    day_after = await quote_list.quote_status(QuoteFilters(), today=last_valid_day + dt.timedelta(days=1))
     assert on_last_day.counts[QuoteTab.IN_PROGRESS] == 2 and on_last_day.counts[QuoteTab.EXPIRED] == 0
     assert day_after.counts[QuoteTab.IN_PROGRESS] == 1 and day_after.counts[QuoteTab.EXPIRED] == 1
     assert day_after.counts[QuoteTab.CANCELLED] == 1  # cancelled quotes never expire
-    expired = await quotes.quote_status(
+    expired = await quote_list.quote_status(
         QuoteFilters(), tab=QuoteTab.EXPIRED, today=last_valid_day + dt.timedelta(days=1)
     )
     assert [r.expired for r in expired.rows] == [True]
@@ -243,7 +244,7 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
         state=QuoteState.CANCELLED,
     )
 
-    everything = await quotes.quote_status(QuoteFilters(), today=TODAY)
+    everything = await quote_list.quote_status(QuoteFilters(), today=TODAY)
     assert everything.total == 3
     assert [r.quote_date for r in everything.rows] == sorted(
         (r.quote_date for r in everything.rows), reverse=True
@@ -251,7 +252,7 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
     assert everything.total_amount == 1_100_000 + 2_200_000 + 330_000
 
     last_month = QuoteFilters(date_from=TODAY - dt.timedelta(days=7), date_to=TODAY)
-    page = await quotes.quote_status(last_month, tab=QuoteTab.IN_PROGRESS, today=TODAY)
+    page = await quote_list.quote_status(last_month, tab=QuoteTab.IN_PROGRESS, today=TODAY)
     assert page.counts == {
         QuoteTab.ALL: 2,
         QuoteTab.IN_PROGRESS: 2,
@@ -261,7 +262,7 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
     }
     assert page.supply_total == 3_000_000 and page.vat_total == 300_000
 
-    by_name = await quotes.quote_status(
+    by_name = await quote_list.quote_status(
         QuoteFilters(text="A상호"), today=TODAY, sort_by="quote_date", descending=False
     )
     assert [r.customer_name for r in by_name.rows] == ["(주)A상호", "(주)A상호"]
@@ -269,16 +270,16 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
     with acting_as(hong):
         a_sangho.status_id = (await CodeEntry.get(kind=CodeKind.CUSTOMER_STATUS, code="1")).id
         await a_sangho.save()
-    by_progress = await quotes.quote_status(QuoteFilters(progress_id=a_sangho.status_id), today=TODAY)
+    by_progress = await quote_list.quote_status(QuoteFilters(progress_id=a_sangho.status_id), today=TODAY)
     assert by_progress.counts[QuoteTab.ALL] == 2 and by_progress.counts[QuoteTab.IN_PROGRESS] == 1
     assert {r.progress for r in by_progress.rows} == {"견적발송"}
-    by_staff = await quotes.quote_status(QuoteFilters(staff_id=kim.id), today=TODAY)
+    by_staff = await quote_list.quote_status(QuoteFilters(staff_id=kim.id), today=TODAY)
     assert [r.staff_name for r in by_staff.rows] == ["김모두"]
-    second_page = await quotes.quote_status(QuoteFilters(), today=TODAY, offset=2, limit=2)
+    second_page = await quote_list.quote_status(QuoteFilters(), today=TODAY, offset=2, limit=2)
     assert len(second_page.rows) == 1 and second_page.total == 3
 
     exported = [
-        row async for row in quotes.iter_quote_rows(QuoteFilters(), tab=QuoteTab.CANCELLED, today=TODAY)
+        row async for row in quote_list.iter_quote_rows(QuoteFilters(), tab=QuoteTab.CANCELLED, today=TODAY)
     ]
     assert [r.total_amount for r in exported] == [330_000]
 

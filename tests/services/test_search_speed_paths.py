@@ -14,8 +14,9 @@ from core.korean import chosung
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import Reception, ReceptionState
-from services import customers, receptions, search_index
-from services.customers import CustomerFilters, CustomerInput
+from services import customer_list, customers, quote_list, receptions, search_index
+from services.customer_list import CustomerFilters
+from services.customers import CustomerInput
 from services.paging import PageRequest
 from services.receptions import LogFilters, ReceptionInput, SearchField
 from tests.utils import make_staff
@@ -36,7 +37,7 @@ async def add(by, name: str, **fields) -> Customer:
 
 
 async def names(filters: CustomerFilters, **request) -> list[str]:
-    page = await customers.search_customers(filters, PageRequest(rows_per_page=100, **request))
+    page = await customer_list.search_customers(filters, PageRequest(rows_per_page=100, **request))
     return [row["company_name"] for row in page.rows]
 
 
@@ -152,8 +153,8 @@ async def _both(filters: CustomerFilters, request: PageRequest) -> tuple:
     size = request.rows_per_page
     reader = sqlite_reader()
     assert reader is not None
-    fast = await customers._sqlite_search(reader, filters, request, size)
-    orm = await customers._orm_search(filters, request, size)
+    fast = await customer_list._sqlite_search(reader, filters, request, size)
+    orm = await customer_list._orm_search(filters, request, size)
     return fast, orm
 
 
@@ -203,8 +204,8 @@ async def test_the_export_continues_after_the_last_row_even_when_sort_values_rep
     for i in range(7):
         await add(clerk, "같은이름상사", on=f"2020-01-0{i + 1}")
     await add(clerk, "가나다", on="2020-02-01")
-    monkeypatch.setattr(customers, "EXPORT_CHUNK", 3)
-    path = await customers.export_customers(CustomerFilters(), sort_by="company_name", descending=True)
+    monkeypatch.setattr(customer_list, "EXPORT_CHUNK", 3)
+    path = await customer_list.export_customers(CustomerFilters(), sort_by="company_name", descending=True)
     try:
         sheet = openpyxl.load_workbook(path, read_only=True).active
         rows = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -435,8 +436,8 @@ def test_migrating_a_database_with_data_fills_the_search_indexes(isolated_data):
 @sqlite_only
 async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
     from models.quote import QuoteState
-    from services import quotes, sales
-    from services.quotes import QuoteFilters, QuoteTab
+    from services import sales
+    from services.quote_list import QuoteFilters, QuoteTab
     from tests.sales_factories import line, make_customer, make_quote
 
     today = dt.date(2026, 11, 27)
@@ -464,18 +465,18 @@ async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
         QuoteFilters(staff_id=kim.id),
         QuoteFilters(customer_id=jaegeun.id),
     ]
-    fast_reader = quotes.sqlite_reader
+    fast_reader = quote_list.sqlite_reader
     for filters in filters_list:
         for tab in QuoteTab:
             for sort_by, descending in (("quote_date", True), ("recipient", False), ("staff", True)):
-                fast = await quotes.quote_status(
+                fast = await quote_list.quote_status(
                     filters, tab=tab, sort_by=sort_by, descending=descending, limit=3, today=today
                 )
-                monkeypatch.setattr(quotes, "sqlite_reader", lambda: None)
-                orm = await quotes.quote_status(
+                monkeypatch.setattr(quote_list, "sqlite_reader", lambda: None)
+                orm = await quote_list.quote_status(
                     filters, tab=tab, sort_by=sort_by, descending=descending, limit=3, today=today
                 )
-                monkeypatch.setattr(quotes, "sqlite_reader", fast_reader)
+                monkeypatch.setattr(quote_list, "sqlite_reader", fast_reader)
                 assert fast == orm, (filters, tab, sort_by)
-    listed = await quotes.quote_status(QuoteFilters(), today=today)
+    listed = await quote_list.quote_status(QuoteFilters(), today=today)
     assert {r.order_number for r in listed.rows if r.id == made[0].id} != {""}
