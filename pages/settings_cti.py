@@ -267,7 +267,6 @@ def register() -> None:
                 state["version"] = saved.version
                 origin_caption.update(saved)
                 device_guard.saved()
-                await runtime.apply_cti_settings()
                 refresh_status()
                 ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")
 
@@ -383,7 +382,6 @@ def register() -> None:
                 call_errors.clear()
                 call_state["version"] = saved.version
                 calls_guard.saved()
-                await runtime.apply_call_settings()
                 ui.notify("저장했습니다.", type="positive")
 
             SaveAction(save_calls, icon="save").props("unelevated no-caps").mark("calls-save")
