@@ -38,15 +38,12 @@ DIRECTION_OPTIONS = {direction.value: direction.value for direction in Direction
 
 @dataclass(frozen=True)
 class ReceptionPrefill:
-    """What a new reception starts with (from a call popup: time, number, customer, source)."""
+    """What a new reception typed by hand starts with (a reception from a call starts from
+    services.receptions.draft_from_call instead)."""
 
-    received_at: dt.datetime | None = None
     phone: str = ""
-    extension: str = ""
     customer_id: int | None = None
     contact_name: str = ""
-    source: CallSource = CallSource.MANUAL
-    call_event_id: int | None = None
 
 
 def customer_label(customer: CustomerBrief | None) -> str:
@@ -540,19 +537,25 @@ async def open_reception_form(
     *,
     reception_id: int | None = None,
     prefill: ReceptionPrefill | None = None,
+    call_id: int | None = None,
     on_saved: Callable[[int], Awaitable[None] | None] | None = None,
 ) -> ReceptionForm | None:
-    """Open the form for an existing reception, or a new one starting from `prefill`."""
+    """Open the form for an existing reception, a new one written from the call `call_id`, or a
+    new one starting from `prefill`."""
     form = ReceptionForm(actor, reception_id, on_saved)
-    if reception_id is not None:
-        try:
+    try:
+        if reception_id is not None:
             detail = await receptions.get_reception(reception_id)
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return None
-        form.version = detail.version
-        await form.build(detail.data, title_suffix=f"접수 #{reception_id}")
-        return form
+            form.version = detail.version
+            await form.build(detail.data, title_suffix=f"접수 #{reception_id}")
+            return form
+        if call_id is not None:
+            data = await receptions.draft_from_call(call_id, by=actor)
+            await form.build(data, title_suffix="새 접수")
+            return form
+    except GogaekError as error:
+        ui.notify(str(error), type="negative")
+        return None
     prefill = prefill or ReceptionPrefill()
     phone = prefill.phone
     contact = prefill.contact_name
@@ -562,23 +565,11 @@ async def open_reception_form(
             phone = phone or customer.phone or customer.mobile
             contact = contact or customer.contact_name
     data = ReceptionInput(
-        received_at=(prefill.received_at or dt.datetime.now()).replace(microsecond=0),
+        received_at=dt.datetime.now().replace(microsecond=0),
         phone=format_phone(phone) if phone else "",
-        extension=prefill.extension,
         customer_id=prefill.customer_id,
         contact_name=contact,
-        route_id=await _default_route(prefill),
         receiver_id=actor.id,
-        source=prefill.source,
-        call_event_id=prefill.call_event_id,
     )
     await form.build(data, title_suffix="새 접수")
     return form
-
-
-async def _default_route(prefill: ReceptionPrefill) -> int | None:
-    """A call from CTI or Centrex came by phone: 접수경로 전화 when that code exists."""
-    if prefill.source == CallSource.MANUAL:
-        return None
-    routes = await codes.list_codes(CodeKind.RECEPTION_ROUTE, include_inactive=False)
-    return next((r.id for r in routes if r.name == "전화"), None)

@@ -125,7 +125,6 @@ def register() -> None:
                     ui.notify(str(error), type="negative", multi_line=True)
                     return
                 ui.notify("삭제했습니다.")
-                await runtime.centrex_poller.refresh()
                 await reload()
 
             async def check_selected() -> None:
@@ -249,7 +248,6 @@ def register() -> None:
                             return
                         ui.notify("저장했습니다.", type="positive")
                         dialog.close()
-                        await runtime.centrex_poller.refresh()
                         await reload()
 
                     async def close() -> None:
@@ -392,7 +390,6 @@ def register() -> None:
                 origin_caption.update(saved)
                 connection_guard.saved()
                 show_ring_url()
-                await runtime.apply_centrex_settings()
                 ui.notify("저장했습니다.", type="positive")
 
             async def register_callback() -> None:
@@ -429,7 +426,6 @@ def register() -> None:
                     return
                 saved = await ts.renew_ring_secret(by=actor)
                 state["version"], state["settings"] = saved.version, saved.values
-                runtime.ring_callback.configure(saved.values.ring_secret)
                 show_ring_url()
                 ui.notify("새 비밀 주소를 만들었습니다. 콜백 등록을 다시 하세요.")
 

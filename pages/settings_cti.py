@@ -13,6 +13,7 @@ from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
 from core.korean import format_datetime
 from pages.components.conflicts import keep_my_work
+from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
@@ -114,6 +115,67 @@ async def reconnect_cti() -> None:
 
 def _available_ports() -> list[str]:
     return sorted(port.device for port in serial.tools.list_ports.comports())
+
+
+def token_caption(token: ts.WebhookToken) -> str:
+    if not token.exists:
+        return "아직 주소가 없습니다. 주소 만들기를 누르면 PBX에 넣을 주소가 만들어집니다."
+    made = f"{format_datetime(token.created_at)}에 만든 " if token.created_at else ""
+    return f"{made}주소를 쓰고 있습니다 (끝 네 글자 …{token.hint}). 주소 전체는 만들 때 한 번만 보여 줍니다."
+
+
+async def webhook_card(actor: Actor) -> None:
+    """PBX 연동: the secret address an IP-PBX posts its call events to (docs/telephony.md)."""
+    token = await ts.webhook_token()
+    with ui.card().classes("w-full max-w-[900px] gap-1"):
+        ui.label("PBX 연동 (웹훅)").classes("text-subtitle1 text-weight-medium")
+        ui.label(
+            "Asterisk, FreePBX, 3CX 같은 IP-PBX가 전화가 올 때(newCall), 받을 때(answer), 끊을 때(hangup) "
+            "이 주소로 알려 주면 다른 수신 장치와 똑같이 팝업이 뜨고 통화 기록이 남습니다."
+        ).classes("text-caption text-grey-8")
+        caption = ui.label(token_caption(token)).classes("text-body2").mark("webhook-status")
+        with ui.row().classes("w-full items-center no-wrap gap-2") as shown:
+            address = (
+                ui.input("PBX에 넣을 주소")
+                .props("outlined dense readonly")
+                .classes("flex-1 font-mono")
+                .mark("webhook-url")
+            )
+            ui.button("복사", icon="content_copy", on_click=lambda: copy()).props(
+                "dense outline no-caps"
+            ).mark("webhook-copy")
+        shown.set_visibility(False)
+
+        def copy() -> None:
+            ui.clipboard.write(address.value or "")
+            ui.notify("주소를 복사했습니다.", type="positive")
+
+        async def renew() -> None:
+            current = await ts.webhook_token()
+            if current.exists and not await confirm(
+                "새 주소를 만들면 지금 주소는 바로 쓸 수 없게 됩니다. PBX에도 새 주소를 넣어야 합니다. 새로 만들까요?",
+                action="새로 만들기",
+            ):
+                return
+            try:
+                new_token = await ts.renew_webhook_token(by=actor)
+            except GogaekError as error:
+                ui.notify(str(error), type="negative", multi_line=True)
+                return
+            origin = await ui.run_javascript("window.location.origin")
+            address.value = f"{origin}{ts.webhook_path(new_token)}"
+            shown.set_visibility(True)
+            caption.set_text(token_caption(await ts.webhook_token()))
+            button.set_text("새 주소 만들기")
+            ui.notify(
+                "주소를 만들었습니다. 이 주소는 지금만 전체가 보이니 복사해 PBX에 넣으세요.", type="positive"
+            )
+
+        button = (
+            ui.button("새 주소 만들기" if token.exists else "주소 만들기", icon="key", on_click=renew)
+            .props("outline no-caps")
+            .mark("webhook-renew")
+        )
 
 
 def register() -> None:
@@ -267,7 +329,6 @@ def register() -> None:
                 state["version"] = saved.version
                 origin_caption.update(saved)
                 device_guard.saved()
-                await runtime.apply_cti_settings()
                 refresh_status()
                 ui.notify("저장했습니다. 새 설정으로 장치에 연결합니다.", type="positive")
 
@@ -383,8 +444,8 @@ def register() -> None:
                 call_errors.clear()
                 call_state["version"] = saved.version
                 calls_guard.saved()
-                await runtime.apply_call_settings()
                 ui.notify("저장했습니다.", type="positive")
 
             SaveAction(save_calls, icon="save").props("unelevated no-caps").mark("calls-save")
         calls_guard = FormGuard(calls_form)
+        await webhook_card(actor)

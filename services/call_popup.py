@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from core.audit import Actor
 from core.korean import format_phone
 from models.customer import Customer
-from models.reception import Reception
+from models.reception import Direction, Reception
 from models.telephony import CallEvent, CallEventSource
 from services.balances import customer_balances
 from services.maintenance import maintenance_summary
@@ -22,6 +22,8 @@ SOURCE_LABELS = {
     CallEventSource.CTI: "CTI",
     CallEventSource.CENTREX: "센트릭스",
     CallEventSource.RING: "센트릭스",
+    CallEventSource.WEBHOOK: "PBX",
+    CallEventSource.DIAL: "전화걸기",
 }
 INQUIRY_PREVIEW = 60
 
@@ -232,7 +234,7 @@ class RecentCall:
 async def recent_calls(limit: int = 20) -> list[RecentCall]:
     """최근 수신 전화, newest first, with whether a reception was written for each."""
     rows = (
-        await CallEvent.all()
+        await CallEvent.filter(direction=Direction.INBOUND)
         .order_by("-occurred_at", "-id")
         .limit(limit)
         .values("id", "occurred_at", "number", "digits", "source", "extension", "customer__company_name")

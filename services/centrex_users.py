@@ -13,10 +13,11 @@ from core.errors import GogaekError, ValidationError
 from core.inputs import refuse, wrong_ids, wrong_texts
 from core.korean import phone_digits
 from models.staff import Staff
-from models.telephony import CentrexUser
+from models.telephony import CallEventSource, CentrexUser
+from services import calls
 from services.centrex_client import CentrexClient, CentrexError, UserInfo, password_sha512
 from services.submissions import already_made, create_once
-from services.telephony_settings import load_centrex_settings, ring_path
+from services.telephony_settings import Part, changed, load_centrex_settings, ring_path
 
 NUMBER070 = re.compile(r"^070\d{7,8}$")
 # clicks on the same number this soon after a dial was sent belong to the same gesture
@@ -125,7 +126,7 @@ async def save_centrex_user(
         raise ValidationError(errors)
     with acting_as(by):
         if user_id is None:
-            return await create_once(
+            made = await create_once(
                 CentrexUser,
                 "centrex_user",
                 form_token,
@@ -137,6 +138,10 @@ async def save_centrex_user(
                     enabled=enabled,
                 ),
             )
+    if user_id is None:
+        await changed(Part.CENTREX_LINES)
+        return made
+    with acting_as(by):
         user = await CentrexUser.fetch(user_id, "API 사용자")
         if user.number070 != digits:
             user.last_seen_no = None  # another line: its history starts fresh, nothing old pops up
@@ -149,7 +154,8 @@ async def save_centrex_user(
         if version is not None:
             user.version = version
         await user.save()
-        return user
+    await changed(Part.CENTREX_LINES)
+    return user
 
 
 async def delete_centrex_user(user_id: int, *, by: Actor) -> None:
@@ -157,6 +163,39 @@ async def delete_centrex_user(user_id: int, *, by: Actor) -> None:
     user = await CentrexUser.fetch(user_id, "API 사용자")
     with acting_as(by):
         await user.delete()
+    await changed(Part.CENTREX_LINES)
+
+
+# -- the poller's bookkeeping of a line (technical columns: no audit entry, no version bump every
+# few seconds)
+
+
+async def enabled_lines() -> list[dict]:
+    """id, last_success_at and last_error of every enabled line."""
+    return await CentrexUser.filter(enabled=True).order_by("id").values("id", "last_success_at", "last_error")
+
+
+async def enabled_line(user_id: int) -> CentrexUser | None:
+    return await CentrexUser.get_or_none(id=user_id, enabled=True)
+
+
+async def start_history_at(user_id: int, last_seen_no: int) -> None:
+    """A line's first poll: where its history ends. Only where no other round has set it
+    meanwhile (a later baseline would skip a call)."""
+    await CentrexUser.filter(id=user_id, last_seen_no__isnull=True).update(last_seen_no=last_seen_no)
+
+
+async def history_seen_to(user_id: int, last_seen_no: int) -> None:
+    """Never backwards: a slower round of an old task must not re-open calls already seen."""
+    await CentrexUser.filter(id=user_id, last_seen_no__lt=last_seen_no).update(last_seen_no=last_seen_no)
+
+
+async def line_polled(user_id: int, at: dt.datetime) -> None:
+    await CentrexUser.filter(id=user_id).update(last_success_at=at, last_error="")
+
+
+async def line_failed(user_id: int, error: str) -> None:
+    await CentrexUser.filter(id=user_id).update(last_error=error[:255])
 
 
 async def _client(number070: str, password_hash: str) -> CentrexClient:
@@ -224,11 +263,21 @@ async def click_dial(*, by: Actor, number: str) -> str:
         except CentrexError as error:
             if error.maybe_delivered:  # the result is unknown: the phone may ring; never re-sent by itself
                 _last_dial[by.id] = (digits, time.monotonic())
+                await _log_dial(user, digits, by)
             raise
         _last_dial[by.id] = (digits, time.monotonic())
+        await _log_dial(user, digits, by)
     finally:
         _dialling.discard(by.id)
     return digits
+
+
+async def _log_dial(user: CentrexUser, digits: str, by: Actor) -> None:
+    """A 발신 call record for a dial the service received (or may have): its outcome is settled
+    from the line's outbound call history; a refused request made no call and is not logged."""
+    await calls.record_outgoing(
+        source=CallEventSource.DIAL, number=digits, staff_id=by.id, extension=user.extension
+    )
 
 
 async def register_ring_callback(user_id: int, *, by: Actor) -> str:

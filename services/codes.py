@@ -155,6 +155,9 @@ SEED_MODULES = [
     ("04", "P011", "프로젝트기본형"),
 ]
 
+# 접수경로 of a reception written from a call (its code: the name may be changed by the office)
+PHONE_ROUTE_CODE = "1"
+
 # 납입형태 codes the maintenance workflow relies on: the number of months one payment covers.
 PAYMENT_FORM_MONTHS = {"Y": 12, "M": 1}
 SEED_PAYMENT_FORMS = [("Y", "년납"), ("M", "월납")]
@@ -214,6 +217,11 @@ async def list_codes(
 async def code_choices(kind: CodeKind, *, parent_id: int | None = None) -> dict[int, str]:
     """Active rows for a select box: id → name."""
     return {c.id: c.name for c in await list_codes(kind, parent_id=parent_id, include_inactive=False)}
+
+
+async def active_code_id(kind: CodeKind, code: str) -> int | None:
+    """The id of the active row with this code (None when it was removed or switched off)."""
+    return await CodeEntry.filter(kind=kind, code=code, active=True).first().values_list("id", flat=True)
 
 
 async def code_level(entry: CodeEntry) -> int:

@@ -29,7 +29,8 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
-from services import phone_directory, search_index
+from models.telephony import CallEvent, CallEventSource
+from services import calls, codes, phone_directory, search_index
 from services.customers import has_initials, lookup_customers, text_or_initials
 from services.submissions import already_made, create_once
 
@@ -765,7 +766,7 @@ async def save_reception(
     _apply_state_rule(values, by)
     with acting_as(by):
         if reception_id is None:
-            return await create_once(
+            reception = await create_once(
                 Reception,
                 "reception",
                 form_token,
@@ -773,6 +774,9 @@ async def save_reception(
                     **values, source=CallSource(data.source), call_event_id=data.call_event_id
                 ),
             )
+            if data.call_event_id:
+                await calls.reception_written(data.call_event_id, by=by)
+            return reception
         if version is None:
             raise ValueError("editing a reception needs the version the user opened")
         async with in_transaction():
@@ -844,6 +848,37 @@ async def get_reception(reception_id: int) -> ReceptionDetail:
             source=reception.source,
             call_event_id=reception.call_event_id,
         ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A reception written from a call
+
+
+async def draft_from_call(call_id: int, *, by: Actor) -> ReceptionInput:
+    """접수작성 from a call's popup: a new reception starting with the call's time, number,
+    extension, customer (as the phone directory resolves it now) and contact, 접수경로 전화 (found
+    by its code) and me as receiver; opening it means I took the call."""
+    event = await CallEvent.fetch(call_id, "전화 기록")
+    match = await phone_directory.resolve_caller(event.digits) if event.digits else None
+    customer_id = match.customer.id if match and match.customer else event.customer_id
+    contact = (match.card.name if match and match.card else "") or event.caller_name
+    phone = format_phone(event.number) if event.digits else ""
+    if customer_id and not (phone and contact) and (customer := await customer_brief(customer_id)):
+        phone = phone or format_phone(customer.phone or customer.mobile)
+        contact = contact or customer.contact_name
+    await calls.take_call(call_id, by=by)
+    return ReceptionInput(
+        received_at=event.occurred_at.replace(microsecond=0),
+        direction=event.direction,
+        phone=phone,
+        extension=event.extension,
+        customer_id=customer_id,
+        contact_name=contact,
+        route_id=await codes.active_code_id(CodeKind.RECEPTION_ROUTE, codes.PHONE_ROUTE_CODE),
+        receiver_id=by.id,
+        source=CallSource.CTI if event.source == CallEventSource.CTI else CallSource.CENTREX,
+        call_event_id=call_id,
     )
 
 

@@ -6,12 +6,15 @@ screen can say so; a value given by the environment wins and is shown read-only.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import hashlib
+import hmac
 import ipaddress
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 CTI_KEY = "telephony.cti"
 CALLS_KEY = "telephony.calls"
 CENTREX_KEY = "telephony.centrex"
+WEBHOOK_KEY = "telephony.webhook"
 
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 DEFAULT_INIT_COMMANDS = ("ATZ", "AT+VCID=1")
@@ -35,6 +39,37 @@ MIN_POLL_SECONDS, MAX_POLL_SECONDS = 0.2, 600.0
 PRIVATE_NETWORKS = tuple(
     ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 )
+
+
+class Part(enum.StrEnum):
+    """What a saved change concerns, for the running telephony to re-read."""
+
+    CTI = "cti"
+    CALLS = "calls"
+    CENTREX = "centrex"  # the Centrex settings or the ring-callback secret
+    CENTREX_LINES = "centrex_lines"  # an API사용자 added, changed or removed
+    WEBHOOK = "webhook"
+
+
+_listener: Callable[[Part], Awaitable[None]] | None = None
+
+
+def on_change(listener: Callable[[Part], Awaitable[None]] | None) -> None:
+    """The running telephony's one entry point for settings changes (telephony.runtime.apply_settings
+    while it runs; None when it stops). Screens only save; they never re-apply anything themselves."""
+    global _listener
+    _listener = listener
+
+
+async def changed(part: Part) -> None:
+    """After a change was stored: the running telephony takes it up (a failure there is logged,
+    the change stays saved and applies at the next start)."""
+    if _listener is None:
+        return
+    try:
+        await _listener(part)
+    except Exception:
+        log.exception("could not apply the changed %s settings", part)
 
 
 class Origin(enum.StrEnum):
@@ -294,6 +329,7 @@ async def save_cti_settings(
         "init_commands": commands,
     }
     await _store(CtiSettings, _changes(loaded, submitted), version=version, by=by)
+    await changed(Part.CTI)
     return await load_cti_settings()
 
 
@@ -337,6 +373,7 @@ async def save_call_settings(
         "others_delay_seconds": others_delay_seconds,
     }
     await _store(CallSettings, submitted, version=version, by=by)
+    await changed(Part.CALLS)
     return await load_call_settings()
 
 
@@ -385,6 +422,7 @@ async def save_centrex_settings(
         "ring_port": ring_port,
     }
     await _store(CentrexSettings, _changes(loaded, submitted), version=version, by=by)
+    await changed(Part.CENTREX)
     return await load_centrex_settings()
 
 
@@ -408,8 +446,74 @@ async def renew_ring_secret(*, by: Actor) -> Loaded[CentrexSettings]:
     """A new secret path: the old callback address stops working at once (register again)."""
     by.require_admin()
     await _store(CentrexSettings, {"ring_secret": new_ring_secret()}, version=None, by=by)
+    await changed(Part.CENTREX)
     return await load_centrex_settings()
 
 
 def ring_path(secret: str) -> str:
     return f"/centrex/ring/{secret}.html"
+
+
+# -- the PBX webhook (POST /cti/<token>) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookToken:
+    """What the settings screen may show of the webhook's token: only its last characters (the
+    whole token is shown once, when it is made)."""
+
+    exists: bool
+    hint: str = ""
+    created_at: dt.datetime | None = None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def webhook_token() -> WebhookToken:
+    row = await AppSetting.get_or_none(key=WEBHOOK_KEY)
+    value = row.value if row and isinstance(row.value, dict) else {}
+    if not value.get("token_sha256"):
+        return WebhookToken(exists=False)
+    try:
+        created_at = dt.datetime.fromisoformat(str(value.get("created_at")))
+    except ValueError:
+        created_at = None
+    return WebhookToken(exists=True, hint=str(value.get("hint") or ""), created_at=created_at)
+
+
+async def load_webhook_token_hash() -> str:
+    """The SHA-256 hex of the current token ('' when none was made: the webhook answers 404)."""
+    row = await AppSetting.get_or_none(key=WEBHOOK_KEY)
+    value = row.value if row and isinstance(row.value, dict) else {}
+    return str(value.get("token_sha256") or "")
+
+
+def webhook_token_matches(token: str, token_hash: str) -> bool:
+    return bool(token_hash) and hmac.compare_digest(_token_hash(token), token_hash)
+
+
+async def renew_webhook_token(*, by: Actor) -> str:
+    """A new token (the first, or one replacing the old, which stops working at once). Returned
+    once to be shown in full; only its hash is kept."""
+    by.require_admin()
+    token = secrets.token_urlsafe(32)
+    value = {
+        "token_sha256": _token_hash(token),
+        "hint": token[-4:],
+        "created_at": dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+    }
+    with acting_as(by):
+        row = await AppSetting.get_or_none(key=WEBHOOK_KEY)
+        if row is None:
+            await AppSetting.create(key=WEBHOOK_KEY, value=value)
+        else:
+            row.value = value
+            await row.save()
+    await changed(Part.WEBHOOK)
+    return token
+
+
+def webhook_path(token: str) -> str:
+    return f"/cti/{token}"

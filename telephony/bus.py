@@ -1,11 +1,11 @@
-"""The call bus: every source (serial CTI, Centrex poller, ring callback) publishes here.
+"""The call bus: every source (serial CTI, Centrex poller, ring callback, PBX webhook) publishes here.
 
 One call, one popup: reports of the same number within the de-duplication window are the same
 call, whichever source they come from, and a number's calls are remembered for longer than the age
 at which a Centrex row is still announced, so a late row never pops a call up a second time. A
 call without a caller number (withheld or unavailable) is always its own call: only a device
-repeating itself while the same call rings is folded in. A new call is resolved once through the phone directory,
-stored as a CallEvent (so a missed popup can be found later) and handed to every subscriber. A
+repeating itself while the same call rings is folded in. A new call is resolved and stored once
+by services.calls (so a missed popup can be found later) and handed to every subscriber. A
 subscriber that fails or hangs never stops the others, the sources or the next call."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from core.korean import phone_digits
-from models.staff import Staff
-from models.telephony import CallEvent, CallEventSource, CentrexUser
-from services.phone_directory import CallerMatch, resolve_caller
+from models.telephony import CallEventSource
+from services import calls
+from services.phone_directory import CallerMatch
 
 log = logging.getLogger(__name__)
 
@@ -160,31 +160,29 @@ class CallBus:
         self._remember(key, now, occurred_at, timed)
         self._forget_old(now)
         try:
-            match = await resolve_caller(digits) if digits else CallerMatch(digits="")
-            staff_ids = await self._staff_for(report)
-            event = await CallEvent.create(
+            recorded = await calls.record_incoming(
                 source=report.source,
-                number=number[:40],
-                digits=digits[:20],
-                extension=report.extension[:20],
+                number=number,
+                digits=digits,
+                extension=report.extension,
+                line=report.line,
                 occurred_at=occurred_at,
-                customer_id=match.customer.id if match.customer else None,
-                external_id=report.external_id[:40],
-                caller_name=report.caller_name[:50],
+                external_id=report.external_id,
+                caller_name=report.caller_name,
             )
         except Exception:
             log.exception("could not record the call from %s", report.source)
             return None
         call = IncomingCall(
-            event_id=event.id,
+            event_id=recorded.event_id,
             source=report.source,
             number=number,
             digits=digits,
             extension=report.extension,
             occurred_at=occurred_at,
             caller_name=report.caller_name,
-            match=match,
-            staff_ids=staff_ids,
+            match=recorded.match,
+            staff_ids=recorded.staff_ids,
         )
         if report.announce:
             for key_name, subscriber in list(self._subscribers.items()):
@@ -192,24 +190,6 @@ class CallBus:
                 self._deliveries.add(task)
                 task.add_done_callback(self._deliveries.discard)
         return call
-
-    @staticmethod
-    async def _staff_for(report: CallReport) -> frozenset[int]:
-        """Who the call is for: staff having the extension, and the staff linked to the 070 line."""
-        ids: set[int] = set()
-        if report.extension:
-            ids.update(
-                await Staff.filter(extension=report.extension, active=True).values_list("id", flat=True)
-            )
-        if line := phone_digits(report.line):
-            ids.update(
-                i
-                for i in await CentrexUser.filter(number070=line, staff_id__not_isnull=True).values_list(
-                    "staff_id", flat=True
-                )
-                if i
-            )
-        return frozenset(ids)
 
     @staticmethod
     async def _deliver(name: str, subscriber: Subscriber, call: IncomingCall) -> None:

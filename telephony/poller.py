@@ -19,7 +19,9 @@ from typing import Any
 
 import httpx
 
+from models.reception import Direction
 from models.telephony import CallEventSource, CentrexUser
+from services import calls, centrex_users
 from services.centrex_client import CentrexClient, CentrexError, Failure, InboundCall
 from services.lifecycle import watch
 from services.telephony_settings import CentrexSettings
@@ -33,6 +35,9 @@ MAX_BACKOFF_SECONDS = 30.0
 # a row older than this when first seen rang while nobody was polling: recorded, not popped up
 # (the bus remembers a number's calls for longer, so a late row never pops a call up twice)
 STALE_AFTER = ANNOUNCED_AGE
+# the calls a Centrex line's inbound history can settle: its own, and the same ring reported first
+# by the ring callback or a caller-ID box on that line
+INBOUND_SOURCES = (CallEventSource.CENTREX, CallEventSource.RING, CallEventSource.CTI)
 
 
 @dataclass
@@ -80,12 +85,7 @@ class CentrexPoller:
     async def _start_polling(self, settings: CentrexSettings) -> None:
         self.settings = settings
         self._http = httpx.AsyncClient()
-        users = (
-            await CentrexUser.filter(enabled=True)
-            .order_by("id")
-            .values("id", "last_success_at", "last_error")
-        )
-        for user in users:
+        for user in await centrex_users.enabled_lines():
             self.lines[user["id"]] = LineStatus(
                 user["id"], last_success_at=user["last_success_at"], last_error=user["last_error"]
             )
@@ -144,7 +144,7 @@ class CentrexPoller:
     async def poll(self, user_id: int) -> int | None:
         """One round for one line: records the new calls (popping up the recent ones), returns how
         many (None: the line is gone or disabled). Raises CentrexError."""
-        user = await CentrexUser.get_or_none(id=user_id, enabled=True)
+        user = await centrex_users.enabled_line(user_id)
         if user is None:
             return None
         client = self.client_for(user)
@@ -153,8 +153,7 @@ class CentrexPoller:
             # first contact: remember where history ends (page 1 holds the newest), announce nothing old
             calls = await client.inbound_calls(page=1, per_page=self.page_size)
             last_seen = max((c.no for c in calls), default=0)
-            # only where no other round has set it meanwhile: a later baseline would skip a call
-            await CentrexUser.filter(id=user_id, last_seen_no__isnull=True).update(last_seen_no=last_seen)
+            await centrex_users.start_history_at(user_id, last_seen)
         else:
             calls = await self._calls_since(client, user.last_seen_no, user_id)
             last_seen = max((c.no for c in calls), default=user.last_seen_no)
@@ -172,14 +171,23 @@ class CentrexPoller:
                     )
                 )
                 announced += 1
-            # never backwards (a slower round of an old task must not re-open calls already seen)
-            await CentrexUser.filter(id=user_id, last_seen_no__lt=last_seen).update(last_seen_no=last_seen)
+            await centrex_users.history_seen_to(user_id, last_seen)
+        await self._settle(client)
         now = dt.datetime.now()
-        # technical columns: no audit entry, no version bump every few seconds
-        await CentrexUser.filter(id=user_id).update(last_success_at=now, last_error="")
+        await centrex_users.line_polled(user_id, now)
         line = self.lines.setdefault(user_id, LineStatus(user_id))
         line.last_success_at, line.last_error, line.failures = now, "", 0
         return announced
+
+    async def _settle(self, client: CentrexClient) -> None:
+        """Outcome, times and duration of the calls that ended, from the line's call history
+        (asked only while a recent call still waits for them)."""
+        if await calls.unsettled(Direction.INBOUND, sources=INBOUND_SOURCES):
+            await calls.settle_from_history(await client.call_history(calltype="inbound"), Direction.INBOUND)
+        if await calls.unsettled(Direction.OUTBOUND, sources=(CallEventSource.DIAL,)):
+            await calls.settle_from_history(
+                await client.call_history(calltype="outbound"), Direction.OUTBOUND
+            )
 
     async def _calls_since(self, client: CentrexClient, last_seen_no: int, user_id: int) -> list[InboundCall]:
         """Every call after `last_seen_no`, oldest first. The list comes newest first, so the next
@@ -209,7 +217,7 @@ class CentrexPoller:
         line.failures += 1
         line.last_error = str(error)
         with contextlib.suppress(Exception):
-            await CentrexUser.filter(id=user_id).update(last_error=str(error)[:255])
+            await centrex_users.line_failed(user_id, str(error))
 
     def backoff(self, failures: int) -> float:
         """Seconds to the next poll: the interval, doubled per consecutive failure, capped."""

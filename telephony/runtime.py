@@ -1,7 +1,8 @@
 """The running telephony of this process: one call bus fed by the serial reader, the Centrex
 poller and the ring callback. `install(app)` (from main.build_app) registers them as background
-components, health providers and the ring-callback route; screens call the `apply_*` functions
-after saving settings."""
+components, health providers and the ring-callback and PBX webhook routes. Saved settings reach
+it through one function, `apply_settings`, which services.telephony_settings calls after every
+change while the telephony runs (screens only save)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 
-from services import centrex_users, health, lifecycle
+from services import centrex_users, health, lifecycle, telephony_settings
 from services.telephony_settings import (
     CallSettings,
+    Part,
     load_call_settings,
     load_centrex_settings,
     load_cti_settings,
@@ -22,6 +24,8 @@ from telephony.poller import CentrexPoller
 from telephony.ring_callback import ROUTE as RING_ROUTE
 from telephony.ring_callback import RingCallback
 from telephony.serial_reader import CtiReader
+from telephony.webhook import ROUTE as WEBHOOK_ROUTE
+from telephony.webhook import PbxWebhook
 
 # a device away this long, or a line failing this many polls in a row, is shown on every screen
 CTI_DOWN_NOTICE = dt.timedelta(minutes=1)
@@ -31,6 +35,7 @@ call_bus = CallBus()
 cti_reader = CtiReader(call_bus)
 centrex_poller = CentrexPoller(call_bus)
 ring_callback = RingCallback(call_bus)
+pbx_webhook = PbxWebhook(call_bus)
 _call_settings = CallSettings()
 
 
@@ -64,31 +69,33 @@ def problems() -> list[Problem]:
     return found
 
 
-async def apply_cti_settings() -> None:
-    await cti_reader.configure((await load_cti_settings()).values)
-
-
-async def apply_call_settings() -> None:
+async def apply_settings(part: Part | None = None) -> None:
+    """Take up the saved settings of `part` (every part when None) in the running telephony."""
     global _call_settings
-    _call_settings = (await load_call_settings()).values
-    call_bus.window_seconds = _call_settings.dedup_seconds
-
-
-async def apply_centrex_settings() -> None:
-    settings = (await load_centrex_settings()).values
-    ring_callback.configure(settings.ring_secret)
-    await centrex_poller.configure(settings)
+    if part in (None, Part.CALLS):
+        _call_settings = (await load_call_settings()).values
+        call_bus.window_seconds = _call_settings.dedup_seconds
+    if part in (None, Part.CTI):
+        await cti_reader.configure((await load_cti_settings()).values)
+    if part in (None, Part.CENTREX):
+        settings = (await load_centrex_settings()).values
+        ring_callback.configure(settings.ring_secret)
+        await centrex_poller.configure(settings)
+    elif part == Part.CENTREX_LINES:
+        await centrex_poller.refresh()
+    if part in (None, Part.WEBHOOK):
+        pbx_webhook.configure(await telephony_settings.load_webhook_token_hash())
 
 
 async def start() -> None:
     call_bus.reset()
     centrex_users.forget_dials()
-    await apply_call_settings()
-    await apply_cti_settings()
-    await apply_centrex_settings()
+    await apply_settings()
+    telephony_settings.on_change(apply_settings)
 
 
 async def stop() -> None:
+    telephony_settings.on_change(None)
     await cti_reader.stop()
     await centrex_poller.stop()
 
@@ -98,3 +105,4 @@ def install(app: FastAPI) -> None:
     health.register_status("cti", cti_reader.status)
     health.register_status("centrex", centrex_poller.status)
     app.add_api_route(RING_ROUTE, ring_callback.endpoint, methods=["GET"], include_in_schema=False)
+    app.add_api_route(WEBHOOK_ROUTE, pbx_webhook.endpoint, methods=["POST"], include_in_schema=False)

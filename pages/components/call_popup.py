@@ -18,12 +18,10 @@ from nicegui.client import Client
 from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_amount, format_datetime, josa
-from models.reception import CallSource
-from models.telephony import CallEventSource
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.phone import dial_button
 from pages.customer_window import customer_url
-from pages.reception_form import ReceptionPrefill, open_reception_form
+from pages.reception_form import open_reception_form
 from services import call_popup, customers
 from services.call_popup import CallPopup, Candidate, ReceptionLine
 from services.telephony_settings import PopupTarget
@@ -60,19 +58,6 @@ def reception_lines_html(lines: Iterable[ReceptionLine]) -> str:
         '<span class="q-badge flex inline items-center no-wrap q-badge--single-line q-badge--outline'
         f' text-{STATE_COLORS.get(line.state, "grey")}">{escape(line.state)}</span></div>'
         for line in lines
-    )
-
-
-def prefill_for(popup: CallPopup) -> ReceptionPrefill:
-    """접수작성 from a popup: the reception starts with the call's time, number, customer and source."""
-    return ReceptionPrefill(
-        received_at=popup.occurred_at,
-        phone=popup.display_number if popup.digits else "",
-        extension=popup.extension,
-        customer_id=popup.customer.id if popup.customer else None,
-        contact_name=popup.card_person or popup.caller_name,
-        source=CallSource.CTI if popup.source == CallEventSource.CTI else CallSource.CENTREX,
-        call_event_id=popup.event_id,
     )
 
 
@@ -225,7 +210,7 @@ class CallCard(ui.card):
         def saved(reception_id: int) -> None:
             self._announce(f"{actor.name}님이 접수를 저장했습니다.", everywhere=True)
 
-        await open_reception_form(actor, prefill=prefill_for(self.popup), on_saved=saved)
+        await open_reception_form(actor, call_id=self.popup.event_id, on_saved=saved)
 
     async def link(self, customer_id: int) -> None:
         try:

@@ -257,6 +257,11 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
         centrex.behave()
         page.wait_for_timeout(1000)  # any click still on its way has arrived by now
         assert centrex.dialled == [{"line": CENTREX_LINE, "destination": "023335555"}]
+        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
+            dialled = db.execute(
+                "SELECT source, direction, digits FROM call_event WHERE direction = '발신'"
+            ).fetchall()
+        assert dialled == [("dial", "발신", "023335555")]  # 전화걸기 is logged as one 발신 call
     finally:
         page.context.close()
 

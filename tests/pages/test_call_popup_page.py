@@ -18,9 +18,10 @@ from models.reception import CallSource, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from pages.components import call_popup as call_popup_component
-from pages.components.call_popup import CallCard, prefill_for
+from pages.components.call_popup import CallCard
 from services import call_popup, receptions
 from services import telephony_settings as ts
+from services.telephony_settings import Part
 from telephony import runtime
 from telephony.bus import CallReport
 from tests.telephony.factories import make_customer, use_centrex_at
@@ -94,7 +95,7 @@ async def test_popups_go_to_the_staff_with_the_extension_when_configured(user: U
     await ts.save_call_settings(
         by=admin, version=None, dedup_seconds=30, popup_target="extension_only", others_delay_seconds=0
     )
-    await runtime.apply_call_settings()
+    await runtime.apply_settings(Part.CALLS)
     await sign_in(user, "boss")
     other = second_user()
     await sign_in(other, "clerk")
@@ -114,7 +115,7 @@ async def popups_first_to_the_extension(*, delay: int) -> tuple[User, User]:
     await ts.save_call_settings(
         by=admin, version=None, dedup_seconds=30, popup_target="extension_first", others_delay_seconds=delay
     )
-    await runtime.apply_call_settings()
+    await runtime.apply_settings(Part.CALLS)
     boss = second_user()
     await sign_in(boss, "boss")
     clerk_screen = second_user()
@@ -220,7 +221,7 @@ async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User)
     await ts.save_call_settings(
         by=admin, version=None, dedup_seconds=1, popup_target="all", others_delay_seconds=0
     )
-    await runtime.apply_call_settings()
+    await runtime.apply_settings(Part.CALLS)
     await sign_in(user, "boss")
 
     await ring("010-3064-1111")
@@ -238,21 +239,6 @@ async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User)
     await eventually(lambda: len(cards(user)) == 2)
     newest = cards(user)[0]
     assert newest.popup.customer and newest.popup.customer.id == customer.id
-
-
-async def test_reception_prefill_carries_time_number_customer_and_source(user: User):
-    customer = await make_customer("재근상사", "02-999-8888")
-    event_id = await ring("029998888", extension="101")
-    popup = await call_popup.popup_for_event(event_id)
-    prefill = prefill_for(popup)
-    assert (prefill.phone, prefill.extension, prefill.customer_id, prefill.source, prefill.call_event_id) == (
-        "02-999-8888",
-        "101",
-        customer.id,
-        CallSource.CTI,
-        event_id,
-    )
-    assert prefill.received_at == popup.occurred_at
 
 
 async def test_writing_the_reception_is_announced_on_the_other_screens(user: User):

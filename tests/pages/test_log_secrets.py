@@ -13,6 +13,7 @@ from nicegui.testing import User
 from core.logs import setup_logging
 from models.staff import Staff
 from services import centrex_users, lifecycle, telephony_settings
+from services.telephony_settings import Part
 from telephony import runtime
 from telephony.bus import CallReport
 from tests.telephony.centrex_server import CentrexServer
@@ -72,7 +73,7 @@ async def test_the_log_names_failures_and_never_secrets(user: User, log_file, ce
         ring_host="",
         ring_port=8080,
     )
-    await runtime.apply_centrex_settings()
+    await runtime.apply_settings(Part.CENTREX)
     await eventually(lambda: any(r.ok for r in runtime.centrex_poller.lines.values()))
     centrex.misbehave(status=500)
     await eventually(lambda: "HTTP 500" in written(log_file))

@@ -12,6 +12,7 @@ from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services import centrex_users
 from services import telephony_settings as ts
 from services.centrex_client import password_sha512
+from services.telephony_settings import Part
 from telephony import runtime
 from telephony.serial_reader import State
 from tests.telephony.centrex_server import CentrexServer
@@ -92,7 +93,7 @@ async def test_cti_reconnect_in_the_reception_log_menu_reopens_the_port_and_says
         regex="",
         init_commands="ATZ",
     )
-    await runtime.apply_cti_settings()
+    await runtime.apply_settings(Part.CTI)
     await eventually(lambda: runtime.cti_reader.state == State.CONNECTED)
     connected_since = runtime.cti_reader.since
     reconnect()
@@ -249,7 +250,7 @@ async def test_health_check_reports_telephony_without_secrets(user: User, device
         regex="",
         init_commands="ATZ",
     )
-    await runtime.apply_cti_settings()
+    await runtime.apply_settings(Part.CTI)
 
     async def cti_health() -> dict:
         return (await user.http_client.get("/healthz")).json()["cti"]

@@ -1,7 +1,8 @@
 """A local HTTP server speaking the LG U+ Centrex REST protocol (docs/telephony.md), for tests.
 
 It checks `id`/`pass` like the real service (1003 on a wrong pair), keeps per-line inbound call
-lists, counts SMS quota, remembers ring-callback registrations and records every request. Tests
+lists and the call history (inbound rows with their final STATUS, DURATION and BILLSEC; an
+outbound row for every click-to-dial, answered as `dial_status` says), counts SMS quota, remembers ring-callback registrations and records every request. Tests
 can make it misbehave: a forced SVC_RT, an HTTP status, a non-JSON body, or a delay longer than
 the client's timeout (the request is still carried out, as a real lost response would be)."""
 
@@ -24,6 +25,7 @@ class Line:
     name: str = "테스트"
     extension: str = "101"
     inbound: list[dict[str, Any]] = field(default_factory=list)
+    outbound: list[dict[str, Any]] = field(default_factory=list)
     sms_quota: int = 100
     callback: str = ""
 
@@ -46,6 +48,8 @@ class CentrexServer:
         self.next_no = 1000
         self.sent_sms: list[dict[str, str]] = []
         self.dialled: list[dict[str, str]] = []
+        # how the callee of the next click-to-dial answers: (STATUS, DURATION, BILLSEC)
+        self.dial_status: tuple[str, int, int] = ("ANSWERED", 65, 60)
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -82,9 +86,19 @@ class CentrexServer:
         return line
 
     def ring(
-        self, number070: str, caller: str, *, time_text: str | None = None, status: str = "ANSWERED"
+        self,
+        number070: str,
+        caller: str,
+        *,
+        time_text: str | None = None,
+        status: str = "ANSWERED",
+        duration: int = 12,
+        billsec: int | None = None,
     ) -> int:
-        """A call that reached the line: the next getinboundcall lists it first."""
+        """A call that reached the line: the next getinboundcall (and callhistory) lists it first.
+        `duration` counts from the first ring, `billsec` the seconds talked (0 unless answered)."""
+        if billsec is None:
+            billsec = max(duration - 5, 0) if status == "ANSWERED" else 0
         with self._lock:
             self.next_no += 1
             no = self.next_no
@@ -95,7 +109,8 @@ class CentrexServer:
                 "TIME": time_text or time.strftime("%Y-%m-%d %H:%M:%S"),
                 "SRC": caller,
                 "DST": number070,
-                "DURATION": "12",
+                "DURATION": str(duration),
+                "BILLSEC": str(billsec),
                 "STATUS": status,
                 "CHANNEL": "SIP/1",
                 "DSTCHANNEL": "SIP/2",
@@ -155,14 +170,35 @@ class CentrexServer:
         return self._json("0000", "OK", rows or None)
 
     def _op_callhistory(self, line: Line, params: dict[str, str]) -> str:
-        if not line.inbound:
+        """Newest first, 20 a page, each row with its final status (KIND 1: a voice call)."""
+        rows = line.outbound if params.get("calltype") == "outbound" else line.inbound
+        page = int(params.get("page", "1"))
+        chosen = rows[(page - 1) * 20 : page * 20]
+        if not chosen:
             return self._json("4004", "no data")
-        return self._json("OK", "OK", [{**r, "BILLSEC": r["DURATION"], "KIND": "1"} for r in line.inbound])
+        keys = ("NO", "TIME", "SRC", "DST", "DURATION", "BILLSEC", "STATUS")
+        return self._json("OK", "OK", [{**{k: r[k] for k in keys}, "KIND": "1"} for r in chosen])
 
     def _op_clickdial(self, line: Line, params: dict[str, str]) -> str:
         if not params.get("destnumber"):
             return self._json("1001", "missing parameter")
         self.dialled.append({"line": line.number070, "destination": params["destnumber"]})
+        status, duration, billsec = self.dial_status
+        with self._lock:
+            self.next_no += 1
+            no = self.next_no
+        line.outbound.insert(
+            0,
+            {
+                "NO": str(no),
+                "TIME": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "SRC": line.number070,
+                "DST": params["destnumber"],
+                "DURATION": str(duration),
+                "BILLSEC": str(billsec),
+                "STATUS": status,
+            },
+        )
         return self._json("0000", "OK", {"STATUS": "OK"})
 
     def _op_smssend(self, line: Line, params: dict[str, str]) -> str:

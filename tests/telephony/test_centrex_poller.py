@@ -7,14 +7,17 @@ import re
 
 import pytest
 
-from models.telephony import CallEvent, CallEventSource, CentrexUser
+from models.reception import Direction
+from models.staff import Staff
+from models.telephony import CallEvent, CallEventSource, CallOutcome, CentrexUser
 from services import centrex_users
+from services.auth import actor_for
 from services.centrex_client import CentrexError
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus
 from telephony.poller import CentrexPoller
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer
+from tests.telephony.factories import make_customer, use_centrex_at
 from tests.utils import eventually, make_admin, make_staff
 
 LINE = "07012345678"
@@ -219,3 +222,52 @@ async def test_two_reconfigurations_at_once_leave_one_task_per_line(centrex, lin
     finally:
         await poller.stop()
     assert not [t for t in asyncio.all_tasks() if t.get_name() == f"centrex-{line.id}" and not t.done()]
+
+
+async def test_a_missed_and_an_answered_call_are_settled_from_the_call_history(centrex, line):
+    poller, _ = make_poller(centrex)
+    await poller.poll(line.id)  # where history ends
+    centrex.ring(LINE, "0212345678", status="NO ANSWER", duration=25)
+    centrex.ring(LINE, "029998888", status="ANSWERED", duration=40, billsec=30)
+    assert await poller.poll(line.id) == 2
+    missed = await CallEvent.get(digits="0212345678")
+    answered = await CallEvent.get(digits="029998888")
+    assert (missed.outcome, missed.duration_seconds, missed.answered_at) == (CallOutcome.MISSED, 0, None)
+    assert missed.ended_at == missed.occurred_at + dt.timedelta(seconds=25)
+    assert (answered.outcome, answered.duration_seconds) == (CallOutcome.ANSWERED, 30)
+    assert answered.answered_at == answered.occurred_at + dt.timedelta(seconds=10)
+    assert answered.ended_at == answered.occurred_at + dt.timedelta(seconds=40)
+    assert answered.staff_id == line.staff_id  # the line's staff took it (nobody opened 접수작성)
+    [request] = centrex.calls_to("callhistory")
+    assert request.params["calltype"] == "inbound"
+
+    await poller.poll(line.id)
+    assert len(centrex.calls_to("callhistory")) == 1  # nothing waits any more: not asked again
+
+
+async def test_a_click_to_dial_is_logged_as_outbound_and_settled_from_the_history(centrex, line):
+    admin = await make_admin()
+    await use_centrex_at(centrex.base_url, by=admin)
+    clerk = actor_for(await Staff.get(id=line.staff_id))
+    poller, _ = make_poller(centrex)
+    await poller.poll(line.id)
+    centrex.ring(LINE, "01030641111", status="NO ANSWER", duration=20)
+    await poller.poll(line.id)
+    missed = await CallEvent.get(digits="01030641111", direction=Direction.INBOUND)
+    assert missed.outcome == CallOutcome.MISSED and missed.handled_at is None
+
+    await centrex_users.click_dial(by=clerk, number="010-3064-1111")
+    dialled = await CallEvent.get(direction=Direction.OUTBOUND)
+    assert (dialled.source, dialled.digits, dialled.staff_id, dialled.outcome) == (
+        CallEventSource.DIAL,
+        "01030641111",
+        clerk.id,
+        CallOutcome.UNKNOWN,
+    )
+    missed = await CallEvent.get(id=missed.id)
+    assert (missed.handled_by_id, missed.handled_memo) == (clerk.id, "전화 회신")
+
+    await poller.poll(line.id)
+    dialled = await CallEvent.get(id=dialled.id)
+    assert (dialled.outcome, dialled.duration_seconds) == (CallOutcome.ANSWERED, 60)
+    assert centrex.calls_to("callhistory")[-1].params["calltype"] == "outbound"
