@@ -23,7 +23,7 @@ from models.visit import VisitReport, VisitState
 from services.maintenance_agreements import AgreementQuery, agreement_list
 from services.maintenance_due import DueQuery, DueTab, due_list
 from services.maintenance_periods import add_months
-from services.receptions import assigned_condition
+from services.receptions import OPEN_STATES
 
 FIRST_ROWS = 5
 SETTING_KEY = "today"
@@ -108,6 +108,22 @@ async def _block(query, order: tuple[str, ...], fields: tuple[str, ...], row) ->
     count = await query.count()
     rows = await query.order_by(*order).limit(FIRST_ROWS).values(*fields) if count else []
     return Block(count=count, rows=[row(v) for v in rows])
+
+
+async def _my_receptions(staff_id: int) -> Block:
+    """assigned_condition as its two halves, each read from its own index (an OR of the two would
+    walk every open reception): to process, on (processor_id, state, received_at); taken and not
+    given, on (receiver_id, received_at, state)."""
+    halves = (
+        Reception.filter(processor_id=staff_id, state__in=OPEN_STATES),
+        Reception.filter(processor_id__isnull=True, receiver_id=staff_id, state__in=OPEN_STATES),
+    )
+    count, rows = 0, []
+    for half in halves:
+        count += await half.count()
+        rows += await half.order_by("-received_at", "-id").limit(FIRST_ROWS).values(*_RECEPTION_FIELDS)
+    rows.sort(key=lambda r: (r["received_at"], r["id"]), reverse=True)
+    return Block(count=count, rows=[_reception_row(r) for r in rows[:FIRST_ROWS]])
 
 
 async def _calls(start: dt.datetime) -> CallBlock:
@@ -211,7 +227,6 @@ async def today_board(actor: Actor, *, now: dt.datetime | None = None) -> TodayB
     agreement_from = today.replace(day=1)
     agreement_to = month_after_next_start(today) - dt.timedelta(days=1)
     week_end = today + dt.timedelta(days=6 - today.weekday())
-    reception_order = ("-received_at", "-id")
     return TodayBoard(
         today=today,
         stale_hours=hours,
@@ -221,12 +236,7 @@ async def today_board(actor: Actor, *, now: dt.datetime | None = None) -> TodayB
         agreement_to=agreement_to,
         week_end=week_end,
         calls=await _calls(start),
-        my_receptions=await _block(
-            Reception.filter(assigned_condition(actor.id)),
-            reception_order,
-            _RECEPTION_FIELDS,
-            _reception_row,
-        ),
+        my_receptions=await _my_receptions(actor.id),
         # the longest waiting first: those are the ones to call back
         stale_receptions=await _block(
             Reception.filter(state=ReceptionState.PENDING, received_at__lt=stale_before),
