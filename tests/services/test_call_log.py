@@ -12,7 +12,7 @@ from core.audit import acting_as
 from core.errors import ValidationError
 from models.reception import Direction, Reception
 from models.telephony import CallEvent, CallOutcome, SmsMessage, SmsStatus
-from services import call_log, cards, phone_directory
+from services import call_log, call_popup, cards, phone_directory
 from services.call_log import CallFilters
 from tests.call_factories import make_call
 from tests.telephony.factories import make_customer
@@ -192,3 +192,11 @@ async def test_the_figures_count_per_day_and_hour_the_missed_rate_and_answer_tim
     assert figures == {"김상담": (2, 15.0), "이상담": (1, 6.0)}
     with pytest.raises(ValidationError):
         await call_log.call_stats(next_day, DAY)
+
+
+async def test_recent_calls_of_the_popup_mark_the_missed_ones_and_leave_out_outbound_calls(db):
+    answered = await make_call("02-808-8016", at(9))
+    missed = await make_call("010-1234-5678", at(10), outcome=CallOutcome.MISSED)
+    await make_call("031-555-7230", at(11), direction=Direction.OUTBOUND)
+    calls = await call_popup.recent_calls()
+    assert [(c.event_id, c.missed) for c in calls] == [(missed.id, True), (answered.id, False)]
