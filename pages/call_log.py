@@ -205,7 +205,7 @@ class CallLogScreen:
             self.date_from = DateInput("기간 부터", today - dt.timedelta(days=30)).classes("w-36")
             self.date_from.mark("calls-from")
             self.date_to = DateInput("까지", today).classes("w-36").mark("calls-to")
-            self.direction = ui.select(DIRECTIONS, value="", label="수신/발신").props(dense).classes("w-24")
+            self.direction = ui.select(DIRECTIONS, value="", label="수신/발신").props(dense).classes("w-28")
             self.direction.mark("calls-direction")
             self.outcome = ui.select(OUTCOMES, value="", label="결과").props(dense).classes("w-28")
             self.outcome.mark("calls-outcome")
