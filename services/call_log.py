@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -247,38 +247,36 @@ def handled_message(handled: Handled, number: str) -> str:
 # 통화·문자 tab of the customer window
 
 
-async def customer_numbers(customer_id: int) -> list[str]:
-    """Every number of the customer as digits: its own, its business cards' and the numbers linked
-    to it by hand (the phone directory's entries under the customer)."""
-    digits = await PhoneEntry.filter(customer_id=customer_id).values_list("digits", flat=True)
-    return sorted({d for d in digits if len(d) >= MIN_NUMBER_DIGITS})
+def _numbers_of(customer_id: int) -> QuerySet[PhoneEntry]:
+    """The customer's numbers: its own, its business cards' and the ones linked to it by hand."""
+    return PhoneEntry.filter(customer_id=customer_id)  # entries have MIN_SEARCH_DIGITS digits or more
 
 
-def _customer_call_scope(customer_id: int, numbers: list[str]) -> QuerySet[CallEvent]:
-    condition = Q(customer_id=customer_id)
-    if numbers:
-        condition |= Q(digits__in=numbers)
-    return CallEvent.filter(condition)
+def _customer_call_scope(customer_id: int) -> QuerySet[CallEvent]:
+    numbers = Subquery(_numbers_of(customer_id).values("digits"))
+    return CallEvent.filter(Q(customer_id=customer_id) | Q(digits__in=numbers))
 
 
-def _customer_sms_scope(customer_id: int, numbers: list[str], card_ids: list[int]) -> QuerySet[SmsMessage]:
-    condition = Q(customer_id=customer_id)
-    if card_ids:
-        condition |= Q(card_id__in=card_ids)
-    if numbers:
-        condition |= Q(destination__in=numbers)
-    return SmsMessage.filter(condition)
+def _customer_sms_scope(customer_id: int) -> QuerySet[SmsMessage]:
+    numbers = Subquery(_numbers_of(customer_id).values("digits"))
+    cards = Subquery(BusinessCard.filter(customer_id=customer_id).values("id"))
+    return SmsMessage.filter(Q(customer_id=customer_id) | Q(card_id__in=cards) | Q(destination__in=numbers))
+
+
+async def _reached_count(query: QuerySet, reached: int, reach: int) -> int:
+    """A kind's total: what the page read, when that fell short of the reach; else counted."""
+    return reached if reached < reach else await query.count()
 
 
 async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) -> Page:
     """통화·문자: the customer's calls and messages, newest first. Each kind is read newest first
     as far as the page reaches and the two are merged, so a page costs the same however long the
-    history is; the totals are counted."""
+    history is; a kind is counted only when it reaches past the page. The customer's numbers are
+    read inside the queries (the phone directory under the customer: its own, its cards' and the
+    linked numbers)."""
     refuse(wrong_ids(customer=customer_id))
-    numbers = await customer_numbers(customer_id)
-    card_ids = await BusinessCard.filter(customer_id=customer_id).values_list("id", flat=True)
-    calls = _customer_call_scope(customer_id, numbers)
-    messages = _customer_sms_scope(customer_id, numbers, list(card_ids))
+    calls = _customer_call_scope(customer_id)
+    messages = _customer_sms_scope(customer_id)
     reach = offset + limit
     call_values = await calls.order_by("-occurred_at", "-id").limit(reach).values(*_FIELDS)
     sms_values = (
@@ -286,7 +284,9 @@ async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) 
         .limit(reach)
         .values("id", "created_at", "destination", "text", "status", "staff__name", "kind")
     )
-    lines = [{"kind": "전화", **row} for row in await _rows(call_values)]
+    lines = [
+        {**row, "kind": "전화", "id": f"call-{row['id']}", "text": ""} for row in await _rows(call_values)
+    ]
     lines += [
         {
             "kind": "문자",
@@ -303,12 +303,9 @@ async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) 
         }
         for v in sms_values
     ]
-    for line in lines:
-        if line["kind"] == "전화":
-            line["id"] = f"call-{line['id']}"
-            line["text"] = ""
     lines.sort(key=lambda line: line["occurred_at"], reverse=True)
-    total = await calls.count() + await messages.count()
+    total = await _reached_count(calls, len(call_values), reach)
+    total += await _reached_count(messages, len(sms_values), reach)
     return Page(rows=lines[offset:reach], total=total)
 
 

@@ -149,6 +149,7 @@ async def test_a_customer_lists_the_calls_and_messages_of_all_its_numbers_incl_a
     assert page.total == 5
     assert [r["id"] for r in page.rows] == [f"sms-{sms.id}", f"call-{named.id}", f"call-{linked.id}"]
     rest = await call_log.customer_calls(jaegeun.id, limit=3, offset=3)
+    assert rest.total == 5
     assert [r["id"] for r in rest.rows] == [f"call-{from_card.id}", f"call-{own.id}"]
     card_call = rest.rows[0]
     assert card_call["kind"] == "전화" and card_call["outcome"] == "부재중"
