@@ -895,6 +895,137 @@ async def customer_timeline_case(ctx: Context) -> Operation:
 
 
 # ---------------------------------------------------------------------------------------------
+# 통화내역: the last 30 days of calls, the open missed calls, a customer's 통화·문자 tab
+
+_CALL_COLUMNS = (
+    "SELECT e.id, e.occurred_at, e.direction, e.outcome, e.number, e.digits, e.extension, "
+    "e.duration_seconds, e.answered_at, e.source, e.customer_id, c.company_name, s.name, e.handled_at, "
+    "h.name, e.handled_memo FROM call_event e LEFT JOIN customer c ON c.id = e.customer_id "
+    "LEFT JOIN staff s ON s.id = e.staff_id LEFT JOIN staff h ON h.id = e.handled_by_id "
+)
+
+
+def _raw_receptions_of(ctx: Context, rows: list[tuple]) -> list[tuple]:
+    ids = [row[0] for row in rows]
+    if not ids:
+        return []
+    return ctx.rows(
+        f"SELECT call_event_id, id FROM reception WHERE call_event_id IN ({','.join('?' * len(ids))}) ORDER BY id",
+        ids,
+    )
+
+
+def _month(ctx: Context) -> tuple[dt.date, dt.date]:
+    return ctx.today - dt.timedelta(days=30), ctx.today
+
+
+async def call_log_case(ctx: Context) -> Operation:
+    from services.call_log import CallFilters, call_log
+
+    start, end = _month(ctx)
+    staff_ids = ctx.sample("SELECT id FROM staff", 5)
+    variants = cycle([(None, None), ("부재중", None), *[(None, staff_id) for staff_id in staff_ids]])
+    low, high = f"{start} 00:00:00", f"{end + dt.timedelta(days=1)} 00:00:00"
+
+    def filters(i: int) -> CallFilters:
+        outcome, staff_id = variants(i)
+        return CallFilters(date_from=start, date_to=end, outcome=outcome, staff_id=staff_id)
+
+    def baseline(i: int) -> Any:
+        outcome, staff_id = variants(i)
+        where, params = "e.occurred_at >= ? AND e.occurred_at < ?", [low, high]
+        if outcome:
+            where, params = where + " AND e.outcome = ?", [*params, outcome]
+        if staff_id:
+            where, params = where + " AND e.staff_id = ?", [*params, staff_id]
+        total = ctx.value(f"SELECT COUNT(*) FROM call_event e WHERE {where}", params)
+        rows = ctx.rows(
+            f"{_CALL_COLUMNS} WHERE {where} ORDER BY e.occurred_at DESC, e.id DESC LIMIT {PAGE}", params
+        )
+        return total, rows, _raw_receptions_of(ctx, rows)
+
+    return Operation(
+        name="call_log",
+        description="통화내역: the last 30 days (all, 부재중, one staff member), newest 100 with names and the total",
+        inputs=len(variants),
+        target_p95_ms=50,
+        ratio_target=2,
+        service=lambda i: call_log(filters(i), limit=PAGE),
+        baseline=baseline,
+    )
+
+
+async def missed_calls_case(ctx: Context) -> Operation:
+    from services.call_log import missed_calls
+
+    where = "e.outcome = '부재중' AND e.handled_at IS NULL AND e.direction = '수신'"
+
+    def baseline(_: int) -> Any:
+        total = ctx.value(f"SELECT COUNT(*) FROM call_event e WHERE {where}")
+        rows = ctx.rows(f"{_CALL_COLUMNS} WHERE {where} ORDER BY e.occurred_at DESC, e.id DESC LIMIT {PAGE}")
+        return total, rows, _raw_receptions_of(ctx, rows)
+
+    return Operation(
+        name="missed_calls",
+        description="부재중 전화: the open missed calls, newest 100 and their count (the menu's badge)",
+        target_p95_ms=50,
+        ratio_target=2,
+        service=lambda _: missed_calls(limit=PAGE),
+        baseline=baseline,
+    )
+
+
+async def customer_calls_case(ctx: Context) -> Operation:
+    from services.call_log import customer_calls
+
+    busy = [
+        r[0]
+        for r in ctx.rows(
+            "SELECT customer_id FROM call_event WHERE customer_id IS NOT NULL "
+            "GROUP BY customer_id ORDER BY COUNT(*) DESC LIMIT 3"
+        )
+    ]
+    pick = cycle(busy + ctx.sample("SELECT id FROM customer", 9))
+    tab_page = 20
+
+    def baseline(i: int) -> Any:
+        customer_id = pick(i)
+        numbers = sorted(
+            {r[0] for r in ctx.rows("SELECT digits FROM phone_entry WHERE customer_id = ?", (customer_id,))}
+        )
+        cards = [r[0] for r in ctx.rows("SELECT id FROM business_card WHERE customer_id = ?", (customer_id,))]
+        marks = ",".join("?" * len(numbers))
+        call_where = f"(e.customer_id = ? OR e.digits IN ({marks}))" if numbers else "e.customer_id = ?"
+        call_params = [customer_id, *numbers]
+        sms_where = "(customer_id = ?" + (f" OR card_id IN ({','.join('?' * len(cards))})" if cards else "")
+        sms_where += f" OR destination IN ({marks}))" if numbers else ")"
+        sms_params = [customer_id, *cards, *numbers]
+        rows = ctx.rows(
+            f"{_CALL_COLUMNS} WHERE {call_where} ORDER BY e.occurred_at DESC, e.id DESC LIMIT {tab_page}",
+            call_params,
+        )
+        messages = ctx.rows(
+            "SELECT s.id, s.created_at, s.destination, s.text, s.status, st.name, s.kind FROM sms_message s "
+            f"LEFT JOIN staff st ON st.id = s.staff_id WHERE {sms_where} ORDER BY s.created_at DESC, s.id DESC "
+            f"LIMIT {tab_page}",
+            sms_params,
+        )
+        total = ctx.value(f"SELECT COUNT(*) FROM call_event e WHERE {call_where}", call_params)
+        total += ctx.value(f"SELECT COUNT(*) FROM sms_message WHERE {sms_where}", sms_params)
+        return rows, messages, _raw_receptions_of(ctx, rows), total
+
+    return Operation(
+        name="customer_calls",
+        description="customer window 통화·문자: calls and messages of all its numbers, newest 20 and the total",
+        inputs=len(pick),
+        target_p95_ms=50,
+        ratio_target=2,
+        service=lambda i: customer_calls(pick(i), limit=tab_page),
+        baseline=baseline,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 
 CASES: dict[str, Factory] = {
     "resolve_caller": resolve_caller_case,
@@ -910,6 +1041,9 @@ CASES: dict[str, Factory] = {
     "customer_window": customer_window_case,
     "today_board": today_board_case,
     "customer_timeline": customer_timeline_case,
+    "call_log": call_log_case,
+    "missed_calls": missed_calls_case,
+    "customer_calls": customer_calls_case,
 }
 LOG_CASES = [
     "reception_log",
@@ -935,6 +1069,9 @@ ORDER = [
     "customer_window",
     "today_board",
     "customer_timeline",
+    "call_log",
+    "missed_calls",
+    "customer_calls",
     "excel_export_customers",
     "quote_pdf",
     "startup",

@@ -28,6 +28,7 @@ BASE = {
     "items": 2_000,
     "shipments": 20_000,
     "receipts": 15_000,
+    "calls": 1_000_000,
 }
 
 SURNAMES = "김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민"
@@ -410,6 +411,73 @@ async def _migrate_and_seed(path: Path) -> None:
         await seed_codes()
     finally:
         await Tortoise.close_connections()
+
+
+def _call_rows(
+    office: Office, customers: list[dict], staff_ids: list[int], count: int, today: dt.date
+) -> Iterator[dict]:
+    """Five years of calls, oldest first: four in five incoming, most from customers' numbers (the
+    busiest customers call most); a missed call older than a week was handled by someone."""
+    r = office.random
+    weights = [1.0 / (1 + (i % 500)) for i in range(len(customers))]
+    chosen = r.choices(range(len(customers)), weights=weights, k=count)
+    start = today - dt.timedelta(days=5 * 365)
+    moments = sorted(office.moment(office.date_between(start, today)) for _ in range(count))
+    for index, (customer_index, occurred) in enumerate(zip(chosen, moments, strict=True), start=1):
+        customer = customers[customer_index] if r.random() < 0.85 else None
+        number = (customer["mobile"] or customer["phone"]) if customer and r.random() < 0.3 else None
+        number = number or (customer["phone"] if customer else office.mobile())
+        inbound = r.random() < 0.8
+        roll = r.random()
+        if inbound:
+            outcome = "응답" if roll < 0.75 else "부재중" if roll < 0.9 else "알 수 없음"
+        else:
+            outcome = "응답" if roll < 0.7 else "부재중"
+        answered = outcome == "응답"
+        ring = r.randint(2, 30)
+        talk = r.randint(10, 900) if answered else None
+        staff = r.choice(staff_ids) if answered or not inbound else None
+        handled = inbound and outcome == "부재중" and (today - occurred.date()).days > 7
+        yield {
+            "id": index,
+            "source": r.choice(["cti", "centrex", "ring"]) if inbound else "dial",
+            "number": number,
+            "digits": "".join(ch for ch in number if ch.isdigit()),
+            "extension": f"{100 + (staff or r.choice(staff_ids))}",
+            "occurred_at": occurred,
+            "customer_id": customer["id"] if customer else None,
+            "external_id": "",
+            "caller_name": "",
+            "direction": "수신" if inbound else "발신",
+            "outcome": outcome,
+            "answered_at": occurred + dt.timedelta(seconds=ring) if answered else None,
+            "ended_at": occurred + dt.timedelta(seconds=ring + (talk or 0)),
+            "duration_seconds": talk,
+            "staff_id": staff,
+            "handled_at": occurred + dt.timedelta(hours=r.randint(1, 24)) if handled else None,
+            "handled_by_id": r.choice(staff_ids) if handled else None,
+            "handled_memo": "다시 걸어 통화함" if handled else "",
+        }
+
+
+def _insert_calls(
+    path: Path, office: Office, customers: list[dict], staff_ids: list[int], count: int, today: dt.date
+) -> int:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-200000")
+        connection.execute("BEGIN")
+        inserted = Inserter(connection).insert(
+            "call_event", _call_rows(office, customers, staff_ids, count, today)
+        )
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    from core.db import refresh_statistics
+
+    refresh_statistics(str(path))  # what the app does at every start (core.db.migrate), now with the calls
+    return inserted
 
 
 def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[str, int]:
@@ -846,6 +914,8 @@ def generate(path: Path, *, scale: float = 1.0, seed: int = 20261127) -> dict[st
     from core.db import migrate
 
     asyncio.run(migrate(f"sqlite://{path}"))
+    # calls after the migrations: their 통화내역 columns (0010) come after the generator's base schema
+    report["call_event"] = _insert_calls(path, office, customers, staff_ids, n["calls"], today)
     print(f"rows inserted in {inserted:.1f} s, migrated in {time.perf_counter() - started - inserted:.1f} s")
     elapsed = time.perf_counter() - started
     for table, rows in report.items():

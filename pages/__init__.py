@@ -29,6 +29,7 @@ PAGE_MODULES = [
     "settings_addresses",
     "settings_mail",
     "mail_outbox",
+    "call_log",
     "audit_log",
     "components.call_popup",
     "components.phone",

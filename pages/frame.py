@@ -40,6 +40,9 @@ PAGE_BUILD_SECONDS = 30.0
 SIGNED_IN_PATHS: set[str] = set()
 ADMIN_PATHS: set[str] = set()
 
+# MenuEntry.badge → builds the count beside a menu entry (e.g. the open missed calls)
+MENU_BADGES: dict[str, Callable[[], None]] = {}
+
 # called inside every signed-in page's frame (e.g. the incoming-call popup installs itself)
 FRAME_HOOKS: list[Callable[[Actor], None]] = []
 
@@ -192,9 +195,20 @@ def _menu_item(entry: MenuEntry, current: str) -> None:
         if entry.path == current:
             item.classes("bg-blue-1 text-primary")
         with ui.item_section().props("avatar"):
-            ui.icon(entry.icon)
+            if entry.badge and (badge := MENU_BADGES.get(entry.badge)):
+                with ui.element("div").classes("relative-position"):  # the count on the icon's corner,
+                    ui.icon(entry.icon, size="24px")  # so the label keeps the menu's width
+                    badge()
+            else:
+                ui.icon(entry.icon)
         with ui.item_section():
             ui.item_label(entry.label)
+
+
+def _in_group(current: str, entry: MenuEntry) -> bool:
+    """Whether the screen at `current` is one of the group's (or below one of them)."""
+    paths = [entry.path, *(child.path for child in entry.children)]
+    return any(current == path or (path != "/" and current.startswith(path + "/")) for path in paths)
 
 
 def _menu(actor: Actor, current: str) -> None:
@@ -206,7 +220,7 @@ def _menu(actor: Actor, current: str) -> None:
                 _menu_item(entry, current)
                 continue
             children = [c for c in entry.children if actor.is_admin or not c.admin]
-            opened = current.startswith(entry.path)
+            opened = _in_group(current, entry)
             with ui.expansion(entry.label, icon=entry.icon, value=opened).props("dense").classes("w-full"):
                 for child in children:
                     _menu_item(child, current)

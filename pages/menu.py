@@ -11,6 +11,7 @@ class MenuEntry:
     path: str
     icon: str
     admin: bool = False
+    badge: str = ""  # a count shown beside the label (pages.frame.MENU_BADGES builds it)
     children: tuple[MenuEntry, ...] = field(default_factory=tuple)
 
 
@@ -18,7 +19,16 @@ START_PATH = "/today"  # where signing in leads unless the user was on their way
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("오늘", START_PATH, "today"),
-    MenuEntry("고객관리", "/", "groups"),
+    MenuEntry(
+        "고객관리",
+        "/",
+        "groups",
+        children=(
+            MenuEntry("고객관리", "/", "groups"),
+            MenuEntry("통화내역", "/calls", "call"),
+            MenuEntry("부재중 전화", "/calls/missed", "phone_missed", badge="missed_calls"),
+        ),
+    ),
     MenuEntry("명함관리", "/cards", "contact_page"),
     MenuEntry(
         "고객관리현황",

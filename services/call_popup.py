@@ -12,7 +12,7 @@ from core.audit import Actor
 from core.korean import format_phone
 from models.customer import Customer
 from models.reception import Direction, Reception
-from models.telephony import CallEvent, CallEventSource
+from models.telephony import CallEvent, CallEventSource, CallOutcome
 from services.balances import customer_balances
 from services.maintenance import maintenance_summary
 from services.phone_directory import CallerMatch, link_number, resolve_caller
@@ -229,15 +229,26 @@ class RecentCall:
     source_label: str
     extension: str
     reception_count: int
+    missed: bool = False  # 부재중: nobody answered
 
 
 async def recent_calls(limit: int = 20) -> list[RecentCall]:
-    """최근 수신 전화, newest first, with whether a reception was written for each."""
+    """최근 수신 전화, newest first, with whether a reception was written for each and whether it
+    was missed (the calls Gogaek made, 발신, are not among them)."""
     rows = (
         await CallEvent.filter(direction=Direction.INBOUND)
         .order_by("-occurred_at", "-id")
         .limit(limit)
-        .values("id", "occurred_at", "number", "digits", "source", "extension", "customer__company_name")
+        .values(
+            "id",
+            "occurred_at",
+            "number",
+            "digits",
+            "source",
+            "extension",
+            "customer__company_name",
+            "outcome",
+        )
     )
     ids = [r["id"] for r in rows]
     written: dict[int, int] = {}
@@ -255,6 +266,7 @@ async def recent_calls(limit: int = 20) -> list[RecentCall]:
             source_label=SOURCE_LABELS.get(CallEventSource(r["source"]), r["source"]),
             extension=r["extension"],
             reception_count=written.get(r["id"], 0),
+            missed=r["outcome"] == CallOutcome.MISSED,
         )
         for r in rows
     ]

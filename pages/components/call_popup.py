@@ -375,6 +375,9 @@ def _recent_calls_dialog(stack: PopupStack) -> Callable[[], Awaitable[None]]:
                             if call.customer_name or call.has_number:
                                 ui.item_label(call.customer_name or "미등록 번호").props("caption")
                         with ui.item_section().props("side"):
+                            if call.missed:
+                                ui.badge("부재중", color="negative").mark("recent-call-missed")
+                        with ui.item_section().props("side"):
                             if call.reception_count:
                                 ui.badge("접수됨", color="positive").props("outline")
                             else:

@@ -1,6 +1,7 @@
 """Tabs of the customer window. Each module registers itself with pages.customer_window.customer_tab."""
 
 from pages.customer_tabs import (
+    calls,  # noqa: F401
     cards,  # noqa: F401
     info,  # noqa: F401
     maintenance,  # noqa: F401

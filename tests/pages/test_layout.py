@@ -8,7 +8,7 @@ from tests.utils import make_admin, make_staff, sign_in
 
 ADMIN_MENU = [
     "오늘",
-    "고객관리",
+    ("고객관리", ["고객관리", "통화내역", "부재중 전화"]),
     "명함관리",
     ("고객관리현황", ["방문일정", "고객접수현황", "견적현황", "메일 발송 내역"]),
     "유지보수관리",
@@ -29,7 +29,7 @@ ADMIN_MENU = [
 ]
 STAFF_MENU = [
     "오늘",
-    "고객관리",
+    ("고객관리", ["고객관리", "통화내역", "부재중 전화"]),
     "명함관리",
     ("고객관리현황", ["방문일정", "고객접수현황", "견적현황", "메일 발송 내역"]),
     "유지보수관리",
@@ -72,7 +72,10 @@ async def test_the_group_of_the_open_screen_is_unfolded(user: User):
     await sign_in(user, "boss")
     await user.open("/status/receptions")
     groups = {e.text: e.value for e in user.find(ui.expansion).elements}
-    assert groups == {"고객관리현황": True, "설정": False}
+    assert groups == {"고객관리": False, "고객관리현황": True, "설정": False}
+    await user.open("/calls/missed")
+    groups = {e.text: e.value for e in user.find(ui.expansion).elements}
+    assert groups == {"고객관리": True, "고객관리현황": False, "설정": False}
 
 
 async def test_pages_load_quasars_korean_language_pack(user: User):
