@@ -1,5 +1,6 @@
 """통화내역: a call's direction, outcome, answer/end times and duration, who took it, and the
-부재중 처리 (handled at/by/memo), with the indexes of the missed list, a customer's and a number's calls."""
+부재중 처리 (handled at/by/memo), with the indexes of the missed list, a period, a customer's, a number's
+and a staff member's calls; a customer's messages by number; and 오늘's open receptions to process."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -18,7 +19,7 @@ class Migration(migrations.Migration):
     operations = [
         ops.AlterModelOptions(
             name='CallEvent',
-            options={'table': 'call_event', 'app': 'models', 'indexes': [Index(fields=['outcome', 'handled_at', 'occurred_at'], name='call_event_missed'), Index(fields=['customer_id', 'occurred_at'], name='call_event_customer'), Index(fields=['digits', 'occurred_at'], name='call_event_digits'), Index(fields=['staff_id', 'occurred_at'], name='call_event_staff'), Index(fields=['handled_by_id'], name='call_event_handled_by')], 'pk_attr': 'id', 'table_description': 'One call (수신 or 발신) as reported by a source, after de-duplication: the 통화내역 row.'},
+            options={'table': 'call_event', 'app': 'models', 'indexes': [Index(fields=['outcome', 'direction', 'handled_at', 'occurred_at'], name='call_event_missed'), Index(fields=['occurred_at'], name='call_event_occurred'), Index(fields=['customer_id', 'occurred_at'], name='call_event_customer'), Index(fields=['digits', 'occurred_at'], name='call_event_digits'), Index(fields=['staff_id', 'occurred_at'], name='call_event_staff'), Index(fields=['handled_by_id'], name='call_event_handled_by')], 'pk_attr': 'id', 'table_description': 'One call (수신 or 발신) as reported by a source, after de-duplication: the 통화내역 row.'},
         ),
         ops.AlterField(
             model_name='CallEvent',
@@ -72,7 +73,11 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='CallEvent',
-            index=Index(fields=['outcome', 'handled_at', 'occurred_at'], name='call_event_missed'),
+            index=Index(fields=['outcome', 'direction', 'handled_at', 'occurred_at'], name='call_event_missed'),
+        ),
+        ops.AddIndex(
+            model_name='CallEvent',
+            index=Index(fields=['occurred_at'], name='call_event_occurred'),
         ),
         ops.AddIndex(
             model_name='CallEvent',
@@ -89,5 +94,13 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='CallEvent',
             index=Index(fields=['handled_by_id'], name='call_event_handled_by'),
+        ),
+        ops.AddIndex(
+            model_name='Reception',
+            index=Index(fields=['processor_id', 'state', 'received_at']),
+        ),
+        ops.AddIndex(
+            model_name='SmsMessage',
+            index=Index(fields=['destination', 'created_at'], name='sms_message_destination'),
         ),
     ]

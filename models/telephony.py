@@ -80,7 +80,10 @@ class CallEvent(Record):
         table = "call_event"
         indexes = (
             # 부재중 전화: the open missed calls, newest first
-            Index(fields=("outcome", "handled_at", "occurred_at"), name="call_event_missed"),
+            Index(fields=("outcome", "direction", "handled_at", "occurred_at"), name="call_event_missed"),
+            # 통화내역 by period (the call-record migration rebuilt the table on SQLite, so every
+            # index the table needs is declared here rather than left to db_index)
+            Index(fields=("occurred_at",), name="call_event_occurred"),
             # a customer's calls (통화·문자 tab) newest first
             Index(fields=("customer_id", "occurred_at"), name="call_event_customer"),
             # the calls of one number (customer tab over all its numbers, a call back)
@@ -116,3 +119,5 @@ class SmsMessage(Record):
 
     class Meta:
         table = "sms_message"
+        # a customer's messages by number (통화·문자 tab)
+        indexes = (Index(fields=("destination", "created_at"), name="sms_message_destination"),)

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlencode
 from weakref import WeakSet
 
 from nicegui import background_tasks, ui
@@ -177,10 +178,28 @@ def _print_row(row: dict[str, Any]) -> list[str]:
     ]
 
 
+def calls_url(*, start: dt.date, end: dt.date, direction: Direction | None = None) -> str:
+    """통화내역 of a period (and a direction): 오늘's link."""
+    query = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "direction": direction.value if direction else "",
+    }
+    return f"{PATH}?{urlencode({k: v for k, v in query.items() if v})}"
+
+
+def _query_date(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text) if text else default
+    except ValueError:
+        return default
+
+
 class CallLogScreen:
-    def __init__(self, actor: Actor, tab: str) -> None:
+    def __init__(self, actor: Actor, tab: str, view: dict[str, str] | None = None) -> None:
         self.actor = actor
         self.tab = tab if tab in TABS else "log"
+        self.view = view or {}
         self.current: CallFilters | None = None
 
     async def build(self) -> None:
@@ -202,10 +221,16 @@ class CallLogScreen:
         today = dt.date.today()
         dense = "dense outlined stack-label"
         with ui.row().classes("w-full items-center gap-2"):
-            self.date_from = DateInput("기간 부터", today - dt.timedelta(days=30)).classes("w-36")
+            start = _query_date(self.view.get("from"), today - dt.timedelta(days=30))
+            self.date_from = DateInput("기간 부터", start).classes("w-36")
             self.date_from.mark("calls-from")
-            self.date_to = DateInput("까지", today).classes("w-36").mark("calls-to")
-            self.direction = ui.select(DIRECTIONS, value="", label="수신/발신").props(dense).classes("w-28")
+            self.date_to = (
+                DateInput("까지", _query_date(self.view.get("to"), today)).classes("w-36").mark("calls-to")
+            )
+            direction = self.view.get("direction") if self.view.get("direction") in DIRECTIONS else ""
+            self.direction = (
+                ui.select(DIRECTIONS, value=direction, label="수신/발신").props(dense).classes("w-28")
+            )
             self.direction.mark("calls-direction")
             self.outcome = ui.select(OUTCOMES, value="", label="결과").props(dense).classes("w-28")
             self.outcome.mark("calls-outcome")
@@ -428,7 +453,7 @@ def register() -> None:
 
     @protected_page(PATH, "통화내역")
     async def call_log_page(actor: Actor, tab: str | None = None) -> None:
-        await CallLogScreen(actor, tab or "log").build()
+        await CallLogScreen(actor, tab or "log", dict(ui.context.client.request.query_params)).build()
 
     @protected_page(MISSED_PATH, "부재중 전화")
     async def missed_calls_page(actor: Actor) -> None:

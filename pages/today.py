@@ -13,8 +13,9 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_date, format_datetime
-from models.reception import ReceptionState
+from models.reception import Direction, ReceptionState
 from models.visit import VisitState
+from pages.call_log import MISSED_PATH, calls_url
 from pages.customer_window import customer_url
 from pages.frame import protected_page
 from pages.maintenance import maintenance_url
@@ -101,10 +102,10 @@ class TodayScreen:
             "call",
             "calls",
             calls,
-            "/",
+            calls_url(start=today, end=today, direction=Direction.INBOUND),
             lambda r: (_time_of(r["occurred_at"], today), r["customer_name"] or r["number"], r["outcome"]),
             self._open_call,
-            badge=f"부재중 {calls.missed:,}" if calls.missed else None,
+            badge=(f"부재중 {calls.missed:,}", MISSED_PATH) if calls.missed else None,
             empty="오늘 걸려온 전화가 없습니다.",
         )
         self._card(
@@ -189,7 +190,7 @@ class TodayScreen:
         open_row: Callable[[dict[str, Any]], Any],
         *,
         empty: str,
-        badge: str | None = None,
+        badge: tuple[str, str] | None = None,  # (text, the list it opens)
         extra: Callable[[], None] | None = None,
     ) -> None:
         with ui.card().props("flat bordered").classes("w-full gap-1 p-3").mark(f"today-{key}"):
@@ -200,7 +201,8 @@ class TodayScreen:
                     f"today-{key}-count"
                 ).props(f'data-testid="today-{key}-count"')
                 if badge:
-                    ui.badge(badge, color="negative").mark(f"today-{key}-badge")
+                    with ui.link(target=badge[1]).classes("no-underline"):
+                        ui.badge(badge[0], color="negative").mark(f"today-{key}-badge")
                 ui.space()
                 if extra:
                     extra()

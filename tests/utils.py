@@ -47,7 +47,7 @@ async def sign_in(user: User, login: str, password: str = PASSWORD, *, retries: 
     browser on to its page, so either way ends signed in."""
     from pages import login as login_page
 
-    await user.open("/login")
+    await user.open("/login?next=/")  # to 고객관리, where most tests start (signing in leads to 오늘)
     # The simulation runs a click's handlers in the test's own context, whose request is the last
     # one set there (after an earlier sign-in: another browser's page); a real browser's handlers run
     # with their page's request. Give the test this page's request, now and once signed in.
