@@ -141,7 +141,11 @@ def missed_badge() -> None:
     then every BADGE_REFRESH_SECONDS for all screens at once (one query), and at once after a
     처리 완료."""
     global _refresher
-    badge = ui.badge("", color="negative").props("floating rounded").mark("missed-badge")
+    badge = (
+        ui.badge("", color="negative")
+        .props('floating rounded data-testid="missed-badge"')
+        .mark("missed-badge")
+    )
     badge.set_visibility(False)
     _badges.add(badge)
 
@@ -409,6 +413,7 @@ class CallLogScreen:
 
     async def dial(self, event) -> None:
         await dial(self.actor, event.args["digits"])
+        await self._after_handling()  # a call back handles the missed call (services.calls)
 
     async def handle(self, event) -> None:
         row = event.args

@@ -235,15 +235,7 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
     server, device = office
     page = screen(browser, server, LARGE)
     try:
-        page.goto(f"{server.url}/settings/centrex")  # the admin's own 070 line
-        page.get_by_role("button", name="추가[F5]").click()
-        editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
-        editor.get_by_label("070 번호").fill(CENTREX_LINE)
-        editor.get_by_label("비밀번호").first.fill(CENTREX_PASSWORD)
-        choose(page, editor.get_by_label("사원"), "관리자")
-        editor.get_by_role("button", name="저장").click()
-        expect(editor).to_have_count(0)
-
+        _register_line(page, server)
         page.goto(f"{server.url}/cards")
         device.write(modem_block("023335555"))  # 제이원제이원
         card = popup_card(page, "02-333-5555")
@@ -330,5 +322,64 @@ def test_a_centrex_line_failing_authentication_is_shown_on_every_screen(office, 
         assert_on_top(page, banner)
         expect(page.get_by_label("전화 연결 문제")).to_be_visible()
         page.screenshot(path=server.data_dir / "telephony-banner.png")
+    finally:
+        page.context.close()
+
+
+def _register_line(page, server: Server) -> None:
+    """The admin's own 070 line (API사용자등록), once per module."""
+    with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
+        if db.execute("SELECT 1 FROM centrex_user WHERE number070 = ?", (CENTREX_LINE,)).fetchone():
+            return
+    page.goto(f"{server.url}/settings/centrex")
+    page.get_by_role("button", name="추가[F5]").click()
+    editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
+    editor.get_by_label("070 번호").fill(CENTREX_LINE)
+    editor.get_by_label("비밀번호").first.fill(CENTREX_PASSWORD)
+    choose(page, editor.get_by_label("사원"), "관리자")
+    editor.get_by_role("button", name="저장").click()
+    expect(editor).to_have_count(0)
+
+
+def test_a_missed_centrex_call_waits_in_missed_calls_until_called_back(office, centrex, browser):
+    """The line's call history says nobody answered: the call is on 부재중 전화 with the menu's
+    badge; 전화걸기 from its row calls back through Centrex, logs a 발신 call and takes it off.
+    (At 1366 px: the menu with its badge is open beside the screen.)"""
+    server, _ = office
+    page = screen(browser, server, LARGE)
+    try:
+        _register_line(page, server)
+        page.goto(f"{server.url}/calls/missed")
+        connected(page)
+        centrex.ring(CENTREX_LINE, "0314447777", status="NO ANSWER", duration=20)
+        card = popup_card(page, "031-444-7777")  # it rang: the popup, dismissed as nobody answered
+        card.get_by_role("button", name="전화 알림 닫기").click()
+        expect(card).to_have_count(0)
+        row = page.get_by_test_id("missed-table").locator("tbody tr", has_text="031-444-7777")
+        for _ in range(30):  # the poller reads the line every few seconds, then the call history
+            page.get_by_role("button", name="새로고침").click()
+            if row.count():
+                break
+            page.wait_for_timeout(1000)
+        expect(row).to_have_count(1)
+        badge = page.get_by_test_id("missed-badge")
+        expect(badge).to_have_text("1")
+
+        dial = row.get_by_test_id("missed-dial")
+        assert_on_top(page, dial)
+        dial.click()
+        expect(page.get_by_text("내 전화기가 울리면 받으세요. 031-444-7777로 연결합니다.")).to_be_visible()
+        expect(row).to_have_count(0)
+        expect(badge).to_be_hidden()
+        assert {"line": CENTREX_LINE, "destination": "0314447777"} in centrex.dialled
+        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
+            handled = db.execute(
+                "SELECT outcome, handled_memo, handled_by_id IS NOT NULL FROM call_event"
+                " WHERE digits = '0314447777' AND direction = '수신'"
+            ).fetchall()
+            dialled = db.execute(
+                "SELECT source FROM call_event WHERE digits = '0314447777' AND direction = '발신'"
+            ).fetchall()
+        assert handled == [("부재중", "전화 회신", 1)] and dialled == [("dial",)]
     finally:
         page.context.close()
