@@ -909,9 +909,11 @@ def _raw_receptions_of(ctx: Context, rows: list[tuple]) -> list[tuple]:
     ids = [row[0] for row in rows]
     if not ids:
         return []
-    return ctx.rows(
-        f"SELECT call_event_id, id FROM reception WHERE call_event_id IN ({','.join('?' * len(ids))}) ORDER BY id",
-        ids,
+    return sorted(
+        ctx.rows(
+            f"SELECT call_event_id, id FROM reception WHERE call_event_id IN ({','.join('?' * len(ids))})",
+            ids,
+        )
     )
 
 

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     operations = [
         ops.AlterModelOptions(
             name='CallEvent',
-            options={'table': 'call_event', 'app': 'models', 'indexes': [Index(fields=['outcome', 'direction', 'handled_at', 'occurred_at'], name='call_event_missed'), Index(fields=['occurred_at'], name='call_event_occurred'), Index(fields=['customer_id', 'occurred_at'], name='call_event_customer'), Index(fields=['digits', 'occurred_at'], name='call_event_digits'), Index(fields=['staff_id', 'occurred_at'], name='call_event_staff'), Index(fields=['handled_by_id'], name='call_event_handled_by')], 'pk_attr': 'id', 'table_description': 'One call (수신 or 발신) as reported by a source, after de-duplication: the 통화내역 row.'},
+            options={'table': 'call_event', 'app': 'models', 'indexes': [Index(fields=['outcome', 'direction', 'handled_at', 'occurred_at'], name='call_event_missed'), Index(fields=['occurred_at', 'direction', 'outcome'], name='call_event_occurred'), Index(fields=['customer_id', 'occurred_at'], name='call_event_customer'), Index(fields=['digits', 'occurred_at'], name='call_event_digits'), Index(fields=['staff_id', 'occurred_at'], name='call_event_staff'), Index(fields=['handled_by_id'], name='call_event_handled_by')], 'pk_attr': 'id', 'table_description': 'One call (수신 or 발신) as reported by a source, after de-duplication: the 통화내역 row.'},
         ),
         ops.AlterField(
             model_name='CallEvent',
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='CallEvent',
-            index=Index(fields=['occurred_at'], name='call_event_occurred'),
+            index=Index(fields=['occurred_at', 'direction', 'outcome'], name='call_event_occurred'),
         ),
         ops.AddIndex(
             model_name='CallEvent',
@@ -98,6 +98,10 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='Reception',
             index=Index(fields=['processor_id', 'state', 'received_at']),
+        ),
+        ops.AddIndex(
+            model_name='Reception',
+            index=Index(fields=['receiver_id', 'state', 'processor_id', 'received_at']),
         ),
         ops.AddIndex(
             model_name='SmsMessage',

@@ -68,8 +68,10 @@ class Reception(Versioned, Record):
             # per day and type, per customer, and (with the next one) per receiving staff
             ("received_at", "reception_type_id", "receiver_id", "state", "customer_id"),
             ("receiver_id", "received_at", "state"),
-            # the open receptions a staff member is to process (오늘's 내 미완료 접수)
+            # 오늘's 내 미완료 접수: the open receptions a staff member is to process, and those they
+            # took and gave nobody (counted from the index alone)
             ("processor_id", "state", "received_at"),
+            ("receiver_id", "state", "processor_id", "received_at"),
             # the log filtered by type and state together, newest first (bench)
             ("reception_type_id", "state", "received_at"),
             # a number typed from its area code, with a state or type: read from this index alone

@@ -83,7 +83,9 @@ class CallEvent(Record):
             Index(fields=("outcome", "direction", "handled_at", "occurred_at"), name="call_event_missed"),
             # 통화내역 by period (the call-record migration rebuilt the table on SQLite, so every
             # index the table needs is declared here rather than left to db_index)
-            Index(fields=("occurred_at",), name="call_event_occurred"),
+            # with direction and outcome, so a period's counts are read from the index alone (a
+            # bare occurred_at lost to a skip-scan of call_event_missed: 350 ms at a million calls)
+            Index(fields=("occurred_at", "direction", "outcome"), name="call_event_occurred"),
             # a customer's calls (통화·문자 tab) newest first
             Index(fields=("customer_id", "occurred_at"), name="call_event_customer"),
             # the calls of one number (customer tab over all its numbers, a call back)
