@@ -19,6 +19,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from core.audit import Actor
+from core.db import SqliteReader, sqlite_reader
 from core.errors import GogaekError, NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_choices, wrong_dates, wrong_ids, wrong_texts
 from core.korean import format_datetime, format_phone, josa, phone_digits
@@ -29,6 +30,7 @@ from models.reception import Direction, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallOutcome, SmsMessage, SmsStatus
 from services.paging import Page
+from services.search_index import like_pattern
 
 EXPORT_LIMIT = 100_000
 EXPORT_CHUNK = 1000
@@ -161,10 +163,80 @@ async def _rows(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def call_log(filters: CallFilters, *, limit: int = 50, offset: int = 0) -> Page:
     """통화내역: the calls the filters choose, newest first, one page."""
+    reader = sqlite_reader()
+    if reader is not None:
+        return await _sqlite_page(reader, *_sqlite_where(filters), limit=limit, offset=offset)
     query = _calls(filters)
     total = await query.count()
     values = await query.order_by("-occurred_at", "-id").offset(offset).limit(limit).values(*_FIELDS)
     return Page(rows=await _rows(values), total=total)
+
+
+# On SQLite the two lists run as hand-written SQL (as the reception log does): the same filters as
+# _calls / _open_missed, a tenth of the ORM's time for a page of 100 with three names joined.
+
+_SQLITE_CALLS = """SELECT e.id AS id, e.occurred_at AS occurred_at, e.direction AS direction,
+e.outcome AS outcome, e.number AS number, e.digits AS digits, e.extension AS extension,
+e.duration_seconds AS duration_seconds, e.answered_at AS answered_at, e.source AS source,
+e.customer_id AS customer_id, c.company_name AS customer__company_name, s.name AS staff__name,
+e.handled_at AS handled_at, h.name AS handled_by__name, e.handled_memo AS handled_memo
+FROM call_event e LEFT JOIN customer c ON c.id = e.customer_id LEFT JOIN staff s ON s.id = e.staff_id
+LEFT JOIN staff h ON h.id = e.handled_by_id"""
+_MOMENTS = ("occurred_at", "answered_at", "handled_at")
+
+
+def _moment(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time()).isoformat(sep=" ")
+
+
+def _sqlite_where(filters: CallFilters) -> tuple[str, list[Any]]:
+    filters.check()
+    terms: list[str] = []
+    params: list[Any] = []
+    if filters.date_from:
+        terms.append("e.occurred_at >= ?")
+        params.append(_moment(filters.date_from))
+    if filters.date_to:
+        terms.append("e.occurred_at < ?")
+        params.append(_moment(filters.date_to + dt.timedelta(days=1)))
+    # within a period, direction and outcome are read from the period's index (which holds them);
+    # a unary + keeps SQLite from walking call_event_missed over every 부재중 of all time instead
+    checked = "+" if filters.date_from or filters.date_to else ""
+    for column, value in (("direction", filters.direction), ("outcome", filters.outcome)):
+        if value:
+            terms.append(f"{checked}e.{column} = ?")
+            params.append(str(value))
+    if filters.staff_id:
+        terms.append("e.staff_id = ?")
+        params.append(filters.staff_id)
+    text = search_text(filters.text)
+    if text:
+        digits = phone_digits(text)
+        if len(digits) >= MIN_NUMBER_DIGITS and not any(ch.isalpha() for ch in text):
+            terms.append("e.digits LIKE ?")
+            params.append(f"%{digits}%")
+        else:
+            terms.append("e.customer_id IN (SELECT id FROM customer WHERE company_name LIKE ? ESCAPE '\\')")
+            params.append(like_pattern(text))
+    return " AND ".join(terms) or "1 = 1", params
+
+
+async def _sqlite_page(
+    reader: SqliteReader, where: str, params: list[Any], *, limit: int, offset: int
+) -> Page:
+    # index reads of a size the filters decide: tried on the read connection, handed to the ORM's
+    # thread when longer than a moment (core.db.SqliteReader)
+    total = await reader.value(f"SELECT COUNT(*) FROM call_event e WHERE {where}", params, quick="try")
+    found = await reader.records(
+        f"{_SQLITE_CALLS} WHERE {where} ORDER BY e.occurred_at DESC, e.id DESC LIMIT {int(limit)} OFFSET {int(offset)}",
+        params,
+        quick="try",
+    )
+    for values in found:
+        for key in _MOMENTS:
+            if isinstance(values[key], str):
+                values[key] = dt.datetime.fromisoformat(values[key])
+    return Page(rows=await _rows(found), total=int(total or 0))
 
 
 async def iter_call_log(filters: CallFilters) -> AsyncIterator[dict[str, Any]]:
@@ -192,6 +264,11 @@ async def missed_count() -> int:
 
 async def missed_calls(*, limit: int = 50, offset: int = 0) -> Page:
     """부재중 전화: the missed calls not handled yet, newest first."""
+    reader = sqlite_reader()
+    if reader is not None:
+        where = "e.outcome = ? AND e.handled_at IS NULL AND e.direction = ?"
+        params = [str(CallOutcome.MISSED), str(Direction.INBOUND)]
+        return await _sqlite_page(reader, where, params, limit=limit, offset=offset)
     query = _open_missed()
     total = await query.count()
     values = await query.order_by("-occurred_at", "-id").offset(offset).limit(limit).values(*_FIELDS)
