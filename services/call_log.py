@@ -3,7 +3,7 @@
 figures (통화 통계).
 
 The calls are written by the sources (telephony/); here they are only read, and a missed call is
-marked handled. Lists are paged on the server, newest first, through the call_event indexes
+marked handled (through services.calls.mark_missed_handled). Lists are paged on the server, newest first, through the call_event indexes
 (occurred_at; outcome + handled_at + occurred_at; customer_id + occurred_at; digits +
 occurred_at)."""
 
@@ -28,6 +28,7 @@ from models.phone import PhoneEntry
 from models.reception import Direction, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallOutcome, SmsMessage, SmsStatus
+from services.calls import mark_missed_handled
 from services.paging import Page
 
 EXPORT_LIMIT = 100_000
@@ -224,9 +225,7 @@ async def handle_missed(call_id: int, *, by: Actor, memo: str = "") -> Handled:
     if len(memo) > MEMO_MAX:
         raise ValidationError({"memo": f"메모는 {MEMO_MAX:,}자까지 입력할 수 있습니다."})
     now = dt.datetime.now().replace(microsecond=0)
-    changed = await CallEvent.filter(id=call_id, outcome=CallOutcome.MISSED, handled_at__isnull=True).update(
-        handled_at=now, handled_by_id=by.id, handled_memo=memo
-    )
+    changed = await mark_missed_handled(call_id, at=now, by_id=by.id, memo=memo)
     call = await CallEvent.get_or_none(id=call_id).prefetch_related("handled_by")
     if call is None:
         raise NotFound("전화 기록")
