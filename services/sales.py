@@ -98,6 +98,19 @@ async def _accept(quote_id: int, partner_id: int) -> None:
     await quote.save()
 
 
+def _copied_from(quote: Quote, partner_id: int) -> dict[str, Any]:
+    """What a 수주 or an 출고 made from a quote takes from it."""
+    return {
+        "partner_id": partner_id,
+        "customer_id": quote.customer_id,
+        "quote_id": quote.id,
+        "supply_total": quote.supply_total,
+        "vat_total": quote.vat_total,
+        "total_amount": quote.total_amount,
+        "memo": f"견적서 {quote.number}",
+    }
+
+
 async def process_to_order(
     quote_id: int, *, by: Actor, order_date: dt.date | None = None, cancelled_ok: bool = False
 ) -> SalesOrder:
@@ -112,17 +125,7 @@ async def process_to_order(
             raise AlreadyProcessed(
                 f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다 (수주번호 {existing.number})."
             )
-        order = await SalesOrder.create(
-            number=number,
-            order_date=day,
-            partner_id=partner_id,
-            customer_id=quote.customer_id,
-            quote_id=quote_id,
-            supply_total=quote.supply_total,
-            vat_total=quote.vat_total,
-            total_amount=quote.total_amount,
-            memo=f"견적서 {quote.number}",
-        )
+        order = await SalesOrder.create(number=number, order_date=day, **_copied_from(quote, partner_id))
         await _copy_lines(lines, SalesOrderLine, order=order)
         for shipment in await Shipment.filter(quote_id=quote_id, order_id=None):
             shipment.order_id = order.id
@@ -161,14 +164,8 @@ async def process_to_shipment(
         shipment = await Shipment.create(
             number=number,
             shipped_on=day,
-            partner_id=partner_id,
-            customer_id=quote.customer_id,
-            quote_id=quote_id,
             order_id=order.id if order else None,
-            supply_total=quote.supply_total,
-            vat_total=quote.vat_total,
-            total_amount=quote.total_amount,
-            memo=f"견적서 {quote.number}",
+            **_copied_from(quote, partner_id),
         )
         await _copy_lines(lines, ShipmentLine, shipment=shipment)
         await _accept(quote_id, partner_id)
