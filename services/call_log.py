@@ -19,6 +19,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from core.audit import Actor
+from core.db import grouped_day
 from core.errors import GogaekError, NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_choices, wrong_dates, wrong_ids, wrong_texts
 from core.korean import format_datetime, format_phone, josa, phone_digits
@@ -361,14 +362,6 @@ def _answer_seconds_sql() -> str:
     return 'AVG((JULIANDAY("answered_at") - JULIANDAY("occurred_at")) * 86400.0)'
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 async def call_stats(date_from: dt.date, date_to: dt.date) -> CallStats:
     """Calls per day and per hour of the period, the missed rate and each staff member's average
     answer time (answered_at − occurred_at), all counted by the database."""
@@ -391,7 +384,7 @@ async def call_stats(date_from: dt.date, date_to: dt.date) -> CallStats:
         days[day] = {"day": day, "inbound": 0, "outbound": 0, "answered": 0, "missed": 0, "unknown": 0}
         day += dt.timedelta(days=1)
     for group in per_day:
-        row = days.get(_as_date(group["day"]))
+        row = days.get(grouped_day(group["day"]))
         if row is None:
             continue
         _add(row, group)
