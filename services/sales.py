@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
@@ -28,6 +29,8 @@ from services.balances import partner_balance
 from services.document_lines import LineInput, compute_totals, is_text_line, line_fields, validate_lines
 from services.document_numbers import create_numbered
 from services.submissions import already_made, create_once
+
+M = TypeVar("M", bound=Model)
 
 MAX_RECEIPT = 100_000_000_000_000
 RECEIPT_MEMO_MAX = 255
@@ -98,6 +101,18 @@ async def _accept(quote_id: int, partner_id: int) -> None:
     await quote.save()
 
 
+async def _numbered_once(
+    model: type[M], day: dt.date, create: Callable[[str], Awaitable[M]], *, by: Actor, already: str
+) -> M:
+    """The document `create` makes with the day's next number; when a colleague made the same
+    one at the same moment (the unique quote or order link refuses the second), `already`."""
+    with acting_as(by):
+        try:
+            return await create_numbered(model, "number", day, create)
+        except IntegrityError as exc:
+            raise AlreadyProcessed(already) from exc
+
+
 def _copied_from(quote: Quote, partner_id: int) -> dict[str, Any]:
     """What a 수주 or an 출고 made from a quote takes from it."""
     return {
@@ -133,13 +148,13 @@ async def process_to_order(
         await _accept(quote_id, partner_id)
         return order
 
-    with acting_as(by):
-        try:
-            return await create_numbered(SalesOrder, "number", day, create)
-        except IntegrityError as exc:  # a colleague processed it at the same moment
-            raise AlreadyProcessed(
-                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다."
-            ) from exc
+    return await _numbered_once(
+        SalesOrder,
+        day,
+        create,
+        by=by,
+        already=f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다.",
+    )
 
 
 async def process_to_shipment(
@@ -171,13 +186,13 @@ async def process_to_shipment(
         await _accept(quote_id, partner_id)
         return shipment
 
-    with acting_as(by):
-        try:
-            return await create_numbered(Shipment, "number", day, create)
-        except IntegrityError as exc:
-            raise AlreadyProcessed(
-                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다."
-            ) from exc
+    return await _numbered_once(
+        Shipment,
+        day,
+        create,
+        by=by,
+        already=f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다.",
+    )
 
 
 async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
@@ -211,13 +226,13 @@ async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = N
         await _copy_lines(lines, ShipmentLine, shipment=shipment)
         return shipment
 
-    with acting_as(by):
-        try:
-            return await create_numbered(Shipment, "number", day, create)
-        except IntegrityError as exc:
-            raise AlreadyProcessed(
-                f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다."
-            ) from exc
+    return await _numbered_once(
+        Shipment,
+        day,
+        create,
+        by=by,
+        already=f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다.",
+    )
 
 
 @dataclass(frozen=True)
