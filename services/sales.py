@@ -78,7 +78,8 @@ async def _copy_lines(source: Sequence[DocumentLine], model: type, **owner: Any)
         await model.create(**owner, **{column: getattr(line, column) for column in _LINE_COLUMNS})
 
 
-async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int]:
+async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int, list[QuoteLine]]:
+    """The quote a 수주 or an 출고 is made from, the partner it goes to, and its lines."""
     quote = await Quote.get_or_none(id=quote_id).select_related("customer")
     if quote is None:
         raise NotFound("견적서")
@@ -89,7 +90,7 @@ async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Q
     partner_id = quote.partner_id or (quote.customer.partner_id if quote.customer else None)
     if not partner_id:
         raise PartnerRequired(quote.customer_id, quote.customer.company_name if quote.customer else "")
-    return quote, partner_id
+    return quote, partner_id, await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
 
 async def _accept(quote_id: int, partner_id: int) -> None:
@@ -131,9 +132,8 @@ async def process_to_order(
 ) -> SalesOrder:
     """주문처리: a sales order (수주) from the quote's lines. A 견적취소 quote is refused unless
     `cancelled_ok` (the user was told it was cancelled and chose to go on)."""
-    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
+    quote, partner_id, lines = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = order_date or dt.date.today()
-    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
     async def create(number: str) -> SalesOrder:
         if existing := await SalesOrder.get_or_none(quote_id=quote_id):
@@ -162,9 +162,8 @@ async def process_to_shipment(
 ) -> Shipment:
     """출고처리: a shipment (출고, raises the partner's credit balance) from the quote's lines,
     linked to the quote's order when there is one. A 견적취소 quote as for `process_to_order`."""
-    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
+    quote, partner_id, lines = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = shipped_on or dt.date.today()
-    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
     async def create(number: str) -> Shipment:
         if existing := await Shipment.get_or_none(quote_id=quote_id):
