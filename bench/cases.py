@@ -380,7 +380,7 @@ def _raw_log(ctx: Context, filters: Any) -> tuple[int, list]:
     filters only checked) and counted exactly; common text walked newest first; else counted up
     to 500."""
     from core.korean import is_chosung_query
-    from services.receptions import SearchField
+    from services.reception_log import SearchField
 
     chosen = [
         (column, value)
@@ -500,7 +500,7 @@ class LogVariant:
 
 async def _log_variants(ctx: Context) -> list[LogVariant]:
     from models.reception import ReceptionState
-    from services.receptions import LogFilters, SearchField
+    from services.reception_log import LogFilters, SearchField
 
     types = [r[0] for r in ctx.rows("SELECT id FROM code_entry WHERE kind = 'reception_type' ORDER BY id")]
     busy = [
@@ -564,7 +564,7 @@ async def _log_variants(ctx: Context) -> list[LogVariant]:
 
 
 def _log_case(ctx: Context, variant: LogVariant) -> Operation:
-    from services.receptions import reception_log
+    from services.reception_log import reception_log
 
     pick = cycle(variant.filters)
 

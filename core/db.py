@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sqlite3
@@ -84,6 +85,15 @@ def refresh_statistics(path: str) -> None:
         connection.execute("ANALYZE")
     finally:
         connection.close()
+
+
+def grouped_day(value: Any) -> dt.date:
+    """A day a query grouped by: a date (PostgreSQL), a datetime, or ISO text (SQLite)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 class TextHead(Function):

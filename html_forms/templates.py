@@ -34,27 +34,9 @@ PLACEHOLDERS: dict[str, str] = {
     "purpose": "방문목적",
     "state": "진행상태",
 }
-# name → its Korean name, the word on the office's own forms (either may be written in a template)
-KOREAN_NAMES: dict[str, str] = {
-    "company": "상호",
-    "representative": "대표자",
-    "business_number": "사업자번호",
-    "customer_code": "고객코드",
-    "contact": "담당자",
-    "phone": "전화번호",
-    "mobile": "담당자HP",
-    "fax": "팩스번호",
-    "email": "이메일",
-    "address": "주소",
-    "postal_code": "우편번호",
-    "written_on": "작성일자",
-    "document_number": "문서번호",
-    "visit_date": "방문일자",
-    "visit_time": "방문시간",
-    "visitor": "방문자",
-    "purpose": "방문목적",
-    "state": "진행상태",
-}
+# name → its Korean name, the word on the office's own forms (either may be written in a template):
+# what it stands for without the explanation in brackets
+KOREAN_NAMES: dict[str, str] = {name: meaning.split(" (")[0] for name, meaning in PLACEHOLDERS.items()}
 _BY_NAME: dict[str, str] = {
     **{name: name for name in PLACEHOLDERS},
     **{k: n for n, k in KOREAN_NAMES.items()},

@@ -77,6 +77,6 @@ class Reception(Versioned, Record):
             # a number typed from its area code, with a state or type: read from this index alone
             ("phone_digits", "state", "reception_type_id", "received_at"),
             # the log walked newest first checking customer, state and type in the index itself
-            # (services.receptions names it in INDEXED BY)
+            # (services.reception_log names it in INDEXED BY)
             Index(fields=("received_at", "customer_id", "state", "reception_type_id"), name=NEWEST_INDEX),
         )

@@ -26,9 +26,9 @@ from pages.phone_links import PhoneOwner, phone_menu_items
 from pages.reception_form import ReceptionPrefill, open_reception_form
 from pages.sales_links import ledger_url
 from pages.settings_cti import reconnect_cti
-from services import codes, receptions
+from services import codes, reception_log, receptions
 from services.excel import Column, export_rows
-from services.receptions import LogCursor, LogFilters, SearchField
+from services.reception_log import LogCursor, LogFilters, SearchField
 
 ROWS_KEY = "reception_log_rows"
 ROW_LIMITS = [20, 50, 100, 200, 500]
@@ -281,7 +281,7 @@ class ReceptionLogPanel(ui.column):
             self._cursor_rows = request.rows_per_page
         after = self.cursors.get(request.page - 1) if request.page > 1 else None
         try:
-            result = await receptions.reception_log(
+            result = await reception_log.reception_log(
                 self.filters(), limit=request.rows_per_page, offset=request.offset, after=after
             )
         except ValidationError as error:
@@ -432,11 +432,11 @@ class ReceptionLogPanel(ui.column):
         notice.dismiss()
         ui.download.content(data, f"접수이력_{dt.date.today():%Y%m%d}.xlsx")
         if data:
-            ui.notify(f"엑셀로 저장했습니다 (최대 {receptions.EXPORT_LIMIT:,}건).")
+            ui.notify(f"엑셀로 저장했습니다 (최대 {reception_log.EXPORT_LIMIT:,}건).")
 
 
 async def _excel_rows(filters: LogFilters):
-    async for row in receptions.iter_log_rows(filters):
+    async for row in reception_log.iter_log_rows(filters):
         yield [
             row["received_at"],
             str(row["direction"]),

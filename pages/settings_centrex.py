@@ -6,12 +6,11 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, StaleRecordError, ValidationError
+from core.errors import GogaekError, ValidationError
 from core.korean import format_datetime, format_phone, josa
 from models.telephony import SmsStatus
-from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
-from pages.components.forms import FieldErrors
+from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.phone import open_sms_dialog
@@ -226,8 +225,8 @@ def register() -> None:
                         guard.saved()
 
                     async def save() -> None:
-                        try:
-                            await centrex_users.save_centrex_user(
+                        saved = await save_with_feedback(
+                            centrex_users.save_centrex_user(
                                 by=actor,
                                 user_id=row["id"] if row else None,
                                 version=state["version"],
@@ -237,14 +236,13 @@ def register() -> None:
                                 staff_id=member.value,
                                 enabled=enabled.value,
                                 form_token=save_action.form_token,
-                            )
-                        except StaleRecordError as error:
-                            errors.clear()
-                            fields = errors.fields | {"password_sha512": password, "enabled": enabled}
-                            await keep_my_work(error, fields, reapply=reapply, reload=load_latest)
-                            return
-                        except GogaekError as error:
-                            errors.refuse(error)
+                            ),
+                            errors,
+                            reapply=reapply,
+                            reload=load_latest,
+                            fields=errors.fields | {"password_sha512": password, "enabled": enabled},
+                        )
+                        if saved is None:
                             return
                         ui.notify("저장했습니다.", type="positive")
                         dialog.close()
@@ -368,8 +366,8 @@ def register() -> None:
                 show_ring_url()
 
             async def save() -> None:
-                try:
-                    saved = await ts.save_centrex_settings(
+                saved = await save_with_feedback(
+                    ts.save_centrex_settings(
                         by=actor,
                         version=state["version"],
                         base_url=base_url.value or "",
@@ -377,13 +375,12 @@ def register() -> None:
                         timeout_seconds=timeout.value,
                         ring_host=ring_host.value or "",
                         ring_port=ring_port.value,
-                    )
-                except StaleRecordError as error:
-                    errors.clear()
-                    await keep_my_work(error, errors.fields, reapply=reapply, reload=load_latest)
-                    return
-                except GogaekError as error:
-                    errors.refuse(error)
+                    ),
+                    errors,
+                    reapply=reapply,
+                    reload=load_latest,
+                )
+                if saved is None:
                     return
                 errors.clear()
                 state["version"], state["settings"] = saved.version, saved.values

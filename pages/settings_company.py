@@ -7,11 +7,10 @@ from collections.abc import AsyncIterator
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, StaleRecordError
+from core.errors import GogaekError
 from pages.components.attachments import CheckedUpload, read_upload
-from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
-from pages.components.forms import FieldErrors
+from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
@@ -86,8 +85,8 @@ class CompanyScreen:
         self.remove_button.set_visibility(bool(uri))
 
     async def save(self) -> None:
-        try:
-            info = await company.save_company(
+        info = await save_with_feedback(
+            company.save_company(
                 by=self.actor,
                 version=self.version,
                 name=self.name.value or "",
@@ -98,13 +97,12 @@ class CompanyScreen:
                 address=self.address.value or "",
                 phone=self.phone.value or "",
                 fax=self.fax.value or "",
-            )
-        except StaleRecordError as error:
-            self.errors.clear()
-            await keep_my_work(error, self.errors.fields, reapply=self.reapply, reload=self.reload)
-            return
-        except GogaekError as error:
-            self.errors.refuse(error)
+            ),
+            self.errors,
+            reapply=self.reapply,
+            reload=self.reload,
+        )
+        if info is None:
             return
         self.show(info)
         ui.notify("회사정보를 저장했습니다.", type="positive")

@@ -10,11 +10,10 @@ import serial.tools.list_ports
 from nicegui import run, ui
 
 from core.audit import Actor
-from core.errors import GogaekError, StaleRecordError
+from core.errors import GogaekError
 from core.korean import format_datetime
-from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
-from pages.components.forms import FieldErrors
+from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
@@ -307,8 +306,8 @@ def register() -> None:
                 device_guard.saved()
 
             async def save() -> None:
-                try:
-                    saved = await ts.save_cti_settings(
+                saved = await save_with_feedback(
+                    ts.save_cti_settings(
                         by=actor,
                         version=state["version"],
                         enabled=enabled.value,
@@ -317,13 +316,12 @@ def register() -> None:
                         preset=preset.value,
                         regex=regex.value or "",
                         init_commands=init.value or "",
-                    )
-                except StaleRecordError as error:
-                    errors.clear()
-                    await keep_my_work(error, errors.fields, reapply=reapply, reload=load_latest)
-                    return
-                except GogaekError as error:
-                    errors.refuse(error)
+                    ),
+                    errors,
+                    reapply=reapply,
+                    reload=load_latest,
+                )
+                if saved is None:
                     return
                 errors.clear()
                 state["version"] = saved.version
@@ -424,22 +422,19 @@ def register() -> None:
                 calls_guard.saved()
 
             async def save_calls() -> None:
-                try:
-                    saved = await ts.save_call_settings(
+                saved = await save_with_feedback(
+                    ts.save_call_settings(
                         by=actor,
                         version=call_state["version"],
                         dedup_seconds=dedup.value,
                         popup_target=target.value,
                         others_delay_seconds=delay.value,
-                    )
-                except StaleRecordError as error:
-                    call_errors.clear()
-                    await keep_my_work(
-                        error, call_errors.fields, reapply=reapply_calls, reload=load_latest_calls
-                    )
-                    return
-                except GogaekError as error:
-                    call_errors.refuse(error)
+                    ),
+                    call_errors,
+                    reapply=reapply_calls,
+                    reload=load_latest_calls,
+                )
+                if saved is None:
                     return
                 call_errors.clear()
                 call_state["version"] = saved.version

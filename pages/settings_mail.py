@@ -6,9 +6,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, StaleRecordError
-from pages.components.conflicts import keep_my_work
-from pages.components.forms import FieldErrors
+from core.errors import GogaekError
+from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
@@ -81,8 +80,8 @@ class MailSettingsScreen:
         self.guard.saved()
 
     async def save(self) -> None:
-        try:
-            shown = await mail.save_smtp_settings(
+        shown = await save_with_feedback(
+            mail.save_smtp_settings(
                 by=self.actor,
                 version=self.version,
                 host=self.host.value or "",
@@ -92,13 +91,12 @@ class MailSettingsScreen:
                 password=self.password.value or "",
                 sender_address=self.sender_address.value or "",
                 sender_name=self.sender_name.value or "",
-            )
-        except StaleRecordError as error:
-            self.errors.clear()
-            await keep_my_work(error, self.errors.fields, reapply=self.reapply, reload=self.reload)
-            return
-        except GogaekError as error:
-            self.errors.refuse(error)
+            ),
+            self.errors,
+            reapply=self.reapply,
+            reload=self.reload,
+        )
+        if shown is None:
             return
         self.show(shown)
         ui.notify("메일환경설정을 저장했습니다.", type="positive")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, StaleRecordError
+from core.errors import GogaekError
 from core.korean import format_datetime
 from models.codes import CodeKind
 from models.staff import Role, Staff
 from pages.components.change_history import change_history_button
-from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
-from pages.components.forms import FieldErrors
+from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
@@ -139,46 +138,45 @@ def register() -> None:
                     state["version"] = latest.version
 
                 async def save() -> None:
-                    try:
-                        if editing:
-                            await staff.update_staff(
-                                row["id"],
-                                by=actor,
-                                version=state["version"],
-                                name=name.value or "",
-                                role=Role(role.value),
-                                extension=extension.value or "",
-                                active=active.value,
-                                department_id=department.value,
-                                email=email.value or "",
-                                mobile=mobile.value or "",
-                            )
-                        else:
-                            await staff.add_staff(
-                                by=actor,
-                                login=login.value or "",
-                                name=name.value or "",
-                                password=password.value or "",
-                                role=Role(role.value),
-                                extension=extension.value or "",
-                                department_id=department.value,
-                                email=email.value or "",
-                                mobile=mobile.value or "",
-                                active=active.value,
-                                form_token=save_action.form_token,
-                            )
-                    except StaleRecordError as error:
-                        errors.clear()
-                        fields = errors.fields | {
-                            "extension": extension,
-                            "department": department,
-                            "email": email,
-                            "mobile": mobile,
-                        }
-                        await keep_my_work(error, fields, reapply=reapply, reload=load_latest)
-                        return
-                    except GogaekError as error:
-                        errors.refuse(error)
+                    if editing:
+                        saving = staff.update_staff(
+                            row["id"],
+                            by=actor,
+                            version=state["version"],
+                            name=name.value or "",
+                            role=Role(role.value),
+                            extension=extension.value or "",
+                            active=active.value,
+                            department_id=department.value,
+                            email=email.value or "",
+                            mobile=mobile.value or "",
+                        )
+                    else:
+                        saving = staff.add_staff(
+                            by=actor,
+                            login=login.value or "",
+                            name=name.value or "",
+                            password=password.value or "",
+                            role=Role(role.value),
+                            extension=extension.value or "",
+                            department_id=department.value,
+                            email=email.value or "",
+                            mobile=mobile.value or "",
+                            active=active.value,
+                            form_token=save_action.form_token,
+                        )
+                    fields = errors.fields | {
+                        "extension": extension,
+                        "department": department,
+                        "email": email,
+                        "mobile": mobile,
+                    }
+                    if (
+                        await save_with_feedback(
+                            saving, errors, reapply=reapply, reload=load_latest, fields=fields
+                        )
+                        is None
+                    ):
                         return
                     ui.notify("저장했습니다.", type="positive")
                     dialog.close()

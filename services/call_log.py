@@ -3,7 +3,7 @@
 figures (통화 통계).
 
 The calls are written by the sources (telephony/); here they are only read, and a missed call is
-marked handled. Lists are paged on the server, newest first, through the call_event indexes
+marked handled (through services.calls.mark_missed_handled). Lists are paged on the server, newest first, through the call_event indexes
 (occurred_at; outcome + handled_at + occurred_at; customer_id + occurred_at; digits +
 occurred_at)."""
 
@@ -19,7 +19,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from core.audit import Actor
-from core.db import SqliteReader, sqlite_reader
+from core.db import SqliteReader, grouped_day, sqlite_reader
 from core.errors import GogaekError, NotFound, ValidationError
 from core.inputs import refuse, search_text, wrong_choices, wrong_dates, wrong_ids, wrong_texts
 from core.korean import format_datetime, format_phone, josa, phone_digits
@@ -29,6 +29,7 @@ from models.phone import PhoneEntry
 from models.reception import Direction, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallOutcome, SmsMessage, SmsStatus
+from services.calls import mark_missed_handled
 from services.paging import Page
 from services.search_index import like_pattern
 
@@ -301,9 +302,7 @@ async def handle_missed(call_id: int, *, by: Actor, memo: str = "") -> Handled:
     if len(memo) > MEMO_MAX:
         raise ValidationError({"memo": f"메모는 {MEMO_MAX:,}자까지 입력할 수 있습니다."})
     now = dt.datetime.now().replace(microsecond=0)
-    changed = await CallEvent.filter(id=call_id, outcome=CallOutcome.MISSED, handled_at__isnull=True).update(
-        handled_at=now, handled_by_id=by.id, handled_memo=memo
-    )
+    changed = await mark_missed_handled(call_id, at=now, by_id=by.id, memo=memo)
     call = await CallEvent.get_or_none(id=call_id).prefetch_related("handled_by")
     if call is None:
         raise NotFound("전화 기록")
@@ -439,14 +438,6 @@ def _answer_seconds_sql() -> str:
     return 'AVG((JULIANDAY("answered_at") - JULIANDAY("occurred_at")) * 86400.0)'
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 async def call_stats(date_from: dt.date, date_to: dt.date) -> CallStats:
     """Calls per day and per hour of the period, the missed rate and each staff member's average
     answer time (answered_at − occurred_at), all counted by the database."""
@@ -469,7 +460,7 @@ async def call_stats(date_from: dt.date, date_to: dt.date) -> CallStats:
         days[day] = {"day": day, "inbound": 0, "outbound": 0, "answered": 0, "missed": 0, "unknown": 0}
         day += dt.timedelta(days=1)
     for group in per_day:
-        row = days.get(_as_date(group["day"]))
+        row = days.get(grouped_day(group["day"]))
         if row is None:
             continue
         _add(row, group)

@@ -140,13 +140,19 @@ async def take_call(event_id: int, *, by: Actor) -> None:
         await CallEvent.filter(id=event_id, direction=Direction.INBOUND).update(staff_id=by.id)
 
 
+async def mark_missed_handled(event_id: int, *, at: dt.datetime, by_id: int | None, memo: str) -> bool:
+    """A missed call still open is done: at, by whom, with a memo. Changed only while it is still
+    open (one change however many ask at once): whether this call changed it."""
+    changed = await CallEvent.filter(id=event_id, outcome=CallOutcome.MISSED, handled_at__isnull=True).update(
+        handled_at=at, handled_by_id=by_id, handled_memo=memo
+    )
+    return bool(changed)
+
+
 async def reception_written(event_id: int, *, by: Actor) -> None:
     """A reception was written from this call: a missed call is done by it."""
-    await CallEvent.filter(id=event_id, outcome=CallOutcome.MISSED, handled_at__isnull=True).update(
-        handled_at=dt.datetime.now().replace(microsecond=0),
-        handled_by_id=by.id,
-        handled_memo=HANDLED_BY_RECEPTION,
-    )
+    now = dt.datetime.now().replace(microsecond=0)
+    await mark_missed_handled(event_id, at=now, by_id=by.id, memo=HANDLED_BY_RECEPTION)
 
 
 async def settle(
@@ -188,11 +194,8 @@ async def _done_if_followed_up(event_id: int) -> None:
         .values("created_by_id", "created_at")
     )
     if reception:
-        await CallEvent.filter(id=event_id).update(
-            handled_at=reception["created_at"],
-            handled_by_id=reception["created_by_id"],
-            handled_memo=HANDLED_BY_RECEPTION,
-        )
+        at, by_id = reception["created_at"], reception["created_by_id"]
+        await mark_missed_handled(event_id, at=at, by_id=by_id, memo=HANDLED_BY_RECEPTION)
         return
     if not event.digits:
         return
@@ -205,9 +208,8 @@ async def _done_if_followed_up(event_id: int) -> None:
         .values("occurred_at", "staff_id")
     )
     if back:
-        await CallEvent.filter(id=event_id).update(
-            handled_at=back["occurred_at"], handled_by_id=back["staff_id"], handled_memo=HANDLED_BY_CALL_BACK
-        )
+        at, by_id = back["occurred_at"], back["staff_id"]
+        await mark_missed_handled(event_id, at=at, by_id=by_id, memo=HANDLED_BY_CALL_BACK)
 
 
 # -- Centrex call history -----------------------------------------------------------------------

@@ -15,14 +15,15 @@ from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
 from core.errors import ValidationError
-from core.inputs import WRONG_DATE, search_text, wrong_ids, wrong_texts
-from core.korean import chosung, format_date, format_phone, phone_error
+from core.inputs import WRONG_DATE, search_text
+from core.korean import chosung, format_date
 from models.card import BusinessCard, Employment
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services import phone_directory
-from services.customers import code_reference_errors, email_error, parse_date, text_or_initials
+from services.customers import parse_date, text_or_initials
 from services.excel import Column, Progress, export_rows, report_progress
+from services.field_checks import check_codes, check_contacts, check_texts, form_values
 from services.list_pdf import render_list_pdf
 from services.paging import Page, PageRequest
 from services.submissions import already_made, create_once
@@ -195,6 +196,7 @@ _LIMITS = {
     "company_address": 200,
     "notes": NOTES_MAX,
 }
+_PHONES = ("mobile", "direct_phone", "fax")
 _CODE_KINDS = {
     "position_id": CodeKind.POSITION,
     "department_id": CodeKind.DEPARTMENT,
@@ -206,18 +208,10 @@ _CODE_KINDS = {
 
 async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for name, spec in CardInput.__dataclass_fields__.items():
-        value = getattr(data, name)
-        if isinstance(spec.default, str) and name != "employment":  # a cleared widget gives None
-            value = "" if value is None else str(value).strip()
-        values[name] = value
+    values = form_values(data, not_text=("employment",))
     if not values["name"]:
         errors["name"] = "이름을 입력하세요."
-    for name, limit in _LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"{limit:,}자 이내로 입력하세요."
-    errors.update(wrong_texts(**{name: values[name] for name in (*_LIMITS, "mobile", "direct_phone", "fax")}))
+    check_texts(values, errors, _LIMITS, *_PHONES)
     try:
         values["employment"] = Employment(values["employment"] or Employment.EMPLOYED)
     except ValueError:
@@ -226,17 +220,8 @@ async def validate_card(data: CardInput) -> tuple[dict[str, Any], dict[str, str]
         values["registered_on"] = parse_date(values["registered_on"]) or dt.date.today()
     except ValueError:
         errors["registered_on"] = WRONG_DATE
-    for name in ("mobile", "direct_phone", "fax"):
-        if message := phone_error(values[name]):
-            errors[name] = message
-        else:
-            values[name] = format_phone(values[name])[:30]
-    if message := email_error(values["email"]):
-        errors["email"] = message
-    wrong = wrong_ids(**{name: values[name] for name in (*_CODE_KINDS, "customer_id")})
-    errors.update(wrong)
-    kinds = {name: kind for name, kind in _CODE_KINDS.items() if name not in wrong}
-    errors.update(await code_reference_errors(values, kinds))
+    check_contacts(values, errors, _PHONES)
+    wrong = await check_codes(values, errors, _CODE_KINDS, "customer_id")
     if values["customer_id"] and "customer_id" not in wrong:
         customer = await Customer.get_or_none(id=values["customer_id"])
         if customer is None:

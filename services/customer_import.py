@@ -24,6 +24,7 @@ import datetime as dt
 import enum
 import io
 import zipfile
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -525,6 +526,29 @@ async def _process(
     return ImportReport(outcomes)
 
 
+def _row_action(existing: Any, merged_values: dict[str, Any] | None, key: Any, seen: set) -> RowAction:
+    """A row that matches a stored record updates it if it changes anything; any other row makes
+    a new record, or updates the one an earlier row of the file made (the same key)."""
+    if existing:
+        assert merged_values is not None
+        action = RowAction.UPDATE if _changes_anything(existing, merged_values) else RowAction.UNCHANGED
+    else:
+        action = RowAction.UPDATE if key in seen else RowAction.CREATE
+    seen.add(key)
+    return action
+
+
+async def _saved_outcome(saving: Awaitable[Any], done: RowOutcome, labels: dict[str, str]) -> RowOutcome:
+    """`done` once the row is saved; the reasons when the save refused it."""
+    try:
+        await saving
+    except ValidationError as error:
+        return RowOutcome(done.row_number, done.label, RowAction.ERROR, _reasons(error, labels))
+    except GogaekError as error:
+        return RowOutcome(done.row_number, done.label, RowAction.ERROR, [str(error)])
+    return done
+
+
 async def _customer(number, cells, lookups, labels, by, seen) -> RowOutcome:
     row = _customer_row(number, cells, lookups)
     if row.data is None:
@@ -533,31 +557,21 @@ async def _customer(number, cells, lookups, labels, by, seen) -> RowOutcome:
     if errors:
         return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
     existing = await _match_customer(row.code, values)
-    key = _customer_key(row.code, values)
-    if existing:
-        merged_values, _ = await customers.validate_customer(_merged(existing, row))
-        action = RowAction.UPDATE if _changes_anything(existing, merged_values) else RowAction.UNCHANGED
-    else:
-        action = RowAction.UPDATE if key in seen else RowAction.CREATE
-    seen.add(key)
+    merged_values = (await customers.validate_customer(_merged(existing, row)))[0] if existing else None
+    action = _row_action(existing, merged_values, _customer_key(row.code, values), seen)
     if by is None or action == RowAction.UNCHANGED:
         return RowOutcome(number, row.label, action)
-    try:
-        if existing:
-            await customers.save_customer(
-                _merged(existing, row),
-                by=by,
-                customer_id=existing.id,
-                version=existing.version,
-                confirm_duplicates=True,
-            )
-        else:
-            await customers.save_customer(row.data, by=by, code=row.code or None, confirm_duplicates=True)
-    except ValidationError as error:
-        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(error, labels))
-    except GogaekError as error:
-        return RowOutcome(number, row.label, RowAction.ERROR, [str(error)])
-    return RowOutcome(number, row.label, action)
+    if existing:
+        saving = customers.save_customer(
+            _merged(existing, row),
+            by=by,
+            customer_id=existing.id,
+            version=existing.version,
+            confirm_duplicates=True,
+        )
+    else:
+        saving = customers.save_customer(row.data, by=by, code=row.code or None, confirm_duplicates=True)
+    return await _saved_outcome(saving, RowOutcome(number, row.label, action), labels)
 
 
 async def _card(number, cells, lookups, labels, by, seen, customer_ids) -> RowOutcome:
@@ -568,29 +582,20 @@ async def _card(number, cells, lookups, labels, by, seen, customer_ids) -> RowOu
     if errors:
         return RowOutcome(number, row.label, RowAction.ERROR, _reasons(ValidationError(errors), labels))
     existing = await _match_card(values)
-    key = _card_key(values)
-    merged = None
+    merged = merged_values = None
     if existing:
         merged = cards.CardInput.of(existing)
         for name in row.given:
             setattr(merged, name, getattr(row.data, name))
         merged_values, _ = await cards.validate_card(merged)
-        action = RowAction.UPDATE if _changes_anything(existing, merged_values) else RowAction.UNCHANGED
-    else:
-        action = RowAction.UPDATE if key in seen else RowAction.CREATE
-    seen.add(key)
+    action = _row_action(existing, merged_values, _card_key(values), seen)
     if by is None or action == RowAction.UNCHANGED:
         return RowOutcome(number, row.label, action)
-    try:
-        if existing and merged is not None:
-            await cards.save_card(merged, by=by, card_id=existing.id, version=existing.version)
-        else:
-            await cards.save_card(row.data, by=by)
-    except ValidationError as error:
-        return RowOutcome(number, row.label, RowAction.ERROR, _reasons(error, labels))
-    except GogaekError as error:
-        return RowOutcome(number, row.label, RowAction.ERROR, [str(error)])
-    return RowOutcome(number, row.label, action)
+    if existing and merged is not None:
+        saving = cards.save_card(merged, by=by, card_id=existing.id, version=existing.version)
+    else:
+        saving = cards.save_card(row.data, by=by)
+    return await _saved_outcome(saving, RowOutcome(number, row.label, action), labels)
 
 
 async def preview_import(

@@ -26,23 +26,21 @@ from core.korean import (
     business_number_error,
     chosung,
     digits_only,
-    format_phone,
     format_size,
     josa,
     phone_digits,
-    phone_error,
 )
 from core.settings import get_settings
 from models.card import BusinessCard
-from models.codes import CodeEntry, CodeKind
+from models.codes import CodeKind
 from models.customer import Customer, CustomerHistory
 from models.staff import Staff
 from services import phone_directory
 from services.attachments import store_bytes
+from services.field_checks import check_codes, check_contacts, check_texts, form_values
 from services.submissions import already_made, create_once
 
 CODE_PATTERN = re.compile(r"^\S{1,12}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 GENERATED_CODE_ATTEMPTS = 8
 MAP_IMAGE_LIMIT = 5 * 1024 * 1024
 MAP_IMAGE_TYPES = {
@@ -211,42 +209,15 @@ def parse_date(value: dt.date | str | None) -> dt.date | None:
     raise ValueError(text)
 
 
-def email_error(raw: str) -> str | None:
-    if raw and not EMAIL_PATTERN.match(raw):
-        return "이메일 주소가 올바르지 않습니다 (예: name@example.com)."
-    return None
-
-
-async def code_reference_errors(values: dict[str, Any], kinds: dict[str, CodeKind]) -> dict[str, str]:
-    """Each referenced code-table row must exist and belong to the right table."""
-    wanted = {name: values[name] for name in kinds if values.get(name)}
-    if not wanted:
-        return {}
-    found = dict(await CodeEntry.filter(id__in=set(wanted.values())).values_list("id", "kind"))
-    return {
-        name: "기초정보에 없는 항목입니다. 다시 선택하세요."
-        for name, code_id in wanted.items()
-        if found.get(code_id) != kinds[name]
-    }
-
-
 async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[str, str]]:
     """(column values ready to store, field errors). Every rule of the customer window is here, so
     the window and the Excel import refuse exactly the same things."""
     errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for name, spec in CustomerInput.__dataclass_fields__.items():
-        value = getattr(data, name)
-        if isinstance(spec.default, str):  # a text field: a cleared widget gives None
-            value = "" if value is None else str(value).strip()
-        values[name] = value
+    values = form_values(data)
     values["reminder_opt_out"] = bool(values["reminder_opt_out"])
     if not values["company_name"]:
         errors["company_name"] = "법인상호를 입력하세요."
-    for name, limit in _TEXT_LIMITS.items():
-        if len(values[name]) > limit:
-            errors[name] = f"{limit:,}자 이내로 입력하세요."
-    errors.update(wrong_texts(**{name: values[name] for name in (*_TEXT_LIMITS, *_PHONE_FIELDS)}))
+    check_texts(values, errors, _TEXT_LIMITS, *_PHONE_FIELDS)
     for name in _DATE_FIELDS:
         try:
             values[name] = parse_date(values[name])
@@ -258,17 +229,8 @@ async def validate_customer(data: CustomerInput) -> tuple[dict[str, Any], dict[s
         errors["business_number"] = message
     else:
         values["business_number"] = digits_only(values["business_number"])
-    for name in _PHONE_FIELDS:
-        if message := phone_error(values[name]):
-            errors[name] = message
-        else:
-            values[name] = format_phone(values[name])[:30]
-    if message := email_error(values["email"]):
-        errors["email"] = message
-    wrong = wrong_ids(**{name: values[name] for name in (*_CODE_KINDS, "staff_id")})
-    errors.update(wrong)
-    kinds = {name: kind for name, kind in _CODE_KINDS.items() if name not in wrong}
-    errors.update(await code_reference_errors(values, kinds))
+    check_contacts(values, errors, _PHONE_FIELDS)
+    wrong = await check_codes(values, errors, _CODE_KINDS, "staff_id")
     if values["staff_id"] and "staff_id" not in wrong and not await Staff.exists(id=values["staff_id"]):
         errors["staff_id"] = "없는 사원입니다. 다시 선택하세요."
     values["company_name_chosung"] = chosung(values["company_name"])[:100]

@@ -30,7 +30,7 @@ from core.inputs import refuse, whole_number, wrong_texts
 from core.korean import josa
 from models.mail import MailMessage, MailStatus
 from models.settings import AppSetting
-from services.customers import email_error
+from services.field_checks import email_error
 
 SMTP_KEY = "mail.smtp"
 CONNECT_TIMEOUT_SECONDS = 15.0

@@ -19,12 +19,10 @@ from core.korean import (
     business_number_error,
     digits_only,
     format_business_number,
-    format_phone,
     josa,
-    phone_error,
 )
 from models.customer import Customer, TradingPartner
-from services.customers import email_error
+from services.field_checks import check_contacts
 
 SEARCH_LIMIT = 50
 
@@ -104,12 +102,7 @@ def _validate(data: PartnerInput) -> tuple[dict[str, Any], dict[str, str]]:
     if message := business_number_error(values["business_number"]):
         errors["business_number"] = message
     values["business_number"] = digits_only(values["business_number"])
-    for name in ("phone", "fax"):
-        if message := phone_error(values[name]):
-            errors[name] = message
-        values[name] = format_phone(values[name])[:30]
-    if message := email_error(values["email"]):
-        errors["email"] = message
+    check_contacts(values, errors, ("phone", "fax"))
     for name, message in wrong_texts(**values).items():
         errors.setdefault(name, message)
     return values, errors

@@ -477,10 +477,6 @@ async def staff_department(staff_id: int | None) -> int | None:
     return rows[0] if rows else None
 
 
-async def quote_lines(quote_id: int) -> list[QuoteLine]:
-    return await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
-
-
 # ---------------------------------------------------------------------------------------------
 # The printed quote (갑지 + 을지)
 

@@ -16,7 +16,7 @@ from tortoise.expressions import Function, Q, Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
-from core.db import TextHead
+from core.db import TextHead, grouped_day
 from core.errors import ValidationError
 from core.settings import TIMEZONE
 from models.codes import CodeEntry, CodeKind
@@ -437,14 +437,6 @@ class ChartData:
     series: list[tuple[str, list[int]]]  # (type name, one count per label)
 
 
-def _as_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def chart_unit(filters: StatsFilters) -> str:
     """자동: days up to two months, weeks up to two years, months beyond."""
     days = (filters.date_to - filters.date_from).days + 1
@@ -479,7 +471,7 @@ async def reception_chart(filters: StatsFilters, *, unit: str | None = None) -> 
     )
     first, last = filters.date_from, filters.date_to
     if (last - first).days + 1 > WEEKLY_CHART_MAX_DAYS:
-        days = [_as_date(g["day"]) for g in groups]
+        days = [grouped_day(g["day"]) for g in groups]
         first, last = (max(first, min(days)), min(last, max(days))) if days else (first, first)
     buckets: list[dt.date] = []
     current, end = _bucket(first, unit), _bucket(last, unit)
@@ -491,7 +483,7 @@ async def reception_chart(filters: StatsFilters, *, unit: str | None = None) -> 
     names = {t.id: t.name for t in types}
     counts: dict[int | None, list[int]] = {}
     for g in groups:
-        index = position.get(_bucket(_as_date(g["day"]), unit))
+        index = position.get(_bucket(grouped_day(g["day"]), unit))
         if index is None:
             continue
         counts.setdefault(g["reception_type_id"], [0] * len(buckets))[index] += int(g["count"])

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from core.audit import Actor, acting_as
@@ -28,6 +29,8 @@ from services.balances import partner_balance
 from services.document_lines import LineInput, compute_totals, is_text_line, line_fields, validate_lines
 from services.document_numbers import create_numbered
 from services.submissions import already_made, create_once
+
+M = TypeVar("M", bound=Model)
 
 MAX_RECEIPT = 100_000_000_000_000
 RECEIPT_MEMO_MAX = 255
@@ -75,7 +78,8 @@ async def _copy_lines(source: Sequence[DocumentLine], model: type, **owner: Any)
         await model.create(**owner, **{column: getattr(line, column) for column in _LINE_COLUMNS})
 
 
-async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int]:
+async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Quote, int, list[QuoteLine]]:
+    """The quote a 수주 or an 출고 is made from, the partner it goes to, and its lines."""
     quote = await Quote.get_or_none(id=quote_id).select_related("customer")
     if quote is None:
         raise NotFound("견적서")
@@ -86,7 +90,7 @@ async def _quote_for_processing(quote_id: int, *, cancelled_ok: bool) -> tuple[Q
     partner_id = quote.partner_id or (quote.customer.partner_id if quote.customer else None)
     if not partner_id:
         raise PartnerRequired(quote.customer_id, quote.customer.company_name if quote.customer else "")
-    return quote, partner_id
+    return quote, partner_id, await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
 
 async def _accept(quote_id: int, partner_id: int) -> None:
@@ -98,31 +102,45 @@ async def _accept(quote_id: int, partner_id: int) -> None:
     await quote.save()
 
 
+async def _numbered_once(
+    model: type[M], day: dt.date, create: Callable[[str], Awaitable[M]], *, by: Actor, already: str
+) -> M:
+    """The document `create` makes with the day's next number; when a colleague made the same
+    one at the same moment (the unique quote or order link refuses the second), `already`."""
+    with acting_as(by):
+        try:
+            return await create_numbered(model, "number", day, create)
+        except IntegrityError as exc:
+            raise AlreadyProcessed(already) from exc
+
+
+def _copied_from(quote: Quote, partner_id: int) -> dict[str, Any]:
+    """What a 수주 or an 출고 made from a quote takes from it."""
+    return {
+        "partner_id": partner_id,
+        "customer_id": quote.customer_id,
+        "quote_id": quote.id,
+        "supply_total": quote.supply_total,
+        "vat_total": quote.vat_total,
+        "total_amount": quote.total_amount,
+        "memo": f"견적서 {quote.number}",
+    }
+
+
 async def process_to_order(
     quote_id: int, *, by: Actor, order_date: dt.date | None = None, cancelled_ok: bool = False
 ) -> SalesOrder:
     """주문처리: a sales order (수주) from the quote's lines. A 견적취소 quote is refused unless
     `cancelled_ok` (the user was told it was cancelled and chose to go on)."""
-    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
+    quote, partner_id, lines = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = order_date or dt.date.today()
-    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
     async def create(number: str) -> SalesOrder:
         if existing := await SalesOrder.get_or_none(quote_id=quote_id):
             raise AlreadyProcessed(
                 f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다 (수주번호 {existing.number})."
             )
-        order = await SalesOrder.create(
-            number=number,
-            order_date=day,
-            partner_id=partner_id,
-            customer_id=quote.customer_id,
-            quote_id=quote_id,
-            supply_total=quote.supply_total,
-            vat_total=quote.vat_total,
-            total_amount=quote.total_amount,
-            memo=f"견적서 {quote.number}",
-        )
+        order = await SalesOrder.create(number=number, order_date=day, **_copied_from(quote, partner_id))
         await _copy_lines(lines, SalesOrderLine, order=order)
         for shipment in await Shipment.filter(quote_id=quote_id, order_id=None):
             shipment.order_id = order.id
@@ -130,13 +148,13 @@ async def process_to_order(
         await _accept(quote_id, partner_id)
         return order
 
-    with acting_as(by):
-        try:
-            return await create_numbered(SalesOrder, "number", day, create)
-        except IntegrityError as exc:  # a colleague processed it at the same moment
-            raise AlreadyProcessed(
-                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다."
-            ) from exc
+    return await _numbered_once(
+        SalesOrder,
+        day,
+        create,
+        by=by,
+        already=f"견적서 {quote.number}{josa(quote.number, '은')} 이미 주문처리되었습니다.",
+    )
 
 
 async def process_to_shipment(
@@ -144,9 +162,8 @@ async def process_to_shipment(
 ) -> Shipment:
     """출고처리: a shipment (출고, raises the partner's credit balance) from the quote's lines,
     linked to the quote's order when there is one. A 견적취소 quote as for `process_to_order`."""
-    quote, partner_id = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
+    quote, partner_id, lines = await _quote_for_processing(quote_id, cancelled_ok=cancelled_ok)
     day = shipped_on or dt.date.today()
-    lines = await QuoteLine.filter(quote_id=quote_id).order_by("seq", "id")
 
     async def create(number: str) -> Shipment:
         if existing := await Shipment.get_or_none(quote_id=quote_id):
@@ -161,26 +178,20 @@ async def process_to_shipment(
         shipment = await Shipment.create(
             number=number,
             shipped_on=day,
-            partner_id=partner_id,
-            customer_id=quote.customer_id,
-            quote_id=quote_id,
             order_id=order.id if order else None,
-            supply_total=quote.supply_total,
-            vat_total=quote.vat_total,
-            total_amount=quote.total_amount,
-            memo=f"견적서 {quote.number}",
+            **_copied_from(quote, partner_id),
         )
         await _copy_lines(lines, ShipmentLine, shipment=shipment)
         await _accept(quote_id, partner_id)
         return shipment
 
-    with acting_as(by):
-        try:
-            return await create_numbered(Shipment, "number", day, create)
-        except IntegrityError as exc:
-            raise AlreadyProcessed(
-                f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다."
-            ) from exc
+    return await _numbered_once(
+        Shipment,
+        day,
+        create,
+        by=by,
+        already=f"견적서 {quote.number}{josa(quote.number, '은')} 이미 출고처리되었습니다.",
+    )
 
 
 async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = None) -> Shipment:
@@ -214,13 +225,13 @@ async def ship_order(order_id: int, *, by: Actor, shipped_on: dt.date | None = N
         await _copy_lines(lines, ShipmentLine, shipment=shipment)
         return shipment
 
-    with acting_as(by):
-        try:
-            return await create_numbered(Shipment, "number", day, create)
-        except IntegrityError as exc:
-            raise AlreadyProcessed(
-                f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다."
-            ) from exc
+    return await _numbered_once(
+        Shipment,
+        day,
+        create,
+        by=by,
+        already=f"수주 {order.number}{josa(order.number, '은')} 이미 출고되었습니다.",
+    )
 
 
 @dataclass(frozen=True)

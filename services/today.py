@@ -24,7 +24,7 @@ from models.visit import VisitReport, VisitState
 from services.maintenance_agreements import AgreementQuery, agreement_list
 from services.maintenance_due import DueQuery, DueTab, due_list
 from services.maintenance_periods import add_months
-from services.receptions import OPEN_STATES
+from services.reception_log import OPEN_STATES
 
 FIRST_ROWS = 5
 SETTING_KEY = "today"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 from nicegui import ui
 
 from core.dates import IMPOSSIBLE_DATE, is_impossible_date
-from core.errors import GogaekError, ValidationError
+from core.errors import GogaekError, StaleRecordError, ValidationError
+from pages.components.conflicts import keep_my_work
+
+T = TypeVar("T")
 
 
 class FieldErrors:
@@ -45,3 +51,24 @@ class FieldErrors:
             self.show(error.fields)
         else:
             ui.notify(str(error), type="negative", multi_line=True)
+
+
+async def save_with_feedback(
+    saving: Awaitable[T],
+    errors: FieldErrors,
+    *,
+    reapply: Callable[[int], Awaitable[Any]],
+    reload: Callable[[], Awaitable[Any] | Any] | None,
+    fields: dict[str, ui.element] | None = None,
+) -> T | None:
+    """Await a service's save and return what it saved; None when it was not saved, the user
+    having been told why: someone saved first → keep_my_work asks (the conflicting `fields`,
+    the errors' own by default); refused input → the messages next to their fields."""
+    try:
+        return await saving
+    except StaleRecordError as error:
+        errors.clear()
+        await keep_my_work(error, errors.fields if fields is None else fields, reapply=reapply, reload=reload)
+    except GogaekError as error:
+        errors.refuse(error)
+    return None

@@ -45,6 +45,7 @@ from services import (
     phone_directory,
     products,
     quotes,
+    reception_log,
     receptions,
     sales,
     sms,
@@ -1078,7 +1079,7 @@ SEARCHES: dict[str, Callable[[str], Awaitable[Any]]] = {
     "customer list": lambda text: customer_list.search_customers(
         customer_list.CustomerFilters(company_name=text)
     ),
-    "reception log": lambda text: receptions.reception_log(receptions.LogFilters(search_text=text)),
+    "reception log": lambda text: reception_log.reception_log(reception_log.LogFilters(search_text=text)),
     "card list": lambda text: cards.search_cards(cards.CardFilters(name=text, company=text)),
 }
 

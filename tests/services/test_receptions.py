@@ -8,9 +8,10 @@ from models.audit import AuditEntry
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import CallSource, Reception, ReceptionState
-from services import attachments, receptions
+from services import attachments, reception_log, receptions
 from services.phone_directory import link_number, resolve_caller, sync_customer_phones
-from services.receptions import LogCursor, LogFilters, ReceptionInput, SearchField
+from services.reception_log import LogCursor, LogFilters, SearchField
+from services.receptions import ReceptionInput
 from tests.utils import make_staff
 
 T0 = dt.datetime(2016, 9, 21, 14, 59, 31)
@@ -257,7 +258,7 @@ async def test_the_log_lists_newest_first_with_names_and_filters(db):
     kim, jaegeun, _, as_type, made = await _log_fixture()
     await receptions.process_reception(made[0].id, by=kim, version=made[0].version)
 
-    page = await receptions.reception_log(LogFilters())
+    page = await reception_log.reception_log(LogFilters())
     assert _inquiries(page) == [
         "GS-5200 주문요청",
         "교육방문 가능시간 문의",
@@ -269,15 +270,15 @@ async def test_the_log_lists_newest_first_with_names_and_filters(db):
     assert newest["customer_name"] == "재근상사" and newest["type_name"] == "영업"
     assert newest["phone"] == "02-808-8016" and newest["state"] == ReceptionState.PENDING
 
-    assert _inquiries(await receptions.reception_log(LogFilters(customer_id=jaegeun.id))) == [
+    assert _inquiries(await reception_log.reception_log(LogFilters(customer_id=jaegeun.id))) == [
         "GS-5200 주문요청",
         "키락 인식 안됨",
     ]
-    assert _inquiries(await receptions.reception_log(LogFilters(reception_type_id=as_type))) == [
+    assert _inquiries(await reception_log.reception_log(LogFilters(reception_type_id=as_type))) == [
         "교육방문 가능시간 문의",
         "키락 인식 안됨",
     ]
-    done = await receptions.reception_log(LogFilters(state=ReceptionState.DONE))
+    done = await reception_log.reception_log(LogFilters(state=ReceptionState.DONE))
     assert _inquiries(done) == ["키락 인식 안됨"] and done.rows[0]["processor_name"] == "김데모"
 
 
@@ -290,21 +291,21 @@ async def test_the_log_filters_a_staff_members_open_receptions_and_those_receive
     await given.save()
     await receptions.process_reception(made[0].id, by=kim, version=made[0].version)
 
-    mine = await receptions.reception_log(LogFilters(assigned_to=kim.id))
+    mine = await reception_log.reception_log(LogFilters(assigned_to=kim.id))
     assert _inquiries(mine) == ["GS-5200 주문요청", "교육방문 가능시간 문의"] and mine.total == 2
-    assert _inquiries(await receptions.reception_log(LogFilters(assigned_to=lee.id))) == [
+    assert _inquiries(await reception_log.reception_log(LogFilters(assigned_to=lee.id))) == [
         "ADJ-50128 견적 이메일 발송요청"
     ]
     before = T0 + dt.timedelta(minutes=2)
-    assert _inquiries(await receptions.reception_log(LogFilters(received_before=before))) == [
+    assert _inquiries(await reception_log.reception_log(LogFilters(received_before=before))) == [
         "ADJ-50128 견적 이메일 발송요청",
         "키락 인식 안됨",
     ]
     both = LogFilters(assigned_to=kim.id, received_before=before + dt.timedelta(minutes=1))
-    assert _inquiries(await receptions.reception_log(both)) == ["교육방문 가능시간 문의"]
-    searched = await receptions.reception_log(LogFilters(assigned_to=kim.id, search_text="재근"))
+    assert _inquiries(await reception_log.reception_log(both)) == ["교육방문 가능시간 문의"]
+    searched = await reception_log.reception_log(LogFilters(assigned_to=kim.id, search_text="재근"))
     assert _inquiries(searched) == ["GS-5200 주문요청"] and searched.total == 1
-    exported = [row async for row in receptions.iter_log_rows(LogFilters(assigned_to=kim.id))]
+    exported = [row async for row in reception_log.iter_log_rows(LogFilters(assigned_to=kim.id))]
     assert [row["inquiry"] for row in exported] == ["GS-5200 주문요청", "교육방문 가능시간 문의"]
 
 
@@ -326,7 +327,7 @@ async def test_the_log_filters_a_staff_members_open_receptions_and_those_receive
 )
 async def test_the_log_search_picker(db, field, text, expected):
     await _log_fixture()
-    page = await receptions.reception_log(LogFilters(search_field=field, search_text=text))
+    page = await reception_log.reception_log(LogFilters(search_field=field, search_text=text))
     assert _inquiries(page) == expected
     assert page.total == len(expected)
 
@@ -337,33 +338,33 @@ async def test_the_customer_name_search_without_the_sqlite_paths_finds_the_same(
     customers match that it walks the log newest first through the customer join."""
     await _log_fixture()
     filters = LogFilters(search_field=SearchField.CUSTOMER, search_text=text)
-    fast = _inquiries(await receptions.reception_log(filters))
-    monkeypatch.setattr(receptions, "sqlite_reader", lambda: None)
-    assert _inquiries(await receptions.reception_log(filters)) == fast
-    monkeypatch.setattr(receptions, "CUSTOMER_MATCH_CAP", 0)  # every name is "common" now
-    assert _inquiries(await receptions.reception_log(filters)) == fast
+    fast = _inquiries(await reception_log.reception_log(filters))
+    monkeypatch.setattr(reception_log, "sqlite_reader", lambda: None)
+    assert _inquiries(await reception_log.reception_log(filters)) == fast
+    monkeypatch.setattr(reception_log, "CUSTOMER_MATCH_CAP", 0)  # every name is "common" now
+    assert _inquiries(await reception_log.reception_log(filters)) == fast
     assert bool(fast) == (text != "없는회사")
 
 
 async def test_a_phone_search_without_digits_is_explained(db):
     with pytest.raises(ValidationError, match="숫자"):
-        await receptions.reception_log(LogFilters(search_field=SearchField.PHONE, search_text="전화"))
+        await reception_log.reception_log(LogFilters(search_field=SearchField.PHONE, search_text="전화"))
 
 
 async def test_paging_continues_after_the_last_row_and_does_not_shift_when_calls_arrive(db):
     kim = await make_staff()
     for minute in range(7):
         await receive(kim, received_at=T0 + dt.timedelta(minutes=minute), inquiry=f"문의 {minute}")
-    first = await receptions.reception_log(LogFilters(), limit=3)
+    first = await reception_log.reception_log(LogFilters(), limit=3)
     assert _inquiries(first) == ["문의 6", "문의 5", "문의 4"]
     assert first.total == 7 and isinstance(first.next_cursor, LogCursor)
 
     await receive(kim, received_at=T0 + dt.timedelta(hours=1), inquiry="새로 온 전화")
-    second = await receptions.reception_log(LogFilters(), limit=3, offset=3, after=first.next_cursor)
+    second = await reception_log.reception_log(LogFilters(), limit=3, offset=3, after=first.next_cursor)
     assert _inquiries(second) == ["문의 3", "문의 2", "문의 1"]
-    last = await receptions.reception_log(LogFilters(), limit=3, offset=6, after=second.next_cursor)
+    last = await reception_log.reception_log(LogFilters(), limit=3, offset=6, after=second.next_cursor)
     assert _inquiries(last) == ["문의 0"] and last.next_cursor is None
-    by_offset = await receptions.reception_log(LogFilters(), limit=3, offset=3)
+    by_offset = await reception_log.reception_log(LogFilters(), limit=3, offset=3)
     assert _inquiries(by_offset) == ["문의 4", "문의 3", "문의 2"]
 
 
@@ -374,27 +375,27 @@ async def test_receptions_in_the_same_second_are_all_listed_once(db):
     seen = []
     cursor = None
     for page_number in range(3):
-        page = await receptions.reception_log(LogFilters(), limit=2, offset=page_number * 2, after=cursor)
+        page = await reception_log.reception_log(LogFilters(), limit=2, offset=page_number * 2, after=cursor)
         seen += _inquiries(page)
         cursor = page.next_cursor
     assert sorted(seen) == [f"같은 시각 {n}" for n in range(5)]
 
 
 async def test_big_counts_are_capped_and_said_to_be_estimates(db, monkeypatch):
-    monkeypatch.setattr(receptions, "LOG_COUNT_CAP", 3)
-    monkeypatch.setattr(receptions, "TEXT_MATCH_CAP", 2)
+    monkeypatch.setattr(reception_log, "LOG_COUNT_CAP", 3)
+    monkeypatch.setattr(reception_log, "TEXT_MATCH_CAP", 2)
     kim = await make_staff()
     for minute in range(6):
         await receive(kim, received_at=T0 + dt.timedelta(minutes=minute), inquiry=f"키락 {minute}")
-    page = await receptions.reception_log(LogFilters(), limit=2)
+    page = await reception_log.reception_log(LogFilters(), limit=2)
     assert page.total == 3 and page.total_is_estimate
     # text found in more rows than TEXT_MATCH_CAP: newest first, and "more follow" instead of a count
-    text = await receptions.reception_log(
+    text = await reception_log.reception_log(
         LogFilters(search_field=SearchField.INQUIRY, search_text="키락"), limit=2
     )
     assert _inquiries(text) == ["키락 5", "키락 4"]
     assert text.total == 3 and text.total_is_estimate
-    rest = await receptions.reception_log(
+    rest = await reception_log.reception_log(
         LogFilters(search_field=SearchField.INQUIRY, search_text="키락"),
         limit=10,
         offset=2,
@@ -408,11 +409,11 @@ async def test_excel_rows_carry_the_full_texts(db):
     kim, *_ = await _log_fixture()
     long_text = "가" * 500
     await receive(kim, received_at=T0 + dt.timedelta(hours=2), inquiry=long_text, answer="처리 완료")
-    rows = [row async for row in receptions.iter_log_rows(LogFilters())]
+    rows = [row async for row in reception_log.iter_log_rows(LogFilters())]
     assert len(rows) == 5
     assert rows[0]["inquiry"] == long_text and rows[0]["answer"] == "처리 완료"
-    listed = await receptions.reception_log(LogFilters(), limit=1)
-    assert listed.rows[0]["inquiry"] == long_text[: receptions.INQUIRY_PREVIEW]
+    listed = await reception_log.reception_log(LogFilters(), limit=1)
+    assert listed.rows[0]["inquiry"] == long_text[: reception_log.INQUIRY_PREVIEW]
 
 
 async def test_finding_customers_for_the_form(db):

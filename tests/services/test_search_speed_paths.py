@@ -14,11 +14,12 @@ from core.korean import chosung
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from models.reception import Reception, ReceptionState
-from services import customer_list, customers, quote_list, receptions, search_index
+from services import customer_list, customers, quote_list, reception_log, receptions, search_index
 from services.customer_list import CustomerFilters
 from services.customers import CustomerInput
 from services.paging import PageRequest
-from services.receptions import LogFilters, ReceptionInput, SearchField
+from services.reception_log import LogFilters, SearchField
+from services.receptions import ReceptionInput
 from tests.utils import make_staff
 
 sqlite_only = pytest.mark.skipif(
@@ -81,16 +82,18 @@ async def test_the_reception_index_follows_saves_and_edits(db):
         by=kim,
     )
     search = LogFilters(search_field=SearchField.INQUIRY, search_text="E4821")
-    assert [r["id"] for r in (await receptions.reception_log(search)).rows] == [saved.id]
+    assert [r["id"] for r in (await reception_log.reception_log(search)).rows] == [saved.id]
     edited = await receptions.get_reception(saved.id)
     edited.data.inquiry = "세금계산서 출력 오류"
     await receptions.save_reception(edited.data, by=kim, reception_id=saved.id, version=edited.version)
-    assert (await receptions.reception_log(search)).rows == []
-    found = await receptions.reception_log(LogFilters(search_field=SearchField.INQUIRY, search_text="계산서"))
+    assert (await reception_log.reception_log(search)).rows == []
+    found = await reception_log.reception_log(
+        LogFilters(search_field=SearchField.INQUIRY, search_text="계산서")
+    )
     assert [r["id"] for r in found.rows] == [saved.id]
     await Reception.filter(id=saved.id).delete()
     assert (
-        await receptions.reception_log(LogFilters(search_field=SearchField.CONTACT, search_text="재근"))
+        await reception_log.reception_log(LogFilters(search_field=SearchField.CONTACT, search_text="재근"))
     ).rows == []
 
 
@@ -251,13 +254,13 @@ async def _log_office():
 
 
 async def _log_both(filters: LogFilters, **paging) -> tuple:
-    fast = await receptions.reception_log(filters, **paging)
+    fast = await reception_log.reception_log(filters, **paging)
     reader = sqlite_reader()
     try:
-        receptions.sqlite_reader = lambda: None  # the ORM path, as on PostgreSQL
-        orm = await receptions.reception_log(filters, **paging)
+        reception_log.sqlite_reader = lambda: None  # the ORM path, as on PostgreSQL
+        orm = await reception_log.reception_log(filters, **paging)
     finally:
-        receptions.sqlite_reader = sqlite_reader
+        reception_log.sqlite_reader = sqlite_reader
     del reader
     return fast, orm
 
@@ -316,16 +319,17 @@ async def test_one_character_is_looked_for_newest_first(db):
 @sqlite_only
 async def test_common_text_is_walked_newest_first_and_rare_text_collected_and_counted(db, monkeypatch):
     await _log_office()
-    monkeypatch.setattr(receptions, "TEXT_MATCH_CAP", 7)  # 세금계산서: 12 receptions, E4821: 6, 재근상사: 8
-    common = await receptions.reception_log(
+    # 세금계산서: 12 receptions, E4821: 6, 재근상사: 8
+    monkeypatch.setattr(reception_log, "TEXT_MATCH_CAP", 7)
+    common = await reception_log.reception_log(
         LogFilters(search_field=SearchField.INQUIRY, search_text="세금계산서"), limit=3
     )
     assert common.total_is_estimate and common.total == 4 and len(common.rows) == 3
-    rare = await receptions.reception_log(
+    rare = await reception_log.reception_log(
         LogFilters(search_field=SearchField.INQUIRY, search_text="E4821"), limit=3
     )
     assert not rare.total_is_estimate and rare.total == 6
-    customer = await receptions.reception_log(
+    customer = await reception_log.reception_log(
         LogFilters(search_field=SearchField.CUSTOMER, search_text="재근"), limit=3
     )
     assert customer.total_is_estimate and [r["customer_name"] for r in customer.rows] == ["재근상사"] * 3
