@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.audit import Actor
-from pages.customer_search import CustomerSearchPanel
+from pages.customers.search import CustomerSearchPanel
 from pages.frame import protected_page
-from pages.reception_log import LogView, ReceptionLogPanel
+from pages.receptions.log import LogView, ReceptionLogPanel
 
 
 def register() -> None:

@@ -15,17 +15,17 @@ from core.errors import GogaekError
 from core.korean import format_date, format_datetime
 from models.reception import Direction, ReceptionState
 from models.visit import VisitState
-from pages.call_log import MISSED_PATH, calls_url
-from pages.customer_window import customer_url
+from pages.calls.log import MISSED_PATH, calls_url
+from pages.customers.links import customer_url
 from pages.frame import protected_page
-from pages.maintenance import maintenance_url
+from pages.maintenance.due_list import maintenance_url
 from pages.menu import START_PATH
-from pages.quote_editor import quote_url
-from pages.quote_status import expiring_quotes_url
-from pages.reception_form import open_reception_form
-from pages.reception_log import log_url
-from pages.visit_editor import open_visit_editor
-from pages.visit_schedule import schedule_url
+from pages.receptions.form import open_reception_form
+from pages.receptions.log import log_url
+from pages.sales.quote_editor import quote_url
+from pages.sales.quote_status import expiring_quotes_url
+from pages.visits.editor import open_visit_editor
+from pages.visits.schedule import schedule_url
 from services import today as today_service
 from services.maintenance_due import DueTab
 from services.today import STALE_HOUR_CHOICES, Block, TodayBoard

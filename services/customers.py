@@ -369,7 +369,7 @@ async def get_customer(customer_id: int) -> Customer:
     return await Customer.fetch(customer_id, "고객")
 
 
-# the customer window's tabs (pages/customer_tabs) → the table holding that tab's rows
+# the customer window's tabs (pages/customers/tabs) → the table holding that tab's rows
 WINDOW_TAB_TABLES = {
     "info": "customer_history",
     "cards": "business_card",

@@ -13,8 +13,8 @@ from core.errors import GogaekError
 from models.mail import MailStatus
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
-from pages.pdf_preview import show_pdf
 from services import mail, mail_drafts
 
 

@@ -17,8 +17,8 @@ from starlette.routing import Mount, Route
 
 from core.settings import get_settings
 from models.attachment import AttachmentSlot
+from pages.components.print_preview import keep_pdf
 from pages.frame import ADMIN_PATHS, SIGNED_IN_PATHS
-from pages.pdf_preview import keep_pdf
 from services import attachments, centrex_users, customers, receptions, telephony_settings
 from telephony import runtime
 from tests.sales_factories import make_customer, make_quote

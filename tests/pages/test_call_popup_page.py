@@ -17,8 +17,8 @@ from models.product import CustomerProduct
 from models.reception import CallSource, Reception
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
-from pages.components import call_popup as call_popup_component
-from pages.components.call_popup import CallCard
+from pages.calls import popup as call_popup_component
+from pages.calls.popup import CallCard
 from services import call_popup, receptions
 from services import telephony_settings as ts
 from services.telephony_settings import Part

@@ -314,7 +314,7 @@ async def test_f3_searches_and_f5_adds_on_the_customer_search(user: User):
 
 
 async def test_required_fields_are_highlighted_in_the_customer_window(user: User):
-    from pages.field_helpers import REQUIRED_PROPS
+    from pages.customers.fields import REQUIRED_PROPS
 
     await make_admin(login="boss")
     await sign_in(user, "boss")

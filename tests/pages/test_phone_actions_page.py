@@ -1,5 +1,5 @@
 """전화걸기 and 문자보내기 wherever the customer, card and reception screens show a number
-(pages.phone_links), against a local server speaking the Centrex protocol."""
+(pages.components.phone_actions), against a local server speaking the Centrex protocol."""
 
 import datetime as dt
 
@@ -10,7 +10,7 @@ from nicegui.testing.user_interaction import UserInteraction
 
 from core.audit import Actor
 from models.telephony import SmsMessage, SmsStatus
-from pages.customer_window import customer_url
+from pages.customers.links import customer_url
 from services import cards, centrex_users
 from services.cards import CardInput
 from services.receptions import ReceptionInput, save_reception

@@ -12,8 +12,8 @@ from core.settings import reload_settings
 from models.attachment import AttachmentSlot
 from models.customer import Customer, TradingPartner
 from models.reception import Reception, ReceptionState
-from pages.customer_window import CUSTOMER_ACTIONS
-from pages.reception_log import ReceptionLogPanel
+from pages.customers.tabs.receptions import ADD_RECEPTION
+from pages.receptions.log import ReceptionLogPanel
 from services import attachments, customers
 from services.customers import CustomerInput
 from services.phone_directory import resolve_caller
@@ -232,7 +232,7 @@ async def test_the_customer_window_adds_a_reception_for_its_customer(user: User)
         contact_name="이재근",
     )
     await sign_in(user, "clerk")
-    action = CUSTOMER_ACTIONS["접수 추가"]
+    action = ADD_RECEPTION
     with user.client:
         await action.handler(clerk, jaegeun.id)
     await user.should_see(marker="reception-save", retries=30)

@@ -1,0 +1,1 @@
+"""방문일지: the visit editor (a dialog) and 방문일정."""
