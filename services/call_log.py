@@ -233,11 +233,15 @@ async def _sqlite_page(
         params,
         quick="try",
     )
+    _parse_moments(found)
+    return Page(rows=await _rows(found), total=int(total or 0))
+
+
+def _parse_moments(found: list[dict[str, Any]]) -> None:
     for values in found:
         for key in _MOMENTS:
             if isinstance(values[key], str):
                 values[key] = dt.datetime.fromisoformat(values[key])
-    return Page(rows=await _rows(found), total=int(total or 0))
 
 
 async def iter_call_log(filters: CallFilters) -> AsyncIterator[dict[str, Any]]:
@@ -339,11 +343,6 @@ def _customer_sms_scope(customer_id: int) -> QuerySet[SmsMessage]:
     return SmsMessage.filter(Q(customer_id=customer_id) | Q(card_id__in=cards) | Q(destination__in=numbers))
 
 
-async def _reached_count(query: QuerySet, reached: int, reach: int) -> int:
-    """A kind's total: what the page read, when that fell short of the reach; else counted."""
-    return reached if reached < reach else await query.count()
-
-
 async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) -> Page:
     """통화·문자: the customer's calls and messages, newest first. Each kind is read newest first
     as far as the page reaches and the two are merged, so a page costs the same however long the
@@ -351,15 +350,19 @@ async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) 
     read inside the queries (the phone directory under the customer: its own, its cards' and the
     linked numbers)."""
     refuse(wrong_ids(customer=customer_id))
-    calls = _customer_call_scope(customer_id)
-    messages = _customer_sms_scope(customer_id)
     reach = offset + limit
-    call_values = await calls.order_by("-occurred_at", "-id").limit(reach).values(*_FIELDS)
-    sms_values = (
-        await messages.order_by("-created_at", "-id")
-        .limit(reach)
-        .values("id", "created_at", "destination", "text", "status", "staff__name", "kind")
-    )
+    reader = sqlite_reader()
+    if reader is not None:
+        call_values, sms_values, counted = await _sqlite_customer_lines(reader, customer_id, reach)
+    else:
+        calls, messages = _customer_call_scope(customer_id), _customer_sms_scope(customer_id)
+        call_values = await calls.order_by("-occurred_at", "-id").limit(reach).values(*_FIELDS)
+        sms_values = (
+            await messages.order_by("-created_at", "-id")
+            .limit(reach)
+            .values("id", "created_at", "destination", "text", "status", "staff__name", "kind")
+        )
+        counted = (calls.count, messages.count)
     lines = [
         {**row, "kind": "전화", "id": f"call-{row['id']}", "text": ""} for row in await _rows(call_values)
     ]
@@ -380,9 +383,51 @@ async def customer_calls(customer_id: int, *, limit: int = 20, offset: int = 0) 
         for v in sms_values
     ]
     lines.sort(key=lambda line: line["occurred_at"], reverse=True)
-    total = await _reached_count(calls, len(call_values), reach)
-    total += await _reached_count(messages, len(sms_values), reach)
+    count_calls, count_messages = counted
+    total = len(call_values) if len(call_values) < reach else await count_calls()
+    total += len(sms_values) if len(sms_values) < reach else await count_messages()
     return Page(rows=lines[offset:reach], total=total)
+
+
+_CUSTOMER_NUMBERS = "SELECT digits FROM phone_entry WHERE customer_id = ?"
+_CUSTOMER_CALLS = f"(e.customer_id = ? OR e.digits IN ({_CUSTOMER_NUMBERS}))"
+_CUSTOMER_MESSAGES = (
+    "(m.customer_id = ? OR m.card_id IN (SELECT id FROM business_card WHERE customer_id = ?)"
+    f" OR m.destination IN ({_CUSTOMER_NUMBERS}))"
+)
+
+
+async def _sqlite_customer_lines(reader: SqliteReader, customer_id: int, reach: int):
+    """The tab's two kinds as hand-written SQL (the ORM took nine times the raw queries' time)."""
+    ids = [customer_id, customer_id]
+    calls = await reader.records(
+        f"{_SQLITE_CALLS} WHERE {_CUSTOMER_CALLS} ORDER BY e.occurred_at DESC, e.id DESC LIMIT {int(reach)}",
+        ids,
+        quick="try",
+    )
+    _parse_moments(calls)
+    messages = await reader.records(
+        "SELECT m.id AS id, m.created_at AS created_at, m.destination AS destination, m.text AS text,"
+        " m.status AS status, s.name AS staff__name, m.kind AS kind FROM sms_message m"
+        f" LEFT JOIN staff s ON s.id = m.staff_id WHERE {_CUSTOMER_MESSAGES}"
+        f" ORDER BY m.created_at DESC, m.id DESC LIMIT {int(reach)}",
+        [*ids, customer_id],
+        quick="try",
+    )
+    for message in messages:
+        if isinstance(message["created_at"], str):
+            message["created_at"] = dt.datetime.fromisoformat(message["created_at"])
+
+    async def count_calls() -> int:
+        return await reader.value(
+            f"SELECT COUNT(*) FROM call_event e WHERE {_CUSTOMER_CALLS}", ids, quick="try"
+        )
+
+    async def count_messages() -> int:
+        sql = f"SELECT COUNT(*) FROM sms_message m WHERE {_CUSTOMER_MESSAGES}"
+        return await reader.value(sql, [*ids, customer_id], quick="try")
+
+    return calls, messages, (count_calls, count_messages)
 
 
 # 통화 통계
