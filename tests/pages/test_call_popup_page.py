@@ -24,8 +24,10 @@ from services import telephony_settings as ts
 from services.telephony_settings import Part
 from telephony import runtime
 from telephony.bus import CallReport
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.factories.telephony import use_centrex_at
+from tests.utils import eventually, sign_in
 
 
 def second_user() -> User:

@@ -13,8 +13,10 @@ from pypdf import PdfReader
 from core.audit import SYSTEM
 from models.maintenance import ContractState, MaintenanceContract
 from models.product import CustomerProduct
-from tests.services.maintenance_factories import make_customer, make_product
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 def _table(user: User, marker: str) -> ui.element:

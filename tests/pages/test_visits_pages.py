@@ -13,7 +13,8 @@ from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
 from services import attachments
 from services.visits import save_visit
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 async def _jaegeun() -> Customer:

@@ -4,8 +4,9 @@ import datetime as dt
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from telephony.bus import CallBus, CallReport
-from tests.telephony.factories import make_customer
-from tests.utils import eventually, make_staff
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_staff
+from tests.utils import eventually
 
 
 def cti(number: str, **kwargs) -> CallReport:

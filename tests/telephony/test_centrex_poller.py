@@ -16,9 +16,11 @@ from services.centrex_client import CentrexError
 from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus
 from telephony.poller import CentrexPoller
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.factories.telephony import use_centrex_at
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import eventually, make_admin, make_staff
+from tests.utils import eventually
 
 LINE = "07012345678"
 PASSWORD = "centrex-pw-1"

@@ -16,8 +16,8 @@ from telephony.serial_reader import (
     State,
     describe_error,
 )
+from tests.factories.customers import make_customer
 from tests.telephony.devices import FakeSerialDevice, modem_block
-from tests.telephony.factories import make_customer
 from tests.utils import eventually
 
 
