@@ -1,7 +1,6 @@
 """유지보수관리 screens as a user drives them: TOSP작성 from 유지보수대상업체 for two customers, then
 계약 in the customer window's 유지보수관리 tab, and the product's 유상종료일 follows."""
 
-import asyncio
 import datetime as dt
 import io
 
@@ -394,18 +393,7 @@ async def test_someone_saving_a_product_first_keeps_my_input_and_reapplies_it(us
     user.find("product-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
     user.find("conflict-reapply").click()
-    await eventually_stored(product.id, "내가 쓴 비고")
-
-
-async def eventually_stored(product_id: int, note: str) -> None:
-    async def stored() -> bool:
-        return (await CustomerProduct.get(id=product_id)).note == note
-
-    for _ in range(100):
-        if await stored():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the product's note never became {note!r}")
+    await eventually(CustomerProduct.filter(id=product.id, note="내가 쓴 비고").exists)
 
 
 async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(user: User):
@@ -434,8 +422,4 @@ async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(u
     user.find("contract-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
     user.find("conflict-reapply").click()
-    for _ in range(100):
-        if (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고":
-            break
-        await asyncio.sleep(0.05)
-    assert (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고"
+    await eventually(MaintenanceContract.filter(id=contract.id, note="내가 쓴 비고").exists)

@@ -1,4 +1,3 @@
-import asyncio
 import datetime as dt
 import io
 
@@ -419,8 +418,4 @@ async def test_someone_saving_a_visit_first_keeps_my_input_and_reapplies_it(user
     user.find("visit-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 방문목적", retries=50)
     user.find("conflict-reapply").click()
-    for _ in range(100):
-        if (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육":
-            break
-        await asyncio.sleep(0.05)
-    assert (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육"
+    await eventually(VisitReport.filter(id=visit.id, purpose="설치 및 교육").exists)
