@@ -88,11 +88,18 @@ Subscriber = Callable[[IncomingCall], Awaitable[None] | None]
 
 class CallBus:
     def __init__(
-        self, window_seconds: float = DEFAULT_WINDOW_SECONDS, *, clock: Callable[[], float] = time.monotonic
+        self,
+        window_seconds: float = DEFAULT_WINDOW_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
-        """`clock` gives the arrival times the window is measured with (seconds, any origin)."""
+        """`clock` gives the arrival times the window is measured with (seconds, any origin), `now`
+        the time of a call whose report does not carry one. Both are attributes, so a test can
+        move the running telephony's bus by a clock of its own instead of waiting."""
         self.window_seconds = window_seconds
-        self._clock = clock
+        self.clock = clock
+        self.now = now
         self._subscribers: dict[str, Subscriber] = {}
         # number → its recent calls: (last report's arrival, the call's time, whether that time
         # came from the source); a list, since a late report may be of an earlier call
@@ -151,9 +158,9 @@ class CallBus:
         number = hidden or report.number.strip()
         digits = "" if hidden else phone_digits(number)
         key = f"hidden:{report.source}:{hidden}" if hidden else digits
-        occurred_at = report.occurred_at or dt.datetime.now()
+        occurred_at = report.occurred_at or self.now()
         timed = report.occurred_at is not None
-        now = self._clock()
+        now = self.clock()
         # decided before the first await, so two sources reporting at once still make one call
         if self._is_repeat(key, now, occurred_at, timed):
             return None

@@ -182,10 +182,18 @@ def describe_error(error: BaseException, port: str) -> str:
 class CtiReader:
     """One serial port, reconnecting forever while enabled."""
 
-    def __init__(self, bus: CallBus, *, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
-        """`sleep` waits out the backoff between attempts (tests pass one that needs no real time)."""
+    def __init__(
+        self,
+        bus: CallBus,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
+        """`sleep` waits out the backoff between attempts and `now` tells the time of a state
+        change, an attempt or a call (tests pass a clock they move instead of waiting)."""
         self.bus = bus
         self._sleep = sleep
+        self._now = now
         self.settings = CtiSettings()
         self.state = State.DISABLED
         self.since: dt.datetime | None = None
@@ -251,7 +259,7 @@ class CtiReader:
     def _set_state(self, state: str) -> None:
         if state != self.state:
             self.state = state
-            self.since = dt.datetime.now()
+            self.since = self._now()
         if state != State.RETRYING:
             self.retry_at = None
         if state in (State.CONNECTED, State.DISABLED):
@@ -260,13 +268,13 @@ class CtiReader:
     def _failed(self, message: str) -> None:
         if message != self.last_error or self.state != State.RETRYING:
             log.warning("CTI %s: %s", self.settings.port, message)
-        self.down_since = self.down_since or dt.datetime.now()
+        self.down_since = self.down_since or self._now()
         self.last_error = message
         self._set_state(State.RETRYING)
 
     async def _pause(self, seconds: float) -> None:
         """Wait before the next attempt, cut short by CTI재접속."""
-        self.retry_at = dt.datetime.now() + dt.timedelta(seconds=seconds)
+        self.retry_at = self._now() + dt.timedelta(seconds=seconds)
         woken = asyncio.ensure_future(self._wake.wait())
         slept = asyncio.ensure_future(self._sleep(seconds))
         try:
@@ -370,7 +378,7 @@ class CtiReader:
 
     async def _announce(self, calls: list[DetectedCall]) -> None:
         for call in calls:
-            self.last_call_at = dt.datetime.now()
+            self.last_call_at = self._now()
             self.last_call_number = call.number
             await self.bus.publish(
                 CallReport(

@@ -1,38 +1,17 @@
-"""Factories and small helpers shared by tests."""
+"""Small helpers shared by tests: signing in, reading the simulated browser, waiting for a
+condition, fetching a previewed PDF. The factories are in tests.factories."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import inspect
-import itertools
 import json
 
 from nicegui import storage
 from nicegui.testing import User
 
-from core.audit import SYSTEM, Actor
-from models.staff import Role
-from services.auth import actor_for, create_staff
-
-PASSWORD = "Test-pass-1234"
-_counter = itertools.count(1)
-
-
-async def make_staff(*, role: Role = Role.STAFF, login: str | None = None, name: str | None = None) -> Actor:
-    number = next(_counter)
-    staff = await create_staff(
-        login=login or f"user{number}",
-        name=name or f"사원{number}",
-        password=PASSWORD,
-        role=role,
-        by=SYSTEM,
-    )
-    return actor_for(staff)
-
-
-async def make_admin(**kwargs) -> Actor:
-    return await make_staff(role=Role.ADMIN, **kwargs)
+from tests.factories.staff import PASSWORD
 
 
 async def sign_in(user: User, login: str, password: str = PASSWORD, *, retries: int = 50) -> None:

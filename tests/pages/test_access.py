@@ -21,8 +21,9 @@ from pages.components.print_preview import keep_pdf
 from pages.frame import ADMIN_PATHS, SIGNED_IN_PATHS
 from services import attachments, centrex_users, customers, receptions, telephony_settings
 from telephony import runtime
-from tests.sales_factories import make_customer, make_quote
-from tests.utils import make_admin, make_staff, session_token, sign_in
+from tests.factories.sales import make_quote, make_trading_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import session_token, sign_in
 
 # reachable without signing in, on purpose
 PUBLIC = {"/login", "/setup", "/healthz", "/favicon.ico"}
@@ -62,7 +63,7 @@ async def sample_ids() -> dict[str, str]:
     """A real record for every path parameter, so a refused request is refused for the session,
     not because the record does not exist."""
     admin = await make_admin(login="boss")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer)
     reception = await receptions.save_reception(
         receptions.ReceptionInput(received_at="2026-11-27 10:30", receiver_id=admin.id, inquiry="첨부 확인"),

@@ -13,9 +13,10 @@ from pypdf import PdfReader
 from models.reception import Direction
 from models.telephony import CallEvent, CallOutcome
 from services import call_log
-from tests.call_factories import make_call
-from tests.telephony.factories import make_customer
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.calls import make_call
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 def _now(minutes_ago: int) -> dt.datetime:

@@ -6,10 +6,12 @@ import asyncio
 from nicegui.testing import User
 
 from services import centrex_users
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin
+from tests.factories.telephony import use_centrex_at
 from tests.pages.test_call_popup_page import ring
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import make_admin, sign_in
+from tests.utils import sign_in
 
 LINE, PASSWORD = "07012345678", "centrex-pw-1"
 

@@ -24,8 +24,11 @@ from services import telephony_settings as ts
 from services.telephony_settings import Part
 from telephony import runtime
 from telephony.bus import CallReport
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.factories.telephony import use_centrex_at
+from tests.telephony.clock import Clock
+from tests.utils import eventually, sign_in
 
 
 def second_user() -> User:
@@ -215,7 +218,10 @@ async def test_a_number_of_several_customers_offers_each_and_opens_the_chosen_on
     await user.should_see("고객정보 (하이인쇄)", retries=50)
 
 
-async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User):
+async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User, monkeypatch):
+    clock = Clock()  # the running bus on the test's clock: the next call is after the window
+    monkeypatch.setattr(runtime.call_bus, "clock", clock)
+    monkeypatch.setattr(runtime.call_bus, "now", clock.now)
     admin = await make_admin(login="boss")
     customer = await make_customer("재근상사", "02-999-8888")
     await ts.save_call_settings(
@@ -234,7 +240,7 @@ async def test_linking_an_unknown_number_makes_the_next_call_resolve(user: User)
     await user.should_see(marker="call-popup-customer", retries=50)
     await user.should_see("다음 전화부터 이 고객으로 표시됩니다", retries=50)
 
-    await asyncio.sleep(1.1)
+    clock.advance(2)  # past the 1-second window: a new call, not the first one ringing on
     await ring("01030641111")
     await eventually(lambda: len(cards(user)) == 2)
     newest = cards(user)[0]

@@ -11,7 +11,8 @@ from models.customer import Customer
 from services import cards, customers
 from services.cards import CardInput
 from services.customers import CustomerInput
-from tests.utils import eventually, make_admin, shown_values, sign_in
+from tests.factories.staff import make_admin
+from tests.utils import eventually, shown_values, sign_in
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

@@ -9,8 +9,9 @@ from nicegui.testing import User
 from models.codes import CodeEntry, CodeKind
 from services import codes, customers, mail, staff
 from services.customers import CustomerInput
+from tests.factories.staff import make_admin, make_staff
 from tests.pages.test_codes_page import _index, _open
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.utils import eventually, sign_in
 
 
 async def _table(user: User, marker: str) -> ui.table:

@@ -11,7 +11,8 @@ from nicegui.testing import User
 from models.codes import CodeEntry, CodeKind
 from models.staff import Role, Staff
 from services import codes
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 K = CodeKind
 

@@ -15,8 +15,9 @@ from models.visit import HtmlTemplate
 from services import company, customers, html_templates, sales, staff
 from services import telephony_settings as ts
 from services.customers import CustomerInput
-from tests.sales_factories import make_customer
-from tests.utils import eventually, make_admin, make_staff, shown_values, sign_in
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, shown_values, sign_in
 
 
 def _one(user: User, marker: str):
@@ -36,7 +37,7 @@ async def _open_receipt(user: User, partner_id: int) -> None:
 async def test_a_receipt_changed_by_someone_else_is_saved_with_my_amount_on_top(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     receipt = await sales.add_receipt(
         by=clerk,
         partner_id=customer.partner_id,
@@ -68,7 +69,7 @@ async def test_a_receipt_changed_by_someone_else_is_saved_with_my_amount_on_top(
 async def test_a_receipt_conflict_can_load_the_other_users_amount(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     receipt = await sales.add_receipt(
         by=clerk, partner_id=customer.partner_id, received_on=dt.date.today(), amount=1_000_000
     )

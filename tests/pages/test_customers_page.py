@@ -7,7 +7,8 @@ from models.card import BusinessCard
 from models.customer import Customer, CustomerHistory, TradingPartner
 from services import customers
 from services.customers import CustomerInput
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 
 async def add(by: Actor, name: str, on: str, **fields) -> Customer:

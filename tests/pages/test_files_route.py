@@ -2,7 +2,8 @@ from nicegui.testing import User
 
 from models.attachment import AttachmentSlot
 from services import attachments, receptions
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 
 async def test_download_needs_a_session_and_is_never_inline(user: User):

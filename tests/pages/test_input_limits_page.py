@@ -5,7 +5,8 @@ from nicegui.testing import User
 
 from services import cards, customers, quotes
 from services.customers import CustomerInput
-from tests.utils import make_admin, sign_in
+from tests.factories.staff import make_admin
+from tests.utils import sign_in
 
 
 def _limit(user: User, marker: str) -> int:

@@ -4,7 +4,8 @@ Korean component texts (Quasar's ko-KR language pack)."""
 from nicegui import ui
 from nicegui.testing import User
 
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 ADMIN_MENU = [
     "오늘",

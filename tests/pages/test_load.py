@@ -23,7 +23,8 @@ from nicegui.testing import User
 from models.customer import Customer
 from models.reception import Reception
 from services import customers
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.alone]  # fifty people: the machine to itself
 

@@ -16,8 +16,9 @@ from services import centrex_users, lifecycle, telephony_settings
 from services.telephony_settings import Part
 from telephony import runtime
 from telephony.bus import CallReport
+from tests.factories.staff import PASSWORD, make_admin
 from tests.telephony.centrex_server import CentrexServer
-from tests.utils import PASSWORD, eventually, make_admin, session_token, sign_in
+from tests.utils import eventually, session_token, sign_in
 
 LINE = "07012345678"
 CENTREX_PASSWORD = "centrex-Secret-pw"

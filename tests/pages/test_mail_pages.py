@@ -6,9 +6,10 @@ from nicegui.testing import User
 
 from models.mail import MailMessage, MailStatus
 from services import mail
+from tests.factories.sales import make_quote, make_trading_customer
+from tests.factories.staff import make_admin, make_staff
 from tests.mail_server import MailServer, free_port
-from tests.sales_factories import make_customer, make_quote
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.utils import eventually, sign_in
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ async def test_a_quote_is_mailed_from_the_quote_list_to_a_typed_address(user: Us
         sender_address="office@example.com",
         sender_name="",
     )
-    quote = await make_quote(admin, await make_customer("재근상사"))
+    quote = await make_quote(admin, await make_trading_customer("재근상사"))
     await sign_in(user, "boss")
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table", retries=50)
@@ -169,7 +170,7 @@ async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, 
     import datetime as dt
 
     from services import sales
-    from tests.sales_factories import line
+    from tests.factories.sales import line
 
     admin = await make_admin(login="boss")
     await mail.save_smtp_settings(
@@ -183,7 +184,7 @@ async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, 
         sender_address="office@example.com",
         sender_name="",
     )
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer, [line("ERP영업관리", 1, 5_000_000, item_code="9998")])
     order = await sales.process_to_order(quote.id, by=admin, order_date=dt.date.today())
     shipment = await sales.ship_order(order.id, by=admin, shipped_on=dt.date.today())

@@ -1,7 +1,6 @@
 """유지보수관리 screens as a user drives them: TOSP작성 from 유지보수대상업체 for two customers, then
 계약 in the customer window's 유지보수관리 tab, and the product's 유상종료일 follows."""
 
-import asyncio
 import datetime as dt
 import io
 
@@ -13,8 +12,10 @@ from pypdf import PdfReader
 from core.audit import SYSTEM
 from models.maintenance import ContractState, MaintenanceContract
 from models.product import CustomerProduct
-from tests.services.maintenance_factories import make_customer, make_product
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 def _table(user: User, marker: str) -> ui.element:
@@ -392,18 +393,7 @@ async def test_someone_saving_a_product_first_keeps_my_input_and_reapplies_it(us
     user.find("product-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
     user.find("conflict-reapply").click()
-    await eventually_stored(product.id, "내가 쓴 비고")
-
-
-async def eventually_stored(product_id: int, note: str) -> None:
-    async def stored() -> bool:
-        return (await CustomerProduct.get(id=product_id)).note == note
-
-    for _ in range(100):
-        if await stored():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the product's note never became {note!r}")
+    await eventually(CustomerProduct.filter(id=product.id, note="내가 쓴 비고").exists)
 
 
 async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(user: User):
@@ -432,8 +422,4 @@ async def test_someone_saving_a_contract_first_keeps_my_input_and_reapplies_it(u
     user.find("contract-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 비고", retries=30)
     user.find("conflict-reapply").click()
-    for _ in range(100):
-        if (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고":
-            break
-        await asyncio.sleep(0.05)
-    assert (await MaintenanceContract.get(id=contract.id)).note == "내가 쓴 비고"
+    await eventually(MaintenanceContract.filter(id=contract.id, note="내가 쓴 비고").exists)

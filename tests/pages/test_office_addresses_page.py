@@ -2,7 +2,8 @@ from nicegui import ui
 from nicegui.testing import User
 
 from services.office_network import office_urls
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 
 async def test_staff_see_the_office_addresses_with_a_qr_code_each(user: User):

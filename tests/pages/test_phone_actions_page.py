@@ -14,9 +14,11 @@ from pages.customers.links import customer_url
 from services import cards, centrex_users
 from services.cards import CardInput
 from services.receptions import ReceptionInput, save_reception
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin
+from tests.factories.telephony import use_centrex_at
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import eventually, make_admin, sign_in
+from tests.utils import eventually, sign_in
 
 LINE = "07012345678"
 

@@ -12,8 +12,10 @@ from models.customer import Customer
 from services import cards, maintenance_agreements
 from services.cards import CardInput
 from services.visits import save_visit
-from tests.services.maintenance_factories import code, make_customer, make_product
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import code, make_product
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 def _text(pdf: bytes) -> str:

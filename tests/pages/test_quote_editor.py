@@ -4,8 +4,9 @@ from nicegui.testing import User
 
 from core.korean import josa
 from models.quote import Quote, QuoteLine, QuoteState
-from tests.sales_factories import make_customer, make_item, make_quote, soon
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.sales import make_item, make_quote, make_trading_customer, soon
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 
 def _text(user: User, marker: str) -> str:
@@ -27,7 +28,7 @@ def _absent(user: User, marker: str) -> bool:
 async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
     await make_admin(login="boss")
     await make_staff(login="hong", name="홍길동")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     await make_item("9998", "ERP영업관리", 5_000_000, spec="3유저")
     await make_item("1101099", "ERP회계관리", 5_000_000, spec="3유저")
     await sign_in(user, "hong")
@@ -79,7 +80,7 @@ async def test_build_a_quote_with_three_lines_and_watch_the_totals(user: User):
 async def test_reorder_and_delete_lines_then_save_keeps_order(user: User):
     await make_admin(login="boss")
     writer = await make_staff(login="hong", name="홍길동")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(
         writer,
         customer,
@@ -101,7 +102,7 @@ async def test_reorder_and_delete_lines_then_save_keeps_order(user: User):
 async def test_bad_lines_are_marked_and_typed_values_kept(user: User):
     await make_admin(login="boss")
     await make_staff(login="hong", name="홍길동")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     await sign_in(user, "hong")
     await user.open(f"/quotes/new?customer={customer.id}")
     user.find("lines-add-text").click()
@@ -117,8 +118,8 @@ async def test_bad_lines_are_marked_and_typed_values_kept(user: User):
 async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
     await make_admin(login="boss")
     await make_staff(login="hong", name="홍길동")
-    await make_customer("재근상사")
-    await make_customer("하이디자인")
+    await make_trading_customer("재근상사")
+    await make_trading_customer("하이디자인")
     await sign_in(user, "hong")
     await user.open("/quotes/new")
     await user.should_see("새 견적서")
@@ -156,7 +157,7 @@ def _lines_on_screen(user: User, count: int) -> list[tuple[str, str, str]]:
 async def test_a_line_inserted_in_the_middle_takes_its_place_in_numbers_and_totals(user: User):
     await make_admin(login="boss")
     writer = await make_staff(login="hong", name="홍길동")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(
         writer,
         customer,
@@ -208,7 +209,7 @@ async def test_a_line_inserted_in_the_middle_takes_its_place_in_numbers_and_tota
 async def test_copy_from_the_editor_opens_a_new_quote_with_a_new_number_and_the_same_lines(user: User):
     await make_admin(login="boss")
     writer = await make_staff(login="hong", name="홍길동")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     source = await make_quote(
         writer,
         customer,
@@ -246,7 +247,9 @@ async def test_someone_saving_first_keeps_my_quote_input_and_reapplies_it(user: 
 
     await make_admin(login="boss")
     writer = await make_staff(login="hong", name="홍길동")
-    quote = await make_quote(writer, await make_customer(), [{"name": "A", "quantity": 1, "unit_price": 100}])
+    quote = await make_quote(
+        writer, await make_trading_customer(), [{"name": "A", "quantity": 1, "unit_price": 100}]
+    )
     await sign_in(user, "hong")
     await user.open(f"/quotes/{quote.id}")
     await user.should_see(f"견적번호 {quote.number}")

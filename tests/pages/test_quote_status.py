@@ -10,8 +10,10 @@ from pypdf import PdfReader
 from core.korean import josa
 from models.quote import Quote, QuoteState
 from models.sales import SalesOrder
-from tests.sales_factories import line, make_customer, make_quote, soon
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.sales import line, make_quote, make_trading_customer, soon
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 
 def _one(user: User, marker: str):
@@ -21,7 +23,7 @@ def _one(user: User, marker: str):
 async def test_order_processing_from_the_status_screen_moves_the_quote_to_accepted(user: User):
     await make_admin(login="boss")
     hong = await make_staff(login="hong", name="홍길동")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(
         hong,
         customer,
@@ -29,7 +31,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
         staff_id=hong.id,
         title="ERP 도입",
     )
-    await make_quote(hong, await make_customer("(주)A상호"), state=QuoteState.CANCELLED)
+    await make_quote(hong, await make_trading_customer("(주)A상호"), state=QuoteState.CANCELLED)
     await sign_in(user, "hong")
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
@@ -64,7 +66,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
 async def test_a_customer_without_a_partner_is_sent_to_the_partner_tab(user: User):
     await make_admin(login="boss")
     hong = await make_staff(login="hong", name="홍길동")
-    quote = await make_quote(hong, await make_customer("파트너없음", partner=False))
+    quote = await make_quote(hong, await make_customer("파트너없음"))
     await sign_in(user, "hong")
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
@@ -84,9 +86,11 @@ async def test_filters_and_tabs_narrow_the_list(user: User):
     hong = await make_staff(login="hong", name="홍길동")
     kim = await make_staff(login="kim", name="김모두")
     old = dt.date.today() - dt.timedelta(days=400)
-    await make_quote(hong, await make_customer("재근상사"), staff_id=hong.id)
-    await make_quote(kim, await make_customer("하이디자인"), staff_id=kim.id)
-    await make_quote(kim, await make_customer("옛날상사"), staff_id=kim.id, quote_date=old, valid_until=old)
+    await make_quote(hong, await make_trading_customer("재근상사"), staff_id=hong.id)
+    await make_quote(kim, await make_trading_customer("하이디자인"), staff_id=kim.id)
+    await make_quote(
+        kim, await make_trading_customer("옛날상사"), staff_id=kim.id, quote_date=old, valid_until=old
+    )
     await sign_in(user, "hong")
     await user.open("/status/quotes")
     await user.should_see(marker="quote-table")
@@ -108,7 +112,7 @@ async def test_status_list_goes_to_excel_and_print(user: User):
     await make_admin(login="boss")
     hong = await make_staff(login="hong", name="홍길동")
     await make_quote(
-        hong, await make_customer("=재근상사"), [line("ERP영업관리", 1, 5_000_000)], title="ERP 도입"
+        hong, await make_trading_customer("=재근상사"), [line("ERP영업관리", 1, 5_000_000)], title="ERP 도입"
     )
     await sign_in(user, "hong")
     await user.open("/status/quotes")
@@ -134,7 +138,7 @@ async def test_status_list_goes_to_excel_and_print(user: User):
 async def test_a_cancelled_quote_asks_before_order_processing(user: User):
     await make_admin(login="boss")
     hong = await make_staff(login="hong", name="홍길동")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(hong, customer, state=QuoteState.CANCELLED, staff_id=hong.id)
     await sign_in(user, "hong")
     await user.open("/status/quotes")
@@ -163,7 +167,7 @@ async def test_a_cancelled_quote_asks_before_order_processing(user: User):
 async def test_a_cancelled_quote_asks_in_the_customer_tab_too(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(clerk, customer, state=QuoteState.CANCELLED)
     await sign_in(user, "clerk")
     await user.open(f"/customers/{customer.id}?tab=quotes")
@@ -181,7 +185,7 @@ async def test_a_cancelled_quote_asks_in_the_customer_tab_too(user: User):
 async def test_copy_names_the_new_quote_dated_today(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     old = dt.date.today() - dt.timedelta(days=400)
     source = await make_quote(clerk, customer, quote_date=old, valid_until=old + dt.timedelta(days=30))
     await sign_in(user, "clerk")

@@ -8,8 +8,9 @@ from nicegui.testing import User
 from models.reception import Reception
 from services.phone_directory import sync_customer_phones
 from services.receptions import ReceptionInput, get_reception, save_reception
-from tests.sales_factories import make_customer
-from tests.utils import eventually, make_admin, make_staff, shown_values, sign_in
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, shown_values, sign_in
 
 
 def _one(user: User, marker: str):
@@ -25,7 +26,7 @@ async def _new_reception(user: User) -> None:
 async def test_typing_a_known_customers_number_offers_that_customer_and_one_click_fills_it(user: User):
     await make_admin(login="boss")
     await make_staff(login="clerk")
-    jaegeun = await make_customer("재근상사")
+    jaegeun = await make_trading_customer("재근상사")
     jaegeun.phone = "031-777-1234"
     await jaegeun.save()
     await sync_customer_phones(jaegeun)

@@ -18,7 +18,8 @@ from services import attachments, customers
 from services.customers import CustomerInput
 from services.phone_directory import resolve_caller
 from services.receptions import ReceptionInput, get_reception, save_reception
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 
 async def _reception(by, minutes_ago: int, inquiry: str, **fields) -> Reception:

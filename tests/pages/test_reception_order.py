@@ -7,8 +7,10 @@ from nicegui.testing import User
 from models.reception import Reception
 from models.sales import SalesOrder, SalesOrderLine
 from services.receptions import ReceptionInput, save_reception
-from tests.sales_factories import make_customer, soon
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.sales import make_trading_customer, soon
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 
 async def _reception(by, inquiry: str, customer_id: int | None = None) -> Reception:
@@ -36,8 +38,8 @@ async def _open_reception(user: User, inquiry: str) -> None:
 async def test_order_entry_from_a_reception_saves_an_order_for_its_customer(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    await make_customer("(주)A상호")  # another customer with a partner: the order must not go there
-    jaegeun = await make_customer("재근상사")
+    await make_trading_customer("(주)A상호")  # another customer with a partner: the order must not go there
+    jaegeun = await make_trading_customer("재근상사")
     await _reception(clerk, "GS-5200 주문요청", customer_id=jaegeun.id)
     await sign_in(user, "clerk")
     await _open_reception(user, "GS-5200 주문요청")
@@ -65,7 +67,7 @@ async def test_order_entry_from_a_reception_saves_an_order_for_its_customer(user
 async def test_order_entry_needs_a_customer_with_a_trading_partner(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk")
-    no_partner = await make_customer("뉴시스비즈", partner=False)
+    no_partner = await make_customer("뉴시스비즈")
     await _reception(clerk, "누구인지 모르는 전화")
     await _reception(clerk, "뉴시스 주문요청", customer_id=no_partner.id)
     await sign_in(user, "clerk")

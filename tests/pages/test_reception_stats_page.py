@@ -9,7 +9,8 @@ from pypdf import PdfReader
 from models.customer import Customer
 from models.reception import ReceptionState
 from services.receptions import ReceptionInput, save_reception
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 def _table(user: User, marker: str) -> ui.table:

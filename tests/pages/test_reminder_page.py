@@ -8,11 +8,13 @@ from nicegui.testing import User
 from core.audit import SYSTEM, acting_as
 from models.customer import Customer
 from services import centrex_users, mail
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.staff import make_admin
+from tests.factories.telephony import use_centrex_at
 from tests.mail_server import MailServer
-from tests.services.maintenance_factories import make_customer, make_product
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import use_centrex_at
-from tests.utils import eventually, make_admin, sign_in
+from tests.utils import eventually, sign_in
 
 LINE = "07012345678"
 

@@ -10,8 +10,10 @@ from pypdf import PdfReader
 from models.item import Item
 from models.sales import Receipt, SalesOrder
 from services import company, items, sales
-from tests.sales_factories import line, make_customer, make_item, make_quote, soon
-from tests.utils import make_admin, make_staff, shown_values, sign_in
+from tests.factories.customers import make_customer
+from tests.factories.sales import line, make_item, make_quote, make_trading_customer, soon
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import shown_values, sign_in
 
 
 def _one(user: User, marker: str):
@@ -50,7 +52,7 @@ async def test_admin_keeps_the_items_master(user: User):
 async def test_ledger_shows_the_balance_and_takes_receipts(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(clerk, customer, [line("ERP영업관리", 1, 5_000_000)])
     await sales.process_to_shipment(quote.id, by=clerk)
     await sign_in(user, "clerk")
@@ -79,7 +81,7 @@ async def test_ledger_shows_the_balance_and_takes_receipts(user: User):
 async def test_ledger_order_entry_and_shipping(user: User):
     await make_admin(login="boss")
     await make_staff(login="clerk")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     await sign_in(user, "clerk")
     await user.open(f"/ledger/{customer.partner_id}")
     await user.should_see("외상잔액 0원")
@@ -128,7 +130,7 @@ async def test_company_block_is_saved_with_messages_next_to_fields(user: User):
 async def test_customer_tab_lists_quotes_with_balance_and_prints_a_preview(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk", name="김데모")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(clerk, customer, [line("ERP영업관리", 1, 5_000_000)], title="ERP 도입")
     await sign_in(user, "clerk")
     await user.open(f"/customers/{customer.id}?tab=quotes")
@@ -156,7 +158,7 @@ async def test_print_preview_is_only_for_the_person_who_printed(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk")
     await make_staff(login="other")
-    quote = await make_quote(clerk, await make_customer())
+    quote = await make_quote(clerk, await make_trading_customer())
     await sign_in(user, "clerk")
     await user.open(f"/quotes/{quote.id}")
     await user.should_see(f"견적번호 {quote.number}")
@@ -173,7 +175,7 @@ async def test_print_preview_is_only_for_the_person_who_printed(user: User):
 async def test_ledger_goes_to_excel_and_print(user: User):
     await make_admin(login="boss")
     clerk = await make_staff(login="clerk")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(clerk, customer, [line("ERP영업관리", 1, 5_000_000)])
     await sales.process_to_shipment(quote.id, by=clerk)
     await sales.add_receipt(
@@ -198,8 +200,8 @@ async def test_ledger_goes_to_excel_and_print(user: User):
 async def test_order_entry_from_the_customer_tab_and_a_customer_without_partner(user: User):
     await make_admin(login="boss")
     await make_staff(login="clerk")
-    customer = await make_customer("재근상사")
-    lonely = await make_customer("거래처없는상사", partner=False)
+    customer = await make_trading_customer("재근상사")
+    lonely = await make_customer("거래처없는상사")
     await sign_in(user, "clerk")
     await user.open(f"/customers/{lonely.id}?tab=quotes")
     await user.should_see(marker="quotes-no-partner", retries=50)
@@ -215,7 +217,7 @@ async def test_order_entry_from_the_customer_tab_and_a_customer_without_partner(
 async def test_an_impossible_receipt_date_is_named_as_such_and_nothing_is_saved(user: User):
     await make_admin(login="boss")
     await make_staff(login="clerk")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     await sign_in(user, "clerk")
     await user.open(f"/ledger/{customer.partner_id}")
     user.find("ledger-add").click()

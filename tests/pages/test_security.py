@@ -1,7 +1,8 @@
 from nicegui.testing import User
 
 from core.settings import get_settings
-from tests.utils import make_admin, sign_in
+from tests.factories.staff import make_admin
+from tests.utils import sign_in
 
 
 async def test_pages_carry_security_headers(user: User):

@@ -12,7 +12,8 @@ from nicegui.testing import User
 
 from models.staff import Role, Staff, StaffSession
 from services import auth, staff
-from tests.utils import PASSWORD, browser_id, eventually, make_admin, session_token, sign_in
+from tests.factories.staff import PASSWORD, make_admin
+from tests.utils import browser_id, eventually, session_token, sign_in
 
 
 def socket_click(client: Client, marker: str) -> None:

@@ -6,7 +6,8 @@ from core.errors import PermissionDenied
 from models.staff import Role, Staff
 from pages.frame import ADMIN_PATHS, SESSION_KEY
 from services import auth, staff
-from tests.utils import PASSWORD, browser_id, eventually, make_admin, make_staff, session_token, sign_in
+from tests.factories.staff import PASSWORD, make_admin, make_staff
+from tests.utils import browser_id, eventually, session_token, sign_in
 
 
 async def test_first_run_shows_setup_then_signs_the_admin_in(user: User):

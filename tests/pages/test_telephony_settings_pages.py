@@ -15,10 +15,11 @@ from services.centrex_client import password_sha512
 from services.telephony_settings import Part
 from telephony import runtime
 from telephony.serial_reader import State
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import modem_block
-from tests.telephony.factories import make_customer
-from tests.utils import eventually, make_admin, sign_in
+from tests.utils import eventually, sign_in
 
 LINE = "07012345678"
 

@@ -9,8 +9,9 @@ from nicegui.testing import User
 from core.audit import acting_as
 from models.quote import Quote
 from models.reception import Reception
-from tests.sales_factories import make_customer
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 
 def _table(user: User) -> ui.table:
@@ -20,7 +21,7 @@ def _table(user: User) -> ui.table:
 async def test_the_history_tab_lists_filters_and_opens_a_reception(user: User):
     await make_admin(login="admin")
     staff = await make_staff(login="kimmodu", name="김모두")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     with acting_as(staff):
         reception = await Reception.create(
             received_at=dt.datetime(2019, 3, 1, 9, 30),
@@ -60,7 +61,7 @@ async def test_the_history_tab_lists_filters_and_opens_a_reception(user: User):
 async def test_the_period_narrows_the_history_and_a_wrong_date_is_said(user: User):
     await make_admin(login="admin")
     staff = await make_staff(login="kimmodu", name="김모두")
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     with acting_as(staff):
         for day in (1, 10, 20):
             await Reception.create(

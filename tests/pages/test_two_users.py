@@ -7,7 +7,8 @@ from nicegui.testing import User
 
 from models.customer import Customer
 from services import customers
-from tests.utils import make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import sign_in
 
 
 def second_browser() -> User:

@@ -15,7 +15,8 @@ from models.attachment import Attachment
 from models.staff import StaffSession
 from pages.frame import signed_in_clients
 from services.attachments import PendingUploads
-from tests.utils import eventually, make_admin, make_staff, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, sign_in
 
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 12_000  # 3 MB
 

@@ -1,4 +1,3 @@
-import asyncio
 import datetime as dt
 import io
 
@@ -13,7 +12,8 @@ from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
 from services import attachments
 from services.visits import save_visit
-from tests.utils import eventually, make_admin, make_staff, previewed_pdf, sign_in
+from tests.factories.staff import make_admin, make_staff
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 async def _jaegeun() -> Customer:
@@ -418,8 +418,4 @@ async def test_someone_saving_a_visit_first_keeps_my_input_and_reapplies_it(user
     user.find("visit-save").click()
     await user.should_see("내 입력과 저장된 값이 다른 항목: 방문목적", retries=50)
     user.find("conflict-reapply").click()
-    for _ in range(100):
-        if (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육":
-            break
-        await asyncio.sleep(0.05)
-    assert (await VisitReport.get(id=visit.id)).purpose == "설치 및 교육"
+    await eventually(VisitReport.filter(id=visit.id, purpose="설치 및 교육").exists)

@@ -7,8 +7,8 @@ from core.errors import PermissionDenied
 from models.codes import CodeEntry, CodeKind
 from models.staff import Role
 from services import centrex_users, codes, company, html_templates, items, staff, telephony_settings
+from tests.factories.staff import make_admin, make_staff
 from tests.services.test_bad_input import snapshot
-from tests.utils import make_admin, make_staff
 
 ADMIN_ONLY = {
     "code: save": lambda by, ids: codes.save_code(by=by, kind=CodeKind.DEPARTMENT, code="X1", name="팀"),

@@ -3,7 +3,7 @@ import pytest
 from core.errors import NotFound, ValidationError
 from models.attachment import Attachment, AttachmentSlot
 from services import attachments, receptions
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
 

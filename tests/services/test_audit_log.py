@@ -10,7 +10,7 @@ from models.staff import Role
 from services import audit_log, customers, mail, staff, telephony_settings
 from services.audit_log import OfficeLogFilters
 from services.customers import CustomerInput
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 async def _customer(by, **values):

@@ -7,7 +7,7 @@ from core.errors import PermissionDenied, ValidationError
 from core.settings import reload_settings
 from models.staff import Role, Staff, StaffSession
 from services import auth, staff
-from tests.utils import PASSWORD, make_admin, make_staff
+from tests.factories.staff import PASSWORD, make_admin, make_staff
 
 
 async def test_first_admin_is_created_once(db):

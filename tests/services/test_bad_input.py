@@ -54,7 +54,7 @@ from services import (
     visits,
 )
 from services.submissions import new_form_token
-from tests.utils import PASSWORD, make_admin, make_staff
+from tests.factories.staff import PASSWORD, make_admin, make_staff
 
 MIXED = "재근상사 😀👨‍👩‍👧 株式会社 Ωμέγα Привет ㄱㄴㄷ"
 HANGUL = re.compile("[가-힣]")

@@ -14,9 +14,9 @@ from models.reception import Direction, Reception
 from models.telephony import CallEvent, CallOutcome, SmsMessage, SmsStatus
 from services import call_log, call_popup, cards, phone_directory
 from services.call_log import CallFilters
-from tests.call_factories import make_call
-from tests.telephony.factories import make_customer
-from tests.utils import make_staff
+from tests.factories.calls import make_call
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_staff
 
 DAY = dt.date(2019, 3, 4)
 

@@ -12,8 +12,8 @@ from models.telephony import CallEvent, CallEventSource
 from services import call_popup
 from services.phone_directory import resolve_caller
 from telephony.bus import CallBus, CallReport
-from tests.telephony.factories import make_customer
-from tests.utils import make_admin, make_staff
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
 
 
 async def code(kind: CodeKind, value: str) -> CodeEntry:

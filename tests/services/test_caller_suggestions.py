@@ -4,7 +4,7 @@ another area-code form, 7+ trailing digits), each with the number it matched; ne
 from models.telephony import CallEventSource
 from services import call_popup, phone_directory
 from telephony.bus import CallBus, CallReport
-from tests.telephony.factories import make_customer
+from tests.factories.customers import make_customer
 
 
 async def test_a_four_digit_tail_in_common_suggests_nobody(db):

@@ -11,8 +11,8 @@ from models.telephony import CallEvent, CallEventSource, CallOutcome
 from services import calls, receptions
 from services.receptions import save_reception
 from telephony.bus import CallBus, CallReport
-from tests.telephony.factories import make_customer
-from tests.utils import make_admin, make_staff
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
 
 
 async def ring(number: str, *, extension: str = "", source=CallEventSource.CENTREX) -> int:

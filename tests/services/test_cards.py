@@ -9,7 +9,7 @@ from services import cards, customers
 from services.cards import CardFilters, CardInput
 from services.customers import CustomerInput
 from services.paging import PageRequest
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 async def _code(kind: CodeKind, name: str) -> int:

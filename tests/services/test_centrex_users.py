@@ -11,9 +11,9 @@ from models.telephony import CentrexUser
 from services import centrex_users
 from services import telephony_settings as ts
 from services.centrex_client import CentrexError, password_sha512
+from tests.factories.staff import make_admin, make_staff
+from tests.factories.telephony import use_centrex_at
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import use_centrex_at
-from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
 PASSWORD = "centrex-pw-1"

@@ -4,7 +4,7 @@ from core.errors import InUseError, PermissionDenied, StaleRecordError, Validati
 from models.codes import CodeEntry, CodeKind
 from models.staff import Staff
 from services import codes
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 async def test_first_run_seeds_the_manuals_values(db):

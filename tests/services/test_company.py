@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import PermissionDenied, StaleRecordError, ValidationError
 from services import company
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 STAMP_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEklEQVR4nGP4z8CAFWEXHbQSACj/P8Fu7N9hAAAAAElFTkSuQmCC"

@@ -14,10 +14,10 @@ from models.customer import Customer
 from models.maintenance import MaintenanceContract
 from models.quote import Quote
 from services import customers, maintenance, quotes
-from tests.sales_factories import line, make_quote
-from tests.sales_factories import make_customer as make_trading_customer
-from tests.services.maintenance_factories import make_customer, make_product
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.sales import line, make_quote, make_trading_customer
+from tests.factories.staff import make_staff
 
 
 async def first_and_second():

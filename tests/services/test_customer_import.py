@@ -11,7 +11,7 @@ from services import customer_import, customer_list, customers
 from services.customer_import import ImportKind, RowAction
 from services.customer_list import CustomerFilters
 from services.customers import CustomerInput
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 def workbook(rows: list[list]) -> bytes:

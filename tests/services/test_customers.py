@@ -14,7 +14,7 @@ from services import cards, customer_list, customers
 from services.customer_list import CustomerFilters
 from services.customers import CustomerInput
 from services.paging import PageRequest
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 async def _code(kind: CodeKind, name: str) -> int:

@@ -5,7 +5,7 @@ import base64
 from core.korean import business_number_error
 from services import company
 from services.demo import company as company_step
-from tests.utils import make_admin
+from tests.factories.staff import make_admin
 
 
 async def test_demo_company_info_is_filled_once_with_a_stamp(db):

@@ -7,13 +7,14 @@ from models.quote import Quote, QuoteLine, QuoteState
 from models.sales import SalesOrder
 from services.demo import quotes as quotes_step
 from services.demo import staff as staff_step
-from tests.sales_factories import make_customer
+from tests.factories.customers import make_customer
+from tests.factories.sales import make_trading_customer
 
 
 async def test_manual_quotes_are_seeded_once(db):
     await staff_step.seed()
-    jaegeun = await make_customer("재근상사", code="140213-001", partner=False)
-    a_sangho = await make_customer("(주)A상호", code="150701-001")
+    jaegeun = await make_customer("재근상사", code="140213-001")
+    a_sangho = await make_trading_customer("(주)A상호", code="150701-001")
     first = await quotes_step.seed()
     second = await quotes_step.seed()
     assert first == "품목 2개, 견적서 2건 추가"

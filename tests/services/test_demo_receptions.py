@@ -1,26 +1,22 @@
 import datetime as dt
 
-from models.customer import Customer
 from models.reception import Reception, ReceptionState
 from models.staff import Staff
 from services import reception_stats as stats
 from services.demo import receptions as demo_receptions
 from services.demo import staff as demo_staff
 from services.reception_stats import StatsFilters
+from tests.factories.customers import make_customer
 
 SEPTEMBER_21 = StatsFilters(date_from=dt.date(2016, 9, 21), date_to=dt.date(2016, 9, 21))
 WHOLE_2016 = StatsFilters(date_from=dt.date(2016, 1, 1), date_to=dt.date(2016, 12, 31))
 
 
-async def _customer(code: str, name: str) -> Customer:
-    return await Customer.create(code=code, registered_on=dt.date(2016, 1, 1), company_name=name)
-
-
 async def test_the_manuals_receptions_are_seeded_once_and_linked_later(db):
     await demo_staff.seed()
-    await _customer("140213-001", "재근상사")
-    await _customer("160921-003", "하이디자인")
-    await _customer("140123-001", "(주)해동통신")
+    await make_customer("재근상사", code="140213-001")
+    await make_customer("하이디자인", code="160921-003")
+    await make_customer("(주)해동통신", code="140123-001")
 
     report = await demo_receptions.seed()
     assert report.startswith("접수 13건 추가")
@@ -41,7 +37,7 @@ async def test_the_manuals_receptions_are_seeded_once_and_linked_later(db):
     assert (await demo_receptions.seed()).startswith("접수 0건 추가")
     assert await Reception.all().count() == 13
 
-    await _customer("160921-001", "에스바디케어")
+    await make_customer("에스바디케어", code="160921-001")
     assert "3건을 고객에 연결" in await demo_receptions.seed()
 
     per_customer = await stats.customer_summary(WHOLE_2016)

@@ -18,7 +18,7 @@ from models.customer import Customer
 from models.visit import HtmlTemplate
 from services import html_templates
 from services.visits import save_visit
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 def test_every_placeholder_is_filled_and_escaped():

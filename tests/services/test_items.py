@@ -5,8 +5,8 @@ import pytest
 from core.errors import InUseError, PermissionDenied, ValidationError
 from models.item import Item
 from services import items
-from tests.sales_factories import make_customer, make_quote
-from tests.utils import make_admin, make_staff
+from tests.factories.sales import make_quote, make_trading_customer
+from tests.factories.staff import make_admin, make_staff
 
 
 async def test_items_are_added_edited_and_codes_stay_unique(db):
@@ -48,7 +48,9 @@ async def test_an_item_on_a_quote_cannot_be_deleted(db):
     admin = await make_admin()
     used = await items.save_item(by=admin, code="9998", name="ERP영업관리", unit_price=5_000_000)
     unused = await items.save_item(by=admin, code="1", name="미사용")
-    await make_quote(admin, await make_customer(), [{"item_id": used.id, "name": used.name, "quantity": 1}])
+    await make_quote(
+        admin, await make_trading_customer(), [{"item_id": used.id, "name": used.name, "quantity": 1}]
+    )
     with pytest.raises(InUseError, match="사용 안 함"):
         await items.delete_item(used.id, by=admin)
     await items.delete_item(unused.id, by=admin)

@@ -12,9 +12,9 @@ from models.audit import AuditEntry
 from models.mail import MailMessage, MailStatus
 from models.settings import AppSetting
 from services import mail, mail_drafts
+from tests.factories.sales import make_quote, make_trading_customer
+from tests.factories.staff import make_admin, make_staff
 from tests.mail_server import MailServer, free_port
-from tests.sales_factories import make_customer, make_quote
-from tests.utils import make_admin, make_staff
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ async def _configure(admin, *, port: int, password: str = "app-pass-1234", versi
 async def test_a_quote_arrives_with_its_pdf_attached(db, smtp):
     admin = await make_admin()
     await _configure(admin, port=smtp.port)
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer)
     row = await mail.send_mail(
         by=admin,
@@ -196,7 +196,7 @@ async def test_templates_fill_placeholders_and_recipients_come_from_the_cards(db
     assert (await mail_drafts.get_template(mail.DocumentKind.QUOTE)).subject == "견적 {견적번호}"
     from models.card import BusinessCard
 
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     await BusinessCard.create(
         customer=customer, name="홍길동", email="hong@example.com", registered_on=customer.registered_on
     )
@@ -210,12 +210,12 @@ async def test_an_agreement_goes_out_with_its_pdf_from_the_draft(db, smtp):
     import datetime as dt
 
     from services import maintenance
-    from tests.services.maintenance_factories import make_customer as make_maintenance_customer
-    from tests.services.maintenance_factories import make_product
+    from tests.factories.customers import make_customer
+    from tests.factories.maintenance import make_product
 
     admin = await make_admin()
     await _configure(admin, port=smtp.port)
-    customer = await make_maintenance_customer("대한상사", email="boss@daehan.kr")
+    customer = await make_customer("대한상사", email="boss@daehan.kr")
     product = await make_product(admin, customer, paid_end_on=dt.date(2026, 12, 31))
     contract = await maintenance.save_contract(
         maintenance.ContractDetail(
@@ -250,7 +250,7 @@ async def test_an_agreement_goes_out_with_its_pdf_from_the_draft(db, smtp):
 
 
 async def test_without_smtp_settings_no_dialog_opens(db):
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(await make_admin(), customer)
     with pytest.raises(mail.MailError, match="메일환경설정"):
         await mail_drafts.quote_draft(quote.id)
@@ -289,11 +289,11 @@ async def test_a_statement_and_a_receipt_go_out_as_their_pdfs_and_go_again_from_
     import datetime as dt
 
     from services import sales
-    from tests.sales_factories import line
+    from tests.factories.sales import line
 
     admin = await make_admin()
     await _configure(admin, port=smtp.port)
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer, [line("ERP영업관리", 1, 5_000_000, item_code="9998")])
     order = await sales.process_to_order(quote.id, by=admin, order_date=dt.date(2019, 3, 28))
     shipment = await sales.ship_order(order.id, by=admin, shipped_on=dt.date(2019, 4, 2))

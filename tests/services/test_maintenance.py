@@ -21,9 +21,10 @@ from services import maintenance_agreements, maintenance_due, maintenance_period
 from services.maintenance import ContractDetail, LineInput
 from services.maintenance_agreements import AgreementBasis, AgreementQuery, BatchRequest
 from services.maintenance_due import DueQuery, DueTab
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import code, make_product
+from tests.factories.staff import make_staff
 from tests.pdf_geometry import placed_text
-from tests.services.maintenance_factories import code, make_customer, make_product
-from tests.utils import make_staff
 
 D = dt.date
 

@@ -4,7 +4,7 @@ from core.errors import StaleRecordError, ValidationError
 from models.customer import Customer, TradingPartner
 from services import customers, partners
 from services.customers import CustomerInput
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 async def jaegeun(by) -> Customer:

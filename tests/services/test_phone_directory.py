@@ -1,7 +1,7 @@
 from models.phone import PhoneEntry, PhoneSource
 from services import cards, customers, phone_directory
 from services.customers import CustomerInput
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 async def add(by, name: str, **numbers):

@@ -11,8 +11,9 @@ from models.maintenance import MaintenanceContract
 from models.product import CustomerProduct, KeyLock, ProductModule
 from services.maintenance import ContractDetail, save_contract
 from services.products import ModuleInput, delete_product, get_product, list_products, save_product
-from tests.services.maintenance_factories import code, make_customer, make_product
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import code, make_product
+from tests.factories.staff import make_staff
 
 
 async def test_a_product_is_registered_with_key_locks_and_modules(db):

@@ -13,8 +13,8 @@ from models.quote import Quote, QuoteLine, QuoteState
 from services import quote_list, quotes, sales
 from services.document_lines import LineInput, compute_totals, total_in_words
 from services.quote_list import QuoteFilters, QuoteTab
-from tests.sales_factories import line, make_customer, make_item, make_quote
-from tests.utils import make_staff
+from tests.factories.sales import line, make_item, make_quote, make_trading_customer
+from tests.factories.staff import make_staff
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -45,7 +45,7 @@ def test_amount_in_words_as_printed():
 
 async def test_saved_quote_recomputes_tampered_amounts_and_keeps_text_lines(db):
     writer = await make_staff(name="홍길동")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     tampered = [
         line("소모품", 3, 3_333, supply_amount=1, vat_amount=2, total_amount=3),
         line("", 0, 0),  # an empty row the editor left at the end
@@ -78,7 +78,7 @@ async def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(db):
 
 async def test_numbers_stay_unique_when_many_users_save_at_once(db):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     created = await asyncio.gather(*(make_quote(writer, customer, quote_date=TODAY) for _ in range(12)))
     expected = [f"26031000-{n}" for n in range(1, 13)]  # YYMMDD, revision 00, the day's sequence
     assert sorted(q.number for q in created) == sorted(expected)
@@ -96,7 +96,7 @@ async def test_numbers_stay_unique_when_many_users_save_at_once(db):
 
 async def test_the_sequence_continues_after_numbers_of_the_older_form(db):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     older = await make_quote(writer, customer, quote_date=TODAY)
     with acting_as(writer):
         older.number = "260310-007"  # a number written before 견적번호 took the manual's form
@@ -108,7 +108,7 @@ async def test_the_sequence_continues_after_numbers_of_the_older_form(db):
 
 async def test_a_number_taken_in_the_meantime_is_retried(db, monkeypatch):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     first = await make_quote(writer, customer, quote_date=TODAY)
     real_next = quotes.next_quote_number
     calls = []
@@ -126,7 +126,7 @@ async def test_a_number_taken_in_the_meantime_is_retried(db, monkeypatch):
 
 async def test_expiry_is_derived_at_the_date_boundary(db):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     await make_quote(writer, customer, quote_date=TODAY, valid_until=TODAY + dt.timedelta(days=5))
     await make_quote(writer, customer, quote_date=TODAY)  # no validity date: never expires
     await make_quote(writer, customer, quote_date=TODAY, state=QuoteState.CANCELLED, valid_until=TODAY)
@@ -150,7 +150,7 @@ async def test_expiry_is_derived_at_the_date_boundary(db):
 async def test_editing_updates_changed_lines_and_refuses_a_stale_copy(db):
     first_user = await make_staff(name="김먼저")
     second_user = await make_staff(name="이나중")
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(
         first_user, customer, [line("A", 1, 1000), line("B", 2, 1000), line("C", 3, 1000)], quote_date=TODAY
     )
@@ -185,7 +185,7 @@ async def test_editing_updates_changed_lines_and_refuses_a_stale_copy(db):
 
 async def test_copy_gets_a_new_number_and_the_same_lines(db):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     source = await make_quote(
         writer,
         customer,
@@ -207,7 +207,7 @@ async def test_copy_gets_a_new_number_and_the_same_lines(db):
 
 async def test_processed_quote_can_no_longer_be_edited_or_deleted(db):
     writer = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(writer, customer, quote_date=TODAY)
     await sales.process_to_order(quote.id, by=writer)
     fresh = await Quote.get(id=quote.id)
@@ -220,7 +220,7 @@ async def test_processed_quote_can_no_longer_be_edited_or_deleted(db):
 
 async def test_delete_removes_the_quote_and_its_lines(db):
     writer = await make_staff()
-    quote = await make_quote(writer, await make_customer(), quote_date=TODAY)
+    quote = await make_quote(writer, await make_trading_customer(), quote_date=TODAY)
     await quotes.delete_quote(quote.id, by=writer)
     assert not await Quote.filter(id=quote.id).exists()
     assert not await QuoteLine.filter(quote_id=quote.id).exists()
@@ -229,8 +229,8 @@ async def test_delete_removes_the_quote_and_its_lines(db):
 async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
     hong = await make_staff(name="홍길동")
     kim = await make_staff(name="김모두")
-    jaegeun = await make_customer("재근상사")
-    a_sangho = await make_customer("(주)A상호")
+    jaegeun = await make_trading_customer("재근상사")
+    a_sangho = await make_trading_customer("(주)A상호")
     await make_quote(hong, jaegeun, [line("A", 1, 1_000_000)], quote_date=TODAY, staff_id=hong.id)
     await make_quote(
         hong, a_sangho, [line("B", 2, 1_000_000)], quote_date=TODAY - dt.timedelta(days=1), staff_id=hong.id
@@ -285,7 +285,7 @@ async def test_status_list_filters_counts_sums_and_sorts_in_sql(db):
 
 
 async def test_customer_defaults_prefill_a_new_quote(db):
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     defaults = await quotes.customer_defaults(customer.id)
     assert defaults.customer_name == "재근상사"
     assert defaults.partner_id == customer.partner_id and defaults.partner_name == "재근상사"
@@ -299,7 +299,7 @@ async def test_item_lines_keep_a_link_to_their_item(db):
     item = await make_item("9998", "ERP영업관리", 5_000_000, spec="3유저")
     quote = await make_quote(
         writer,
-        await make_customer(),
+        await make_trading_customer(),
         [
             {
                 "item_id": item.id,

@@ -7,13 +7,13 @@ import pytest
 
 from core.errors import ValidationError
 from models.codes import CodeEntry, CodeKind
-from models.customer import Customer
 from models.product import CustomerProduct, ProductModule
 from models.reception import ReceptionState
 from services import reception_stats as stats
 from services.reception_stats import NO_RECEIVER, StatsFilters
 from services.receptions import ReceptionInput, save_reception
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_staff
 
 SEPTEMBER = StatsFilters(date_from=dt.date(2016, 9, 1), date_to=dt.date(2016, 9, 30))
 D = dt.datetime
@@ -31,29 +31,32 @@ async def office(db):
     maintenance = await code(CodeKind.SERVICE_CLASS, "01")
     free = await code(CodeKind.SERVICE_CLASS, "02")
 
-    async def customer(code_value, name, registered, service_class, **fields):
-        return await Customer.create(
-            code=code_value,
-            registered_on=registered,
-            company_name=name,
-            service_class_id=service_class,
-            **fields,
-        )
-
-    jaegeun = await customer(
-        "140213-001",
+    jaegeun = await make_customer(
         "재근상사",
-        dt.date(2014, 2, 13),
-        maintenance,
+        code="140213-001",
+        registered_on=dt.date(2014, 2, 13),
+        service_class_id=maintenance,
         representative="김대표",
         contact_name="이재근",
         phone="02-999-8888",
         mobile="010-222-5555",
     )
-    hidesign = await customer("160921-003", "하이디자인", dt.date(2016, 9, 21), free, representative="황대표")
-    songil = await customer("150915-002", "송일시스템", dt.date(2015, 9, 15), free)
-    await customer("161015-001", "모드시스템", dt.date(2016, 10, 15), free)  # registered after the period
-    yuil = await customer("150903-001", "유일종합상사", dt.date(2015, 9, 3), maintenance)
+    hidesign = await make_customer(
+        "하이디자인",
+        code="160921-003",
+        registered_on=dt.date(2016, 9, 21),
+        service_class_id=free,
+        representative="황대표",
+    )
+    songil = await make_customer(
+        "송일시스템", code="150915-002", registered_on=dt.date(2015, 9, 15), service_class_id=free
+    )
+    await make_customer(
+        "모드시스템", code="161015-001", registered_on=dt.date(2016, 10, 15), service_class_id=free
+    )  # registered after the period
+    yuil = await make_customer(
+        "유일종합상사", code="150903-001", registered_on=dt.date(2015, 9, 3), service_class_id=maintenance
+    )
 
     group = await code(CodeKind.PRODUCT_GROUP, "01")
     basic = await code(CodeKind.PRODUCT_MODULE, "C011")

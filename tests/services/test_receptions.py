@@ -6,27 +6,19 @@ from core.errors import StaleRecordError, ValidationError
 from models.attachment import AttachmentSlot
 from models.audit import AuditEntry
 from models.codes import CodeEntry, CodeKind
-from models.customer import Customer
 from models.reception import CallSource, Reception, ReceptionState
 from services import attachments, reception_log, receptions
-from services.phone_directory import link_number, resolve_caller, sync_customer_phones
+from services.phone_directory import link_number, resolve_caller
 from services.reception_log import LogCursor, LogFilters, SearchField
 from services.receptions import ReceptionInput
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_staff
 
 T0 = dt.datetime(2016, 9, 21, 14, 59, 31)
 
 
 async def code(kind: CodeKind, value: str) -> int:
     return (await CodeEntry.get(kind=kind, code=value)).id
-
-
-async def customer(name: str, code_value: str, **fields) -> Customer:
-    created = await Customer.create(
-        code=code_value, registered_on=dt.date(2016, 1, 1), company_name=name, **fields
-    )
-    await sync_customer_phones(created)
-    return created
 
 
 async def receive(by, **fields) -> Reception:
@@ -36,7 +28,7 @@ async def receive(by, **fields) -> Reception:
 
 async def test_a_new_reception_is_stored_with_its_phone_normalised_and_audited(db):
     kim = await make_staff(name="김데모")
-    haedong = await customer("(주)해동통신", "140123-001")
+    haedong = await make_customer("(주)해동통신", code="140123-001")
     as_type = await code(CodeKind.RECEPTION_TYPE, "1")
     reception = await receive(
         kim,
@@ -165,7 +157,7 @@ async def test_dates_can_be_typed_without_seconds(db):
 
 async def test_number_linking_makes_later_calls_resolve_to_the_customer(db):
     kim = await make_staff()
-    new_customer = await customer("뉴시스비즈", "160921-002", phone="031-888-9999")
+    new_customer = await make_customer("뉴시스비즈", code="160921-002", phone="031-888-9999")
     reception = await receive(kim, phone="031-555-5555", contact_name="오담당")
     assert (await resolve_caller("0315555555")).customer is None
 
@@ -224,8 +216,8 @@ async def test_reception_attachments_have_limits_and_stay_under_the_data_folder(
 
 async def _log_fixture():
     kim = await make_staff(name="김데모")
-    jaegeun = await customer("재근상사", "140213-001", company_name_chosung="ㅈㄱㅅㅅ")
-    hidesign = await customer("하이디자인", "160921-003", company_name_chosung="ㅎㅇㄷㅈㅇ")
+    jaegeun = await make_customer("재근상사", code="140213-001")
+    hidesign = await make_customer("하이디자인", code="160921-003")
     as_type = await code(CodeKind.RECEPTION_TYPE, "1")
     sales = await code(CodeKind.RECEPTION_TYPE, "2")
     rows = [
@@ -417,8 +409,8 @@ async def test_excel_rows_carry_the_full_texts(db):
 
 
 async def test_finding_customers_for_the_form(db):
-    jaegeun = await customer("재근상사", "140213-001", company_name_chosung="ㅈㄱㅅㅅ", phone="02-999-8888")
-    await customer("하이디자인", "160921-003", company_name_chosung="ㅎㅇㄷㅈㅇ")
+    jaegeun = await make_customer("재근상사", code="140213-001", phone="02-999-8888")
+    await make_customer("하이디자인", code="160921-003")
     assert [c.id for c in await receptions.find_customers("재근")] == [jaegeun.id]
     assert [c.id for c in await receptions.find_customers("ㅈㄱㅅㅅ")] == [jaegeun.id]
     assert [c.id for c in await receptions.find_customers("140213")] == [jaegeun.id]

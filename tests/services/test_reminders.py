@@ -8,11 +8,12 @@ from core.audit import SYSTEM, acting_as
 from core.errors import ValidationError
 from models.mail import MailMessage, ReminderChannel, RenewalReminder
 from services import centrex_users, mail, maintenance, reminders
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.staff import make_admin
+from tests.factories.telephony import use_centrex_at
 from tests.mail_server import MailServer, free_port
-from tests.services.maintenance_factories import make_customer, make_product
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import use_centrex_at
-from tests.utils import make_admin
 
 LINE = "07012345678"
 TODAY = dt.date(2026, 12, 1)

@@ -10,8 +10,9 @@ from models.quote import Quote, QuoteLine, QuoteState
 from models.sales import SalesOrder, SalesOrderLine, Shipment, ShipmentLine
 from services import balances, sales
 from services.sales import AlreadyProcessed, LedgerKind, PartnerRequired
-from tests.sales_factories import line, make_customer, make_quote
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.sales import line, make_quote, make_trading_customer
+from tests.factories.staff import make_staff
 
 LINE_FIELDS = (
     "seq",
@@ -35,7 +36,7 @@ THREE_LINES = [
 
 async def test_order_processing_copies_the_lines_exactly_and_only_once(db):
     clerk = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(clerk, customer, THREE_LINES)
     order = await sales.process_to_order(quote.id, by=clerk, order_date=dt.date(2026, 3, 11))
 
@@ -56,7 +57,7 @@ async def test_order_processing_copies_the_lines_exactly_and_only_once(db):
 
 async def test_two_users_processing_at_once_make_one_order(db):
     clerk = await make_staff()
-    quote = await make_quote(clerk, await make_customer())
+    quote = await make_quote(clerk, await make_trading_customer())
     results = await asyncio.gather(
         *(sales.process_to_order(quote.id, by=clerk) for _ in range(3)), return_exceptions=True
     )
@@ -68,7 +69,7 @@ async def test_two_users_processing_at_once_make_one_order(db):
 
 async def test_shipment_processing_links_the_order_and_raises_the_balance(db):
     clerk = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     quote = await make_quote(clerk, customer, THREE_LINES)
     order = await sales.process_to_order(quote.id, by=clerk)
     shipment = await sales.process_to_shipment(quote.id, by=clerk)
@@ -88,7 +89,7 @@ async def test_shipment_processing_links_the_order_and_raises_the_balance(db):
 
 async def test_a_customer_without_a_partner_is_asked_to_link_one_first(db):
     clerk = await make_staff()
-    customer = await make_customer("파트너없음", partner=False)
+    customer = await make_customer("파트너없음")
     quote = await make_quote(clerk, customer)
     with pytest.raises(PartnerRequired, match="거래처관리정보") as error:
         await sales.process_to_shipment(quote.id, by=clerk)
@@ -99,7 +100,7 @@ async def test_a_customer_without_a_partner_is_asked_to_link_one_first(db):
 
 async def test_a_cancelled_quote_is_not_processed(db):
     clerk = await make_staff()
-    quote = await make_quote(clerk, await make_customer(), state=QuoteState.CANCELLED)
+    quote = await make_quote(clerk, await make_trading_customer(), state=QuoteState.CANCELLED)
     with pytest.raises(ValidationError, match="취소된 견적서"):
         await sales.process_to_order(quote.id, by=clerk)
     with pytest.raises(ValidationError, match="취소된 견적서"):
@@ -113,7 +114,7 @@ async def test_a_cancelled_quote_is_not_processed(db):
 
 async def test_the_ledger_summary_counts_item_lines_only(db):
     clerk = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     lines = [
         line("- 설치 일정은 협의", 0, 0),
         line("ERP영업관리", 1, 5_000_000, item_code="9998"),
@@ -139,8 +140,8 @@ async def test_the_ledger_summary_counts_item_lines_only(db):
 
 async def test_balance_is_shipments_minus_receipts_with_a_running_ledger(db):
     clerk = await make_staff()
-    customer = await make_customer()
-    other = await make_customer("다른상사")
+    customer = await make_trading_customer()
+    other = await make_trading_customer("다른상사")
     partner = customer.partner_id
     march = dt.date(2026, 3, 1)
     first = await make_quote(clerk, customer, [line("A", 1, 1_000_000)], quote_date=march)
@@ -175,7 +176,7 @@ async def test_balance_is_shipments_minus_receipts_with_a_running_ledger(db):
 
 async def test_receipts_are_validated_edited_with_locking_and_deleted(db):
     clerk = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     with pytest.raises(ValidationError) as error:
         await sales.add_receipt(by=clerk, partner_id=customer.partner_id, received_on=None, amount="0")
     assert set(error.value.fields) == {"received_on", "amount"}
@@ -198,7 +199,7 @@ async def test_receipts_are_validated_edited_with_locking_and_deleted(db):
 
 async def test_a_direct_order_is_shipped_once_and_cannot_be_deleted_after(db):
     clerk = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     with pytest.raises(ValidationError, match="한 줄 이상"):
         await sales.create_order(
             by=clerk, partner_id=customer.partner_id, order_date=dt.date(2026, 3, 2), lines=[]

@@ -20,7 +20,7 @@ from services.customers import CustomerInput
 from services.paging import PageRequest
 from services.reception_log import LogFilters, SearchField
 from services.receptions import ReceptionInput
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 sqlite_only = pytest.mark.skipif(
     bool(os.environ.get("GOGAEK_TEST_DATABASE_URL")), reason="the SQLite paths (PostgreSQL uses the ORM ones)"
@@ -442,14 +442,15 @@ async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
     from models.quote import QuoteState
     from services import sales
     from services.quote_list import QuoteFilters, QuoteTab
-    from tests.sales_factories import line, make_customer, make_quote
+    from tests.factories.customers import make_customer
+    from tests.factories.sales import line, make_quote, make_trading_customer
 
     today = dt.date(2026, 11, 27)
     hong = await make_staff(name="홍길동")
     kim = await make_staff(name="김모두")
-    jaegeun = await make_customer("재근상사")
-    a_sangho = await make_customer("(주)A상호")
-    nobody = await make_customer("파트너없음", partner=False)
+    jaegeun = await make_trading_customer("재근상사")
+    a_sangho = await make_trading_customer("(주)A상호")
+    nobody = await make_customer("파트너없음")
     made = [
         await make_quote(hong, jaegeun, [line("A", 1, 1_000_000)], quote_date=today, staff_id=hong.id),
         await make_quote(hong, a_sangho, [line("B", 2, 500_000)], quote_date=today - dt.timedelta(days=1)),

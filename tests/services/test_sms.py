@@ -7,9 +7,10 @@ import pytest
 from core.errors import GogaekError, ValidationError
 from models.telephony import SmsMessage, SmsStatus
 from services import centrex_users, sms
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin, make_staff
+from tests.factories.telephony import use_centrex_at
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer, use_centrex_at
-from tests.utils import make_admin, make_staff
 
 LINE = "07012345678"
 

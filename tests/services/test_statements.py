@@ -14,9 +14,9 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import TradingPartner
 from services import company, sales, statements
 from services.sales import LedgerKind
-from tests.sales_factories import line, make_customer, make_quote
+from tests.factories.sales import line, make_quote, make_trading_customer
+from tests.factories.staff import make_admin
 from tests.services.test_company import STAMP_PNG
-from tests.utils import make_admin
 
 D = dt.date
 
@@ -42,7 +42,7 @@ async def _office():
         address="서울시 구로구 디지털로 33길 11",
         phone="02-808-8016",
     )
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     with acting_as(SYSTEM):
         await TradingPartner.filter(id=customer.partner_id).update(
             business_number="1112233332",
@@ -140,7 +140,7 @@ async def test_the_statement_of_an_order_and_a_long_one_takes_a_sheet_per_copy(d
 
 async def test_a_statement_with_no_company_info_prints_empty_cells(db):
     admin = await make_admin()
-    customer = await make_customer("빈회사정보상사")
+    customer = await make_trading_customer("빈회사정보상사")
     order = await sales.create_order(
         by=admin, partner_id=customer.partner_id, order_date=D(2019, 5, 1), lines=[line("품목", 1, 100)]
     )

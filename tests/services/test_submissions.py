@@ -11,8 +11,8 @@ from models.form_submission import FormSubmission
 from models.sales import Receipt
 from services import balances, sales
 from services.submissions import new_form_token
-from tests.sales_factories import make_customer
-from tests.utils import make_admin, make_staff
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_admin, make_staff
 
 MARCH_5 = dt.date(2026, 3, 5)
 
@@ -25,7 +25,7 @@ async def _receipt(clerk, partner_id: int, token: str | None, amount: int = 5_50
 
 async def test_a_receipt_saved_twice_with_one_token_is_one_receipt(db):
     clerk = await make_staff()
-    partner = (await make_customer()).partner_id
+    partner = (await make_trading_customer()).partner_id
     token = new_form_token()
     first = await _receipt(clerk, partner, token)
     again = await _receipt(clerk, partner, token)
@@ -36,7 +36,7 @@ async def test_a_receipt_saved_twice_with_one_token_is_one_receipt(db):
 
 async def test_a_double_click_at_the_same_moment_is_one_receipt(db):
     clerk = await make_staff()
-    partner = (await make_customer()).partner_id
+    partner = (await make_trading_customer()).partner_id
     token = new_form_token()
     made = await asyncio.gather(*(_receipt(clerk, partner, token) for _ in range(4)))
     assert {receipt.id for receipt in made} == {made[0].id}
@@ -46,7 +46,7 @@ async def test_a_double_click_at_the_same_moment_is_one_receipt(db):
 
 async def test_two_forms_make_two_numbered_receipts(db):
     clerk = await make_staff()
-    partner = (await make_customer()).partner_id
+    partner = (await make_trading_customer()).partner_id
     first = await _receipt(clerk, partner, new_form_token())
     second = await _receipt(clerk, partner, new_form_token(), amount=1_000)
     assert (first.number, second.number) == ("260305-001", "260305-002")
@@ -56,7 +56,7 @@ async def test_two_forms_make_two_numbered_receipts(db):
 
 async def test_a_refused_save_leaves_the_token_free_for_the_corrected_one(db):
     clerk = await make_staff()
-    partner = (await make_customer()).partner_id
+    partner = (await make_trading_customer()).partner_id
     token = new_form_token()
     with pytest.raises(ValidationError):
         await _receipt(clerk, partner, token, amount=0)
@@ -69,7 +69,7 @@ async def test_a_token_of_another_kind_of_form_is_refused(db):
     from services.submissions import create_once
 
     clerk = await make_staff()
-    partner = (await make_customer()).partner_id
+    partner = (await make_trading_customer()).partner_id
     token = new_form_token()
     receipt = await _receipt(clerk, partner, token)
     with pytest.raises(ValidationError, match="다른 저장"):
@@ -78,7 +78,7 @@ async def test_a_token_of_another_kind_of_form_is_refused(db):
 
 # Every create service of a "new" form: (what, a create with the given token, the table's rows).
 async def _customer_ids() -> tuple[int, int]:
-    customer = await make_customer("토큰상사")
+    customer = await make_trading_customer("토큰상사")
     return customer.id, customer.partner_id
 
 

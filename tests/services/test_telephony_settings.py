@@ -5,7 +5,7 @@ import pytest
 from core.errors import PermissionDenied, StaleRecordError, ValidationError
 from core.settings import reload_settings
 from services import telephony_settings as ts
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 async def save_cti(admin, version=None, **overrides):

@@ -18,9 +18,10 @@ from models.telephony import CallEvent, CallEventSource, CallOutcome, SmsMessage
 from models.visit import VisitReport
 from services import timeline
 from services.timeline import Kind
-from tests.sales_factories import make_customer
-from tests.services.maintenance_factories import make_product
-from tests.utils import make_staff
+from tests.factories.customers import make_customer
+from tests.factories.maintenance import make_product
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_staff
 
 
 def at(day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -139,8 +140,8 @@ NEWEST_FIRST = [
 
 async def test_every_kind_newest_first_with_staff_text_and_target(db):
     staff = await make_staff(name="김영업")
-    customer = await make_customer("재근상사")
-    other = await make_customer("다른상사")
+    customer = await make_trading_customer("재근상사")
+    other = await make_trading_customer("다른상사")
     await _history(customer, staff)
     await _history(other, staff, prefix="B")
 
@@ -168,7 +169,7 @@ async def test_every_kind_newest_first_with_staff_text_and_target(db):
 
 async def test_kinds_and_period_filter(db):
     staff = await make_staff()
-    customer = await make_customer()
+    customer = await make_trading_customer()
     await _history(customer, staff)
 
     page = await timeline.customer_timeline(customer.id, kinds={Kind.RECEPTION, Kind.QUOTE, Kind.RECEIPT})
@@ -187,8 +188,8 @@ async def test_kinds_and_period_filter(db):
 
 async def test_pages_have_no_gaps_nor_duplicates(db):
     staff = await make_staff()
-    customer = await make_customer()
-    other = await make_customer("다른상사")
+    customer = await make_trading_customer()
+    other = await make_trading_customer("다른상사")
     with acting_as(staff):
         for i in range(23):  # some share their second: the id breaks the tie
             await Reception.create(
@@ -217,7 +218,7 @@ async def test_pages_have_no_gaps_nor_duplicates(db):
 
 
 async def test_a_customer_without_trading_partner_and_an_unknown_customer(db):
-    customer = await make_customer(partner=False)
+    customer = await make_customer()
     page = await timeline.customer_timeline(customer.id)
     assert [row["kind"] for row in page.rows] == ["정보 변경"]  # its creation
     assert (await timeline.customer_timeline(999_999)).total == 0
@@ -226,7 +227,7 @@ async def test_a_customer_without_trading_partner_and_an_unknown_customer(db):
 async def test_a_customers_receptions_are_read_through_its_index_in_order(db):
     if get_connection("default").capabilities.dialect != "sqlite":
         return  # the plan below is SQLite's
-    customer = await make_customer()
+    customer = await make_trading_customer()
     scope = timeline.Scope(customer.id, customer.partner_id, dt.date(2019, 1, 1), dt.date(2019, 12, 31))
     connection = get_connection("default")
     page_sql = timeline.newest(timeline.reception_query(scope), "received_at", 50, *timeline.RECEPTION_FIELDS)

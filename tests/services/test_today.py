@@ -14,9 +14,9 @@ from models.staff import Role
 from models.telephony import CallEvent, CallEventSource, CallOutcome
 from models.visit import VisitReport, VisitState
 from services import today as today_service
-from tests.sales_factories import make_customer
-from tests.services.maintenance_factories import make_product
-from tests.utils import make_staff
+from tests.factories.maintenance import make_product
+from tests.factories.sales import make_trading_customer
+from tests.factories.staff import make_staff
 
 NOW = dt.datetime(2026, 12, 9, 15, 0)  # a Wednesday
 TODAY = NOW.date()
@@ -37,7 +37,7 @@ async def _reception(
 
 async def test_my_receptions_are_the_open_ones_to_process_or_taken_and_not_yet_given(db):
     me, other = await make_staff(), await make_staff()
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     mine_to_process = await _reception(customer, hours_ago=1, receiver=other, processor=me)
     mine_taken = await _reception(customer, hours_ago=2, receiver=me, state=ReceptionState.ON_HOLD)
     await _reception(customer, hours_ago=3, receiver=me, processor=other)  # given to someone else
@@ -54,7 +54,7 @@ async def test_my_receptions_are_the_open_ones_to_process_or_taken_and_not_yet_g
 
 async def test_receptions_unhandled_longer_than_the_office_limit_oldest_first(db):
     admin = await make_staff(role=Role.ADMIN)
-    customer = await make_customer("오래된상사")
+    customer = await make_trading_customer("오래된상사")
     oldest = await _reception(customer, hours_ago=50)
     older = await _reception(customer, hours_ago=30)
     await _reception(customer, hours_ago=10)  # within 24 hours
@@ -88,7 +88,7 @@ async def test_the_limit_is_an_admins_choice_from_the_list_and_never_overwrites_
 
 async def test_calls_renewals_agreements_quotes_and_visits_of_today(db):
     me = await make_staff()
-    customer = await make_customer("갱신상사")
+    customer = await make_trading_customer("갱신상사")
     for hours, outcome in ((1, CallOutcome.ANSWERED), (2, CallOutcome.MISSED), (20, CallOutcome.MISSED)):
         await CallEvent.create(
             source=CallEventSource.CTI,

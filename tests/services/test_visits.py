@@ -17,7 +17,7 @@ from services import attachments, visits
 from services.demo import visits as demo_visits
 from services.html_templates import seed_default_template
 from services.visits import ScheduleFilter, VisitHeader
-from tests.utils import make_staff
+from tests.factories.staff import make_staff
 
 
 async def _jaegeun(**extra) -> Customer:

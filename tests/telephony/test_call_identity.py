@@ -15,22 +15,12 @@ from services import centrex_users
 from services.telephony_settings import CentrexSettings
 from telephony.bus import ANNOUNCED_AGE, NO_NUMBER, WITHHELD, CallBus, CallReport
 from telephony.poller import CentrexPoller
+from tests.factories.customers import make_customer
+from tests.factories.staff import make_admin
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import make_customer
-from tests.utils import make_admin
+from tests.telephony.clock import Clock
 
 LINE = "07012345678"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The serial caller-ID reader against a real pseudo-terminal (docs/telephony.md)."""
 
 import asyncio
+import datetime as dt
 import errno
 
 import pytest
@@ -16,19 +17,27 @@ from telephony.serial_reader import (
     State,
     describe_error,
 )
+from tests.factories.customers import make_customer
+from tests.telephony.clock import Clock
 from tests.telephony.devices import FakeSerialDevice, modem_block
-from tests.telephony.factories import make_customer
 from tests.utils import eventually
 
 
 @pytest.fixture
-async def reader(db):
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def reader(db, clock):
+    """A reader and its bus on the test's clock: a backoff ends when the test advances the clock
+    (or at CTI재접속), and the bus's de-duplication window never runs out by itself."""
     from telephony.serial_reader import CtiReader
 
-    bus = CallBus()
+    bus = CallBus(clock=clock, now=clock.now)
     heard = []
     bus.subscribe("test", heard.append)
-    instance = CtiReader(bus)
+    instance = CtiReader(bus, sleep=clock.sleep, now=clock.now)
     instance.heard = heard
     yield instance
     await instance.stop()
@@ -39,7 +48,7 @@ async def connect(reader, device, **settings) -> None:
     await eventually(lambda: reader.state == State.CONNECTED)
 
 
-async def test_modem_blocks_make_one_call_each_and_repeats_are_one_call(reader, device):
+async def test_modem_blocks_make_one_call_each_and_repeats_are_one_call(reader, device, clock):
     customer = await make_customer("재근상사", "02-999-8888")
     await connect(reader, device)
     await eventually(lambda: b"AT+VCID=1\r" in device.read_sent())  # ATZ, then caller ID on
@@ -47,15 +56,15 @@ async def test_modem_blocks_make_one_call_each_and_repeats_are_one_call(reader, 
     device.write(modem_block("029998888", name="JAEGEUN"))
     device.write(modem_block("029998888", name="JAEGEUN"))  # the box repeats it on the next ring
     await eventually(lambda: len(reader.heard) == 1)
-    await asyncio.sleep(0.3)
 
-    assert len(reader.heard) == 1
     call = reader.heard[0]
     assert (call.digits, call.caller_name, call.source) == ("029998888", "JAEGEUN", CallEventSource.CTI)
     assert call.match.customer.id == customer.id
-    assert reader.last_call_number == "029998888" and reader.last_call_at
+    assert reader.last_call_number == "029998888" and reader.last_call_at == clock.now()
     device.write(modem_block("0212345678"))
-    await eventually(lambda: len(reader.heard) == 2)
+    # the line is read in order: when the next call is heard, the repeat before it has been read
+    await eventually(lambda: len(reader.heard) >= 2)
+    assert [c.digits for c in reader.heard] == ["029998888", "0212345678"]
     assert await CallEvent.all().count() == 2
 
 
@@ -89,8 +98,7 @@ async def test_regex_preset_reads_line_per_call_boxes(reader, device):
     device.write(b"L2 CID:02-999-8888\r\n")
     device.write(b"L2 CID:02-999-8888\r\n")
     device.write(b"L1 CID:0212345678\n")
-    await eventually(lambda: len(reader.heard) == 2)
-    await asyncio.sleep(0.2)
+    await eventually(lambda: len(reader.heard) >= 2)  # the last line heard: the repeat was read
     assert [(c.digits, c.extension) for c in reader.heard] == [("029998888", "2"), ("0212345678", "1")]
 
 
@@ -102,15 +110,14 @@ async def test_garbage_and_partial_lines_are_ignored(reader, device):
     device.write(b"\r\nOK\r\nERROR\r\nDATE = 1127\r\nTIME =\r\n=\r\n")
     device.write("NAME = 홍길동\r\n".encode("cp949"))
     device.write(b"NMB")  # cut off: never completed
-    await asyncio.sleep(0.3)
-    assert reader.heard == []
-    assert reader.state == State.CONNECTED
     device.write(b"\r\n" + modem_block("029998888"))
-    await eventually(lambda: len(reader.heard) == 1)
-    assert reader.heard[0].digits == "029998888"
+    # read in order: when this call is heard, everything before it has been read and ignored
+    await eventually(lambda: reader.heard)
+    assert [c.digits for c in reader.heard] == ["029998888"]
+    assert reader.state == State.CONNECTED
 
 
-async def test_unplugging_retries_with_backoff_and_the_next_call_pops_up(reader, device):
+async def test_unplugging_retries_with_backoff_and_the_next_call_pops_up(reader, device, clock):
     await connect(reader, device)
     device.unplug()
     await eventually(lambda: reader.state == State.RETRYING)
@@ -118,34 +125,38 @@ async def test_unplugging_retries_with_backoff_and_the_next_call_pops_up(reader,
     assert reader.status()["state"] == "retrying" and reader.status()["last_error"]
 
     device.plug_in()
-    await eventually(lambda: reader.state == State.CONNECTED, within=5)
+    await eventually(lambda: clock.sleeping)  # the backoff, which ends only when its time has come
+    assert reader.state == State.RETRYING
+    clock.advance(clock.waits[-1])
+    await eventually(lambda: reader.state == State.CONNECTED)
     assert reader.last_error == ""
     device.write(modem_block("029998888"))
     await eventually(lambda: len(reader.heard) == 1)
 
 
-async def test_a_missing_port_is_retried_forever_with_doubling_delays(db, tmp_path):
+async def test_a_missing_port_is_retried_forever_with_doubling_delays(db, tmp_path, clock):
     from telephony.serial_reader import CtiReader
 
-    reader = CtiReader(CallBus())
+    reader = CtiReader(CallBus(), sleep=clock.sleep, now=clock.now)
     await reader.configure(CtiSettings(enabled=True, port=str(tmp_path / "ttyUSB9")))
     try:
-        await eventually(lambda: reader.state == State.RETRYING)
-        assert "찾을 수 없습니다" in reader.last_error
-        first_wait = (reader.retry_at - reader.since).total_seconds()
-        await eventually(
-            lambda: (reader.retry_at - reader.since).total_seconds() > first_wait + 0.5, within=4
-        )
+        for _ in range(4):
+            await eventually(lambda: clock.sleeping)
+            assert reader.state == State.RETRYING and "찾을 수 없습니다" in reader.last_error
+            assert reader.retry_at == reader.since + dt.timedelta(seconds=clock.waits[-1])
+            clock.advance(clock.waits[-1])
+        await eventually(lambda: len(clock.waits) == 5)
+        assert clock.waits == [1.0, 2.0, 4.0, 8.0, 16.0]
         assert reader.running
     finally:
         await reader.stop()
     assert reader.state == State.DISABLED
 
 
-async def test_cti_reconnect_reconnects_at_once(reader, device):
+async def test_cti_reconnect_reconnects_at_once(reader, device, clock):
     await connect(reader, device)
     connected_since = reader.since
-    await asyncio.sleep(0.05)
+    clock.advance(1)
     reader.reconnect()
     await eventually(lambda: reader.state == State.CONNECTED and reader.since != connected_since)
     device.read_sent()
@@ -176,10 +187,10 @@ async def test_cti_reconnect_cuts_the_backoff_short(db, tmp_path):
         fake.close()
 
 
-async def test_cti_reconnect_waits_and_tells_how_it_went(reader, device):
+async def test_cti_reconnect_waits_and_tells_how_it_went(reader, device, clock):
     await connect(reader, device)
     connected_since = reader.since
-    await asyncio.sleep(0.05)
+    clock.advance(1)
     assert await reader.reconnect_and_wait() is True
     assert reader.state == State.CONNECTED and reader.since != connected_since
 

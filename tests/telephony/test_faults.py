@@ -19,9 +19,10 @@ from telephony import serial_reader
 from telephony.bus import CallBus, CallReport
 from telephony.poller import CentrexPoller
 from telephony.serial_reader import CtiReader, State
+from tests.factories.staff import make_admin
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import modem_block
-from tests.utils import eventually, make_admin
+from tests.utils import eventually
 
 MINUTES = 4 * 60.0  # "a few minutes"
 CENTREX_POLL = 3.0

@@ -10,8 +10,9 @@ from telephony import runtime
 from telephony.bus import CallBus
 from telephony.poller import CentrexPoller
 from telephony.serial_reader import CtiReader, State
+from tests.factories.staff import make_admin
 from tests.telephony.centrex_server import CentrexServer
-from tests.utils import eventually, make_admin
+from tests.utils import eventually
 
 
 async def test_a_device_away_for_a_while_is_a_problem_until_it_is_back(db, device, monkeypatch):

@@ -10,8 +10,9 @@ from services.telephony_settings import CentrexSettings
 from telephony.bus import CallBus
 from telephony.poller import CentrexPoller
 from telephony.ring_callback import ROUTE, RingCallback
+from tests.factories.staff import make_admin, make_staff
 from tests.telephony.centrex_server import CentrexServer
-from tests.utils import eventually, make_admin, make_staff
+from tests.utils import eventually
 
 SECRET = "s3cr3t-" + "x" * 40
 LINE = "07012345678"

@@ -5,9 +5,9 @@ import pytest
 
 from services import centrex_users, telephony_settings
 from telephony import runtime
+from tests.factories.staff import make_admin
+from tests.factories.telephony import use_centrex_at
 from tests.telephony.centrex_server import CentrexServer
-from tests.telephony.factories import use_centrex_at
-from tests.utils import make_admin
 
 LINE = "07012345678"
 

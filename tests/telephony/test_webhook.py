@@ -13,7 +13,7 @@ from models.telephony import CallEvent, CallEventSource, CallOutcome
 from services import calls, telephony_settings
 from telephony.bus import CallBus
 from telephony.webhook import MAX_BODY_BYTES, ROUTE, PbxWebhook
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 @pytest.fixture

@@ -1,30 +1,18 @@
-"""Small builders for the maintenance tests: customers, products with modules and key locks."""
+"""Products with modules and key locks made through the real service; `code` looks up a seeded
+code entry."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 from core.audit import Actor
 from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services.products import ModuleInput, save_product
 
-_codes = itertools.count(1)
-
 
 async def code(kind: CodeKind, value: str) -> CodeEntry:
     return await CodeEntry.get(kind=kind, code=value)
-
-
-async def make_customer(name: str, **fields) -> Customer:
-    number = next(_codes)
-    return await Customer.create(
-        code=fields.pop("code", f"200101-{number:03d}"),
-        registered_on=fields.pop("registered_on", dt.date(2020, 1, 1)),
-        company_name=name,
-        **fields,
-    )
 
 
 async def make_product(

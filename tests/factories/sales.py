@@ -1,34 +1,24 @@
-"""Factories for quote and sales tests: customers (with or without a trading partner), items,
-and quotes made through the real services; `soon` for page tests."""
+"""Items, quotes and quote lines made through the real services, and the trading customer they
+are made for; `soon` for page tests."""
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
-from core.audit import SYSTEM, Actor, acting_as
-from models.customer import Customer, TradingPartner
+from core.audit import SYSTEM, Actor
+from models.customer import Customer
 from models.quote import Quote
 from services import items, quotes
+from tests.factories.customers import make_customer
 from tests.utils import eventually
 
-_numbers = itertools.count(1)
 
-
-async def make_customer(name: str = "재근상사", *, code: str | None = None, partner: bool = True) -> Customer:
-    number = next(_numbers)
-    with acting_as(SYSTEM):
-        linked = None
-        if partner:
-            linked = await TradingPartner.create(code=f"P{number:05d}", name=name, phone="02-808-8016")
-        return await Customer.create(
-            code=code or f"990101-{number:03d}",
-            registered_on=dt.date(2014, 2, 13),
-            company_name=name,
-            contact_name="김담당",
-            phone="02-808-8016",
-            partner=linked,
-        )
+async def make_trading_customer(name: str = "재근상사", *, code: str | None = None, **fields) -> Customer:
+    """A customer with a trading partner of the same name (quotes, orders and receipts go to it)."""
+    fields.setdefault("phone", "02-808-8016")
+    fields.setdefault("contact_name", "김담당")
+    fields.setdefault("registered_on", dt.date(2014, 2, 13))
+    return await make_customer(name, code=code, partner=True, **fields)
 
 
 async def make_item(code: str, name: str, price: int, *, spec: str = "", taxable: bool = True):

@@ -8,9 +8,9 @@ from pypdf import PdfReader
 
 from html_forms.quote import render_quote_html
 from services import company, quotes
-from tests.sales_factories import line, make_customer, make_quote
+from tests.factories.sales import line, make_quote, make_trading_customer
+from tests.factories.staff import make_admin
 from tests.services.test_company import STAMP_PNG
-from tests.utils import make_admin
 
 MANUAL_LINES = [
     line("ERP영업관리", 1, 5_000_000, spec="3유저", item_code="9998"),
@@ -42,7 +42,7 @@ async def test_quote_pdf_has_cover_and_lines_with_customer_items_and_totals(db):
         phone="02-808-8016",
         fax="02-808-8017",
     )
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(
         admin,
         customer,
@@ -88,7 +88,9 @@ async def test_quote_pdf_has_cover_and_lines_with_customer_items_and_totals(db):
 async def test_quote_html_escapes_what_users_typed(db):
     admin = await make_admin()
     quote = await make_quote(
-        admin, await make_customer("<script>x</script>"), [line("<img src=x onerror=alert(1)>", 1, 10)]
+        admin,
+        await make_trading_customer("<script>x</script>"),
+        [line("<img src=x onerror=alert(1)>", 1, 10)],
     )
     document = await quotes.quote_document(quote.id)
     markup = render_quote_html(document)
@@ -98,7 +100,7 @@ async def test_quote_html_escapes_what_users_typed(db):
 
 async def test_gwiha_goes_after_the_recipient_once_and_never_after_the_contact(db):
     admin = await make_admin()
-    customer = await make_customer("재근상사")
+    customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer, contact_name="이재근")
     _, pdf = await quotes.quote_pdf(quote.id)
     cover, detail = _pages(pdf)

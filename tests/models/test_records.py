@@ -6,7 +6,7 @@ from core.audit import acting_as
 from core.errors import StaleRecordError
 from models.audit import AuditEntry
 from models.codes import CodeEntry, CodeKind
-from tests.utils import make_admin, make_staff
+from tests.factories.staff import make_admin, make_staff
 
 
 async def test_create_update_delete_are_audited_with_actor_and_fields(db):
