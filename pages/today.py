@@ -222,8 +222,9 @@ class TodayScreen:
                         ui.label(when).classes(
                             "shrink-0 w-[7.5rem] text-caption text-grey-8 whitespace-nowrap"
                         )
-                        ui.label(who).classes("shrink-0 w-[9rem] ellipsis text-weight-medium")
-                        ui.label(what).classes("grow min-w-0 ellipsis text-grey-9")
+                        # what people typed (names, 접수사항): data, like a table's cells
+                        ui.label(who).classes("shrink-0 w-[9rem] ellipsis text-weight-medium record-text")
+                        ui.label(what).classes("grow min-w-0 ellipsis text-grey-9 record-text")
             if block.count > len(block.rows):
                 ui.label(f"외 {block.count - len(block.rows):,}건").classes("text-caption text-grey-7")
 

@@ -129,7 +129,7 @@ async def webhook_card(actor: Actor) -> None:
     with ui.card().classes("w-full max-w-[900px] gap-1"):
         ui.label("PBX 연동 (웹훅)").classes("text-subtitle1 text-weight-medium")
         ui.label(
-            "Asterisk, FreePBX, 3CX 같은 IP-PBX가 전화가 올 때(newCall), 받을 때(answer), 끊을 때(hangup) "
+            "Asterisk, FreePBX, 3CX 같은 인터넷 전화 교환기(IP-PBX)가 전화가 올 때, 받을 때, 끊을 때 "
             "이 주소로 알려 주면 다른 수신 장치와 똑같이 팝업이 뜨고 통화 기록이 남습니다."
         ).classes("text-caption text-grey-8")
         caption = ui.label(token_caption(token)).classes("text-body2").mark("webhook-status")

@@ -38,6 +38,10 @@ ALLOWED = {
     "PC",
     "HP",  # 핸드폰, as offices write it (담당자HP)
     "QR",
+    "PBX",  # 전화 교환기, as offices and their vendors call it (IP-PBX)
+    "Asterisk",  # IP-PBX products named on CTI환경설정's webhook card
+    "FreePBX",
+    "CX",  # 3CX
     "URL",
     "SMTP",  # the mail server settings as every provider names them (메일환경설정)
     "STARTTLS",
@@ -89,8 +93,9 @@ VISIBLE_TEXT = """
     const node = walker.currentNode;
     if (!/[A-Za-z]{2,}/.test(node.textContent)) continue;
     const el = node.parentElement;
-    // .font-mono: what must be typed exactly as shown (addresses, device names)
-    if (!el || el.closest('.q-icon, .material-icons, .font-mono, script, style, td, [contenteditable]')) continue;
+    // .font-mono: what must be typed exactly as shown (addresses, device names); td and
+    // .record-text: what people typed (a table's cells, 오늘's rows)
+    if (!el || el.closest('.q-icon, .material-icons, .font-mono, .record-text, script, style, td, [contenteditable]')) continue;
     if (shown(el)) texts.push(node.textContent.trim());
   }
   for (const field of document.querySelectorAll('input[placeholder], textarea[placeholder]')) {
