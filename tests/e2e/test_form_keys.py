@@ -85,7 +85,10 @@ def _settings_forms(page: Page, url: str) -> None:
     ):
         page.goto(f"{url}{path}")
         connected(page)
-        assert page.evaluate(LEAVE_IS_ASKED) is False, path  # nothing typed yet
+        # nothing typed yet: the form settles clean (a value echoed back while a loaded machine
+        # draws the page may pass through the guard first; it must not stay armed)
+        page.wait_for_function(CLEAN, timeout=10_000)
+        assert page.evaluate(LEAVE_IS_ASKED) is False, path
         field = page.get_by_label(label, exact=True)
         field.click()
         field.press("End")
