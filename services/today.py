@@ -215,10 +215,6 @@ def _visit_row(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def month_after_next_start(today: dt.date) -> dt.date:
-    return add_months(today.replace(day=1), 2)
-
-
 async def today_board(actor: Actor, *, now: dt.datetime | None = None) -> TodayBoard:
     """Everything the 오늘 screen shows for `actor`, at `now` (the office's local time)."""
     now = now or dt.datetime.now()
@@ -228,7 +224,7 @@ async def today_board(actor: Actor, *, now: dt.datetime | None = None) -> TodayB
     stale_before = now - dt.timedelta(hours=hours)
     renewal_to = today + dt.timedelta(days=RENEWAL_DAYS)
     agreement_from = today.replace(day=1)
-    agreement_to = month_after_next_start(today) - dt.timedelta(days=1)
+    agreement_to = add_months(today.replace(day=1), 2) - dt.timedelta(days=1)  # next month's end
     week_end = today + dt.timedelta(days=6 - today.weekday())
     return TodayBoard(
         today=today,

@@ -24,7 +24,7 @@ from models.reception import Direction
 from models.telephony import CallOutcome
 from pages.calls.dial_and_sms import dial
 from pages.calls.stats import CallStatsPanel
-from pages.components.date_input import DateInput
+from pages.components.date_input import DateInput, parse_date
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
@@ -192,13 +192,6 @@ def calls_url(*, start: dt.date, end: dt.date, direction: Direction | None = Non
     return f"{PATH}?{urlencode({k: v for k, v in query.items() if v})}"
 
 
-def _query_date(text: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 class CallLogScreen:
     def __init__(self, actor: Actor, tab: str, view: dict[str, str] | None = None) -> None:
         self.actor = actor
@@ -225,11 +218,11 @@ class CallLogScreen:
         today = dt.date.today()
         dense = "dense outlined stack-label"
         with ui.row().classes("w-full items-center gap-2"):
-            start = _query_date(self.view.get("from"), today - dt.timedelta(days=30))
+            start = parse_date(self.view.get("from")) or (today - dt.timedelta(days=30))
             self.date_from = DateInput("기간 부터", start).classes("w-36")
             self.date_from.mark("calls-from")
             self.date_to = (
-                DateInput("까지", _query_date(self.view.get("to"), today)).classes("w-36").mark("calls-to")
+                DateInput("까지", parse_date(self.view.get("to")) or today).classes("w-36").mark("calls-to")
             )
             direction = self.view.get("direction") if self.view.get("direction") in DIRECTIONS else ""
             self.direction = (

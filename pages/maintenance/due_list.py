@@ -17,6 +17,7 @@ from html_forms.maintenance import list_html
 from html_forms.pdf import render_pdf_async
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
+from pages.components.date_input import parse_date
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest, column
@@ -235,13 +236,6 @@ def maintenance_url(
     return "/maintenance?" + urlencode({k: v for k, v in query.items() if v})
 
 
-def _query_date(text: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 class MaintenanceScreen:
     def __init__(
         self,
@@ -264,10 +258,10 @@ class MaintenanceScreen:
             Toolbar(search=self.search, edit=self.edit, excel=self.export_excel, print=self.print_list)
         with ui.row().classes("items-end gap-2 w-full"):
             self.period_from = date_field(
-                "계약기간 (부터)", _query_date(view.get("from"), dt.date(today.year, 1, 1))
+                "계약기간 (부터)", parse_date(view.get("from")) or dt.date(today.year, 1, 1)
             ).mark("period-from")
             self.period_to = date_field(
-                "(까지)", _query_date(view.get("to"), dt.date(today.year, 12, 31))
+                "(까지)", parse_date(view.get("to")) or dt.date(today.year, 12, 31)
             ).mark("period-to")
             ui.button("금년", on_click=self.this_year).props("dense flat no-caps")
             ui.button("금월", on_click=self.this_month).props("dense flat no-caps")

@@ -19,7 +19,7 @@ from core.errors import GogaekError
 from core.korean import format_amount, format_date, josa
 from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
-from pages.components.date_input import DateInput
+from pages.components.date_input import DateInput, parse_date
 from pages.components.dialogs import confirm
 from pages.components.mail_dialog import open_mail_dialog
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
@@ -142,24 +142,10 @@ def processed_label(row: QuoteRow) -> str:
 PATH = "/status/quotes"
 
 
-def _view_date(view: Mapping[str, str], key: str, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(view.get(key, ""))
-    except ValueError:
-        return default
-
-
 def expiring_quotes_url(start: dt.date, end: dt.date) -> str:
     """견적진행 quotes whose 유효기간 ends within [start, end], of any quote date (오늘's link)."""
     query = {"all": "1", "tab": QuoteTab.IN_PROGRESS.value, "valid_from": start, "valid_to": end}
     return f"{PATH}?{urlencode(query)}"
-
-
-def _view_day(view: Mapping[str, str], key: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(view[key]) if view.get(key) else None
-    except ValueError:
-        return None
 
 
 def _this_year() -> tuple[dt.date, dt.date]:
@@ -190,9 +176,9 @@ class QuoteBrowser(ui.column):
         """`view`: the screen as it was left (its address's query, see `view_url`), restored."""
         in_tab = self.customer_id is not None
         view = view or {}
-        self.valid_from, self.valid_to = _view_day(view, "valid_from"), _view_day(view, "valid_to")
+        self.valid_from, self.valid_to = parse_date(view.get("valid_from")), parse_date(view.get("valid_to"))
         start, end = _this_year()
-        start, end = _view_date(view, "from", start), _view_date(view, "to", end)
+        start, end = parse_date(view.get("from")) or start, parse_date(view.get("to")) or end
         sort = view.get("sort") if view.get("sort") in SORT_CHOICES else "date_desc"
         if view.get("tab") in {tab.value for tab in QuoteTab}:
             self.tab = QuoteTab(view["tab"])

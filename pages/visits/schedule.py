@@ -18,6 +18,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import ValidationError
 from models.visit import VisitState
+from pages.components.date_input import parse_date
 from pages.components.forms import FieldErrors
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.print_preview import show_pdf
@@ -232,13 +233,6 @@ def schedule_url(*, date_field: str, start: dt.date, end: dt.date, state: VisitS
     return f"{PATH}?{urlencode(query)}"
 
 
-def _query_date(text: str | None, default: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text) if text else default
-    except ValueError:
-        return default
-
-
 class ScheduleScreen:
     def __init__(self, actor: Actor, view: dict[str, str] | None = None) -> None:
         self.actor = actor
@@ -256,12 +250,12 @@ class ScheduleScreen:
                 .mark("schedule-date-field")
             )
             self.start = (
-                date_input("부터", _query_date(view.get("from"), first))
+                date_input("부터", parse_date(view.get("from")) or first)
                 .classes("w-40")
                 .mark("schedule-start")
             )
             self.end = (
-                date_input("까지", _query_date(view.get("to"), last)).classes("w-40").mark("schedule-end")
+                date_input("까지", parse_date(view.get("to")) or last).classes("w-40").mark("schedule-end")
             )
             with ui.button_group().props("flat"):
                 ui.button("금일", on_click=lambda: self.set_period(today, today)).props("dense flat no-caps")

@@ -15,6 +15,7 @@ from tests.e2e.conftest import ADMIN_LOGIN, ADMIN_PASSWORD, PATIENCE_MS, connect
 pytestmark = pytest.mark.e2e
 
 SMALL = {"width": 1024, "height": 768}
+LARGE = {"width": 1366, "height": 900}
 
 
 def _prepare_office(database) -> dict[str, int]:
@@ -103,4 +104,14 @@ def test_signing_in_leads_to_today_whose_counts_and_links_are_the_offices(browse
     expect(page.get_by_label("계약기간 (부터)")).to_have_value(today.isoformat())
     expect(page.get_by_label("(까지)")).to_have_value((today + dt.timedelta(days=30)).isoformat())
     expect(page.locator(".q-table").first.locator("tbody tr")).to_have_count(expected["renewals"])
+
+    # at 1366×900 (the menu open beside the cards): 미처리's 전체 보기 opens the log of the old ones
+    page.set_viewport_size(LARGE)
+    page.goto(f"{demo_server.url}/today")
+    connected(page)
+    expect(page.get_by_test_id("today-stale-count")).to_have_text(f"{expected['stale']:,}건")
+    page.get_by_test_id("today-stale-all").click()
+    page.wait_for_url(re.compile(r"/\?state=.*&before="))
+    expect(page.get_by_test_id("log-view-before")).to_be_visible()
+    expect(page.get_by_test_id("reception-log-table").locator("tbody tr")).to_have_count(expected["stale"])
     context.close()
