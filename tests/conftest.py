@@ -16,9 +16,11 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from argon2 import PasswordHasher
@@ -28,6 +30,8 @@ from tortoise import Tortoise
 from core import passwords
 from core.db import migrate, tortoise_config
 from core.settings import reload_settings, use_office_timezone
+
+T = TypeVar("T")
 
 
 def _per_worker(url: str | None) -> str | None:
@@ -103,6 +107,17 @@ async def _prepare(database_url: str) -> None:
         await seed_codes()
     finally:
         await Tortoise.close_connections()
+
+
+def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from synchronous test code. Where the thread already has an event
+    loop (the sync Playwright API keeps one on the test's thread), it runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def _postgres_admin_url(url: str, database: str = "postgres") -> tuple[str, str]:
@@ -205,7 +220,7 @@ def isolated_data(
     data_dir.mkdir()
     monkeypatch.setenv("GOGAEK_DATA_DIR", str(data_dir))
     if isinstance(template_database, PostgresSnapshot):
-        asyncio.run(_restore_postgres(EXTERNAL_DATABASE, template_database))
+        run_to_end(_restore_postgres(EXTERNAL_DATABASE, template_database))
         monkeypatch.setenv("DATABASE_URL", EXTERNAL_DATABASE)
     else:
         shutil.copy(template_database, data_dir / "gogaek.sqlite3")

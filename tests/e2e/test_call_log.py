@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
-from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ADMIN_LOGIN, choose, connected, sign_in
 
+pytestmark = [pytest.mark.e2e, pytest.mark.postgresql]
+
 TABLET = {"width": 1024, "height": 768}
 
 
-def _db(server) -> sqlite3.Connection:
-    return sqlite3.connect(Path(server.data_dir) / "gogaek.sqlite3")
-
-
 def _customer_id(server, code: str) -> int:
-    with _db(server) as db:
-        return db.execute("SELECT id FROM customer WHERE code = ?", (code,)).fetchone()[0]
+    [(found,)] = server.sql("SELECT id FROM customer WHERE code = ?", code)
+    return found
 
 
 def _add_call(
@@ -38,27 +35,24 @@ def _add_call(
     customer_id: int | None = None,
     duration: int | None = None,
 ) -> int:
-    when = (dt.datetime.now() - dt.timedelta(minutes=minutes_ago)).strftime("%Y-%m-%d %H:%M:%S")
-    with _db(server) as db:
-        staff_id = db.execute("SELECT id FROM staff WHERE login = ?", (ADMIN_LOGIN,)).fetchone()[0]
-        cursor = db.execute(
-            "INSERT INTO call_event (created_at, updated_at, source, number, digits, extension, occurred_at,"
-            " customer_id, external_id, caller_name, direction, outcome, duration_seconds, staff_id,"
-            " handled_memo) VALUES (?, ?, 'centrex', ?, ?, '101', ?, ?, '', '', ?, ?, ?, ?, '')",
-            (
-                when,
-                when,
-                number,
-                re.sub(r"\D", "", number),
-                when,
-                customer_id,
-                direction,
-                outcome,
-                duration,
-                staff_id if outcome == "응답" else None,
-            ),
-        )
-        return cursor.lastrowid
+    when = dt.datetime.now().replace(microsecond=0) - dt.timedelta(minutes=minutes_ago)
+    [(staff_id,)] = server.sql("SELECT id FROM staff WHERE login = ?", ADMIN_LOGIN)
+    [(call_id,)] = server.sql(
+        "INSERT INTO call_event (created_at, updated_at, source, number, digits, extension, occurred_at,"
+        " customer_id, external_id, caller_name, direction, outcome, duration_seconds, staff_id,"
+        " handled_memo) VALUES (?, ?, 'centrex', ?, ?, '101', ?, ?, '', '', ?, ?, ?, ?, '') RETURNING id",
+        when,
+        when,
+        number,
+        re.sub(r"\D", "", number),
+        when,
+        customer_id,
+        direction,
+        outcome,
+        duration,
+        staff_id if outcome == "응답" else None,
+    )
+    return call_id
 
 
 def test_the_call_log_filters_and_a_row_opens_its_customer(demo_server, page):
@@ -112,10 +106,9 @@ def test_missed_calls_are_counted_in_the_menu_and_handled_once(demo_server, page
     page.locator(".q-header").get_by_role("button").first.click()  # the menu folds away below 1100 px
     expect(page.locator(".q-drawer .q-item").filter(has_text="부재중 전화")).to_contain_text("1")
     expect(badge).to_be_visible()
-    with _db(demo_server) as db:
-        handled = db.execute(
-            "SELECT number, handled_memo, handled_by_id FROM call_event WHERE handled_at IS NOT NULL"
-        ).fetchall()
+    handled = demo_server.sql(
+        "SELECT number, handled_memo, handled_by_id FROM call_event WHERE handled_at IS NOT NULL"
+    )
     assert [(number, memo) for number, memo, _ in handled] == [("010-5555-6666", "다시 걸어 통화함")]
     assert handled[0][2] is not None
 

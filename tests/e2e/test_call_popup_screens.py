@@ -9,7 +9,6 @@ same-number window never merges two cases."""
 
 from __future__ import annotations
 
-import sqlite3
 import struct
 import time
 import zlib
@@ -24,7 +23,7 @@ from tests.e2e.conftest import PATIENCE_MS, Server, choose, connected, sign_in, 
 from tests.telephony.centrex_server import CentrexServer
 from tests.telephony.devices import FakeSerialDevice, modem_block
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.postgresql]
 
 SMALL = {"width": 1024, "height": 768}
 LARGE = {"width": 1366, "height": 900}
@@ -66,8 +65,7 @@ def office(tmp_path_factory, centrex) -> Iterator[tuple[Server, FakeSerialDevice
 
 
 def customer_id(server: Server, name: str) -> int:
-    with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
-        (found,) = db.execute("SELECT id FROM customer WHERE company_name = ?", (name,)).fetchone()
+    [(found,)] = server.sql("SELECT id FROM customer WHERE company_name = ?", name)
     return found
 
 
@@ -222,10 +220,7 @@ def test_withheld_calls_20_seconds_apart_are_two_cards_and_two_records(office, b
         expect(withheld).to_have_count(2)
         expect(withheld.get_by_text("미등록 번호")).to_have_count(0)
         expect(withheld.get_by_role("button", name="번호연결")).to_have_count(0)
-        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
-            (records,) = db.execute(
-                "SELECT count(*) FROM call_event WHERE number = '발신번호 표시 제한'"
-            ).fetchone()
+        [(records,)] = server.sql("SELECT count(*) FROM call_event WHERE number = '발신번호 표시 제한'")
         assert records == 2
     finally:
         page.context.close()
@@ -249,10 +244,7 @@ def test_a_triple_click_on_dial_sends_one_request(office, centrex, browser):
         centrex.behave()
         page.wait_for_timeout(1000)  # any click still on its way has arrived by now
         assert centrex.dialled == [{"line": CENTREX_LINE, "destination": "023335555"}]
-        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
-            dialled = db.execute(
-                "SELECT source, direction, digits FROM call_event WHERE direction = '발신'"
-            ).fetchall()
+        dialled = server.sql("SELECT source, direction, digits FROM call_event WHERE direction = '발신'")
         assert dialled == [("dial", "발신", "023335555")]  # 전화걸기 is logged as one 발신 call
     finally:
         page.context.close()
@@ -328,9 +320,8 @@ def test_a_centrex_line_failing_authentication_is_shown_on_every_screen(office, 
 
 def _register_line(page, server: Server) -> None:
     """The admin's own 070 line (API사용자등록), once per module."""
-    with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
-        if db.execute("SELECT 1 FROM centrex_user WHERE number070 = ?", (CENTREX_LINE,)).fetchone():
-            return
+    if server.sql("SELECT 1 FROM centrex_user WHERE number070 = ?", CENTREX_LINE):
+        return
     page.goto(f"{server.url}/settings/centrex")
     page.get_by_role("button", name="추가[F5]").click()
     editor = page.get_by_role("dialog").filter(has_text="API 사용자 추가")
@@ -372,14 +363,13 @@ def test_a_missed_centrex_call_waits_in_missed_calls_until_called_back(office, c
         expect(row).to_have_count(0)
         expect(badge).to_be_hidden()
         assert {"line": CENTREX_LINE, "destination": "0314447777"} in centrex.dialled
-        with sqlite3.connect(server.data_dir / "gogaek.sqlite3") as db:
-            handled = db.execute(
-                "SELECT outcome, handled_memo, handled_by_id IS NOT NULL FROM call_event"
-                " WHERE digits = '0314447777' AND direction = '수신'"
-            ).fetchall()
-            dialled = db.execute(
-                "SELECT source FROM call_event WHERE digits = '0314447777' AND direction = '발신'"
-            ).fetchall()
+        handled = server.sql(
+            "SELECT outcome, handled_memo, handled_by_id IS NOT NULL FROM call_event"
+            " WHERE digits = '0314447777' AND direction = '수신'"
+        )
+        dialled = server.sql(
+            "SELECT source FROM call_event WHERE digits = '0314447777' AND direction = '발신'"
+        )
         assert handled == [("부재중", "전화 회신", 1)] and dialled == [("dial",)]
     finally:
         page.context.close()

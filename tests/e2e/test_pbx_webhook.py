@@ -2,8 +2,6 @@
 over real HTTP pop the call up in two signed-in Chromium sessions, and a hangup without an answer
 leaves a missed call (부재중) in the call records. A wrong token is a missing page."""
 
-import sqlite3
-
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -11,18 +9,18 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PATIENCE_MS
 from tests.e2e.conftest import sign_in as sign_in_browser
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.postgresql]
 
 CLERK_LOGIN, CLERK_PASSWORD = "clerk", "E2e-clerk-pass-1"
 
 
 def call_record(server, call_id: str) -> tuple:
-    with sqlite3.connect(f"file:{server.data_dir / 'gogaek.sqlite3'}?mode=ro", uri=True) as db:
-        return db.execute(
-            "SELECT source, number, direction, outcome, ended_at IS NOT NULL, duration_seconds"
-            " FROM call_event WHERE external_id = ?",
-            (f"pbx:{call_id}",),
-        ).fetchone()
+    [record] = server.sql(
+        "SELECT source, number, direction, outcome, ended_at IS NOT NULL, duration_seconds"
+        " FROM call_event WHERE external_id = ?",
+        f"pbx:{call_id}",
+    )
+    return record
 
 
 def test_a_pbx_newcall_pops_up_in_two_browsers_and_a_hangup_unanswered_is_missed(server, browser, page):
