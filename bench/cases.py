@@ -369,7 +369,6 @@ LEFT JOIN code_entry cs ON cs.id = r.category_small_id
 LEFT JOIN staff rv ON rv.id = r.receiver_id
 LEFT JOIN staff pr ON pr.id = r.processor_id
 """
-LOG_COUNT_CAP = 500
 TEXT_MATCH_CAP = 10_000
 LIKE = " LIKE ? ESCAPE '\\'"
 
@@ -377,8 +376,8 @@ LIKE = " LIKE ? ESCAPE '\\'"
 def _raw_log(ctx: Context, filters: Any) -> tuple[int, list]:
     """The log's newest 100 with names and its count, in plain SQL, with the same access paths as
     the service: type/state/customer on their indexes; rare text collected from its index (the
-    filters only checked) and counted exactly; common text walked newest first; else counted up
-    to 500."""
+    filters only checked) and counted exactly; common text walked newest first; else counted
+    exactly."""
     from core.korean import is_chosung_query
     from services.reception_log import SearchField
 
@@ -488,7 +487,7 @@ def _raw_log(ctx: Context, filters: Any) -> tuple[int, list]:
         return exact, rows[:PAGE]
     if scanning or len(rows) <= PAGE:
         return len(rows), rows[:PAGE]
-    return count(condition, params, LOG_COUNT_CAP), rows[:PAGE]
+    return count(condition, params), rows[:PAGE]
 
 
 @dataclass(frozen=True)

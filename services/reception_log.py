@@ -3,8 +3,10 @@
 The log is the hot path of the product (a million receptions, newest first, on every 고객관리
 screen and every 20 seconds): `reception_log` is the one query the page and the benchmark call.
 It reads only the columns the list shows, joins the names it needs, walks the received_at
-indexes newest first, and never counts past LOG_COUNT_CAP. The reception record and its form
-are in services/receptions.py."""
+indexes newest first and counts exactly (an index count: milliseconds at a million rows); only a
+search for common text, walked newest first, reports "at least". A page in the older half of the
+log is read from the oldest end, so 마지막 페이지 holds the oldest receptions at once. The reception
+record and its form are in services/receptions.py."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.connection import get_connection
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
@@ -28,7 +29,6 @@ from models.reception import NEWEST_INDEX, CallSource, Direction, Reception, Rec
 from services import search_index
 from services.customers import has_initials, text_or_initials
 
-LOG_COUNT_CAP = 500  # the log says "500+건" rather than count a million rows every refresh
 # up to this many text matches are collected (and counted) exactly; beyond it, matches are common
 # enough that walking the log newest first finds a page at once
 TEXT_MATCH_CAP = 10_000
@@ -36,6 +36,7 @@ QUICK_CANDIDATES = 1_000  # text the index narrows down to this many rows is rea
 CUSTOMER_MATCH_CAP = 1_000
 INQUIRY_PREVIEW = 200
 NEWEST_FIRST = ("-received_at", "-id")
+OLDEST_FIRST = ("received_at", "id")
 EXPORT_LIMIT = 100_000
 
 
@@ -187,15 +188,23 @@ async def _log_query(filters: LogFilters) -> tuple[QuerySet[Reception], bool, in
     return query.filter(**scan), True, None
 
 
-async def _capped_count(query: QuerySet, cap: int) -> tuple[int, bool]:
-    """COUNT(*) of at most cap + 1 rows: (count, capped)."""
-    ids = query.limit(cap + 1).values_list("id")
-    ids._choose_db_if_not_chosen()
-    ids._make_query()
-    sql, params = ids.query.get_parameterized_sql()
-    _, rows = await get_connection("default").execute_query(f"SELECT COUNT(*) FROM ({sql}) AS capped", params)
-    count = int(rows[0][0])
-    return (cap, True) if count > cap else (count, False)
+@dataclass(frozen=True)
+class _PageWindow:
+    """Which rows of the log a page is: `skip` rows from the newest end, or (`from_oldest`) from the
+    oldest end, `take` of them; read from the oldest end, they are turned newest first again."""
+
+    skip: int
+    take: int
+    from_oldest: bool = False
+
+
+def _window(limit: int, offset: int, total_hint: int | None) -> _PageWindow:
+    """A page in the older half of a log whose total is known is read from the oldest end: the
+    last page is the oldest rows, found as quickly as the first."""
+    if total_hint is None or offset <= total_hint // 2 or offset >= total_hint:
+        return _PageWindow(offset, limit + 1)
+    take = min(limit, total_hint - offset)
+    return _PageWindow(total_hint - offset - take, take, from_oldest=True)
 
 
 def _after(query: QuerySet[Reception], cursor: LogCursor) -> QuerySet[Reception]:
@@ -237,33 +246,42 @@ async def reception_log(
     offset: int = 0,
     after: LogCursor | None = None,
     count: bool = True,
+    total_hint: int | None = None,
 ) -> LogPage:
     """One page of the reception log, newest first, with customer and code names.
 
     Give `after` (the previous page's `next_cursor`) to continue without OFFSET; `offset` is then
-    only used to report the position. Totals above LOG_COUNT_CAP, and totals of text searches that
-    match many rows, are reported as estimates (`total_is_estimate`: at least `total`, and one
-    more than the rows seen so far while more follow, so paging on always works)."""
+    only used to report the position. Give `total_hint` (the total the previous page reported, when
+    exact) for a page reached by jumping, e.g. 마지막 페이지: a page in the older half is then read
+    from the oldest end. Totals are exact, except for a search for common text, walked newest first:
+    `total_is_estimate`, at least `total`, one more than the rows seen so far while more follow,
+    so paging on always works."""
     reader = sqlite_reader()
+    window = _PageWindow(offset, limit + 1) if after else _window(limit, offset, total_hint)
     if reader is not None:
-        return await _sqlite_log(reader, filters, limit=limit, offset=offset, after=after, count=count)
+        return await _sqlite_log(
+            reader, filters, window, limit=limit, offset=offset, after=after, count=count
+        )
     query, scanning, exact = await _log_query(filters)
-    page_query = _after(query, after) if after else query.offset(offset)
+    if scanning:
+        window = _PageWindow(offset, limit + 1)
+    page_query = _after(query, after) if after else query.offset(window.skip)
     # pick the page's ids first (an index walk), then join names for those rows only
-    page_ids = page_query.order_by(*NEWEST_FIRST).limit(limit + 1).values("id")
+    order = OLDEST_FIRST if window.from_oldest else NEWEST_FIRST
+    page_ids = page_query.order_by(*order).limit(window.take).values("id")
     values = (
         await Reception.filter(id__in=Subquery(page_ids))
         .order_by(*NEWEST_FIRST)
         .annotate(inquiry_head=TextHead("inquiry", 1, INQUIRY_PREVIEW))
         .values(*LOG_FIELDS, "inquiry_head")
     )
-    has_more = len(values) > limit
+    has_more = not window.from_oldest and len(values) > limit
     rows = [_log_row(v) for v in values[:limit]]
 
-    async def capped() -> tuple[int, bool]:
-        return await _capped_count(query, LOG_COUNT_CAP)
+    async def counted() -> int:
+        return await query.count()
 
-    return await _log_page(rows, has_more, offset, exact, scanning or not count, capped)
+    return await _log_page(rows, has_more, offset, exact, scanning or not count, counted, window)
 
 
 async def _log_page(
@@ -272,21 +290,20 @@ async def _log_page(
     offset: int,
     exact: int | None,
     scanning: bool,
-    capped_count: Callable[[], Awaitable[tuple[int, bool]]],
+    count: Callable[[], Awaitable[int]],
+    window: _PageWindow,
 ) -> LogPage:
-    """The page with its total: exact when known, "at least" while scanning, else counted up to
-    LOG_COUNT_CAP."""
+    """The page with its total: exact when known or counted, "at least" while scanning."""
     next_cursor = LogCursor(rows[-1]["received_at"], rows[-1]["id"]) if rows and has_more else None
     seen = offset + len(rows) + (1 if has_more else 0)
     if exact is not None:
         total, estimate = exact, False
     elif scanning:
         total, estimate = seen, has_more
-    elif offset == 0 and not has_more:
+    elif offset == 0 and not has_more and not window.from_oldest:
         total, estimate = len(rows), False
     else:
-        total, estimate = await capped_count()
-        total = max(total, seen) if estimate else total
+        total, estimate = await count(), False
     return LogPage(rows=rows, total=total, total_is_estimate=estimate, next_cursor=next_cursor)
 
 
@@ -295,7 +312,7 @@ async def _log_page(
 #
 # Filters by type, state and customer walk their (…, received_at) indexes newest first; text goes
 # through the trigram index (services/search_index.py): rare text is collected from the index and
-# counted exactly, common text is found by walking newest first (a page at once, "N+건"). Without
+# counted exactly, common text is found by walking newest first (a page at once, "N건 이상"). Without
 # text the queries read a bounded number of index entries, so they run on the read connection.
 
 _SQLITE_LOG = """SELECT r.id AS id, r.version AS version, r.received_at AS received_at,
@@ -457,6 +474,7 @@ async def _add_text(reader: SqliteReader, query: _LogQuery, filters: LogFilters,
 async def _sqlite_log(
     reader: SqliteReader,
     filters: LogFilters,
+    window: _PageWindow,
     *,
     limit: int,
     offset: int,
@@ -483,6 +501,8 @@ async def _sqlite_log(
         await _add_text(reader, query, filters, text)
     condition, params = query.sql()
     page_condition, page_params = condition, list(params)
+    if query.scanning:  # common text: only ever walked newest first
+        window = _PageWindow(offset, limit + 1)
     if after:
         # `received_at <= t` keeps the index range; the OR only breaks ties within one second
         moment = after.received_at.isoformat(sep=" ")
@@ -490,25 +510,27 @@ async def _sqlite_log(
         page_params += [moment, moment, after.id]
         position = ""
     else:
-        position = f" OFFSET {int(offset)}"
+        position = f" OFFSET {int(window.skip)}"
     indexed_by = f" INDEXED BY {query.walk_index}" if query.walk_index else ""
+    order = "ASC" if window.from_oldest else "DESC"
     # the page's ids first (an index walk), then names joined for those rows only: a wrong guess
     # of the planner then costs an index sort, never joins for every row
     sql = (
         _SQLITE_LOG.format(preview=INQUIRY_PREVIEW)
         + f" WHERE r.id IN (SELECT r.id FROM reception r{indexed_by} WHERE {page_condition}"
-        " ORDER BY r.received_at DESC,"
-        f" r.id DESC LIMIT {int(limit) + 1}{position}) ORDER BY r.received_at DESC, r.id DESC"
+        f" ORDER BY r.received_at {order}, r.id {order} LIMIT {int(window.take)}{position})"
+        " ORDER BY r.received_at DESC, r.id DESC"
     )
-    found = await reader.records(sql, page_params, quick=query.quick)
-    has_more = len(found) > limit
+    # a long OFFSET walks many index entries: off the event loop
+    found = await reader.records(sql, page_params, quick=query.quick and window.skip < 10_000)
+    has_more = not window.from_oldest and len(found) > limit
     rows = [_sqlite_log_row(row) for row in found[:limit]]
 
-    async def capped() -> tuple[int, bool]:
-        counted = await _sqlite_count(reader, condition, params, LOG_COUNT_CAP, quick=query.quick)
-        return (LOG_COUNT_CAP, True) if counted > LOG_COUNT_CAP else (counted, False)
+    async def counted() -> int:
+        # an index count (milliseconds at a million rows), on the ORM's thread: off the event loop
+        return await _sqlite_count(reader, condition, params)
 
-    return await _log_page(rows, has_more, offset, query.exact, query.scanning or not count, capped)
+    return await _log_page(rows, has_more, offset, query.exact, query.scanning or not count, counted, window)
 
 
 async def iter_log_rows(filters: LogFilters, *, limit: int = EXPORT_LIMIT) -> AsyncIterator[dict[str, Any]]:

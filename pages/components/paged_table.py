@@ -54,7 +54,7 @@ Fetch = Callable[[PageRequest], Awaitable[Page]]
 
 def count_label(page: Page) -> str:
     if page.total_is_estimate:
-        return f"{page.total:,}+건"
+        return f"{page.total:,}건 이상"  # counted so far: more follow
     return f"{page.total:,}건"
 
 

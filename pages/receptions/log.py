@@ -280,9 +280,14 @@ class ReceptionLogPanel(ui.column):
             self.cursors.clear()
             self._cursor_rows = request.rows_per_page
         after = self.cursors.get(request.page - 1) if request.page > 1 else None
+        known = self.table.last_page  # its exact total lets a jump to 마지막 페이지 read the oldest end
         try:
             result = await reception_log.reception_log(
-                self.filters(), limit=request.rows_per_page, offset=request.offset, after=after
+                self.filters(),
+                limit=request.rows_per_page,
+                offset=request.offset,
+                after=after,
+                total_hint=known.total if known and not known.total_is_estimate else None,
             )
         except ValidationError as error:
             ui.notify(str(error), type="warning")
@@ -293,7 +298,7 @@ class ReceptionLogPanel(ui.column):
         page = Page(rows=rows, total=result.total, total_is_estimate=result.total_is_estimate)
         self.count.set_text(f"접수 {count_label(page)}")
         self.count_hint.set_text(
-            "(건수가 많아 전부 세지 않았습니다. 다음 쪽으로 계속 볼 수 있고, 조건을 좁히면 정확히 셉니다.)"
+            "(많은 접수에 나오는 말이라 전부 세지 않았습니다. 다음 쪽으로 계속 볼 수 있고, 조건을 좁히면 정확히 셉니다.)"
             if page.total_is_estimate
             else ""
         )

@@ -510,3 +510,32 @@ async def test_a_reception_written_from_a_customers_right_click_is_in_the_log_at
 
     log = _log(user)
     await eventually(lambda: [r["inquiry"] for r in log.rows] == ["키락 교체 문의"])  # no 새로고침 needed
+
+
+async def test_the_count_is_exact_and_the_last_page_holds_the_oldest_receptions(user: User):
+    await make_admin(login="boss")
+    await make_staff(login="clerk")
+    other = await make_staff(name="홍길동")
+    start = dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=1)
+    await Reception.bulk_create(  # more than a count would once stop at ("500+건")
+        Reception(received_at=start + dt.timedelta(minutes=n), receiver_id=other.id, inquiry=f"문의 {n:03d}")
+        for n in range(1, 531)
+    )
+    await sign_in(user, "clerk")
+    await _log_rows(user, 50)
+    table = _log(user)
+    await user.should_see("접수 530건")
+    assert table.pagination["rowsNumber"] == 530
+
+    # 마지막 페이지 straight from the first: the thirty oldest, numbered 501–530
+    user.find("reception-log-table").trigger("request", {"pagination": {**table.pagination, "page": 11}})
+    await eventually(
+        lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:03d}" for n in range(30, 0, -1)]
+    )
+    assert [r["seq"] for r in table.rows] == list(range(501, 531))
+    # and back a page, read from the older end too
+    user.find("reception-log-table").trigger("request", {"pagination": {**table.pagination, "page": 10}})
+    await eventually(
+        lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:03d}" for n in range(80, 30, -1)]
+    )
+    assert table.rows[0]["seq"] == 451 and table.pagination["rowsNumber"] == 530

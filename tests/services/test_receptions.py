@@ -373,14 +373,13 @@ async def test_receptions_in_the_same_second_are_all_listed_once(db):
     assert sorted(seen) == [f"같은 시각 {n}" for n in range(5)]
 
 
-async def test_big_counts_are_capped_and_said_to_be_estimates(db, monkeypatch):
-    monkeypatch.setattr(reception_log, "LOG_COUNT_CAP", 3)
+async def test_totals_are_exact_and_only_a_common_text_search_says_at_least(db, monkeypatch):
     monkeypatch.setattr(reception_log, "TEXT_MATCH_CAP", 2)
     kim = await make_staff()
     for minute in range(6):
         await receive(kim, received_at=T0 + dt.timedelta(minutes=minute), inquiry=f"키락 {minute}")
     page = await reception_log.reception_log(LogFilters(), limit=2)
-    assert page.total == 3 and page.total_is_estimate
+    assert page.total == 6 and not page.total_is_estimate
     # text found in more rows than TEXT_MATCH_CAP: newest first, and "more follow" instead of a count
     text = await reception_log.reception_log(
         LogFilters(search_field=SearchField.INQUIRY, search_text="키락"), limit=2
@@ -395,6 +394,28 @@ async def test_big_counts_are_capped_and_said_to_be_estimates(db, monkeypatch):
     )
     assert _inquiries(rest) == ["키락 3", "키락 2", "키락 1", "키락 0"]
     assert rest.total == 6 and not rest.total_is_estimate
+
+
+async def test_a_page_in_the_older_half_is_read_from_the_oldest_end(db):
+    """마지막 페이지 is the oldest receptions: jumped to with the total the first page reported, a
+    page in the older half is counted from the oldest end (the same rows as walking there)."""
+    kim = await make_staff()
+    for minute in range(7):
+        await receive(kim, received_at=T0 + dt.timedelta(minutes=minute), inquiry=f"문의 {minute}")
+    first = await reception_log.reception_log(LogFilters(), limit=3)
+    assert first.total == 7 and not first.total_is_estimate
+    last = await reception_log.reception_log(LogFilters(), limit=3, offset=6, total_hint=first.total)
+    assert _inquiries(last) == ["문의 0"] and last.total == 7 and last.next_cursor is None
+    middle = await reception_log.reception_log(LogFilters(), limit=3, offset=3, total_hint=first.total)
+    assert _inquiries(middle) == ["문의 3", "문의 2", "문의 1"]
+    # the same pages walked from the newest end, and with a filter
+    assert _inquiries(await reception_log.reception_log(LogFilters(), limit=3, offset=3)) == _inquiries(
+        middle
+    )
+    one_state = LogFilters(state=ReceptionState.PENDING)
+    counted = await reception_log.reception_log(one_state, limit=2)
+    oldest = await reception_log.reception_log(one_state, limit=2, offset=6, total_hint=counted.total)
+    assert counted.total == 7 and _inquiries(oldest) == ["문의 0"]
 
 
 async def test_excel_rows_carry_the_full_texts(db):
