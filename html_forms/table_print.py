@@ -23,6 +23,8 @@ td.c { text-align: center; }
 tr.total td { background-color: #f2f2f2; font-weight: bold; }
 p.note { color: #aa3333; }
 """
+LANDSCAPE = "@page { size: a4 landscape; margin: 1cm; }"
+PORTRAIT = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ async def render_table_pdf(
     printed_at: dt.datetime | None = None,
     landscape: bool = True,
 ) -> bytes:
-    page = "@page { size: a4 landscape; margin: 1cm; }" if landscape else ""
+    page = LANDSCAPE if landscape else PORTRAIT
     markup = render_table_html(
         title, columns, rows, subtitle=subtitle, footer=footer, note=note, printed_at=printed_at
     )
