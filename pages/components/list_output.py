@@ -7,6 +7,7 @@ notice says how far it is."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,8 @@ from services.excel import Progress
 from services.list_spec import ListSpec, write_pdf, write_xlsx
 
 # what a list's rows come from: an async iterator (a service streaming its query), a list in
-# hand, or a function given the progress callback that returns either
-Rows = AsyncIterable[Any] | Iterable[Any]
+# hand (or a coroutine giving one), or a function given the progress callback that returns one
+Rows = AsyncIterable[Any] | Iterable[Any] | Awaitable[Iterable[Any]]
 RowSource = Rows | Callable[[Progress], Rows]
 
 EXCEL_WORKING = "엑셀 파일을 만드는 중입니다…"
@@ -36,6 +37,8 @@ def dated(name: str, extension: str) -> str:
 
 
 async def _aiter(rows: Rows) -> AsyncIterable[Any]:
+    if inspect.isawaitable(rows):
+        rows = await rows
     if isinstance(rows, AsyncIterable):
         async for row in rows:
             yield row
