@@ -258,10 +258,11 @@ async def write_pdf(
     markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note)
     page = LANDSCAPE if spec.landscape else PORTRAIT
     pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + page)
-    return await asyncio.to_thread(_temp_file, pdf, ".pdf")
+    return await asyncio.to_thread(temp_pdf, pdf)
 
 
-def _temp_file(data: bytes, suffix: str) -> Path:
-    with tempfile.NamedTemporaryFile(prefix="gogaek-", suffix=suffix, delete=False) as handle:
+def temp_pdf(data: bytes) -> Path:
+    """`data` in a temp .pdf file (the caller sends it and deletes it)."""
+    with tempfile.NamedTemporaryFile(prefix="gogaek-", suffix=".pdf", delete=False) as handle:
         handle.write(data)
     return Path(handle.name)

@@ -6,6 +6,7 @@ notice says how far it is."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import inspect
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
@@ -19,7 +20,7 @@ from core.errors import GogaekError
 from pages.components.print_preview import show_pdf
 from pages.downloads import offer_file
 from services.excel import Progress
-from services.list_spec import ListSpec, write_pdf, write_xlsx
+from services.list_spec import ListSpec, temp_pdf, write_pdf, write_xlsx
 
 # what a list's rows come from: an async iterator (a service streaming its query), a list in
 # hand (or a coroutine giving one), or a function given the progress callback that returns one
@@ -144,13 +145,19 @@ async def print_list(
 
 async def send_pdf(
     actor: Actor,
-    make: Callable[[Progress], Awaitable[Path]],
+    make: Callable[[Progress], Awaitable[Path | bytes]],
     filename: str,
     *,
     preview_title: str,
     button: ui.button | None = None,
 ) -> None:
-    """인쇄 of a PDF written to a temp file (`make(progress)` returns it): the print preview."""
-    path = await _busy(button, PRINT_WORKING, make)
+    """인쇄 of a PDF a service renders itself (`make(progress)` returns its temp file, or its
+    bytes, which are written to one): the print preview, streamed from the file."""
+
+    async def to_file(progress: Progress) -> Path:
+        made = await make(progress)
+        return made if isinstance(made, Path) else await asyncio.to_thread(temp_pdf, made)
+
+    path = await _busy(button, PRINT_WORKING, to_file)
     if path is not None:
         show_pdf(actor, filename, path=path, title=preview_title)
