@@ -65,7 +65,9 @@ def render_table_html(
     if not rows:
         body = f"<tr><td colspan='{len(columns)}' class='c'>조회된 자료가 없습니다.</td></tr>"
     total = f"<tr class='total'>{_cells(columns, footer)}</tr>" if footer else ""
-    stamp = f" · 출력 {format_datetime(printed_at)}" if printed_at else ""
+    stamp = f"출력 {format_datetime(printed_at)}" if printed_at else ""
+    if stamp and subtitle:
+        stamp = f" · {stamp}"
     return (
         f"<h1>{_e(title)}</h1><p class='sub'>{_e(subtitle)}{_e(stamp)}</p>"
         f"{f'<p class=note>{_e(note)}</p>' if note else ''}"

@@ -239,7 +239,7 @@ def print_html(
         title or spec.title,
         columns,
         cells,
-        subtitle=subtitle,
+        subtitle=" · ".join(part for part in (subtitle, f"{len(cells):,}건") if part),
         footer=footer,
         note=note,
         printed_at=printed_at or dt.datetime.now(),

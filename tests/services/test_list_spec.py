@@ -87,6 +87,7 @@ async def test_one_spec_gives_the_table_the_sheet_and_the_print_the_same_columns
 
     # print: the columns the print shows, in the spec's order, and the same totals
     document = print_html(SPEC, ROWS, subtitle="3월")
+    assert "<p class='sub'>3월 · 2건 · 출력 " in document
     headers = re.findall(r"<th[^>]*>([^<]*)</th>", document)
     assert headers == [c.label for c in SPEC.shown(PRINT)] == ["일시", "고객", "통화시간", "금액", "건수"]
     total = re.search(r"<tr class='total'>(.*?)</tr>", document).group(1)
