@@ -23,6 +23,8 @@ td.c { text-align: center; }
 tr.total td { background-color: #f2f2f2; font-weight: bold; }
 p.note { color: #aa3333; }
 """
+LANDSCAPE = "@page { size: a4 landscape; margin: 1cm; }"
+PORTRAIT = ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def render_table_html(
     if not rows:
         body = f"<tr><td colspan='{len(columns)}' class='c'>조회된 자료가 없습니다.</td></tr>"
     total = f"<tr class='total'>{_cells(columns, footer)}</tr>" if footer else ""
-    stamp = f" · 출력 {format_datetime(printed_at)}" if printed_at else ""
+    stamp = f"출력 {format_datetime(printed_at)}" if printed_at else ""
+    if stamp and subtitle:
+        stamp = f" · {stamp}"
     return (
         f"<h1>{_e(title)}</h1><p class='sub'>{_e(subtitle)}{_e(stamp)}</p>"
         f"{f'<p class=note>{_e(note)}</p>' if note else ''}"
@@ -82,7 +86,7 @@ async def render_table_pdf(
     printed_at: dt.datetime | None = None,
     landscape: bool = True,
 ) -> bytes:
-    page = "@page { size: a4 landscape; margin: 1cm; }" if landscape else ""
+    page = LANDSCAPE if landscape else PORTRAIT
     markup = render_table_html(
         title, columns, rows, subtitle=subtitle, footer=footer, note=note, printed_at=printed_at
     )

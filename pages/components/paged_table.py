@@ -10,6 +10,7 @@ from typing import Any
 
 from nicegui import ui
 
+from services.list_spec import TABLE, ListSpec
 from services.paging import Page, PageRequest
 
 STICKY_END_CSS = """
@@ -47,6 +48,12 @@ def column(
     if sticky_end:
         spec["classes"] = spec["headerClasses"] = "gogaek-sticky-end"
     return spec
+
+
+def spec_columns(spec: ListSpec) -> list[dict]:
+    """The Quasar columns of a list's table columns, each showing the text `spec.table_row` puts
+    under its key."""
+    return [column(c.key, c.label, c.alignment, c.sortable, max_width=c.max_width) for c in spec.shown(TABLE)]
 
 
 Fetch = Callable[[PageRequest], Awaitable[Page]]

@@ -1,17 +1,19 @@
-"""Print preview: a generated PDF is kept in memory for a few minutes under a random token,
-served only to the staff member who made it (GET /pdf/{token}), and shown in a dialog with
-인쇄 (the browser's print dialog) and PDF 저장 (download). Every 인쇄 of every screen ends here.
-Nothing is written to disk and no URL works without that person's session."""
+"""Print preview: a generated PDF is kept for a few minutes under a random token, served only to
+the staff member who made it (GET /pdf/{token}), and shown in a dialog with 인쇄 (the browser's
+print dialog) and PDF 저장 (download). Every 인쇄 of every screen ends here. A document's PDF is
+kept in memory; a printed list (pages.components.list_output) is kept as its temp file, streamed
+from disk on each request and deleted when it expires. No URL works without that person's session."""
 
 from __future__ import annotations
 
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import HTTPException
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from nicegui import app, ui
 
 from core.audit import Actor
@@ -28,20 +30,28 @@ class _Stored:
     filename: str
     data: bytes
     expires: float
+    path: Path | None = None  # a PDF on disk (then `data` is empty), deleted when dropped
 
 
 _store: dict[str, _Stored] = {}
 
 
-def keep_pdf(actor: Actor, filename: str, data: bytes) -> str:
-    """Keep a PDF for `actor`; returns the URL that serves it."""
+def _drop(token: str) -> None:
+    stored = _store.pop(token, None)
+    if stored is not None and stored.path is not None:
+        stored.path.unlink(missing_ok=True)
+
+
+def keep_pdf(actor: Actor, filename: str, data: bytes = b"", *, path: Path | None = None) -> str:
+    """Keep a PDF for `actor` (its bytes, or its file `path`, which is then ours to delete);
+    returns the URL that serves it."""
     now = time.monotonic()
     for token in [t for t, s in _store.items() if s.expires < now]:
-        _store.pop(token, None)
+        _drop(token)
     while len(_store) >= MAX_KEPT:
-        _store.pop(next(iter(_store)))
+        _drop(next(iter(_store)))
     token = secrets.token_urlsafe(24)
-    _store[token] = _Stored(actor.id, filename, data, now + KEEP_SECONDS)
+    _store[token] = _Stored(actor.id, filename, data, now + KEEP_SECONDS, path)
     return f"/pdf/{token}"
 
 
@@ -50,10 +60,13 @@ def _disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def show_pdf(actor: Actor, filename: str, data: bytes, *, title: str = "인쇄 미리보기") -> None:
-    """The one print preview of every screen: the PDF in the browser's viewer, 인쇄 opens the
-    browser's print dialog for it, PDF 저장 downloads it, 닫기 (or Esc) closes."""
-    url = keep_pdf(actor, filename, data)
+def show_pdf(
+    actor: Actor, filename: str, data: bytes = b"", *, title: str = "인쇄 미리보기", path: Path | None = None
+) -> None:
+    """The one print preview of every screen: the PDF (its bytes, or the file at `path`) in the
+    browser's viewer, 인쇄 opens the browser's print dialog for it, PDF 저장 downloads it, 닫기
+    (or Esc) closes."""
+    url = keep_pdf(actor, filename, data, path=path)
     with TransientDialog().props("maximized") as dialog, ui.card().classes("w-full h-full p-2 gap-2"):
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             ui.label(title).classes("text-h6 whitespace-nowrap")
@@ -106,12 +119,13 @@ def register() -> None:
         stored = _store.get(token)
         if stored is None or stored.expires < time.monotonic() or stored.staff_id != actor.id:
             raise HTTPException(status_code=404, detail="미리보기가 만료되었습니다. 다시 인쇄하세요.")
-        return Response(
-            stored.data,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": _disposition("attachment" if download else "inline", stored.filename),
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-store",
-            },
-        )
+        headers = {
+            "Content-Disposition": _disposition("attachment" if download else "inline", stored.filename),
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        }
+        if stored.path is not None:
+            if not stored.path.is_file():
+                raise HTTPException(status_code=404, detail="미리보기가 만료되었습니다. 다시 인쇄하세요.")
+            return FileResponse(stored.path, media_type="application/pdf", headers=headers)
+        return Response(stored.data, media_type="application/pdf", headers=headers)

@@ -21,6 +21,7 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.list_output import send_excel, send_pdf
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.phone_actions import PhoneOwner, phone_input_actions, phone_menu_items
 from pages.components.save_action import SaveAction
@@ -28,7 +29,7 @@ from pages.components.toolbar import Toolbar
 from pages.customers.editor import choices_with
 from pages.customers.fields import choice, date_field, required, text_input, typed_date
 from pages.customers.links import open_customer
-from pages.customers.search import list_styles, pick_customer, run_export, run_print, table_order
+from pages.customers.search import list_styles, pick_customer, table_order
 from pages.frame import protected_page
 from services import cards
 from services.cards import CardFilters, CardInput
@@ -413,13 +414,13 @@ def register() -> None:
                 current = filters()
             except ValidationError:
                 return
-            await run_export(
+            await send_excel(
                 actor,
-                toolbar.buttons["excel"],
                 lambda progress: cards.export_cards(
                     current, sort_by=sort_by, descending=descending, on_progress=progress
                 ),
                 f"명함목록_{dt.date.today():%Y%m%d}.xlsx",
+                button=toolbar.buttons["excel"],
             )
 
         async def print_list() -> None:
@@ -428,12 +429,12 @@ def register() -> None:
                 current = filters()
             except ValidationError:
                 return
-            await run_print(
+            await send_pdf(
                 actor,
-                toolbar.buttons["print"],
-                lambda: cards.card_list_pdf(current, sort_by=sort_by, descending=descending),
+                lambda _progress: cards.card_list_pdf(current, sort_by=sort_by, descending=descending),
                 f"명함목록_{dt.date.today():%Y%m%d}.pdf",
-                "명함 목록 인쇄",
+                preview_title="명함 목록 인쇄",
+                button=toolbar.buttons["print"],
             )
 
         async def import_cards() -> None:

@@ -9,18 +9,17 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import ValidationError
 from core.inputs import WRONG_DATE
 from models.codes import CodeKind
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.list_output import send_excel, send_pdf
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
 from pages.components.phone_actions import PhoneOwner, phone_menu_items
-from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
 from pages.customers.fields import choice, date_field, text_input, typed_date
 from pages.customers.links import open_customer
-from pages.downloads import offer_file
 from pages.receptions.form import ReceptionPrefill, open_reception_form
 from services import codes, customer_list, staff
 from services.customer_import import ImportKind
@@ -259,13 +258,13 @@ class CustomerSearchPanel(ui.column):
             self.errors.show(error.fields)
             return
         sort_by, descending = table_order(self.table)
-        await run_export(
+        await send_excel(
             self.actor,
-            self.toolbar.buttons["excel"],
             lambda progress: customer_list.export_customers(
                 filters, sort_by=sort_by, descending=descending, on_progress=progress
             ),
             f"고객목록_{dt.date.today():%Y%m%d}.xlsx",
+            button=self.toolbar.buttons["excel"],
         )
 
     async def print(self) -> None:
@@ -275,12 +274,14 @@ class CustomerSearchPanel(ui.column):
             self.errors.show(error.fields)
             return
         sort_by, descending = table_order(self.table)
-        await run_print(
+        await send_pdf(
             self.actor,
-            self.toolbar.buttons["print"],
-            lambda: customer_list.customer_list_pdf(filters, sort_by=sort_by, descending=descending),
+            lambda _progress: customer_list.customer_list_pdf(
+                filters, sort_by=sort_by, descending=descending
+            ),
             f"고객목록_{dt.date.today():%Y%m%d}.pdf",
-            "고객 목록 인쇄",
+            preview_title="고객 목록 인쇄",
+            button=self.toolbar.buttons["print"],
         )
 
     async def open_import(self) -> None:
@@ -292,38 +293,6 @@ class CustomerSearchPanel(ui.column):
 def table_order(table: PagedTable) -> tuple[str | None, bool]:
     """The order the user sees, so exports and prints list rows the same way."""
     return table.pagination.get("sortBy"), bool(table.pagination.get("descending"))
-
-
-async def run_export(actor: Actor, button: ui.button, make, filename: str) -> None:
-    """엑셀저장 with a progress notice; the button waits so a double click does not export twice."""
-    button.disable()
-    notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None, type="ongoing")
-
-    def progress(done: int, total: int) -> None:
-        notice.message = f"엑셀 파일을 만드는 중입니다… {done:,} / {total:,}건"
-
-    try:
-        path = await make(progress)
-    except GogaekError as error:
-        ui.notify(str(error), type="negative", multi_line=True)
-        return
-    finally:
-        notice.dismiss()
-        button.enable()
-    offer_file(actor, path, filename)
-    ui.notify("엑셀 파일을 내려받습니다.", type="positive")
-
-
-async def run_print(actor: Actor, button: ui.button, make, filename: str, title: str) -> None:
-    """인쇄: render the PDF off the event loop and show it in the print preview."""
-    button.disable()
-    notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None, type="ongoing")
-    try:
-        pdf = await make()
-    finally:
-        notice.dismiss()
-        button.enable()
-    show_pdf(actor, filename, pdf, title=title)
 
 
 async def pick_customer(title: str = "고객 찾기") -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from models.maintenance import ContractState, ContractType
 from pages.components.date_input import parse_date
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.list_output import send_excel
 from pages.components.paged_table import Page, PagedTable, PageRequest, column
 from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
@@ -34,7 +35,6 @@ from pages.maintenance.forms import (
     print_agreements,
     read_date,
     read_int,
-    send_excel,
     state_changed_message,
 )
 from pages.maintenance.reminders import open_reminder_dialog
@@ -722,14 +722,13 @@ class MaintenanceScreen:
             return
         title, tab = self._list_title()
         columns = DUE_EXPORT if self.main_tabs.value == "due" else AGREEMENT_EXPORT
-        note = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(
-                columns, rows, sheet_title=tab.replace("[", "(").replace("]", ")").replace("/", "·")
-            )
-        finally:
-            note.dismiss()
-        await send_excel(path, f"{title}_{tab}_{dt.date.today():%Y%m%d}.xlsx".replace("/", "_"))
+        sheet = tab.replace("[", "(").replace("]", ")").replace("/", "·")
+        await send_excel(
+            self.actor,
+            lambda _progress: export_rows(columns, rows, sheet_title=sheet),
+            f"{title}_{tab}_{dt.date.today():%Y%m%d}.xlsx".replace("/", "_"),
+            done_message="",
+        )
 
     async def print_list(self) -> None:
         rows = await self._values(limit=PRINT_LIMIT + 1)

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -229,18 +228,6 @@ class RowMenu:
         result = action(self.row)
         if asyncio.iscoroutine(result):
             await result
-
-
-# ---------------------------------------------------------------------------------------------
-# downloads
-
-
-async def send_excel(path: Path, filename: str) -> None:
-    try:
-        data = await asyncio.to_thread(path.read_bytes)
-    finally:
-        await asyncio.to_thread(path.unlink, missing_ok=True)
-    ui.download.content(data, filename, XLSX)
 
 
 async def print_agreements(contract_ids: Sequence[int], filename_hint: str) -> None:

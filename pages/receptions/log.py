@@ -6,10 +6,8 @@ visible page and keeps the selected row."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +19,7 @@ from core.korean import format_datetime
 from models.codes import CodeKind
 from models.reception import ReceptionState
 from pages.components.dialogs import TransientDialog
+from pages.components.list_output import send_excel
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.phone_actions import PhoneOwner, phone_menu_items
 from pages.receptions.form import ReceptionPrefill, open_reception_form
@@ -425,19 +424,13 @@ class ReceptionLogPanel(ui.column):
             await self.search()
 
     async def export(self) -> None:
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(EXCEL_COLUMNS, _excel_rows(self.filters()), sheet_title="접수이력")
-            data = await asyncio.to_thread(Path(path).read_bytes)
-            await asyncio.to_thread(Path(path).unlink)
-        except GogaekError as error:
-            notice.dismiss()
-            ui.notify(str(error), type="negative")
-            return
-        notice.dismiss()
-        ui.download.content(data, f"접수이력_{dt.date.today():%Y%m%d}.xlsx")
-        if data:
-            ui.notify(f"엑셀로 저장했습니다 (최대 {reception_log.EXPORT_LIMIT:,}건).")
+        filters = self.filters()
+        await send_excel(
+            self.actor,
+            lambda _progress: export_rows(EXCEL_COLUMNS, _excel_rows(filters), sheet_title="접수이력"),
+            f"접수이력_{dt.date.today():%Y%m%d}.xlsx",
+            done_message=f"엑셀로 저장했습니다 (최대 {reception_log.EXPORT_LIMIT:,}건).",
+        )
 
 
 async def _excel_rows(filters: LogFilters):

@@ -3,22 +3,21 @@ chart of receptions per day or week by type above the four tabs."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import ValidationError
 from core.korean import format_date, format_datetime
 from html_forms.pdf import render_pdf_async
 from models.codes import CodeKind
 from pages.components.forms import FieldErrors
+from pages.components.list_output import send_excel
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
@@ -577,17 +576,14 @@ class ReceptionStatsScreen:
             if total:
                 yield [total.get(key) for key, *_ in fields]
 
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(excel_columns(fields), values(), sheet_title=title.split(" - ")[-1])
-            data = await asyncio.to_thread(Path(path).read_bytes)
-            await asyncio.to_thread(Path(path).unlink)
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        finally:
-            notice.dismiss()
-        ui.download.content(data, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.xlsx")
+        await send_excel(
+            self.actor,
+            lambda _progress: export_rows(
+                excel_columns(fields), values(), sheet_title=title.split(" - ")[-1]
+            ),
+            f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.xlsx",
+            done_message="",
+        )
 
     async def print_pdf(self) -> None:
         source = self._tab_source()

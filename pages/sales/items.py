@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from typing import Any
 
 from nicegui import ui
@@ -16,47 +14,49 @@ from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.leave_guard import LeaveGuard, may_leave
-from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from services import items
-from services.excel import Column, export_rows
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    column("code", "품번", sortable=True),
-    column("name", "품명", sortable=True),
-    column("spec", "규격", sortable=True),
-    column("unit", "단위"),
-    column("unit_price", "단가", align="right", sortable=True, field="price"),
-    column("taxable", "과세", align="center", field="taxable_label"),
-    column("active", "사용", align="center", field="active_label"),
-]
-EXCEL_COLUMNS = [
-    Column("품번", 14),
-    Column("품명", 30),
-    Column("규격", 16),
-    Column("단위", 8),
-    Column("단가", 14, "amount"),
-    Column("과세", 8),
-    Column("사용", 8),
-]
+# the list of items, on the screen, in Excel and printed (the keys are the sort keys of items.list_items)
+ITEMS = ListSpec(
+    "품목",
+    (
+        ListColumn("code", "품번", width=14, sortable=True),
+        ListColumn("name", "품명", width=30, sortable=True),
+        ListColumn("spec", "규격", width=16, sortable=True),
+        ListColumn("unit", "단위", width=8),
+        ListColumn("unit_price", "단가", "amount", width=14, sortable=True),
+        ListColumn(
+            "taxable", "과세", width=8, align="center", value=lambda i: "과세" if i.taxable else "면세"
+        ),
+        ListColumn(
+            "active", "사용", width=8, align="center", value=lambda i: "사용" if i.active else "사용 안 함"
+        ),
+    ),
+)
+
+PRINT_LIMIT = 2000
 
 
 def _row(item: Item) -> dict[str, Any]:
     return {
+        **ITEMS.table_row(item),
         "id": item.id,
-        "code": item.code,
-        "name": item.name,
-        "spec": item.spec,
-        "unit": item.unit,
-        "unit_price": item.unit_price,
-        "price": format_amount(item.unit_price),
-        "taxable": item.taxable,
-        "taxable_label": "과세" if item.taxable else "면세",
-        "active": item.active,
-        "active_label": "사용" if item.active else "사용 안 함",
         "version": item.version,
+        "item": {  # what the editor starts from
+            "code": item.code,
+            "name": item.name,
+            "spec": item.spec,
+            "unit": item.unit,
+            "unit_price": item.unit_price,
+            "taxable": item.taxable,
+            "active": item.active,
+        },
     }
 
 
@@ -77,18 +77,23 @@ class ItemsScreen:
                 .mark("items-search-text")
             )
             self.search_box.on("keydown.enter", self.search)
-            Toolbar(
+            toolbar = Toolbar(
                 prefix="items-",
                 search=self.search,
                 add=lambda: self.open_editor(None),
                 edit=self.edit_selected,
                 delete=self.delete_selected,
                 excel=self.excel,
+                print=self.print,
             )
             ui.space()
             self.count = ui.label().classes("text-caption text-grey-8")
+        self.toolbar = toolbar
         self.table = PagedTable(
-            columns=COLUMNS, fetch=self.fetch, sort_by="code", empty_text="등록된 품목이 없습니다."
+            columns=spec_columns(ITEMS),
+            fetch=self.fetch,
+            sort_by="code",
+            empty_text="등록된 품목이 없습니다.",
         ).mark("items-table")
         self.table.on("rowDblclick", lambda e: self.open_editor(e.args[1]))
         self.table.on("rowClick", lambda e: self._select(e.args[1]))
@@ -145,17 +150,18 @@ class ItemsScreen:
 
     def open_editor(self, row: dict[str, Any] | None) -> None:
         editing = row is not None
+        stored = row["item"] if row else {}
         with TransientDialog() as dialog, ui.card().classes("w-[440px] max-w-full"):
             ui.label("품목 수정" if editing else "품목 추가").classes("text-h6")
-            code = ui.input("품번 *", value=row["code"] if row else "").props("dense outlined autofocus")
-            name = ui.input("품명 *", value=row["name"] if row else "").props("dense outlined")
-            spec = ui.input("규격", value=row["spec"] if row else "").props("dense outlined")
-            unit = ui.input("단위", value=row["unit"] if row else "").props("dense outlined")
-            price = ui.input("단가", value=format_amount(row["unit_price"]) if row else "").props(
+            code = ui.input("품번 *", value=stored.get("code", "")).props("dense outlined autofocus")
+            name = ui.input("품명 *", value=stored.get("name", "")).props("dense outlined")
+            spec = ui.input("규격", value=stored.get("spec", "")).props("dense outlined")
+            unit = ui.input("단위", value=stored.get("unit", "")).props("dense outlined")
+            price = ui.input("단가", value=format_amount(stored["unit_price"]) if row else "").props(
                 "dense outlined input-class=text-right inputmode=numeric"
             )
-            taxable = ui.checkbox("과세 (부가세 10%)", value=row["taxable"] if row else True)
-            active = ui.checkbox("사용", value=row["active"] if row else True)
+            taxable = ui.checkbox("과세 (부가세 10%)", value=stored.get("taxable", True))
+            active = ui.checkbox("사용", value=stored.get("active", True))
             for element, marker in (
                 (code, "item-code"),
                 (name, "item-name"),
@@ -240,24 +246,27 @@ class ItemsScreen:
         dialog.open()
 
     async def excel(self) -> None:
-        search = self.search_box.value or ""
+        await export_excel(
+            self.actor,
+            ITEMS,
+            items.iter_items(search=self.search_box.value or ""),
+            dated("품목", "xlsx"),
+            button=self.toolbar.buttons["excel"],
+        )
 
-        async def values():
-            async for item in items.iter_items(search=search):
-                yield [
-                    item.code,
-                    item.name,
-                    item.spec,
-                    item.unit,
-                    item.unit_price,
-                    "과세" if item.taxable else "면세",
-                    "사용" if item.active else "사용 안 함",
-                ]
-
-        path = await export_rows(EXCEL_COLUMNS, values(), sheet_title="품목")
-        data = await asyncio.to_thread(path.read_bytes)
-        path.unlink(missing_ok=True)
-        ui.download.content(data, f"품목_{dt.date.today():%Y%m%d}.xlsx")
+    async def print(self) -> None:
+        search = (self.search_box.value or "").strip()
+        await print_list(
+            self.actor,
+            ITEMS,
+            items.iter_items(search=search),
+            dated("품목", "pdf"),
+            preview_title="품목 인쇄",
+            button=self.toolbar.buttons["print"],
+            subtitle=f"조건: '{search}'" if search else "",
+            limit=PRINT_LIMIT,
+            cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
+        )
 
 
 def register() -> None:

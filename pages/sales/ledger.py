@@ -4,7 +4,6 @@ the running credit balance; 수금 is entered here, orders can be shipped (출�
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
@@ -20,6 +19,7 @@ from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
+from pages.components.list_output import send_excel
 from pages.components.mail_dialog import open_mail_dialog
 from pages.components.paged_table import column
 from pages.components.print_preview import show_pdf
@@ -519,10 +519,12 @@ class LedgerScreen:
             for row in self._export_values():
                 yield row
 
-        path = await export_rows(EXCEL_COLUMNS, values(), sheet_title="거래내역")
-        data = await asyncio.to_thread(path.read_bytes)
-        path.unlink(missing_ok=True)
-        ui.download.content(data, f"거래내역_{self.ledger.partner_name}_{dt.date.today():%Y%m%d}.xlsx")
+        await send_excel(
+            self.actor,
+            lambda _progress: export_rows(EXCEL_COLUMNS, values(), sheet_title="거래내역"),
+            f"거래내역_{self.ledger.partner_name}_{dt.date.today():%Y%m%d}.xlsx",
+            done_message="",
+        )
 
     async def print(self) -> None:
         if self.ledger is None:

@@ -21,6 +21,7 @@ from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.date_input import DateInput, parse_date
 from pages.components.dialogs import confirm
+from pages.components.list_output import send_excel
 from pages.components.mail_dialog import open_mail_dialog
 from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
 from pages.components.print_preview import show_pdf
@@ -656,8 +657,6 @@ class QuoteBrowser(ui.column):
             yield row
 
     async def excel(self) -> None:
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-
         async def values():
             async for r in self._all_rows():
                 yield [
@@ -680,13 +679,12 @@ class QuoteBrowser(ui.column):
                     r.shipment_number,
                 ]
 
-        try:
-            path = await export_rows(EXCEL_COLUMNS, values(), sheet_title="견적현황")
-            data = await asyncio.to_thread(path.read_bytes)
-            path.unlink(missing_ok=True)
-        finally:
-            notice.dismiss()
-        ui.download.content(data, f"견적현황_{dt.date.today():%Y%m%d}.xlsx")
+        await send_excel(
+            self.actor,
+            lambda _progress: export_rows(EXCEL_COLUMNS, values(), sheet_title="견적현황"),
+            f"견적현황_{dt.date.today():%Y%m%d}.xlsx",
+            done_message="",
+        )
 
     async def print_list(self) -> None:
         notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)

@@ -7,7 +7,6 @@ server only for the days on screen."""
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import datetime as dt
 from collections import defaultdict
@@ -20,6 +19,7 @@ from core.errors import ValidationError
 from models.visit import VisitState
 from pages.components.date_input import parse_date
 from pages.components.forms import FieldErrors
+from pages.components.list_output import send_excel
 from pages.components.paged_table import Page, PagedTable, PageRequest
 from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
@@ -398,14 +398,12 @@ class ScheduleScreen:
         schedule = self.checked_schedule()
         if schedule is None:
             return
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await visits.export_schedule(schedule)
-            data = await asyncio.to_thread(path.read_bytes)
-            path.unlink(missing_ok=True)
-        finally:
-            notice.dismiss()
-        ui.download.content(data, f"방문일정_{dt.date.today():%Y%m%d}.xlsx")
+        await send_excel(
+            self.actor,
+            lambda _progress: visits.export_schedule(schedule),
+            f"방문일정_{dt.date.today():%Y%m%d}.xlsx",
+            done_message="",
+        )
 
     async def print(self) -> None:
         schedule = self.checked_schedule()

@@ -36,7 +36,7 @@ async def test_admin_keeps_the_items_master(user: User):
     user.find("item-save").click()
     await user.should_see("저장했습니다.", retries=50)
     table = _one(user, "items-table")
-    await soon(lambda: [r["price"] for r in table.rows] == ["5,000,000"])
+    await soon(lambda: [r["unit_price"] for r in table.rows] == ["5,000,000"])
     item = await Item.get(code="9998")
     assert item.unit_price == 5_000_000 and item.spec == "3유저"
 

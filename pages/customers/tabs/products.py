@@ -7,7 +7,7 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError
-from core.korean import format_amount, format_date, josa
+from core.korean import format_amount, josa
 from models.codes import CodeKind
 from pages.components import tab_counts
 from pages.components.conflicts import keep_my_work
@@ -15,44 +15,57 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.paged_table import spec_columns
 from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
 from pages.maintenance.forms import amount_input, date_field, guard, read_date, read_int, when_shown
 from services import products
 from services.codes import code_choices
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
-    {"name": "group", "label": "관리품목", "field": "group", "align": "left"},
-    {"name": "licence", "label": "고객허가번호", "field": "licence", "align": "left"},
-    {"name": "first", "label": "최초등록일", "field": "first", "align": "center"},
-    {"name": "free_end", "label": "무상종료일", "field": "free_end", "align": "center"},
-    {"name": "paid_end", "label": "유상종료일", "field": "paid_end", "align": "center"},
-    {"name": "key_locks", "label": "키락번호", "field": "key_locks", "align": "left"},
-    {"name": "modules", "label": "모듈 (유저수)", "field": "modules", "align": "left"},
-    {"name": "amount", "label": "유지보수금액", "field": "amount", "align": "right"},
-    {"name": "contracts", "label": "계약", "field": "contracts", "align": "right"},
-]
+# the customer's products: (순번, product) pairs
+PRODUCTS = ListSpec(
+    "제품관리",
+    (
+        ListColumn("seq", "순번", "number", width=6, value=lambda r: r[0]),
+        ListColumn("group", "관리품목", width=16, value=lambda r: r[1].product_group_name),
+        ListColumn("licence", "고객허가번호", width=16, value=lambda r: r[1].licence_number),
+        ListColumn(
+            "first", "최초등록일", "date", width=11, align="center", value=lambda r: r[1].first_registered_on
+        ),
+        ListColumn(
+            "free_end", "무상종료일", "date", width=11, align="center", value=lambda r: r[1].free_end_on
+        ),
+        ListColumn(
+            "paid_end", "유상종료일", "date", width=11, align="center", value=lambda r: r[1].paid_end_on
+        ),
+        ListColumn("key_locks", "키락번호", width=20, value=lambda r: ", ".join(r[1].key_locks)),
+        ListColumn(
+            "modules",
+            "모듈 (유저수)",
+            width=30,
+            value=lambda r: ", ".join(f"{m.module_name} {m.user_count}" for m in r[1].modules),
+        ),
+        ListColumn("amount", "유지보수금액", "amount", width=14, total=True, value=lambda r: r[1].amount),
+        ListColumn("contracts", "계약", "number", width=6, value=lambda r: r[1].contract_count),
+    ),
+)
 
 
 def _row(index: int, product: products.ProductRow) -> dict:
     return {
+        **PRODUCTS.table_row((index, product)),
         "id": product.id,
-        "seq": index,
         "version": product.version,
-        "group": product.product_group_name,
-        "licence": product.licence_number,
-        "first": format_date(product.first_registered_on),
-        "free_end": format_date(product.free_end_on),
-        "paid_end": format_date(product.paid_end_on),
-        "key_locks": ", ".join(product.key_locks),
-        "modules": ", ".join(f"{m.module_name} {m.user_count}" for m in product.modules),
-        "amount": format_amount(product.amount),
-        "contracts": product.contract_count,
         "label": product.label,
     }
+
+
+async def _numbered(customer_id: int) -> list[tuple[int, products.ProductRow]]:
+    return list(enumerate(await products.list_products(customer_id), start=1))
 
 
 class _ModuleRows(ui.column):
@@ -267,7 +280,7 @@ async def products_tab(actor: Actor, customer_id: int) -> None:
     container = ui.column().classes("w-full gap-1")
 
     async def reload() -> None:
-        rows = [_row(i, p) for i, p in enumerate(await products.list_products(customer_id), start=1)]
+        rows = [_row(i, p) for i, p in await _numbered(customer_id)]
         selected = {r["id"] for r in table.selected}
         table.rows = rows
         table.selected = [r for r in rows if r["id"] in selected]
@@ -308,18 +321,26 @@ async def products_tab(actor: Actor, customer_id: int) -> None:
 
     with container:
         with ui.row().classes("items-center gap-2 w-full"):
-            Toolbar(
+            toolbar = Toolbar(
                 prefix="products-",
                 search=guard(container, reload),
                 add=guard(container, add),
                 edit=guard(container, edit),
                 delete=guard(container, delete),
+                excel=guard(
+                    container,
+                    lambda: tab_excel(actor, PRODUCTS, _numbered(customer_id), toolbar.buttons["excel"]),
+                ),
+                print=guard(
+                    container,
+                    lambda: tab_print(actor, PRODUCTS, _numbered(customer_id), toolbar.buttons["print"]),
+                ),
             )
             ui.label("고객번호와 키락을 먼저 등록해야 유지보수 계약을 만들 수 있습니다.").classes(
                 "text-caption text-grey-7"
             )
         table = (
-            ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=0)
+            ui.table(columns=spec_columns(PRODUCTS), rows=[], row_key="id", selection="single", pagination=0)
             .props('dense flat bordered no-data-label="등록된 제품이 없습니다. 추가[F5]로 등록하세요."')
             .classes("w-full")
             .mark("products-table")
