@@ -75,3 +75,77 @@ def test_a_customer_tab_and_the_items_go_to_excel_and_print(demo_server, page):
     page.get_by_role("button", name="인쇄[F10]").click()
     text = _printed(page, "품목 인쇄", re.compile(r"품목_\d{8}\.pdf"))
     assert "품목" in text and "ERP영업관리" in text and "5,000,000" in text
+
+
+def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page):
+    """유지보수관리, 방문일지, 통화·문자 and 전체 이력 of 재근상사: 엑셀 gives just the customer's rows
+    under the screen's headings, 인쇄 a PDF headed with the tab and the customer."""
+    from tests.e2e.test_call_log import _add_call, _customer_id
+
+    jaegeun = _customer_id(demo_server, "140213-001")
+    _add_call(demo_server, "02-999-8888", 5, customer_id=jaegeun, duration=125)
+    _add_call(demo_server, "02-111-2222", 4)  # someone else's call: in no sheet of 재근상사
+    page.set_viewport_size({"width": 1024, "height": 768})
+    sign_in(page, demo_server.url)
+    page.goto(f"{demo_server.url}/customers/{jaegeun}")
+
+    def tab(label: str, heading: str):
+        page.get_by_role("tab", name=re.compile(f"^{label}")).click()
+        panel = page.locator(".q-tab-panel").filter(has=page.get_by_role("columnheader", name=heading))
+        expect(panel).to_be_visible()
+        return panel
+
+    panel = tab("유지보수관리", "납부방법")
+    expect(panel.get_by_role("cell", name="계약", exact=True).first).to_be_visible()
+    rows = _sheet(
+        page, panel.get_by_role("button", name="엑셀[F9]"), re.compile(r"유지보수관리_재근상사_\d{8}\.xlsx")
+    )
+    assert rows[0][:3] == ("순번", "제품군", "계약상태") and rows[0][11] == "유지보수금액"
+    assert len(rows) == 3 and rows[1][0] == 1 and rows[2][0] == "합계" and rows[2][11] == rows[1][11]
+    list_print = panel.get_by_role("button", name="목록 인쇄")
+    expect(list_print).to_be_in_viewport(ratio=1)
+    list_print.click()
+    text = _printed(page, "유지보수관리 인쇄", re.compile(r"유지보수관리_재근상사_\d{8}\.pdf"))
+    assert "유지보수관리 — 재근상사" in text
+
+    panel = tab("방문일지", "방문목적")
+    rows = _sheet(
+        page, panel.get_by_role("button", name="엑셀[F9]"), re.compile(r"방문일지_재근상사_\d{8}\.xlsx")
+    )
+    assert rows[0] == (
+        "작성일자",
+        "방문일자",
+        "시간",
+        "진행상태",
+        "문서분류",
+        "방문목적",
+        "방문자",
+        "문서번호",
+    )
+    assert len(rows) == 2
+    panel.get_by_role("button", name="목록 인쇄").click()
+    assert "방문일지 — 재근상사" in _printed(
+        page, "방문일지 인쇄", re.compile(r"방문일지_재근상사_\d{8}\.pdf")
+    )
+
+    panel = tab("통화·문자", "통화시간")
+    rows = _sheet(
+        page, panel.get_by_role("button", name="엑셀[F9]"), re.compile(r"통화·문자_재근상사_\d{8}\.xlsx")
+    )
+    assert rows[0][:5] == ("일시", "종류", "구분", "결과", "전화번호")
+    assert [r[4] for r in rows[1:]] == ["02-999-8888"] and rows[1][6] == "2:05"
+    panel.get_by_role("button", name="인쇄[F10]").click()
+    text = _printed(page, "통화·문자 인쇄", re.compile(r"통화·문자_재근상사_\d{8}\.pdf"))
+    assert "02-999-8888" in text and "02-111-2222" not in text
+
+    panel = tab("전체 이력", "담당자")
+    rows = _sheet(
+        page, panel.get_by_role("button", name="엑셀[F9]"), re.compile(r"전체 이력_재근상사_\d{8}\.xlsx")
+    )
+    assert rows[0] == ("일시", "구분", "담당자", "내용")
+    kinds = {r[1] for r in rows[1:]}
+    assert {"통화", "접수", "방문"} <= kinds, kinds
+    panel.get_by_role("button", name="인쇄[F10]").click()
+    assert "전체 이력 — 재근상사" in _printed(
+        page, "전체 이력 인쇄", re.compile(r"전체 이력_재근상사_\d{8}\.pdf")
+    )

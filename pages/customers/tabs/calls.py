@@ -5,6 +5,7 @@ text."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from nicegui import ui
@@ -12,22 +13,36 @@ from nicegui import ui
 from core.audit import Actor
 from core.korean import format_datetime
 from pages.calls.log import OUTCOME_SLOT
-from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
+from pages.components.toolbar import Toolbar
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
 from pages.receptions.form import open_reception_form
 from services import call_log
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    column("occurred_at", "일시"),
-    column("kind", "종류", "center"),
-    column("direction", "구분", "center"),
-    column("outcome", "결과", "center"),
-    column("number", "전화번호"),
-    column("staff_name", "직원"),
-    column("duration", "통화시간", "right"),
-    column("reception", "접수", "center"),
-    column("text", "내용", max_width=280),
-]
+# the customer's calls and messages, as services.call_log.customer_calls gives them
+CALLS = ListSpec(
+    "통화·문자",
+    (
+        ListColumn("occurred_at", "일시", "datetime", width=17),
+        ListColumn("kind", "종류", width=6, align="center"),
+        ListColumn("direction", "구분", width=6, align="center"),
+        ListColumn("outcome", "결과", width=9, align="center"),
+        ListColumn("number", "전화번호", width=15),
+        ListColumn("staff_name", "직원", width=10),
+        ListColumn("duration", "통화시간", width=8, align="right"),
+        ListColumn(
+            "reception",
+            "접수",
+            width=6,
+            align="center",
+            value=lambda r: "접수" if r.get("reception_id") else "",
+        ),
+        ListColumn("text", "내용", width=40, max_width=280),
+    ),
+)
+EXPORT_CHUNK = 500
 
 
 class CustomerCalls(ui.column):
@@ -36,8 +51,15 @@ class CustomerCalls(ui.column):
         self.actor, self.customer_id = actor, customer_id
         self.classes("w-full gap-1")
         with self:
+            toolbar = Toolbar(
+                prefix="customer-calls-",
+                shortcuts=False,
+                search=lambda: self.table.refresh(),
+                excel=lambda: tab_excel(actor, CALLS, self.all_rows(), toolbar.buttons["excel"]),
+                print=lambda: tab_print(actor, CALLS, self.all_rows(), toolbar.buttons["print"]),
+            )
             self.table = PagedTable(
-                columns=COLUMNS,
+                columns=spec_columns(CALLS),
                 fetch=self.fetch,
                 rows_per_page=20,
                 selection=None,
@@ -56,12 +78,23 @@ class CustomerCalls(ui.column):
         rows = [
             {
                 **{k: v for k, v in row.items() if k not in ("occurred_at", "handled_at")},
+                **CALLS.table_row(row),
                 "occurred_at": format_datetime(row["occurred_at"], seconds=True),
-                "reception": "접수" if row.get("reception_id") else "",
             }
             for row in page.rows
         ]
         return Page(rows=rows, total=page.total)
+
+    async def all_rows(self) -> AsyncIterator[dict[str, Any]]:
+        """Every call and message of the customer, newest first, a chunk at a time."""
+        offset = 0
+        while True:
+            page = await call_log.customer_calls(self.customer_id, limit=EXPORT_CHUNK, offset=offset)
+            for row in page.rows:
+                yield row
+            offset += EXPORT_CHUNK
+            if not page.rows or offset >= page.total:
+                return
 
     async def open(self, row: dict[str, Any]) -> None:
         if row.get("reception_id"):

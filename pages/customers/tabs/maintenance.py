@@ -4,6 +4,8 @@ State changes go through services.maintenance.change_contract_state (the state r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from nicegui import ui
 
 from core.audit import Actor
@@ -12,8 +14,10 @@ from core.korean import format_amount, format_date, josa
 from models.maintenance import ContractState
 from pages.components import tab_counts
 from pages.components.dialogs import confirm
+from pages.components.paged_table import spec_columns
 from pages.components.row_select import select_on_click
 from pages.components.toolbar import Toolbar
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
 from pages.maintenance.forms import (
     RowMenu,
@@ -25,6 +29,7 @@ from pages.maintenance.forms import (
     when_shown,
 )
 from services import maintenance, maintenance_agreements
+from services.list_spec import ListColumn, ListSpec
 
 # sub-tab key → (label, state shown; None = all)
 SUB_TABS: dict[str, tuple[str, ContractState | None]] = {
@@ -34,21 +39,29 @@ SUB_TABS: dict[str, tuple[str, ContractState | None]] = {
     "all": ("전체", None),
 }
 
-COLUMNS = [
-    {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
-    {"name": "group", "label": "제품군", "field": "group", "align": "left"},
-    {"name": "state", "label": "계약상태", "field": "state", "align": "center"},
-    {"name": "contract_date", "label": "계약일자", "field": "contract_date", "align": "center"},
-    {"name": "start_on", "label": "시작일", "field": "start_on", "align": "center"},
-    {"name": "end_on", "label": "종료일자", "field": "end_on", "align": "center"},
-    {"name": "type", "label": "유형", "field": "type", "align": "center"},
-    {"name": "method", "label": "납부방법", "field": "method", "align": "left"},
-    {"name": "form", "label": "납입형태", "field": "form", "align": "left"},
-    {"name": "settlement", "label": "정산월", "field": "settlement", "align": "center"},
-    {"name": "fee", "label": "소급비", "field": "fee", "align": "right"},
-    {"name": "total", "label": "유지보수금액", "field": "total", "align": "right"},
-    {"name": "sales", "label": "영업담당", "field": "sales", "align": "left"},
-]
+# the customer's contracts of the sub-tab: (순번, contract) pairs
+CONTRACTS = ListSpec(
+    "유지보수관리",
+    (
+        ListColumn("seq", "순번", "number", width=6, value=lambda r: r[0]),
+        ListColumn("group", "제품군", width=16, value=lambda r: r[1].product_group_name),
+        ListColumn("state", "계약상태", width=9, align="center", value=lambda r: r[1].state.value),
+        ListColumn(
+            "contract_date", "계약일자", "date", width=11, align="center", value=lambda r: r[1].contract_date
+        ),
+        ListColumn("start_on", "시작일", "date", width=11, align="center", value=lambda r: r[1].start_on),
+        ListColumn("end_on", "종료일자", "date", width=11, align="center", value=lambda r: r[1].end_on),
+        ListColumn("type", "유형", width=8, align="center", value=lambda r: r[1].contract_type.value),
+        ListColumn("method", "납부방법", width=10, value=lambda r: r[1].payment_method_name),
+        ListColumn("form", "납입형태", width=10, value=lambda r: r[1].payment_form_name),
+        ListColumn("settlement", "정산월", width=7, align="center", value=lambda r: r[1].settlement_month),
+        ListColumn("fee", "소급비", "amount", width=12, total=True, value=lambda r: r[1].retroactive_fee),
+        ListColumn(
+            "total", "유지보수금액", "amount", width=14, total=True, value=lambda r: r[1].total_amount
+        ),
+        ListColumn("sales", "영업담당", width=10, value=lambda r: r[1].sales_staff_name),
+    ),
+)
 
 LINE_COLUMNS = [
     {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
@@ -63,21 +76,9 @@ LINE_COLUMNS = [
 
 def _row(index: int, contract: maintenance.ContractRow) -> dict:
     return {
+        **CONTRACTS.table_row((index, contract)),
         "id": contract.id,
-        "seq": index,
         "version": contract.version,
-        "group": contract.product_group_name,
-        "state": contract.state.value,
-        "contract_date": format_date(contract.contract_date),
-        "start_on": format_date(contract.start_on),
-        "end_on": format_date(contract.end_on),
-        "type": contract.contract_type.value,
-        "method": contract.payment_method_name,
-        "form": contract.payment_form_name,
-        "settlement": contract.settlement_month,
-        "fee": format_amount(contract.retroactive_fee),
-        "total": format_amount(contract.total_amount),
-        "sales": contract.sales_staff_name,
         "label": f"{contract.product_group_name} {format_date(contract.start_on)} ~ {format_date(contract.end_on)}",
     }
 
@@ -85,6 +86,19 @@ def _row(index: int, contract: maintenance.ContractRow) -> dict:
 async def maintenance_tab(actor: Actor, customer_id: int) -> None:
     container = ui.column().classes("w-full gap-1")
     current = {"tab": "contracted"}
+
+    async def numbered() -> list[tuple[int, maintenance.ContractRow]]:
+        contracts, _ = await maintenance.customer_contracts(customer_id, SUB_TABS[current["tab"]][1])
+        return list(enumerate(contracts, start=1))
+
+    def list_spec() -> ListSpec:
+        """The list as the sub-tab shows it: 유지보수관리(보류), …"""
+        label = SUB_TABS[current["tab"]][0]
+        return (
+            CONTRACTS
+            if current["tab"] == "contracted"
+            else replace(CONTRACTS, title=f"유지보수관리({label})")
+        )
 
     async def reload() -> None:
         rows_data, counts = await maintenance.customer_contracts(customer_id, SUB_TABS[current["tab"]][1])
@@ -204,14 +218,27 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
 
     with container:
         with ui.row().classes("items-center gap-1 w-full"):
-            Toolbar(
+            toolbar = Toolbar(
                 prefix="contracts-",
                 search=guard(container, reload),
                 add=guard(container, add),
                 edit=guard(container, edit),
                 delete=guard(container, delete),
+                excel=guard(
+                    container, lambda: tab_excel(actor, list_spec(), numbered(), toolbar.buttons["excel"])
+                ),
                 print=guard(container, print_selected),
             )
+            list_print = (
+                ui.button(
+                    "목록 인쇄",
+                    icon="print",
+                    on_click=guard(container, lambda: tab_print(actor, list_spec(), numbered(), list_print)),
+                )
+                .props("dense outline no-caps")
+                .mark("contracts-list-print")
+            )
+            list_print.tooltip("이 구분의 계약 목록을 인쇄합니다 (인쇄[F10]은 선택한 계약의 동의서)")
             ui.separator().props("vertical")
             ui.button("계약", icon="task_alt", on_click=lambda: change_state(ContractState.CONTRACTED)).props(
                 "dense unelevated no-caps color=positive"
@@ -235,7 +262,9 @@ async def maintenance_tab(actor: Actor, customer_id: int) -> None:
         strip.classes("w-full")
         with ui.element("div").classes("w-full"):
             table = (
-                ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=0)
+                ui.table(
+                    columns=spec_columns(CONTRACTS), rows=[], row_key="id", selection="single", pagination=0
+                )
                 .props('dense flat bordered no-data-label="이 구분에 해당하는 계약이 없습니다."')
                 .classes("w-full")
                 .mark("contracts-table")

@@ -4,28 +4,37 @@ each — filtered by kind (chips) and period, paged on the server; a click on a 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from functools import partial
 
 from nicegui import ui
 
 from core.audit import Actor
 from pages.components.date_input import DateInput
-from pages.components.paged_table import Page, PagedTable, PageRequest, column
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
+from pages.components.toolbar import Toolbar
 from pages.customers.links import customer_url
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
 from pages.receptions.form import open_reception_form
 from pages.sales.orders import ledger_url
 from pages.sales.quote_editor import quote_url
 from pages.visits.editor import open_visit_editor
 from services import timeline
+from services.list_spec import ListColumn, ListSpec
 from services.timeline import KINDS, Kind, Target
 
-COLUMNS = [
-    column("when", "일시", "center"),
-    column("kind", "구분", "center"),
-    column("staff", "담당자", "left"),
-    column("text", "내용", "left", max_width=560),
-]
+# the customer's history lines, as services.timeline.customer_timeline gives them
+HISTORY = ListSpec(
+    "전체 이력",
+    (
+        ListColumn("when", "일시", width=17, align="center"),
+        ListColumn("kind", "구분", width=8, align="center"),
+        ListColumn("staff", "담당자", width=10),
+        ListColumn("text", "내용", width=70, max_width=560),
+    ),
+)
+EXPORT_CHUNK = 500
 
 
 class CustomerTimeline(ui.column):
@@ -53,8 +62,15 @@ class CustomerTimeline(ui.column):
                 ui.button("모두 선택", on_click=self.select_all).props("dense flat no-caps").mark(
                     "timeline-all"
                 )
+                ui.space()
+                toolbar = Toolbar(
+                    prefix="timeline-",
+                    shortcuts=False,
+                    excel=lambda: tab_excel(actor, HISTORY, self.all_rows(), toolbar.buttons["excel"]),
+                    print=lambda: tab_print(actor, HISTORY, self.all_rows(), toolbar.buttons["print"]),
+                )
             self.table = PagedTable(
-                columns=COLUMNS,
+                columns=spec_columns(HISTORY),
                 fetch=self.fetch,
                 rows_per_page=20,
                 selection=None,
@@ -99,6 +115,17 @@ class CustomerTimeline(ui.column):
             limit=request.rows_per_page,
             offset=request.offset,
         )
+
+    async def all_rows(self) -> AsyncIterator[dict]:
+        """Every line the chosen kinds and period give, newest first, a chunk at a time."""
+        offset = 0
+        while True:
+            page = await self.fetch(PageRequest(page=offset // EXPORT_CHUNK + 1, rows_per_page=EXPORT_CHUNK))
+            for row in page.rows:
+                yield row
+            offset += EXPORT_CHUNK
+            if not page.rows or offset >= page.total:
+                return
 
     async def refresh(self) -> None:
         await self.table.refresh()

@@ -3,28 +3,37 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
 from pages.components import tab_counts
-from pages.components.paged_table import Page, PagedTable, PageRequest
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
 from pages.visits.editor import delete_visit_asking, open_visit_editor
 from services import visits
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    {"name": "written_on", "label": "작성일자", "field": "written_on", "align": "center", "sortable": True},
-    {"name": "visit_date", "label": "방문일자", "field": "visit_date", "align": "center", "sortable": True},
-    {"name": "visit_time", "label": "시간", "field": "visit_time", "align": "center", "sortable": True},
-    {"name": "state", "label": "진행상태", "field": "state", "align": "center", "sortable": True},
-    {"name": "template", "label": "문서분류", "field": "template", "align": "left", "sortable": True},
-    {"name": "purpose", "label": "방문목적", "field": "purpose", "align": "left", "sortable": True},
-    {"name": "visitor", "label": "방문자", "field": "visitor", "align": "left", "sortable": True},
-    {"name": "document_number", "label": "문서번호", "field": "document_number", "align": "center"},
-]
+# the customer's visit reports, as services.visits.customer_visits gives them
+VISITS = ListSpec(
+    "방문일지",
+    (
+        ListColumn("written_on", "작성일자", width=11, align="center", sortable=True),
+        ListColumn("visit_date", "방문일자", width=11, align="center", sortable=True),
+        ListColumn("visit_time", "시간", width=7, align="center", sortable=True),
+        ListColumn("state", "진행상태", width=9, align="center", sortable=True),
+        ListColumn("template", "문서분류", width=14, sortable=True),
+        ListColumn("purpose", "방문목적", width=30, sortable=True),
+        ListColumn("visitor", "방문자", width=10, sortable=True),
+        ListColumn("document_number", "문서번호", width=14, align="center"),
+    ),
+)
+EXPORT_CHUNK = 500
 
 
 class CustomerVisits(ui.column):
@@ -34,17 +43,27 @@ class CustomerVisits(ui.column):
         self.classes("w-full gap-1")
         with self:
             # the customer window holds several tabs with toolbars: F-keys stay with the main screen
-            Toolbar(
+            toolbar = Toolbar(
                 prefix="visits-",
                 shortcuts=False,
                 search=self.refresh,
                 add=self.add,
                 edit=self.edit_selected,
                 delete=self.delete_selected,
+                excel=lambda: tab_excel(actor, VISITS, self.all_rows(), toolbar.buttons["excel"]),
                 print=self.print_selected,
             )
+            with toolbar:
+                list_print = ui.button(
+                    "목록 인쇄",
+                    icon="print",
+                    on_click=lambda: tab_print(actor, VISITS, self.all_rows(), list_print),
+                ).props("dense outline no-caps")
+                list_print.mark("visits-list-print").tooltip(
+                    "방문일지 목록을 인쇄합니다 (인쇄는 선택한 방문일지)"
+                )
             self.table = PagedTable(
-                columns=COLUMNS,
+                columns=spec_columns(VISITS),
                 fetch=self.fetch,
                 sort_by="written_on",
                 descending=True,
@@ -68,6 +87,24 @@ class CustomerVisits(ui.column):
             descending=request.descending,
         )
         return Page(page.rows, page.total)
+
+    async def all_rows(self) -> AsyncIterator[dict]:
+        """Every visit report of the customer, in the table's order, a chunk at a time."""
+        sort = self.table.pagination
+        offset = 0
+        while True:
+            page = await visits.customer_visits(
+                self.customer_id,
+                offset=offset,
+                limit=EXPORT_CHUNK,
+                sort_by=sort.get("sortBy"),
+                descending=bool(sort.get("descending")),
+            )
+            for row in page.rows:
+                yield row
+            offset += EXPORT_CHUNK
+            if offset >= page.total:
+                return
 
     async def refresh(self) -> None:
         await self.table.refresh()
