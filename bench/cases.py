@@ -18,6 +18,8 @@ from typing import Any
 from bench.heavy import excel_export_case, quote_pdf_case, startup_case
 from bench.operations import SEED, Context, Operation
 from core.korean import chosung, phone_digits
+from services.customer_list import CUSTOMER_WITH_NAMES
+from services.reception_log import RECEPTION_WITH_NAMES
 
 PAGE = 100  # "first page of 100"
 SUBSCRIBER_DIGITS = 7
@@ -140,21 +142,16 @@ async def resolve_caller_case(ctx: Context) -> Operation:
 # ---------------------------------------------------------------------------------------------
 # customer search
 
-_CUSTOMER_SELECT = """
+_CUSTOMER_SELECT = (
+    """
 SELECT c.id, c.code, c.registered_on, st.name, c.company_name, c.representative, c.business_number,
        c.business_type, c.business_item, c.phone, c.fax, c.mobile, c.email, c.homepage, c.postal_code,
        c.address, c.address_detail, c.contact_name, dp.name, sf.name, c.contract_date,
        c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, ca.name, cb.name,
-       cc.name, sc.name, c.partner_id
-FROM customer c
-LEFT JOIN code_entry st ON st.id = c.status_id
-LEFT JOIN code_entry dp ON dp.id = c.department_id
-LEFT JOIN staff sf ON sf.id = c.staff_id
-LEFT JOIN code_entry ca ON ca.id = c.class_a_id
-LEFT JOIN code_entry cb ON cb.id = c.class_b_id
-LEFT JOIN code_entry cc ON cc.id = c.class_c_id
-LEFT JOIN code_entry sc ON sc.id = c.service_class_id
-"""
+       cc.name, sc.name, c.partner_id"""
+    + CUSTOMER_WITH_NAMES
+    + "\n"
+)
 
 
 FEW_MATCHES = 2000
@@ -356,19 +353,15 @@ async def customer_phone_case(ctx: Context) -> Operation:
 # ---------------------------------------------------------------------------------------------
 # reception log
 
-_LOG_SELECT = """
+_LOG_SELECT = (
+    """
 SELECT r.id, r.version, r.received_at, r.direction, r.source, t.short_name, t.name, r.customer_id,
        c.company_name, c.partner_id, r.phone, r.extension, r.contact_name, cl.name, cm.name, cs.name,
        SUBSTR(r.inquiry, 1, 200), r.state, rv.name, pr.name, r.processed_at
-FROM reception r
-LEFT JOIN customer c ON c.id = r.customer_id
-LEFT JOIN code_entry t ON t.id = r.reception_type_id
-LEFT JOIN code_entry cl ON cl.id = r.category_large_id
-LEFT JOIN code_entry cm ON cm.id = r.category_medium_id
-LEFT JOIN code_entry cs ON cs.id = r.category_small_id
-LEFT JOIN staff rv ON rv.id = r.receiver_id
-LEFT JOIN staff pr ON pr.id = r.processor_id
 """
+    + RECEPTION_WITH_NAMES
+    + "\n"
+)
 TEXT_MATCH_CAP = 10_000
 LIKE = " LIKE ? ESCAPE '\\'"
 

@@ -391,7 +391,7 @@ def _children(connection: sqlite3.Connection, parent_ids: list[int]) -> dict[int
 # (search indexes, log indexes) and any later ones then run on the filled file, as they run on an
 # office's existing database when it is upgraded. Inserting a million rows into every index and
 # search trigger would take many times longer.
-BASE_MIGRATION = "models.0003_receptions_indexes"
+BASE_MIGRATION = "models.0003_reception_stats_and_contact_indexes"
 
 
 async def _migrate_and_seed(path: Path) -> None:

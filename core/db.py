@@ -19,6 +19,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.connection import get_connection
 from tortoise.expressions import Function
 from tortoise.migrations.api import migrate as run_migrations
+from tortoise.migrations.recorder import MigrationRecorder
+from tortoise.transactions import in_transaction
 
 from core.settings import get_settings
 from models import MODEL_MODULES
@@ -56,17 +58,51 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
 TORTOISE_ORM = tortoise_config("sqlite://data/gogaek.sqlite3")
 
 
+# Migrations renamed to say what they do (old name → new name). An office's database records the
+# migrations it applied by name; the old names are rewritten before migrating, so a renamed
+# migration is not taken for a new one and run again.
+RENAMED_MIGRATIONS = {
+    "0003_receptions_indexes": "0003_reception_stats_and_contact_indexes",
+    "0004_bench_search_index": "0004_substring_search_tables",
+    "0005_bench_indexes": "0005_reception_log_indexes",
+}
+
+
 async def migrate(database_url: str | None = None) -> None:
     """Apply every pending migration, then close the migration connection. On SQLite, refresh
     the query planner's statistics as well."""
     config = tortoise_config(database_url)
     try:
+        await _rename_recorded_migrations(config)
         await run_migrations(config=config)
     finally:
         await Tortoise.close_connections()
     url = database_url or get_settings().database_url
     if url.startswith("sqlite"):
         refresh_statistics(url.split("://", 1)[1].split("?", 1)[0])
+
+
+async def _rename_recorded_migrations(config: dict[str, Any]) -> None:
+    """Rewrite the old names of RENAMED_MIGRATIONS in Tortoise's table of applied migrations
+    (a new database has no such table yet: nothing to do)."""
+    await Tortoise.init(config=config)
+    try:
+        connection = get_connection("default")
+        recorder = MigrationRecorder(connection)
+        applied = {key.name for key in await recorder.applied_migrations() if key.app_label == "models"}
+        renames = [(old, new) for old, new in RENAMED_MIGRATIONS.items() if old in applied]
+        if not renames:
+            return
+        mark = (lambda n: f"${n}") if connection.capabilities.dialect == "postgres" else (lambda n: "?")
+        async with in_transaction("default") as transaction:
+            for old, new in renames:
+                await transaction.execute_query(
+                    f"UPDATE {recorder.table_name} SET name = {mark(1)} WHERE app = {mark(2)} AND name = {mark(3)}",
+                    [new, "models", old],
+                )
+        log.info("renamed recorded migrations: %s", ", ".join(f"{old} → {new}" for old, new in renames))
+    finally:
+        await Tortoise.close_connections()
 
 
 PLANNER_SAMPLE_ROWS = 1000

@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_bench_indexes')]
+    dependencies = [('models', '0005_reception_log_indexes')]
 
     initial = False
 

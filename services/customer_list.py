@@ -244,7 +244,7 @@ _FORMATTED_BUSINESS_NUMBER = """CASE WHEN length(c.business_number) = 10
      THEN substr(c.business_number, 1, 3) || '-' || substr(c.business_number, 4, 2) || '-' || substr(c.business_number, 6)
      ELSE c.business_number END"""
 # a customer with the code tables and staff its list and export show by name
-_CUSTOMER_WITH_NAMES = """
+CUSTOMER_WITH_NAMES = """
 FROM customer c
 LEFT JOIN code_entry st ON st.id = c.status_id
 LEFT JOIN code_entry dp ON dp.id = c.department_id
@@ -269,7 +269,7 @@ COALESCE(ca.name, '') AS class_a, COALESCE(cb.name, '') AS class_b, COALESCE(cc.
 COALESCE(sc.name, '') AS service_class, COALESCE(c.management_stop_date, '') AS management_stop_date,
 c.partner_id AS partner_id
 """
-    + _CUSTOMER_WITH_NAMES
+    + CUSTOMER_WITH_NAMES
 )
 QUICK_DIGITS = 4  # a business-number or phone search with this many digits touches few rows
 
@@ -445,7 +445,7 @@ c.address_detail, c.contact_name, COALESCE(dp.name, ''), COALESCE(sf.name, ''), 
 c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, COALESCE(ca.name, ''),
 COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {{sort}} AS sort_key
 """
-    + _CUSTOMER_WITH_NAMES
+    + CUSTOMER_WITH_NAMES
 )
 _EXPORT_DATES = tuple(i for i, (_, column) in enumerate(EXPORT_COLUMNS) if column.kind == "date")
 

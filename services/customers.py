@@ -76,13 +76,14 @@ def prefix_bounds(prefix: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class CustomerChoice:
-    """A customer offered by a picker (번호연결, 방문일지, …)."""
+    """A customer offered by the customer picker (pages/components/customer_picker.py)."""
 
     id: int
     code: str
     company_name: str
     representative: str
     phone: str
+    address: str
 
     @property
     def label(self) -> str:
@@ -108,7 +109,7 @@ async def lookup_customers(text: str, *, limit: int = 20) -> list[CustomerChoice
         await Customer.filter(condition)
         .order_by("company_name", "id")
         .limit(limit)
-        .values("id", "code", "company_name", "representative", "phone")
+        .values("id", "code", "company_name", "representative", "phone", "address")
     )
     return [CustomerChoice(**row) for row in rows]
 

@@ -27,7 +27,6 @@ from models.quote import Quote, QuoteLine, QuoteState
 from models.sales import SalesOrder, Shipment
 from models.staff import Staff
 from services import company
-from services.customers import lookup_customers
 from services.document_lines import (
     LineInput,
     Totals,
@@ -385,7 +384,7 @@ async def get_quote(quote_id: int, *, today: dt.date | None = None) -> QuoteDeta
 
 
 # ---------------------------------------------------------------------------------------------
-# Choosing a customer or partner
+# Choosing a trading partner
 
 
 @dataclass(frozen=True)
@@ -395,25 +394,6 @@ class PartyChoice:
     name: str
     representative: str
     phone: str
-    partner_name: str = ""
-
-
-async def find_customers(text: str, *, limit: int = 30) -> list[PartyChoice]:
-    """Customers for the quote editor's picker (services.customers.lookup_customers), each with
-    its trading partner's name."""
-    order = [c.id for c in await lookup_customers(text, limit=limit)]
-    rows = {
-        r["id"]: r
-        for r in await Customer.filter(id__in=order).values(
-            "id", "code", "company_name", "representative", "phone", "partner__name"
-        )
-    }
-    return [
-        PartyChoice(
-            r["id"], r["code"], r["company_name"], r["representative"], r["phone"], r["partner__name"] or ""
-        )
-        for r in (rows[i] for i in order if i in rows)
-    ]
 
 
 async def find_partners(text: str, *, limit: int = 30) -> list[PartyChoice]:

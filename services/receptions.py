@@ -21,7 +21,6 @@ from models.reception import CallSource, Direction, Reception, ReceptionState
 from models.staff import Staff
 from models.telephony import CallEvent, CallEventSource
 from services import calls, codes, phone_directory
-from services.customers import lookup_customers
 from services.submissions import already_made, create_once
 
 MAX_TEXT = 20_000
@@ -404,11 +403,3 @@ async def customers_with_number(number: str) -> list[CustomerBrief]:
         return []
     rows = {row["id"]: row for row in await Customer.filter(id__in=ids).values(*_BRIEF_FIELDS)}
     return [CustomerBrief(**rows[i]) for i in ids if i in rows]
-
-
-async def find_customers(text: str, *, limit: int = 30) -> list[CustomerBrief]:
-    """The form's customer picker: what services.customers.lookup_customers finds (company name,
-    초성, code, any phone fragment), with the fields the form copies from the customer."""
-    order = [c.id for c in await lookup_customers(text, limit=limit)]
-    rows = {row["id"]: row for row in await Customer.filter(id__in=order).values(*_BRIEF_FIELDS)}
-    return [CustomerBrief(**rows[i]) for i in order if i in rows]

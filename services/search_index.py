@@ -1,4 +1,4 @@
-"""Substring search through SQLite's FTS5 trigram indexes (migration 0004_bench_search_index).
+"""Substring search through SQLite's FTS5 trigram indexes (migration 0004_substring_search_tables).
 
 `customer_search` indexes company names and their 초성; `reception_search` a reception's contact
 name, inquiry and phone digits. Both are contentless (only the index is stored). Every indexed

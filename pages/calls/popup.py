@@ -19,10 +19,11 @@ from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_amount, format_datetime, josa
 from pages.calls.dial_and_sms import dial_button
+from pages.components.customer_picker import pick_customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.customers.links import customer_url
 from pages.receptions.form import open_reception_form
-from services import call_popup, customers
+from services import call_popup
 from services.call_popup import CallPopup, Candidate, ReceptionLine
 from services.telephony_settings import PopupTarget
 from telephony import runtime
@@ -240,43 +241,14 @@ class CallCard(ui.card):
             with self:
                 await self.link(candidate.id)
 
-    def open_link_dialog(self) -> None:
-        with TransientDialog() as dialog, ui.card().classes("w-[420px] max-w-full"):
-            ui.label(f"번호연결: {self.popup.display_number}").classes("text-h6")
-            ui.label("이 번호로 오는 전화를 어느 고객으로 표시할지 고르세요.").classes("text-body2")
-            with ui.row().classes("w-full items-center no-wrap"):
-                query = (
-                    ui.input("고객명, 고객코드 또는 전화번호")
-                    .props("outlined dense autofocus")
-                    .classes("flex-1")
-                    .mark("link-search")
-                )
-                ui.button("조회", icon="search", on_click=lambda: search()).props("dense unelevated").mark(
-                    "link-search-button"
-                )
-            results = ui.column().classes("w-full gap-0 max-h-[50vh] overflow-auto")
-
-            async def search() -> None:
-                found = await customers.lookup_customers(query.value or "")
-                results.clear()
-                with results:
-                    if not found:
-                        ui.label("조회된 고객이 없습니다.").classes("text-grey-7")
-                    for candidate in found:
-
-                        async def pick(c=candidate) -> None:
-                            dialog.close()  # the dialog goes away: what follows happens on the card
-                            with self:
-                                await self.link(c.id)
-
-                        with ui.item(on_click=pick).props("clickable dense").mark("link-result"):
-                            ui.item_section(candidate.company_name)
-                            ui.item_section(candidate.code).props("side")
-
-            query.on("keydown.enter", search)
-            with ui.row().classes("w-full justify-end"):
-                ui.button("닫기", on_click=dialog.close).props("flat")
-        dialog.open()
+    async def open_link_dialog(self) -> None:
+        chosen = await pick_customer(
+            f"번호연결: {self.popup.display_number}",
+            note="이 번호로 오는 전화를 어느 고객으로 표시할지 고르세요.",
+        )
+        if chosen is not None:
+            with self:  # the picker has gone: what follows happens on the card
+                await self.link(chosen.id)
 
 
 class PopupStack(ui.column):

@@ -17,6 +17,7 @@ from models.card import Employment
 from models.codes import CodeKind
 from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
+from pages.components.customer_picker import pick_customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
@@ -29,7 +30,7 @@ from pages.components.toolbar import Toolbar
 from pages.customers.editor import choices_with
 from pages.customers.fields import choice, date_field, required, text_input, typed_date
 from pages.customers.links import open_customer
-from pages.customers.search import list_styles, pick_customer, table_order
+from pages.customers.search import list_styles, table_order
 from pages.frame import protected_page
 from services import cards
 from services.cards import CardFilters, CardInput
@@ -179,10 +180,10 @@ async def open_card_editor(
         async def pick() -> None:
             chosen = await pick_customer("소속회사 선택")
             if chosen:
-                state["customer_id"] = chosen["id"]
-                company.value = chosen["company_name"]
+                state["customer_id"] = chosen.id
+                company.value = chosen.company_name
                 if not company_address.value:
-                    company_address.value = chosen["address"]
+                    company_address.value = chosen.address
                 show_link()
 
         def unlink() -> None:

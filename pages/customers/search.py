@@ -12,7 +12,6 @@ from core.audit import Actor
 from core.errors import ValidationError
 from core.inputs import WRONG_DATE
 from models.codes import CodeKind
-from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.list_output import send_excel, send_pdf
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
@@ -293,47 +292,3 @@ class CustomerSearchPanel(ui.column):
 def table_order(table: PagedTable) -> tuple[str | None, bool]:
     """The order the user sees, so exports and prints list rows the same way."""
     return table.pagination.get("sortBy"), bool(table.pagination.get("descending"))
-
-
-async def pick_customer(title: str = "고객 찾기") -> dict[str, Any] | None:
-    """A small search dialog; returns the chosen customer's row (id, code, company_name, …) or None."""
-    with TransientDialog() as dialog, ui.card().classes("w-[640px] max-w-full"):
-        ui.label(title).classes("text-h6")
-        with ui.row().classes("w-full items-center gap-2 no-wrap"):
-            query = text_input("법인상호 / 초성 / 전화번호", mark="pick-customer-query").classes("flex-1")
-            search_button = ui.button("조회", icon="search").props("dense unelevated no-caps")
-        results = (
-            ui.table(
-                columns=[
-                    {"name": "code", "label": "고객코드", "field": "code", "align": "left"},
-                    {"name": "company_name", "label": "법인상호", "field": "company_name", "align": "left"},
-                    {"name": "representative", "label": "대표자", "field": "representative", "align": "left"},
-                    {"name": "phone", "label": "전화번호", "field": "phone", "align": "left"},
-                    {"name": "address", "label": "주소", "field": "address", "align": "left"},
-                ],
-                rows=[],
-                row_key="id",
-                pagination=10,
-            )
-            .props('dense flat bordered no-data-label="조회된 고객이 없습니다."')
-            .classes("w-full")
-            .mark("pick-customer-table")
-        )
-
-        async def search() -> None:
-            text = (query.value or "").strip()
-            digits = "".join(ch for ch in text if ch.isdigit())
-            looks_like_phone = len(digits) >= 3 and len(digits) == len(text.replace("-", "").replace(" ", ""))
-            filters = CustomerFilters(phone=text) if looks_like_phone else CustomerFilters(company_name=text)
-            page = await customer_list.search_customers(filters, PageRequest(rows_per_page=50))
-            results.rows = page.rows
-            results.update()
-
-        search_button.on_click(search)
-        query.on("keydown.enter", search)
-        results.on("rowClick", lambda e: dialog.submit(e.args[1]))
-        ui.label("행을 누르면 선택됩니다.").classes("text-caption text-grey-7")
-        with ui.row().classes("w-full justify-end"):
-            ui.button("닫기", on_click=lambda: dialog.submit(None)).props("flat")
-    dialog.open()
-    return await dialog

@@ -17,6 +17,7 @@ from core.korean import format_datetime, format_phone, phone_digits
 from models.attachment import AttachmentSlot
 from models.codes import CodeKind
 from models.reception import CallSource, Direction, ReceptionState
+from pages.components import customer_picker
 from pages.components.attachments import AttachmentBox
 from pages.components.change_history import change_history_button
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
@@ -51,70 +52,9 @@ def customer_label(customer: CustomerBrief | None) -> str:
 
 
 async def pick_customer(initial_text: str = "") -> CustomerBrief | None:
-    """A small search dialog: company name (초성 too), customer code or phone fragment."""
-    found: dict[int, CustomerBrief] = {}
-    columns = [
-        {"name": "code", "label": "고객코드", "field": "code", "align": "left"},
-        {"name": "company_name", "label": "법인상호", "field": "company_name", "align": "left"},
-        {"name": "representative", "label": "대표자", "field": "representative", "align": "left"},
-        {"name": "phone", "label": "전화번호", "field": "phone", "align": "left"},
-    ]
-    with TransientDialog() as dialog, ui.card().classes("w-[640px] max-w-full"):
-        ui.label("고객 찾기").classes("text-h6")
-        with ui.row().classes("w-full items-center no-wrap gap-2"):
-            query = (
-                ui.input("법인상호 · 초성 · 고객코드 · 전화번호", value=initial_text)
-                .props("outlined dense autofocus")
-                .classes("grow")
-                .mark("customer-picker-search")
-            )
-            search_button = (
-                ui.button("검색", icon="search").props("dense unelevated").mark("customer-picker-go")
-            )
-        hint = ui.label().classes("text-caption text-grey-7")
-        table = (
-            ui.table(columns=columns, rows=[], row_key="id", selection="single", pagination=0)
-            .props('dense flat bordered virtual-scroll no-data-label="검색어를 입력하고 검색하세요."')
-            .classes("w-full max-h-[50vh]")
-            .mark("customer-picker-table")
-        )
-
-        async def search() -> None:
-            results = await receptions.find_customers(query.value or "")
-            found.clear()
-            found.update({c.id: c for c in results})
-            table.rows = [
-                {
-                    "id": c.id,
-                    "code": c.code,
-                    "company_name": c.company_name,
-                    "representative": c.representative,
-                    "phone": c.phone,
-                }
-                for c in results
-            ]
-            table.selected = table.rows[:1] if len(table.rows) == 1 else []
-            hint.set_text(
-                "찾는 고객이 없습니다." if not results else f"{len(results):,}건 (더블클릭 또는 선택)"
-            )
-            table.update()
-
-        def choose(row: dict[str, Any] | None = None) -> None:
-            row = row or (table.selected[0] if table.selected else None)
-            if row is None:
-                ui.notify("고객을 선택하세요.", type="warning")
-                return
-            dialog.submit(found.get(row["id"]))
-
-        search_button.on_click(search)
-        query.on("keydown.enter", search)
-        table.on("rowDblclick", lambda e: choose(e.args[1]))
-        with ui.row().classes("w-full justify-end"):
-            ui.button("선택", on_click=lambda: choose()).props("unelevated").mark("customer-picker-choose")
-            ui.button("취소", on_click=lambda: dialog.submit(None)).props("flat")
-    if initial_text:
-        ui.timer(0, search, once=True)
-    return await dialog
+    """The customer picker, answering with the fields the form copies from the customer."""
+    chosen = await customer_picker.pick_customer(initial_text=initial_text)
+    return await receptions.customer_brief(chosen.id) if chosen else None
 
 
 async def _code_options(kind: CodeKind, *, parent_id: int | None = None, keep: int | None = None) -> dict:
@@ -213,9 +153,9 @@ class ReceptionForm:
                         .classes("grow")
                         .mark("reception-customer")
                     )
-                    ui.button(icon="search", on_click=self.choose_customer).props("dense flat").tooltip(
-                        "고객 찾기"
-                    ).mark("reception-pick-customer")
+                    ui.button(icon="search", on_click=self.choose_customer).props(
+                        'dense flat aria-label="고객 찾기"'
+                    ).tooltip("고객 찾기").mark("reception-pick-customer")
                     ui.button(icon="close", on_click=self.clear_customer).props("dense flat").tooltip(
                         "고객 연결 해제"
                     )

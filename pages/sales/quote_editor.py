@@ -7,7 +7,7 @@ already turned into an order or shipment opens read-only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +21,7 @@ from models.codes import CodeKind
 from models.quote import Quote, QuoteState
 from pages.components.change_history import change_history_button
 from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.customer_picker import pick_customer
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.document_lines import LinesEditor
@@ -38,12 +39,11 @@ from services.staff import staff_choices
 
 DEFAULT_VALIDITY_DAYS = 30
 STATE_OPTIONS = {state.value: state.value for state in QuoteState}
-PARTY_COLUMNS = [
+PARTNER_COLUMNS = [
     {"name": "code", "label": "코드", "field": "code", "align": "left"},
     {"name": "name", "label": "상호", "field": "name", "align": "left"},
     {"name": "representative", "label": "대표자", "field": "representative", "align": "left"},
     {"name": "phone", "label": "전화", "field": "phone", "align": "left"},
-    {"name": "partner", "label": "거래처", "field": "partner_name", "align": "left"},
 ]
 
 
@@ -82,17 +82,13 @@ def line_rows(lines) -> list[dict[str, Any]]:
     ]
 
 
-def pick_party(
-    title: str,
-    search: Callable[[str], Awaitable[list[quotes.PartyChoice]]],
-    on_pick: Callable[[quotes.PartyChoice], Awaitable[None] | None],
-    *,
-    marker: str,
-) -> None:
-    """A search dialog for a customer or a trading partner (never the whole table)."""
+def pick_partner(on_pick: Callable[[quotes.PartyChoice], None]) -> None:
+    """거래처 찾기: a search dialog for a trading partner (never the whole table). A customer is
+    picked with pages.components.customer_picker."""
     found: dict[int, quotes.PartyChoice] = {}
+    marker = "partner-pick"
     with TransientDialog() as dialog, ui.card().classes("w-[720px] max-w-full"):
-        ui.label(title).classes("text-h6")
+        ui.label("거래처 찾기").classes("text-h6")
         with ui.row().classes("w-full items-center gap-2 no-wrap"):
             query = (
                 ui.input("상호 또는 코드")
@@ -102,7 +98,7 @@ def pick_party(
             )
             ui.button("조회", icon="search", on_click=lambda: load()).props("dense unelevated no-caps")
         table = (
-            ui.table(columns=PARTY_COLUMNS, rows=[], row_key="id", pagination=0)
+            ui.table(columns=PARTNER_COLUMNS, rows=[], row_key="id", pagination=0)
             .props('dense flat bordered virtual-scroll no-data-label="조회된 자료가 없습니다."')
             .classes("w-full max-h-[50vh]")
             .mark(f"{marker}-results")
@@ -112,7 +108,7 @@ def pick_party(
             ui.button("닫기", on_click=dialog.close).props("flat")
 
         async def load() -> None:
-            choices = await search(query.value or "")
+            choices = await quotes.find_partners(query.value or "")
             found.clear()
             found.update({c.id: c for c in choices})
             table.rows = [
@@ -122,17 +118,14 @@ def pick_party(
                     "name": c.name,
                     "representative": c.representative,
                     "phone": c.phone,
-                    "partner_name": c.partner_name,
                 }
                 for c in choices
             ]
             table.update()
 
-        async def pick(row: dict[str, Any]) -> None:
+        def pick(row: dict[str, Any]) -> None:
             dialog.close()
-            result = on_pick(found[row["id"]])
-            if result is not None:
-                await result
+            on_pick(found[row["id"]])
 
         query.on("keydown.enter", load)
         table.on("rowDblclick", lambda e: pick(e.args[1]))
@@ -426,12 +419,12 @@ class QuoteEditor:
             self.customer_class.value = defaults.customer_class_id
         self._changed()
 
-    def choose_customer(self) -> None:
+    async def choose_customer(self) -> None:
         if self.processed:
             return
-        pick_party(
-            "고객 찾기", quotes.find_customers, lambda c: self.set_customer(c.id), marker="customer-pick"
-        )
+        chosen = await pick_customer()
+        if chosen:
+            await self.set_customer(chosen.id)
 
     def choose_partner(self) -> None:
         if self.processed:
@@ -442,7 +435,7 @@ class QuoteEditor:
             self.partner.value = f"{choice.name} ({choice.code})"
             self._changed()
 
-        pick_party("거래처 찾기", quotes.find_partners, picked, marker="partner-pick")
+        pick_partner(picked)
 
     def clear_partner(self) -> None:
         if self.processed:

@@ -29,6 +29,7 @@ from models.visit import VisitState
 from pages.components.attachments import AttachmentBox
 from pages.components.change_history import change_history_button
 from pages.components.conflicts import keep_my_work
+from pages.components.customer_picker import pick_customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
@@ -36,7 +37,7 @@ from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
 from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
-from services import customers, visits
+from services import visits
 from services.html_templates import template_choices
 from services.staff import staff_choices
 from services.visits import CUSTOMER_PLACEHOLDERS, VisitHeader
@@ -77,38 +78,6 @@ def date_input(label: str, value: dt.date | str | None = None) -> ui.input:
         with field.add_slot("append"):
             ui.icon("edit_calendar").classes("cursor-pointer").on("click", menu.open)
     return field
-
-
-async def pick_customer() -> tuple[int, str] | None:
-    """고객 찾기: search by 상호, 초성 or 고객코드; returns (id, label) or None."""
-    with TransientDialog() as dialog, ui.card().style("width: 480px; max-width: 95vw"):
-        ui.label("고객 찾기").classes("text-h6")
-        query = (
-            ui.input("상호, 초성 또는 고객코드")
-            .props("outlined dense autofocus clearable")
-            .classes("w-full")
-            .mark("customer-search-input")
-        )
-        results = ui.list().props("dense separator").classes("w-full max-h-[50vh] overflow-auto")
-
-        async def search() -> None:
-            text = (query.value or "").strip()
-            choices = {c.id: c.label for c in await customers.lookup_customers(text)} if text else {}
-            if (query.value or "").strip() != text:
-                return  # a newer keystroke searches again
-            results.clear()
-            with results:
-                if text and not choices:
-                    ui.item_label("찾는 고객이 없습니다.").classes("text-grey-7 p-2")
-                for customer_id, label in choices.items():
-                    ui.item(label, on_click=lambda c=customer_id, lb=label: dialog.submit((c, lb))).mark(
-                        f"customer-choice-{customer_id}"
-                    )
-
-        query.on_value_change(search)
-        with ui.row().classes("w-full justify-end"):
-            ui.button("닫기", on_click=lambda: dialog.submit(None)).props("flat")
-    return await dialog
 
 
 class VisitEditor:
@@ -445,9 +414,9 @@ class VisitEditor:
 
     async def choose_customer(self) -> None:
         picked = await pick_customer()
-        if picked is None or picked[0] == self.customer_id:
+        if picked is None or picked.id == self.customer_id:
             return
-        self.customer_id, self.customer.value = picked
+        self.customer_id, self.customer.value = picked.id, picked.label
         self.errors.clear()
         await self.header_changed("customer", ask_now=True)
 

@@ -11,7 +11,7 @@ from tortoise.migrations.api import migrate as run_migrations
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from core.db import migrate, tortoise_config
+from core.db import RENAMED_MIGRATIONS, migrate, tortoise_config
 from core.settings import get_settings
 from models import MODEL_MODULES
 
@@ -147,3 +147,29 @@ async def test_rows_made_before_a_search_column_are_found_after_migrating(tmp_pa
     assert cards == [("ㅎㄱㄷ", "ㅈㄱㅅㅅ")]
     assert numbers == [("2333322111",)]
     assert opted_out == [(0,)]  # 0009: a customer from before receives reminders
+
+
+async def test_a_database_migrated_under_the_old_migration_names_upgrades_cleanly(tmp_path):
+    """An office migrated before 0003-0005 were renamed has their old names recorded: migrating
+    renames the records instead of running those migrations again (0004 would fail creating its
+    search tables a second time), and then applies what came after."""
+    path = tmp_path / "renamed.sqlite3"
+    config = tortoise_config(f"sqlite://{path}")
+    await run_migrations(config=config, target="models.0005_reception_log_indexes")
+    await Tortoise.close_connections()
+    with sqlite3.connect(path) as connection:
+        for old, new in RENAMED_MIGRATIONS.items():
+            connection.execute("UPDATE tortoise_migrations SET name = ? WHERE name = ?", (old, new))
+        _insert_old_row(connection, "customer", code="140213-001", company_name="재근상사")
+
+    await migrate(f"sqlite://{path}")
+
+    with sqlite3.connect(path) as connection:
+        recorded = [row[0] for row in connection.execute("SELECT name FROM tortoise_migrations ORDER BY id")]
+        found = connection.execute(
+            "SELECT rowid FROM customer_search WHERE customer_search MATCH '\"재근상\"'"
+        ).fetchall()
+    migration_files = sorted(p.stem for p in (Path(__file__).parents[2] / "migrations").glob("0*.py"))
+    assert recorded == migration_files  # each once, under its new name, in order
+    assert not set(RENAMED_MIGRATIONS) & set(recorded)
+    assert len(found) == 1  # the search index still follows the customers

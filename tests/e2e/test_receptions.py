@@ -97,3 +97,36 @@ def test_the_log_shows_the_state_at_1024_and_1366_however_long_the_inquiry(serve
             }""",
             arg=["키락 인식 안됨", width],
         )
+
+
+def test_the_customer_picker_answers_to_the_keyboard(demo_server, page):
+    """고객 찾기 from the reception form: Esc closes the picker alone, ↓ moves to the next customer
+    found and Enter picks the selected one; typed and Enter at once picks the first one found."""
+    sign_in(page, demo_server.url)
+    page.get_by_test_id("log-add").click()
+    customer = page.get_by_role("dialog").get_by_label("고객", exact=True)
+    pick = page.get_by_role("button", name="고객 찾기")
+    picker = page.get_by_test_id("customer-picker")
+    search = page.get_by_test_id("customer-picker-search")
+
+    pick.click()
+    expect(search).to_be_focused()
+    search.press("Escape")
+    expect(picker).to_have_count(0)
+    expect(page.get_by_text("AS접수내용 작성")).to_be_visible()  # the form behind stays open
+
+    pick.click()
+    search.press_sequentially("160921")  # three customers' codes start so
+    rows = picker.get_by_role("row").filter(has_text="160921-")
+    expect(rows).to_have_count(3)
+    expect(rows.first).to_contain_text("뉴시스비즈")
+    search.press("ArrowDown")
+    search.press("Enter")
+    expect(picker).to_have_count(0)
+    expect(customer).to_have_value("에스바디케어 (160921-001)")
+
+    pick.click()
+    search.fill("재근")
+    search.press("Enter")  # before or after the rows show: the first customer found for the text
+    expect(picker).to_have_count(0)
+    expect(customer).to_have_value("재근상사 (140213-001)")

@@ -128,12 +128,11 @@ async def test_customer_is_picked_by_search_and_fills_the_contact(user: User):
     await soon(lambda: customer.props.get("error-message") == "고객 또는 거래처를 선택하세요.")
 
     user.find("quote-customer-pick").click()
-    await user.should_see(marker="customer-pick-results")
-    user.find("customer-pick-search").type("재근")
-    user.find("customer-pick-search").trigger("keydown.enter")
-    results = _element(user, "customer-pick-results")
-    await soon(lambda: [r["name"] for r in results.rows] == ["재근상사"])
-    user.find("customer-pick-results").trigger("rowDblclick", [None, results.rows[0], 0])
+    await user.should_see(marker="customer-picker-table")
+    user.find("customer-picker-search").type("재근")
+    results = _element(user, "customer-picker-table")
+    await soon(lambda: [r["company_name"] for r in results.rows] == ["재근상사"])
+    user.find("customer-picker-table").trigger("rowDblclick", [None, results.rows[0], 0])
     await soon(lambda: customer.value.startswith("재근상사"))
     assert _element(user, "quote-contact").value == "김담당"
     assert _element(user, "quote-phone").value == "02-808-8016"

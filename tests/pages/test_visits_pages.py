@@ -108,10 +108,8 @@ async def test_a_visit_added_from_the_schedule_needs_a_customer(user: User):
     assert not await VisitReport.exists()
 
     user.find("visit-customer-search").click()
-    await user.should_see(marker="customer-search-input", retries=50)
-    user.find("customer-search-input").type("재근")
-    await user.should_see(marker=f"customer-choice-{customer.id}", retries=50)
-    user.find(f"customer-choice-{customer.id}").click()
+    await user.should_see(marker="customer-picker-search", retries=50)
+    user.find("customer-picker-search").type("재근").trigger("keydown.enter")  # the first one found
     await eventually(lambda: customer_input.value == "재근상사 (140213-001)")
     editor = _one(user, "visit-body")
     await eventually(lambda: "김대표" in (editor.value or ""))  # the untouched body takes the customer
@@ -401,10 +399,10 @@ async def test_someone_saving_a_visit_first_keeps_my_input_and_reapplies_it(user
     await user.should_see(marker="visit-save", retries=50)
     user.find("visit-date").type("2019-03-29")
     user.find("visit-customer-search").click()
-    await user.should_see(marker="customer-search-input", retries=50)
-    user.find("customer-search-input").type("재근")
-    await user.should_see(marker=f"customer-choice-{customer.id}", retries=50)
-    user.find(f"customer-choice-{customer.id}").click()
+    await user.should_see(marker="customer-picker-search", retries=50)
+    user.find("customer-picker-search").type("재근").trigger("keydown.enter")  # the first one found
+    customer_input = _one(user, "visit-customer")
+    await eventually(lambda: customer_input.value == "재근상사 (140213-001)")
     user.find("visit-purpose").type("설치")
     user.find("visit-save").click()
     await user.should_see("저장했습니다", retries=50)

@@ -1070,8 +1070,6 @@ async def test_a_wrong_current_password_changes_nothing(office):
 # query: "invalid byte sequence for encoding UTF8: 0x00")
 SEARCHES: dict[str, Callable[[str], Awaitable[Any]]] = {
     "customer picker": lambda text: customers.lookup_customers(text),
-    "reception form customer picker": lambda text: receptions.find_customers(text),
-    "quote customer picker": lambda text: quotes.find_customers(text),
     "quote partner picker": lambda text: quotes.find_partners(text),
     "item search": lambda text: items.search_items(text),
     "item code": lambda text: items.find_item_by_code(text),

@@ -411,7 +411,9 @@ def test_migrating_a_database_with_data_fills_the_search_indexes(isolated_data):
 
         try:
             await run_migrations(
-                config=tortoise_config(url), app_labels=["models"], target="models.0003_receptions_indexes"
+                config=tortoise_config(url),
+                app_labels=["models"],
+                target="models.0003_reception_stats_and_contact_indexes",
             )
         finally:
             await Tortoise.close_connections()

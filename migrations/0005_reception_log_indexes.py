@@ -1,9 +1,14 @@
+"""Reception indexes for the 접수 내역 log: filtered by type and state together newest first, a
+number typed from its area code with a state or type, and `reception_newest`, the log walked newest
+first checking customer, state and type in the index itself. Recorded as 0005_bench_indexes before
+it was renamed (core.db.RENAMED_MIGRATIONS)."""
+
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_bench_search_index')]
+    dependencies = [('models', '0004_substring_search_tables')]
 
     initial = False
 

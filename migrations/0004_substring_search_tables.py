@@ -6,7 +6,8 @@ services/search_index.py.
 The tables are contentless (they hold only the index): each value is indexed with a trailing space
 so that two-character fragments find their trigram. Company names keep positions (exact phrase
 matches, no second look at the table); receptions keep only which column a trigram is in (a third
-of the size; the log confirms a candidate with LIKE). PostgreSQL keeps its ILIKE queries."""
+of the size; the log confirms a candidate with LIKE). PostgreSQL keeps its ILIKE queries.
+Recorded as 0004_bench_search_index before it was renamed (core.db.RENAMED_MIGRATIONS)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -79,7 +80,7 @@ def _on_sqlite(sql: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0003_receptions_indexes")]
+    dependencies = [("models", "0003_reception_stats_and_contact_indexes")]
 
     initial = False
 
