@@ -28,11 +28,17 @@ EXCEL = "excel"
 PRINT = "print"
 EVERYWHERE = frozenset({TABLE, EXCEL, PRINT})
 
-FORMATS = ("text", "amount", "date", "datetime", "number", "duration")
+FORMATS = ("text", "amount", "date", "datetime", "datetime_seconds", "number", "duration")
 # how a format lines up when the column does not say: figures to the right, the rest to the left
 _ALIGN = {"amount": "right", "number": "right", "duration": "right"}
 # the Excel cell kind of each format (services.excel.Column.kind); a duration is written as shown
-_EXCEL_KIND = {"amount": "amount", "date": "date", "datetime": "datetime", "number": "number"}
+_EXCEL_KIND = {
+    "amount": "amount",
+    "date": "date",
+    "datetime": "datetime",
+    "datetime_seconds": "datetime",
+    "number": "number",
+}
 EXCEL_BATCH = 2000  # rows handed to the writer thread at a time
 
 
@@ -89,7 +95,9 @@ class ListColumn:
             return f"{value:,}" if isinstance(value, int | float) else str(value)
         if self.format == "datetime" and isinstance(value, dt.datetime):
             return format_datetime(value)
-        if self.format in ("date", "datetime") and isinstance(value, dt.date):
+        if self.format == "datetime_seconds" and isinstance(value, dt.datetime):
+            return format_datetime(value, seconds=True)  # a log's moments (접수일자 15:01:17)
+        if self.format in ("date", "datetime", "datetime_seconds") and isinstance(value, dt.date):
             return format_date(value)
         if self.format == "duration":
             return duration_text(value)
