@@ -194,11 +194,17 @@ class ListSpec:
 
 
 async def write_xlsx(
-    spec: ListSpec, rows: AsyncIterable[Any], *, progress: Progress | None = None, total: int | None = None
+    spec: ListSpec,
+    rows: AsyncIterable[Any],
+    *,
+    progress: Progress | None = None,
+    total: int | None = None,
+    footer: Any = None,
 ) -> Path:
     """The list as a workbook in a temp file (write-only, so any number of rows streams through in
     constant memory; formulas stay text), with a totals line when the spec totals a column.
-    `progress(done, total)` is told after each batch when `total` is known."""
+    `progress(done, total)` is told after each batch when `total` is known. `footer`, a row the
+    caller summed itself (e.g. a count of customers under 거래처명), is the totals line instead."""
     writer = XlsxWriter(spec.excel_columns(), spec.sheet_title or spec.title)
     sums: dict[str, Any] = {c.key: 0 for c in spec.columns if c.total}
     batch: list[list[Any]] = []
@@ -213,7 +219,9 @@ async def write_xlsx(
             batch = []
             if total is not None:
                 await report_progress(progress, done, total)
-    if sums:
+    if footer is not None:
+        batch.append(spec.excel_row(footer))
+    elif sums:
         batch.append(spec.total_row(sums, EXCEL))
     if batch:
         await asyncio.to_thread(_write, writer, batch)
@@ -233,16 +241,21 @@ def print_html(
     subtitle: str = "",
     note: str = "",
     printed_at: dt.datetime | None = None,
+    footer: Any = None,
 ) -> str:
     """The printed list's HTML: the heading, the conditions, the table (each column as wide as
-    its content needs) and the totals line when the spec totals a column."""
+    its content needs) and the totals line when the spec totals a column (or `footer`, a row the
+    caller summed itself)."""
     columns = spec.print_columns()
     cells = [spec.print_row(row) for row in rows]
     widths = column_widths([c.header for c in columns], cells)
     columns = [
         PrintColumn(c.header, c.align, f"{width:g}%") for c, width in zip(columns, widths, strict=True)
     ]
-    footer = spec.total_row(spec.totals(rows), PRINT) if spec.has_totals and rows else None
+    if footer is not None:
+        footer = spec.print_row(footer)
+    elif spec.has_totals and rows:
+        footer = spec.total_row(spec.totals(rows), PRINT)
     return render_table_html(
         title or spec.title,
         columns,
@@ -261,9 +274,10 @@ async def write_pdf(
     title: str = "",
     subtitle: str = "",
     note: str = "",
+    footer: Any = None,
 ) -> Path:
     """The printed list as a PDF in a temp file (rendered off the event loop)."""
-    markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note)
+    markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note, footer=footer)
     page = LANDSCAPE if spec.landscape else PORTRAIT
     pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + page)
     return await asyncio.to_thread(temp_pdf, pdf)
