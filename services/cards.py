@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -22,14 +21,13 @@ from models.codes import CodeEntry, CodeKind
 from models.customer import Customer
 from services import phone_directory
 from services.customers import parse_date, text_or_initials
-from services.excel import Column, Progress, export_rows, report_progress
+from services.excel import Progress, report_progress
 from services.field_checks import check_codes, check_contacts, check_texts, form_values
-from services.list_pdf import render_list_pdf
+from services.list_spec import EXCEL, ListColumn, ListSpec
 from services.paging import Page, PageRequest
 from services.submissions import already_made, create_once
 
 EXPORT_CHUNK = 1000
-PRINT_LIMIT = 1000
 
 
 @dataclass
@@ -124,7 +122,7 @@ def _present(row: dict[str, Any], names: dict[int, str], customer_codes: dict[in
 
     return {
         "id": row["id"],
-        "registered_on": format_date(row["registered_on"]),
+        "registered_on": row["registered_on"],
         "name": row["name"],
         "employment": Employment(row["employment"]).value,
         "position": name("position_id"),
@@ -283,31 +281,42 @@ async def delete_card(card_id: int, *, by: Actor) -> None:
 # ---------------------------------------------------------------------------------------------
 # 엑셀 and 인쇄
 
-EXPORT_COLUMNS: list[tuple[str, Column]] = [
-    ("registered_on", Column("등록일자", 11, "date")),
-    ("name", Column("이름", 10)),
-    ("position", Column("직책", 8)),
-    ("employment", Column("근무", 6)),
-    ("department", Column("소속부서", 10)),
-    ("duty", Column("담당업무", 10)),
-    ("company_name", Column("회사명", 22)),
-    ("customer_code", Column("고객코드", 12)),
-    ("mobile", Column("휴대폰", 14)),
-    ("direct_phone", Column("직통번호", 14)),
-    ("extension", Column("내선", 6)),
-    ("fax", Column("팩스번호", 14)),
-    ("email", Column("이메일", 20)),
-    ("homepage", Column("홈페이지", 20)),
-    ("company_address", Column("회사주소", 30)),
-    ("group_a", Column("분류A", 10)),
-    ("group_b", Column("분류B", 10)),
-    ("notes", Column("비고", 30)),
-]
+# the card list on the 명함관리 screen, in 엑셀 and printed (rows of search_cards / iter_cards).
+# The sheet's headers are the words the card import reads, so an exported file imports back.
+CARD_LIST = ListSpec(
+    "명함 목록",
+    (
+        ListColumn("registered_on", "등록일자", "date", width=11, sortable=True),
+        ListColumn("name", "이름", width=10, sortable=True),
+        ListColumn("position", "직책", width=8),
+        ListColumn("employment", "근무", width=6, sortable=True),
+        ListColumn("department", "소속부서", width=10),
+        ListColumn("duty", "담당업무", width=10),
+        ListColumn("company_name", "거래처명", width=22, sortable=True, excel_label="회사명"),
+        ListColumn("customer_code", "고객코드", width=12, on=frozenset({EXCEL})),
+        ListColumn("mobile", "휴대폰", width=14, sortable=True),
+        ListColumn("direct_phone", "전화번호", width=14, excel_label="직통번호"),
+        ListColumn("extension", "내선", width=6, on=frozenset({EXCEL})),
+        ListColumn("fax", "팩스번호", width=14, on=frozenset({EXCEL})),
+        ListColumn("email", "이메일", width=20),
+        ListColumn("homepage", "홈페이지", width=20, on=frozenset({EXCEL})),
+        ListColumn("company_address", "회사주소", width=30, on=frozenset({EXCEL})),
+        ListColumn("group_a", "분류A", width=10, on=frozenset({EXCEL})),
+        ListColumn("group_b", "분류B", width=10, on=frozenset({EXCEL})),
+        ListColumn("notes", "비고", width=30, on=frozenset({EXCEL})),
+    ),
+    sheet_title="명함목록",
+)
 
 
-async def _stream(
-    filters: CardFilters, sort_by: str | None, descending: bool, progress: Progress | None
-) -> AsyncIterator[list[Any]]:
+async def iter_cards(
+    filters: CardFilters,
+    *,
+    sort_by: str | None = None,
+    descending: bool = False,
+    on_progress: Progress | None = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """Every card matching the filters in the list's order (with its notes), read in chunks."""
     query = _filtered(filters)
     total = await query.count()
     names = await _code_names()
@@ -319,61 +328,13 @@ async def _stream(
             break
         codes = await _customer_codes(chunk)
         for raw in chunk:
-            row = _present(raw, names, codes) | {"notes": raw["notes"], "registered_on": raw["registered_on"]}
-            yield [row[key] for key, _ in EXPORT_COLUMNS]
+            yield _present(raw, names, codes) | {"notes": raw["notes"]}
         done += len(chunk)
-        await report_progress(progress, done, total)
+        await report_progress(on_progress, done, total)
 
 
-async def export_cards(
-    filters: CardFilters,
-    *,
-    sort_by: str | None = None,
-    descending: bool = False,
-    on_progress: Progress | None = None,
-) -> Path:
-    return await export_rows(
-        [column for _, column in EXPORT_COLUMNS],
-        _stream(filters, sort_by, descending, on_progress),
-        sheet_title="명함목록",
-    )
-
-
-async def card_list_pdf(
-    filters: CardFilters, *, sort_by: str | None = None, descending: bool = False
-) -> bytes:
-    page = await search_cards(
-        filters, PageRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
-    )
-    headers = [
-        "등록일자",
-        "이름",
-        "직책",
-        "근무",
-        "소속부서",
-        "담당업무",
-        "회사명",
-        "휴대폰",
-        "직통번호",
-        "이메일",
-    ]
-    keys = [
-        "registered_on",
-        "name",
-        "position",
-        "employment",
-        "department",
-        "duty",
-        "company_name",
-        "mobile",
-        "direct_phone",
-        "email",
-    ]
-    note = (
-        f"전체 {page.total:,}건 중 처음 {PRINT_LIMIT:,}건만 인쇄했습니다."
-        if page.total > len(page.rows)
-        else ""
-    )
+def describe_filters(filters: CardFilters) -> str:
+    """The filters as the printed list names them."""
     conditions = []
     if filters.use_dates:
         conditions.append(
@@ -383,10 +344,4 @@ async def card_list_pdf(
         conditions.append(f"이름 '{filters.name.strip()}'")
     if filters.company.strip():
         conditions.append(f"회사명 '{filters.company.strip()}'")
-    return await render_list_pdf(
-        title="명함 목록",
-        headers=headers,
-        rows=([row[k] for k in keys] for row in page.rows),
-        conditions=", ".join(conditions),
-        note=note,
-    )
+    return ", ".join(conditions)

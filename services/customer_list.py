@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +18,18 @@ from tortoise.queryset import QuerySet
 from core.db import SqliteReader, sqlite_reader
 from core.errors import ValidationError
 from core.inputs import search_text
-from core.korean import chosung, digits_only, format_amount, format_business_number, format_date, phone_digits
+from core.korean import chosung, digits_only, format_business_number, format_date, phone_digits
 from models.codes import CodeEntry
 from models.customer import Customer
 from models.staff import Staff
 from services import phone_directory, search_index
 from services.balances import customer_balances
 from services.customers import has_initials, prefix_bounds, text_or_initials
-from services.excel import Column, Progress, export_rows, report_progress
-from services.list_pdf import render_list_pdf
+from services.excel import Progress, report_progress
+from services.list_spec import EXCEL, TABLE, ListColumn, ListSpec, write_xlsx
 from services.paging import Page, PageRequest
 
 EXPORT_CHUNK = 2000
-PRINT_LIMIT = 1000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +211,6 @@ async def search_customers(filters: CustomerFilters, request: PageRequest | None
         balances = await customer_balances(row["id"] for row in rows)
         for row in rows:
             row["balance"] = balances.get(row["id"], 0)
-            row["balance_text"] = format_amount(row["balance"])
     return Page(rows=rows, total=total)
 
 
@@ -387,38 +385,62 @@ async def _sqlite_search(
     return total, rows
 
 
-# The export's headers are also what the Excel import recognises, so an exported file imports back.
-EXPORT_COLUMNS: list[tuple[str, Column]] = [
-    ("code", Column("고객코드", 12)),
-    ("registered_on", Column("등록일자", 11, "date")),
-    ("status", Column("고객상태", 10)),
-    ("company_name", Column("법인상호", 24)),
-    ("representative", Column("대표자", 10)),
-    ("business_number", Column("사업자번호", 14)),
-    ("business_type", Column("업태", 12)),
-    ("business_item", Column("종목", 12)),
-    ("phone", Column("전화번호", 14)),
-    ("fax", Column("팩스번호", 14)),
-    ("mobile", Column("휴대폰", 14)),
-    ("email", Column("이메일", 20)),
-    ("homepage", Column("홈페이지", 20)),
-    ("postal_code", Column("우편번호", 8)),
-    ("address", Column("주소", 30)),
-    ("address_detail", Column("상세주소", 20)),
-    ("contact_name", Column("담당자", 10)),
-    ("department", Column("담당부서", 10)),
-    ("staff", Column("담당사원", 10)),
-    ("contract_date", Column("계약일자", 11, "date")),
-    ("planned_delivery_date", Column("납품예정일", 11, "date")),
-    ("first_delivery_date", Column("최초납품일", 11, "date")),
-    ("management_stop_date", Column("관리중지일", 11, "date")),
-    ("class_a", Column("분류A", 10)),
-    ("class_b", Column("분류B", 10)),
-    ("class_c", Column("분류C", 10)),
-    ("service_class", Column("서비스분류", 10)),
-    ("memo", Column("메모", 30)),
-]
-BALANCE_COLUMN = Column("외상잔액", 14, "amount")
+# ---------------------------------------------------------------------------------------------
+# the list: on the screen (rows of search_customers), in 엑셀저장 and printed
+
+_SCREEN_AND_EXCEL = frozenset({TABLE, EXCEL})
+_EXCEL_ONLY = frozenset({EXCEL})
+# The sheet's headers are also what the Excel import recognises, so an exported file imports back;
+# the print keeps to the columns that fit across the page.
+CUSTOMER_LIST = ListSpec(
+    "고객 목록",
+    (
+        ListColumn("code", "고객코드", width=12, sortable=True),
+        ListColumn("registered_on", "등록일자", "date", width=11, sortable=True),
+        ListColumn("status", "상태", width=10, excel_label="고객상태"),
+        ListColumn("company_name", "법인상호", width=24, sortable=True),
+        ListColumn("representative", "대표자", width=10, sortable=True),
+        ListColumn("business_number", "사업자번호", width=14, sortable=True),
+        ListColumn("business_type", "업태", width=12, on=_EXCEL_ONLY),
+        ListColumn("business_item", "종목", width=12, on=_EXCEL_ONLY),
+        ListColumn("phone", "전화번호", width=14, sortable=True),
+        ListColumn("fax", "팩스번호", width=14, on=_EXCEL_ONLY),
+        ListColumn("mobile", "휴대폰", width=14, sortable=True),
+        ListColumn("email", "이메일", width=20, on=_EXCEL_ONLY),
+        ListColumn("homepage", "홈페이지", width=20, on=_EXCEL_ONLY),
+        ListColumn("postal_code", "우편번호", width=8, on=_EXCEL_ONLY),
+        ListColumn("address", "주소", width=30, on=_EXCEL_ONLY),
+        ListColumn("address_detail", "상세주소", width=20, on=_EXCEL_ONLY),
+        ListColumn("contact_name", "담당자", width=10, sortable=True),
+        ListColumn("department", "담당부서", width=10, on=_EXCEL_ONLY),
+        ListColumn("staff", "담당사원", width=10),
+        ListColumn("contract_date", "계약일자", "date", width=11, on=_EXCEL_ONLY),
+        ListColumn("planned_delivery_date", "납품예정일", "date", width=11, on=_EXCEL_ONLY),
+        ListColumn("first_delivery_date", "최초납품일", "date", width=11, on=_EXCEL_ONLY),
+        ListColumn("class_a", "분류A", width=10, on=_SCREEN_AND_EXCEL),
+        ListColumn("class_b", "분류B", width=10, on=_EXCEL_ONLY),
+        ListColumn("class_c", "분류C", width=10, on=_EXCEL_ONLY),
+        ListColumn("service_class", "서비스분류", width=10, on=_EXCEL_ONLY),
+        ListColumn(
+            "management_stop_date", "관리중지일", "date", width=11, sortable=True, on=_SCREEN_AND_EXCEL
+        ),
+        ListColumn("memo", "메모", width=30, on=_EXCEL_ONLY),
+    ),
+    sheet_title="고객목록",
+)
+# with 외상잔액표시
+CUSTOMER_LIST_WITH_BALANCE = replace(
+    CUSTOMER_LIST, columns=(*CUSTOMER_LIST.columns, ListColumn("balance", "외상잔액", "amount", width=14))
+)
+
+
+def list_spec(filters: CustomerFilters) -> ListSpec:
+    """The list's columns: with 외상잔액 when the filters ask for it."""
+    return CUSTOMER_LIST_WITH_BALANCE if filters.show_balance else CUSTOMER_LIST
+
+
+# the sheet's columns without the balance, in order: what each export row holds
+_EXPORT_KEYS = tuple(c.key for c in CUSTOMER_LIST.shown(EXCEL))
 
 
 def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
@@ -433,21 +455,21 @@ def _export_values(row: dict[str, Any], names: _Names) -> list[Any]:
         "service_class": names.code(row["service_class_id"]),
         "business_number": format_business_number(row["business_number"]),
     }
-    return [derived[key] if key in derived else row[key] for key, _ in EXPORT_COLUMNS]
+    return {key: derived[key] if key in derived else row[key] for key in _EXPORT_KEYS}
 
 
-# the export's columns (EXPORT_COLUMNS) computed by SQLite, then the id and the sort key
+# the sheet's columns (_EXPORT_KEYS, in order) computed by SQLite, then the id and the sort key
 _SQL_EXPORT = (
     f"""SELECT c.code, c.registered_on, COALESCE(st.name, ''), c.company_name, c.representative,
 {_FORMATTED_BUSINESS_NUMBER},
 c.business_type, c.business_item, c.phone, c.fax, c.mobile, c.email, c.homepage, c.postal_code, c.address,
 c.address_detail, c.contact_name, COALESCE(dp.name, ''), COALESCE(sf.name, ''), c.contract_date,
-c.planned_delivery_date, c.first_delivery_date, c.management_stop_date, COALESCE(ca.name, ''),
-COALESCE(cb.name, ''), COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.memo, c.id, {{sort}} AS sort_key
+c.planned_delivery_date, c.first_delivery_date, COALESCE(ca.name, ''), COALESCE(cb.name, ''),
+COALESCE(cc.name, ''), COALESCE(sc.name, ''), c.management_stop_date, c.memo, c.id, {{sort}} AS sort_key
 """
     + CUSTOMER_WITH_NAMES
 )
-_EXPORT_DATES = tuple(i for i, (_, column) in enumerate(EXPORT_COLUMNS) if column.kind == "date")
+_EXPORT_DATES = tuple(i for i, c in enumerate(CUSTOMER_LIST.shown(EXCEL)) if c.format == "date")
 
 
 async def _sqlite_stream(
@@ -456,7 +478,7 @@ async def _sqlite_stream(
     sort_by: str | None,
     descending: bool,
     progress: Progress | None,
-) -> AsyncIterator[list[Any]]:
+) -> AsyncIterator[dict[str, Any]]:
     """Every matching customer in the list's order, read in chunks that continue after the last
     row (sort key, code) instead of skipping rows with OFFSET."""
     terms, _ = await _sqlite_terms(reader, filters)
@@ -486,9 +508,10 @@ async def _sqlite_stream(
             for index in _EXPORT_DATES:
                 if values[index]:
                     values[index] = dt.date.fromisoformat(values[index])
+            exported = dict(zip(_EXPORT_KEYS, values, strict=True))
             if filters.show_balance:
-                values.append(balances.get(row[-2], 0))
-            yield values
+                exported["balance"] = balances.get(row[-2], 0)
+            yield exported
         done += len(chunk)
         last = [chunk[-1][0]] if sort == "c.code" else [chunk[-1][-1], chunk[-1][0]]
         await report_progress(progress, done, total)
@@ -496,7 +519,7 @@ async def _sqlite_stream(
 
 async def _stream(
     filters: CustomerFilters, sort_by: str | None, descending: bool, progress: Progress | None
-) -> AsyncIterator[list[Any]]:
+) -> AsyncIterator[dict[str, Any]]:
     reader = sqlite_reader()
     if reader is not None:
         async for values in _sqlite_stream(reader, filters, sort_by, descending, progress):
@@ -522,7 +545,7 @@ async def _stream(
         for row in chunk:
             values = _export_values(row, names)
             if filters.show_balance:
-                values.append(balances.get(row["id"], 0))
+                values["balance"] = balances.get(row["id"], 0)
             yield values
         done += len(chunk)
         await report_progress(progress, done, total)
@@ -536,66 +559,11 @@ async def export_customers(
     on_progress: Progress | None = None,
 ) -> Path:
     """엑셀저장 with the current filters and order: a temp .xlsx the caller sends and deletes."""
-    columns = [column for _, column in EXPORT_COLUMNS]
-    if filters.show_balance:
-        columns.append(BALANCE_COLUMN)
-    return await export_rows(
-        columns, _stream(filters, sort_by, descending, on_progress), sheet_title="고객목록"
-    )
-
-
-async def customer_list_pdf(
-    filters: CustomerFilters, *, sort_by: str | None = None, descending: bool = False
-) -> bytes:
-    """인쇄: the list as PDF (at most PRINT_LIMIT rows; the note says so when there are more)."""
-    page = await search_customers(
-        filters, PageRequest(rows_per_page=PRINT_LIMIT, sort_by=sort_by, descending=descending)
-    )
-    headers = [
-        "고객코드",
-        "등록일자",
-        "상태",
-        "법인상호",
-        "대표자",
-        "사업자번호",
-        "전화번호",
-        "휴대폰",
-        "담당자",
-        "담당사원",
-    ]
-    keys = [
-        "code",
-        "registered_on",
-        "status",
-        "company_name",
-        "representative",
-        "business_number",
-        "phone",
-        "mobile",
-        "contact_name",
-        "staff",
-    ]
-    right: frozenset[int] = frozenset()
-    if filters.show_balance:
-        headers.append("외상잔액")
-        keys.append("balance_text")
-        right = frozenset({len(keys) - 1})
-    note = (
-        f"전체 {page.total:,}건 중 처음 {PRINT_LIMIT:,}건만 인쇄했습니다."
-        if page.total > len(page.rows)
-        else ""
-    )
-    return await render_list_pdf(
-        title="고객 목록",
-        headers=headers,
-        rows=([row.get(k, "") for k in keys] for row in page.rows),
-        conditions=describe_filters(filters),
-        note=note,
-        right_aligned=right,
-    )
+    return await write_xlsx(list_spec(filters), _stream(filters, sort_by, descending, on_progress))
 
 
 def describe_filters(filters: CustomerFilters) -> str:
+    """The filters as the printed list names them."""
     parts = []
     if filters.use_dates:
         parts.append(f"등록일자 {format_date(filters.registered_from)}~{format_date(filters.registered_to)}")

@@ -28,11 +28,17 @@ EXCEL = "excel"
 PRINT = "print"
 EVERYWHERE = frozenset({TABLE, EXCEL, PRINT})
 
-FORMATS = ("text", "amount", "date", "datetime", "number", "duration")
+FORMATS = ("text", "amount", "date", "datetime", "datetime_seconds", "number", "duration")
 # how a format lines up when the column does not say: figures to the right, the rest to the left
 _ALIGN = {"amount": "right", "number": "right", "duration": "right"}
 # the Excel cell kind of each format (services.excel.Column.kind); a duration is written as shown
-_EXCEL_KIND = {"amount": "amount", "date": "date", "datetime": "datetime", "number": "number"}
+_EXCEL_KIND = {
+    "amount": "amount",
+    "date": "date",
+    "datetime": "datetime",
+    "datetime_seconds": "datetime",
+    "number": "number",
+}
 EXCEL_BATCH = 2000  # rows handed to the writer thread at a time
 
 
@@ -89,7 +95,9 @@ class ListColumn:
             return f"{value:,}" if isinstance(value, int | float) else str(value)
         if self.format == "datetime" and isinstance(value, dt.datetime):
             return format_datetime(value)
-        if self.format in ("date", "datetime") and isinstance(value, dt.date):
+        if self.format == "datetime_seconds" and isinstance(value, dt.datetime):
+            return format_datetime(value, seconds=True)  # a log's moments (접수일자 15:01:17)
+        if self.format in ("date", "datetime", "datetime_seconds") and isinstance(value, dt.date):
             return format_date(value)
         if self.format == "duration":
             return duration_text(value)
@@ -186,11 +194,17 @@ class ListSpec:
 
 
 async def write_xlsx(
-    spec: ListSpec, rows: AsyncIterable[Any], *, progress: Progress | None = None, total: int | None = None
+    spec: ListSpec,
+    rows: AsyncIterable[Any],
+    *,
+    progress: Progress | None = None,
+    total: int | None = None,
+    footer: Any = None,
 ) -> Path:
     """The list as a workbook in a temp file (write-only, so any number of rows streams through in
     constant memory; formulas stay text), with a totals line when the spec totals a column.
-    `progress(done, total)` is told after each batch when `total` is known."""
+    `progress(done, total)` is told after each batch when `total` is known. `footer`, a row the
+    caller summed itself (e.g. a count of customers under 거래처명), is the totals line instead."""
     writer = XlsxWriter(spec.excel_columns(), spec.sheet_title or spec.title)
     sums: dict[str, Any] = {c.key: 0 for c in spec.columns if c.total}
     batch: list[list[Any]] = []
@@ -205,7 +219,9 @@ async def write_xlsx(
             batch = []
             if total is not None:
                 await report_progress(progress, done, total)
-    if sums:
+    if footer is not None:
+        batch.append(spec.excel_row(footer))
+    elif sums:
         batch.append(spec.total_row(sums, EXCEL))
     if batch:
         await asyncio.to_thread(_write, writer, batch)
@@ -225,16 +241,21 @@ def print_html(
     subtitle: str = "",
     note: str = "",
     printed_at: dt.datetime | None = None,
+    footer: Any = None,
 ) -> str:
     """The printed list's HTML: the heading, the conditions, the table (each column as wide as
-    its content needs) and the totals line when the spec totals a column."""
+    its content needs) and the totals line when the spec totals a column (or `footer`, a row the
+    caller summed itself)."""
     columns = spec.print_columns()
     cells = [spec.print_row(row) for row in rows]
     widths = column_widths([c.header for c in columns], cells)
     columns = [
         PrintColumn(c.header, c.align, f"{width:g}%") for c, width in zip(columns, widths, strict=True)
     ]
-    footer = spec.total_row(spec.totals(rows), PRINT) if spec.has_totals and rows else None
+    if footer is not None:
+        footer = spec.print_row(footer)
+    elif spec.has_totals and rows:
+        footer = spec.total_row(spec.totals(rows), PRINT)
     return render_table_html(
         title or spec.title,
         columns,
@@ -253,9 +274,10 @@ async def write_pdf(
     title: str = "",
     subtitle: str = "",
     note: str = "",
+    footer: Any = None,
 ) -> Path:
     """The printed list as a PDF in a temp file (rendered off the event loop)."""
-    markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note)
+    markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note, footer=footer)
     page = LANDSCAPE if spec.landscape else PORTRAIT
     pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + page)
     return await asyncio.to_thread(temp_pdf, pdf)

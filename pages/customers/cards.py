@@ -22,8 +22,8 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
 from pages.components.leave_guard import LeaveGuard, may_leave
-from pages.components.list_output import send_excel, send_pdf
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.phone_actions import PhoneOwner, phone_input_actions, phone_menu_items
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -33,27 +33,10 @@ from pages.customers.links import open_customer
 from pages.customers.search import list_styles, table_order
 from pages.frame import protected_page
 from services import cards
-from services.cards import CardFilters, CardInput
+from services.cards import CARD_LIST, CardFilters, CardInput
 from services.customer_import import ImportKind
 
-COLUMNS: list[dict[str, Any]] = [
-    {
-        "name": "registered_on",
-        "label": "등록일자",
-        "field": "registered_on",
-        "align": "left",
-        "sortable": True,
-    },
-    {"name": "name", "label": "이름", "field": "name", "align": "left", "sortable": True},
-    {"name": "position", "label": "직책", "field": "position", "align": "left"},
-    {"name": "employment", "label": "근무", "field": "employment", "align": "left", "sortable": True},
-    {"name": "department", "label": "소속부서", "field": "department", "align": "left"},
-    {"name": "duty", "label": "담당업무", "field": "duty", "align": "left"},
-    {"name": "company_name", "label": "거래처명", "field": "company_name", "align": "left", "sortable": True},
-    {"name": "mobile", "label": "휴대폰", "field": "mobile", "align": "left", "sortable": True},
-    {"name": "direct_phone", "label": "전화번호", "field": "direct_phone", "align": "left"},
-    {"name": "email", "label": "이메일", "field": "email", "align": "left"},
-]
+PRINT_LIMIT = 1000
 EMPLOYMENT = {e.value: e.value for e in Employment}
 
 OnSaved = Callable[[], Awaitable[None] | None]
@@ -295,7 +278,7 @@ class CardList:
         *,
         filters: Callable[[], CardFilters],
         customer: tuple[int, str] | None = None,
-        columns: list[dict[str, Any]] = COLUMNS,
+        columns: list[dict[str, Any]] | None = None,
         on_count: Callable[[str], None] | None = None,
         mark: str = "cards-table",
     ) -> None:
@@ -304,7 +287,7 @@ class CardList:
         list_styles()
         with ui.element("div").classes("w-full gogaek-list"):
             self.table = PagedTable(
-                columns=columns,
+                columns=columns or spec_columns(CARD_LIST),
                 fetch=self._fetch,
                 sort_by="registered_on",
                 descending=True,
@@ -328,7 +311,7 @@ class CardList:
         except ValidationError:  # the screen shows which filter is wrong; the list stays as it was
             return self.table.last_page or Page(rows=[], total=0)
         result = await cards.search_cards(filters, request)
-        page = Page(rows=result.rows, total=result.total)
+        page = Page(rows=[{**row, **CARD_LIST.table_row(row)} for row in result.rows], total=result.total)
         if self.on_count:
             self.on_count(f"명함 {count_label(page)}")
         return page
@@ -415,27 +398,33 @@ def register() -> None:
                 current = filters()
             except ValidationError:
                 return
-            await send_excel(
+            await export_excel(
                 actor,
-                lambda progress: cards.export_cards(
+                CARD_LIST,
+                lambda progress: cards.iter_cards(
                     current, sort_by=sort_by, descending=descending, on_progress=progress
                 ),
-                f"명함목록_{dt.date.today():%Y%m%d}.xlsx",
+                dated("명함목록", "xlsx"),
                 button=toolbar.buttons["excel"],
             )
 
-        async def print_list() -> None:
+        async def print_cards() -> None:
             sort_by, descending = table_order(card_list.table)
             try:
                 current = filters()
             except ValidationError:
                 return
-            await send_pdf(
+            conditions = cards.describe_filters(current)
+            await print_list(
                 actor,
-                lambda _progress: cards.card_list_pdf(current, sort_by=sort_by, descending=descending),
-                f"명함목록_{dt.date.today():%Y%m%d}.pdf",
+                CARD_LIST,
+                cards.iter_cards(current, sort_by=sort_by, descending=descending),
+                dated("명함목록", "pdf"),
                 preview_title="명함 목록 인쇄",
                 button=toolbar.buttons["print"],
+                subtitle=f"조건: {conditions}" if conditions else "",
+                limit=PRINT_LIMIT,
+                cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
             )
 
         async def import_cards() -> None:
@@ -451,7 +440,7 @@ def register() -> None:
                 edit=lambda: card_list.edit(),
                 delete=lambda: card_list.delete(),
                 excel=export,
-                print=print_list,
+                print=print_cards,
             )
             ui.button("엑셀 가져오기", icon="upload_file", on_click=import_cards).props(
                 "dense flat no-caps"

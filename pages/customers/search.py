@@ -13,8 +13,8 @@ from core.errors import ValidationError
 from core.inputs import WRONG_DATE
 from models.codes import CodeKind
 from pages.components.forms import FieldErrors
-from pages.components.list_output import send_excel, send_pdf
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.list_output import dated, print_list, send_excel
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.phone_actions import PhoneOwner, phone_menu_items
 from pages.components.toolbar import Toolbar
 from pages.customers.fields import choice, date_field, text_input, typed_date
@@ -22,47 +22,9 @@ from pages.customers.links import open_customer
 from pages.receptions.form import ReceptionPrefill, open_reception_form
 from services import codes, customer_list, staff
 from services.customer_import import ImportKind
-from services.customer_list import CustomerFilters
+from services.customer_list import CUSTOMER_LIST, CustomerFilters, list_spec
 
-COLUMNS: list[dict[str, Any]] = [
-    {"name": "code", "label": "고객코드", "field": "code", "align": "left", "sortable": True},
-    {
-        "name": "registered_on",
-        "label": "등록일자",
-        "field": "registered_on",
-        "align": "left",
-        "sortable": True,
-    },
-    {"name": "status", "label": "상태", "field": "status", "align": "left"},
-    {"name": "company_name", "label": "법인상호", "field": "company_name", "align": "left", "sortable": True},
-    {
-        "name": "representative",
-        "label": "대표자",
-        "field": "representative",
-        "align": "left",
-        "sortable": True,
-    },
-    {
-        "name": "business_number",
-        "label": "사업자번호",
-        "field": "business_number",
-        "align": "left",
-        "sortable": True,
-    },
-    {"name": "phone", "label": "전화번호", "field": "phone", "align": "left", "sortable": True},
-    {"name": "mobile", "label": "휴대폰", "field": "mobile", "align": "left", "sortable": True},
-    {"name": "contact_name", "label": "담당자", "field": "contact_name", "align": "left", "sortable": True},
-    {"name": "staff", "label": "담당사원", "field": "staff", "align": "left"},
-    {"name": "class_a", "label": "분류A", "field": "class_a", "align": "left"},
-    {
-        "name": "management_stop_date",
-        "label": "관리중지일",
-        "field": "management_stop_date",
-        "align": "left",
-        "sortable": True,
-    },
-]
-BALANCE_COLUMN = {"name": "balance", "label": "외상잔액", "field": "balance_text", "align": "right"}
+PRINT_LIMIT = 1000
 
 TABLE_CSS = """
 .gogaek-list .q-table__middle { max-height: var(--gogaek-list-height, 45vh); }
@@ -141,7 +103,7 @@ class CustomerSearchPanel(ui.column):
         )
         with ui.element("div").classes("w-full gogaek-list"):
             self.table = PagedTable(
-                columns=list(COLUMNS),
+                columns=spec_columns(CUSTOMER_LIST),
                 fetch=self._fetch,
                 sort_by="code",
                 descending=True,
@@ -187,13 +149,15 @@ class CustomerSearchPanel(ui.column):
 
     async def _fetch(self, request: PageRequest) -> Page:
         try:
-            result = await customer_list.search_customers(self.filters(), request)
+            filters = self.filters()
+            result = await customer_list.search_customers(filters, request)
         except ValidationError as error:
             self.errors.show(error.fields)
             self.count.set_text("")
             return Page(rows=[], total=0)
         self.errors.clear()
-        page = Page(rows=result.rows, total=result.total)
+        spec = list_spec(filters)
+        page = Page(rows=[{**row, **spec.table_row(row)} for row in result.rows], total=result.total)
         self.count.set_text(f"고객 {count_label(page)}")
         return page
 
@@ -201,8 +165,9 @@ class CustomerSearchPanel(ui.column):
         await self.table.refresh(first_page=True)
 
     async def _balance_toggled(self) -> None:
-        columns = list(COLUMNS) + ([BALANCE_COLUMN] if self.show_balance.value else [])
-        self.table.columns = columns
+        self.table.columns = spec_columns(
+            list_spec(CustomerFilters(show_balance=bool(self.show_balance.value)))
+        )
         await self.table.refresh()
 
     def _open(self, row: dict[str, Any] | None) -> None:
@@ -262,7 +227,7 @@ class CustomerSearchPanel(ui.column):
             lambda progress: customer_list.export_customers(
                 filters, sort_by=sort_by, descending=descending, on_progress=progress
             ),
-            f"고객목록_{dt.date.today():%Y%m%d}.xlsx",
+            dated("고객목록", "xlsx"),
             button=self.toolbar.buttons["excel"],
         )
 
@@ -273,14 +238,22 @@ class CustomerSearchPanel(ui.column):
             self.errors.show(error.fields)
             return
         sort_by, descending = table_order(self.table)
-        await send_pdf(
+        request = PageRequest(rows_per_page=PRINT_LIMIT + 1, sort_by=sort_by, descending=descending)
+
+        async def rows() -> list[dict[str, Any]]:
+            return (await customer_list.search_customers(filters, request)).rows
+
+        conditions = customer_list.describe_filters(filters)
+        await print_list(
             self.actor,
-            lambda _progress: customer_list.customer_list_pdf(
-                filters, sort_by=sort_by, descending=descending
-            ),
-            f"고객목록_{dt.date.today():%Y%m%d}.pdf",
+            list_spec(filters),
+            rows(),
+            dated("고객목록", "pdf"),
             preview_title="고객 목록 인쇄",
             button=self.toolbar.buttons["print"],
+            subtitle=f"조건: {conditions}" if conditions else "",
+            limit=PRINT_LIMIT,
+            cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
         )
 
     async def open_import(self) -> None:

@@ -19,14 +19,14 @@ from core.korean import format_datetime
 from models.codes import CodeKind
 from models.reception import ReceptionState
 from pages.components.dialogs import TransientDialog
-from pages.components.list_output import send_excel
-from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
+from pages.components.list_output import dated, export_excel
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.phone_actions import PhoneOwner, phone_menu_items
 from pages.receptions.form import ReceptionPrefill, open_reception_form
 from pages.sales.orders import ledger_url
 from pages.settings.cti import reconnect_cti
 from services import codes, reception_log, receptions
-from services.excel import Column, export_rows
+from services.list_spec import EXCEL, TABLE, ListColumn, ListSpec
 from services.reception_log import LogCursor, LogFilters, SearchField
 
 ROWS_KEY = "reception_log_rows"
@@ -69,39 +69,43 @@ def log_url(
     return "/?" + urlencode({k: v for k, v in query.items() if v})
 
 
-COLUMNS = [
-    {"name": "seq", "label": "순번", "field": "seq", "align": "right"},
-    {"name": "received_at", "label": "접수일자", "field": "received_at", "align": "left"},
-    {"name": "type_name", "label": "구분", "field": "type_name", "align": "left"},
-    {"name": "customer_name", "label": "거래처명", "field": "customer_name", "align": "left"},
-    {"name": "phone", "label": "전화번호", "field": "phone", "align": "left"},
-    {"name": "extension", "label": "내선", "field": "extension", "align": "left"},
-    {"name": "contact_name", "label": "담당자", "field": "contact_name", "align": "left"},
-    {"name": "category_large", "label": "대분류", "field": "category_large", "align": "left"},
-    {"name": "category_medium", "label": "중분류", "field": "category_medium", "align": "left"},
-    {"name": "category_small", "label": "일반분류", "field": "category_small", "align": "left"},
-    column("inquiry", "접수사항", max_width=360),
-    # at the right edge however long 접수사항 is and however narrow the screen (1024 px)
-    column("state", "상태", "center", sticky_end=True),
-]
-EXCEL_COLUMNS = [
-    Column("접수일자", 19, "datetime"),
-    Column("수신/발신", 8),
-    Column("구분", 8),
-    Column("거래처명", 24),
-    Column("전화번호", 15),
-    Column("내선", 6),
-    Column("담당자", 10),
-    Column("대분류", 12),
-    Column("중분류", 12),
-    Column("일반분류", 12),
-    Column("접수사항", 50),
-    Column("처리답변", 50),
-    Column("상태", 8),
-    Column("접수자", 10),
-    Column("처리자", 10),
-    Column("처리일시", 19, "datetime"),
-]
+ONLY_TABLE = frozenset({TABLE})
+ONLY_EXCEL = frozenset({EXCEL})
+# the log (rows of reception_log.reception_log / iter_log_rows) on the screen and in 엑셀저장,
+# which adds what a row's dialog shows: 수신/발신, 처리답변, 접수자, 처리자, 처리일시
+RECEPTION_LOG = ListSpec(
+    "접수이력",
+    (
+        ListColumn("seq", "순번", "number", on=ONLY_TABLE),
+        ListColumn("received_at", "접수일자", "datetime_seconds", width=19),
+        ListColumn("direction", "수신/발신", width=8, on=ONLY_EXCEL, value=lambda r: str(r["direction"])),
+        ListColumn("type_name", "구분", width=8),
+        ListColumn("customer_name", "거래처명", width=24),
+        ListColumn("phone", "전화번호", width=15),
+        ListColumn("extension", "내선", width=6),
+        ListColumn("contact_name", "담당자", width=10),
+        ListColumn("category_large", "대분류", width=12),
+        ListColumn("category_medium", "중분류", width=12),
+        ListColumn("category_small", "일반분류", width=12),
+        ListColumn("inquiry", "접수사항", width=50, max_width=360),
+        ListColumn("answer", "처리답변", width=50, on=ONLY_EXCEL),
+        ListColumn(
+            "state", "상태", width=8, align="center", value=lambda r: ReceptionState(r["state"]).value
+        ),
+        ListColumn("receiver_name", "접수자", width=10, on=ONLY_EXCEL),
+        ListColumn("processor_name", "처리자", width=10, on=ONLY_EXCEL),
+        ListColumn("processed_at", "처리일시", "datetime_seconds", width=19, on=ONLY_EXCEL),
+    ),
+)
+
+
+def _columns() -> list[dict]:
+    columns = spec_columns(RECEPTION_LOG)
+    # 상태 at the right edge however long 접수사항 is and however narrow the screen (1024 px)
+    columns[-1]["classes"] = columns[-1]["headerClasses"] = "gogaek-sticky-end"
+    return columns
+
+
 STATE_SLOT = r"""
 <q-td :props="props">
   <q-badge :color="{'미처리': 'orange', '보류': 'grey-7', '완료': 'positive'}[props.value] || 'grey'"
@@ -130,7 +134,7 @@ class ReceptionLogPanel(ui.column):
             self._build_toolbar()
             with ui.element("div").classes("w-full"):
                 self.table = PagedTable(
-                    columns=COLUMNS,
+                    columns=_columns(),
                     fetch=self._fetch,
                     rows_per_page=rows_per_page,
                     empty_text="조회된 접수가 없습니다.",
@@ -305,14 +309,13 @@ class ReceptionLogPanel(ui.column):
 
     @staticmethod
     def _table_row(seq: int, row: dict[str, Any]) -> dict[str, Any]:
+        """The cells, and what the row's actions need (id, version, customer, partner)."""
         return {
-            **{k: v for k, v in row.items() if k not in ("received_at", "processed_at", "state")},
-            "seq": seq,
-            "received_at": format_datetime(row["received_at"], seconds=True),
-            "processed_at": format_datetime(row["processed_at"], seconds=True),
-            "state": ReceptionState(row["state"]).value,
-            "direction": str(row["direction"]),
-            "source": str(row["source"]),
+            "id": row["id"],
+            "version": row["version"],
+            "customer_id": row["customer_id"],
+            "partner_id": row["partner_id"],
+            **RECEPTION_LOG.table_row({**row, "seq": seq}),
         }
 
     async def search(self) -> None:
@@ -424,32 +427,10 @@ class ReceptionLogPanel(ui.column):
             await self.search()
 
     async def export(self) -> None:
-        filters = self.filters()
-        await send_excel(
+        await export_excel(
             self.actor,
-            lambda _progress: export_rows(EXCEL_COLUMNS, _excel_rows(filters), sheet_title="접수이력"),
-            f"접수이력_{dt.date.today():%Y%m%d}.xlsx",
+            RECEPTION_LOG,
+            reception_log.iter_log_rows(self.filters()),
+            dated("접수이력", "xlsx"),
             done_message=f"엑셀로 저장했습니다 (최대 {reception_log.EXPORT_LIMIT:,}건).",
         )
-
-
-async def _excel_rows(filters: LogFilters):
-    async for row in reception_log.iter_log_rows(filters):
-        yield [
-            row["received_at"],
-            str(row["direction"]),
-            row["type_name"],
-            row["customer_name"],
-            row["phone"],
-            row["extension"],
-            row["contact_name"],
-            row["category_large"],
-            row["category_medium"],
-            row["category_small"],
-            row["inquiry"],
-            row["answer"],
-            ReceptionState(row["state"]).value,
-            row["receiver_name"],
-            row["processor_name"],
-            row["processed_at"],
-        ]

@@ -4,9 +4,9 @@ chart of receptions per day or week by type above the four tabs."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
@@ -14,19 +14,17 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import ValidationError
 from core.korean import format_date, format_datetime
-from html_forms.pdf import render_pdf_async
 from models.codes import CodeKind
 from pages.components.forms import FieldErrors
-from pages.components.list_output import send_excel
-from pages.components.paged_table import Page, PagedTable, PageRequest
-from pages.components.print_preview import show_pdf
+from pages.components.list_output import dated, send_excel, send_pdf
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.receptions.form import customer_label, pick_customer
 from services import codes
 from services import reception_stats as stats
-from services.excel import Column, export_rows
-from services.list_pdf import column_widths, width_attribute
+from services.excel import Progress
+from services.list_spec import ListColumn, ListSpec, write_pdf, write_xlsx
 from services.reception_stats import StatsFilters
 from services.receptions import CustomerBrief
 
@@ -35,45 +33,63 @@ TOTAL_LABEL = "합계"  # the first cell of a tab's total row (고객접수집�
 
 TABS = {"all": "전체", "staff": "담당자별접수현황", "customers": "고객접수집계", "silent": "기간내미접수업체"}
 
-# (key, header, align, excel kind, excel width)
-LIST_FIELDS = [
-    ("seq", "순번", "right", "number", 6),
-    ("received_at", "접수일자", "left", "datetime", 19),
-    ("type_name", "접수구분", "left", "text", 12),
-    ("category_large", "대분류", "left", "text", 10),
-    ("category_medium", "중분류", "left", "text", 10),
-    ("category_small", "일반분류", "left", "text", 10),
-    ("customer_name", "거래처", "left", "text", 22),
-    ("phone", "전화번호", "left", "text", 14),
-    ("contact_name", "담당자", "left", "text", 10),
-    ("receiver_name", "접수자", "left", "text", 10),
-    ("processor_name", "처리자", "left", "text", 10),
-    ("inquiry", "접수사항", "left", "text", 40),
-    ("answer", "처리사항", "left", "text", 40),
-]
-STAFF_FIELDS = [
-    ("seq", "순번", "right", "number", 6),
-    ("name", "접수자", "left", "text", 14),
-    ("received", "접수건수", "right", "number", 10),
-    ("processed", "처리건수", "right", "number", 10),
-    ("last_received_at", "최종접수일", "left", "datetime", 19),
-]
-CUSTOMER_FIELDS = [
-    ("seq", "순번", "right", "number", 6),
-    ("code", "고객번호", "left", "text", 13),
-    ("company_name", "거래처명", "left", "text", 24),
-    ("representative", "대표자", "left", "text", 10),
-    ("contact_name", "담당자", "left", "text", 10),
-    ("phone", "전화번호", "left", "text", 14),
-    ("mobile", "휴대폰", "left", "text", 14),
-    ("count", "접수건수", "right", "number", 10),
-    ("last_received_at", "최종접수일", "left", "datetime", 19),
-]
-SILENT_FIELDS = [
-    *CUSTOMER_FIELDS[:7],
-    ("last_received_at", "마지막 접수일(전체)", "left", "datetime", 19),
-]
-_ellipsis = "max-width: 280px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap"
+
+def _spec(tab: str, *columns: ListColumn) -> ListSpec:
+    """A tab's list on the screen, in Excel (a sheet named after the tab) and printed."""
+    return ListSpec(f"고객접수현황 - {TABS[tab]}", columns, sheet_title=TABS[tab])
+
+
+def _seq() -> ListColumn:
+    return ListColumn("seq", "순번", "number", width=6)
+
+
+# the rows of each tab as reception_stats gives them, numbered (`seq`) by the page
+RECEPTIONS = (
+    _seq(),
+    ListColumn("received_at", "접수일자", "datetime_seconds", width=19),
+    ListColumn("type_name", "접수구분", width=12),
+    ListColumn("category_large", "대분류", width=10),
+    ListColumn("category_medium", "중분류", width=10),
+    ListColumn("category_small", "일반분류", width=10),
+    ListColumn("customer_name", "거래처", width=22),
+    ListColumn("phone", "전화번호", width=14),
+    ListColumn("contact_name", "담당자", width=10),
+    ListColumn("receiver_name", "접수자", width=10),
+    ListColumn("processor_name", "처리자", width=10),
+    ListColumn("inquiry", "접수사항", width=40, max_width=280),
+    ListColumn("answer", "처리사항", width=40, max_width=280),
+)
+CUSTOMER_COLUMNS = (
+    _seq(),
+    ListColumn("code", "고객번호", width=13),
+    ListColumn("company_name", "거래처명", width=24),
+    ListColumn("representative", "대표자", width=10),
+    ListColumn("contact_name", "담당자", width=10),
+    ListColumn("phone", "전화번호", width=14),
+    ListColumn("mobile", "휴대폰", width=14),
+)
+SPECS = {
+    "all": _spec("all", *RECEPTIONS),
+    "staff": _spec(
+        "staff",
+        _seq(),
+        ListColumn("name", "접수자", width=14),
+        ListColumn("received", "접수건수", "number", width=10),
+        ListColumn("processed", "처리건수", "number", width=10),
+        ListColumn("last_received_at", "최종접수일", "datetime_seconds", width=19),
+    ),
+    "customers": _spec(
+        "customers",
+        *CUSTOMER_COLUMNS,
+        ListColumn("count", "접수건수", "number", width=10),
+        ListColumn("last_received_at", "최종접수일", "datetime_seconds", width=19),
+    ),
+    "silent": _spec(
+        "silent",
+        *CUSTOMER_COLUMNS,
+        ListColumn("last_received_at", "마지막 접수일(전체)", "datetime_seconds", width=19),
+    ),
+}
 
 
 def chart_labels(chart: stats.ChartData) -> list[str]:
@@ -87,90 +103,22 @@ def chart_labels(chart: stats.ChartData) -> list[str]:
     return [f"{label[5:] if one_year else label}주" for label in chart.labels]
 
 
-def table_columns(fields: list[tuple]) -> list[dict[str, Any]]:
-    return [
-        {
-            "name": key,
-            "label": label,
-            "field": key,
-            "align": align,
-            **({"style": _ellipsis} if key in ("inquiry", "answer") else {}),
-        }
-        for key, label, align, *_ in fields
-    ]
+def table_row(spec: ListSpec, row: dict[str, Any], seq: int, key: Any) -> dict[str, Any]:
+    return {"id": key, **spec.table_row({**row, "seq": seq})}
 
 
-def excel_columns(fields: list[tuple]) -> list[Column]:
-    return [Column(label, width, kind) for _, label, _, kind, width in fields]
-
-
-def shown(value: Any) -> Any:
-    """A value as the table shows it."""
-    if isinstance(value, dt.datetime):
-        return format_datetime(value, seconds=True)
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return "" if value is None else value
-
-
-def table_row(fields: list[tuple], row: dict[str, Any], seq: int, key: Any) -> dict[str, Any]:
-    return {"id": key, **{name: shown(seq if name == "seq" else row.get(name)) for name, *_ in fields}}
-
-
-def html_document(
-    title: str,
-    subtitle: str,
-    fields: list[tuple],
-    rows: list[dict[str, Any]],
-    note: str,
-    total: dict[str, Any] | None = None,
-) -> str:
-    """A printable table (with its total row last), its columns as wide as what they hold. Every
-    value is escaped: customer names and texts are user input."""
-    labels = [label for _, label, *_ in fields]
-    printed = [*rows, *([total] if total else [])]
-    widths = column_widths(labels, ([shown(row.get(key)) for key, *_ in fields] for row in printed))
-    head = "".join(
-        f"<th{width_attribute(width)}>{html.escape(label)}</th>"
-        for label, width in zip(labels, widths, strict=True)
-    )
-
-    def line(row: dict[str, Any], css: str = "") -> str:
-        cells = "".join(
-            f'<td class="{"num" if align == "right" else ""}">{html.escape(str(shown(row.get(key))))}</td>'
-            for key, _, align, *_ in fields
-        )
-        return f'<tr class="{css}">{cells}</tr>' if css else f"<tr>{cells}</tr>"
-
-    body = "".join(line(row) for row in rows) + (line(total, "total") if total else "")
-    return (
-        f"<h2>{html.escape(title)}</h2><p class='sub'>{html.escape(subtitle)}</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-        + (f"<p class='sub'>{html.escape(note)}</p>" if note else "")
-    )
-
-
-PRINT_CSS = """
-@page { size: a4 landscape; margin: 1cm; }
-body { font-size: 8pt; }
-h2 { font-size: 13pt; margin: 0 0 2px 0; }
-p.sub { color: #555; margin: 0 0 6px 0; }
-th { background: #dde7f3; border: 0.5px solid #888; }
-td { border: 0.5px solid #aaa; }
-td.num { text-align: right; }
-th, td { overflow-wrap: break-word; }
-tr.total td { font-weight: bold; background: #f2f2f2; }
-"""
+async def numbered(rows: AsyncIterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+    seq = 0
+    async for row in rows:
+        seq += 1
+        yield {**row, "seq": seq}
 
 
 @dataclass(frozen=True)
 class TabSource:
-    """A tab's export: its rows streamed, and its total row (None: the tab has none)."""
+    """A tab's export: its list, its rows streamed, and its total row (None: the tab has none)."""
 
-    title: str
-    fields: list[tuple]
+    spec: ListSpec
     rows: Callable[[], AsyncIterator[dict[str, Any]]]
     total: Callable[[], Awaitable[dict[str, Any] | None]]
 
@@ -262,7 +210,7 @@ class ReceptionStatsScreen:
         with ui.tab_panels(self.tabs, value="all").props("keep-alive").classes("w-full"):
             with ui.tab_panel("all").classes("p-1"):
                 self.all_table = PagedTable(
-                    columns=table_columns(LIST_FIELDS),
+                    columns=spec_columns(SPECS["all"]),
                     fetch=self._fetch_all,
                     rows_per_page=50,
                     selection=None,
@@ -270,7 +218,7 @@ class ReceptionStatsScreen:
                 ).mark("stats-all-table")
             with ui.tab_panel("staff").classes("p-1 gap-2"):
                 self.staff_table = (
-                    ui.table(columns=table_columns(STAFF_FIELDS), rows=[], row_key="id", selection="single")
+                    ui.table(columns=spec_columns(SPECS["staff"]), rows=[], row_key="id", selection="single")
                     .props(
                         'dense flat bordered no-data-label="기간 안에 접수가 없습니다." data-testid="stats-staff-table"'
                     )
@@ -284,7 +232,7 @@ class ReceptionStatsScreen:
                     "text-caption text-grey-7"
                 )
                 self.staff_list = PagedTable(
-                    columns=table_columns(LIST_FIELDS),
+                    columns=spec_columns(SPECS["all"]),
                     fetch=self._fetch_staff_list,
                     rows_per_page=20,
                     selection=None,
@@ -292,7 +240,7 @@ class ReceptionStatsScreen:
                 ).mark("stats-staff-list")
             with ui.tab_panel("customers").classes("p-1"):
                 self.customer_table = PagedTable(
-                    columns=table_columns(CUSTOMER_FIELDS),
+                    columns=spec_columns(SPECS["customers"]),
                     fetch=self._fetch_customers,
                     rows_per_page=50,
                     selection=None,
@@ -304,7 +252,7 @@ class ReceptionStatsScreen:
                     "기간 끝 날짜까지 등록된 고객 중, 기간 안에 (조건에 맞는) 접수가 한 건도 없는 고객입니다."
                 ).classes("text-caption text-grey-7")
                 self.silent_table = PagedTable(
-                    columns=table_columns(SILENT_FIELDS),
+                    columns=spec_columns(SPECS["silent"]),
                     fetch=self._fetch_silent,
                     rows_per_page=50,
                     selection=None,
@@ -430,7 +378,9 @@ class ReceptionStatsScreen:
         if self.current is None:
             return Page(rows=[], total=0)
         result = await stats.reception_list(self.current, limit=request.rows_per_page, offset=request.offset)
-        rows = [table_row(LIST_FIELDS, r, request.offset + i + 1, r["id"]) for i, r in enumerate(result.rows)]
+        rows = [
+            table_row(SPECS["all"], r, request.offset + i + 1, r["id"]) for i, r in enumerate(result.rows)
+        ]
         return Page(rows=rows, total=result.total)
 
     async def _fetch_staff_list(self, request: PageRequest) -> Page:
@@ -442,7 +392,9 @@ class ReceptionStatsScreen:
             limit=request.rows_per_page,
             offset=request.offset,
         )
-        rows = [table_row(LIST_FIELDS, r, request.offset + i + 1, r["id"]) for i, r in enumerate(result.rows)]
+        rows = [
+            table_row(SPECS["all"], r, request.offset + i + 1, r["id"]) for i, r in enumerate(result.rows)
+        ]
         return Page(rows=rows, total=result.total)
 
     async def _load_staff(self) -> None:
@@ -451,7 +403,7 @@ class ReceptionStatsScreen:
         self.staff_summary = summary
         self.staff_rows = [{**r, "name": r["name"] or "(접수자 없음)"} for r in summary.rows]
         self.staff_table.rows = [
-            table_row(STAFF_FIELDS, r, i + 1, r["receiver_id"]) for i, r in enumerate(self.staff_rows)
+            table_row(SPECS["staff"], r, i + 1, r["receiver_id"]) for i, r in enumerate(self.staff_rows)
         ]
         self.staff_table.selected = []
         self.staff_table.update()
@@ -488,7 +440,7 @@ class ReceptionStatsScreen:
             self.current, limit=request.rows_per_page, offset=request.offset
         )
         rows = [
-            table_row(CUSTOMER_FIELDS, r, request.offset + i + 1, r["customer_id"])
+            table_row(SPECS["customers"], r, request.offset + i + 1, r["customer_id"])
             for i, r in enumerate(summary.rows)
         ]
         last = format_datetime(summary.last_received_at, seconds=True) if summary.last_received_at else ""
@@ -505,7 +457,7 @@ class ReceptionStatsScreen:
             self.current, limit=request.rows_per_page, offset=request.offset
         )
         rows = [
-            table_row(SILENT_FIELDS, r, request.offset + i + 1, r["customer_id"])
+            table_row(SPECS["silent"], r, request.offset + i + 1, r["customer_id"])
             for i, r in enumerate(result.rows)
         ]
         return Page(rows=rows, total=result.total)
@@ -549,13 +501,13 @@ class ReceptionStatsScreen:
             return None
 
         sources = {
-            "all": (LIST_FIELDS, lambda: stats.iter_reception_list(filters), no_total),
-            "staff": (STAFF_FIELDS, staff_rows, staff_total),
-            "customers": (CUSTOMER_FIELDS, lambda: stats.iter_customer_summary(filters), customer_total),
-            "silent": (SILENT_FIELDS, lambda: stats.iter_customers_without_reception(filters), no_total),
+            "all": (lambda: stats.iter_reception_list(filters), no_total),
+            "staff": (staff_rows, staff_total),
+            "customers": (lambda: stats.iter_customer_summary(filters), customer_total),
+            "silent": (lambda: stats.iter_customers_without_reception(filters), no_total),
         }
-        fields, rows, total = sources[tab]
-        return TabSource(f"고객접수현황 - {TABS[tab]}", fields, rows, total)
+        rows, total = sources[tab]
+        return TabSource(SPECS[tab], rows, total)
 
     def _period_text(self) -> str:
         assert self.current is not None
@@ -565,51 +517,39 @@ class ReceptionStatsScreen:
         source = self._tab_source()
         if source is None:
             return
-        title, fields = source.title, source.fields
 
-        async def values() -> AsyncIterator[list[Any]]:
-            seq = 0
-            async for row in source.rows():
-                seq += 1
-                yield [seq if key == "seq" else row.get(key) for key, *_ in fields]
-            total = await source.total()
-            if total:
-                yield [total.get(key) for key, *_ in fields]
+        async def make(_progress: Progress) -> Path:
+            footer = await source.total()
+            return await write_xlsx(source.spec, numbered(source.rows()), footer=footer)
 
-        await send_excel(
-            self.actor,
-            lambda _progress: export_rows(
-                excel_columns(fields), values(), sheet_title=title.split(" - ")[-1]
-            ),
-            f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.xlsx",
-            done_message="",
-        )
+        await send_excel(self.actor, make, _filename(source.spec, "xlsx"), done_message="")
 
     async def print_pdf(self) -> None:
         source = self._tab_source()
         if source is None:
             return
-        title, fields = source.title, source.fields
-        collected: list[dict[str, Any]] = []
-        async for row in source.rows():
-            collected.append({**row, "seq": len(collected) + 1})
-            if len(collected) > PRINT_LIMIT:
-                break
-        more = len(collected) > PRINT_LIMIT
-        collected = collected[:PRINT_LIMIT]
-        note = f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요." if more else ""
-        total = await source.total()
-        notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            pdf = await render_pdf_async(
-                html_document(title, self._period_text(), fields, collected, note, total),
-                extra_css=PRINT_CSS,
+
+        async def make(_progress: Progress) -> Path:
+            printed: list[dict[str, Any]] = []
+            async for row in numbered(source.rows()):
+                if len(printed) == PRINT_LIMIT:
+                    note = f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요."
+                    break
+                printed.append(row)
+            else:
+                note = ""
+            return await write_pdf(
+                source.spec, printed, subtitle=self._period_text(), note=note, footer=await source.total()
             )
-        finally:
-            notice.dismiss()
-        show_pdf(
-            self.actor, f"{title.replace(' ', '')}_{dt.date.today():%Y%m%d}.pdf", pdf, title=f"{title} 인쇄"
+
+        await send_pdf(
+            self.actor, make, _filename(source.spec, "pdf"), preview_title=f"{source.spec.title} 인쇄"
         )
+
+
+def _filename(spec: ListSpec, extension: str) -> str:
+    """고객접수현황-전체_20260312.xlsx"""
+    return dated(spec.title.replace(" ", ""), extension)
 
 
 def register() -> None:

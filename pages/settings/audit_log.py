@@ -9,46 +9,50 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from pages.components.change_history import history_rows
 from pages.components.date_input import DateInput, parse_date
-from pages.components.paged_table import Page, PagedTable, PageRequest, count_label
+from pages.components.list_output import dated, export_excel
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.toolbar import Toolbar
-from pages.downloads import offer_file
 from pages.frame import protected_page
 from services import audit_log
 from services.audit_labels import ACTION_LABELS
 from services.audit_log import OfficeLogFilters
-from services.excel import Column, export_rows
+from services.list_spec import EXCEL, PRINT, TABLE, ListColumn, ListSpec
 
-COLUMNS = [
-    {"name": "at", "label": "일시", "field": "at", "align": "left", "style": "width: 120px"},
-    {"name": "actor", "label": "작업자", "field": "actor", "align": "left", "style": "width: 70px"},
-    {"name": "target", "label": "대상", "field": "target", "align": "left", "style": "width: 110px"},
-    {"name": "action", "label": "작업", "field": "action", "align": "center", "style": "width: 44px"},
-    {
-        "name": "lines",
-        "label": "변경 내용",
-        "field": "lines",
-        "align": "left",
-        "style": "white-space: pre-wrap; word-break: break-all",
-    },
-]
-EXCEL_COLUMNS = [
-    Column("일시", 17, "datetime"),
-    Column("작업자", 10),
-    Column("대상 종류", 14),
-    Column("번호", 9, "number"),
-    Column("작업", 7),
-    Column("변경 내용", 80),
-]
+# the office log on the screen and in Excel (rows of audit_log.office_log / iter_office_log): the
+# screen names the target in one column ("고객 12"), the sheet in two a filter can sort by
+AUDIT_LOG = ListSpec(
+    "감사 로그",
+    (
+        ListColumn("at", "일시", "datetime", width=17),
+        ListColumn("actor", "작업자", width=10, value=lambda r: r["actor_name"]),
+        ListColumn(
+            "target",
+            "대상",
+            on=frozenset({TABLE, PRINT}),
+            value=lambda r: f"{r['table_label']} {r['record_id'] or ''}".strip(),
+        ),
+        ListColumn("table_label", "대상 종류", width=14, on=frozenset({EXCEL})),
+        ListColumn("record_id", "번호", "number", width=9, on=frozenset({EXCEL})),
+        ListColumn("action", "작업", width=7, align="center", value=lambda r: r["action_label"]),
+        ListColumn(
+            "lines", "변경 내용", width=80, value=lambda r: "\n".join(r["lines"]) or "(변경 내용 없음)"
+        ),
+    ),
+)
+# how wide each column is on the screen; the change lines keep their line breaks
+SCREEN_STYLES = {
+    "at": "width: 120px",
+    "actor": "width: 70px",
+    "target": "width: 110px",
+    "action": "width: 44px",
+    "lines": "white-space: pre-wrap; word-break: break-all",
+}
 ACTION_CHOICES = {"": "전체"} | ACTION_LABELS
 
 
-def _shown(page: Page) -> Page:
-    shown = history_rows(page)
-    for row, source in zip(shown.rows, page.rows, strict=True):
-        row["target"] = f"{source['table_label']} {source['record_id'] or ''}".strip()
-    return shown
+def _columns() -> list[dict]:
+    return [{**c, "style": SCREEN_STYLES[c["name"]]} for c in spec_columns(AUDIT_LOG)]
 
 
 class AuditLogScreen:
@@ -75,11 +79,10 @@ class AuditLogScreen:
                 "dense outlined stack-label"
             )
             self.action.classes("w-24").mark("audit-action")
-            with Toolbar(prefix="audit-", search=self.search, excel=self.export):
-                pass
+            self.toolbar = Toolbar(prefix="audit-", search=self.search, excel=self.export)
             self.count = ui.label().classes("text-caption text-grey-8").mark("audit-count")
         self.table = PagedTable(
-            columns=COLUMNS, fetch=self.fetch, selection=None, empty_text="조회된 변경 이력이 없습니다."
+            columns=_columns(), fetch=self.fetch, selection=None, empty_text="조회된 변경 이력이 없습니다."
         )
         self.table.mark("audit-log-table")
         await self.table.refresh()
@@ -102,34 +105,20 @@ class AuditLogScreen:
             ui.notify(str(error), type="negative")
             return Page(rows=[], total=0)
         self.count.set_text(count_label(page))
-        return _shown(page)
+        return Page(rows=[{**AUDIT_LOG.table_row(r), "id": r["id"]} for r in page.rows], total=page.total)
 
     async def search(self) -> None:
         await self.table.refresh(first_page=True)
 
     async def export(self) -> None:
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(EXCEL_COLUMNS, self._excel_rows(), sheet_title="감사 로그")
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        finally:
-            notice.dismiss()
-        # streamed from its file and deleted once sent (pages/downloads), not read into memory
-        offer_file(self.actor, path, f"감사로그_{dt.date.today():%Y%m%d}.xlsx")
-        ui.notify(f"엑셀로 저장했습니다 (최대 {audit_log.EXPORT_LIMIT:,}건).")
-
-    async def _excel_rows(self):
-        async for row in audit_log.iter_office_log(self.filters(), by=self.actor):
-            yield [
-                row["at"],
-                row["actor_name"],
-                row["table_label"],
-                row["record_id"],
-                row["action_label"],
-                "\n".join(row["lines"]),
-            ]
+        await export_excel(
+            self.actor,
+            AUDIT_LOG,
+            audit_log.iter_office_log(self.filters(), by=self.actor),
+            dated("감사로그", "xlsx"),
+            button=self.toolbar.buttons["excel"],
+            done_message=f"엑셀로 저장했습니다 (최대 {audit_log.EXPORT_LIMIT:,}건).",
+        )
 
 
 def register() -> None:

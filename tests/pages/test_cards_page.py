@@ -9,10 +9,11 @@ from core.dates import IMPOSSIBLE_DATE
 from models.card import BusinessCard
 from models.customer import Customer
 from services import cards, customers
-from services.cards import CardInput
+from services.cards import CARD_LIST, CardInput
 from services.customers import CustomerInput
 from tests.factories.staff import make_admin
-from tests.utils import eventually, shown_values, sign_in
+from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
+from tests.utils import eventually, previewed_pdf, shown_values, sign_in
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -241,3 +242,47 @@ async def test_someone_saving_a_card_first_keeps_my_input_and_can_load_the_lates
     user.find("conflict-reload").click()
     await eventually(lambda: "010-1111-2222" in shown_values(user, "card-mobile"))
     assert (await BusinessCard.get(id=card.id)).mobile == "010-1111-2222"
+
+
+async def test_the_card_list_its_excel_and_its_print_are_one_declaration(user: User):
+    boss = await make_admin(login="boss")
+    jaegeun = await customers.save_customer(
+        CustomerInput(company_name="재근상사", registered_on="2014-02-13"), by=boss
+    )
+    await cards.save_card(
+        CardInput(
+            name="홍길동",
+            customer_id=jaegeun.id,
+            mobile="010-1234-5678",
+            direct_phone="02-111-2222",
+            extension="12",
+            registered_on="2017-06-28",
+            notes="=HYPERLINK(1)",
+        ),
+        by=boss,
+    )
+    await cards.save_card(CardInput(name="호면수", company_name="test", registered_on="2016-09-21"), by=boss)
+    await sign_in(user, "boss")
+    await user.open("/cards")
+    cards_table = await table(user, "cards-table")
+    await eventually(lambda: len(cards_table.rows) == 2)
+    assert cards_table.rows[0]["registered_on"] == "2017-06-28"
+
+    user.find("cards-excel").click()
+    response = await user.download.next(timeout=30)
+    assert response.request.url.path.startswith("/downloads/")
+    rows = sheet_rows(response.content)
+    assert_table_and_sheet_agree(CARD_LIST, cards_table, rows)
+    # the sheet keeps the words the card import reads, so it imports back
+    assert rows[0][:8] == ("등록일자", "이름", "직책", "근무", "소속부서", "담당업무", "회사명", "고객코드")
+    assert rows[1][6:11] == ("재근상사", jaegeun.code, "010-1234-5678", "02-111-2222", "12")
+    assert rows[1][-1] == "=HYPERLINK(1)"
+
+    user.find("cards-name").type("ㅎㄱㄷ")
+    user.find("cards-search").click()
+    await eventually(lambda: [r["name"] for r in cards_table.rows] == ["홍길동"])
+    user.find("cards-print").click()
+    text = pdf_text(await previewed_pdf(user, "명함 목록 인쇄"))
+    assert_printed_headers(CARD_LIST, text)  # the screen's headings (거래처명, 전화번호)
+    assert "조건: 이름 'ㅎㄱㄷ'" in text and "1건" in text
+    assert "홍길동" in text and "재근상사" in text and "호면수" not in text

@@ -6,9 +6,11 @@ from core.audit import Actor
 from models.card import BusinessCard
 from models.customer import Customer, CustomerHistory, TradingPartner
 from services import customers
+from services.customer_list import CUSTOMER_LIST_WITH_BALANCE
 from services.customers import CustomerInput
 from tests.factories.staff import make_admin, make_staff
-from tests.utils import eventually, sign_in
+from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
+from tests.utils import eventually, previewed_pdf, sign_in
 
 
 async def add(by: Actor, name: str, on: str, **fields) -> Customer:
@@ -203,6 +205,32 @@ async def test_excel_export_of_the_customer_list(user: User):
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["D1"].value == "법인상호" and sheet["D2"].value == "하이디자인" and sheet.max_row == 2
+
+
+async def test_the_customer_list_its_excel_and_its_print_are_one_declaration(user: User):
+    boss = await make_admin(login="boss")
+    await add(boss, "재근상사", "2014-02-13", phone="02-999-8888", business_number="111-22-33332")
+    await add(boss, "하이디자인", "2016-09-21", mobile="010-1234-5678", memo="=HYPERLINK(1)")
+    await sign_in(user, "boss")
+    customers_table = await table(user, "customers-table")
+    await eventually(lambda: len(customers_table.rows) == 2)
+
+    user.find("filter-balance").click()  # 외상잔액 joins the table, the sheet and the print
+    await eventually(lambda: customers_table.columns[-1]["label"] == "외상잔액")
+    await eventually(lambda: all(row.get("balance") == "0" for row in customers_table.rows))
+    user.find("customers-excel").click()
+    response = await user.download.next(timeout=30)
+    rows = sheet_rows(response.content)
+    assert_table_and_sheet_agree(CUSTOMER_LIST_WITH_BALANCE, customers_table, rows)
+    assert rows[0][2] == "고객상태" and rows[0][-2:] == ("메모", "외상잔액")  # the import's words
+    assert rows[1][-2:] == ("=HYPERLINK(1)", 0)
+
+    user.find("filter-company").type("ㅈㄱ")
+    user.find("customers-print").click()
+    text = pdf_text(await previewed_pdf(user, "고객 목록 인쇄"))
+    assert_printed_headers(CUSTOMER_LIST_WITH_BALANCE, text)
+    assert "조건: 법인상호 'ㅈㄱ'" in text and "1건" in text
+    assert "재근상사" in text and "111-22-33332" in text and "하이디자인" not in text
 
 
 async def test_closing_with_unsaved_changes_asks_first(user: User):

@@ -13,12 +13,13 @@ from models.attachment import AttachmentSlot
 from models.customer import Customer, TradingPartner
 from models.reception import Reception, ReceptionState
 from pages.customers.tabs.receptions import ADD_RECEPTION
-from pages.receptions.log import ReceptionLogPanel
+from pages.receptions.log import RECEPTION_LOG, ReceptionLogPanel
 from services import attachments, customers
 from services.customers import CustomerInput
 from services.phone_directory import resolve_caller
 from services.receptions import ReceptionInput, get_reception, save_reception
 from tests.factories.staff import make_admin, make_staff
+from tests.pages.list_checks import assert_table_and_sheet_agree, sheet_rows
 from tests.utils import eventually, sign_in
 
 
@@ -317,10 +318,16 @@ async def test_log_excel_ledger_and_admin_links(user: User):
     rows = await _log_rows(user, 2)
 
     user.find("log-excel").click()
-    workbook = load_workbook(io.BytesIO((await user.download.next(timeout=10)).content))
-    sheet = workbook.active
+    content = (await user.download.next(timeout=10)).content
+    sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["A1"].value == "접수일자" and sheet.max_row == 3
     assert sheet["K3"].value == '=HYPERLINK("http://x")' and sheet["K3"].data_type == "s"
+    # one declaration: the sheet has the screen's columns (but 순번) and what a row's dialog adds
+    assert_table_and_sheet_agree(RECEPTION_LOG, _log(user), sheet_rows(content))
+    assert [c.value for c in sheet[1]] == [
+        "접수일자", "수신/발신", "구분", "거래처명", "전화번호", "내선", "담당자", "대분류", "중분류",
+        "일반분류", "접수사항", "처리답변", "상태", "접수자", "처리자", "처리일시",
+    ]  # fmt: skip
 
     _right_click(user, rows[0])
     user.find("log-menu-ledger").click()
@@ -387,7 +394,7 @@ async def test_row_limit_sets_the_page_size_and_auto_refresh_keeps_the_page(user
     # the next page continues where the first ended
     user.find("reception-log-table").trigger("request", {"pagination": {**table.pagination, "page": 2}})
     await eventually(lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:02d}" for n in range(5, 0, -1)])
-    assert table.rows[0]["seq"] == 21
+    assert table.rows[0]["seq"] == "21"  # as the list formats a number
     page_two = [r["id"] for r in table.rows]
 
     # a call comes in while the user reads page 2: the refresh keeps page 2 and its rows
@@ -532,10 +539,10 @@ async def test_the_count_is_exact_and_the_last_page_holds_the_oldest_receptions(
     await eventually(
         lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:03d}" for n in range(30, 0, -1)]
     )
-    assert [r["seq"] for r in table.rows] == list(range(501, 531))
+    assert [r["seq"] for r in table.rows] == [str(n) for n in range(501, 531)]
     # and back a page, read from the older end too
     user.find("reception-log-table").trigger("request", {"pagination": {**table.pagination, "page": 10}})
     await eventually(
         lambda: [r["inquiry"] for r in table.rows] == [f"문의 {n:03d}" for n in range(80, 30, -1)]
     )
-    assert table.rows[0]["seq"] == 451 and table.pagination["rowsNumber"] == 530
+    assert table.rows[0]["seq"] == "451" and table.pagination["rowsNumber"] == 530

@@ -8,8 +8,10 @@ from pypdf import PdfReader
 
 from models.customer import Customer
 from models.reception import ReceptionState
+from pages.receptions.stats import SPECS
 from services.receptions import ReceptionInput, save_reception
 from tests.factories.staff import make_admin, make_staff
+from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
@@ -106,6 +108,7 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
         "전화번호", "담당자", "접수자", "처리자", "접수사항", "처리사항",
     ]  # fmt: skip
     assert len(sheet) == 4
+    assert_table_and_sheet_agree(SPECS["all"], all_rows, sheet)
     assert sheet[1][:2] == [1, today] and sheet[1][6] == "재근상사"
     assert (sheet[1][9], sheet[1][11]) == ("김데모", "키락 인식 안됨")
     assert sheet[2][11] == "<b>견적</b> 요청"
@@ -120,7 +123,9 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
     assert sheet[1][:4] == [1, "김데모", 2, 1]
     assert sheet[2][:4] == [2, "홍길동", 1, 1]
     assert sheet[3] == ["합계", "2명", 3, 2, last]
+    assert_table_and_sheet_agree(SPECS["staff"], staff, sheet, data_rows=2)
     text = await _pdf_text(user)
+    assert_printed_headers(SPECS["staff"], text)
     assert "담당자별접수현황" in text and "접수건수" in text and "홍길동" in text
     assert "합계" in text and "2명" in text
 
@@ -133,6 +138,7 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
     assert sheet[1] == [1, "140213-001", "재근상사", "김대표", None, None, None, 3, last]
     assert sheet[2] == ["합계", None, "고객 1곳", None, None, None, None, 3, last]
     assert len(sheet) == 3
+    assert_table_and_sheet_agree(SPECS["customers"], customers, sheet, data_rows=1)
     text = await _pdf_text(user)
     assert "고객접수집계" in text and "140213-001" in text and "김대표" in text
     assert "합계" in text and "고객 1곳" in text
@@ -145,6 +151,7 @@ async def test_statistics_tabs_chart_excel_and_print(user: User):
     ]  # fmt: skip
     assert sheet[1][:4] == [1, "150915-002", "송일시스템", "송대표"]
     assert len(sheet) == 2
+    assert_table_and_sheet_agree(SPECS["silent"], silent, sheet)
     text = await _pdf_text(user)
     assert "기간내미접수업체" in text and "150915-002" in text and "송일시스템" in text
     assert "재근상사" not in text

@@ -55,7 +55,7 @@ async def test_a_card_of_a_customer_takes_its_company_and_address(db):
         "인쇄회사",
         "매출처",
     )
-    assert row["registered_on"] == "2016-09-21"
+    assert row["registered_on"] == dt.date(2016, 9, 21)  # the screen formats it (CARD_LIST)
 
 
 async def test_card_validation_and_locking(db):

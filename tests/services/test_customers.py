@@ -13,6 +13,7 @@ from models.reception import Reception
 from services import cards, customer_list, customers
 from services.customer_list import CustomerFilters
 from services.customers import CustomerInput
+from services.list_spec import write_pdf
 from services.paging import PageRequest
 from tests.factories.staff import make_staff
 
@@ -273,7 +274,7 @@ async def test_paging_sorting_row_limit_and_balance_column(db):
     with_balance = await customer_list.search_customers(
         CustomerFilters(show_balance=True), PageRequest(rows_per_page=2)
     )
-    assert [r["balance_text"] for r in with_balance.rows] == ["0", "0"]
+    assert [r["balance"] for r in with_balance.rows] == [0, 0]
     assert "balance" not in page.rows[0]
 
 
@@ -398,10 +399,12 @@ async def test_export_streams_many_rows_with_progress(db):
 async def test_printed_list_is_a_pdf_with_escaped_korean_text(db):
     clerk = await make_staff()
     await add(clerk, "<b>재근상사</b>", phone="02-999-8888")
-    pdf = await customer_list.customer_list_pdf(CustomerFilters())
-    import io
-
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    rows = (await customer_list.search_customers(CustomerFilters())).rows
+    path = await write_pdf(customer_list.CUSTOMER_LIST, rows)
+    try:
+        text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
+    finally:
+        path.unlink()
     assert "고객 목록" in text and "<b>재근상사</b>" in text and "02-999-8888" in text
 
 
