@@ -78,7 +78,7 @@ def test_a_customer_tab_and_the_items_go_to_excel_and_print(demo_server, page):
 
 
 def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page):
-    """유지보수관리, 방문일지, 통화·문자 and 전체 이력 of 재근상사: 엑셀 gives just the customer's rows
+    """명함관리, 유지보수관리, 방문일지, 통화·문자 and 전체 이력 of 재근상사: 엑셀 gives just the customer's rows
     under the screen's headings, 인쇄 a PDF headed with the tab and the customer."""
     from tests.e2e.test_call_log import _add_call, _customer_id
 
@@ -94,6 +94,15 @@ def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page):
         panel = page.locator(".q-tab-panel").filter(has=page.get_by_role("columnheader", name=heading))
         expect(panel).to_be_visible()
         return panel
+
+    panel = tab("명함관리", "담당업무")
+    rows = _sheet(
+        page, panel.get_by_role("button", name="엑셀[F9]"), re.compile(r"명함관리_재근상사_\d{8}\.xlsx")
+    )
+    assert rows[0][:5] == ("담당자", "직책", "직통번호", "내선", "휴대폰")
+    assert [r[0] for r in rows[1:]] == ["홍길동"] and rows[1][4] == "010-0000-0000"
+    panel.get_by_role("button", name="인쇄[F10]").click()
+    assert "홍길동" in _printed(page, "명함관리 인쇄", re.compile(r"명함관리_재근상사_\d{8}\.pdf"))
 
     panel = tab("유지보수관리", "납부방법")
     expect(panel.get_by_role("cell", name="계약", exact=True).first).to_be_visible()

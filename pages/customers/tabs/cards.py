@@ -7,38 +7,55 @@ from nicegui import ui
 
 from core.audit import Actor
 from pages.components import tab_counts
+from pages.components.paged_table import spec_columns
 from pages.components.toolbar import Toolbar
 from pages.customers.cards import CardList
 from pages.customers.editor import current_editor
+from pages.customers.search import table_order
+from pages.customers.tab_lists import tab_excel, tab_print
 from pages.customers.tab_types import CustomerTab
+from services import cards
 from services.cards import CardFilters
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    {"name": "name", "label": "담당자", "field": "name", "align": "left", "sortable": True},
-    {"name": "position", "label": "직책", "field": "position", "align": "left"},
-    {"name": "direct_phone", "label": "직통번호", "field": "direct_phone", "align": "left"},
-    {"name": "extension", "label": "내선", "field": "extension", "align": "left"},
-    {"name": "mobile", "label": "휴대폰", "field": "mobile", "align": "left", "sortable": True},
-    {"name": "fax", "label": "팩스번호", "field": "fax", "align": "left"},
-    {"name": "email", "label": "이메일", "field": "email", "align": "left"},
-    {"name": "department", "label": "담당부서", "field": "department", "align": "left"},
-    {"name": "duty", "label": "담당업무", "field": "duty", "align": "left"},
-    {"name": "employment", "label": "근무", "field": "employment", "align": "left", "sortable": True},
-]
+# the customer's business cards, as services.cards.iter_cards gives them
+CUSTOMER_CARDS = ListSpec(
+    "명함관리",
+    (
+        ListColumn("name", "담당자", width=10, sortable=True),
+        ListColumn("position", "직책", width=8),
+        ListColumn("direct_phone", "직통번호", width=14),
+        ListColumn("extension", "내선", width=6),
+        ListColumn("mobile", "휴대폰", width=14, sortable=True),
+        ListColumn("fax", "팩스번호", width=14),
+        ListColumn("email", "이메일", width=22),
+        ListColumn("department", "담당부서", width=10),
+        ListColumn("duty", "담당업무", width=10),
+        ListColumn("employment", "근무", width=6, sortable=True),
+    ),
+)
 
 
 async def cards_tab(actor: Actor, customer_id: int) -> None:
     editor = current_editor()
     company = editor.company_name if editor else ""
+    filters = CardFilters(customer_id=customer_id)
+
+    def rows():
+        sort_by, descending = table_order(card_list.table)
+        return cards.iter_cards(filters, sort_by=sort_by, descending=descending)
+
     with ui.row().classes("w-full items-center gap-2"):
         # the window holds several tabs with toolbars: function keys stay with the main screens
-        Toolbar(
+        toolbar = Toolbar(
             prefix="customer-cards-",
             shortcuts=False,
             search=lambda: card_list.refresh(),
             add=lambda: card_list.add(),
             edit=lambda: card_list.edit(),
             delete=lambda: card_list.delete(),
+            excel=lambda: tab_excel(actor, CUSTOMER_CARDS, rows(), toolbar.buttons["excel"]),
+            print=lambda: tab_print(actor, CUSTOMER_CARDS, rows(), toolbar.buttons["print"]),
         )
         ui.space()
         count = ui.label().classes("text-caption text-grey-8")
@@ -49,9 +66,9 @@ async def cards_tab(actor: Actor, customer_id: int) -> None:
 
     card_list = CardList(
         actor,
-        filters=lambda: CardFilters(customer_id=customer_id),
+        filters=lambda: filters,
         customer=(customer_id, company),
-        columns=COLUMNS,
+        columns=spec_columns(CUSTOMER_CARDS),
         on_count=counted,
         mark="customer-cards-table",
     )
