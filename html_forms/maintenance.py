@@ -1,11 +1,11 @@
 """Documents of the maintenance screens: the 유지보수동의서 (one agreement per contract, each on
-its own page) and printable lists. Every value that users typed is escaped here."""
+its own page). Every value that users typed is escaped here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,16 +36,6 @@ AGREEMENT_CSS = """
 .words { margin: 4pt 0; font-weight: bold; }
 .terms { font-size: 9pt; margin: 6pt 0 6pt 14pt; }
 .sign td { width: 50%; padding: 8pt; border: 0.6pt solid #444; line-height: 1.8; }
-"""
-
-LIST_CSS = """
-@page { size: a4 landscape; margin: 1.2cm 1cm; }
-h1 { font-size: 14pt; margin: 0 0 2pt 0; }
-.subtitle { font-size: 9pt; margin-bottom: 6pt; }
-.list th, .list td { border: 0.5pt solid #666; font-size: 8pt; padding: 2px 3px; }
-.list th { background-color: #eef2f7; }
-.list td.amount { text-align: right; }
-.list th, .list td { overflow-wrap: break-word; }
 """
 
 
@@ -164,39 +154,4 @@ def agreement_html(
     return (
         "<html><head><meta charset='utf-8'><title>유지보수동의서</title>"
         f"<style>{AGREEMENT_CSS}</style></head><body>{body}</body></html>"
-    )
-
-
-def list_html(
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    subtitle: str = "",
-    amount_columns: Iterable[int] = (),
-    widths: Sequence[float] = (),
-) -> str:
-    """A printable list (인쇄): title, filter summary, and the rows as a table (A4 landscape).
-    `widths` are the columns' shares in percent (none given: the renderer shares out the width)."""
-    amounts = set(amount_columns)
-    head = "".join(
-        f"<th width='{width:g}%'>{html.escape(h)}</th>" if width else f"<th>{html.escape(h)}</th>"
-        for h, width in zip(headers, widths or [0] * len(headers), strict=True)
-    )
-    body = []
-    for row in rows:
-        cells = []
-        for index, value in enumerate(row):
-            if index in amounts:
-                cells.append(f"<td class='amount'>{format_amount(value)}</td>")
-            else:
-                cells.append(f"<td>{_text(value)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    if not body:
-        body.append(f"<tr><td colspan='{len(headers)}'>조회된 자료가 없습니다.</td></tr>")
-    return (
-        f"<html><head><meta charset='utf-8'><style>{LIST_CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><div class='subtitle'>{html.escape(subtitle)}</div>"
-        f"<table class='list' repeat='1'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        "</body></html>"
     )

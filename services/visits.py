@@ -7,11 +7,9 @@ what a browser renders and what the PDF contains is always the allow-listed HTML
 from __future__ import annotations
 
 import datetime as dt
-import html as html_lib
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -32,15 +30,13 @@ from models.customer import Customer
 from models.staff import Staff
 from models.visit import HtmlTemplate, VisitReport, VisitState
 from services.attachments import delete_attachments_of
-from services.excel import Column, export_rows
-from services.list_pdf import column_widths, width_attribute
+from services.list_spec import EXCEL, ListColumn, ListSpec
 from services.submissions import already_made, create_once
 
 PURPOSE_MAX = 200
 BODY_MAX_BYTES = 2 * 1024 * 1024
 NUMBER_ATTEMPTS = 8
 CALENDAR_LIMIT = 1000
-PRINT_LIMIT = 2000
 _TIME = re.compile(r"^(\d{1,2}):?(\d{2})$")
 # the placeholders that come from the customer (refilled together when the customer changes)
 CUSTOMER_PLACEHOLDERS = CUSTOMER_FIELDS
@@ -477,7 +473,7 @@ async def schedule_page(
     total = await query.count()
     order = _ordering(sort_by or schedule.date_field, descending)
     rows = await query.order_by(*order).offset(offset).limit(limit).values(**_ROW_FIELDS)
-    return VisitPage([_row(r) for r in rows], total)
+    return VisitPage([_schedule_row(r) for r in rows], total)
 
 
 @dataclass(frozen=True)
@@ -528,79 +524,66 @@ async def calendar_entries(
 
 # ---------------------------------------------------------------- Excel and print
 
-SCHEDULE_COLUMNS = [
-    Column("작성일자", 12, "date"),
-    Column("문서번호", 12),
-    Column("방문일자", 12, "date"),
-    Column("시간", 8),
-    Column("거래처명", 24),
-    Column("주소", 40),
-    Column("방문자", 10),
-    Column("방문목적", 30),
-    Column("진행상태", 8),
-    Column("문서분류", 12),
-]
+
+def _state_text(values: dict[str, Any]) -> str:
+    state = values["state"]
+    return state.value if isinstance(state, VisitState) else state
 
 
-async def _schedule_rows(schedule: ScheduleFilter, chunk: int = 2000) -> AsyncIterator[list[Any]]:
+def _address(values: dict[str, Any]) -> str:
+    return " ".join(p for p in (values["address"], values["address_detail"]) if p)
+
+
+# 방문일정 (rows: the values of _ROW_FIELDS), on the screen, in Excel and printed; the keys are
+# the sort keys of schedule_page; 문서번호 only in Excel
+SCHEDULE = ListSpec(
+    "방문일정",
+    (
+        ListColumn("written_on", "작성일자", "date", align="center", sortable=True),
+        ListColumn("document_number", "문서번호", width=12, on=frozenset({EXCEL})),
+        ListColumn("visit_date", "방문일자", "date", align="center", sortable=True),
+        ListColumn("visit_time", "시간", width=8, align="center", sortable=True),
+        ListColumn("company", "거래처명", width=24, sortable=True, value=lambda v: v["company"] or ""),
+        ListColumn("address", "주소", width=40, value=_address),
+        ListColumn("visitor", "방문자", width=10, sortable=True, value=lambda v: v["visitor"] or ""),
+        ListColumn("purpose", "방문목적", width=30, sortable=True),
+        ListColumn("state", "진행상태", width=8, align="center", sortable=True, value=_state_text),
+        ListColumn("template", "문서분류", width=12, value=lambda v: v["template"] or ""),
+    ),
+)
+
+
+def _schedule_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A 방문일정 row on the screen: the spec's cells and what the actions need."""
+    return {
+        **SCHEDULE.table_row(values),
+        "id": values["id"],
+        "customer_id": values["customer_id"],
+        "document_number": values["document_number"],
+    }
+
+
+async def iter_schedule(
+    schedule: ScheduleFilter, *, limit: int | None = None, chunk: int = 2000
+) -> AsyncIterator[dict[str, Any]]:
+    """방문일정's rows (the values SCHEDULE reads) for 엑셀 and 인쇄, in chunks, at most `limit`."""
+    query = schedule.query()  # a wrong filter is refused before anything is written
     order = [schedule.date_field, "id"]
     offset = 0
-    while True:
-        rows = await schedule.query().order_by(*order).offset(offset).limit(chunk).values(**_ROW_FIELDS)
-        for r in rows:
-            row = _row(r)
-            yield [
-                r["written_on"],
-                row["document_number"],
-                r["visit_date"],
-                row["visit_time"],
-                row["company"],
-                row["address"],
-                row["visitor"],
-                row["purpose"],
-                row["state"],
-                row["template"],
-            ]
-        if len(rows) < chunk:
+    while limit is None or offset < limit:
+        size = chunk if limit is None else min(chunk, limit - offset)
+        rows = await query.order_by(*order).offset(offset).limit(size).values(**_ROW_FIELDS)
+        for row in rows:
+            yield row
+        if len(rows) < size:
             return
-        offset += chunk
+        offset += size
 
 
-async def export_schedule(schedule: ScheduleFilter) -> Path:
-    """방문일정 to Excel (a temp file the caller sends and deletes)."""
-    schedule.query()  # validate the filter before starting
-    return await export_rows(SCHEDULE_COLUMNS, _schedule_rows(schedule), sheet_title="방문일정")
-
-
-def _period(schedule: ScheduleFilter) -> str:
+def schedule_period(schedule: ScheduleFilter) -> str:
+    """The printed list's conditions: "작성일자 2019-03-01 ~ 2019-03-31"."""
     label = "작성일자" if schedule.date_field == "written_on" else "방문일자"
     return f"{label} {format_date(schedule.start) or '처음'} ~ {format_date(schedule.end) or '끝'}"
-
-
-async def schedule_pdf(schedule: ScheduleFilter) -> bytes:
-    """방문일정 printed as a list (at most PRINT_LIMIT rows; the count says if there were more)."""
-    query = schedule.query()
-    total = await query.count()
-    rows = await query.order_by(schedule.date_field, "id").limit(PRINT_LIMIT).values(**_ROW_FIELDS)
-    e = html_lib.escape
-    keys = ("written_on", "visit_date", "visit_time", "company", "address", "visitor", "purpose", "state")
-    headers = ("작성일자", "방문일자", "시간", "거래처명", "주소", "방문자", "방문목적", "진행상태")
-    cells = [[str(row[k]) for k in keys] for row in map(_row, rows)]
-    lines = "".join("<tr>" + "".join(f"<td>{e(v)}</td>" for v in line) + "</tr>" for line in cells)
-    head = "".join(
-        f"<th{width_attribute(w)}>{e(h)}</th>"
-        for h, w in zip(headers, column_widths(headers, cells), strict=True)
-    )
-    shown = f"{total:,}건" if total <= PRINT_LIMIT else f"{total:,}건 중 {PRINT_LIMIT:,}건"
-    document = (
-        "<h2>방문일정</h2>"
-        f"<p>{e(_period(schedule))} · {shown}</p>"
-        f"<table border='1' cellpadding='3'><thead><tr>{head}</tr></thead><tbody>{lines}</tbody></table>"
-    )
-    return await render_pdf_async(
-        document,
-        extra_css="@page { size: a4 landscape; margin: 1cm; } td, th { font-size: 8pt; overflow-wrap: break-word; }",
-    )
 
 
 # A heading stays with what follows it; the body after the template's table flows over pages.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 from weakref import WeakSet
@@ -27,18 +26,16 @@ from pages.calls.stats import CallStatsPanel
 from pages.components.date_input import DateInput, parse_date
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
-from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
-from pages.components.print_preview import show_pdf
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.customers.links import open_customer
-from pages.downloads import offer_file
 from pages.frame import MENU_BADGES, protected_page
 from pages.receptions.form import open_reception_form
 from services import call_log, staff
 from services.call_log import CallFilters
-from services.excel import Column, export_rows
-from services.list_pdf import render_list_pdf
+from services.list_spec import EXCEL, PRINT, TABLE, ListColumn, ListSpec
 
 log = logging.getLogger(__name__)
 
@@ -50,38 +47,54 @@ BADGE_REFRESH_SECONDS = 20.0
 DIRECTIONS = {"": "전체", **{d.value: d.value for d in Direction}}
 OUTCOMES = {"": "전체", **{o.value: o.value for o in CallOutcome}}
 
-COLUMNS = [
-    column("occurred_at", "일시"),
-    column("direction", "구분", "center"),
-    column("outcome", "결과", "center"),
-    column("number", "전화번호"),
-    column("customer_name", "고객", max_width=220),
-    column("extension", "내선", "center"),
-    column("staff_name", "직원"),
-    column("duration", "통화시간", "right"),
-    column("reception", "접수", "center"),
-]
-MISSED_COLUMNS = [
-    column("occurred_at", "일시"),
-    column("number", "전화번호"),
-    column("customer_name", "고객", max_width=260),
-    column("extension", "내선", "center"),
-    column("actions", "처리", "center"),
-]
-EXCEL_COLUMNS = [
-    Column("일시", 19, "datetime"),
-    Column("구분", 6),
-    Column("결과", 9),
-    Column("전화번호", 15),
-    Column("고객", 24),
-    Column("내선", 6),
-    Column("직원", 10),
-    Column("통화시간", 8),
-    Column("접수", 6),
-    Column("처리", 10),
-    Column("처리일시", 19, "datetime"),
-    Column("처리 메모", 30),
-]
+
+def _moment(row: dict[str, Any]) -> str:
+    return format_datetime(row["occurred_at"], seconds=True)
+
+
+def _received(row: dict[str, Any]) -> str:
+    return "접수" if row["reception_id"] else ""
+
+
+ON_SCREEN = frozenset({TABLE, PRINT})
+# the calls (rows of services.call_log), on the screen, in Excel and printed: Excel keeps 일시 as a
+# date and time and adds who handled a missed call
+CALLS = ListSpec(
+    "통화내역",
+    (
+        ListColumn("occurred_at", "일시", value=_moment, on=ON_SCREEN),
+        ListColumn(
+            "occurred_at_cell",
+            "일시",
+            "datetime",
+            width=19,
+            value=lambda r: r["occurred_at"],
+            on=frozenset({EXCEL}),
+        ),
+        ListColumn("direction", "구분", width=6, align="center"),
+        ListColumn("outcome", "결과", width=9, align="center"),
+        ListColumn("number", "전화번호", width=15),
+        ListColumn("customer_name", "고객", width=24, max_width=220),
+        ListColumn("extension", "내선", width=6, align="center"),
+        ListColumn("staff_name", "직원", width=10),
+        ListColumn("duration", "통화시간", "duration", width=8, value=lambda r: r["duration_seconds"]),
+        ListColumn("reception", "접수", width=6, align="center", value=_received),
+        ListColumn("handled_by", "처리", width=10, on=frozenset({EXCEL})),
+        ListColumn("handled_at", "처리일시", "datetime", width=19, on=frozenset({EXCEL})),
+        ListColumn("handled_memo", "처리 메모", width=30, on=frozenset({EXCEL})),
+    ),
+)
+# the open missed calls: on the screen only, with 전화걸기 and 처리 완료 on each
+MISSED = ListSpec(
+    "부재중 전화",
+    (
+        ListColumn("occurred_at", "일시", value=_moment),
+        ListColumn("number", "전화번호"),
+        ListColumn("customer_name", "고객", max_width=260),
+        ListColumn("extension", "내선", align="center"),
+        ListColumn("actions", "처리", align="center", value=lambda r: ""),
+    ),
+)
 OUTCOME_SLOT = r"""
 <q-td :props="props">
   <q-badge :color="{'응답': 'positive', '부재중': 'negative'}[props.value] || 'grey-7'"
@@ -160,26 +173,12 @@ def missed_badge() -> None:
 # -- the screen ---------------------------------------------------------------------------------
 
 
-def _table_row(row: dict[str, Any]) -> dict[str, Any]:
+def _table_row(spec: ListSpec, row: dict[str, Any]) -> dict[str, Any]:
+    """The screen's row: the spec's cells, and what a click needs (ids, digits; no datetimes)."""
     return {
         **{k: v for k, v in row.items() if k not in ("occurred_at", "handled_at")},
-        "occurred_at": format_datetime(row["occurred_at"], seconds=True),
-        "reception": "접수" if row["reception_id"] else "",
+        **spec.table_row(row),
     }
-
-
-def _print_row(row: dict[str, Any]) -> list[str]:
-    return [
-        format_datetime(row["occurred_at"], seconds=True),
-        row["direction"],
-        row["outcome"],
-        row["number"],
-        row["customer_name"],
-        row["extension"],
-        row["staff_name"],
-        row["duration"],
-        "접수" if row["reception_id"] else "",
-    ]
 
 
 def calls_url(*, start: dt.date, end: dt.date, direction: Direction | None = None) -> str:
@@ -238,10 +237,15 @@ class CallLogScreen:
             self.text.on("keydown.enter", self.search)
             for select in (self.direction, self.outcome, self.staff):
                 select.on_value_change(self.search)
-            Toolbar(prefix="calls-", search=self.search, excel=self.export, print=self.print_pdf)
+            self.toolbar = Toolbar(
+                prefix="calls-", search=self.search, excel=self.export, print=self.print_pdf
+            )
         self.errors = FieldErrors({"date_from": self.date_from, "date_to": self.date_to})
         self.table = PagedTable(
-            columns=COLUMNS, fetch=self.fetch, selection=None, empty_text="조회된 통화가 없습니다."
+            columns=spec_columns(CALLS),
+            fetch=self.fetch,
+            selection=None,
+            empty_text="조회된 통화가 없습니다.",
         ).mark("calls-table")
         self.table.props('data-testid="calls-table"').classes("cursor-pointer max-h-[65vh]")
         self.table.add_slot("body-cell-outcome", OUTCOME_SLOT)
@@ -262,7 +266,7 @@ class CallLogScreen:
                 "dense unelevated no-caps"
             ).mark("missed-refresh")
         self.missed_table = PagedTable(
-            columns=MISSED_COLUMNS,
+            columns=spec_columns(MISSED),
             fetch=self.fetch_missed,
             selection=None,
             empty_text="처리할 부재중 전화가 없습니다.",
@@ -320,7 +324,7 @@ class CallLogScreen:
             return Page(rows=[], total=0)
         page = await call_log.call_log(self.current, limit=request.rows_per_page, offset=request.offset)
         self.count.set_text(f"통화 {count_label(page)}")
-        return Page(rows=[_table_row(row) for row in page.rows], total=page.total)
+        return Page(rows=[_table_row(CALLS, row) for row in page.rows], total=page.total)
 
     async def open(self, row: dict[str, Any]) -> None:
         if row.get("reception_id"):
@@ -339,67 +343,38 @@ class CallLogScreen:
         filters = self._checked()
         if filters is None:
             return
-
-        async def rows() -> AsyncIterator[list[Any]]:
-            async for row in call_log.iter_call_log(filters):
-                yield [
-                    row["occurred_at"],
-                    row["direction"],
-                    row["outcome"],
-                    row["number"],
-                    row["customer_name"],
-                    row["extension"],
-                    row["staff_name"],
-                    row["duration"],
-                    "접수" if row["reception_id"] else "",
-                    row["handled_by"],
-                    row["handled_at"],
-                    row["handled_memo"],
-                ]
-
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(EXCEL_COLUMNS, rows(), sheet_title="통화내역")
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        finally:
-            notice.dismiss()
-        offer_file(self.actor, path, f"통화내역_{dt.date.today():%Y%m%d}.xlsx")
-        ui.notify(f"엑셀로 저장했습니다 (최대 {call_log.EXPORT_LIMIT:,}건).")
+        await export_excel(
+            self.actor,
+            CALLS,
+            call_log.iter_call_log(filters),
+            dated("통화내역", "xlsx"),
+            button=self.toolbar.buttons["excel"],
+            done_message=f"엑셀로 저장했습니다 (최대 {call_log.EXPORT_LIMIT:,}건).",
+        )
 
     async def print_pdf(self) -> None:
         filters = self._checked()
         if filters is None:
             return
-        notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            printed: list[list[str]] = []
-            more = False
-            async for row in call_log.iter_call_log(filters):
-                if len(printed) == PRINT_LIMIT:
-                    more = True
-                    break
-                printed.append(_print_row(row))
-            period = f"{self.date_from.value or '처음'} ~ {self.date_to.value or '오늘'}"
-            pdf = await render_list_pdf(
-                title="통화내역",
-                headers=[c["label"] for c in COLUMNS],
-                rows=printed,
-                conditions=f"기간 {period}",
-                note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요." if more else "",
-                right_aligned=frozenset({7}),
-            )
-        finally:
-            notice.dismiss()
-        show_pdf(self.actor, f"통화내역_{dt.date.today():%Y%m%d}.pdf", pdf, title="통화내역 인쇄")
+        period = f"{self.date_from.value or '처음'} ~ {self.date_to.value or '오늘'}"
+        await print_list(
+            self.actor,
+            CALLS,
+            call_log.iter_call_log(filters),
+            dated("통화내역", "pdf"),
+            preview_title="통화내역 인쇄",
+            button=self.toolbar.buttons["print"],
+            subtitle=f"기간 {period}",
+            limit=PRINT_LIMIT,
+            cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
+        )
 
     # -- 부재중 전화 ---------------------------------------------------------------------------
 
     async def fetch_missed(self, request: PageRequest) -> Page:
         page = await call_log.missed_calls(limit=request.rows_per_page, offset=request.offset)
         self.missed_count.set_text(f"부재중 {count_label(page)}")
-        return Page(rows=[_table_row(row) for row in page.rows], total=page.total)
+        return Page(rows=[_table_row(MISSED, row) for row in page.rows], total=page.total)
 
     async def refresh_missed(self) -> None:
         await self.missed_table.refresh()

@@ -3,45 +3,63 @@ member's average answer time for a period, with 엑셀 and 인쇄."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import GogaekError, ValidationError
+from core.errors import ValidationError
 from core.korean import format_date
 from html_forms.pdf import render_pdf_async
+from html_forms.table_print import CSS as PRINT_CSS
+from html_forms.table_print import LANDSCAPE
 from pages.components.date_input import DateInput
 from pages.components.forms import FieldErrors
-from pages.components.print_preview import show_pdf
+from pages.components.list_output import dated, export_excel, send_pdf
+from pages.components.paged_table import spec_columns
 from pages.components.toolbar import Toolbar
-from pages.downloads import offer_file
 from services import call_log
-from services.call_log import CallStats
-from services.excel import Column, export_rows
-from services.list_pdf import LIST_CSS, list_document
+from services.call_log import CallStats, StaffFigures
+from services.list_spec import EXCEL, ListColumn, ListSpec, print_html, temp_pdf
 
 SERIES = [("answered", "응답"), ("missed", "부재중"), ("unknown", "알 수 없음"), ("outbound", "발신")]
 COLORS = {"answered": "#21ba45", "missed": "#c10015", "unknown": "#9e9e9e", "outbound": "#1976d2"}
-HEADERS = ["구분", "수신", "응답", "부재중", "알 수 없음", "발신", "부재중 비율"]
-STAFF_HEADERS = ["직원", "응답 건수", "평균 응답 시간"]
-EXCEL_COLUMNS = [
-    Column("구분", 14),
-    Column("수신", 8, "number"),
-    Column("응답", 8, "number"),
-    Column("부재중", 8, "number"),
-    Column("알 수 없음", 10, "number"),
-    Column("발신", 8, "number"),
-    Column("부재중 비율", 11),
-    Column("평균 응답 시간(초)", 16, "number"),
-]
-STAFF_COLUMNS = [
-    {"name": "name", "label": "직원", "field": "name", "align": "left"},
-    {"name": "answered", "label": "응답 건수", "field": "answered", "align": "right"},
-    {"name": "average", "label": "평균 응답 시간", "field": "average", "align": "right"},
-]
+
+
+def _rate(row: Mapping[str, Any]) -> str | None:
+    return rate_text(row["missed"], row["inbound"]) if row.get("inbound") is not None else None
+
+
+# the figures of a day or an hour (rows: {"label", "inbound", ...}); its Excel sheet also holds
+# each staff member's line (직원 …, 응답 건수 under 응답, the average in seconds)
+FIGURES = ListSpec(
+    "통화 통계",
+    (
+        ListColumn("label", "구분", width=14),
+        ListColumn("inbound", "수신", "number", width=8),
+        ListColumn("answered", "응답", "number", width=8),
+        ListColumn("missed", "부재중", "number", width=8),
+        ListColumn("unknown", "알 수 없음", "number", width=10),
+        ListColumn("outbound", "발신", "number", width=8),
+        ListColumn("rate", "부재중 비율", width=11, value=_rate),
+        ListColumn("average", "평균 응답 시간(초)", "number", width=16, on=frozenset({EXCEL})),
+    ),
+)
+# each staff member's answered calls and average answer time (rows: StaffFigures)
+STAFF = ListSpec(
+    "직원별 평균 응답 시간",
+    (
+        ListColumn("name", "직원"),
+        ListColumn("answered", "응답 건수", "number"),
+        ListColumn(
+            "average", "평균 응답 시간", align="right", value=lambda s: seconds_text(s.average_answer_seconds)
+        ),
+    ),
+)
 
 
 def rate_text(missed: int, inbound: int) -> str:
@@ -53,16 +71,14 @@ def seconds_text(seconds: float | None) -> str:
     return call_log.duration_text(round(seconds)) if seconds is not None else "-"
 
 
-def figure_cells(label: str, row: dict[str, Any]) -> list[Any]:
-    return [
-        label,
-        row["inbound"],
-        row["answered"],
-        row["missed"],
-        row["unknown"],
-        row["outbound"],
-        rate_text(row["missed"], row["inbound"]),
-    ]
+def figures(label: str, row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "label": label}
+
+
+def staff_figures(figures: StaffFigures) -> dict[str, Any]:
+    """A staff member's line on the figures' sheet: 응답 건수 under 응답, the average in seconds."""
+    average = round(figures.average_answer_seconds) if figures.average_answer_seconds else None
+    return {"label": f"직원 {figures.name}", "answered": figures.answered, "average": average}
 
 
 def chart_options(labels: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -97,7 +113,7 @@ class CallStatsPanel(ui.column):
                 self.date_from = DateInput("기간 부터", today.replace(day=1)).classes("w-36")
                 self.date_from.mark("call-stats-from")
                 self.date_to = DateInput("까지", today).classes("w-36").mark("call-stats-to")
-                Toolbar(
+                self.toolbar = Toolbar(
                     prefix="call-stats-",
                     shortcuts=False,
                     search=self.load,
@@ -118,7 +134,7 @@ class CallStatsPanel(ui.column):
                 )
             ui.label("직원별 평균 응답 시간 (울리기 시작해서 받을 때까지)").classes("text-subtitle2")
             self.staff_table = (
-                ui.table(columns=STAFF_COLUMNS, rows=[], row_key="name")
+                ui.table(columns=spec_columns(STAFF), rows=[], row_key="name")
                 .props('dense flat bordered no-data-label="기간 안에 응답한 전화가 없습니다."')
                 .classes("w-full max-w-[560px]")
                 .mark("call-stats-staff")
@@ -154,10 +170,7 @@ class CallStatsPanel(ui.column):
         )
         self._draw(self.day_chart, [format_date(r["day"])[5:] for r in stats.days], stats.days)
         self._draw(self.hour_chart, [f"{r['hour']}시" for r in stats.hours], stats.hours)
-        self.staff_table.rows = [
-            {"name": s.name, "answered": f"{s.answered:,}", "average": seconds_text(s.average_answer_seconds)}
-            for s in stats.staff
-        ]
+        self.staff_table.rows = [STAFF.table_row(s) for s in stats.staff]
         self.staff_table.update()
 
     @staticmethod
@@ -178,61 +191,42 @@ class CallStatsPanel(ui.column):
         stats = self._loaded()
         if stats is None:
             return
-
-        async def rows() -> AsyncIterator[list[Any]]:
-            for row in stats.days:
-                yield [*figure_cells(format_date(row["day"]), row), None]
-            for row in stats.hours:
-                yield [*figure_cells(f"{row['hour']}시", row), None]
-            for figures in stats.staff:
-                average = (
-                    round(figures.average_answer_seconds or 0) if figures.average_answer_seconds else None
-                )
-                yield [f"직원 {figures.name}", None, figures.answered, None, None, None, None, average]
-
-        notice = ui.notification("엑셀 파일을 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            path = await export_rows(EXCEL_COLUMNS, rows(), sheet_title="통화 통계")
-        except GogaekError as error:
-            ui.notify(str(error), type="negative")
-            return
-        finally:
-            notice.dismiss()
-        offer_file(self.actor, path, f"통화통계_{dt.date.today():%Y%m%d}.xlsx")
+        rows = [
+            *(figures(format_date(r["day"]), r) for r in stats.days),
+            *(figures(f"{r['hour']}시", r) for r in stats.hours),
+            *(staff_figures(s) for s in stats.staff),
+        ]
+        await export_excel(
+            self.actor, FIGURES, rows, dated("통화통계", "xlsx"), button=self.toolbar.buttons["excel"]
+        )
 
     async def print_pdf(self) -> None:
         stats = self._loaded()
         if stats is None:
             return
-        numbers = frozenset(range(1, 6))
-        document = "".join(
-            (
-                list_document(
-                    title=f"{self._title(stats)} · 일별",
-                    headers=HEADERS,
-                    rows=[[str(v) for v in figure_cells(format_date(r["day"]), r)] for r in stats.days],
-                    right_aligned=numbers,
-                ),
-                list_document(
-                    title="시간대별",
-                    headers=HEADERS,
-                    rows=[[str(v) for v in figure_cells(f"{r['hour']}시", r)] for r in stats.hours],
-                    right_aligned=numbers,
-                ),
-                list_document(
-                    title="직원별 평균 응답 시간",
-                    headers=STAFF_HEADERS,
-                    rows=[
-                        [s.name, f"{s.answered:,}", seconds_text(s.average_answer_seconds)]
-                        for s in stats.staff
-                    ],
-                    right_aligned=frozenset({1, 2}),
-                ),
+        title = self._title(stats)
+
+        async def make(_progress) -> Path:
+            markup = "".join(
+                (
+                    print_html(
+                        FIGURES,
+                        [figures(format_date(r["day"]), r) for r in stats.days],
+                        title=f"{title} · 일별",
+                    ),
+                    print_html(
+                        FIGURES, [figures(f"{r['hour']}시", r) for r in stats.hours], title="시간대별"
+                    ),
+                    print_html(STAFF, stats.staff),
+                )
             )
+            pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + LANDSCAPE)
+            return await asyncio.to_thread(temp_pdf, pdf)
+
+        await send_pdf(
+            self.actor,
+            make,
+            dated("통화통계", "pdf"),
+            preview_title="통화 통계 인쇄",
+            button=self.toolbar.buttons["print"],
         )
-        notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            pdf = await render_pdf_async(document, extra_css=LIST_CSS)
-        finally:
-            notice.dismiss()
-        show_pdf(self.actor, f"통화통계_{dt.date.today():%Y%m%d}.pdf", pdf, title="통화 통계 인쇄")

@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_amount, format_business_number, format_date
-from html_forms.maintenance import list_html
-from html_forms.pdf import render_pdf_async
+from core.korean import format_business_number, format_date
 from models.codes import CodeKind
 from models.maintenance import ContractState, ContractType
 from pages.components.date_input import parse_date
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
-from pages.components.list_output import send_excel
-from pages.components.paged_table import Page, PagedTable, PageRequest, column
-from pages.components.print_preview import show_pdf
+from pages.components.list_output import export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.toolbar import Toolbar
 from pages.customers.links import open_customer
 from pages.frame import protected_page
@@ -41,10 +39,9 @@ from pages.maintenance.reminders import open_reminder_dialog
 from pages.sales.orders import ledger_url
 from services import maintenance, maintenance_agreements, maintenance_due, maintenance_periods
 from services.codes import code_choices
-from services.excel import Column, export_rows
-from services.list_pdf import column_widths
-from services.maintenance_agreements import AgreementBasis, AgreementQuery
-from services.maintenance_due import DueQuery, DueTab
+from services.list_spec import EXCEL, PRINT, TABLE, ListColumn, ListSpec
+from services.maintenance_agreements import AgreementBasis, AgreementQuery, AgreementRow
+from services.maintenance_due import DueQuery, DueRow, DueTab
 
 PRINT_LIMIT = 3000
 
@@ -65,149 +62,122 @@ AGREEMENT_TABS: dict[str, tuple[str, ContractState | None]] = {
 }
 
 
-DUE_COLUMNS = [
-    column("seq", "순번", "right"),
-    column("written", "작성", "center"),
-    column("company_name", "거래처명", sortable=True),
-    column("product_group", "제품군"),
-    column("status", "업체상태"),
-    column("class_a", "분류A"),
-    column("class_b", "분류B"),
-    column("class_c", "분류C"),
-    column("registered_on", "등록일자", "center", sortable=True),
-    column("free_end_on", "무상종료일", "center", sortable=True),
-    column("paid_end_on", "유상종료일", "center", sortable=True),
-    column("amount", "유지보수금액", "right"),
-    column("business_number", "사업자번호", "center"),
-]
-
-DUE_EXPORT = [
-    Column("작성", 6),
-    Column("거래처코드", 12),
-    Column("거래처명", 28),
-    Column("제품군", 14),
-    Column("업체상태", 10),
-    Column("분류A", 10),
-    Column("분류B", 10),
-    Column("분류C", 10),
-    Column("등록일자", 12, "date"),
-    Column("무상종료일", 12, "date"),
-    Column("유상종료일", 12, "date"),
-    Column("유지보수금액", 14, "amount"),
-    Column("사업자번호", 14),
-]
-
-AGREEMENT_COLUMNS = [
-    column("seq", "순번", "right"),
-    column("settlement_month", "정산월", "center", sortable=True),
-    column("state", "정산", "center"),
-    column("company_name", "거래처명", sortable=True),
-    column("product_group", "제품군"),
-    column("fee", "소급비", "right"),
-    column("total_amount", "유지보수금액", "right", sortable=True),
-    column("first_delivery", "최초납품일", "center"),
-    column("contract_date", "계약일자", "center", sortable=True),
-    column("start_on", "시작일", "center", sortable=True),
-    column("end_on", "종료일자", "center", sortable=True),
-    column("business_number", "사업자번호", "center"),
-    column("type", "유형", "center"),
-    column("form", "납입형태", "center"),
-]
-
-AGREEMENT_EXPORT = [
-    Column("정산월", 9),
-    Column("정산", 8),
-    Column("거래처명", 28),
-    Column("제품군", 14),
-    Column("소급비", 12, "amount"),
-    Column("유지보수금액", 14, "amount"),
-    Column("최초납품일", 12, "date"),
-    Column("계약일자", 12, "date"),
-    Column("시작일", 12, "date"),
-    Column("종료일자", 12, "date"),
-    Column("사업자번호", 14),
-    Column("유형", 8),
-    Column("납입형태", 8),
-]
+SCREEN = frozenset({TABLE})
+FILES = frozenset({EXCEL, PRINT})
 
 
-def _due_values(row: maintenance_due.DueRow) -> list:
-    return [
-        "●" if row.written else "",
-        row.customer_code,
-        row.company_name,
-        row.product_group_name,
-        row.status_name,
-        row.class_a_name,
-        row.class_b_name,
-        row.class_c_name,
-        row.registered_on,
-        row.free_end_on,
-        row.paid_end_on,
-        row.amount,
-        format_business_number(row.business_number),
-    ]
+def _seq(pair: tuple[int, object]) -> int:
+    return pair[0]
 
 
-def _due_row(seq: int, row: maintenance_due.DueRow) -> dict:
+def _business_number(pair: tuple[int, DueRow | AgreementRow]) -> str:
+    return format_business_number(pair[1].business_number)
+
+
+# 유지보수대상업체: (순번, DueRow) pairs; 순번 only on the screen, 거래처코드 only in the files
+DUE = ListSpec(
+    "유지보수대상업체",
+    (
+        ListColumn("seq", "순번", "number", value=_seq, on=SCREEN),
+        ListColumn("written", "작성", width=6, align="center", value=lambda r: "●" if r[1].written else ""),
+        ListColumn("customer_code", "거래처코드", width=12, value=lambda r: r[1].customer_code, on=FILES),
+        ListColumn("company_name", "거래처명", width=28, sortable=True, value=lambda r: r[1].company_name),
+        ListColumn("product_group", "제품군", width=14, value=lambda r: r[1].product_group_name),
+        ListColumn("status", "업체상태", width=10, value=lambda r: r[1].status_name),
+        ListColumn("class_a", "분류A", width=10, value=lambda r: r[1].class_a_name),
+        ListColumn("class_b", "분류B", width=10, value=lambda r: r[1].class_b_name),
+        ListColumn("class_c", "분류C", width=10, value=lambda r: r[1].class_c_name),
+        ListColumn(
+            "registered_on",
+            "등록일자",
+            "date",
+            align="center",
+            sortable=True,
+            value=lambda r: r[1].registered_on,
+        ),
+        ListColumn(
+            "free_end_on",
+            "무상종료일",
+            "date",
+            align="center",
+            sortable=True,
+            value=lambda r: r[1].free_end_on,
+        ),
+        ListColumn(
+            "paid_end_on",
+            "유상종료일",
+            "date",
+            align="center",
+            sortable=True,
+            value=lambda r: r[1].paid_end_on,
+        ),
+        ListColumn("amount", "유지보수금액", "amount", width=14, value=lambda r: r[1].amount),
+        ListColumn("business_number", "사업자번호", width=14, align="center", value=_business_number),
+    ),
+)
+# 유지보수동의서작성: (순번, AgreementRow) pairs; 순번 only on the screen
+AGREEMENTS = ListSpec(
+    "유지보수동의서작성",
+    (
+        ListColumn("seq", "순번", "number", value=_seq, on=SCREEN),
+        ListColumn(
+            "settlement_month",
+            "정산월",
+            width=9,
+            align="center",
+            sortable=True,
+            value=lambda r: r[1].settlement_month,
+        ),
+        ListColumn("state", "정산", width=8, align="center", value=lambda r: r[1].state.value),
+        ListColumn("company_name", "거래처명", width=28, sortable=True, value=lambda r: r[1].company_name),
+        ListColumn("product_group", "제품군", width=14, value=lambda r: r[1].product_group_name),
+        ListColumn("fee", "소급비", "amount", value=lambda r: r[1].retroactive_fee),
+        ListColumn(
+            "total_amount",
+            "유지보수금액",
+            "amount",
+            width=14,
+            sortable=True,
+            value=lambda r: r[1].total_amount,
+        ),
+        ListColumn(
+            "first_delivery", "최초납품일", "date", align="center", value=lambda r: r[1].first_delivery_date
+        ),
+        ListColumn(
+            "contract_date",
+            "계약일자",
+            "date",
+            align="center",
+            sortable=True,
+            value=lambda r: r[1].contract_date,
+        ),
+        ListColumn(
+            "start_on", "시작일", "date", align="center", sortable=True, value=lambda r: r[1].start_on
+        ),
+        ListColumn("end_on", "종료일자", "date", align="center", sortable=True, value=lambda r: r[1].end_on),
+        ListColumn("business_number", "사업자번호", width=14, align="center", value=_business_number),
+        ListColumn("type", "유형", width=8, align="center", value=lambda r: r[1].contract_type.value),
+        ListColumn("form", "납입형태", width=8, align="center", value=lambda r: r[1].payment_form_name),
+    ),
+)
+
+
+def _due_row(seq: int, row: DueRow) -> dict:
     return {
+        **DUE.table_row((seq, row)),
         "id": row.product_id,
-        "seq": seq,
         "customer_id": row.customer_id,
         "partner_id": row.partner_id,
-        "written": "●" if row.written else "",
-        "company_name": row.company_name,
-        "product_group": row.product_group_name,
-        "status": row.status_name,
-        "class_a": row.class_a_name,
-        "class_b": row.class_b_name,
-        "class_c": row.class_c_name,
-        "registered_on": format_date(row.registered_on),
-        "free_end_on": format_date(row.free_end_on),
-        "paid_end_on": format_date(row.paid_end_on),
-        "amount": format_amount(row.amount),
-        "business_number": format_business_number(row.business_number),
     }
 
 
-def _agreement_values(row: maintenance_agreements.AgreementRow) -> list:
-    return [
-        row.settlement_month,
-        row.state.value,
-        row.company_name,
-        row.product_group_name,
-        row.retroactive_fee,
-        row.total_amount,
-        row.first_delivery_date,
-        row.contract_date,
-        row.start_on,
-        row.end_on,
-        format_business_number(row.business_number),
-        row.contract_type.value,
-        row.payment_form_name,
-    ]
-
-
-def _agreement_row(seq: int, row: maintenance_agreements.AgreementRow) -> dict:
+def _agreement_row(seq: int, row: AgreementRow) -> dict:
     return {
+        **AGREEMENTS.table_row((seq, row)),
         "id": row.contract_id,
-        "seq": seq,
         "version": row.version,
         "customer_id": row.customer_id,
         "partner_id": row.partner_id,
-        "settlement_month": row.settlement_month,
-        "state": row.state.value,
-        "company_name": row.company_name,
-        "product_group": row.product_group_name,
-        "fee": format_amount(row.retroactive_fee),
-        "total_amount": format_amount(row.total_amount),
-        "first_delivery": format_date(row.first_delivery_date),
-        "contract_date": format_date(row.contract_date),
-        "start_on": format_date(row.start_on),
-        "end_on": format_date(row.end_on),
-        "business_number": format_business_number(row.business_number),
-        "type": row.contract_type.value,
-        "form": row.payment_form_name,
     }
 
 
@@ -255,7 +225,9 @@ class MaintenanceScreen:
         today = dt.date.today()
 
         with ui.row().classes("items-center gap-2 w-full"):
-            Toolbar(search=self.search, edit=self.edit, excel=self.export_excel, print=self.print_list)
+            self.toolbar = Toolbar(
+                search=self.search, edit=self.edit, excel=self.export_excel, print=self.print_list
+            )
         with ui.row().classes("items-end gap-2 w-full"):
             self.period_from = date_field(
                 "계약기간 (부터)", parse_date(view.get("from")) or dt.date(today.year, 1, 1)
@@ -366,7 +338,7 @@ class MaintenanceScreen:
             )
         with ui.element("div").classes("w-full"):
             self.due_table = PagedTable(
-                columns=DUE_COLUMNS,
+                columns=spec_columns(DUE),
                 fetch=self.fetch_due,
                 selection="multiple",
                 sort_by="company_name",
@@ -574,7 +546,7 @@ class MaintenanceScreen:
             ).props("dense outline no-caps").mark("agreement-mail")
         with ui.element("div").classes("w-full"):
             self.agreement_table = PagedTable(
-                columns=AGREEMENT_COLUMNS,
+                columns=spec_columns(AGREEMENTS),
                 fetch=self.fetch_agreements,
                 selection="multiple",
                 sort_by="company_name",
@@ -677,32 +649,22 @@ class MaintenanceScreen:
                 return
             open_customer(chosen[0]["customer_id"])
 
-    def _list_title(self) -> tuple[str, str]:
-        if self.main_tabs.value == "due":
-            return "유지보수대상업체", DUE_TABS[self.due_tab]
-        return "유지보수동의서작성", AGREEMENT_TABS[self.agreement_tab][0]
-
-    async def _values(self, limit: int | None = None) -> AsyncIterator[list] | None:
+    def _list(
+        self, limit: int | None = None
+    ) -> tuple[ListSpec, str, AsyncIterator[tuple[int, object]]] | None:
+        """The list the open tab shows: its spec, its tab's name and its rows (at most `limit`)."""
         if self.main_tabs.value == "due":
             query = self.due_query()
             if query is None:
                 return None
-
-            async def due_rows() -> AsyncIterator[list]:
-                async for row in maintenance_due.due_rows_for_export(query, self.due_tab, limit=limit):
-                    yield _due_values(row)
-
-            return due_rows()
+            rows = maintenance_due.due_rows_for_export(query, self.due_tab, limit=limit)
+            return DUE, DUE_TABS[self.due_tab], _numbered(rows)
         query = self.agreement_query()
         if query is None:
             return None
         state = AGREEMENT_TABS[self.agreement_tab][1]
-
-        async def agreement_rows() -> AsyncIterator[list]:
-            async for row in maintenance_agreements.agreement_rows_for_export(query, state, limit=limit):
-                yield _agreement_values(row)
-
-        return agreement_rows()
+        rows = maintenance_agreements.agreement_rows_for_export(query, state, limit=limit)
+        return AGREEMENTS, AGREEMENT_TABS[self.agreement_tab][0], _numbered(rows)
 
     def _filter_text(self) -> str:
         group = self.group.options.get(self.group.value, "전체") if self.group.value else "전체"
@@ -717,54 +679,42 @@ class MaintenanceScreen:
         return f"계약기간 {self.period_from.value} ~ {self.period_to.value}{basis} · 유지보수모듈 {group}{customer}"
 
     async def export_excel(self) -> None:
-        rows = await self._values()
-        if rows is None:
+        if (shown := self._list()) is None:
             return
-        title, tab = self._list_title()
-        columns = DUE_EXPORT if self.main_tabs.value == "due" else AGREEMENT_EXPORT
+        spec, tab, rows = shown
         sheet = tab.replace("[", "(").replace("]", ")").replace("/", "·")
-        await send_excel(
+        await export_excel(
             self.actor,
-            lambda _progress: export_rows(columns, rows, sheet_title=sheet),
-            f"{title}_{tab}_{dt.date.today():%Y%m%d}.xlsx".replace("/", "_"),
+            replace(spec, sheet_title=sheet),
+            rows,
+            f"{spec.title}_{tab}_{dt.date.today():%Y%m%d}.xlsx".replace("/", "_"),
+            button=self.toolbar.buttons["excel"],
             done_message="",
         )
 
     async def print_list(self) -> None:
-        rows = await self._values(limit=PRINT_LIMIT + 1)
-        if rows is None:
+        if (shown := self._list(limit=PRINT_LIMIT + 1)) is None:
             return
-        title, tab = self._list_title()
-        columns = DUE_EXPORT if self.main_tabs.value == "due" else AGREEMENT_EXPORT
-        values = [row async for row in rows]
-        if len(values) > PRINT_LIMIT:
-            values = values[:PRINT_LIMIT]
-            ui.notify(f"인쇄는 {PRINT_LIMIT:,}건까지입니다. 전체 목록은 엑셀[F9]로 받으세요.", type="warning")
-        amount_columns = [i for i, c in enumerate(columns) if c.kind == "amount"]
-        printable = [[format_date(v) if isinstance(v, dt.date) else v for v in row] for row in values]
-        headers = [c.header for c in columns]
-        shown = (
-            [format_amount(v) if i in amount_columns else v for i, v in enumerate(row)] for row in printable
-        )
-        html = list_html(
-            f"{title} - {tab}",
-            headers,
-            printable,
-            subtitle=f"{self._filter_text()} · {len(values):,}건 · 출력 {dt.date.today():%Y-%m-%d}",
-            amount_columns=amount_columns,
-            widths=column_widths(headers, shown),
-        )
-        note = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            data = await render_pdf_async(html)
-        finally:
-            note.dismiss()
-        show_pdf(
+        spec, tab, rows = shown
+        await print_list(
             self.actor,
-            f"{title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"),
-            data,
-            title=f"{title} 인쇄",
+            spec,
+            rows,
+            f"{spec.title}_{tab}_{dt.date.today():%Y%m%d}.pdf".replace("/", "_"),
+            preview_title=f"{spec.title} 인쇄",
+            button=self.toolbar.buttons["print"],
+            title=f"{spec.title} - {tab}",
+            subtitle=self._filter_text(),
+            limit=PRINT_LIMIT,
+            cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체 목록은 엑셀[F9]로 받으세요.",
         )
+
+
+async def _numbered(rows: AsyncIterator[object]) -> AsyncIterator[tuple[int, object]]:
+    seq = 0
+    async for row in rows:
+        seq += 1
+        yield seq, row
 
 
 def register() -> None:

@@ -12,58 +12,44 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError, StaleRecordError, ValidationError
 from core.korean import format_amount, format_business_number, format_date, josa
-from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.conflicts import keep_my_work
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
-from pages.components.list_output import send_excel
+from pages.components.list_output import export_excel, print_list
 from pages.components.mail_dialog import open_mail_dialog
-from pages.components.paged_table import column
+from pages.components.paged_table import column, spec_columns
 from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.sales.orders import open_order_dialog
 from services import codes, mail_drafts, sales, statements
-from services.excel import Column, export_rows
+from services.list_spec import ListColumn, ListSpec
 from services.sales import Ledger, LedgerEntry, LedgerKind
 
 KIND_LABELS = {LedgerKind.ORDER: "수주", LedgerKind.SHIPMENT: "출고", LedgerKind.RECEIPT: "수금"}
 
 
-COLUMNS = [
-    column("date", "일자"),
-    column("kind", "구분"),
-    column("number", "번호"),
-    column("summary", "적요"),
-    column("order", "수주금액", "right"),
-    column("shipment", "출고금액", "right"),
-    column("receipt", "수금액", "right"),
-    column("balance", "잔액", "right"),
-]
-EXCEL_COLUMNS = [
-    Column("일자", 12, "date"),
-    Column("구분", 8),
-    Column("번호", 12),
-    Column("적요", 36),
-    Column("수주금액", 14, "amount"),
-    Column("출고금액", 14, "amount"),
-    Column("수금액", 14, "amount"),
-    Column("잔액", 14, "amount"),
-]
-PRINT_COLUMNS = [
-    PrintColumn("일자", "center", "10%"),
-    PrintColumn("구분", "center", "6%"),
-    PrintColumn("번호", "center", "10%"),
-    PrintColumn("적요", "left", "30%"),
-    PrintColumn("수주금액", "right", "11%"),
-    PrintColumn("출고금액", "right", "11%"),
-    PrintColumn("수금액", "right", "11%"),
-    PrintColumn("잔액", "right", "11%"),
-]
+# the ledger's lines (dicts from _lines: the 이월잔액 line, then the documents), on the screen, in
+# Excel and printed, with the period's sums of the three amounts under them
+LEDGER = ListSpec(
+    "거래내역",
+    (
+        ListColumn("date", "일자", "date", align="center"),
+        ListColumn("kind", "구분", width=8, align="center"),
+        ListColumn("number", "번호", align="center"),
+        ListColumn("summary", "적요", width=36),
+        ListColumn("order", "수주금액", "amount", width=14, total=True),
+        ListColumn("shipment", "출고금액", "amount", width=14, total=True),
+        ListColumn("receipt", "수금액", "amount", width=14, total=True),
+        ListColumn("balance", "잔액", "amount", width=14),
+    ),
+    total_label="[기간 합계]",
+    landscape=False,
+)
 LINE_COLUMNS = [
     column("seq", "순번", "right"),
     column("item_code", "품번"),
@@ -81,19 +67,36 @@ def _amount(value: int) -> str:
     return format_amount(value) if value else ""
 
 
-def _row(entry: LedgerEntry) -> dict[str, Any]:
+def _lines(ledger: Ledger) -> list[dict[str, Any]]:
+    """The ledger's lines as LEDGER reads them: the 이월잔액 (when the period has a start), then
+    each document with its amounts (none where it has none) and the balance after it."""
+    opening = {"date": ledger.date_from, "summary": "[이월잔액]", "balance": ledger.opening_balance}
+    return ([opening] if ledger.date_from else []) + [
+        {
+            "entry": e,
+            "date": e.date,
+            "kind": KIND_LABELS[e.kind],
+            "number": e.number,
+            "summary": e.summary,
+            "order": e.order_amount or None,
+            "shipment": e.shipment_amount or None,
+            "receipt": e.receipt_amount or None,
+            "balance": e.balance,
+        }
+        for e in ledger.entries
+    ]
+
+
+def _row(line: dict[str, Any]) -> dict[str, Any]:
+    cells = LEDGER.table_row(line)
+    entry: LedgerEntry | None = line.get("entry")
+    if entry is None:
+        return {**cells, "key": "opening", "kind_value": None}
     return {
+        **cells,
         "key": f"{entry.kind.value}-{entry.id}",
         "kind_value": entry.kind.value,
         "id": entry.id,
-        "date": format_date(entry.date),
-        "kind": KIND_LABELS[entry.kind],
-        "number": entry.number,
-        "summary": entry.summary,
-        "order": _amount(entry.order_amount),
-        "shipment": _amount(entry.shipment_amount),
-        "receipt": _amount(entry.receipt_amount),
-        "balance": format_amount(entry.balance),
         "amount": entry.receipt_amount,
         "memo": entry.memo,
         "method_id": entry.method_id,
@@ -154,7 +157,7 @@ class LedgerScreen:
                 ).mark("ledger-mail")
         self.note = ui.label().classes("text-caption text-warning")
         self.table = (
-            ui.table(columns=COLUMNS, rows=[], row_key="key", selection="single", pagination=100)
+            ui.table(columns=spec_columns(LEDGER), rows=[], row_key="key", selection="single", pagination=100)
             .props('dense flat bordered no-data-label="이 기간의 거래가 없습니다."')
             .classes("w-full sticky-header max-h-[65vh]")
             .mark("ledger-table")
@@ -208,16 +211,7 @@ class LedgerScreen:
             )
         )
         self.balance.set_text(f"외상잔액 {format_amount(ledger.current_balance)}원")
-        opening = {
-            "key": "opening",
-            "kind_value": None,
-            "date": format_date(ledger.date_from),
-            "kind": "",
-            "number": "",
-            "summary": "[이월잔액]",
-            "balance": format_amount(ledger.opening_balance),
-        }
-        rows = ([opening] if ledger.date_from else []) + [_row(e) for e in ledger.entries]
+        rows = [_row(line) for line in _lines(ledger)]
         self.table.rows = rows
         self.selected = None
         self.table.selected = []
@@ -489,40 +483,15 @@ class LedgerScreen:
 
     # -- export ------------------------------------------------------------------------------
 
-    def _export_values(self) -> list[list[Any]]:
-        assert self.ledger is not None
-        rows: list[list[Any]] = []
-        if self.ledger.date_from:
-            rows.append(
-                [self.ledger.date_from, "", "", "[이월잔액]", None, None, None, self.ledger.opening_balance]
-            )
-        for e in self.ledger.entries:
-            rows.append(
-                [
-                    e.date,
-                    KIND_LABELS[e.kind],
-                    e.number,
-                    e.summary,
-                    e.order_amount or None,
-                    e.shipment_amount or None,
-                    e.receipt_amount or None,
-                    e.balance,
-                ]
-            )
-        return rows
-
     async def excel(self) -> None:
         if self.ledger is None:
             return
-
-        async def values():
-            for row in self._export_values():
-                yield row
-
-        await send_excel(
+        await export_excel(
             self.actor,
-            lambda _progress: export_rows(EXCEL_COLUMNS, values(), sheet_title="거래내역"),
+            LEDGER,
+            _lines(self.ledger),
             f"거래내역_{self.ledger.partner_name}_{dt.date.today():%Y%m%d}.xlsx",
+            button=self.toolbar.buttons["excel"],
             done_message="",
         )
 
@@ -530,48 +499,20 @@ class LedgerScreen:
         if self.ledger is None:
             return
         ledger = self.ledger
-        rows = [
-            [
-                format_date(v[0]),
-                v[1],
-                v[2],
-                v[3],
-                _amount(v[4] or 0),
-                _amount(v[5] or 0),
-                _amount(v[6] or 0),
-                format_amount(v[7]),
-            ]
-            for v in self._export_values()
-        ]
         period = (
             f"{format_date(ledger.date_from)} ~ {format_date(ledger.date_to)}"
             if ledger.date_from
             else "기간 전체"
         )
-        footer = [
-            "",
-            "",
-            "",
-            "[기간 합계]",
-            format_amount(ledger.order_total),
-            format_amount(ledger.shipment_total),
-            format_amount(ledger.receipt_total),
-            format_amount(ledger.closing_balance),
-        ]
-        pdf = await render_table_pdf(
-            f"거래내역 — {ledger.partner_name}",
-            PRINT_COLUMNS,
-            rows,
-            subtitle=f"{ledger.partner_code} · {period} · 현재 외상잔액 {format_amount(ledger.current_balance)}원",
-            footer=footer,
-            printed_at=dt.datetime.now(),
-            landscape=False,
-        )
-        show_pdf(
+        await print_list(
             self.actor,
+            LEDGER,
+            _lines(ledger),
             f"거래내역_{ledger.partner_name}_{dt.date.today():%Y%m%d}.pdf",
-            pdf,
-            title="거래내역 인쇄",
+            preview_title="거래내역 인쇄",
+            button=self.toolbar.buttons["print"],
+            title=f"거래내역 — {ledger.partner_name}",
+            subtitle=f"{ledger.partner_code} · {period} · 현재 외상잔액 {format_amount(ledger.current_balance)}원",
         )
 
 

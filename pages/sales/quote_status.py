@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,20 +18,19 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import GogaekError
 from core.korean import format_amount, format_date, josa
-from html_forms.table_print import PrintColumn, render_table_pdf
 from models.codes import CodeKind
 from pages.components.date_input import DateInput, parse_date
 from pages.components.dialogs import confirm
-from pages.components.list_output import send_excel
+from pages.components.list_output import dated, export_excel, print_list
 from pages.components.mail_dialog import open_mail_dialog
-from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label
+from pages.components.paged_table import Page, PagedTable, PageRequest, column, count_label, spec_columns
 from pages.components.print_preview import show_pdf
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
 from pages.sales.orders import Processing, process_quote
 from pages.sales.quote_editor import copied_message, quote_url
 from services import codes, document_lines, mail_drafts, quote_list, quotes
-from services.excel import Column, export_rows
+from services.list_spec import EXCEL, PRINT, TABLE, ListColumn, ListSpec
 from services.quote_list import QuoteFilters, QuoteRow, QuoteTab
 from services.staff import staff_choices
 
@@ -54,38 +54,82 @@ PRINT_LIMIT = 2000
 
 # the manual's order, but the amounts right after the title: at 1024 px they are in view
 # without scrolling sideways; long names and titles are cut with "…"
-FULL_COLUMNS = [
-    column("seq", "순번", align="right"),
-    column("state", "견적상태", sortable=True, field="state_label"),
-    column("quote_date", "견적일자", sortable=True),
-    column("recipient", "거래처", sortable=True, max_width=150),
-    column("title", "견적제목", sortable=True, max_width=180),
-    column("supply_total", "공급가액", sortable=True, align="right", field="supply"),
-    column("vat_total", "부가세", align="right", field="vat"),
-    column("total_amount", "합계금액", sortable=True, align="right", field="total"),
-    column("number", "견적번호", sortable=True),
-    column("valid_until", "유효일자", sortable=True),
-    column("delivery_site", "납품현장", max_width=150),
-    column("customer_class", "고객분류"),
-    column("progress", "진행분류"),
-    column("staff", "담당자", sortable=True),
-    column("phone", "전화번호"),
-    column("processed", "처리"),
-]
-TAB_COLUMNS = [
-    column("seq", "순번", align="right"),
-    column("state", "견적상태", sortable=True, field="state_label"),
-    column("quote_date", "견적일자", sortable=True),
-    column("title", "견적제목", sortable=True),
-    column("staff", "담당자", sortable=True),
-    column("contact", "고객담당", field="contact_name"),
-    column("supply_total", "공급가액", sortable=True, align="right", field="supply"),
-    column("total_amount", "합계금액", sortable=True, align="right", field="total"),
-    column("phone", "전화번호"),
-    column("fax", "팩스번호"),
-    column("number", "견적번호", sortable=True),
-    column("processed", "처리"),
-]
+ON_TABLE = frozenset({TABLE})
+NOT_PRINTED = frozenset({TABLE, EXCEL})
+ON_FILES = frozenset({EXCEL, PRINT})
+EXCEL_ONLY = frozenset({EXCEL})
+
+
+def _quote(pair: tuple[int, QuoteRow]) -> QuoteRow:
+    return pair[1]
+
+
+def _of(name: str) -> Callable[[tuple[int, QuoteRow]], Any]:
+    return lambda pair: getattr(pair[1], name)
+
+
+# 견적현황's list: (순번, QuoteRow) pairs, on the screen, in Excel and printed, with the sums of
+# the amounts under them; the keys are the sort keys of quote_list.quote_status
+QUOTES = ListSpec(
+    "견적현황",
+    (
+        ListColumn("seq", "순번", "number", value=lambda pair: pair[0], on=frozenset({TABLE, PRINT})),
+        ListColumn(
+            "state", "견적상태", width=10, sortable=True, value=lambda pair: state_label(_quote(pair))
+        ),
+        ListColumn("quote_date", "견적일자", "date", align="center", sortable=True, value=_of("quote_date")),
+        ListColumn("recipient", "거래처", width=24, sortable=True, max_width=150, value=_of("recipient")),
+        ListColumn("title", "견적제목", width=30, sortable=True, max_width=180, value=_of("title")),
+        ListColumn(
+            "supply_total",
+            "공급가액",
+            "amount",
+            width=14,
+            total=True,
+            sortable=True,
+            value=_of("supply_total"),
+        ),
+        ListColumn("vat_total", "부가세", "amount", total=True, value=_of("vat_total")),
+        ListColumn(
+            "total_amount",
+            "합계금액",
+            "amount",
+            width=14,
+            total=True,
+            sortable=True,
+            value=_of("total_amount"),
+        ),
+        ListColumn("number", "견적번호", sortable=True, value=_of("number")),
+        ListColumn(
+            "valid_until", "유효일자", "date", align="center", sortable=True, value=_of("valid_until")
+        ),
+        ListColumn(
+            "delivery_site", "납품현장", width=20, max_width=150, value=_of("delivery_site"), on=NOT_PRINTED
+        ),
+        ListColumn("customer_class", "고객분류", width=10, value=_of("customer_class"), on=NOT_PRINTED),
+        ListColumn("progress", "진행분류", width=10, value=_of("progress"), on=NOT_PRINTED),
+        ListColumn("staff", "담당자", width=10, sortable=True, value=_of("staff_name")),
+        ListColumn("contact", "고객담당", width=10, value=_of("contact_name"), on=EXCEL_ONLY),
+        ListColumn("phone", "전화번호", width=14, value=_of("phone"), on=NOT_PRINTED),
+        ListColumn("processed", "처리", value=lambda pair: processed_label(_quote(pair)), on=ON_TABLE),
+        ListColumn("order_number", "수주번호", value=_of("order_number"), on=EXCEL_ONLY),
+        ListColumn("shipment_number", "출고번호", value=_of("shipment_number"), on=EXCEL_ONLY),
+    ),
+    total_label="[합계]",
+)
+# the customer window's 견적 tab shows fewer columns (and 고객담당, 팩스번호); its 엑셀 and 인쇄
+# are QUOTES' (just this customer's quotes)
+TAB_KEYS = (
+    "seq", "state", "quote_date", "title", "staff", "contact", "supply_total", "total_amount",
+    "phone", "fax", "number", "processed",
+)  # fmt: skip
+FAX = ListColumn("fax", "팩스번호", value=_of("fax"), on=ON_TABLE)
+IN_TAB = ListSpec(
+    "견적현황",
+    tuple(
+        FAX if key == "fax" else replace(QUOTES.by_key[key], on=ON_TABLE, max_width=None) for key in TAB_KEYS
+    ),
+)
 LINE_COLUMNS = [
     column("seq", "순번", align="right"),
     column("item_code", "품번"),
@@ -97,38 +141,6 @@ LINE_COLUMNS = [
     column("supply", "공급가액", align="right"),
     column("vat", "부가세", align="right"),
     column("total", "합계금액", align="right"),
-]
-EXCEL_COLUMNS = [
-    Column("견적상태", 10),
-    Column("견적일자", 12, "date"),
-    Column("유효일자", 12, "date"),
-    Column("거래처", 24),
-    Column("견적번호", 12),
-    Column("견적제목", 30),
-    Column("납품현장", 20),
-    Column("고객분류", 10),
-    Column("진행분류", 10),
-    Column("담당자", 10),
-    Column("고객담당", 10),
-    Column("전화번호", 14),
-    Column("공급가액", 14, "amount"),
-    Column("부가세", 12, "amount"),
-    Column("합계금액", 14, "amount"),
-    Column("수주번호", 12),
-    Column("출고번호", 12),
-]
-PRINT_COLUMNS = [
-    PrintColumn("순번", "right", "4%"),
-    PrintColumn("상태", "center", "7%"),
-    PrintColumn("견적일자", "center", "8%"),
-    PrintColumn("유효일자", "center", "8%"),
-    PrintColumn("거래처", "left", "14%"),
-    PrintColumn("견적번호", "center", "8%"),
-    PrintColumn("견적제목", "left", "17%"),
-    PrintColumn("담당자", "center", "6%"),
-    PrintColumn("공급가액", "right", "9%"),
-    PrintColumn("부가세", "right", "8%"),
-    PrintColumn("합계금액", "right", "9%"),
 ]
 
 
@@ -276,8 +288,9 @@ class QuoteBrowser(ui.column):
                     for key, label in TAB_LABELS.items()
                 }
             tabs.on_value_change(self._tab_changed)
+            self.spec = IN_TAB if in_tab else QUOTES
             self.table = PagedTable(
-                columns=TAB_COLUMNS if in_tab else FULL_COLUMNS,
+                columns=spec_columns(self.spec),
                 fetch=self.fetch,
                 sort_by=SORT_CHOICES[sort][1],
                 descending=SORT_CHOICES[sort][2],
@@ -420,25 +433,10 @@ class QuoteBrowser(ui.column):
 
     def _row(self, row: QuoteRow, seq: int) -> dict[str, Any]:
         return {
+            **self.spec.table_row((seq, row)),
             "id": row.id,
-            "seq": seq,
-            "state_label": state_label(row),
-            "quote_date": format_date(row.quote_date),
-            "valid_until": format_date(row.valid_until),
+            "number": row.number,  # what the actions name, in the customer tab too
             "recipient": row.recipient,
-            "number": row.number,
-            "title": row.title,
-            "delivery_site": row.delivery_site,
-            "customer_class": row.customer_class,
-            "progress": row.progress,
-            "staff": row.staff_name,
-            "contact_name": row.contact_name,
-            "phone": row.phone,
-            "fax": row.fax,
-            "supply": format_amount(row.supply_total),
-            "vat": format_amount(row.vat_total),
-            "total": format_amount(row.total_amount),
-            "processed": processed_label(row),
             "order_number": row.order_number,
             "shipment_number": row.shipment_number,
         }
@@ -648,95 +646,39 @@ class QuoteBrowser(ui.column):
                 if asyncio.iscoroutine(result):
                     await result
 
-    async def _all_rows(self, limit: int | None = None):
+    async def _all_rows(self, limit: int | None = None) -> AsyncIterator[tuple[int, QuoteRow]]:
+        """Every quote the list holds (at most `limit`), numbered, in the table's order."""
         sort_by = self.table.pagination.get("sortBy") or "quote_date"
         descending = bool(self.table.pagination.get("descending"))
+        seq = 0
         async for row in quote_list.iter_quote_rows(
             self.filters(), tab=self.tab, sort_by=sort_by, descending=descending, limit=limit
         ):
-            yield row
+            seq += 1
+            yield seq, row
 
     async def excel(self) -> None:
-        async def values():
-            async for r in self._all_rows():
-                yield [
-                    state_label(r),
-                    r.quote_date,
-                    r.valid_until,
-                    r.recipient,
-                    r.number,
-                    r.title,
-                    r.delivery_site,
-                    r.customer_class,
-                    r.progress,
-                    r.staff_name,
-                    r.contact_name,
-                    r.phone,
-                    r.supply_total,
-                    r.vat_total,
-                    r.total_amount,
-                    r.order_number,
-                    r.shipment_number,
-                ]
-
-        await send_excel(
+        await export_excel(
             self.actor,
-            lambda _progress: export_rows(EXCEL_COLUMNS, values(), sheet_title="견적현황"),
-            f"견적현황_{dt.date.today():%Y%m%d}.xlsx",
+            QUOTES,
+            self._all_rows(),
+            dated("견적현황", "xlsx"),
+            button=self.toolbar.buttons["excel"],
             done_message="",
         )
 
     async def print_list(self) -> None:
-        notice = ui.notification("인쇄용 PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            rows = [r async for r in self._all_rows(limit=PRINT_LIMIT + 1)]
-            shown = rows[:PRINT_LIMIT]
-            table = [
-                [
-                    index,
-                    state_label(r),
-                    format_date(r.quote_date),
-                    format_date(r.valid_until),
-                    r.recipient,
-                    r.number,
-                    r.title,
-                    r.staff_name,
-                    format_amount(r.supply_total),
-                    format_amount(r.vat_total),
-                    format_amount(r.total_amount),
-                ]
-                for index, r in enumerate(shown, start=1)
-            ]
-            footer = [
-                "",
-                "",
-                "",
-                "",
-                "[합계]",
-                "",
-                "",
-                "",
-                format_amount(sum(r.supply_total for r in shown)),
-                format_amount(sum(r.vat_total for r in shown)),
-                format_amount(sum(r.total_amount for r in shown)),
-            ]
-            note = (
-                f"앞의 {PRINT_LIMIT:,}건만 인쇄했습니다. 조건을 좁히거나 엑셀을 사용하세요."
-                if len(rows) > PRINT_LIMIT
-                else ""
-            )
-            pdf = await render_table_pdf(
-                "견적현황",
-                PRINT_COLUMNS,
-                table,
-                subtitle=self.filter_summary(),
-                footer=footer,
-                note=note,
-                printed_at=dt.datetime.now(),
-            )
-        finally:
-            notice.dismiss()
-        show_pdf(self.actor, f"견적현황_{dt.date.today():%Y%m%d}.pdf", pdf, title="견적현황 인쇄")
+        await print_list(
+            self.actor,
+            QUOTES,
+            self._all_rows(limit=PRINT_LIMIT + 1),
+            dated("견적현황", "pdf"),
+            preview_title="견적현황 인쇄",
+            button=self.toolbar.buttons["print"],
+            subtitle=self.filter_summary(),
+            limit=PRINT_LIMIT,
+            cut_note=f"앞의 {PRINT_LIMIT:,}건만 인쇄했습니다. 조건을 좁히거나 엑셀을 사용하세요.",
+        )
 
 
 def register() -> None:

@@ -19,9 +19,8 @@ from core.errors import ValidationError
 from models.visit import VisitState
 from pages.components.date_input import parse_date
 from pages.components.forms import FieldErrors
-from pages.components.list_output import send_excel
-from pages.components.paged_table import Page, PagedTable, PageRequest
-from pages.components.print_preview import show_pdf
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.toolbar import Toolbar
 from pages.customers.links import open_customer
 from pages.frame import protected_page
@@ -40,18 +39,7 @@ STATE_COLOURS = {
     VisitState.ON_HOLD: "bg-orange-1 text-orange-10",
 }
 MONTH_CELL_ENTRIES = 4
-
-COLUMNS = [
-    {"name": "written_on", "label": "작성일자", "field": "written_on", "align": "center", "sortable": True},
-    {"name": "visit_date", "label": "방문일자", "field": "visit_date", "align": "center", "sortable": True},
-    {"name": "visit_time", "label": "시간", "field": "visit_time", "align": "center", "sortable": True},
-    {"name": "company", "label": "거래처명", "field": "company", "align": "left", "sortable": True},
-    {"name": "address", "label": "주소", "field": "address", "align": "left"},
-    {"name": "state", "label": "진행상태", "field": "state", "align": "center", "sortable": True},
-    {"name": "purpose", "label": "방문목적", "field": "purpose", "align": "left", "sortable": True},
-    {"name": "visitor", "label": "방문자", "field": "visitor", "align": "left", "sortable": True},
-    {"name": "template", "label": "문서분류", "field": "template", "align": "left"},
-]
+PRINT_LIMIT = 2000
 
 
 def sunday_on_or_before(day: dt.date) -> dt.date:
@@ -281,7 +269,7 @@ class ScheduleScreen:
                 .classes("w-28")
             )
         self.errors = FieldErrors({"start": self.start, "end": self.end})
-        Toolbar(
+        self.toolbar = Toolbar(
             prefix="schedule-",
             search=self.search,
             add=self.add,
@@ -296,7 +284,7 @@ class ScheduleScreen:
         with ui.tab_panels(tabs, value="list").props("keep-alive").classes("w-full") as self.panels:
             with ui.tab_panel("list").classes("p-0"):
                 self.table = PagedTable(
-                    columns=COLUMNS,
+                    columns=spec_columns(visits.SCHEDULE),
                     fetch=self.fetch,
                     sort_by="written_on",
                     empty_text="조건에 맞는 방문일지가 없습니다.",
@@ -398,10 +386,12 @@ class ScheduleScreen:
         schedule = self.checked_schedule()
         if schedule is None:
             return
-        await send_excel(
+        await export_excel(
             self.actor,
-            lambda _progress: visits.export_schedule(schedule),
-            f"방문일정_{dt.date.today():%Y%m%d}.xlsx",
+            visits.SCHEDULE,
+            visits.iter_schedule(schedule),
+            dated("방문일정", "xlsx"),
+            button=self.toolbar.buttons["excel"],
             done_message="",
         )
 
@@ -409,12 +399,17 @@ class ScheduleScreen:
         schedule = self.checked_schedule()
         if schedule is None:
             return
-        notice = ui.notification("PDF를 만드는 중입니다…", spinner=True, timeout=None)
-        try:
-            pdf = await visits.schedule_pdf(schedule)
-        finally:
-            notice.dismiss()
-        show_pdf(self.actor, f"방문일정_{dt.date.today():%Y%m%d}.pdf", pdf, title="방문일정 인쇄")
+        await print_list(
+            self.actor,
+            visits.SCHEDULE,
+            visits.iter_schedule(schedule, limit=PRINT_LIMIT + 1),
+            dated("방문일정", "pdf"),
+            preview_title="방문일정 인쇄",
+            button=self.toolbar.buttons["print"],
+            subtitle=visits.schedule_period(schedule),
+            limit=PRINT_LIMIT,
+            cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
+        )
 
 
 def register() -> None:

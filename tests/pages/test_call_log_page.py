@@ -16,6 +16,7 @@ from services import call_log
 from tests.factories.calls import make_call
 from tests.factories.customers import make_customer
 from tests.factories.staff import make_admin, make_staff
+from tests.list_checks import excel_rows, printed_text, table_labels
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
@@ -72,6 +73,42 @@ async def test_the_call_list_and_its_figures_go_to_excel_and_print(user: User):
     assert ["직원 김상담", None, 1, None, None, None, None, 8] in sheet
     text = await _pdf_text(user, "call-stats-print", "통화 통계 인쇄")
     assert "시간대별" in text and "김상담" in text and "0:08" in text
+
+
+async def test_the_call_lists_screen_excel_and_print_show_the_same_columns(user: User):
+    await make_admin(login="boss")
+    await _calls(await make_staff(name="김상담"))
+    await sign_in(user, "boss")
+    await user.open("/calls")
+    table = user.find("calls-table").elements.pop()
+    await eventually(lambda: len(table.rows) == 3)
+    labels = table_labels(user, "calls-table")
+    assert labels == ["일시", "구분", "결과", "전화번호", "고객", "내선", "직원", "통화시간", "접수"]
+    sheet = await excel_rows(user, "calls-excel")
+    assert sheet[0] == [*labels, "처리", "처리일시", "처리 메모"]  # Excel adds who handled a missed call
+    assert isinstance(sheet[1][0], dt.datetime)  # 일시 stays a date and time in Excel
+    assert table.rows[0]["occurred_at"] == sheet[1][0].strftime("%Y-%m-%d %H:%M:%S")
+    text = await printed_text(user, "calls-print", "통화내역 인쇄")
+    assert all(label in text for label in labels) and "처리 메모" not in text
+    assert table.rows[0]["occurred_at"] in text and "1:05" in text and "3건" in text
+
+    user.find("calls-tab-stats").click()
+    staff_table = user.find("call-stats-staff").elements.pop()
+    await eventually(lambda: len(staff_table.rows) == 1)
+    sheet = await excel_rows(user, "call-stats-excel")
+    assert sheet[0] == [
+        "구분",
+        "수신",
+        "응답",
+        "부재중",
+        "알 수 없음",
+        "발신",
+        "부재중 비율",
+        "평균 응답 시간(초)",
+    ]
+    text = await printed_text(user, "call-stats-print", "통화 통계 인쇄")
+    assert all(label in text for label in table_labels(user, "call-stats-staff"))
+    assert all(label in text for label in sheet[0][:7])
 
 
 async def test_a_missed_call_handled_by_someone_else_first_says_who(user: User):

@@ -15,6 +15,7 @@ from models.product import CustomerProduct
 from tests.factories.customers import make_customer
 from tests.factories.maintenance import make_product
 from tests.factories.staff import make_admin, make_staff
+from tests.list_checks import excel_rows, printed_text, table_labels
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
@@ -260,6 +261,30 @@ async def test_the_due_list_exports_to_excel_and_prints(user: User):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "유지보수대상업체 - 유지보수[무상+재계약]" in text
     assert "재근상사" in text and "=모드시스템" in text and "5,000,000" in text
+
+
+async def test_the_due_and_agreement_lists_screen_excel_and_print_show_the_same_columns(user: User):
+    _, _, due = await _due_office_on_screen(user)
+    labels = table_labels(user, "due-table")
+    assert labels[0] == "순번" and "거래처코드" not in labels  # 순번 on the screen, 거래처코드 in the files
+    sheet = await excel_rows(user, "excel")
+    assert sheet[0] == [labels[1], "거래처코드", *labels[2:]]
+    text = await printed_text(user, "print", "유지보수대상업체 인쇄")
+    assert all(label in text for label in sheet[0]) and "2건" in text
+
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: len(agreements.rows) == 2)
+    labels = table_labels(user, "agreement-table")
+    sheet = await excel_rows(user, "excel")
+    assert labels[0] == "순번" and sheet[0] == labels[1:]
+    text = await printed_text(user, "print", "유지보수동의서작성 인쇄")
+    assert all(label in text for label in sheet[0])
 
 
 async def test_right_click_offers_ledger_and_customer_window(user: User):

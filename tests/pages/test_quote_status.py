@@ -13,6 +13,7 @@ from models.sales import SalesOrder
 from tests.factories.customers import make_customer
 from tests.factories.sales import line, make_quote, make_trading_customer, soon
 from tests.factories.staff import make_admin, make_staff
+from tests.list_checks import excel_rows, printed_text, table_labels
 from tests.utils import sign_in
 
 
@@ -41,7 +42,7 @@ async def test_order_processing_from_the_status_screen_moves_the_quote_to_accept
     assert _one(user, "quote-tab-cancelled").props["label"] == "견적취소 (1)"
 
     row = next(r for r in table.rows if r["number"] == quote.number)
-    assert row["total"] == "11,000,000" and row["state_label"] == "견적진행"
+    assert row["total_amount"] == "11,000,000" and row["state"] == "견적진행"
     user.find("quote-table").trigger("rowClick", [None, row, 0])
     lines = _one(user, "quote-detail-table")
     await soon(lambda: len(lines.rows) == 4)
@@ -105,7 +106,7 @@ async def test_filters_and_tabs_narrow_the_list(user: User):
     await soon(lambda: {r["recipient"] for r in table.rows} == {"재근상사", "옛날상사"})
     user.find("quote-tab-expired").click()
     await soon(lambda: [r["recipient"] for r in table.rows] == ["옛날상사"])
-    assert table.rows[0]["state_label"] == "유효기간초과"
+    assert table.rows[0]["state"] == "유효기간초과"
 
 
 async def test_status_list_goes_to_excel_and_print(user: User):
@@ -133,6 +134,31 @@ async def test_status_list_goes_to_excel_and_print(user: User):
     pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "견적현황" in text and "=재근상사" in text and "5,500,000" in text
+
+
+async def test_the_status_lists_screen_excel_and_print_show_the_same_columns(user: User):
+    await make_admin(login="boss")
+    hong = await make_staff(login="hong", name="홍길동")
+    customer = await make_trading_customer("재근상사")
+    await make_quote(hong, customer, [line("ERP영업관리", 1, 5_000_000)], title="ERP 도입")
+    await make_quote(hong, customer, [line("ERP회계관리", 1, 1_000_000)], title="회계 추가")
+    await sign_in(user, "hong")
+    await user.open("/status/quotes")
+    await user.should_see(marker="quote-table")
+    table = _one(user, "quote-table")
+    await soon(lambda: len(table.rows) == 2)
+    labels = table_labels(user, "quote-table")
+    sheet = await excel_rows(user, "quotes-excel")
+    # the workbook: the screen's columns but 순번 and 처리, with 고객담당 and the documents made from it
+    assert set(labels) - set(sheet[0]) == {"순번", "처리"}
+    assert set(sheet[0]) - set(labels) == {"고객담당", "수주번호", "출고번호"}
+    on_screen = [label for label in sheet[0] if label in labels]
+    assert on_screen == [label for label in labels if label in sheet[0]]  # in the screen's order
+    assert set(labels) - set(sheet[0]) == {"순번", "처리"}
+    assert sheet[-1][0] == "[합계]" and sheet[-1][sheet[0].index("합계금액")] == 6_600_000
+    text = await printed_text(user, "quotes-print", "견적현황 인쇄")
+    printed = ["순번", "견적상태", "견적일자", "거래처", "견적제목", "공급가액", "부가세", "합계금액"]
+    assert all(label in text for label in printed) and "[합계]" in text and "6,600,000" in text
 
 
 async def test_a_cancelled_quote_asks_before_order_processing(user: User):

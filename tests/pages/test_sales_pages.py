@@ -13,6 +13,7 @@ from services import company, items, sales
 from tests.factories.customers import make_customer
 from tests.factories.sales import line, make_item, make_quote, make_trading_customer, soon
 from tests.factories.staff import make_admin, make_staff
+from tests.list_checks import excel_rows, printed_text, table_labels
 from tests.utils import shown_values, sign_in
 
 
@@ -188,13 +189,31 @@ async def test_ledger_goes_to_excel_and_print(user: User):
     response = await user.download.next(timeout=10)
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    assert [r[1] for r in rows] == [None, "출고", "수금"]  # 이월잔액, then the documents
-    assert [r[7] for r in rows] == [0, 5_500_000, 5_000_000]
+    assert [r[1] for r in rows[:-1]] == [None, "출고", "수금"]  # 이월잔액, then the documents
+    assert [r[7] for r in rows[:-1]] == [0, 5_500_000, 5_000_000]
+    assert rows[-1] == ["[기간 합계]", None, None, None, 0, 5_500_000, 500_000, None]  # as printed
     user.find("ledger-print").click()
     await user.should_see(marker="pdf-frame", retries=100)
     pdf = (await user.http_client.get(_one(user, "pdf-frame").props["src"])).content
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "거래내역" in text and "재근상사" in text and "5,000,000" in text
+
+
+async def test_the_ledgers_screen_excel_and_print_show_the_same_columns(user: User):
+    await make_admin(login="boss")
+    clerk = await make_staff(login="clerk")
+    customer = await make_trading_customer("재근상사")
+    quote = await make_quote(clerk, customer, [line("ERP영업관리", 1, 5_000_000)])
+    await sales.process_to_shipment(quote.id, by=clerk)
+    await sign_in(user, "clerk")
+    await user.open(f"/ledger/{customer.partner_id}")
+    await user.should_see("외상잔액 5,500,000원")
+    labels = table_labels(user, "ledger-table")
+    assert labels == ["일자", "구분", "번호", "적요", "수주금액", "출고금액", "수금액", "잔액"]
+    sheet = await excel_rows(user, "ledger-excel")
+    assert sheet[0] == labels
+    text = await printed_text(user, "ledger-print", "거래내역 인쇄")
+    assert all(label in text for label in labels) and "[기간 합계]" in text and "5,500,000" in text
 
 
 async def test_order_entry_from_the_customer_tab_and_a_customer_without_partner(user: User):

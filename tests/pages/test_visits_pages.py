@@ -13,6 +13,7 @@ from pages.frame import ADMIN_PATHS
 from services import attachments
 from services.visits import save_visit
 from tests.factories.staff import make_admin, make_staff
+from tests.list_checks import excel_rows, printed_text, table_labels
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
@@ -318,6 +319,20 @@ async def test_deleting_a_visit_in_the_schedule_asks_and_names_it(user: User):
     await user.should_see("삭제했습니다.", retries=30)
     await eventually(lambda: table.rows == [])
     assert not await VisitReport.exists()
+
+
+async def test_the_schedules_screen_excel_and_print_show_the_same_columns(user: User):
+    actor = await make_staff(login="choisa", name="최순아")
+    await _visit(actor, await _jaegeun(), written_on=dt.date.today(), visit_time="14:00", visitor_id=actor.id)
+    await sign_in(user, "choisa")
+    await user.open("/status/visits")
+    table = _one(user, "schedule-table")
+    await eventually(lambda: len(table.rows) == 1)
+    labels = table_labels(user, "schedule-table")
+    sheet = await excel_rows(user, "schedule-excel")
+    assert sheet[0] == [labels[0], "문서번호", *labels[1:]]  # 문서번호 only in Excel
+    text = await printed_text(user, "schedule-print", "방문일정 인쇄")
+    assert all(label in text for label in labels) and "최순아" in text and "1건" in text
 
 
 async def test_the_schedule_page_exports_to_excel_and_prints(user: User):

@@ -16,6 +16,7 @@ from models.visit import HtmlTemplate, VisitReport, VisitState
 from services import attachments, visits
 from services.demo import visits as demo_visits
 from services.html_templates import seed_default_template
+from services.list_spec import write_pdf, write_xlsx
 from services.visits import ScheduleFilter, VisitHeader
 from tests.factories.staff import make_staff
 
@@ -270,7 +271,8 @@ async def test_schedule_exports_to_excel(db):
     actor = await make_staff(name="김모두")
     customer = await _jaegeun()
     await _visit(actor, customer, visitor_id=actor.id, state="완료")
-    path = await visits.export_schedule(ScheduleFilter(start=dt.date(2019, 3, 1), end=dt.date(2019, 3, 31)))
+    march = ScheduleFilter(start=dt.date(2019, 3, 1), end=dt.date(2019, 3, 31))
+    path = await write_xlsx(visits.SCHEDULE, visits.iter_schedule(march))
     try:
         sheet = openpyxl.load_workbook(path).active
         rows = list(sheet.iter_rows(values_only=True))
@@ -338,9 +340,27 @@ async def test_the_schedule_prints_as_a_list(db):
     actor = await make_staff()
     customer = await _jaegeun()
     await _visit(actor, customer)
-    pdf = await visits.schedule_pdf(ScheduleFilter(start=dt.date(2019, 3, 1), end=dt.date(2019, 3, 31)))
-    text = _pdf_text(pdf)
+    march = ScheduleFilter(start=dt.date(2019, 3, 1), end=dt.date(2019, 3, 31))
+    rows = [row async for row in visits.iter_schedule(march)]
+    path = await write_pdf(visits.SCHEDULE, rows, subtitle=visits.schedule_period(march))
+    try:
+        text = _pdf_text(path.read_bytes())
+    finally:
+        path.unlink()
+    assert "작성일자 2019-03-01 ~ 2019-03-31" in text
     assert "방문일정" in text and "재근상사" in text and "추가개발상담요청" in text and "1건" in text
+
+
+async def test_the_schedule_is_read_in_chunks_up_to_a_limit_and_refuses_a_wrong_filter(db):
+    actor = await make_staff()
+    customer = await _jaegeun()
+    for _ in range(5):
+        await _visit(actor, customer)
+    everything = ScheduleFilter()
+    assert len([r async for r in visits.iter_schedule(everything, chunk=2)]) == 5
+    assert len([r async for r in visits.iter_schedule(everything, chunk=2, limit=3)]) == 3
+    with pytest.raises(ValidationError):
+        await anext(visits.iter_schedule(ScheduleFilter(start=dt.date(2019, 4, 1), end=dt.date(2019, 3, 1))))
 
 
 async def test_demo_writes_the_manuals_visit_once(db):
