@@ -12,7 +12,7 @@ from services import cards, customers
 from services.cards import CARD_LIST, CardInput
 from services.customers import CustomerInput
 from tests.factories.staff import make_admin
-from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
+from tests.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
 from tests.utils import eventually, previewed_pdf, shown_values, sign_in
 
 PNG = (

@@ -8,7 +8,7 @@ from pages.settings.audit_log import AUDIT_LOG
 from services import codes, customers, mail, staff
 from services.customers import CustomerInput
 from tests.factories.staff import make_admin, make_staff
-from tests.pages.list_checks import assert_table_and_sheet_agree, sheet_rows
+from tests.list_checks import assert_table_and_sheet_agree, sheet_rows
 from tests.pages.test_codes_page import _index, _open
 from tests.utils import eventually, sign_in
 

@@ -9,7 +9,7 @@ from services import customers
 from services.customer_list import CUSTOMER_LIST_WITH_BALANCE
 from services.customers import CustomerInput
 from tests.factories.staff import make_admin, make_staff
-from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
+from tests.list_checks import assert_printed_headers, assert_table_and_sheet_agree, pdf_text, sheet_rows
 from tests.utils import eventually, previewed_pdf, sign_in
 
 

@@ -19,7 +19,7 @@ from services.customers import CustomerInput
 from services.phone_directory import resolve_caller
 from services.receptions import ReceptionInput, get_reception, save_reception
 from tests.factories.staff import make_admin, make_staff
-from tests.pages.list_checks import assert_table_and_sheet_agree, sheet_rows
+from tests.list_checks import assert_table_and_sheet_agree, sheet_rows
 from tests.utils import eventually, sign_in
 
 

@@ -11,7 +11,7 @@ from models.reception import ReceptionState
 from pages.receptions.stats import SPECS
 from services.receptions import ReceptionInput, save_reception
 from tests.factories.staff import make_admin, make_staff
-from tests.pages.list_checks import assert_printed_headers, assert_table_and_sheet_agree
+from tests.list_checks import assert_printed_headers, assert_table_and_sheet_agree
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
