@@ -278,8 +278,13 @@ async def write_pdf(
 ) -> Path:
     """The printed list as a PDF in a temp file (rendered off the event loop)."""
     markup = print_html(spec, rows, title=title, subtitle=subtitle, note=note, footer=footer)
-    page = LANDSCAPE if spec.landscape else PORTRAIT
-    pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + page)
+    return await write_sections_pdf([markup], landscape=spec.landscape)
+
+
+async def write_sections_pdf(sections: Sequence[str], *, landscape: bool = True) -> Path:
+    """Printed lists (`print_html`'s markup) one after the other, as one PDF in a temp file."""
+    page = LANDSCAPE if landscape else PORTRAIT
+    pdf = await render_pdf_async("".join(sections), extra_css=PRINT_CSS + page)
     return await asyncio.to_thread(temp_pdf, pdf)
 
 

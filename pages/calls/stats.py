@@ -3,7 +3,6 @@ member's average answer time for a period, with 엑셀 and 인쇄."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,9 +13,6 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import ValidationError
 from core.korean import format_date
-from html_forms.pdf import render_pdf_async
-from html_forms.table_print import CSS as PRINT_CSS
-from html_forms.table_print import LANDSCAPE
 from pages.components.date_input import DateInput
 from pages.components.forms import FieldErrors
 from pages.components.list_output import dated, export_excel, send_pdf
@@ -24,7 +20,7 @@ from pages.components.paged_table import spec_columns
 from pages.components.toolbar import Toolbar
 from services import call_log
 from services.call_log import CallStats, StaffFigures
-from services.list_spec import EXCEL, ListColumn, ListSpec, print_html, temp_pdf
+from services.list_spec import EXCEL, ListColumn, ListSpec, print_html, write_sections_pdf
 
 SERIES = [("answered", "응답"), ("missed", "부재중"), ("unknown", "알 수 없음"), ("outbound", "발신")]
 COLORS = {"answered": "#21ba45", "missed": "#c10015", "unknown": "#9e9e9e", "outbound": "#1976d2"}
@@ -207,8 +203,8 @@ class CallStatsPanel(ui.column):
         title = self._title(stats)
 
         async def make(_progress) -> Path:
-            markup = "".join(
-                (
+            return await write_sections_pdf(
+                [
                     print_html(
                         FIGURES,
                         [figures(format_date(r["day"]), r) for r in stats.days],
@@ -218,10 +214,8 @@ class CallStatsPanel(ui.column):
                         FIGURES, [figures(f"{r['hour']}시", r) for r in stats.hours], title="시간대별"
                     ),
                     print_html(STAFF, stats.staff),
-                )
+                ]
             )
-            pdf = await render_pdf_async(markup, extra_css=PRINT_CSS + LANDSCAPE)
-            return await asyncio.to_thread(temp_pdf, pdf)
 
         await send_pdf(
             self.actor,
