@@ -4,15 +4,20 @@ printed heading named after the customer (pages.components.list_output does the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from nicegui import ui
 
 from core.audit import Actor
 from pages.components.list_output import RowSource, export_excel, print_list
+from pages.components.toolbar import Toolbar
 from pages.customers.editor import current_editor
 from services.list_spec import ListSpec
+from services.paging import Page
 
 PRINT_LIMIT = 2000
+EXPORT_CHUNK = 500  # rows read at a time for 엑셀/인쇄 of a paged tab list
 
 
 def customer_name() -> str:
@@ -43,3 +48,34 @@ async def tab_print(actor: Actor, spec: ListSpec, rows: RowSource, button: ui.bu
         limit=PRINT_LIMIT,
         cut_note=f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요.",
     )
+
+
+def tab_toolbar(
+    actor: Actor, spec: ListSpec, rows: Callable[[], RowSource], *, prefix: str, **handlers: Any
+) -> Toolbar:
+    """A tab's toolbar with 엑셀 and 인쇄 of `spec` (the rows `rows()` gives) besides `handlers`.
+    The customer window holds several tabs with toolbars: function keys stay with the main screen."""
+    toolbar = Toolbar(
+        prefix=prefix,
+        shortcuts=False,
+        **handlers,
+        excel=lambda: tab_excel(actor, spec, rows(), toolbar.buttons["excel"]),
+        **(
+            {}
+            if "print" in handlers
+            else {"print": lambda: tab_print(actor, spec, rows(), toolbar.buttons["print"])}
+        ),
+    )
+    return toolbar
+
+
+async def every_row(fetch: Callable[[int, int], Awaitable[Page]]) -> AsyncIterator[Any]:
+    """Every row of a paged list, `fetch(offset, limit)` a chunk at a time."""
+    offset = 0
+    while True:
+        page = await fetch(offset, EXPORT_CHUNK)
+        for row in page.rows:
+            yield row
+        offset += EXPORT_CHUNK
+        if not page.rows or offset >= page.total:
+            return

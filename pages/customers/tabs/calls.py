@@ -14,8 +14,7 @@ from core.audit import Actor
 from core.korean import format_datetime
 from pages.calls.log import OUTCOME_SLOT
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
-from pages.components.toolbar import Toolbar
-from pages.customers.tab_lists import tab_excel, tab_print
+from pages.customers.tab_lists import every_row, tab_toolbar
 from pages.customers.tab_types import CustomerTab
 from pages.receptions.form import open_reception_form
 from services import call_log
@@ -42,7 +41,6 @@ CALLS = ListSpec(
         ListColumn("text", "내용", width=40, max_width=280),
     ),
 )
-EXPORT_CHUNK = 500
 
 
 class CustomerCalls(ui.column):
@@ -51,12 +49,8 @@ class CustomerCalls(ui.column):
         self.actor, self.customer_id = actor, customer_id
         self.classes("w-full gap-1")
         with self:
-            toolbar = Toolbar(
-                prefix="customer-calls-",
-                shortcuts=False,
-                search=lambda: self.table.refresh(),
-                excel=lambda: tab_excel(actor, CALLS, self.all_rows(), toolbar.buttons["excel"]),
-                print=lambda: tab_print(actor, CALLS, self.all_rows(), toolbar.buttons["print"]),
+            tab_toolbar(
+                actor, CALLS, self.all_rows, prefix="customer-calls-", search=lambda: self.table.refresh()
             )
             self.table = PagedTable(
                 columns=spec_columns(CALLS),
@@ -85,16 +79,11 @@ class CustomerCalls(ui.column):
         ]
         return Page(rows=rows, total=page.total)
 
-    async def all_rows(self) -> AsyncIterator[dict[str, Any]]:
-        """Every call and message of the customer, newest first, a chunk at a time."""
-        offset = 0
-        while True:
-            page = await call_log.customer_calls(self.customer_id, limit=EXPORT_CHUNK, offset=offset)
-            for row in page.rows:
-                yield row
-            offset += EXPORT_CHUNK
-            if not page.rows or offset >= page.total:
-                return
+    def all_rows(self) -> AsyncIterator[dict[str, Any]]:
+        """Every call and message of the customer, newest first."""
+        return every_row(
+            lambda offset, limit: call_log.customer_calls(self.customer_id, limit=limit, offset=offset)
+        )
 
     async def open(self, row: dict[str, Any]) -> None:
         if row.get("reception_id"):

@@ -8,11 +8,10 @@ from nicegui import ui
 from core.audit import Actor
 from pages.components import tab_counts
 from pages.components.paged_table import spec_columns
-from pages.components.toolbar import Toolbar
 from pages.customers.cards import CardList
 from pages.customers.editor import current_editor
 from pages.customers.search import table_order
-from pages.customers.tab_lists import tab_excel, tab_print
+from pages.customers.tab_lists import tab_toolbar
 from pages.customers.tab_types import CustomerTab
 from services import cards
 from services.cards import CardFilters
@@ -46,16 +45,15 @@ async def cards_tab(actor: Actor, customer_id: int) -> None:
         return cards.iter_cards(filters, sort_by=sort_by, descending=descending)
 
     with ui.row().classes("w-full items-center gap-2"):
-        # the window holds several tabs with toolbars: function keys stay with the main screens
-        toolbar = Toolbar(
+        tab_toolbar(
+            actor,
+            CUSTOMER_CARDS,
+            rows,
             prefix="customer-cards-",
-            shortcuts=False,
             search=lambda: card_list.refresh(),
             add=lambda: card_list.add(),
             edit=lambda: card_list.edit(),
             delete=lambda: card_list.delete(),
-            excel=lambda: tab_excel(actor, CUSTOMER_CARDS, rows(), toolbar.buttons["excel"]),
-            print=lambda: tab_print(actor, CUSTOMER_CARDS, rows(), toolbar.buttons["print"]),
         )
         ui.space()
         count = ui.label().classes("text-caption text-grey-8")

@@ -12,9 +12,8 @@ from nicegui import ui
 from core.audit import Actor
 from pages.components.date_input import DateInput
 from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
-from pages.components.toolbar import Toolbar
 from pages.customers.links import customer_url
-from pages.customers.tab_lists import tab_excel, tab_print
+from pages.customers.tab_lists import every_row, tab_toolbar
 from pages.customers.tab_types import CustomerTab
 from pages.receptions.form import open_reception_form
 from pages.sales.orders import ledger_url
@@ -34,7 +33,6 @@ HISTORY = ListSpec(
         ListColumn("text", "내용", width=70, max_width=560),
     ),
 )
-EXPORT_CHUNK = 500
 
 
 class CustomerTimeline(ui.column):
@@ -63,12 +61,7 @@ class CustomerTimeline(ui.column):
                     "timeline-all"
                 )
                 ui.space()
-                toolbar = Toolbar(
-                    prefix="timeline-",
-                    shortcuts=False,
-                    excel=lambda: tab_excel(actor, HISTORY, self.all_rows(), toolbar.buttons["excel"]),
-                    print=lambda: tab_print(actor, HISTORY, self.all_rows(), toolbar.buttons["print"]),
-                )
+                tab_toolbar(actor, HISTORY, self.all_rows, prefix="timeline-")
             self.table = PagedTable(
                 columns=spec_columns(HISTORY),
                 fetch=self.fetch,
@@ -116,16 +109,11 @@ class CustomerTimeline(ui.column):
             offset=request.offset,
         )
 
-    async def all_rows(self) -> AsyncIterator[dict]:
-        """Every line the chosen kinds and period give, newest first, a chunk at a time."""
-        offset = 0
-        while True:
-            page = await self.fetch(PageRequest(page=offset // EXPORT_CHUNK + 1, rows_per_page=EXPORT_CHUNK))
-            for row in page.rows:
-                yield row
-            offset += EXPORT_CHUNK
-            if not page.rows or offset >= page.total:
-                return
+    def all_rows(self) -> AsyncIterator[dict]:
+        """Every line the chosen kinds and period give, newest first."""
+        return every_row(
+            lambda offset, limit: self.fetch(PageRequest(page=offset // limit + 1, rows_per_page=limit))
+        )
 
     async def refresh(self) -> None:
         await self.table.refresh()

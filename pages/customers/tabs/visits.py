@@ -12,8 +12,7 @@ from core.errors import GogaekError
 from pages.components import tab_counts
 from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.print_preview import show_pdf
-from pages.components.toolbar import Toolbar
-from pages.customers.tab_lists import tab_excel, tab_print
+from pages.customers.tab_lists import every_row, tab_print, tab_toolbar
 from pages.customers.tab_types import CustomerTab
 from pages.visits.editor import delete_visit_asking, open_visit_editor
 from services import visits
@@ -33,7 +32,6 @@ VISITS = ListSpec(
         ListColumn("document_number", "문서번호", width=14, align="center"),
     ),
 )
-EXPORT_CHUNK = 500
 
 
 class CustomerVisits(ui.column):
@@ -42,15 +40,15 @@ class CustomerVisits(ui.column):
         self.actor, self.customer_id = actor, customer_id
         self.classes("w-full gap-1")
         with self:
-            # the customer window holds several tabs with toolbars: F-keys stay with the main screen
-            toolbar = Toolbar(
+            toolbar = tab_toolbar(
+                actor,
+                VISITS,
+                self.all_rows,
                 prefix="visits-",
-                shortcuts=False,
                 search=self.refresh,
                 add=self.add,
                 edit=self.edit_selected,
                 delete=self.delete_selected,
-                excel=lambda: tab_excel(actor, VISITS, self.all_rows(), toolbar.buttons["excel"]),
                 print=self.print_selected,
             )
             with toolbar:
@@ -88,23 +86,18 @@ class CustomerVisits(ui.column):
         )
         return Page(page.rows, page.total)
 
-    async def all_rows(self) -> AsyncIterator[dict]:
-        """Every visit report of the customer, in the table's order, a chunk at a time."""
+    def all_rows(self) -> AsyncIterator[dict]:
+        """Every visit report of the customer, in the table's order."""
         sort = self.table.pagination
-        offset = 0
-        while True:
-            page = await visits.customer_visits(
+        return every_row(
+            lambda offset, limit: visits.customer_visits(
                 self.customer_id,
                 offset=offset,
-                limit=EXPORT_CHUNK,
+                limit=limit,
                 sort_by=sort.get("sortBy"),
                 descending=bool(sort.get("descending")),
             )
-            for row in page.rows:
-                yield row
-            offset += EXPORT_CHUNK
-            if offset >= page.total:
-                return
+        )
 
     async def refresh(self) -> None:
         await self.table.refresh()
