@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
@@ -184,6 +185,18 @@ async def customer_contracts(
     return rows, counts
 
 
+def line_terms(line: MaintenanceLine) -> dict[str, Any]:
+    """What a stored contract line says besides its module: the editor's line and the printed
+    동의서's line both carry it as stored."""
+    return {
+        "user_count": line.user_count,
+        "amount": line.amount,
+        "note": line.note,
+        "pc_count": line.pc_count,
+        "key_lock_number": line.key_lock_number,
+    }
+
+
 async def get_contract(contract_id: int) -> ContractDetail:
     contract = await MaintenanceContract.fetch(contract_id, "유지보수 계약")
     lines = await MaintenanceLine.filter(contract_id=contract_id).order_by("seq", "id")
@@ -203,17 +216,7 @@ async def get_contract(contract_id: int) -> ContractDetail:
         retroactive_fee=contract.retroactive_fee,
         sales_staff_id=contract.sales_staff_id,
         note=contract.note,
-        lines=[
-            LineInput(
-                module_id=line.module_id,
-                user_count=line.user_count,
-                amount=line.amount,
-                note=line.note,
-                pc_count=line.pc_count,
-                key_lock_number=line.key_lock_number,
-            )
-            for line in lines
-        ],
+        lines=[LineInput(module_id=line.module_id, **line_terms(line)) for line in lines],
     )
 
 

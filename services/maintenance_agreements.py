@@ -34,6 +34,7 @@ from services.maintenance import (
     MAX_AMOUNT,
     contract_total,
     customer_name_filter,
+    line_terms,
     lines_from_product,
     overlapping_contract,
     period_text,
@@ -458,11 +459,7 @@ async def agreement_documents(contract_ids: Sequence[int]) -> list[AgreementDocu
                     AgreementLine(
                         module_name=name(line.module_id),
                         module_code=codes[line.module_id].code if line.module_id in codes else "",
-                        user_count=line.user_count,
-                        amount=line.amount,
-                        note=line.note,
-                        pc_count=line.pc_count,
-                        key_lock_number=line.key_lock_number,
+                        **line_terms(line),
                     )
                     for line in lines[contract.id]
                 ],

@@ -524,6 +524,46 @@ def _date_filter(column: str, date_from: dt.date | None, date_to: dt.date | None
     return filters
 
 
+# a ledger document: its model, its lines' model and their link to it, its date, its amount's column
+_LEDGER_DOCUMENTS = {
+    LedgerKind.ORDER: (SalesOrder, SalesOrderLine, "order_id", "order_date", "order_amount"),
+    LedgerKind.SHIPMENT: (Shipment, ShipmentLine, "shipment_id", "shipped_on", "shipment_amount"),
+}
+
+
+async def _document_entries(
+    kind: LedgerKind, partner_id: int, date_from: dt.date | None, date_to: dt.date | None
+) -> list[LedgerEntry]:
+    """A partner's orders or shipments in the period, each named by its lines, by date: one more
+    than LEDGER_LIMIT, which tells the ledger that it is cut."""
+    document, line, owner, date_column, amount_column = _LEDGER_DOCUMENTS[kind]
+    rows = (
+        await document.filter(partner_id=partner_id, **_date_filter(date_column, date_from, date_to))
+        .order_by(date_column, "id")
+        .limit(LEDGER_LIMIT + 1)
+        .values("id", "number", date_column, "total_amount", "memo", "version")
+    )
+    names = _summaries(
+        await line.filter(**{f"{owner}__in": [row["id"] for row in rows]})
+        .order_by(owner, "seq", "id")
+        .values(owner, "name", "item_code", "quantity", "unit_price"),
+        owner,
+    )
+    return [
+        LedgerEntry(
+            kind,
+            row["id"],
+            row[date_column],
+            row["number"],
+            names.get(row["id"], ""),
+            memo=row["memo"],
+            version=row["version"],
+            **{amount_column: row["total_amount"]},
+        )
+        for row in rows
+    ]
+
+
 async def partner_ledger(
     partner_id: int, *, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> Ledger:
@@ -532,18 +572,8 @@ async def partner_ledger(
     `date_from` is carried in as 이월잔액."""
     partner = await TradingPartner.fetch(partner_id, "거래처")
     opening = await partner_balance(partner_id, before=date_from) if date_from else 0
-    orders = (
-        await SalesOrder.filter(partner_id=partner_id, **_date_filter("order_date", date_from, date_to))
-        .order_by("order_date", "id")
-        .limit(LEDGER_LIMIT + 1)
-        .values("id", "number", "order_date", "total_amount", "memo", "version")
-    )
-    shipments = (
-        await Shipment.filter(partner_id=partner_id, **_date_filter("shipped_on", date_from, date_to))
-        .order_by("shipped_on", "id")
-        .limit(LEDGER_LIMIT + 1)
-        .values("id", "number", "shipped_on", "total_amount", "memo", "version")
-    )
+    orders = await _document_entries(LedgerKind.ORDER, partner_id, date_from, date_to)
+    shipments = await _document_entries(LedgerKind.SHIPMENT, partner_id, date_from, date_to)
     receipts = (
         await Receipt.filter(partner_id=partner_id, **_date_filter("received_on", date_from, date_to))
         .order_by("received_on", "id")
@@ -552,52 +582,13 @@ async def partner_ledger(
     )
     truncated = any(len(rows) > LEDGER_LIMIT for rows in (orders, shipments, receipts))
     orders, shipments, receipts = orders[:LEDGER_LIMIT], shipments[:LEDGER_LIMIT], receipts[:LEDGER_LIMIT]
-    order_ids = [o["id"] for o in orders]
-    shipment_ids = [s["id"] for s in shipments]
-    order_names = _summaries(
-        await SalesOrderLine.filter(order_id__in=order_ids)
-        .order_by("order_id", "seq", "id")
-        .values("order_id", "name", "item_code", "quantity", "unit_price"),
-        "order_id",
-    )
-    shipment_names = _summaries(
-        await ShipmentLine.filter(shipment_id__in=shipment_ids)
-        .order_by("shipment_id", "seq", "id")
-        .values("shipment_id", "name", "item_code", "quantity", "unit_price"),
-        "shipment_id",
-    )
+    order_ids = [o.id for o in orders]
     shipped_orders = (
         set(await Shipment.filter(order_id__in=order_ids).values_list("order_id", flat=True))
         if order_ids
         else set()
     )
-    entries: list[LedgerEntry] = [
-        LedgerEntry(
-            LedgerKind.ORDER,
-            o["id"],
-            o["order_date"],
-            o["number"],
-            order_names.get(o["id"], ""),
-            order_amount=o["total_amount"],
-            memo=o["memo"],
-            version=o["version"],
-            shipped=o["id"] in shipped_orders,
-        )
-        for o in orders
-    ]
-    entries += [
-        LedgerEntry(
-            LedgerKind.SHIPMENT,
-            s["id"],
-            s["shipped_on"],
-            s["number"],
-            shipment_names.get(s["id"], ""),
-            shipment_amount=s["total_amount"],
-            memo=s["memo"],
-            version=s["version"],
-        )
-        for s in shipments
-    ]
+    entries = [replace(o, shipped=o.id in shipped_orders) for o in orders] + shipments
     entries += [
         LedgerEntry(
             LedgerKind.RECEIPT,

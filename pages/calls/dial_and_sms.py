@@ -12,6 +12,7 @@ from core.korean import format_phone, josa, phone_digits
 from models.telephony import SmsStatus
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.phone_actions import PHONE_ACTIONS, PhoneAction, PhoneOwner
 from pages.components.save_action import SaveAction
 from services import centrex_users, sms
@@ -138,19 +139,21 @@ async def open_sms_dialog(actor: Actor, destination: str = "", owner: PhoneOwner
             outcome.classes(remove="hidden")
             if message.status == SmsStatus.UNKNOWN:
                 state["sent_unknown"] = True
+                guard.saved()  # it may have gone: closing now throws nothing away
                 send_button.set_text("다시 보내기")
             else:
                 ui.notify(sms.describe(message), type="negative", multi_line=True)
 
         async def close() -> None:
-            unsent = (text.value or "").strip() and not state["sent_unknown"]
-            if unsent and not await confirm("작성 중인 문자를 보내지 않고 닫을까요?", action="닫기"):
-                return
-            dialog.close()
+            if await guard.may_close():
+                dialog.close()
 
         with ui.row().classes("w-full justify-end"):
             send_button = SaveAction(send, text="보내기", icon="send").mark("sms-send")
             ui.button("닫기", on_click=close).props("flat").mark("sms-close")
+    guard = FormGuard(
+        dialog, snapshot=lambda: (text.value or "").strip(), question="작성 중인 문자를 보내지 않고 닫을까요?"
+    )
     dialog.open()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 
@@ -14,6 +14,7 @@ from pages.components.dialogs import TransientDialog
 
 REAPPLY = "reapply"
 RELOAD = "reload"
+Saved = TypeVar("Saved")
 
 
 async def ask_about_conflict(
@@ -67,17 +68,19 @@ async def keep_my_work(
     error: StaleRecordError,
     fields: dict[str, ui.element],
     *,
-    reapply: Callable[[int], Awaitable[Any]],
+    reapply: Callable[[int], Awaitable[Saved]],
     reload: Callable[[], Awaitable[Any] | Any] | None,
     labels: dict[str, str] | None = None,
-) -> None:
+) -> Saved | None:
     """Ask what to do about `error` and do it: REAPPLY awaits `reapply(latest_version)` (the form
-    saves its current input again with that version, through its own save path); RELOAD runs
-    `reload()` (the form shows the stored values and takes their version). None offers no reload."""
+    saves its current input again with that version, through its own save path) and returns what
+    it returns; RELOAD runs `reload()` (the form shows the stored values and takes their version).
+    None offers no reload. Anything but REAPPLY returns None."""
     choice = await ask_about_conflict(error, fields, labels=labels, reloadable=reload is not None)
     if choice == REAPPLY and error.latest_version is not None:
-        await reapply(error.latest_version)
-    elif choice == RELOAD and reload is not None:
+        return await reapply(error.latest_version)
+    if choice == RELOAD and reload is not None:
         result = reload()
         if inspect.isawaitable(result):
             await result
+    return None

@@ -1,12 +1,14 @@
 """The one leave guard of every form: while a form holds input that is not saved, leaving it by
 any road asks first. Inside the app (닫기, prev/next, another document) the form awaits
-`may_leave()`, which asks "저장하지 않은 내용이 있습니다"; every road out of the page (the menu, a
-link, ui.navigate, the browser's refresh or close) meets the browser's own leave question, which
-`LeaveGuard` arms while its form is dirty and disarms once it is saved or closed."""
+`FormGuard.may_close()` (or `may_leave(dirty)` where the form keeps its own dirty flag), which
+asks "저장하지 않은 내용이 있습니다"; every road out of the page (the menu, a link, ui.navigate,
+the browser's refresh or close) meets the browser's own leave question, which `LeaveGuard` arms
+while its form is dirty and disarms once it is saved or closed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from nicegui import Client, ui
 from nicegui.elements.mixins.value_element import ValueElement
@@ -72,22 +74,38 @@ class LeaveGuard:
 
 
 class FormGuard(LeaveGuard):
-    """`FormGuard(form)`: the leave guard of a form whose inputs are all its state (a settings
-    card, a small dialog): dirty while any input differs from its value when the form was built
-    or last `saved()`."""
+    """`FormGuard(form)`: the leave guard of a form, dirty while its state differs from the state
+    it had when it was built or last `saved()`. The state is every input inside the form, or what
+    `snapshot()` returns where the form holds more than its inputs show (a lines grid, a chosen
+    customer, an editor's HTML, files waiting to be stored). `may_close()` asks before the form
+    goes (`action`: 닫기, 이동 or 옮기기; `question`: the form's own words for it)."""
 
-    def __init__(self, form: ui.element) -> None:
+    def __init__(
+        self,
+        form: ui.element,
+        *,
+        snapshot: Callable[[], Any] | None = None,
+        action: str = "닫기",
+        question: str | None = None,
+    ) -> None:
         self.inputs = [e for e in form.descendants() if isinstance(e, ValueElement)]
-        self.baseline = self._values()
-        super().__init__(lambda: self._values() != self.baseline, form=form)
+        self.snapshot = snapshot or self._values
+        self.action, self.question = action, question
+        self.baseline = self.snapshot()
+        super().__init__(lambda: self.snapshot() != self.baseline, form=form)
 
     def _values(self) -> list:
         return [element.value for element in self.inputs]
 
     def saved(self) -> None:
-        """The form's values as they are now are the saved ones."""
-        self.baseline = self._values()
+        """The form's state as it is now is the saved one."""
+        self.baseline = self.snapshot()
         self.refresh()
 
     async def may_close(self) -> bool:
-        return await may_leave(self.is_dirty())
+        """True when the form may go: nothing unsaved, or the user said so."""
+        if not self.is_dirty():
+            return True
+        if self.question:
+            return await confirm(self.question, action=self.action, danger=True)
+        return await may_leave(True, action=self.action)

@@ -1,6 +1,8 @@
 """메일 발송: the dialog that sends a document as a PDF attachment — the recipient picked from the
 customer's business cards (or typed), subject and body filled from the document's template, a
-preview of the message and of the PDF, then 보내기 (once per dialog, however often clicked)."""
+preview of the message and of the PDF, then 보내기 (once per dialog, however often clicked).
+닫기 after changing the recipient, subject or body asks first; a mail that could not be sent is
+kept in 발송 내역, so closing after it does not."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from core.errors import GogaekError
 from models.mail import MailStatus
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.leave_guard import FormGuard
 from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
 from services import mail, mail_drafts
@@ -33,6 +36,7 @@ async def open_mail_dialog(actor: Actor, make_draft: Callable[[], Awaitable[mail
 class MailDialog(TransientDialog):
     def __init__(self, actor: Actor, draft: mail_drafts.Draft) -> None:
         super().__init__()
+        self.props("persistent")
         self.actor, self.draft = actor, draft
         filename, _ = draft.attachment
         with self, ui.card().classes("w-[680px] max-w-full p-3 gap-1").mark("mail-dialog"):
@@ -76,7 +80,14 @@ class MailDialog(TransientDialog):
                     "unelevated no-caps"
                 )
                 self.send_button.mark("mail-send")
-                ui.button("닫기", icon="close", on_click=self.close).props("flat no-caps").mark("mail-close")
+                ui.button("닫기", icon="close", on_click=self.leave).props("flat no-caps").mark("mail-close")
+        self.guard = FormGuard(
+            self, snapshot=lambda: (self.recipient.value, self.subject.value, self.body.value)
+        )
+
+    async def leave(self) -> None:
+        if await self.guard.may_close():
+            self.close()
 
     def show_attachment(self) -> None:
         filename, data = self.draft.attachment
@@ -107,3 +118,4 @@ class MailDialog(TransientDialog):
         self.result.set_text(mail.outcome(row))
         self.result.classes(replace="w-full text-body2 text-negative")
         self.send_button.set_enabled(False)
+        self.guard.saved()

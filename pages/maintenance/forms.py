@@ -24,7 +24,7 @@ from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.mail_dialog import open_mail_dialog
 from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
@@ -506,8 +506,6 @@ async def open_contract_editor(
                 tuple(grid.values()),
             )
 
-        saved = {"values": snapshot()}
-
         def show_title() -> None:
             title.set_text("유지보수 계약 수정" if detail.id else "유지보수 계약 추가")
             print_button.set_visibility(detail.id is not None)
@@ -578,8 +576,7 @@ async def open_contract_editor(
                 ui.notify(str(error), type="negative", multi_line=True)
                 return
             detail.id, detail.version = contract.id, contract.version
-            saved["values"] = snapshot()
-            guard.refresh()
+            guard.saved()
             show_title()
             moved = " ".join(f"제품의 {paid_end_text(move)}" for move in moves)
             ui.notify(f"저장했습니다. {moved}".strip(), type="positive", multi_line=bool(moves))
@@ -587,9 +584,8 @@ async def open_contract_editor(
                 await on_saved()
 
         async def close() -> None:
-            if not await may_leave(snapshot() != saved["values"]):
-                return
-            dialog.close()
+            if await guard.may_close():
+                dialog.close()
 
         problem_list = (
             ui.label()
@@ -607,5 +603,5 @@ async def open_contract_editor(
             save_button = SaveAction(save, icon="save").mark("contract-save")
             ui.button("닫기", on_click=close).props("flat").mark("contract-close")
         show_title()
-    guard = LeaveGuard(lambda: snapshot() != saved["values"], form=dialog)
+    guard = FormGuard(dialog, snapshot=snapshot)
     dialog.open()

@@ -20,11 +20,11 @@ from models.reception import CallSource, Direction, ReceptionState
 from pages.components import customer_picker
 from pages.components.attachments import AttachmentBox
 from pages.components.change_history import change_history_button
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.phone_actions import PhoneOwner, phone_input_actions
 from pages.components.save_action import SaveAction
 from pages.sales.orders import open_new_order
@@ -83,7 +83,6 @@ class ReceptionForm:
         self.customer: CustomerBrief | None = None
         self.source = CallSource.MANUAL
         self.call_event_id: int | None = None
-        self.saved_snapshot: dict[str, Any] = {}
 
     async def build(self, data: ReceptionInput, *, title_suffix: str = "") -> TransientDialog:
         self.source, self.call_event_id = data.source, data.call_event_id
@@ -271,8 +270,7 @@ class ReceptionForm:
         self.category_large.on_value_change(self._large_changed)
         self.phone.on_value_change(self._offer_number_owners)
         self.category_medium.on_value_change(self._medium_changed)
-        self.saved_snapshot = self._snapshot()
-        self.leave_guard = LeaveGuard(lambda: self._snapshot() != self.saved_snapshot, form=self.dialog)
+        self.leave_guard = FormGuard(self.dialog, snapshot=self._snapshot)
         self.dialog.open()
         if data.phone and not data.customer_id:  # a call's number (several customers share it…)
             await self._offer_number_owners()
@@ -381,6 +379,17 @@ class ReceptionForm:
         self._set_customer(None)
         await self._offer_number_owners()
 
+    async def _reapply(self, latest_version: int) -> bool:
+        self.version = latest_version  # my input on top of what is stored now
+        return await self.save()
+
+    async def _reload(self) -> None:
+        assert self.reception_id is not None
+        self.leave_guard.release()
+        self.dialog.close()  # and deleted: the latest version opens on the page itself
+        with self.dialog.client.layout:
+            await open_reception_form(self.actor, reception_id=self.reception_id, on_saved=self.on_saved)
+
     async def save(self) -> bool:
         self.errors.clear()
         try:
@@ -395,18 +404,8 @@ class ReceptionForm:
             self.errors.show(error.fields)
             return False
         except StaleRecordError as error:
-            choice = await ask_about_conflict(error, self.errors.fields)
-            if choice == REAPPLY and error.latest_version is not None:
-                self.version = error.latest_version  # my input on top of what is stored now
-                return await self.save()
-            if choice == RELOAD and self.reception_id is not None:
-                self.leave_guard.release()
-                self.dialog.close()  # and deleted: the latest version opens on the page itself
-                with self.dialog.client.layout:
-                    await open_reception_form(
-                        self.actor, reception_id=self.reception_id, on_saved=self.on_saved
-                    )
-            return False
+            reload = self._reload if self.reception_id is not None else None
+            return bool(await keep_my_work(error, self.errors.fields, reapply=self._reapply, reload=reload))
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return False
@@ -421,8 +420,7 @@ class ReceptionForm:
         self.processor.value = detail.data.processor_id
         self.processed_at.value = format_datetime(parse_or_none(detail.data.processed_at), seconds=True)
         self.title.set_text(f"접수 #{reception.id}")
-        self.saved_snapshot = self._snapshot()
-        self.leave_guard.refresh()
+        self.leave_guard.saved()
         ui.notify("저장했습니다.", type="positive")
         if self.on_saved:
             result = self.on_saved(reception.id)
@@ -431,9 +429,8 @@ class ReceptionForm:
         return True
 
     async def close(self) -> None:
-        if not await may_leave(self._snapshot() != self.saved_snapshot):
-            return
-        self.dialog.close()
+        if await self.leave_guard.may_close():
+            self.dialog.close()
 
     async def link_number(self) -> None:
         """고객번호: calls from this number will show this customer from now on."""

@@ -20,7 +20,7 @@ from core.korean import format_date, josa
 from models.codes import CodeKind
 from models.quote import Quote, QuoteState
 from pages.components.change_history import change_history_button
-from pages.components.conflicts import REAPPLY, RELOAD, ask_about_conflict
+from pages.components.conflicts import keep_my_work
 from pages.components.customer_picker import pick_customer
 from pages.components.date_input import DateInput
 from pages.components.dialogs import TransientDialog, confirm
@@ -467,6 +467,15 @@ class QuoteEditor:
 
     # -- actions -----------------------------------------------------------------------------
 
+    async def _reapply(self, latest_version: int) -> bool:
+        self.version = latest_version  # my input on top of what is stored now
+        return await self.save()
+
+    async def _reload(self) -> None:
+        assert self.quote_id is not None
+        await self.load(self.quote_id)
+        self._clean()
+
     async def save(self) -> bool:
         if self.processed:
             return True
@@ -498,14 +507,8 @@ class QuoteEditor:
                 self.lines.clear_errors()
             return False
         except StaleRecordError as error:
-            choice = await ask_about_conflict(error, self.errors.fields)
-            if choice == REAPPLY and error.latest_version is not None:
-                self.version = error.latest_version  # my input on top of what is stored now
-                return await self.save()
-            if choice == RELOAD and self.quote_id is not None:
-                await self.load(self.quote_id)
-                self._clean()
-            return False
+            reload = self._reload if self.quote_id is not None else None
+            return bool(await keep_my_work(error, self.errors.fields, reapply=self._reapply, reload=reload))
         except GogaekError as error:
             ui.notify(str(error), type="negative", multi_line=True)
             return False

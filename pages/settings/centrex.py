@@ -10,14 +10,15 @@ from core.errors import GogaekError, ValidationError
 from core.korean import format_datetime, format_phone, josa
 from models.telephony import SmsStatus
 from pages.calls.dial_and_sms import open_sms_dialog
-from pages.components.dialogs import TransientDialog, confirm
+from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
 from pages.components.paged_table import Page, PagedTable, PageRequest
+from pages.components.record_dialog import RecordDialog
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
 from pages.frame import protected_page
-from pages.settings.cti import OriginCaptions
+from pages.settings.cti import settings_heading
 from services import centrex_users, sms, staff
 from services import telephony_settings as ts
 from telephony import runtime
@@ -156,8 +157,11 @@ def register() -> None:
 
             def open_editor(row: dict | None) -> None:
                 editing = row is not None
-                with TransientDialog() as dialog, ui.card().classes("w-[440px] max-w-full"):
-                    ui.label("API 사용자 수정" if editing else "API 사용자 추가").classes("text-h6")
+                editor = RecordDialog(
+                    "API 사용자 수정" if editing else "API 사용자 추가",
+                    version=row["version"] if row else None,
+                )
+                with editor.card:
                     number = (
                         ui.input("070 번호", value=row["number070_label"] if row else "")
                         .props("outlined dense autofocus")
@@ -204,12 +208,6 @@ def register() -> None:
                         }
                     )
 
-                    state = {"version": row["version"] if row else None}
-
-                    async def reapply(latest_version: int) -> None:
-                        state["version"] = latest_version  # my input on top of what is stored now
-                        await save()
-
                     async def load_latest() -> None:
                         assert row is not None
                         users = await centrex_users.list_centrex_users()
@@ -221,51 +219,42 @@ def register() -> None:
                         number.value, password.value = format_phone(latest.number070), ""
                         extension.value, member.value = latest.extension, latest.staff_id
                         enabled.value = latest.enabled
-                        state["version"] = latest.version
-                        guard.saved()
+                        editor.reloaded(latest.version)
 
                     async def save() -> None:
                         saved = await save_with_feedback(
                             centrex_users.save_centrex_user(
                                 by=actor,
                                 user_id=row["id"] if row else None,
-                                version=state["version"],
+                                version=editor.version,
                                 number070=number.value or "",
                                 password=password.value or "",
                                 extension=extension.value or "",
                                 staff_id=member.value,
                                 enabled=enabled.value,
-                                form_token=save_action.form_token,
+                                form_token=editor.form_token,
                             ),
                             errors,
-                            reapply=reapply,
+                            reapply=editor.reapply,
                             reload=load_latest,
                             fields=errors.fields | {"password_sha512": password, "enabled": enabled},
                         )
                         if saved is None:
                             return
                         ui.notify("저장했습니다.", type="positive")
-                        dialog.close()
+                        editor.done()
                         await reload()
 
-                    async def close() -> None:
-                        if await guard.may_close():
-                            dialog.close()
+                def check_button() -> None:
+                    ui.button(
+                        "연결확인",
+                        icon="wifi_tethering",
+                        on_click=lambda: check(
+                            number.value or "", password.value or "", row["id"] if row else None, result
+                        ),
+                    ).props("outline no-caps").mark("centrex-check")
 
-                    with ui.row().classes("w-full justify-end"):
-                        ui.button(
-                            "연결확인",
-                            icon="wifi_tethering",
-                            on_click=lambda: check(
-                                number.value or "", password.value or "", row["id"] if row else None, result
-                            ),
-                        ).props("outline no-caps").mark("centrex-check")
-                        save_action = SaveAction(save).mark("centrex-save")
-                        ui.button("닫기", on_click=close).props("flat").mark("centrex-close")
-
-                dialog.props("persistent")
-                guard = FormGuard(dialog)
-                dialog.open()
+                editor.open(save, prefix="centrex", extra_buttons=check_button)
 
             with Toolbar(
                 prefix="centrex-",
@@ -289,11 +278,8 @@ def register() -> None:
 
         # -- connection settings ----------------------------------------------------------------
         with ui.card().classes("w-full gap-1") as connection_form:
-            ui.label("센트릭스 연결 설정").classes("text-subtitle1 text-weight-medium")
-            for message in loaded.env_errors.values():
-                ui.label(message).classes("text-warning")
+            origin_caption = settings_heading("센트릭스 연결 설정", loaded)
             values = loaded.values
-            origin_caption = OriginCaptions(loaded)
             with ui.row().classes("w-full gap-4"):
                 with ui.column().classes("gap-0 flex-1 min-w-[300px]"):
                     base_url = origin_caption.field(

@@ -69,6 +69,15 @@ class OriginCaptions:
             self._show(name)
 
 
+def settings_heading(title: str, loaded: ts.Loaded) -> OriginCaptions:
+    """The top of a settings card: its title, what the environment variables got wrong, and the
+    captions saying where each of its values came from."""
+    ui.label(title).classes("text-subtitle1 text-weight-medium")
+    for message in loaded.env_errors.values():
+        ui.label(message).classes("text-warning")
+    return OriginCaptions(loaded)
+
+
 def lock_if_env(element: ui.element, loaded: ts.Loaded, name: str) -> None:
     if loaded.from_env(name):
         element.props("readonly")
@@ -212,11 +221,8 @@ def register() -> None:
             ui.timer(1.0, refresh_status)
 
         with ui.card().classes("w-full max-w-[900px] gap-1") as device_form:
-            ui.label("장치 설정").classes("text-subtitle1 text-weight-medium")
-            for message in cti.env_errors.values():
-                ui.label(message).classes("text-warning")
+            origin_caption = settings_heading("장치 설정", cti)
             values = cti.values
-            origin_caption = OriginCaptions(cti)
             enabled = ui.checkbox("사용", value=values.enabled).mark("cti-enabled")
             lock_if_env(enabled, cti, "enabled")
             if cti.from_env("enabled"):

@@ -18,7 +18,7 @@ from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import html_templates
@@ -63,7 +63,6 @@ class TemplateScreen:
         self.actor = actor
         self.template_id: int | None = None
         self.version: int | None = None
-        self.saved: tuple = ("", "", True)
         self.last_view = "editor"
         with ui.row().classes("w-full items-center gap-1"):
             ui.button("기초정보등록", icon="arrow_back", on_click=lambda: ui.navigate.to("/codes")).props(
@@ -146,7 +145,7 @@ class TemplateScreen:
                 self.panels.on_value_change(self.switch_view)
                 self.html_error = ui.label().classes("text-negative text-caption").mark("template-html-error")
         self.errors = FieldErrors({"name": self.name})
-        self.guard = LeaveGuard(lambda: self.snapshot() != self.saved, form=form)
+        self.guard = FormGuard(form, snapshot=self.snapshot, action="옮기기")
 
     # ------------------------------------------------------------ state
 
@@ -188,9 +187,6 @@ class TemplateScreen:
         self.table.selected = [row for row in self.table.rows if row["id"] == self.template_id]
         self.table.update()
 
-    async def _may_leave(self) -> bool:
-        return await may_leave(self.snapshot() != self.saved, action="옮기기")
-
     def _show(self, template_id: int | None, version: int | None, name: str, html: str, active: bool) -> None:
         self.template_id, self.version = template_id, version
         self.errors.clear()
@@ -200,11 +196,10 @@ class TemplateScreen:
         self.source.value = html
         if self.panels.value == "preview":
             self.preview.set_content(html_templates.preview(html))
-        self.saved = self.snapshot()
-        self.guard.refresh()
+        self.guard.saved()
 
     async def open(self, template_id: int) -> None:
-        if template_id == self.template_id or not await self._may_leave():
+        if template_id == self.template_id or not await self.guard.may_close():
             await self.reload()
             return
         template = await html_templates.get_template(template_id)
@@ -212,7 +207,7 @@ class TemplateScreen:
         await self.reload()
 
     async def new(self) -> None:
-        if not await self._may_leave():
+        if not await self.guard.may_close():
             return
         self._show(None, None, "", "", True)
         self.save_action.renew()

@@ -12,8 +12,8 @@ from models.staff import Role, Staff
 from pages.components.change_history import change_history_button
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors, save_with_feedback
+from pages.components.record_dialog import RecordDialog
 from pages.components.row_select import select_on_click
-from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import auth, codes, staff
 
@@ -65,8 +65,10 @@ def register() -> None:
 
         def open_editor(row: dict | None) -> None:
             editing = row is not None
-            with TransientDialog() as dialog, ui.card().classes("w-[440px] max-w-full"):
-                ui.label("사용자 수정" if editing else "사용자 추가").classes("text-h6")
+            editor = RecordDialog(
+                "사용자 수정" if editing else "사용자 추가", version=row["version"] if row else None
+            )
+            with editor.card:
                 login = (
                     ui.input("아이디", value=row["login"] if row else "")
                     .props("outlined dense")
@@ -114,12 +116,6 @@ def register() -> None:
                     | ({"password": password} if password else {})
                 )
 
-                state = {"version": row["version"] if row else None}
-
-                async def reapply(latest_version: int) -> None:
-                    state["version"] = latest_version  # my input on top of what is stored now
-                    await save()
-
                 async def load_latest() -> None:
                     assert row is not None
                     try:
@@ -135,14 +131,14 @@ def register() -> None:
                         latest.mobile,
                     )
                     active.value = latest.active
-                    state["version"] = latest.version
+                    editor.reloaded(latest.version)
 
                 async def save() -> None:
                     if editing:
                         saving = staff.update_staff(
                             row["id"],
                             by=actor,
-                            version=state["version"],
+                            version=editor.version,
                             name=name.value or "",
                             role=Role(role.value),
                             extension=extension.value or "",
@@ -163,7 +159,7 @@ def register() -> None:
                             email=email.value or "",
                             mobile=mobile.value or "",
                             active=active.value,
-                            form_token=save_action.form_token,
+                            form_token=editor.form_token,
                         )
                     fields = errors.fields | {
                         "extension": extension,
@@ -173,19 +169,16 @@ def register() -> None:
                     }
                     if (
                         await save_with_feedback(
-                            saving, errors, reapply=reapply, reload=load_latest, fields=fields
+                            saving, errors, reapply=editor.reapply, reload=load_latest, fields=fields
                         )
                         is None
                     ):
                         return
                     ui.notify("저장했습니다.", type="positive")
-                    dialog.close()
+                    editor.done()
                     await reload()
 
-                with ui.row().classes("w-full justify-end"):
-                    save_action = SaveAction(save).props("unelevated").mark("user-save")
-                    ui.button("닫기", on_click=dialog.close).props("flat")
-            dialog.open()
+            editor.open(save, prefix="user")
 
         def edit_selected() -> None:
             if row := selected():

@@ -34,7 +34,7 @@ from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
 from pages.components.input_limits import limit_text
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.print_preview import show_pdf
 from pages.components.save_action import SaveAction
 from services import visits
@@ -250,7 +250,6 @@ class VisitEditor:
         if default_template is not None:
             await self.fill_from_template(default_template)
         self.previous_template = self.template.value
-        self.saved = self.snapshot()
 
         self.template.on_value_change(self.template_changed)
         self.customer_changed_fields = list(CUSTOMER_PLACEHOLDERS)
@@ -264,7 +263,7 @@ class VisitEditor:
             element.on("blur", self.offer_refill)
         self.visitor.on_value_change(lambda: self.header_changed("visitor", ask_now=True))
         self.state.on_value_change(lambda: self.header_changed("state", ask_now=True))
-        self.leave_guard = LeaveGuard(self.dirty, form=self.dialog)
+        self.leave_guard = FormGuard(self.dialog, snapshot=self.snapshot)
         self.dialog.open()
 
     # ------------------------------------------------------------ the body
@@ -457,10 +456,8 @@ class VisitEditor:
             self.state.value,
             self.template.value,
             self.body(),
+            len(self.attachments.pending),
         )
-
-    def dirty(self) -> bool:
-        return self.snapshot() != self.saved or bool(self.attachments.pending)
 
     async def _reapply(self, latest_version: int) -> None:
         self.version = latest_version  # my input on top of what is stored now
@@ -523,8 +520,7 @@ class VisitEditor:
         if visit.body_html != sent and self.body() == sent:  # the sanitiser removed something
             self.last_push = "save"  # show what was stored (unless the user typed on meanwhile)
             self.set_body(visit.body_html, filled=was_untouched)
-        self.saved = self.snapshot()
-        self.leave_guard.refresh()
+        self.leave_guard.saved()
         ui.notify(f"저장했습니다 ({visit.document_number}).", type="positive")
         if self.on_saved:
             result = self.on_saved(visit.id)
@@ -545,9 +541,8 @@ class VisitEditor:
         show_pdf(self.actor, filename, pdf, title="방문일지 미리보기")
 
     async def close(self) -> None:
-        if not await may_leave(self.dirty()):
-            return
-        self.dialog.close()
+        if await self.leave_guard.may_close():
+            self.dialog.close()
 
 
 async def open_visit_editor(

@@ -16,6 +16,9 @@ from models.reception import Reception, ReceptionState
 from models.staff import Staff
 
 D = dt.datetime
+# the caller of three of the manual's receptions, not yet a customer (no code): customer code,
+# company name, phone, contact, receiver login
+S_BODY = ("", "에스바디케어", "02-808-8016", "오담당", "kimdemo")
 
 # (received at, type code, customer code, company name, phone, contact, receiver login,
 #  processor login, inquiry) — as printed in the manual
@@ -34,11 +37,7 @@ RECEPTIONS = [
     (
         D(2016, 9, 21, 14, 59, 53),
         "1",
-        "",
-        "에스바디케어",
-        "02-808-8016",
-        "오담당",
-        "kimdemo",
+        *S_BODY,
         None,
         "도입문의",
     ),
@@ -56,11 +55,7 @@ RECEPTIONS = [
     (
         D(2016, 9, 21, 15, 1, 17),
         "1",
-        "",
-        "에스바디케어",
-        "02-808-8016",
-        "오담당",
-        "kimdemo",
+        *S_BODY,
         None,
         "GS-5200 주문요청 / 우리은행, 입금자명",
     ),
@@ -131,7 +126,7 @@ RECEPTIONS = [
         None,
         "",
     ),
-    (D(2016, 9, 21, 17, 51, 9), "1", "", "에스바디케어", "02-808-8016", "오담당", "kimdemo", None, ""),
+    (D(2016, 9, 21, 17, 51, 9), "1", *S_BODY, None, ""),
     (D(2016, 12, 6, 15, 58, 25), "1", "140213-001", "재근상사", "010-3064", "이재근", "hong", "hong", ""),
 ]
 PHONE_ROUTE = "1"  # 전화

@@ -204,3 +204,47 @@ async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, 
     [(to, message)] = smtp.wait_for(1)
     assert to == ["buyer@example.com"] and shipment.number in message["Subject"]
     assert (await MailMessage.get()).record_kind == "statement:shipment"
+
+
+async def test_closing_the_mail_dialog_after_typing_asks_first_and_sends_nothing(user: User, smtp):
+    admin = await make_admin(login="boss")
+    await mail.save_smtp_settings(
+        by=admin,
+        version=0,
+        host="127.0.0.1",
+        port=smtp.port,
+        security="none",
+        user="office@example.com",
+        password="app-pass-1234",
+        sender_address="office@example.com",
+        sender_name="",
+    )
+    await make_quote(admin, await make_trading_customer("재근상사"))
+    await sign_in(user, "boss")
+    await user.open("/status/quotes")
+    await user.should_see(marker="quote-table", retries=50)
+    table = element(user, "quote-table")
+    await eventually(lambda: len(table.rows) == 1)
+    user.find("quote-table").trigger("rowClick", [None, table.rows[0], 0])
+    question = "저장하지 않은 내용이 있습니다. 저장하지 않고 닫을까요?"
+
+    user.find(marker="quotes-mail").click()  # nothing changed: 닫기 closes at once
+    await user.should_see(marker="mail-dialog", retries=50)
+    user.find(marker="mail-preview").click()  # looking at the preview changes nothing
+    user.find(marker="mail-close").click()
+    await user.should_not_see(marker="mail-dialog", retries=50)
+    await user.should_not_see(question)
+
+    user.find(marker="quotes-mail").click()
+    await user.should_see(marker="mail-dialog", retries=50)
+    user.find(marker="mail-body").type(" 잘 부탁드립니다.")
+    user.find(marker="mail-close").click()
+    await user.should_see(question, retries=50)
+    user.find("confirm-no").click()
+    await user.should_not_see(question, retries=50)
+    assert element(user, "mail-body").value.endswith(" 잘 부탁드립니다.")  # kept
+    user.find(marker="mail-close").click()
+    await user.should_see(question, retries=50)
+    user.find("confirm-yes").click()
+    await user.should_not_see(marker="mail-dialog", retries=50)
+    assert await MailMessage.all().count() == 0

@@ -268,3 +268,31 @@ async def test_health_check_reports_telephony_without_secrets(user: User, device
     shown = dt.datetime.fromisoformat(await eventually(last_call_at))
     assert before <= shown <= dt.datetime.now()
     assert "029998888" not in str(await cti_health())  # the time of the call, not who called
+
+
+async def test_closing_the_sms_dialog_with_a_typed_message_asks_in_its_own_words(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/settings/centrex")
+    await user.should_see(marker="sms-outbox", retries=50)
+    question = "작성 중인 문자를 보내지 않고 닫을까요?"
+
+    user.find(marker="outbox-send").click()  # a number alone is no message: closes at once
+    await user.should_see(marker="sms-text", retries=50)
+    user.find(marker="sms-destination").type("010-222-5555")
+    user.find(marker="sms-close").click()
+    await user.should_not_see(marker="sms-text", retries=50)
+
+    user.find(marker="outbox-send").click()
+    await user.should_see(marker="sms-text", retries=50)
+    user.find(marker="sms-text").type("방문 일정 안내드립니다.")
+    user.find(marker="sms-close").click()
+    await user.should_see(question, retries=50)
+    user.find("confirm-no").click()
+    await user.should_not_see(question, retries=50)
+    assert value_of(user, "sms-text").value == "방문 일정 안내드립니다."  # kept
+    user.find(marker="sms-close").click()
+    await user.should_see(question, retries=50)
+    user.find("confirm-yes").click()
+    await user.should_not_see(marker="sms-text", retries=50)
+    assert not await SmsMessage.exists()
