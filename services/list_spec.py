@@ -21,7 +21,7 @@ from html_forms.pdf import render_pdf_async
 from html_forms.table_print import CSS as PRINT_CSS
 from html_forms.table_print import LANDSCAPE, PORTRAIT, PrintColumn, render_table_html
 from services.excel import Column, Progress, XlsxWriter, report_progress, temp_xlsx_path
-from services.list_pdf import column_widths
+from services.print_widths import column_widths
 
 TABLE = "table"
 EXCEL = "excel"

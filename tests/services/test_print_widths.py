@@ -1,5 +1,6 @@
 """A printed list gives each column the room its content needs: an empty column shrinks to the
-minimum, long text (접수사항) gets the most but stays capped, Hangul counts double."""
+minimum, long text (접수사항) gets the most but stays capped, Hangul counts double; a long 접수사항
+then wraps onto far fewer lines than in columns all alike."""
 
 import io
 import re
@@ -8,16 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from html_forms.pdf import render_pdf_async
-from services.list_pdf import (
-    CELL_PADDING,
-    LIST_CSS,
-    MAX_COLUMN,
-    MIN_COLUMN,
-    column_widths,
-    display_width,
-    list_document,
-    render_list_pdf,
-)
+from html_forms.table_print import CSS as PRINT_CSS
+from html_forms.table_print import LANDSCAPE
+from services.list_spec import ListColumn, ListSpec, print_html, write_pdf
+from services.print_widths import CELL_PADDING, MAX_COLUMN, MIN_COLUMN, column_widths, display_width
 
 HEADERS = ["순번", "접수일자", "대분류", "거래처", "접수사항"]
 INQUIRY = "키락 인식이 되지 않아 프로그램이 실행되지 않는다고 하심 원격으로 드라이버 재설치 후 확인 요청"
@@ -66,10 +61,17 @@ def test_an_empty_list_shares_the_width_by_headers():
     assert widths == [50.0, 50.0]  # both empty: both at the minimum
 
 
+def _spec(headers: list[str]) -> ListSpec:
+    return ListSpec(
+        "접수현황", tuple(ListColumn(f"c{i}", h, value=lambda r, i=i: r[i]) for i, h in enumerate(headers))
+    )
+
+
 def test_the_printed_html_carries_the_widths_and_escapes_text():
-    document = list_document(title="접수현황", headers=HEADERS, rows=[[*ROWS[0][:3], "<b>재근</b>", "x"]])
-    given = [float(w) for w in re.findall(r'<th width="([\d.]+)%">', document)]
-    assert given == column_widths(HEADERS, [[*ROWS[0][:3], "<b>재근</b>", "x"]])
+    row = [*ROWS[0][:3], "<b>재근</b>", "x"]
+    document = print_html(_spec(HEADERS), [row])
+    given = [float(w) for w in re.findall(r'<th width="([\d.]+)%"', document)]
+    assert given == column_widths(HEADERS, [row])
     assert "&lt;b&gt;재근&lt;/b&gt;" in document and "<b>재근" not in document
 
 
@@ -92,12 +94,15 @@ async def test_a_long_inquiry_wraps_onto_fewer_lines_than_with_equal_columns():
     ]  # fmt: skip
     row = ["1", "2016-09-21 14:00:00", "전화", "", "", "", "재근상사", "02-999-8888"]
     rows = [[*row, "김대표", "김데모", "홍길동", INQUIRY, "처리 완료"]]
-    pdf = await render_list_pdf(title="접수현황", headers=headers, rows=rows)
+    path = await write_pdf(_spec(headers), rows)
+    try:
+        pdf = path.read_bytes()
+    finally:
+        path.unlink()
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "일반" in text and "재근상사" in text and "처리 완료" in text
-    # the same table as it was printed before: no widths, every column alike
-    equal = list_document(title="접수현황", headers=headers, rows=rows)
-    equal = re.sub(r' width="[\d.]+%"', "", equal)
-    before = await render_pdf_async(equal, extra_css=LIST_CSS)
+    # the same table with no widths: every column alike
+    equal = re.sub(r' width="[\d.]+%"', "", print_html(_spec(headers), rows))
+    before = await render_pdf_async(equal, extra_css=PRINT_CSS + LANDSCAPE)
     assert _lines_of(before, INQUIRY) >= 6
     assert _lines_of(pdf, INQUIRY) <= 2

@@ -1,28 +1,10 @@
-"""인쇄 of a list screen: a dense landscape table as PDF, its columns as wide as what they hold.
-Every value is escaped here, so callers pass plain user text."""
+"""How wide each column of a printed list is (services.list_spec's 인쇄): as wide as what it holds,
+an empty column at the minimum, long text capped and wrapped, a Hangul syllable counted double."""
 
 from __future__ import annotations
 
-import datetime as dt
-import html
 import unicodedata
 from collections.abc import Iterable, Sequence
-
-from core.korean import format_datetime
-from html_forms.pdf import render_pdf_async
-
-LIST_CSS = """
-@page { size: a4 landscape; margin: 1.2cm 1cm; }
-body { font-size: 8pt; }
-h1 { font-size: 14pt; margin: 0 0 2px 0; }
-.meta { color: #555; margin-bottom: 6px; }
-table.list { border: 0.5px solid #888; }
-table.list th { background-color: #dde8f5; border: 0.5px solid #888; font-weight: bold; }
-table.list td { border: 0.5px solid #aaa; }
-td.num { text-align: right; }
-table.list th, table.list td { overflow-wrap: break-word; }
-"""
-
 
 # Column widths are counted in half-width characters: a Hangul syllable (or any wide character)
 # counts two, a digit or Latin letter one.
@@ -89,65 +71,3 @@ def _level(wanted: Sequence[int], room: int) -> float:
             return max(share, ordered[0])
         below += width
     return float(ordered[-1])
-
-
-def width_attribute(share: float) -> str:
-    """The `width` xhtml2pdf honours on a header cell."""
-    return f' width="{share:g}%"'
-
-
-def list_document(
-    *,
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    conditions: str = "",
-    note: str = "",
-    right_aligned: frozenset[int] = frozenset(),
-) -> str:
-    """The HTML `render_list_pdf` prints."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
-    widths = column_widths(headers, cells)
-    head = "".join(
-        f"<th{width_attribute(w)}>{html.escape(h)}</th>" for h, w in zip(headers, widths, strict=True)
-    )
-    body = [
-        "<tr>"
-        + "".join(
-            f"<td class='num'>{html.escape(v)}</td>" if i in right_aligned else f"<td>{html.escape(v)}</td>"
-            for i, v in enumerate(row)
-        )
-        + "</tr>"
-        for row in cells
-    ]
-    if not body:
-        body.append(f"<tr><td colspan='{len(headers)}'>조회된 자료가 없습니다.</td></tr>")
-    meta = f"출력일시 {format_datetime(dt.datetime.now())} · {len(cells):,}건"
-    if conditions:
-        meta += f" · 조건: {conditions}"
-    return (
-        f"<h1>{html.escape(title)}</h1><div class='meta'>{html.escape(meta)}</div>"
-        + (f"<div class='meta'>{html.escape(note)}</div>" if note else "")
-        + f"<table class='list' repeat='1'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
-
-
-async def render_list_pdf(
-    *,
-    title: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    conditions: str = "",
-    note: str = "",
-    right_aligned: frozenset[int] = frozenset(),
-) -> bytes:
-    """`rows` are already formatted strings (dates, amounts); `right_aligned` are column indexes."""
-    document = list_document(
-        title=title,
-        headers=headers,
-        rows=rows,
-        conditions=conditions,
-        note=note,
-        right_aligned=right_aligned,
-    )
-    return await render_pdf_async(document, extra_css=LIST_CSS)
