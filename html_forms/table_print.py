@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.korean import format_datetime
-from html_forms.pdf import render_pdf_async
 
 CSS = """
 body { font-size: 8pt; }
@@ -73,21 +72,3 @@ def render_table_html(
         f"{f'<p class=note>{_e(note)}</p>' if note else ''}"
         f"<table class='list' repeat='1'><thead><tr>{header}</tr></thead>{body}{total}</table>"
     )
-
-
-async def render_table_pdf(
-    title: str,
-    columns: Sequence[PrintColumn],
-    rows: Sequence[Sequence[object]],
-    *,
-    subtitle: str = "",
-    footer: Sequence[object] | None = None,
-    note: str = "",
-    printed_at: dt.datetime | None = None,
-    landscape: bool = True,
-) -> bytes:
-    page = LANDSCAPE if landscape else PORTRAIT
-    markup = render_table_html(
-        title, columns, rows, subtitle=subtitle, footer=footer, note=note, printed_at=printed_at
-    )
-    return await render_pdf_async(markup, extra_css=CSS + page)

@@ -306,13 +306,7 @@ class CallLogScreen:
             staff_id=self.staff.value or None,
             text=self.text.value or "",
         )
-        try:
-            filters.check()
-        except ValidationError as error:
-            self.errors.show(error.fields)
-            return None
-        self.errors.clear()
-        return filters
+        return self.errors.checked(filters)
 
     async def search(self) -> None:
         self.current = self.filters()

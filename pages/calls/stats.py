@@ -13,6 +13,7 @@ from nicegui import ui
 from core.audit import Actor
 from core.errors import ValidationError
 from core.korean import format_date
+from pages.components.charts import bar_chart
 from pages.components.date_input import DateInput
 from pages.components.forms import FieldErrors
 from pages.components.list_output import dated, export_excel, send_pdf
@@ -78,23 +79,18 @@ def staff_figures(figures: StaffFigures) -> dict[str, Any]:
 
 
 def chart_options(labels: list[str], rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 40, "right": 16, "top": 30, "bottom": 24},
-        "xAxis": {"type": "category", "data": labels},
-        "yAxis": {"type": "value", "minInterval": 1},
-        "series": [
+    return bar_chart(
+        labels,
+        [
             {
                 "name": name,
-                "type": "bar",
                 "stack": "outbound" if key == "outbound" else "inbound",
                 "itemStyle": {"color": COLORS[key]},
                 "data": [row[key] for row in rows],
             }
             for key, name in SERIES
         ],
-    }
+    )
 
 
 class CallStatsPanel(ui.column):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from nicegui import ui
 
@@ -12,6 +12,13 @@ from core.errors import GogaekError, StaleRecordError, ValidationError
 from pages.components.conflicts import keep_my_work
 
 T = TypeVar("T")
+
+
+class Checkable(Protocol):
+    def check(self) -> None: ...
+
+
+C = TypeVar("C", bound=Checkable)
 
 
 class FieldErrors:
@@ -43,6 +50,17 @@ class FieldErrors:
             element.update()
         if unplaced:
             ui.notify(" / ".join(unplaced), type="negative", multi_line=True)
+
+    def checked(self, filters: C) -> C | None:
+        """`filters` when their `check()` passes (the marks cleared), else None with its messages
+        shown next to the fields."""
+        try:
+            filters.check()
+        except ValidationError as error:
+            self.show(error.fields)
+            return None
+        self.clear()
+        return filters
 
     def refuse(self, error: GogaekError) -> None:
         """Show why the service refused: a ValidationError's messages next to their fields, any

@@ -215,11 +215,16 @@ class CustomerSearchPanel(ui.column):
         if self.on_reception_saved:
             await self.on_reception_saved(reception_id)
 
-    async def export(self) -> None:
+    def _checked_filters(self) -> CustomerFilters | None:
+        """The filters, or None with the wrong fields marked."""
         try:
-            filters = self.filters()
+            return self.filters()
         except ValidationError as error:
             self.errors.show(error.fields)
+            return None
+
+    async def export(self) -> None:
+        if (filters := self._checked_filters()) is None:
             return
         sort_by, descending = table_order(self.table)
         await send_excel(
@@ -232,10 +237,7 @@ class CustomerSearchPanel(ui.column):
         )
 
     async def print(self) -> None:
-        try:
-            filters = self.filters()
-        except ValidationError as error:
-            self.errors.show(error.fields)
+        if (filters := self._checked_filters()) is None:
             return
         sort_by, descending = table_order(self.table)
         request = PageRequest(rows_per_page=PRINT_LIMIT + 1, sort_by=sort_by, descending=descending)

@@ -12,9 +12,9 @@ from typing import Any
 from nicegui import ui
 
 from core.audit import Actor
-from core.errors import ValidationError
 from core.korean import format_date, format_datetime
 from models.codes import CodeKind
+from pages.components.charts import bar_chart
 from pages.components.forms import FieldErrors
 from pages.components.list_output import dated, send_excel, send_pdf
 from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
@@ -308,13 +308,7 @@ class ReceptionStatsScreen:
             route_id=self.route.value,
             customer_id=self.customer.id if self.customer else None,
         )
-        try:
-            filters.check()
-        except ValidationError as error:
-            self.errors.show(error.fields)
-            return None
-        self.errors.clear()
-        return filters
+        return self.errors.checked(filters)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -351,16 +345,7 @@ class ReceptionStatsScreen:
 
     @staticmethod
     def _chart_options(labels: list[str], series: list[tuple[str, list[int]]]) -> dict[str, Any]:
-        return {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"top": 0},
-            "grid": {"left": 40, "right": 16, "top": 30, "bottom": 24},
-            "xAxis": {"type": "category", "data": labels},
-            "yAxis": {"type": "value", "minInterval": 1},
-            "series": [
-                {"name": name, "type": "bar", "stack": "total", "data": data} for name, data in series
-            ],
-        }
+        return bar_chart(labels, [{"name": name, "stack": "total", "data": data} for name, data in series])
 
     async def load_chart(self) -> None:
         if self.current is None:
