@@ -17,7 +17,9 @@ TEMPLATE_PATH = Path(__file__).with_name("templates") / "quote.html"
 
 
 @dataclass(frozen=True)
-class CompanyBlock:
+class SupplierFields:
+    """The office as the 공급자 of its documents (설정 → 회사정보 stores them)."""
+
     name: str = ""
     business_number: str = ""
     representative: str = ""
@@ -26,6 +28,12 @@ class CompanyBlock:
     address: str = ""
     phone: str = ""
     fax: str = ""
+
+
+@dataclass(frozen=True)
+class CompanyBlock(SupplierFields):
+    """The 공급자 block as printed: the business number as shown, the stamp inline."""
+
     stamp_uri: str = ""  # an inline data: URI, or ""
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import filetype
@@ -24,7 +24,7 @@ from core.korean import (
     phone_error,
 )
 from core.settings import get_settings
-from html_forms.quote import CompanyBlock
+from html_forms.quote import CompanyBlock, SupplierFields
 from models.settings import AppSetting
 from services.attachments import store_bytes
 
@@ -34,15 +34,9 @@ STAMP_LIMIT_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class CompanyInfo:
-    name: str = ""
-    business_number: str = ""  # digits only
-    representative: str = ""
-    business_type: str = ""
-    business_item: str = ""
-    address: str = ""
-    phone: str = ""
-    fax: str = ""
+class CompanyInfo(SupplierFields):
+    """회사정보 as stored: the business number in digits only, the stamp's file name."""
+
     stamp: str = ""  # stored file name under <data>/company/, "" when there is none
     version: int = 0  # 0 until first saved
 
@@ -200,14 +194,7 @@ async def print_block() -> CompanyBlock:
     """The 공급자 block every printed document carries (견적서, 거래명세서, 영수증); fields not
     entered yet print as empty cells."""
     info = await get_company()
+    supplier = {f.name: getattr(info, f.name) for f in fields(SupplierFields)}
     return CompanyBlock(
-        name=info.name,
-        business_number=info.business_number_display,
-        representative=info.representative,
-        business_type=info.business_type,
-        business_item=info.business_item,
-        address=info.address,
-        phone=info.phone,
-        fax=info.fax,
-        stamp_uri=await stamp_data_uri(info),
+        **{**supplier, "business_number": info.business_number_display}, stamp_uri=await stamp_data_uri(info)
     )

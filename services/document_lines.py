@@ -147,20 +147,23 @@ def validate_lines(rows: Sequence[LineInput | Mapping[str, Any]]) -> tuple[list[
     return kept, errors
 
 
+# what a person types on a document line (the amounts are worked out from them)
+TYPED_LINE_FIELDS = ("item_code", "name", "spec", "unit", "quantity", "unit_price", "taxable")
+
+
+def typed_values(line: Any) -> dict[str, Any]:
+    """A line's typed fields (a LineInput, a stored line or a line as the editor shows it)."""
+    return {name: getattr(line, name) for name in TYPED_LINE_FIELDS}
+
+
 def line_fields(line: LineInput, amounts: LineAmounts, seq: int) -> dict[str, Any]:
     """The stored columns of a document line (quote, order and shipment lines share them)."""
     return {
         "seq": seq,
-        "item_code": line.item_code,
-        "name": line.name,
-        "spec": line.spec,
-        "unit": line.unit,
-        "quantity": line.quantity,
-        "unit_price": line.unit_price,
+        **typed_values(line),
         "supply_amount": amounts.supply_amount,
         "vat_amount": amounts.vat_amount,
         "total_amount": amounts.total_amount,
-        "taxable": line.taxable,
     }
 
 

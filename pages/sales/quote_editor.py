@@ -35,6 +35,7 @@ from pages.customers.links import customer_url
 from pages.frame import protected_page
 from pages.sales.orders import Processing, process_quote
 from services import codes, mail_drafts, quotes
+from services.document_lines import typed_values
 from services.staff import staff_choices
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -66,20 +67,7 @@ def quote_url(quote_id: int | None, *, customer_id: int | None = None, back: str
 
 
 def line_rows(lines) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": line.id,
-            "item_id": line.item_id,
-            "item_code": line.item_code,
-            "name": line.name,
-            "spec": line.spec,
-            "unit": line.unit,
-            "quantity": line.quantity,
-            "unit_price": line.unit_price,
-            "taxable": line.taxable,
-        }
-        for line in lines
-    ]
+    return [{"id": line.id, "item_id": line.item_id, **typed_values(line)} for line in lines]
 
 
 def pick_partner(on_pick: Callable[[quotes.PartyChoice], None]) -> None:
