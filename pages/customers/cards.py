@@ -21,7 +21,7 @@ from pages.components.customer_picker import pick_customer
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.list_output import dated, export_excel, print_list
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.phone_actions import PhoneOwner, phone_input_actions, phone_menu_items
@@ -178,8 +178,6 @@ async def open_card_editor(
                 **{key: element.value for key, element in fields.items()}, customer_id=state["customer_id"]
             )
 
-        saved_snapshot = {"value": current()}
-
         async def reapply(latest_version: int, keep_open: bool) -> None:
             state["version"] = latest_version  # my input on top of what is stored now
             await save(keep_open)
@@ -225,14 +223,13 @@ async def open_card_editor(
                 save_button.renew()
                 for key in ("name", "mobile", "direct_phone", "extension", "email", "notes"):
                     fields[key].value = ""
-                saved_snapshot["value"] = current()
-                guard.refresh()
+                guard.saved()
                 name.run_method("focus")
             else:
                 dialog.close()
 
         async def close() -> None:
-            if not await may_leave(current() != saved_snapshot["value"]):
+            if not await guard.may_close():
                 return
             dialog.close()
 
@@ -245,7 +242,7 @@ async def open_card_editor(
                 ).move(target_index=0)
             change_history_button("business_card", card.id if card else None)
             ui.button("닫기", on_click=close).props("flat").mark("card-close")
-    guard = LeaveGuard(lambda: current() != saved_snapshot["value"], form=dialog)
+    guard = FormGuard(dialog, snapshot=current)
     dialog.open()
 
 

@@ -13,7 +13,7 @@ from models.item import Item
 from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.list_output import dated, export_excel, print_list
 from pages.components.paged_table import Page, PagedTable, PageRequest, count_label, spec_columns
 from pages.components.save_action import SaveAction
@@ -177,7 +177,7 @@ class ItemsScreen:
             def current() -> tuple:
                 return tuple(e.value for e in (code, name, spec, unit, price, taxable, active))
 
-            saved = {"value": current(), "version": row["version"] if row else None}
+            saved = {"version": row["version"] if row else None}
 
             async def reapply(latest_version: int, keep_open: bool) -> None:
                 saved["version"] = latest_version  # my input on top of what is stored now
@@ -224,14 +224,13 @@ class ItemsScreen:
                     errors.clear()
                     for element in (code, name, spec, unit, price):
                         element.value = ""
-                    saved["value"] = current()
-                    guard.refresh()
+                    guard.saved()
                     code.run_method("focus")
                 else:
                     dialog.close()
 
             async def close() -> None:
-                if await may_leave(current() != saved["value"]):
+                if await guard.may_close():
                     dialog.close()
 
             with ui.row().classes("w-full justify-end"):
@@ -242,7 +241,7 @@ class ItemsScreen:
                     ).mark("item-save-next").move(target_index=0)
                 ui.button("닫기", on_click=close).props("flat").mark("item-close")
         dialog.props("persistent")
-        guard = LeaveGuard(lambda: current() != saved["value"], form=dialog)
+        guard = FormGuard(dialog, snapshot=current)
         dialog.open()
 
     async def excel(self) -> None:

@@ -14,7 +14,7 @@ from pages.components.conflicts import keep_my_work
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
-from pages.components.leave_guard import LeaveGuard, may_leave
+from pages.components.leave_guard import FormGuard
 from pages.components.paged_table import spec_columns
 from pages.components.row_select import select_on_click
 from pages.components.save_action import SaveAction
@@ -207,14 +207,12 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
                 tuple(modules.values()),
             )
 
-        saved = {"values": snapshot()}
-
         async def reapply(latest_version: int) -> None:
             state["version"] = latest_version  # my input on top of what is stored now
             await save()
 
         async def reload() -> None:
-            guard.release()
+            leave_guard.release()
             dialog.close()  # and deleted: the latest version opens on the page itself
             with dialog.client.layout:
                 await open_product_editor(actor, customer_id, state["id"], on_saved)
@@ -258,21 +256,20 @@ async def open_product_editor(actor: Actor, customer_id: int, product_id: int | 
             state["id"], state["version"] = product.id, product.version
             refreshed = await products.get_product(product.id)
             key_locks.value = list(refreshed.key_locks)  # as stored (capitals, no spaces)
-            saved["values"] = snapshot()
-            guard.refresh()
+            leave_guard.saved()
             title.set_text("제품 수정")
             ui.notify("저장했습니다.", type="positive")
             await on_saved()
 
         async def close() -> None:
-            if not await may_leave(snapshot() != saved["values"]):
+            if not await leave_guard.may_close():
                 return
             dialog.close()
 
         with ui.row().classes("w-full justify-end"):
             save_button = SaveAction(save, icon="save").mark("product-save")
             ui.button("닫기", on_click=close).props("flat").mark("product-close")
-    guard = LeaveGuard(lambda: snapshot() != saved["values"], form=dialog)
+    leave_guard = FormGuard(dialog, snapshot=snapshot)
     dialog.open()
 
 
