@@ -3,8 +3,10 @@ every change, and the hand-written SQL answers exactly what the ORM queries answ
 serve PostgreSQL), for customers and for the reception log."""
 
 import datetime as dt
+import json
 import os
 import sqlite3
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -487,3 +489,32 @@ async def test_quote_status_in_sql_answers_like_the_orm(db, monkeypatch):
                 assert fast == orm, (filters, tab, sort_by)
     listed = await quote_list.quote_status(QuoteFilters(), today=today)
     assert {r.order_number for r in listed.rows if r.id == made[0].id} != {""}
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        LogFilters(search_field=SearchField.CUSTOMER, search_text="재근"),
+        LogFilters(search_field=SearchField.CUSTOMER, search_text="ㅈㄱㅅㅅ"),
+        LogFilters(search_field=SearchField.CUSTOMER, search_text="없는이름상사"),
+    ],
+    ids=["name", "chosung", "nobody"],
+)
+@sqlite_only
+async def test_a_rare_name_is_found_through_its_customers_whatever_the_statistics_say(db, filters):
+    """The plan that flipped at 100 000 receptions: with statistics saying the received_at index
+    is the cheap way to the newest rows, SQLite walked it newest first and checked every reception
+    against the name (190 ms for a name nobody has). The page reads the name's customers'
+    receptions on the (customer_id, received_at) index instead, whatever ANALYZE found."""
+    await _log_office()
+    # what ANALYZE finds in the benchmark office (`python -m bench generate --scale 0.1`)
+    stats = json.loads((Path(__file__).parent / "benchmark_office_stats.json").read_text())
+    connection = sqlite_reader().client
+    await connection.execute_script(
+        "ANALYZE; DELETE FROM sqlite_stat1 WHERE tbl IN ('reception', 'customer');"
+    )
+    await connection.execute_many("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", stats)
+    await connection.execute_script("ANALYZE sqlite_schema;")  # the planner reads them again
+    plan = await reception_log.log_page_plan(filters)
+    assert not [line for line in plan if line.startswith("SCAN r ")], plan  # no walk over every reception
+    assert any(line.startswith("SEARCH r ") and "(customer_id=?)" in line for line in plan), plan
