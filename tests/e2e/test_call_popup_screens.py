@@ -271,9 +271,9 @@ def test_linking_a_number_and_registering_a_map_show_at_once(office, browser, tm
         expect(card.get_by_text("미등록 번호")).to_be_visible()
         card.get_by_role("button", name="번호연결").click()
         linker = page.get_by_role("dialog").filter(has_text="번호연결: 031-555-0000")
-        linker.get_by_label("고객명, 고객코드 또는 전화번호").fill("재근상사")
-        linker.get_by_role("button", name="조회").click()
-        linker.locator(".q-item", has_text="재근상사").click()
+        linker.get_by_label("법인상호 · 초성 · 고객코드 · 전화번호").fill("재근상사")  # found as typed
+        linker.get_by_role("cell", name="재근상사", exact=True).click()
+        linker.get_by_role("button", name="선택", exact=True).click()
         expect(page.get_by_text("031-555-0000을 재근상사에 연결했습니다.", exact=False)).to_be_visible()
         expect(card.get_by_text("재근상사")).to_be_visible()  # the card, without a reload
         expect(card.get_by_text("미등록 번호")).to_have_count(0)
