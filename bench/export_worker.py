@@ -41,16 +41,16 @@ def _bare_export(db: Path) -> tuple[int, Path]:
     from openpyxl import Workbook
 
     from core.korean import format_business_number
-    from services.customer_list import EXPORT_COLUMNS
+    from services.customer_list import CUSTOMER_LIST
     from services.excel import temp_xlsx_path
 
     select = _CUSTOMER_SELECT.replace("c.partner_id\nFROM", "c.memo\nFROM")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("고객목록")
-    sheet.append([column.header for _, column in EXPORT_COLUMNS])
+    sheet.append([column.header for column in CUSTOMER_LIST.excel_columns()])
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = 0
-    # the columns of _CUSTOMER_SELECT minus id, in the order of the export
+    # the columns of _CUSTOMER_SELECT minus id, in the order of the export (CUSTOMER_LIST's sheet)
     for r in connection.execute(f"{select} ORDER BY c.code DESC"):
         (_, code, registered, status, name, rep, bn, btype, bitem, phone, fax, mobile, email, home) = r[:14]
         (postal, address, detail, contact, department, staff, contract, planned, first, stop) = r[14:24]
@@ -79,11 +79,11 @@ def _bare_export(db: Path) -> tuple[int, Path]:
                 _day(contract),
                 _day(planned),
                 _day(first),
-                _day(stop),
                 class_a,
                 class_b,
                 class_c,
                 service_class,
+                _day(stop),
                 memo,
             ]
         )
