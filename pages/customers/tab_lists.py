@@ -53,19 +53,19 @@ async def tab_print(actor: Actor, spec: ListSpec, rows: RowSource, button: ui.bu
 def tab_toolbar(
     actor: Actor, spec: ListSpec, rows: Callable[[], RowSource], *, prefix: str, **handlers: Any
 ) -> Toolbar:
-    """A tab's toolbar with 엑셀 and 인쇄 of `spec` (the rows `rows()` gives) besides `handlers`.
-    The customer window holds several tabs with toolbars: function keys stay with the main screen."""
-    toolbar = Toolbar(
-        prefix=prefix,
-        shortcuts=False,
-        **handlers,
-        excel=lambda: tab_excel(actor, spec, rows(), toolbar.buttons["excel"]),
-        **(
-            {}
-            if "print" in handlers
-            else {"print": lambda: tab_print(actor, spec, rows(), toolbar.buttons["print"])}
-        ),
-    )
+    """A tab's toolbar: `handlers` (조회, 추가, …) and 엑셀 of `spec` with the rows `rows()` gives,
+    and 인쇄 of it unless the tab's 인쇄 prints something else (a `print` handler: the tab then
+    offers 목록 인쇄 itself). The customer window holds several tabs with toolbars: function keys
+    stay with the main screen."""
+
+    def excel() -> Any:
+        return tab_excel(actor, spec, rows(), toolbar.buttons["excel"])
+
+    def print_list_() -> Any:
+        return tab_print(actor, spec, rows(), toolbar.buttons["print"])
+
+    handlers.setdefault("print", print_list_)
+    toolbar = Toolbar(prefix=prefix, shortcuts=False, excel=excel, **handlers)
     return toolbar
 
 
