@@ -25,6 +25,7 @@ from html_forms.templates import (
     unknown_placeholders,
 )
 from models.visit import HtmlTemplate, VisitReport
+from services.auth import require_admin_now
 from services.submissions import already_made, create_once
 
 NAME_MAX = 100
@@ -46,8 +47,10 @@ async def list_templates(*, include_inactive: bool = True) -> list[HtmlTemplate]
     return await query
 
 
-async def template_rows() -> list[TemplateRow]:
-    """Every template with how many visit reports use it (for the admin list)."""
+async def template_rows(*, by: Actor) -> list[TemplateRow]:
+    """Every template with how many visit reports use it: the admin list, its 엑셀 and 인쇄
+    (admins only, as the screen is)."""
+    await require_admin_now(by)
     templates = await list_templates()
     grouped = (
         await VisitReport.filter(template_id__not_isnull=True)

@@ -13,24 +13,31 @@ from core.errors import GogaekError
 from models.mail import ReminderChannel
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import spec_columns
 from pages.components.save_action import SaveAction
 from services import mail, mail_drafts, reminders
+from services.list_spec import ListColumn, ListSpec
 
-COLUMNS = [
-    {"name": "company_name", "label": "고객", "field": "company_name", "align": "left"},
-    {"name": "period_end", "label": "만료일", "field": "period_end", "align": "left"},
-    {"name": "channel", "label": "방법", "field": "channel", "align": "center"},
-    {"name": "destination", "label": "받는 곳", "field": "destination", "align": "left"},
-    {"name": "attachment", "label": "첨부", "field": "attachment", "align": "left"},
-    {"name": "outcome", "label": "결과", "field": "outcome", "align": "left"},
-]
+# the preview's (and then the sending's) lines, on the screen, in Excel and printed: each line a
+# dict as _line makes it
+REMINDERS = ListSpec(
+    "갱신 안내",
+    (
+        ListColumn("company_name", "고객", width=24),
+        ListColumn("period_end", "만료일", "date", width=11),
+        ListColumn("channel", "방법", width=8, align="center"),
+        ListColumn("destination", "받는 곳", width=28),
+        ListColumn("attachment", "첨부", width=20),
+        ListColumn("outcome", "결과", width=24),
+    ),
+)
 
 
-def _row(index: int, item: reminders.Planned, outcome: str) -> dict:
+def _line(item: reminders.Planned, outcome: str) -> dict:
     return {
-        "id": index,
         "company_name": item.company_name,
-        "period_end": f"{item.period_end:%Y-%m-%d}",
+        "period_end": item.period_end,
         "channel": reminders.CHANNEL_LABELS[item.channel],
         "destination": item.destination or "-",
         "attachment": item.attachment,
@@ -50,6 +57,8 @@ class ReminderDialog(TransientDialog):
     ) -> None:
         super().__init__()
         self.actor, self.product_ids = actor, product_ids
+        self.lines: list[dict] = []  # what the table shows, every line (not only its page)
+        self.counts = ""  # how many of the lines go, are skipped or failed
         with self, ui.card().classes("w-[860px] max-w-full p-3 gap-1").mark("reminder-dialog"):
             ui.label("갱신 안내 보내기").classes("text-h6")
             with ui.row().classes("w-full items-center gap-3"):
@@ -79,7 +88,7 @@ class ReminderDialog(TransientDialog):
                 }
             )
             self.table = (
-                ui.table(columns=COLUMNS, rows=[], row_key="id", pagination=8)
+                ui.table(columns=spec_columns(REMINDERS), rows=[], row_key="id", pagination=8)
                 .props('dense flat bordered no-data-label="미리보기를 누르면 받을 고객이 여기에 나옵니다."')
                 .classes("w-full")
                 .mark("reminder-preview-table")
@@ -93,6 +102,10 @@ class ReminderDialog(TransientDialog):
                     "unelevated no-caps"
                 )
                 self.send_button.mark("reminder-send")
+                self.excel_button = ui.button("엑셀", icon="grid_on", on_click=self.excel)
+                self.excel_button.props("outline no-caps").mark("reminder-excel")
+                self.print_button = ui.button("인쇄", icon="print", on_click=self.print)
+                self.print_button.props("outline no-caps").mark("reminder-print")
                 ui.button("닫기", icon="close", on_click=self.close).props("flat no-caps")
 
     def _scope(self) -> dict:
@@ -110,6 +123,36 @@ class ReminderDialog(TransientDialog):
             if on
         ]
 
+    def _show(self, lines: list[dict]) -> None:
+        self.lines = lines
+        self.table.rows = [{**REMINDERS.table_row(line), "id": i} for i, line in enumerate(lines)]
+        self.table.update()
+
+    def _nothing_listed(self) -> bool:
+        if not self.lines:
+            ui.notify("목록이 비어 있습니다. 먼저 미리보기를 누르세요.", type="warning")
+        return not self.lines
+
+    async def excel(self) -> None:
+        if self._nothing_listed():
+            return
+        await export_excel(
+            self.actor, REMINDERS, list(self.lines), dated("갱신안내", "xlsx"), button=self.excel_button
+        )
+
+    async def print(self) -> None:
+        if self._nothing_listed():
+            return
+        await print_list(
+            self.actor,
+            REMINDERS,
+            list(self.lines),
+            dated("갱신안내", "pdf"),
+            preview_title="갱신 안내 인쇄",
+            button=self.print_button,
+            subtitle=self.counts,
+        )
+
     async def preview(self) -> None:
         try:
             planned = await reminders.plan(channels=self._channels(), **self._scope())
@@ -118,13 +161,10 @@ class ReminderDialog(TransientDialog):
             return
         self.errors.clear()
         self.table.props('no-data-label="갱신 안내를 보낼 고객이 없습니다."')
-        self.table.rows = [
-            _row(i, p, f"건너뜀: {p.skip_reason}" if p.skip_reason else "보낼 예정")
-            for i, p in enumerate(planned)
-        ]
-        self.table.update()
+        self._show([_line(p, f"건너뜀: {p.skip_reason}" if p.skip_reason else "보낼 예정") for p in planned])
         going = sum(1 for p in planned if not p.skip_reason)
-        self.summary.set_text(f"보낼 예정 {going:,}건 · 건너뜀 {len(planned) - going:,}건")
+        self.counts = f"보낼 예정 {going:,}건 · 건너뜀 {len(planned) - going:,}건"
+        self.summary.set_text(self.counts)
 
     async def send(self) -> None:
         try:
@@ -140,16 +180,13 @@ class ReminderDialog(TransientDialog):
             self.errors.refuse(error)
             return
         self.errors.clear()
-        rows = [_row(0, p, "보냄") for p in result.sent]
-        rows += [_row(0, p, f"실패: {problem}") for p, problem in result.failed]
-        rows += [_row(0, p, f"건너뜀: {p.skip_reason}") for p in result.skipped]
-        for index, row in enumerate(rows):
-            row["id"] = index
-        self.table.rows = rows
-        self.table.update()
-        said = (
+        lines = [_line(p, "보냄") for p in result.sent]
+        lines += [_line(p, f"실패: {problem}") for p, problem in result.failed]
+        lines += [_line(p, f"건너뜀: {p.skip_reason}") for p in result.skipped]
+        self._show(lines)
+        self.counts = (
             f"보냄 {len(result.sent):,}건 · 건너뜀 {len(result.skipped):,}건 · 실패 {len(result.failed):,}건"
-            " (메일은 메일 발송 내역, 문자는 API사용자등록의 문자 발송 내역에 남습니다)"
         )
+        said = f"{self.counts} (메일은 메일 발송 내역, 문자는 API사용자등록의 문자 발송 내역에 남습니다)"
         self.summary.set_text(said)
         ui.notify(said, type="negative" if result.failed else "positive", multi_line=True)

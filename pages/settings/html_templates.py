@@ -19,16 +19,26 @@ from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors
 from pages.components.guarded_editor import GuardedEditor
 from pages.components.leave_guard import FormGuard
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import spec_columns
 from pages.components.save_action import SaveAction
 from pages.frame import protected_page
 from services import html_templates
+from services.list_spec import ListColumn, ListSpec
 
 PATH = "/codes/html"
-COLUMNS = [
-    {"name": "name", "label": "문서 이름", "field": "name", "align": "left", "sortable": True},
-    {"name": "active", "label": "사용", "field": "active_label", "align": "center"},
-    {"name": "in_use", "label": "방문일지", "field": "in_use", "align": "right"},
-]
+# the list of templates (services.html_templates.template_rows), on the screen, in Excel and printed
+TEMPLATES = ListSpec(
+    "Html문서",
+    (
+        ListColumn("name", "문서 이름", width=30, sortable=True),
+        ListColumn(
+            "active", "사용", width=10, align="center", value=lambda r: "사용" if r.active else "사용 안 함"
+        ),
+        ListColumn("in_use", "방문일지", "number", width=10),
+    ),
+    landscape=False,
+)
 # The preview draws a document as the PDF (xhtml2pdf) does. The page's own stylesheet (Tailwind's
 # reset) sets every border to 0, which silently cancels a table's `border="1"`; the PDF draws it as
 # 1pt black lines around the table and every cell. Headings get the PDF's sizes, not the screen's
@@ -78,8 +88,18 @@ class TemplateScreen:
                     ui.button("삭제", icon="delete", on_click=self.delete).props(
                         "dense unelevated no-caps color=negative"
                     ).mark("template-delete")
+                    self.excel_button = (
+                        ui.button("엑셀", icon="grid_on", on_click=self.excel)
+                        .props("dense flat no-caps")
+                        .mark("template-excel")
+                    )
+                    self.print_button = (
+                        ui.button("인쇄", icon="print", on_click=self.print)
+                        .props("dense flat no-caps")
+                        .mark("template-print")
+                    )
                 self.table = (
-                    ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single")
+                    ui.table(columns=spec_columns(TEMPLATES), rows=[], row_key="id", selection="single")
                     .props("dense flat bordered hide-bottom no-data-label='문서가 없습니다.'")
                     .classes("w-full")
                     .mark("template-table")
@@ -174,16 +194,8 @@ class TemplateScreen:
         ui.run_javascript(f"getElement({self.editor.id}).$refs.qRef.runCmd('insertText', {json.dumps(code)})")
 
     async def reload(self) -> None:
-        rows = await html_templates.template_rows()
-        self.table.rows = [
-            {
-                "id": r.id,
-                "name": r.name,
-                "active_label": "사용" if r.active else "사용 안 함",
-                "in_use": f"{r.in_use:,}",
-            }
-            for r in rows
-        ]
+        rows = await html_templates.template_rows(by=self.actor)
+        self.table.rows = [{**TEMPLATES.table_row(r), "id": r.id} for r in rows]
         self.table.selected = [row for row in self.table.rows if row["id"] == self.template_id]
         self.table.update()
 
@@ -266,6 +278,25 @@ class TemplateScreen:
             return
         self._show(template.id, template.version, template.name, template.html, template.active)
         await self.reload()
+
+    async def excel(self) -> None:
+        await export_excel(
+            self.actor,
+            TEMPLATES,
+            html_templates.template_rows(by=self.actor),
+            dated("Html문서", "xlsx"),
+            button=self.excel_button,
+        )
+
+    async def print(self) -> None:
+        await print_list(
+            self.actor,
+            TEMPLATES,
+            html_templates.template_rows(by=self.actor),
+            dated("Html문서", "pdf"),
+            preview_title="Html문서 인쇄",
+            button=self.print_button,
+        )
 
     async def delete(self) -> None:
         if self.template_id is None:

@@ -1,3 +1,6 @@
+import datetime as dt
+from urllib.parse import quote
+
 import openpyxl
 from nicegui import ui
 from nicegui.testing import User
@@ -5,6 +8,7 @@ from nicegui.testing import User
 from core.audit import Actor
 from models.card import BusinessCard
 from models.customer import Customer, CustomerHistory, TradingPartner
+from pages.customers.tabs import info
 from services import customers
 from services.customer_list import CUSTOMER_LIST_WITH_BALANCE
 from services.customers import CustomerInput
@@ -111,6 +115,41 @@ async def test_a_history_note_is_added_with_author_and_time(user: User):
     assert history.rows[0]["note"] == "담당자 이재근 과장으로 변경됨"
     assert note.value == ""
     assert await CustomerHistory.filter(customer_id=customer.id).count() == 1
+
+
+async def test_the_history_notes_go_to_excel_and_print_named_after_the_customer(user: User):
+    clerk = await make_staff(login="clerk", name="이주연")
+    boss = await make_admin()
+    customer = await add(boss, "재근상사", "2014-02-13")
+    other = await add(boss, "다른상사", "2014-02-14")
+    for text in ("담당자 변경", "주소 이전\n2층으로", "대표자 변경"):
+        await customers.add_history_note(customer.id, text, by=clerk)
+    await customers.add_history_note(other.id, "남의 이력", by=clerk)
+    await sign_in(user, "clerk")
+    await user.open(f"/customers/{customer.id}")
+    history = await table(user, "history-table")
+    await eventually(lambda: len(history.rows) == 3)
+    assert [c["label"] for c in history.columns] == ["일시", "작성자", "내용"]
+    user.find("history-excel").click()
+    response = await user.download.next(timeout=30)
+    assert (
+        quote(f"업체정보이력_재근상사_{dt.date.today():%Y%m%d}.xlsx")
+        in response.headers["content-disposition"]
+    )
+    rows = sheet_rows(response.content)
+    assert_table_and_sheet_agree(info.HISTORY, history, rows)
+    assert [r[1:] for r in rows] == [
+        ("작성자", "내용"),
+        ("이주연", "대표자 변경"),
+        ("이주연", "주소 이전\n2층으로"),
+        ("이주연", "담당자 변경"),
+    ]
+    assert all(isinstance(r[0], dt.datetime) for r in rows[1:])  # a date and time cell
+    user.find("history-print").click()
+    text = pdf_text(await previewed_pdf(user, "업체정보이력 인쇄"))
+    assert_printed_headers(info.HISTORY, text)
+    assert "업체정보이력 — 재근상사" in text and "대표자 변경" in text and "3건" in text
+    assert "남의 이력" not in text
 
 
 async def test_a_card_is_added_in_the_customer_window(user: User):

@@ -10,10 +10,17 @@ from models.attachment import AttachmentSlot
 from models.customer import Customer
 from models.visit import HtmlTemplate, VisitReport, VisitState
 from pages.frame import ADMIN_PATHS
-from services import attachments
+from pages.settings.html_templates import TEMPLATES
+from services import attachments, html_templates
 from services.visits import save_visit
 from tests.factories.staff import make_admin, make_staff
-from tests.list_checks import excel_rows, printed_text, table_labels
+from tests.list_checks import (
+    assert_printed_headers,
+    assert_table_and_sheet_agree,
+    excel_rows,
+    printed_text,
+    table_labels,
+)
 from tests.utils import eventually, previewed_pdf, sign_in
 
 
@@ -180,6 +187,23 @@ async def test_admin_edits_a_template_and_unknown_placeholders_are_refused(user:
     table = _one(user, "template-table")
     await eventually(lambda: {r["name"] for r in table.rows} == {"상담일지", "간단상담"})
     assert isinstance(_one(user, "template-editor"), ui.editor)
+
+
+async def test_the_template_list_goes_to_excel_and_print_as_on_the_screen(user: User):
+    boss = await make_admin(login="boss")
+    await html_templates.save_template(by=boss, name="AS점검", html="<p>{{company}}</p>", active=False)
+    await sign_in(user, "boss")
+    await user.open("/codes/html")
+    await user.should_see(marker="template-table", retries=50)
+    table = _one(user, "template-table")
+    await eventually(lambda: len(table.rows) == 2)
+    assert table_labels(user, "template-table") == ["문서 이름", "사용", "방문일지"]
+    sheet = await excel_rows(user, "template-excel")
+    assert_table_and_sheet_agree(TEMPLATES, table, sheet)
+    assert sheet == [["문서 이름", "사용", "방문일지"], ["AS점검", "사용 안 함", 0], ["상담일지", "사용", 0]]
+    text = await printed_text(user, "template-print", "Html문서 인쇄")
+    assert_printed_headers(TEMPLATES, text)
+    assert "AS점검" in text and "상담일지" in text and "사용 안 함" in text and "2건" in text
 
 
 async def test_the_template_screen_lists_korean_and_english_placeholders_and_inserts_them(user: User):

@@ -183,7 +183,15 @@ async def test_the_template_list_counts_the_visits_written_with_each(db):
             visit_date="2019-03-29",
             template_id=template_id,
         )
-    rows = {row.name: row.in_use for row in await html_templates.template_rows()}
+    rows = {row.name: row.in_use for row in await html_templates.template_rows(by=admin)}
     assert rows == {DEFAULT_TEMPLATE_NAME: 2, "AS점검": 0}
     await html_templates.delete_template(other.id, by=admin)
     assert [t.name for t in await html_templates.list_templates()] == [DEFAULT_TEMPLATE_NAME]
+
+
+async def test_only_an_admin_gets_the_template_list(db):
+    """The list (and so its 엑셀 and 인쇄) is the admin screen's: a staff member is refused."""
+    clerk = await make_staff()
+    await html_templates.seed_default_template()
+    with pytest.raises(PermissionDenied):
+        await html_templates.template_rows(by=clerk)

@@ -7,21 +7,30 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import ValidationError
-from core.korean import format_datetime
 from models.codes import CodeKind
 from pages.components.forms import FieldErrors
 from pages.components.input_limits import limit_text
+from pages.components.paged_table import spec_columns
 from pages.components.phone_actions import PhoneOwner, phone_input_actions
 from pages.customers.editor import choices_with, current_editor
 from pages.customers.fields import choice, required, text_input
+from pages.customers.tab_lists import tab_toolbar
 from pages.customers.tab_types import CustomerTab
 from services import customers
+from services.list_spec import ListColumn, ListSpec
 
-HISTORY_COLUMNS = [
-    {"name": "written_at", "label": "일시", "field": "written_at", "align": "left", "style": "width: 140px"},
-    {"name": "author", "label": "작성자", "field": "author", "align": "left", "style": "width: 90px"},
-    {"name": "note", "label": "내용", "field": "note", "align": "left", "style": "white-space: pre-wrap"},
-]
+# 업체정보이력, as services.customers.list_history gives it (newest first)
+HISTORY = ListSpec(
+    "업체정보이력",
+    (
+        ListColumn("written_at", "일시", "datetime", width=17),
+        ListColumn("author", "작성자", width=10),
+        ListColumn("note", "내용", width=80),
+    ),
+    landscape=False,
+)
+# the screen's widths: a long note wraps in its cell, line breaks kept
+HISTORY_STYLES = {"written_at": "width: 140px", "author": "width: 90px", "note": "white-space: pre-wrap"}
 
 # (field, label, phone kind or None, wide)
 COMPANY_FIELDS = [
@@ -97,7 +106,10 @@ TAB = CustomerTab(key="info", label="고객정보", build=info_tab)
 
 async def _history(actor: Actor, customer_id: int) -> None:
     with ui.column().classes("w-full gap-1"):
-        ui.label("업체정보이력").classes("text-subtitle2")
+        with ui.row().classes("w-full items-center gap-2"):
+            ui.label("업체정보이력").classes("text-subtitle2")
+            if customer_id:
+                tab_toolbar(actor, HISTORY, lambda: customers.list_history(customer_id), prefix="history-")
         if not customer_id:
             ui.label("고객을 저장한 뒤 이력을 추가할 수 있습니다.").classes("text-caption text-grey-7")
             return
@@ -113,7 +125,12 @@ async def _history(actor: Actor, customer_id: int) -> None:
                 ui.button("이력추가", icon="note_add").props("dense unelevated no-caps").mark("history-add")
             )
         table = (
-            ui.table(columns=HISTORY_COLUMNS, rows=[], row_key="id", pagination=10)
+            ui.table(
+                columns=[{**c, "style": HISTORY_STYLES[c["name"]]} for c in spec_columns(HISTORY)],
+                rows=[],
+                row_key="id",
+                pagination=10,
+            )
             .props('dense flat bordered wrap-cells no-data-label="이력이 없습니다."')
             .classes("w-full")
             .mark("history-table")
@@ -122,8 +139,7 @@ async def _history(actor: Actor, customer_id: int) -> None:
 
         async def reload() -> None:
             table.rows = [
-                {"id": n.id, "written_at": format_datetime(n.written_at), "author": n.author, "note": n.note}
-                for n in await customers.list_history(customer_id)
+                {**HISTORY.table_row(n), "id": n.id} for n in await customers.list_history(customer_id)
             ]
             table.update()
 
