@@ -1,5 +1,5 @@
-"""엑셀 and 인쇄 of the settings lists (사용자 관리, 메일 발송 내역, 센트릭스 API 사용자, 문자 발송 내역):
-each sheet's header is the table's column labels and holds every row the screen's filter gives,
+"""엑셀 and 인쇄 of the settings lists (사용자 관리, 기초정보등록's code tables, 메일 발송 내역,
+센트릭스 API 사용자, 문자 발송 내역): each sheet's header is the table's column labels and holds every row the screen's filter gives,
 the print holds them, no secret is written, and the admin-only lists refuse a non-admin."""
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ import pytest
 from nicegui.testing import User
 
 from core.errors import PermissionDenied
+from models.codes import CodeEntry, CodeKind
 from models.mail import MailMessage, MailStatus
 from models.staff import Staff
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from pages.settings.centrex import CENTREX_USERS, SMS_OUTBOX
+from pages.settings.codes import CODES
 from pages.settings.mail_outbox import OUTBOX
 from pages.settings.users import USERS
-from services import centrex_users, sms, staff
+from services import centrex_users, codes, sms, staff
 from services.centrex_client import password_sha512
 from tests.factories.staff import make_admin, make_staff
 from tests.list_checks import (
@@ -136,14 +138,43 @@ async def test_the_centrex_lines_and_the_sms_outbox_go_to_excel_and_print(user: 
     assert "문자 0" in text and "문자 54" in text and "55건" in text
 
 
+async def test_a_code_table_goes_to_excel_and_print_with_the_grid_columns(user: User):
+    await make_admin(login="boss")
+    await sign_in(user, "boss")
+    await user.open("/codes")
+    user.find("code-section-접수분류").click()
+    await user.should_see(marker="code-table-reception_category-2", retries=50)
+    user.find("code-excel-reception_category-2").click()  # nothing chosen above yet
+    await user.should_see("먼저 대분류에서 항목을 선택하세요.", retries=50)
+    await eventually(lambda: list(user.find("code-reception_category-row-0").elements))
+    user.find("code-reception_category-row-0").click()  # 01 프로그램
+    await user.should_see("중분류 · 01 프로그램", retries=50)
+    grid = _table(user, "code-table-reception_category-2")
+    labels = [c.label for c in grid.columns]
+    assert labels == ["코드", "이름", "약칭", "설명", "순서", "사용"]
+
+    sheet = await excel_rows(user, "code-excel-reception_category-2")
+    assert sheet[0] == labels
+    program = await CodeEntry.get(kind=CodeKind.RECEPTION_CATEGORY, code="01")
+    stored = await codes.list_codes(CodeKind.RECEPTION_CATEGORY, parent_id=program.id)
+    assert [row[0] for row in sheet[1:]] == [e.code for e in stored] == ["0101", "0102", "0103"]
+    assert [row[1] for row in sheet[1:]] == [e.name for e in stored]
+    assert all(isinstance(row[4], int) and row[5] in ("사용", "사용 안 함") for row in sheet[1:])
+
+    text = await printed_text(user, "code-print-reception_category-2", "중분류 인쇄")
+    assert_printed_headers(CODES, text)
+    assert "중분류 · 01 프로그램" in text and all(e.name in text for e in stored)
+
+
 @pytest.mark.parametrize(
     "export",
     [
         lambda by: staff.staff_for_export(by=by),
         lambda by: centrex_users.centrex_users_for_export(by=by),
         lambda by: sms.iter_outbox(by=by).__anext__(),
+        lambda by: codes.codes_for_export(CodeKind.DEPARTMENT, by=by),
     ],
-    ids=["users", "centrex-lines", "sms-outbox"],
+    ids=["users", "centrex-lines", "sms-outbox", "codes"],
 )
 async def test_the_admin_only_lists_refuse_a_non_admin(db, export):
     await make_admin(login="boss")
