@@ -15,6 +15,7 @@ from core.korean import phone_digits
 from models.staff import Staff
 from models.telephony import CallEventSource, CentrexUser
 from services import calls
+from services.auth import require_admin_now
 from services.centrex_client import CentrexClient, CentrexError, UserInfo, password_sha512
 from services.submissions import already_made, create_once
 from services.telephony_settings import Part, changed, load_centrex_settings, ring_path
@@ -76,6 +77,13 @@ async def list_centrex_users() -> list[CentrexUserRow]:
         )
         for u in users
     ]
+
+
+async def centrex_users_for_export(*, by: Actor) -> list[CentrexUserRow]:
+    """API 사용자 for 엑셀 and 인쇄 (every line, as the screen lists them; never a password):
+    admins only."""
+    await require_admin_now(by)
+    return await list_centrex_users()
 
 
 def _number070(raw: str) -> tuple[str, str | None]:

@@ -13,6 +13,7 @@ from core.errors import InUseError, NotFound, ValidationError
 from core.inputs import refuse, whole_number, wrong_choices, wrong_ids, wrong_numbers, wrong_texts
 from core.korean import josa
 from models.codes import CodeEntry, CodeKind
+from services.auth import require_admin_now
 from services.submissions import already_made, create_once
 
 K = CodeKind
@@ -212,6 +213,12 @@ async def list_codes(
     if not include_inactive:
         query = query.filter(active=True)
     return await query.order_by("sort_order", "code")
+
+
+async def codes_for_export(kind: CodeKind, *, parent_id: int | None = None, by: Actor) -> list[CodeEntry]:
+    """One code table's rows (one level, as 기초정보등록 shows it) for 엑셀 and 인쇄: admins only."""
+    await require_admin_now(by)
+    return await list_codes(kind, parent_id=parent_id)
 
 
 async def code_choices(kind: CodeKind, *, parent_id: int | None = None) -> dict[int, str]:

@@ -17,7 +17,7 @@ import datetime as dt
 import enum
 import re
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -455,32 +455,52 @@ async def resend(message_id: int, *, by: Actor) -> MailMessage:
         return await _deliver(row, files)
 
 
-async def outbox_page(*, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
-    """발송 내역, newest first, optionally one status."""
+OUTBOX_FIELDS = (
+    "id",
+    "created_at",
+    "sent_at",
+    "recipient",
+    "subject",
+    "attachment_names",
+    "status",
+    "error",
+    "retried",
+    "record_kind",
+    "staff__name",
+    "customer__company_name",
+)
+EXPORT_CHUNK = 1000
+
+
+def _outbox_query(status: str | None):
     query = MailMessage.all()
     if status:
         query = query.filter(status=MailStatus(status))
+    return query
+
+
+async def outbox_page(*, status: str | None, offset: int, limit: int) -> tuple[list[dict], int]:
+    """발송 내역, newest first, optionally one status."""
+    query = _outbox_query(status)
     total = await query.count()
-    rows = (
-        await query.order_by("-id")
-        .offset(offset)
-        .limit(limit)
-        .values(
-            "id",
-            "created_at",
-            "sent_at",
-            "recipient",
-            "subject",
-            "attachment_names",
-            "status",
-            "error",
-            "retried",
-            "record_kind",
-            "staff__name",
-            "customer__company_name",
-        )
-    )
+    rows = await query.order_by("-id").offset(offset).limit(limit).values(*OUTBOX_FIELDS)
     return rows, total
+
+
+async def iter_outbox(*, status: str | None) -> AsyncIterator[dict]:
+    """Every row of 발송 내역 the screen's 결과 filter gives, newest first, for 엑셀 and 인쇄 (in
+    chunks, from below the last id read: a mail sent meanwhile neither shifts nor repeats a row)."""
+    below: int | None = None
+    while True:
+        query = _outbox_query(status)
+        if below is not None:
+            query = query.filter(id__lt=below)
+        rows = await query.order_by("-id").limit(EXPORT_CHUNK).values(*OUTBOX_FIELDS)
+        for row in rows:
+            yield row
+        if len(rows) < EXPORT_CHUNK:
+            return
+        below = rows[-1]["id"]
 
 
 def kind_label(kind: str) -> str:

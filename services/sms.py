@@ -9,6 +9,7 @@ again returns that row without asking Centrex a second time."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from core.audit import Actor, acting_as
@@ -18,6 +19,7 @@ from core.korean import format_phone, josa, phone_digits
 from models.card import BusinessCard
 from models.customer import Customer
 from models.telephony import CentrexUser, SmsMessage, SmsStatus
+from services.auth import require_admin_now
 from services.centrex_client import CentrexError
 from services.centrex_users import client_for, line_of
 from services.submissions import already_made, create_once
@@ -171,28 +173,42 @@ def describe(message: SmsMessage) -> str:
 STATUS_LABELS = {SmsStatus.SENT: "전송", SmsStatus.FAILED: "실패", SmsStatus.UNKNOWN: "결과 모름"}
 
 
+OUTBOX_FIELDS = (
+    "id",
+    "created_at",
+    "destination",
+    "kind",
+    "text",
+    "status",
+    "result_code",
+    "result_message",
+    "remaining",
+    "staff__name",
+)
+EXPORT_CHUNK = 1000
+
+
 async def outbox_page(*, offset: int, limit: int) -> tuple[list[dict], int]:
     """문자 발송 내역, newest first."""
     total = await SmsMessage.all().count()
-    rows = (
-        await SmsMessage.all()
-        .order_by("-id")
-        .offset(offset)
-        .limit(limit)
-        .values(
-            "id",
-            "created_at",
-            "destination",
-            "kind",
-            "text",
-            "status",
-            "result_code",
-            "result_message",
-            "remaining",
-            "staff__name",
-        )
-    )
+    rows = await SmsMessage.all().order_by("-id").offset(offset).limit(limit).values(*OUTBOX_FIELDS)
     return rows, total
+
+
+async def iter_outbox(*, by: Actor) -> AsyncIterator[dict]:
+    """Every row of 문자 발송 내역, newest first, for 엑셀 and 인쇄 (admins only, as the screen; in
+    chunks from below the last id read, so a message sent meanwhile neither shifts nor repeats a
+    row)."""
+    await require_admin_now(by)
+    below: int | None = None
+    while True:
+        query = SmsMessage.all() if below is None else SmsMessage.filter(id__lt=below)
+        rows = await query.order_by("-id").limit(EXPORT_CHUNK).values(*OUTBOX_FIELDS)
+        for row in rows:
+            yield row
+        if len(rows) < EXPORT_CHUNK:
+            return
+        below = rows[-1]["id"]
 
 
 async def last_remaining() -> int | None:

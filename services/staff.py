@@ -21,6 +21,12 @@ async def list_staff(*, include_inactive: bool = True) -> list[Staff]:
     return await query
 
 
+async def staff_for_export(*, by: Actor) -> list[Staff]:
+    """사용자 관리's rows for 엑셀 and 인쇄 (every account, as the screen lists them): admins only."""
+    await require_admin_now(by)
+    return await list_staff()
+
+
 async def staff_choices() -> dict[int, str]:
     """Active staff for select boxes: id → name."""
     return {s.id: s.name for s in await Staff.filter(active=True).order_by("name")}

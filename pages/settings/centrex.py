@@ -7,13 +7,14 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError, ValidationError
-from core.korean import format_datetime, format_phone, josa
+from core.korean import format_phone, josa
 from models.telephony import SmsStatus
 from pages.calls.dial_and_sms import open_sms_dialog
 from pages.components.dialogs import confirm
 from pages.components.forms import FieldErrors, save_with_feedback
 from pages.components.leave_guard import FormGuard
-from pages.components.paged_table import Page, PagedTable, PageRequest
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import Page, PagedTable, PageRequest, spec_columns
 from pages.components.record_dialog import RecordDialog
 from pages.components.save_action import SaveAction
 from pages.components.toolbar import Toolbar
@@ -21,66 +22,82 @@ from pages.frame import protected_page
 from pages.settings.cti import settings_heading
 from services import centrex_users, sms, staff
 from services import telephony_settings as ts
+from services.list_spec import ListColumn, ListSpec
 from telephony import runtime
 
-USER_COLUMNS = [
-    {"name": "number070", "label": "070 번호", "field": "number070_label", "align": "left"},
-    {"name": "extension", "label": "내선", "field": "extension", "align": "left"},
-    {"name": "staff", "label": "사원", "field": "staff_name", "align": "left"},
-    {"name": "enabled", "label": "사용", "field": "enabled_label", "align": "center"},
-    {"name": "last_success", "label": "마지막 수신 확인", "field": "last_success", "align": "left"},
-    {"name": "last_error", "label": "오류", "field": "last_error", "align": "left"},
-]
-OUTBOX_COLUMNS = [
-    {"name": "created_at", "label": "보낸 시각", "field": "created_at", "align": "left"},
-    {"name": "destination", "label": "받는 번호", "field": "destination", "align": "left"},
-    {"name": "kind", "label": "종류", "field": "kind", "align": "center"},
-    {"name": "text", "label": "내용", "field": "text", "align": "left", "classes": "ellipsis max-w-[280px]"},
-    {"name": "status", "label": "결과", "field": "status", "align": "center"},
-    {"name": "remaining", "label": "남은 건수", "field": "remaining", "align": "right"},
-    {"name": "staff", "label": "보낸 사람", "field": "staff", "align": "left"},
-    {"name": "message", "label": "결과 내용", "field": "message", "align": "left"},
-]
+# the API users (070 lines), on the screen, in Excel and printed (never a line's password)
+CENTREX_USERS = ListSpec(
+    "센트릭스 API 사용자",
+    (
+        ListColumn("number070_label", "070 번호", width=16, value=lambda r: format_phone(r["number070"])),
+        ListColumn("extension", "내선", width=8),
+        ListColumn("staff_name", "사원", width=12),
+        ListColumn(
+            "enabled_label",
+            "사용",
+            width=8,
+            align="center",
+            value=lambda r: "사용" if r["enabled"] else "중지",
+        ),
+        ListColumn("last_success", "마지막 수신 확인", "datetime_seconds", width=20),
+        ListColumn("last_error", "오류", width=40),
+    ),
+)
+# 문자 발송 내역, on the screen, in Excel and printed
+SMS_OUTBOX = ListSpec(
+    "문자 발송 내역",
+    (
+        ListColumn("created_at", "보낸 시각", "datetime_seconds", width=20),
+        ListColumn("destination", "받는 번호", width=16, value=lambda r: format_phone(r["destination"])),
+        ListColumn("kind", "종류", width=8, align="center"),
+        ListColumn("text", "내용", width=48, max_width=280),
+        ListColumn(
+            "status",
+            "결과",
+            width=10,
+            align="center",
+            value=lambda r: sms.STATUS_LABELS.get(SmsStatus(r["status"]), r["status"]),
+        ),
+        ListColumn("remaining", "남은 건수", "number", width=10),
+        ListColumn("staff", "보낸 사람", width=12, value=lambda r: r["staff__name"] or ""),
+        ListColumn("message", "결과 내용", width=36, value=lambda r: r["result_message"]),
+    ),
+)
+PRINT_LIMIT = 2000
+CUT_NOTE = f"처음 {PRINT_LIMIT:,}건만 인쇄했습니다. 전체는 엑셀로 저장하세요."
+
+
+def _user_source(user: centrex_users.CentrexUserRow) -> dict:
+    """A line as the list shows it: what the poller saw last, else what is stored."""
+    status = runtime.centrex_poller.lines.get(user.id)
+    return {
+        "number070": user.number070,
+        "extension": user.extension,
+        "staff_name": user.staff_name,
+        "enabled": user.enabled,
+        "last_success": status.last_success_at if status else user.last_success_at,
+        "last_error": status.last_error if status else user.last_error,
+    }
 
 
 def _user_row(user: centrex_users.CentrexUserRow) -> dict:
-    status = runtime.centrex_poller.lines.get(user.id)
-    last_success = status.last_success_at if status else user.last_success_at
-    last_error = status.last_error if status else user.last_error
     return {
+        **CENTREX_USERS.table_row(_user_source(user)),
         "id": user.id,
         "number070": user.number070,
-        "number070_label": format_phone(user.number070),
-        "extension": user.extension,
         "staff_id": user.staff_id,
-        "staff_name": user.staff_name,
         "enabled": user.enabled,
-        "enabled_label": "사용" if user.enabled else "중지",
-        "last_success": format_datetime(last_success, seconds=True),
-        "last_error": last_error,
         "version": user.version,
     }
 
 
 async def _outbox(request: PageRequest) -> Page:
     rows, total = await sms.outbox_page(offset=request.offset, limit=request.rows_per_page)
-    return Page(
-        rows=[
-            {
-                "id": r["id"],
-                "created_at": format_datetime(r["created_at"], seconds=True),
-                "destination": format_phone(r["destination"]),
-                "kind": r["kind"],
-                "text": r["text"],
-                "status": sms.STATUS_LABELS.get(SmsStatus(r["status"]), r["status"]),
-                "remaining": f"{r['remaining']:,}" if r["remaining"] is not None else "",
-                "staff": r["staff__name"] or "",
-                "message": r["result_message"],
-            }
-            for r in rows
-        ],
-        total=total,
-    )
+    return Page(rows=[{**SMS_OUTBOX.table_row(r), "id": r["id"]} for r in rows], total=total)
+
+
+async def _user_sources(actor: Actor) -> list[dict]:
+    return [_user_source(u) for u in await centrex_users.centrex_users_for_export(by=actor)]
 
 
 def register() -> None:
@@ -256,18 +273,45 @@ def register() -> None:
 
                 editor.open(save, prefix="centrex", extra_buttons=check_button)
 
+            async def users_excel() -> None:
+                await export_excel(
+                    actor,
+                    CENTREX_USERS,
+                    _user_sources(actor),
+                    dated("센트릭스API사용자", "xlsx"),
+                    button=toolbar.buttons["excel"],
+                )
+
+            async def users_print() -> None:
+                await print_list(
+                    actor,
+                    CENTREX_USERS,
+                    _user_sources(actor),
+                    dated("센트릭스API사용자", "pdf"),
+                    preview_title="센트릭스 API 사용자 인쇄",
+                    button=toolbar.buttons["print"],
+                )
+
             with Toolbar(
                 prefix="centrex-",
                 search=reload,
                 add=lambda: open_editor(None),
                 edit=edit_selected,
                 delete=delete_selected,
-            ):
+                excel=users_excel,
+                print=users_print,
+            ) as toolbar:
                 ui.button("연결확인", icon="wifi_tethering", on_click=check_selected).props(
                     "dense outline no-caps"
                 ).mark("centrex-check-selected")
             table = (
-                ui.table(columns=USER_COLUMNS, rows=[], row_key="id", selection="single", pagination=20)
+                ui.table(
+                    columns=spec_columns(CENTREX_USERS),
+                    rows=[],
+                    row_key="id",
+                    selection="single",
+                    pagination=20,
+                )
                 .props('dense flat bordered no-data-label="등록된 API 사용자가 없습니다."')
                 .classes("w-full")
                 .mark("centrex-users")
@@ -433,10 +477,41 @@ def register() -> None:
                 ui.button("새로고침", icon="refresh", on_click=lambda: outbox.refresh()).props(
                     "flat dense no-caps"
                 )
+
+                async def outbox_excel(event) -> None:
+                    await export_excel(
+                        actor,
+                        SMS_OUTBOX,
+                        sms.iter_outbox(by=actor),
+                        dated("문자발송내역", "xlsx"),
+                        button=event.sender,
+                    )
+
+                async def outbox_print(event) -> None:
+                    await print_list(
+                        actor,
+                        SMS_OUTBOX,
+                        sms.iter_outbox(by=actor),
+                        dated("문자발송내역", "pdf"),
+                        preview_title="문자 발송 내역 인쇄",
+                        button=event.sender,
+                        limit=PRINT_LIMIT,
+                        cut_note=CUT_NOTE,
+                    )
+
+                ui.button("엑셀", icon="grid_on", on_click=outbox_excel).props("flat dense no-caps").mark(
+                    "outbox-excel"
+                )
+                ui.button("인쇄", icon="print", on_click=outbox_print).props("flat dense no-caps").mark(
+                    "outbox-print"
+                )
                 ui.button("문자보내기", icon="sms", on_click=lambda: open_sms_dialog(actor)).props(
                     "dense unelevated no-caps"
                 ).mark("outbox-send")
             outbox = PagedTable(
-                columns=OUTBOX_COLUMNS, fetch=_outbox, selection=None, empty_text="보낸 문자가 없습니다."
+                columns=spec_columns(SMS_OUTBOX),
+                fetch=_outbox,
+                selection=None,
+                empty_text="보낸 문자가 없습니다.",
             ).mark("sms-outbox")
             await outbox.refresh()

@@ -18,8 +18,10 @@ from pages.components.change_history import change_history_button
 from pages.components.dialogs import TransientDialog, confirm
 from pages.components.edit_grid import EditGrid, GridColumn, GridEditing, GridRow, GridSave
 from pages.components.leave_guard import may_leave
+from pages.components.list_output import dated, export_excel, print_list
 from pages.frame import protected_page, session_actor
 from services import codes
+from services.list_spec import TABLE, ListColumn, ListSpec
 
 K = CodeKind
 
@@ -57,14 +59,31 @@ LINKED_SCREENS: list[tuple[str, str]] = [
     ("품목", "/codes/items"),
 ]
 
-COLUMNS = [
-    GridColumn("code", "코드", width="88px", max_length=20),
-    GridColumn("name", "이름", max_length=100),
-    GridColumn("short_name", "약칭", width="72px", max_length=20),
-    GridColumn("description", "설명", max_length=255),
-    GridColumn("sort_order", "순서", width="56px", max_length=7, numeric=True),
-    GridColumn("active", "사용", width="44px", check=True),
-]
+# a code table's rows, in the grid, in Excel and printed (the print is headed by the table's title)
+CODES = ListSpec(
+    "기초정보",
+    (
+        ListColumn("code", "코드", width=12),
+        ListColumn("name", "이름", width=28),
+        ListColumn("short_name", "약칭", width=12),
+        ListColumn("description", "설명", width=40),
+        ListColumn("sort_order", "순서", "number", width=8),
+        ListColumn(
+            "active", "사용", width=10, align="center", value=lambda e: "사용" if e.active else "사용 안 함"
+        ),
+    ),
+    landscape=False,
+)
+# how each column is edited in the grid (its label comes from CODES)
+_EDITING: dict[str, dict[str, Any]] = {
+    "code": {"width": "88px", "max_length": 20},
+    "name": {"max_length": 100},
+    "short_name": {"width": "72px", "max_length": 20},
+    "description": {"max_length": 255},
+    "sort_order": {"width": "56px", "max_length": 7, "numeric": True},
+    "active": {"width": "44px", "check": True},
+}
+GRID_COLUMNS = [GridColumn(c.key, c.label, **_EDITING[c.key]) for c in CODES.shown(TABLE)]
 BLANK = {"code": "", "name": "", "short_name": "", "description": "", "sort_order": "", "active": True}
 SYSTEM_CODE = "프로그램이 사용하는 기본 코드라 코드값은 바꿀 수 없습니다 (이름은 바꿀 수 있습니다)."
 KEYS_HINT = (
@@ -85,6 +104,11 @@ def _row(entry: CodeEntry) -> dict[str, Any]:
         "system": entry.system,
         "version": entry.version,
     }
+
+
+def _file_word(title: str) -> str:
+    """A table's title as a file name's word: 관리품목(제품군) → 관리품목_제품군."""
+    return title.replace("(", "_").replace(")", "").replace(" ", "")
 
 
 def _sort_order(typed: str) -> int | str | None:
@@ -126,7 +150,7 @@ class CodeTable:
             self.hint = ui.label().classes("text-grey-7 text-caption")
             self.grid = EditGrid(
                 editing,
-                COLUMNS,
+                GRID_COLUMNS,
                 marker=f"code-{name}",
                 blank=BLANK,
                 on_save=self._save,
@@ -149,6 +173,16 @@ class CodeTable:
                 ui.button("삭제", icon="delete", on_click=self.delete_selected).props(
                     "dense flat no-caps color=negative"
                 ).mark(f"code-delete-{name}")
+                self.excel_button = (
+                    ui.button("엑셀", icon="grid_on", on_click=self.excel)
+                    .props("dense flat no-caps")
+                    .mark(f"code-excel-{name}")
+                )
+                self.print_button = (
+                    ui.button("인쇄", icon="print", on_click=self.print)
+                    .props("dense flat no-caps")
+                    .mark(f"code-print-{name}")
+                )
                 change_history_button("code_entry", self._selected_id)
         self._state()
 
@@ -183,6 +217,38 @@ class CodeTable:
     async def _selected(self, row: GridRow | None) -> None:
         if self.lower is not None:
             await self.lower.show_children_of(row if row is not None and not row.is_new else None)
+
+    def _output_name(self) -> str | None:
+        """The heading of what 엑셀 and 인쇄 give (the table, and the row above it for a lower
+        level), or None after saying which row to choose first."""
+        if self.upper is not None and self.parent_id is None:
+            ui.notify(f"먼저 {self.upper.title}에서 항목을 선택하세요.", type="warning")
+            return None
+        return self.heading.text
+
+    async def excel(self) -> None:
+        if self._output_name() is None or (actor := await _acting()) is None:
+            return
+        await export_excel(
+            actor,
+            CODES,
+            codes.codes_for_export(self.kind, parent_id=self.parent_id, by=actor),
+            dated(_file_word(self.title), "xlsx"),
+            button=self.excel_button,
+        )
+
+    async def print(self) -> None:
+        if (heading := self._output_name()) is None or (actor := await _acting()) is None:
+            return
+        await print_list(
+            actor,
+            CODES,
+            codes.codes_for_export(self.kind, parent_id=self.parent_id, by=actor),
+            dated(_file_word(self.title), "pdf"),
+            preview_title=f"{self.title} 인쇄",
+            title=heading,
+            button=self.print_button,
+        )
 
     async def _save(self, row: GridRow, values: dict[str, Any]) -> dict[str, Any] | None:
         if (actor := await _acting()) is None:

@@ -6,40 +6,44 @@ from nicegui import ui
 
 from core.audit import Actor
 from core.errors import GogaekError
-from core.korean import format_datetime
 from models.codes import CodeKind
 from models.staff import Role, Staff
 from pages.components.change_history import change_history_button
 from pages.components.dialogs import TransientDialog
 from pages.components.forms import FieldErrors, save_with_feedback
+from pages.components.list_output import dated, export_excel, print_list
+from pages.components.paged_table import spec_columns
 from pages.components.record_dialog import RecordDialog
 from pages.components.row_select import select_on_click
 from pages.frame import protected_page
 from services import auth, codes, staff
+from services.list_spec import ListColumn, ListSpec
 
 ROLE_LABELS = {Role.ADMIN: "관리자", Role.STAFF: "사원"}
 
-COLUMNS = [
-    {"name": "login", "label": "아이디", "field": "login", "align": "left", "sortable": True},
-    {"name": "name", "label": "이름", "field": "name", "align": "left", "sortable": True},
-    {"name": "role", "label": "권한", "field": "role_label", "align": "left"},
-    {"name": "extension", "label": "내선", "field": "extension", "align": "left"},
-    {"name": "active", "label": "상태", "field": "active_label", "align": "left"},
-    {"name": "password", "label": "비밀번호 변경일", "field": "password_changed", "align": "left"},
-]
+# the list of accounts, on the screen, in Excel and printed (never a password or its hash)
+USERS = ListSpec(
+    "사용자",
+    (
+        ListColumn("login", "아이디", width=16, sortable=True),
+        ListColumn("name", "이름", width=14, sortable=True),
+        ListColumn("role_label", "권한", width=10, value=lambda m: ROLE_LABELS[m.role]),
+        ListColumn("extension", "내선", width=10),
+        ListColumn("active_label", "상태", width=8, value=lambda m: "사용" if m.active else "중지"),
+        ListColumn(
+            "password_changed", "비밀번호 변경일", "datetime", width=18, value=lambda m: m.password_changed_at
+        ),
+    ),
+    landscape=False,
+)
 
 
 def _row(member: Staff) -> dict:
     return {
+        **USERS.table_row(member),
         "id": member.id,
-        "login": member.login,
-        "name": member.name,
         "role": member.role.value,
-        "role_label": ROLE_LABELS[member.role],
-        "extension": member.extension,
         "active": member.active,
-        "active_label": "사용" if member.active else "중지",
-        "password_changed": format_datetime(member.password_changed_at),
         "department_id": member.department_id,
         "email": member.email,
         "mobile": member.mobile,
@@ -218,6 +222,21 @@ def register() -> None:
                 auth.unlock_login(row["login"])
                 ui.notify(f"{row['name']}의 로그인 잠금을 풀었습니다.")
 
+        async def excel(event) -> None:
+            await export_excel(
+                actor, USERS, staff.staff_for_export(by=actor), dated("사용자", "xlsx"), button=event.sender
+            )
+
+        async def print_users(event) -> None:
+            await print_list(
+                actor,
+                USERS,
+                staff.staff_for_export(by=actor),
+                dated("사용자", "pdf"),
+                preview_title="사용자 인쇄",
+                button=event.sender,
+            )
+
         with ui.row().classes("items-center gap-1"):
             ui.label("사용자 관리").classes("text-h6")
             ui.button("추가", icon="person_add", on_click=lambda: open_editor(None)).props(
@@ -228,11 +247,13 @@ def register() -> None:
                 "flat no-caps"
             ).mark("user-reset")
             ui.button("잠금 해제", icon="lock_open", on_click=unlock).props("flat no-caps")
+            ui.button("엑셀", icon="grid_on", on_click=excel).props("flat no-caps").mark("user-excel")
+            ui.button("인쇄", icon="print", on_click=print_users).props("flat no-caps").mark("user-print")
             change_history_button(
                 "staff", lambda: table.selected[0]["id"] if table.selected else "먼저 사용자를 선택하세요."
             )
         table = (
-            ui.table(columns=COLUMNS, rows=[], row_key="id", selection="single", pagination=50)
+            ui.table(columns=spec_columns(USERS), rows=[], row_key="id", selection="single", pagination=50)
             .props("dense flat bordered")
             .classes("w-full")
             .mark("users-table")
