@@ -31,6 +31,7 @@ from core.korean import josa
 from models.mail import MailMessage, MailStatus
 from models.settings import AppSetting
 from services.field_checks import email_error
+from services.paging import newest_first
 
 SMTP_KEY = "mail.smtp"
 CONNECT_TIMEOUT_SECONDS = 15.0
@@ -469,7 +470,6 @@ OUTBOX_FIELDS = (
     "staff__name",
     "customer__company_name",
 )
-EXPORT_CHUNK = 1000
 
 
 def _outbox_query(status: str | None):
@@ -487,20 +487,9 @@ async def outbox_page(*, status: str | None, offset: int, limit: int) -> tuple[l
     return rows, total
 
 
-async def iter_outbox(*, status: str | None) -> AsyncIterator[dict]:
-    """Every row of 발송 내역 the screen's 결과 filter gives, newest first, for 엑셀 and 인쇄 (in
-    chunks, from below the last id read: a mail sent meanwhile neither shifts nor repeats a row)."""
-    below: int | None = None
-    while True:
-        query = _outbox_query(status)
-        if below is not None:
-            query = query.filter(id__lt=below)
-        rows = await query.order_by("-id").limit(EXPORT_CHUNK).values(*OUTBOX_FIELDS)
-        for row in rows:
-            yield row
-        if len(rows) < EXPORT_CHUNK:
-            return
-        below = rows[-1]["id"]
+def iter_outbox(*, status: str | None) -> AsyncIterator[dict]:
+    """Every row of 발송 내역 the screen's 결과 filter gives, newest first, for 엑셀 and 인쇄."""
+    return newest_first(_outbox_query(status), OUTBOX_FIELDS)
 
 
 def kind_label(kind: str) -> str:

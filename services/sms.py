@@ -22,6 +22,7 @@ from models.telephony import CentrexUser, SmsMessage, SmsStatus
 from services.auth import require_admin_now
 from services.centrex_client import CentrexError
 from services.centrex_users import client_for, line_of
+from services.paging import newest_first
 from services.submissions import already_made, create_once
 
 SMS_KIND = "sms"
@@ -185,7 +186,6 @@ OUTBOX_FIELDS = (
     "remaining",
     "staff__name",
 )
-EXPORT_CHUNK = 1000
 
 
 async def outbox_page(*, offset: int, limit: int) -> tuple[list[dict], int]:
@@ -196,19 +196,10 @@ async def outbox_page(*, offset: int, limit: int) -> tuple[list[dict], int]:
 
 
 async def iter_outbox(*, by: Actor) -> AsyncIterator[dict]:
-    """Every row of 문자 발송 내역, newest first, for 엑셀 and 인쇄 (admins only, as the screen; in
-    chunks from below the last id read, so a message sent meanwhile neither shifts nor repeats a
-    row)."""
+    """Every row of 문자 발송 내역, newest first, for 엑셀 and 인쇄 (admins only, as the screen)."""
     await require_admin_now(by)
-    below: int | None = None
-    while True:
-        query = SmsMessage.all() if below is None else SmsMessage.filter(id__lt=below)
-        rows = await query.order_by("-id").limit(EXPORT_CHUNK).values(*OUTBOX_FIELDS)
-        for row in rows:
-            yield row
-        if len(rows) < EXPORT_CHUNK:
-            return
-        below = rows[-1]["id"]
+    async for row in newest_first(SmsMessage.all(), OUTBOX_FIELDS):
+        yield row
 
 
 async def last_remaining() -> int | None:
