@@ -75,6 +75,9 @@ class XlsxWriter:
             return cell
         if type(value) is dt.date:
             return value  # openpyxl formats a date as yyyy-mm-dd (DATE_FORMAT) by itself
+        if isinstance(value, dt.datetime):
+            # to the second, as the screens show it: a fraction would round up in Excel's number
+            value = value.replace(microsecond=0)
         cell = WriteOnlyCell(self.sheet, value=value)
         if column.kind == "amount":
             cell.number_format = AMOUNT_FORMAT

@@ -34,3 +34,13 @@ async def test_export_keeps_formulas_as_text_and_formats_values(db):
     assert sheet["C2"].value.date() == dt.date(2026, 11, 27) and sheet["C2"].number_format == "yyyy-mm-dd"
     assert sheet["A4"].value == "재근상사"
     path.unlink()
+
+
+async def test_a_moment_is_written_to_the_second_the_screens_show(db):
+    """A fraction of a second would round up in Excel's number: 11:25:36.6 must not read 11:25:37."""
+    path = await export_rows(
+        [Column("보낸 시각", kind="datetime")], _rows([[dt.datetime(2026, 12, 8, 11, 25, 36, 600_000)]])
+    )
+    sheet = openpyxl.load_workbook(path).active
+    assert sheet["A2"].value == dt.datetime(2026, 12, 8, 11, 25, 36)
+    path.unlink()
