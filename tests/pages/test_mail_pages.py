@@ -6,6 +6,7 @@ from nicegui.testing import User
 
 from models.mail import MailMessage, MailStatus
 from services import mail
+from tests.factories.mail import use_smtp_at
 from tests.factories.sales import make_quote, make_trading_customer
 from tests.factories.staff import make_admin, make_staff
 from tests.mail_server import MailServer, free_port
@@ -54,17 +55,7 @@ async def test_admin_saves_the_smtp_settings_and_the_password_never_comes_back(u
 
 async def test_staff_see_the_outbox_and_send_a_failed_mail_again(user: User, smtp):
     admin = await make_admin()
-    await mail.save_smtp_settings(
-        by=admin,
-        version=0,
-        host="127.0.0.1",
-        port=free_port(),
-        security="none",
-        user="office@example.com",
-        password="app-pass-1234",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(free_port(), by=admin)
     failed = await mail.send_mail(
         by=admin, form_token=None, recipient="a@example.com", subject="안내", body=""
     )
@@ -100,17 +91,7 @@ async def test_staff_see_the_outbox_and_send_a_failed_mail_again(user: User, smt
 
 async def test_a_quote_is_mailed_from_the_quote_list_to_a_typed_address(user: User, smtp):
     admin = await make_admin(login="boss")
-    await mail.save_smtp_settings(
-        by=admin,
-        version=0,
-        host="127.0.0.1",
-        port=smtp.port,
-        security="none",
-        user="office@example.com",
-        password="app-pass-1234",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(smtp.port, by=admin)
     quote = await make_quote(admin, await make_trading_customer("재근상사"))
     await sign_in(user, "boss")
     await user.open("/status/quotes")
@@ -135,17 +116,7 @@ async def test_an_agreement_is_mailed_from_the_agreement_list_with_its_pdf(user:
     from core.audit import SYSTEM
     from tests.pages.test_maintenance_pages import _due_office_on_screen
 
-    await mail.save_smtp_settings(
-        by=SYSTEM,
-        version=0,
-        host="127.0.0.1",
-        port=smtp.port,
-        security="none",
-        user="office@example.com",
-        password="app-pass-1234",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(smtp.port, by=SYSTEM)
     _, _, due = await _due_office_on_screen(user)
     due.selected = list(due.rows)
     user.find("tosp-open").click()
@@ -173,17 +144,7 @@ async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, 
     from tests.factories.sales import line
 
     admin = await make_admin(login="boss")
-    await mail.save_smtp_settings(
-        by=admin,
-        version=0,
-        host="127.0.0.1",
-        port=smtp.port,
-        security="none",
-        user="office@example.com",
-        password="app-pass-1234",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(smtp.port, by=admin)
     customer = await make_trading_customer("재근상사")
     quote = await make_quote(admin, customer, [line("ERP영업관리", 1, 5_000_000, item_code="9998")])
     order = await sales.process_to_order(quote.id, by=admin, order_date=dt.date.today())
@@ -208,17 +169,7 @@ async def test_a_shipment_goes_out_as_its_statement_from_the_ledger(user: User, 
 
 async def test_closing_the_mail_dialog_after_typing_asks_first_and_sends_nothing(user: User, smtp):
     admin = await make_admin(login="boss")
-    await mail.save_smtp_settings(
-        by=admin,
-        version=0,
-        host="127.0.0.1",
-        port=smtp.port,
-        security="none",
-        user="office@example.com",
-        password="app-pass-1234",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(smtp.port, by=admin)
     await make_quote(admin, await make_trading_customer("재근상사"))
     await sign_in(user, "boss")
     await user.open("/status/quotes")

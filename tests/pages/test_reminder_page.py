@@ -8,8 +8,9 @@ from nicegui.testing import User
 from core.audit import SYSTEM, acting_as
 from models.customer import Customer
 from pages.maintenance.reminders import REMINDERS
-from services import centrex_users, mail
+from services import centrex_users
 from tests.factories.customers import make_customer
+from tests.factories.mail import use_smtp_at
 from tests.factories.maintenance import make_product
 from tests.factories.staff import make_admin
 from tests.factories.telephony import use_centrex_at
@@ -46,17 +47,7 @@ async def test_reminders_are_previewed_then_sent_once(user: User, centrex, smtp)
     admin = await make_admin(login="boss")
     await use_centrex_at(centrex.base_url, by=admin, timeout_seconds=2)
     await centrex_users.save_centrex_user(by=admin, number070=LINE, password="pw", staff_id=admin.id)
-    await mail.save_smtp_settings(
-        by=admin,
-        version=0,
-        host="127.0.0.1",
-        port=smtp.port,
-        security="none",
-        user="",
-        password="",
-        sender_address="office@example.com",
-        sender_name="",
-    )
+    await use_smtp_at(smtp.port, by=admin, user="", password="")
     soon = dt.date.today() + dt.timedelta(days=10)
     for name, opt_out in (("대한상사", False), ("거부상사", True)):
         with acting_as(SYSTEM):
