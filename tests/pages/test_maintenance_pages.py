@@ -23,6 +23,19 @@ def _table(user: User, marker: str) -> ui.element:
     return next(iter(user.find(marker).elements))
 
 
+async def _agreements_for_every_row(user: User, due) -> ui.table:
+    """TOSP작성 for every row of the due list, then the 동의서작성 tab with the two agreements."""
+    due.selected = list(due.rows)
+    user.find("tosp-open").click()
+    await user.should_see("레코드수 2", retries=30)
+    user.find("tosp-submit").click()
+    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
+    user.find("main-tab-agreements").click()
+    agreements = _table(user, "agreement-table")
+    await eventually(lambda: len(agreements.rows) == 2)
+    return agreements
+
+
 async def _set_period(user: User, start: str, end: str) -> None:
     # ui.date_input is typed into like a text field; the simulated user sets its value directly
     with user.client:
@@ -272,14 +285,7 @@ async def test_the_due_and_agreement_lists_screen_excel_and_print_show_the_same_
     text = await printed_text(user, "print", "유지보수대상업체 인쇄")
     assert all(label in text for label in sheet[0]) and "2건" in text
 
-    due.selected = list(due.rows)
-    user.find("tosp-open").click()
-    await user.should_see("레코드수 2", retries=30)
-    user.find("tosp-submit").click()
-    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
-    user.find("main-tab-agreements").click()
-    agreements = _table(user, "agreement-table")
-    await eventually(lambda: len(agreements.rows) == 2)
+    await _agreements_for_every_row(user, due)
     labels = table_labels(user, "agreement-table")
     sheet = await excel_rows(user, "excel")
     assert labels[0] == "순번" and sheet[0] == labels[1:]
@@ -304,14 +310,7 @@ async def test_right_click_offers_ledger_and_customer_window(user: User):
 
 async def test_agreements_change_state_in_the_menu_and_print(user: User):
     _, mode, due = await _due_office_on_screen(user)
-    due.selected = list(due.rows)
-    user.find("tosp-open").click()
-    await user.should_see("레코드수 2", retries=30)
-    user.find("tosp-submit").click()
-    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
-    user.find("main-tab-agreements").click()
-    agreements = _table(user, "agreement-table")
-    await eventually(lambda: len(agreements.rows) == 2)
+    agreements = await _agreements_for_every_row(user, due)
     agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
     user.find("agreement-sign").click()
     await user.should_see(
@@ -349,14 +348,7 @@ async def test_agreements_change_state_in_the_menu_and_print(user: User):
 
 async def test_the_agreement_list_exports_to_excel_and_prints(user: User):
     jaegeun, mode, due = await _due_office_on_screen(user)
-    due.selected = list(due.rows)
-    user.find("tosp-open").click()
-    await user.should_see("레코드수 2", retries=30)
-    user.find("tosp-submit").click()
-    await user.should_see("유지보수동의서 2건을 작성했습니다 (발송전).", retries=30)
-    user.find("main-tab-agreements").click()
-    agreements = _table(user, "agreement-table")
-    await eventually(lambda: len(agreements.rows) == 2)
+    agreements = await _agreements_for_every_row(user, due)
     agreements.selected = [r for r in agreements.rows if r["company_name"] == "=모드시스템"]
     user.find("agreement-sign").click()
     await eventually(lambda: [r["company_name"] for r in agreements.rows] == ["재근상사"])
