@@ -77,7 +77,8 @@ def test_a_customer_tab_and_the_items_go_to_excel_and_print(demo_server, page):
     assert "품목" in text and "ERP영업관리" in text and "5,000,000" in text
 
 
-def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page):
+@pytest.mark.parametrize("viewport", [(1024, 768), (1366, 900)], ids=["tablet", "pc"])
+def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page, viewport):
     """명함관리, 유지보수관리, 방문일지, 통화·문자 and 전체 이력 of 재근상사: 엑셀 gives just the customer's rows
     under the screen's headings, 인쇄 a PDF headed with the tab and the customer."""
     from tests.e2e.test_call_log import _add_call, _customer_id
@@ -85,7 +86,7 @@ def test_every_customer_tab_list_goes_to_excel_and_print(demo_server, page):
     jaegeun = _customer_id(demo_server, "140213-001")
     _add_call(demo_server, "02-999-8888", 5, customer_id=jaegeun, duration=125)
     _add_call(demo_server, "02-111-2222", 4)  # someone else's call: in no sheet of 재근상사
-    page.set_viewport_size({"width": 1024, "height": 768})
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
     sign_in(page, demo_server.url)
     page.goto(f"{demo_server.url}/customers/{jaegeun}")
 
