@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from nicegui import ui
@@ -85,9 +86,11 @@ class TodayScreen:
             return
         finally:
             self._refreshing = False
-        self.board = board
         self.date_label.text = f"{format_date(board.today)} ({WEEKDAYS[board.today.weekday()]})"
         self.updated.text = f"{dt.datetime.now():%H:%M} 갱신"
+        if self.board is not None and replace(board, stale_before=self.board.stale_before) == self.board:
+            return  # nothing changed: the rows stay, and a click on one of them is never lost to a redraw
+        self.board = board
         self.grid.clear()
         with self.grid:
             self._draw(board)
